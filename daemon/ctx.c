@@ -1,0 +1,293 @@
+/*
+ * ctx.c - daemon wiring: modules, signals, reload, health, metrics (see ctx.h).
+ */
+#include "ctx.h"
+#include "dbschema.h"
+#include "http.h"
+#include "log.h"
+#include "metrics.h"
+#include "notify.h"
+#include "pgconn.h"
+#include "schema.h"
+#include "signals.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#include <event2/event.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TICK_MS         1000
+#define LOOP_STALL_MS   5000
+#define EXIT_OK         0
+#define EXIT_FAILURE_RC 1
+
+enum schema_state { SCHEMA_UNKNOWN, SCHEMA_OK, SCHEMA_OLD };
+
+struct sr_ctx {
+    struct ctx_options opt;
+    struct event_base *base;
+    struct config *cfg;
+    struct pgconn *db;
+    struct http_status *http;
+    struct signals *sig;
+    struct notify *notify;
+    struct event *tick;
+    struct event *stop_timer;
+    int64_t last_tick_us;
+    double start_time;
+    enum schema_state schema;
+    int schema_version;
+    bool first_schema_check_done;
+    bool stopping;
+    int exit_code;
+    uint64_t reloads, reload_failures;
+};
+
+/* ---- database --------------------------------------------------------------------------- */
+
+static void schema_cb(void *arg, int version, const char *err)
+{
+    struct sr_ctx *ctx = arg;
+    if (err) {
+        log_warn("db: cannot read schema version error=\"%s\"", err);
+        return;
+    }
+    ctx->schema_version = version;
+    if (version < schema_expected_version()) {
+        ctx->schema = SCHEMA_OLD;
+        log_err("db: database schema is at version %03d but this socialroid needs %03d: run "
+                "socialroi migrate",
+                version, schema_expected_version());
+        if (!ctx->first_schema_check_done) {
+            /* at startup, refuse to run at all rather than write into an old schema */
+            ctx->exit_code = EXIT_FAILURE_RC;
+            event_base_loopbreak(ctx->base);
+        }
+    } else {
+        ctx->schema = SCHEMA_OK;
+        if (version > schema_expected_version())
+            log_warn("db: database schema %03d is newer than this socialroid (%03d)", version,
+                     schema_expected_version());
+        log_info("db: schema ok version=%03d", version);
+        notify_status(ctx->notify, "database connected, schema %03d", version);
+    }
+    ctx->first_schema_check_done = true;
+}
+
+static void db_state_cb(void *arg, enum pgconn_event ev)
+{
+    struct sr_ctx *ctx = arg;
+    if (ev == PGCONN_UP) {
+        if (dbschema_query(ctx->db, schema_cb, ctx) < 0)
+            log_warn("db: connection went away before the schema check");
+    } else {
+        ctx->schema = SCHEMA_UNKNOWN;
+        notify_status(ctx->notify, "database unavailable, reconnecting");
+    }
+}
+
+/* ---- health and metrics ------------------------------------------------------------------ */
+
+static bool loop_ok(const struct sr_ctx *ctx, int64_t *lag_ms)
+{
+    *lag_ms = (time_mono_us() - ctx->last_tick_us) / 1000 - TICK_MS;
+    if (*lag_ms < 0)
+        *lag_ms = 0;
+    return *lag_ms < LOOP_STALL_MS;
+}
+
+static bool health_cb(void *arg, struct buf *body)
+{
+    struct sr_ctx *ctx = arg;
+    int64_t lag;
+    bool loop = loop_ok(ctx, &lag);
+    bool up = pgconn_is_up(ctx->db);
+    bool db = up && ctx->schema == SCHEMA_OK;
+    const char *dbstate = !up                        ? "down"
+                          : ctx->schema == SCHEMA_OLD ? "schema_too_old"
+                          : ctx->schema == SCHEMA_OK  ? "ok"
+                                                      : "checking";
+    bool ok = loop && db && !ctx->stopping;
+    buf_printf(body,
+               "{\"status\":\"%s\",\"loop\":\"%s\",\"loop_lag_ms\":%lld,\"database\":\"%s\","
+               "\"schema_version\":%d,\"schema_expected\":%d,\"stopping\":%s}\n",
+               ok ? "ok" : "unavailable", loop ? "ok" : "stalled", (long long)lag, dbstate,
+               ctx->schema_version, schema_expected_version(), ctx->stopping ? "true" : "false");
+    return ok;
+}
+
+static void metrics_cb(void *arg, struct buf *b)
+{
+    struct sr_ctx *ctx = arg;
+    struct pgconn_stats st;
+    pgconn_stats(ctx->db, &st);
+    metrics_process(b, ctx->start_time);
+    metrics_family(b, "socialroi_build_info", "gauge", "Build information.");
+    metrics_u64(b, "socialroi_build_info", 1, "version", SR_VERSION, NULL);
+    metrics_family(b, "socialroi_db_up", "gauge", "1 when the database connection is up.");
+    metrics_u64(b, "socialroi_db_up", st.up, NULL);
+    metrics_family(b, "socialroi_db_schema_version", "gauge", "Schema version of the database.");
+    metrics_i64(b, "socialroi_db_schema_version", ctx->schema_version, NULL);
+    metrics_family(b, "socialroi_db_connects_total", "counter", "Successful connections.");
+    metrics_u64(b, "socialroi_db_connects_total", st.connects, NULL);
+    metrics_family(b, "socialroi_db_connect_failures_total", "counter", "Failed connections.");
+    metrics_u64(b, "socialroi_db_connect_failures_total", st.connect_failures, NULL);
+    metrics_family(b, "socialroi_db_disconnects_total", "counter", "Connections lost.");
+    metrics_u64(b, "socialroi_db_disconnects_total", st.disconnects, NULL);
+    metrics_family(b, "socialroi_db_queries_total", "counter", "Queries sent.");
+    metrics_u64(b, "socialroi_db_queries_total", st.queries, NULL);
+    metrics_family(b, "socialroi_db_query_errors_total", "counter", "Queries that failed.");
+    metrics_u64(b, "socialroi_db_query_errors_total", st.query_errors, NULL);
+    metrics_family(b, "socialroi_db_pending_queries", "gauge", "Queries awaiting results.");
+    metrics_u64(b, "socialroi_db_pending_queries", st.pending, NULL);
+    metrics_family(b, "socialroi_config_reloads_total", "counter", "Reloads, by result.");
+    metrics_u64(b, "socialroi_config_reloads_total", ctx->reloads, "result", "ok", NULL);
+    metrics_u64(b, "socialroi_config_reloads_total", ctx->reload_failures, "result", "failed",
+                NULL);
+}
+
+/* ---- signals ----------------------------------------------------------------------------- */
+
+static void apply_config(struct sr_ctx *ctx, struct config *cfg)
+{
+    config_keep_restart_keys(ctx->cfg, cfg);
+    log_set_level(cfg->daemon.log_level);
+    pgconn_set_backoff_max(ctx->db, cfg->daemon.reconnect_max_ms);
+    config_free(ctx->cfg);
+    ctx->cfg = cfg;
+}
+
+static void reload_cb(void *arg)
+{
+    struct sr_ctx *ctx = arg;
+    char *err = NULL;
+    notify_reloading(ctx->notify);
+    log_notice("config: reloading path=%s", ctx->opt.config_path);
+    struct config *cfg = config_load(ctx->opt.config_path, 0, &err);
+    if (!cfg) {
+        ctx->reload_failures++;
+        /* one log line per problem; the old configuration stays in force */
+        for (char *line = strtok(err, "\n"); line; line = strtok(NULL, "\n"))
+            log_err("config: %s", line);
+        log_err("config: reload failed, keeping the running configuration");
+        free(err);
+    } else {
+        apply_config(ctx, cfg);
+        ctx->reloads++;
+        log_notice("config: reloaded accounts=%zu campaigns=%zu", cfg->naccounts,
+                   cfg->ncampaigns);
+    }
+    notify_ready(ctx->notify);
+}
+
+static void stop_now_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct sr_ctx *ctx = arg;
+    (void)fd;
+    (void)what;
+    log_warn("daemon: shutdown timeout reached, exiting with work in flight");
+    event_base_loopbreak(ctx->base);
+}
+
+static void stop_cb(void *arg, int signo)
+{
+    struct sr_ctx *ctx = arg;
+    if (ctx->stopping) {
+        log_warn("daemon: second stop signal, exiting at once");
+        event_base_loopbreak(ctx->base);
+        return;
+    }
+    ctx->stopping = true;
+    log_notice("daemon: stopping signal=%d", signo);
+    notify_stopping(ctx->notify);
+    int64_t ms = ctx->cfg->daemon.shutdown_timeout_ms;
+    struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000 * 1000)};
+    ctx->stop_timer = evtimer_new(ctx->base, stop_now_cb, ctx);
+    evtimer_add(ctx->stop_timer, &tv);
+    /* nothing is in flight yet beyond the database connection: leave the loop now */
+    event_base_loopexit(ctx->base, NULL);
+}
+
+static void stats_cb(void *arg)
+{
+    struct sr_ctx *ctx = arg;
+    struct pgconn_stats st;
+    pgconn_stats(ctx->db, &st);
+    log_notice("stats: db_up=%d schema=%03d db_connects=%llu db_failures=%llu "
+               "db_disconnects=%llu queries=%llu query_errors=%llu reloads=%llu "
+               "reload_failures=%llu",
+               st.up, ctx->schema_version, (unsigned long long)st.connects,
+               (unsigned long long)st.connect_failures, (unsigned long long)st.disconnects,
+               (unsigned long long)st.queries, (unsigned long long)st.query_errors,
+               (unsigned long long)ctx->reloads, (unsigned long long)ctx->reload_failures);
+}
+
+static void tick_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct sr_ctx *ctx = arg;
+    (void)fd;
+    (void)what;
+    ctx->last_tick_us = time_mono_us();
+}
+
+/* ---- lifecycle --------------------------------------------------------------------------- */
+
+struct sr_ctx *ctx_new(const struct ctx_options *opt, struct config *cfg)
+{
+    static const struct signal_handlers sh = {reload_cb, stop_cb, stats_cb};
+    static const struct http_handlers hh = {health_cb, metrics_cb};
+    struct sr_ctx *ctx = xcalloc(1, sizeof *ctx);
+    ctx->opt = *opt;
+    ctx->cfg = cfg;
+    ctx->start_time = (double)time_wall_us() / 1e6;
+    ctx->last_tick_us = time_mono_us();
+    ctx->base = event_base_new();
+    if (!ctx->base)
+        abort();
+    ctx->notify = notify_new(ctx->base);
+    ctx->sig = signals_new(ctx->base, &sh, ctx);
+    struct timeval tv = {TICK_MS / 1000, 0};
+    ctx->tick = event_new(ctx->base, -1, EV_PERSIST, tick_cb, ctx);
+    event_add(ctx->tick, &tv);
+    if (strcmp(cfg->daemon.http_listen, "off") != 0) {
+        ctx->http = http_status_new(ctx->base, cfg->daemon.http_listen, &hh, ctx);
+        if (!ctx->http) {
+            ctx_free(ctx);
+            return NULL;
+        }
+    }
+    ctx->db = pgconn_new(ctx->base, cfg->daemon.database, cfg->daemon.reconnect_max_ms,
+                         db_state_cb, ctx);
+    return ctx;
+}
+
+int ctx_run(struct sr_ctx *ctx)
+{
+    notify_ready(ctx->notify);
+    notify_status(ctx->notify, "connecting to the database");
+    log_notice("daemon: started version=%s config=%s accounts=%zu", SR_VERSION,
+               ctx->opt.config_path, ctx->cfg->naccounts);
+    event_base_dispatch(ctx->base);
+    if (ctx->stopping)
+        log_notice("daemon: stopped");
+    return ctx->exit_code;
+}
+
+void ctx_free(struct sr_ctx *ctx)
+{
+    if (!ctx)
+        return;
+    /* reverse order of creation, all while the base is still alive */
+    pgconn_free(ctx->db);
+    http_status_free(ctx->http);
+    if (ctx->stop_timer)
+        event_free(ctx->stop_timer);
+    if (ctx->tick)
+        event_free(ctx->tick);
+    signals_free(ctx->sig);
+    notify_free(ctx->notify);
+    event_base_free(ctx->base);
+    config_free(ctx->cfg);
+    free(ctx);
+}
