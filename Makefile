@@ -78,6 +78,7 @@ LIBA    := $(B)/libsocialroi.a
 .PHONY: all check check-unit check-sql check-integration asan valgrind fuzz bench demo format \
         format-check install clean deps help
 .DEFAULT_GOAL := all
+.SECONDARY:
 
 all: $(DAEMON) $(CLI) $(if $(SIM_SRC),$(SIM)) $(TOOLS) $(UNITS)
 
@@ -140,7 +141,7 @@ $(SIM): $(patsubst %.c,$(B)/%.o,$(SIM_SRC)) $(LIBA)
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIBA)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-$(B)/tests/unit/%: $(B)/tests/unit/%.o $(LIBA)
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/tests/unit/unit.o $(LIBA)
 	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
 
 # ---- tests ----------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ install: $(DAEMON) $(CLI)
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
 	    $(DESTDIR)$(PREFIX)/share/doc/socialroi/examples
 	install -m 0755 $(DAEMON) $(CLI) $(DESTDIR)$(PREFIX)/bin/
-	sed -e 's|/usr/bin/|$(PREFIX)/bin/|g' systemd/socialroid.service \
+	sed -e 's|/usr/bin/socialroid|$(PREFIX)/bin/socialroid|g' -e 's|/usr/local/share/doc|$(PREFIX)/share/doc|' systemd/socialroid.service \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/socialroid.service
 	install -m 0644 systemd/socialroi.sysusers.conf $(DESTDIR)$(PREFIX)/lib/sysusers.d/socialroi.conf
 	install -m 0644 systemd/socialroi.tmpfiles.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/socialroi.conf

@@ -104,7 +104,7 @@ static bool health_cb(void *arg, struct buf *body)
     bool loop = loop_ok(ctx, &lag);
     bool up = pgconn_is_up(ctx->db);
     bool db = up && ctx->schema == SCHEMA_OK;
-    const char *dbstate = !up                        ? "down"
+    const char *dbstate = !up                         ? "down"
                           : ctx->schema == SCHEMA_OLD ? "schema_too_old"
                           : ctx->schema == SCHEMA_OK  ? "ok"
                                                       : "checking";
@@ -175,8 +175,7 @@ static void reload_cb(void *arg)
     } else {
         apply_config(ctx, cfg);
         ctx->reloads++;
-        log_notice("config: reloaded accounts=%zu campaigns=%zu", cfg->naccounts,
-                   cfg->ncampaigns);
+        log_notice("config: reloaded accounts=%zu campaigns=%zu", cfg->naccounts, cfg->ncampaigns);
     }
     notify_ready(ctx->notify);
 }
@@ -257,8 +256,8 @@ struct sr_ctx *ctx_new(const struct ctx_options *opt, struct config *cfg)
             return NULL;
         }
     }
-    ctx->db = pgconn_new(ctx->base, cfg->daemon.database, cfg->daemon.reconnect_max_ms,
-                         db_state_cb, ctx);
+    ctx->db =
+        pgconn_new(ctx->base, cfg->daemon.database, cfg->daemon.reconnect_max_ms, db_state_cb, ctx);
     return ctx;
 }
 

@@ -38,11 +38,13 @@ static void usage(FILE *fp)
 /* Returns -1 to exit 0 (help, version), 2 on a usage error, 0 to continue. */
 static int parse_args(int argc, char **argv, struct args *a)
 {
-    static const struct option longopts[] = {
-        {"config", required_argument, NULL, 'c'}, {"check", no_argument, NULL, 'n'},
-        {"foreground", no_argument, NULL, 'f'},   {"once", no_argument, NULL, 'o'},
-        {"help", no_argument, NULL, 'h'},         {"version", no_argument, NULL, 'V'},
-        {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"config", required_argument, NULL, 'c'},
+                                             {"check", no_argument, NULL, 'n'},
+                                             {"foreground", no_argument, NULL, 'f'},
+                                             {"once", no_argument, NULL, 'o'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {"version", no_argument, NULL, 'V'},
+                                             {NULL, 0, NULL, 0}};
     int ch;
     a->config = DEFAULT_CONFIG;
     while ((ch = getopt_long(argc, argv, "c:nfhV", longopts, NULL)) != -1) {

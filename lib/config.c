@@ -43,7 +43,15 @@ struct key_def {
     const char *help;
 };
 
-enum section_kind { SEC_NONE, SEC_DAEMON, SEC_PLATFORM, SEC_ACCOUNT, SEC_CAMPAIGN, SEC_FX, SEC_CRED };
+enum section_kind {
+    SEC_NONE,
+    SEC_DAEMON,
+    SEC_PLATFORM,
+    SEC_ACCOUNT,
+    SEC_CAMPAIGN,
+    SEC_FX,
+    SEC_CRED
+};
 
 struct section_def {
     const char *kind;
@@ -186,8 +194,7 @@ static const struct key_def cred_keys[] = {
     {"access_token", T_STR, K(access_token), "", F_SECRET, 0, 0, NULL, "bearer access token"},
     {"refresh_token", T_STR, K(refresh_token), "", F_SECRET, 0, 0, NULL, "OAuth refresh token"},
     {"client_id", T_STR, K(client_id), "", 0, 0, 0, NULL, "OAuth client id"},
-    {"client_secret", T_STR, K(client_secret), "", F_SECRET, 0, 0, NULL,
-     "OAuth client secret"},
+    {"client_secret", T_STR, K(client_secret), "", F_SECRET, 0, 0, NULL, "OAuth client secret"},
     {"email_salt", T_STR, K(email_salt), "", F_SECRET, 0, 0, NULL,
      "salt for lead email hashes (hubspot, forms)"},
     {"expires_at", T_INT, K(expires_at), "0", 0, 0, 4102444800L, NULL,
@@ -195,7 +202,10 @@ static const struct key_def cred_keys[] = {
 };
 #undef K
 
-#define SEC(kind, named, keys) {kind, named, keys, sizeof keys / sizeof keys[0]}
+#define SEC(kind, named, keys)                                                                     \
+    {                                                                                              \
+        kind, named, keys, sizeof keys / sizeof keys[0]                                            \
+    }
 static const struct section_def sections[] = {
     [SEC_NONE] = {"", false, NULL, 0},
     [SEC_DAEMON] = SEC("daemon", false, daemon_keys),
@@ -255,8 +265,8 @@ static void add_error(struct load *ld, const char *file, int line, const char *f
     va_start(ap, fmt);
     vsnprintf(msg, sizeof msg, fmt, ap);
     va_end(ap);
-    char *entry = line > 0 ? xasprintf("%s:%d: %s\n", file, line, msg)
-                           : xasprintf("%s: %s\n", file, msg);
+    char *entry =
+        line > 0 ? xasprintf("%s:%d: %s\n", file, line, msg) : xasprintf("%s: %s\n", file, msg);
     size_t n = strlen(entry);
     ld->errors = xrealloc(ld->errors, ld->errlen + n + 1);
     memcpy(ld->errors + ld->errlen, entry, n + 1);
@@ -510,7 +520,9 @@ static void *new_named(struct load *ld, enum section_kind kind, const char *name
 {
     struct config *c = ld->cfg;
     void *obj = NULL;
-    *idx = kind == SEC_ACCOUNT ? c->naccounts : kind == SEC_CAMPAIGN ? c->ncampaigns : c->ncredentials;
+    *idx = kind == SEC_ACCOUNT    ? c->naccounts
+           : kind == SEC_CAMPAIGN ? c->ncampaigns
+                                  : c->ncredentials;
     switch (kind) {
     case SEC_ACCOUNT:
         c->accounts = xgrow(c->accounts, &c->accounts_cap, c->naccounts + 1, sizeof *c->accounts);
@@ -526,8 +538,8 @@ static void *new_named(struct load *ld, enum section_kind kind, const char *name
         c->campaigns[c->ncampaigns++].where = w;
         break;
     case SEC_CRED:
-        c->credentials = xgrow(c->credentials, &c->credentials_cap, c->ncredentials + 1,
-                               sizeof *c->credentials);
+        c->credentials =
+            xgrow(c->credentials, &c->credentials_cap, c->ncredentials + 1, sizeof *c->credentials);
         obj = memset(&c->credentials[c->ncredentials], 0, sizeof *c->credentials);
         c->credentials[c->ncredentials].name = xstrdup(name);
         c->credentials[c->ncredentials++].where = w;
@@ -579,8 +591,7 @@ static int on_section(void *arg, const struct ini_pos *pos, const char *kind, co
     ld->obj = NULL;
     if (k == SEC_NONE || (ld->credentials_file != (k == SEC_CRED))) {
         add_error(ld, pos->file, pos->line, "unknown section [%s]%s", kind,
-                  ld->credentials_file ? " (the credentials file holds [credential NAME])"
-                                       : "");
+                  ld->credentials_file ? " (the credentials file holds [credential NAME])" : "");
         return -1;
     }
     if (sections[k].named != (*name != '\0')) {
@@ -602,8 +613,8 @@ static int on_section(void *arg, const struct ini_pos *pos, const char *kind, co
     } else {
         struct cfg_where *first;
         if (find_named(ld, k, name, &first)) {
-            add_error(ld, pos->file, pos->line, "[%s %s]: duplicate section (first at %s:%d)",
-                      kind, name, first->file, first->line);
+            add_error(ld, pos->file, pos->line, "[%s %s]: duplicate section (first at %s:%d)", kind,
+                      name, first->file, first->line);
             ld->kind = SEC_NONE;
             return -1;
         }
@@ -752,8 +763,8 @@ static bool was_set(struct load *ld, enum section_kind kind, size_t idx, const c
     return false;
 }
 
-static void check_required(struct load *ld, enum section_kind kind, size_t idx,
-                           const char *name, struct cfg_where w)
+static void check_required(struct load *ld, enum section_kind kind, size_t idx, const char *name,
+                           struct cfg_where w)
 {
     const struct section_def *sd = &sections[kind];
     for (size_t i = 0; i < sd->nkeys; i++) {
@@ -800,8 +811,8 @@ static void check_accounts(struct load *ld, bool have_credentials)
                       "[account %s] currency: must be a three-letter ISO 4217 code", a->name);
         if (a->enabled && have_credentials && !config_credential(c, a->credential))
             add_error(ld, a->where.file, a->where.line,
-                      "[account %s] credential: no [credential %s] in %s", a->name,
-                      a->credential, c->credentials_path);
+                      "[account %s] credential: no [credential %s] in %s", a->name, a->credential,
+                      c->credentials_path);
     }
 }
 
@@ -862,8 +873,8 @@ static bool load_credentials(struct load *ld)
     struct config *c = ld->cfg;
     const char *dir = getenv("CREDENTIALS_DIRECTORY");
     struct stat st;
-    c->credentials_path = dir && *dir ? xasprintf("%s/credentials", dir)
-                                      : xstrdup(c->daemon.credentials);
+    c->credentials_path =
+        dir && *dir ? xasprintf("%s/credentials", dir) : xstrdup(c->daemon.credentials);
     if (stat(c->credentials_path, &st) < 0) {
         if (errno == ENOENT && !accounts_need_credentials(c))
             return true;
@@ -977,7 +988,7 @@ void config_keep_restart_keys(const struct config *old, struct config *new_cfg)
 }
 
 static const char *const type_names[] = {
-    [T_STR] = "string", [T_INT] = "integer", [T_BOOL] = "yes/no",  [T_DURATION] = "duration",
+    [T_STR] = "string",  [T_INT] = "integer", [T_BOOL] = "yes/no", [T_DURATION] = "duration",
     [T_MONEY] = "money", [T_DATE] = "date",   [T_LIST] = "list",   [T_LOGLEVEL] = "level",
 };
 

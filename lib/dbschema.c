@@ -53,8 +53,7 @@ int dbschema_query(struct pgconn *c, dbschema_fn *cb, void *arg)
     a->c = c;
     a->cb = cb;
     a->arg = arg;
-    if (pgconn_query(c,
-                     "SELECT pg_catalog.to_regclass('socialroi.schema_migration') IS NOT NULL",
+    if (pgconn_query(c, "SELECT pg_catalog.to_regclass('socialroi.schema_migration') IS NOT NULL",
                      0, NULL, exists_cb, a) < 0) {
         free(a);
         return -1;

@@ -172,8 +172,7 @@ static void do_include(struct ini_state *st, const char *file, int lineno, const
     int rc = glob(full, 0, glob_err_cb, &g);
     bool wildcard = strpbrk(pattern, "*?[") != NULL;
     if (glob_errno) {
-        ini_error(st, file, lineno, "include %s: %s: %s", full, glob_errpath,
-                  strerror(glob_errno));
+        ini_error(st, file, lineno, "include %s: %s: %s", full, glob_errpath, strerror(glob_errno));
     } else if (rc == GLOB_NOMATCH) {
         if (!wildcard)
             ini_error(st, file, lineno, "include %s: No such file or directory", full);
@@ -188,8 +187,7 @@ static void do_include(struct ini_state *st, const char *file, int lineno, const
     free(full);
 }
 
-static void parse_line(struct ini_state *st, const char *file, int lineno, char *line,
-                       bool *skip)
+static void parse_line(struct ini_state *st, const char *file, int lineno, char *line, bool *skip)
 {
     char *s = trim(line);
     if (!*s || *s == '#' || *s == ';')

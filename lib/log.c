@@ -11,9 +11,9 @@
 #include <time.h>
 #include <unistd.h>
 
-#define LOG_LINE_MAX          4096
-#define COMPLAIN_FIRST_US     (10 * 1000000LL)
-#define COMPLAIN_MAX_US       (3600 * 1000000LL)
+#define LOG_LINE_MAX      4096
+#define COMPLAIN_FIRST_US (10 * 1000000LL)
+#define COMPLAIN_MAX_US   (3600 * 1000000LL)
 
 int log_threshold = LOG_INFO;
 
@@ -25,7 +25,7 @@ static void *log_sink_arg;
 static log_clock_fn *log_clock;
 
 static const char *const level_names[] = {
-    [LOG_EMERG] = "emerg", [LOG_ALERT] = "alert",   [LOG_CRIT] = "crit",  [LOG_ERR] = "err",
+    [LOG_EMERG] = "emerg",     [LOG_ALERT] = "alert",   [LOG_CRIT] = "crit", [LOG_ERR] = "err",
     [LOG_WARNING] = "warning", [LOG_NOTICE] = "notice", [LOG_INFO] = "info", [LOG_DEBUG] = "debug",
 };
 
@@ -112,14 +112,14 @@ static int64_t clock_now_us(void)
 
 /* Keys whose values are blanked; each is matched as key= and "key":" forms. */
 static const char *const secret_keys[] = {
-    "access_token", "refresh_token", "client_secret", "fb_exchange_token", "input_token",
+    "access_token", "refresh_token",   "client_secret", "fb_exchange_token", "input_token",
     "password",     "appsecret_proof", "code_verifier", "api_key",
 };
 
 static bool is_value_char(char c)
 {
-    return c && c != '&' && c != ' ' && c != '"' && c != '\'' && c != ',' && c != '}' &&
-           c != ')' && c != ';' && c != '\n' && c != '\t';
+    return c && c != '&' && c != ' ' && c != '"' && c != '\'' && c != ',' && c != '}' && c != ')' &&
+           c != ';' && c != '\n' && c != '\t';
 }
 
 /* Replaces s[start..) value characters with "***", shifting the rest; returns new end index. */
@@ -251,7 +251,7 @@ void complain(struct complain *c, int level, const char *fmt, ...)
         log_at(level, "%s (repeated %u times)", msg, c->suppressed);
     else
         log_at(level, "%s", msg);
-    c->interval_us = !c->active ? COMPLAIN_FIRST_US
+    c->interval_us = !c->active                             ? COMPLAIN_FIRST_US
                      : c->interval_us * 2 > COMPLAIN_MAX_US ? COMPLAIN_MAX_US
                                                             : c->interval_us * 2;
     c->next_us = now + c->interval_us;

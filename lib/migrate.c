@@ -18,14 +18,13 @@ struct applied {
     char *checksum;
 };
 
-static const char bootstrap_sql[] =
-    "SET client_min_messages = warning;"
-    "CREATE SCHEMA IF NOT EXISTS socialroi;"
-    "CREATE TABLE IF NOT EXISTS socialroi.schema_migration ("
-    " version integer PRIMARY KEY,"
-    " name text NOT NULL,"
-    " checksum text NOT NULL,"
-    " applied_at timestamptz NOT NULL DEFAULT pg_catalog.now())";
+static const char bootstrap_sql[] = "SET client_min_messages = warning;"
+                                    "CREATE SCHEMA IF NOT EXISTS socialroi;"
+                                    "CREATE TABLE IF NOT EXISTS socialroi.schema_migration ("
+                                    " version integer PRIMARY KEY,"
+                                    " name text NOT NULL,"
+                                    " checksum text NOT NULL,"
+                                    " applied_at timestamptz NOT NULL DEFAULT pg_catalog.now())";
 
 /* Runs sql; returns 0 when it succeeded, else prints why (prefixed by what) and returns -1. */
 static int exec_ok(PGconn *conn, const char *sql, const char *what, FILE *err)
@@ -159,8 +158,7 @@ int migrate_run(PGconn *conn, FILE *out, FILE *err)
 {
     int n = 0, applied_now = 0, rc = -1;
     struct applied *a = NULL;
-    if (exec_ok(conn, "SELECT pg_catalog.pg_advisory_lock(" MIGRATE_LOCK_KEY ")", "lock",
-                err) < 0)
+    if (exec_ok(conn, "SELECT pg_catalog.pg_advisory_lock(" MIGRATE_LOCK_KEY ")", "lock", err) < 0)
         return -1;
     if (exec_ok(conn, bootstrap_sql, "creating socialroi.schema_migration", err) < 0)
         goto out;

@@ -17,7 +17,7 @@ struct decimal {
     bool neg;
     char digits[MAX_DIGITS]; /* significant digits, no leading zeros */
     int ndigits;
-    int exp10; /* value = digits * 10^exp10 */
+    int exp10;            /* value = digits * 10^exp10 */
     bool dropped_nonzero; /* digits beyond MAX_DIGITS that were not zero */
 };
 
@@ -174,8 +174,8 @@ void money_format(int64_t micros, int decimals, char *buf, size_t len)
         decimals = 0;
     if (decimals > 6)
         decimals = 6;
-    unsigned long long mag = micros < 0 ? 0ULL - (unsigned long long)micros
-                                        : (unsigned long long)micros;
+    unsigned long long mag =
+        micros < 0 ? 0ULL - (unsigned long long)micros : (unsigned long long)micros;
     unsigned long long unit = (unsigned long long)pow10[6 - decimals];
     unsigned long long q = mag / unit, r = mag % unit;
     if (r * 2 > unit || (r * 2 == unit && (q & 1)))

@@ -137,8 +137,7 @@ static void go_down(struct pgconn *c, const char *why)
         log_warn("pgconn: connection lost error=\"%s\"", c->last_error);
     } else {
         c->st.connect_failures++;
-        complain(&c->complain, LOG_WARNING, "pgconn: cannot connect error=\"%s\"",
-                 c->last_error);
+        complain(&c->complain, LOG_WARNING, "pgconn: cannot connect error=\"%s\"", c->last_error);
     }
     schedule_retry(c);
     fail_pending(c, c->last_error);
@@ -173,8 +172,7 @@ static void connected(struct pgconn *c)
     log_info("pgconn: connected server_version=%d", PQserverVersion(c->conn));
     watch(c, EV_READ | EV_PERSIST);
     /* An empty search_path: every name we use is schema-qualified, none can be captured. */
-    pgconn_query(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, empty, NULL,
-                 NULL);
+    pgconn_query(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, empty, NULL, NULL);
     pgconn_sync(c, NULL, NULL);
     if (c->state == ST_UP && c->state_cb)
         c->state_cb(c->state_arg, PGCONN_UP);

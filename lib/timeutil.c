@@ -66,8 +66,7 @@ int time_parse_date(const char *s, int32_t *days)
     int y, m, d;
     if (strlen(s) != 10 || s[4] != '-' || s[7] != '-')
         return -1;
-    if (read_digits(s, 4, &y) < 0 || read_digits(s + 5, 2, &m) < 0 ||
-        read_digits(s + 8, 2, &d) < 0)
+    if (read_digits(s, 4, &y) < 0 || read_digits(s + 5, 2, &m) < 0 || read_digits(s + 8, 2, &d) < 0)
         return -1;
     if (m < 1 || m > 12 || d < 1 || d > 31)
         return -1;

@@ -24,6 +24,20 @@ pg_free_port() {
     "$B/tests/tools/freeport"
 }
 
+# Starts the postmaster in the background with $! being the postmaster itself: setpriv is
+# run as a simple command (not through a shell function, which would fork a subshell whose
+# pid we would then signal instead).
+pg_spawn() {
+    set -- -D "$PG_DIR/data" -k "$PG_DIR" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
+        -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200
+    if [ "$(id -u)" -eq 0 ]; then
+        setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/postgres" "$@" &
+    else
+        "$PGBIN/postgres" "$@" &
+    fi
+    PG_PID=$!
+}
+
 pg_start() {
     PG_DIR=$1
     mkdir -p "$PG_DIR"
@@ -34,11 +48,7 @@ pg_start() {
             { cat "$PG_DIR/initdb.log" >&2; return 1; }
     fi
     PGPORT=$(pg_free_port)
-    pg_as_owner "$PGBIN/postgres" -D "$PG_DIR/data" -k "$PG_DIR" -p "$PGPORT" \
-        -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-        -c full_page_writes=off -c max_connections=200 \
-        >"$PG_DIR/server.log" 2>&1 &
-    PG_PID=$!
+    pg_spawn >"$PG_DIR/server.log" 2>&1
     export PGHOST="$PG_DIR" PGPORT PGUSER=postgres PGDATABASE=postgres
     i=0
     until "$PGBIN/pg_isready" -q; do
@@ -63,11 +73,7 @@ pg_stop() {
 # Stops and restarts the server on the same port and data (for reconnect tests).
 pg_restart() {
     pg_stop
-    pg_as_owner "$PGBIN/postgres" -D "$PG_DIR/data" -k "$PG_DIR" -p "$PGPORT" \
-        -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off \
-        -c full_page_writes=off -c max_connections=200 \
-        >>"$PG_DIR/server.log" 2>&1 &
-    PG_PID=$!
+    pg_spawn >>"$PG_DIR/server.log" 2>&1
     i=0
     until "$PGBIN/pg_isready" -q; do
         i=$((i + 1))

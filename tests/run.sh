@@ -66,7 +66,7 @@ absorb() {
     name=$1
     file=$2
     rc=$3
-    sed -n -e "s/^\(not ok\|ok\) [0-9]* *-* */\1 - $name: /p" "$file" >>"$RESULTS"
+    sed -n -e "s#^\(not ok\|ok\) [0-9]* *-* *#\1 - $name: #p" "$file" >>"$RESULTS"
     if grep -q '^not ok' "$file"; then
         echo "$name: FAILED"
         sed -e 's/^/    /' "$file" | grep -v '^    ok ' | tail -n 60
@@ -110,7 +110,7 @@ run_sql() {
         timeout 300 pg_prove --verbose --dbname "$db" "$f" >"$out" 2>&1
         rc=$?
         grep -E '^(not )?ok [0-9]' "$out" >"$out.tap"
-        grep -E '^#' "$out" >>"$out.tap"
+        grep -E '^(#|psql:)' "$out" | sed -e 's/^psql:/# psql:/' >>"$out.tap"
         absorb "sql/$name" "$out.tap" $rc
     done
 }

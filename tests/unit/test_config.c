@@ -1,0 +1,339 @@
+/*
+ * test_config.c - the config loader: example files, every error naming file:line, credentials
+ * file permissions, includes, reload semantics, and the README documenting every key.
+ */
+#include "unit.h"
+#include "config.h"
+#include "log.h"
+#include "xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct fx {
+    char *dir;
+};
+
+static int setup(void **state)
+{
+    struct fx *f = xcalloc(1, sizeof *f);
+    f->dir = unit_tmpdir();
+    unsetenv("CREDENTIALS_DIRECTORY");
+    *state = f;
+    return 0;
+}
+
+static int teardown(void **state)
+{
+    struct fx *f = *state;
+    unit_rmdir(f->dir);
+    free(f->dir);
+    free(f);
+    return 0;
+}
+
+/* Loads text as the main file (with a 0600 credentials file); returns config, or NULL + err. */
+static struct config *load_text(struct fx *f, const char *text, char **err)
+{
+    char *main_text = xasprintf("[daemon]\ncredentials = %s/creds\n%s", f->dir, text);
+    unit_write_file(f->dir, "creds",
+                    "[credential c1]\naccess_token = tok-SECRET-1\nexpires_at = 1800000000\n",
+                    0600);
+    char *path = xstrdup(unit_write_file(f->dir, "main.conf", main_text, 0644));
+    struct config *cfg = config_load(path, 0, err);
+    free(main_text);
+    free(path);
+    return cfg;
+}
+
+static void expect_error(struct fx *f, const char *text, const char *needle)
+{
+    char *err = NULL;
+    struct config *cfg = load_text(f, text, &err);
+    assert_null(cfg);
+    assert_non_null(err);
+    if (!strstr(err, needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, err);
+    free(err);
+}
+
+static void test_examples_pass(void **state)
+{
+    (void)state;
+    char *err = NULL;
+    struct config *cfg = config_load("config/socialroi.conf.example", 0, &err);
+    if (!cfg)
+        fail_msg("example config failed:\n%s", err);
+    assert_int_equal(cfg->naccounts, 4);
+    assert_string_equal(cfg->daemon.http_listen, "127.0.0.1:9464");
+    assert_int_equal(cfg->daemon.shutdown_timeout_ms, 30000);
+    assert_string_equal(cfg->platforms[PLATFORM_FACEBOOK].version, "v24.0");
+    assert_string_equal(cfg->platforms[PLATFORM_X].api_base, "https://api.x.com");
+    assert_int_equal(cfg->nfx, 2);
+    config_free(cfg);
+}
+
+static void test_campaign_example(void **state)
+{
+    struct fx *f = *state;
+    char *text = unit_read_file("config/campaigns.conf.example", NULL);
+    assert_non_null(text);
+    char *err = NULL;
+    struct config *cfg = load_text(f, text, &err);
+    if (!cfg)
+        fail_msg("campaign example failed:\n%s", err);
+    assert_int_equal(cfg->ncampaigns, 1);
+    assert_string_equal(cfg->campaigns[0].title, "Q1 product launch");
+    assert_int_equal(cfg->campaigns[0].budget.micros, 30000000000LL);
+    assert_int_equal(cfg->campaigns[0].link.n, 2);
+    config_free(cfg);
+    free(text);
+}
+
+static void test_defaults_and_types(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *cfg = load_text(f,
+                                   "log_level = debug\n"
+                                   "[account a]\nplatform = facebook\nid = 1\ncredential = c1\n"
+                                   "interval = 1h30m\nstreams = facebook.leads , "
+                                   "facebook.posts\nstreams = facebook.ads_insights\n",
+                                   &err);
+    if (!cfg)
+        fail_msg("%s", err);
+    const struct cfg_account *a = config_account(cfg, "a");
+    assert_non_null(a);
+    assert_int_equal(a->platform_id, PLATFORM_FACEBOOK);
+    assert_int_equal(a->interval_ms, 5400000);
+    assert_int_equal(a->lookback_ms, CFG_UNSET_MS);
+    assert_int_equal(a->streams.n, 3);
+    assert_string_equal(a->streams.items[1], "facebook.posts");
+    assert_true(a->enabled);
+    assert_int_equal(cfg->daemon.log_level, LOG_DEBUG);
+    assert_int_equal(cfg->daemon.max_inflight, 16);
+    const struct cfg_credential *c = config_credential(cfg, "c1");
+    assert_string_equal(c->access_token, "tok-SECRET-1");
+    assert_int_equal(c->expires_at, 1800000000L);
+    config_free(cfg);
+}
+
+static void test_all_streams_by_default(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *cfg =
+        load_text(f, "[account y]\nplatform = youtube\nid = UC1\ncredential = c1\n", &err);
+    assert_non_null(cfg);
+    assert_int_equal(config_account(cfg, "y")->streams.n, 3);
+    config_free(cfg);
+}
+
+static void test_errors_name_file_and_line(void **state)
+{
+    struct fx *f = *state;
+    expect_error(f, "log_levl = debug\n", "main.conf:3: [daemon] log_levl: unknown key");
+    expect_error(f, "log_levl = debug\n", "did you mean log_level?");
+    expect_error(f, "shutdown_timeout = 15 min\n", "main.conf:3: [daemon] shutdown_timeout");
+    expect_error(f, "[account a]\nplatform = x\nid = 1\ncredential = c1\ninterval = 15\n",
+                 "main.conf:7: [account a] interval: \"15\" must be a duration");
+    expect_error(f, "[account a]\nplatform = x\nid = 1\n",
+                 "main.conf:3: [account a]: missing required key credential");
+    expect_error(f, "[account a]\nplatform = myspace\nid = 1\ncredential = c1\n",
+                 "[account a] platform: unknown \"myspace\"");
+    expect_error(f, "[account a]\nplatform = x\nid = 1\ncredential = c1\nstreams = x.nope\n",
+                 "main.conf:7: [account a] streams: \"x.nope\" is not a x stream");
+    expect_error(f, "[account a]\nplatform = x\nid = 1\ncredential = nobody\n",
+                 "[account a] credential: no [credential nobody]");
+    expect_error(f, "[account a]\nplatform = x\nid = 1\nid = 2\ncredential = c1\n",
+                 "main.conf:6: [account a] id: duplicate key (first at");
+    expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\n[account a]\n",
+                 "main.conf:7: [account a]: duplicate section");
+    expect_error(f, "[campaign c]\nstart = 2026-02-30\n", "main.conf:4: [campaign c] start");
+    expect_error(f, "[campaign c]\nstart = 2026-03-01\nend = 2026-02-01\n",
+                 "[campaign c] end: ends before it starts");
+    expect_error(f, "[campaign c]\nstart = 2026-03-01\nbudget = 12k\n",
+                 "[campaign c] budget: \"12k\" must be an amount and a currency");
+    expect_error(f, "[platform tiktok]\n", "main.conf:3: [platform tiktok]: unknown platform");
+    expect_error(f, "[platform x]\napi_base = ftp://x\n", "api_base: \"ftp://x\" must start");
+    expect_error(f, "[daemon]\nhttp_listen = localhost\n", "http_listen");
+    expect_error(f, "[nonsense]\n", "main.conf:3: unknown section [nonsense]");
+    expect_error(f, "[account]\n", "needs a name");
+    expect_error(f, "this line is junk\n", "main.conf:3: expected key = value");
+    expect_error(f, "[fx]\nEUR = -1\n", "[fx] EUR: rate must be a positive decimal");
+    expect_error(f, "[fx]\neuro = 1\n", "[fx] euro: keys are currency codes");
+    expect_error(f, "[daemon]\nreporting_currency = dollars\n", "three-letter ISO 4217");
+    expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\ntimezone = Mars/Base\n",
+                 "unknown IANA time zone");
+    expect_error(f, "x = \"unterminated\n", "unterminated quoted value");
+}
+
+static void test_credentials_mode(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    char *creds = xstrdup(unit_write_file(f->dir, "creds.world", "[credential c1]\n"
+                                          "access_token = tok-SECRET-2\n", 0644));
+    char *text = xasprintf("[daemon]\ncredentials = %s\n[account a]\nplatform = x\nid = 1\n"
+                           "credential = c1\n", creds);
+    char *path = xstrdup(unit_write_file(f->dir, "m.conf", text, 0644));
+    assert_null(config_load(path, 0, &err));
+    assert_non_null(strstr(err, "creds.world: credentials file is readable or writable by group "
+                                "or others (mode 0644)"));
+    assert_null(strstr(err, "SECRET"));
+    free(err);
+    /* the command-line tools can skip the credentials entirely */
+    struct config *cfg = config_load(path, CONFIG_NO_CREDENTIALS, &err);
+    assert_non_null(cfg);
+    config_free(cfg);
+    free(creds);
+    free(text);
+    free(path);
+}
+
+static void test_credentials_directory(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    char *sub = xasprintf("%s/creddir", f->dir);
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s", sub);
+    assert_int_equal(system(cmd), 0);
+    unit_write_file(sub, "credentials", "[credential from-dir]\naccess_token = t\n", 0400);
+    char *path = xstrdup(unit_write_file(f->dir, "m.conf", "[daemon]\ncredentials = "
+                                         "/nonexistent/creds\n[account a]\nplatform = x\n"
+                                         "id = 1\ncredential = from-dir\n", 0644));
+    setenv("CREDENTIALS_DIRECTORY", sub, 1);
+    struct config *cfg = config_load(path, 0, &err);
+    unsetenv("CREDENTIALS_DIRECTORY");
+    if (!cfg)
+        fail_msg("%s", err);
+    assert_non_null(config_credential(cfg, "from-dir"));
+    config_free(cfg);
+    free(path);
+    free(sub);
+}
+
+static void test_secret_values_never_echoed(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    unit_write_file(f->dir, "creds2",
+                    "[credential c1]\naccess_token = tok-SECRET-3\nexpires_at = soon\n"
+                    "refresh_tokn = tok-SECRET-4\n",
+                    0600);
+    char *text = xasprintf("[daemon]\ncredentials = %s/creds2\n", f->dir);
+    char *path = xstrdup(unit_write_file(f->dir, "m.conf", text, 0644));
+    assert_null(config_load(path, 0, &err));
+    assert_non_null(strstr(err, "creds2:3: [credential c1] expires_at"));
+    assert_non_null(strstr(err, "creds2:4: [credential c1] refresh_tokn: unknown key"));
+    assert_null(strstr(err, "SECRET"));
+    free(err);
+    free(text);
+    free(path);
+}
+
+static void test_includes(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    char cmd[512];
+    snprintf(cmd, sizeof cmd, "mkdir -p %s/campaigns.d", f->dir);
+    assert_int_equal(system(cmd), 0);
+    char *sub = xasprintf("%s/campaigns.d", f->dir);
+    unit_write_file(sub, "b.conf", "[campaign b]\nstart = 2026-01-01\n", 0644);
+    unit_write_file(sub, "a.conf", "[campaign a]\nstart = 2026-01-01\nfoo = 1\n", 0644);
+    struct config *cfg = load_text(f, "include = campaigns.d/*.conf\n", &err);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "campaigns.d/a.conf:3: [campaign a] foo: unknown key"));
+    free(err);
+    unit_write_file(sub, "a.conf", "[campaign a]\nstart = 2026-01-01\n", 0644);
+    cfg = load_text(f, "include = campaigns.d/*.conf\ninclude = nothing.d/*.conf\n", &err);
+    assert_non_null(cfg);
+    assert_int_equal(cfg->ncampaigns, 2);
+    assert_string_equal(cfg->campaigns[0].name, "a"); /* sorted order */
+    config_free(cfg);
+    expect_error(f, "include = missing.conf\n", "include");
+    /* a file including itself is stopped, not looped forever */
+    unit_write_file(f->dir, "self.conf", "include = self.conf\n", 0644);
+    expect_error(f, "include = self.conf\n", "nested deeper than");
+    free(sub);
+}
+
+static void test_quoting_and_comments(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *cfg = load_text(f,
+                                   "; comment\n# comment\n"
+                                   "database = \"host=/run/postgresql dbname=a # not comment\"\n"
+                                   "log_level = notice # trailing comment\n",
+                                   &err);
+    if (!cfg)
+        fail_msg("%s", err);
+    assert_string_equal(cfg->daemon.database, "host=/run/postgresql dbname=a # not comment");
+    assert_int_equal(cfg->daemon.log_level, LOG_NOTICE);
+    config_free(cfg);
+}
+
+static void test_restart_keys_kept(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *a = load_text(f, "http_listen = 127.0.0.1:1000\nlog_level = info\n", &err);
+    struct config *b = load_text(f, "http_listen = 127.0.0.1:2000\nlog_level = debug\n", &err);
+    assert_non_null(a);
+    assert_non_null(b);
+    config_keep_restart_keys(a, b);
+    assert_string_equal(b->daemon.http_listen, "127.0.0.1:1000"); /* restart-only */
+    assert_int_equal(b->daemon.log_level, LOG_DEBUG);              /* reloadable */
+    config_free(a);
+    config_free(b);
+}
+
+struct doc_check {
+    const char *readme;
+    int missing;
+};
+
+static void check_documented(const char *section, const char *key, void *arg)
+{
+    struct doc_check *d = arg;
+    char needle[128];
+    snprintf(needle, sizeof needle, "| `%s` |", key);
+    if (!strstr(d->readme, needle)) {
+        print_error("README.md does not document [%s] %s\n", section, key);
+        d->missing++;
+    }
+}
+
+static void test_readme_documents_every_key(void **state)
+{
+    (void)state;
+    struct doc_check d = {unit_read_file("README.md", NULL), 0};
+    assert_non_null(d.readme);
+    config_each_key(check_documented, &d);
+    assert_int_equal(d.missing, 0);
+    free((char *)d.readme);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test_setup_teardown(test_examples_pass, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_campaign_example, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_defaults_and_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_all_streams_by_default, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_errors_name_file_and_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_credentials_mode, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_credentials_directory, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_secret_values_never_echoed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_includes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_quoting_and_comments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_restart_keys_kept, setup, teardown),
+        cmocka_unit_test(test_readme_documents_every_key),
+    };
+    log_set_level(LOG_CRIT); /* keep reload warnings out of the TAP stream */
+    return cmocka_run_group_tests_name("config", tests, NULL, NULL);
+}
