@@ -7,6 +7,7 @@
 #include <ctype.h>
 #include <stdarg.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <errno.h>
 #include <glob.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #define INI_LINE_MAX      8192
+#define INI_FILE_MAX      (16 * 1024 * 1024)
 #define INI_INCLUDE_DEPTH 8
 
 struct ini_state {
@@ -128,6 +130,11 @@ static int parse_stream(struct ini_state *st, const char *file, FILE *fp);
 
 static void include_one(struct ini_state *st, const char *file, int lineno, const char *path)
 {
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        ini_error(st, file, lineno, "include %s: not a regular file", path);
+        return;
+    }
     FILE *fp = fopen(path, "r");
     if (!fp) {
         ini_error(st, file, lineno, "include %s: %s", path, strerror(errno));
@@ -227,25 +234,50 @@ static void parse_line(struct ini_state *st, const char *file, int lineno, char 
     st->h->key(st->arg, &pos, key, val);
 }
 
+/*
+ * Reads one line into buf (at most INI_LINE_MAX bytes kept). Returns 0 at end of file, 1 for a
+ * line, 2 for a line that was too long or held a NUL byte (its rest is skipped). Bounded memory
+ * whatever the input, even a device that never ends a line.
+ */
+static int read_line(FILE *fp, char *buf, size_t *total, bool *nul)
+{
+    size_t n = 0;
+    int c, rc = 1;
+    *nul = false;
+    while ((c = getc(fp)) != EOF) {
+        if (++*total > INI_FILE_MAX)
+            return 0;
+        if (c == '\n')
+            break;
+        if (c == '\0')
+            *nul = true;
+        if (n < INI_LINE_MAX)
+            buf[n++] = (char)c;
+        else
+            rc = 2;
+    }
+    buf[n] = '\0';
+    if (c == EOF && n == 0)
+        return 0;
+    return *nul ? 2 : rc;
+}
+
 static int parse_stream(struct ini_state *st, const char *file, FILE *fp)
 {
-    char *buf = NULL;
-    size_t cap = 0;
-    ssize_t n;
-    int lineno = 0;
-    bool skip = false;
-    while ((n = getline(&buf, &cap, fp)) >= 0) {
+    char *buf = xmalloc(INI_LINE_MAX + 1);
+    size_t total = 0;
+    int lineno = 0, rc;
+    bool skip = false, nul;
+    while ((rc = read_line(fp, buf, &total, &nul)) != 0) {
         lineno++;
-        if (n > INI_LINE_MAX) {
-            ini_error(st, file, lineno, "line longer than %d bytes", INI_LINE_MAX);
-            continue;
-        }
-        if (strlen(buf) != (size_t)n) {
-            ini_error(st, file, lineno, "NUL byte in line");
-            continue;
-        }
-        parse_line(st, file, lineno, buf, &skip);
+        if (rc == 2)
+            ini_error(st, file, lineno, nul ? "NUL byte in line"
+                                            : "line longer than %d bytes", INI_LINE_MAX);
+        else
+            parse_line(st, file, lineno, buf, &skip);
     }
+    if (total > INI_FILE_MAX)
+        ini_error(st, file, lineno, "file larger than %d bytes", INI_FILE_MAX);
     if (ferror(fp))
         ini_error(st, file, lineno, "read error: %s", strerror(errno));
     free(buf);

@@ -46,6 +46,17 @@ done_testing() {
     echo "1..$N"
 }
 
+# Our binaries, under valgrind when the run asks for it.
+socialroi() {
+    # shellcheck disable=SC2086
+    $SR_WRAP "$B/socialroi" "$@"
+}
+
+socialroid() {
+    # shellcheck disable=SC2086
+    $SR_WRAP "$B/socialroid" "$@"
+}
+
 register_pid() {
     echo "$1" >>"$WORK/pids"
 }

@@ -6,12 +6,12 @@ DB="${TEST_DB}_fresh"
 psql -XqAt -c "CREATE DATABASE $DB" >/dev/null
 DSN="host=$PGHOST port=$PGPORT user=$PGUSER dbname=$DB"
 
-"$B/socialroi" migrate --dsn "$DSN" >"$TEST_DIR/first.out" 2>&1
+socialroi migrate --dsn "$DSN" >"$TEST_DIR/first.out" 2>&1
 rc=$?
 [ $rc -eq 0 ] && ok "first migrate succeeds" || not_ok "first migrate succeeds" "$(cat "$TEST_DIR/first.out")"
 check_grep "first migrate prints what it applied" '^applied 001_core.sql$' "$TEST_DIR/first.out"
 
-"$B/socialroi" migrate --dsn "$DSN" >"$TEST_DIR/second.out" 2>&1
+socialroi migrate --dsn "$DSN" >"$TEST_DIR/second.out" 2>&1
 rc=$?
 [ $rc -eq 0 ] && ok "second migrate succeeds" || not_ok "second migrate succeeds"
 check_grep "second migrate applies nothing" 'nothing to apply' "$TEST_DIR/second.out"
@@ -21,11 +21,11 @@ n=$(psql -XqAt -d "$DB" -c 'SELECT count(*) = count(DISTINCT version) FROM socia
 
 # -c FILE takes the database from the daemon's config
 printf '[daemon]\ndatabase = "%s"\n' "$DSN" >"$TEST_DIR/m.conf"
-check "migrate -c FILE uses the config's database" "$B/socialroi" migrate -c "$TEST_DIR/m.conf"
+check "migrate -c FILE uses the config's database" socialroi migrate -c "$TEST_DIR/m.conf"
 
 # an applied migration whose text changed is refused
 psql -XqAt -d "$DB" -c "UPDATE socialroi.schema_migration SET checksum = repeat('0', 64) WHERE version = 1"
-"$B/socialroi" migrate --dsn "$DSN" >"$TEST_DIR/edited.out" 2>&1
+socialroi migrate --dsn "$DSN" >"$TEST_DIR/edited.out" 2>&1
 rc=$?
 [ $rc -eq 1 ] && ok "an edited applied migration makes migrate exit 1" ||
     not_ok "an edited applied migration makes migrate exit 1" "rc=$rc"
@@ -33,25 +33,25 @@ check_grep "and the message says which and what to do" \
     'migration 001_core.sql was changed after it was applied.*forward-only' "$TEST_DIR/edited.out"
 sum=$(sha256sum sql/001_core.sql | cut -c1-64)
 psql -XqAt -d "$DB" -c "UPDATE socialroi.schema_migration SET checksum = '$sum' WHERE version = 1"
-check "restoring the checksum makes migrate content again" "$B/socialroi" migrate --dsn "$DSN"
+check "restoring the checksum makes migrate content again" socialroi migrate --dsn "$DSN"
 
 # a migration from a newer release is refused too
 psql -XqAt -d "$DB" -c "INSERT INTO socialroi.schema_migration VALUES (999, '999_future.sql', 'abc')"
-"$B/socialroi" migrate --dsn "$DSN" >"$TEST_DIR/future.out" 2>&1
+socialroi migrate --dsn "$DSN" >"$TEST_DIR/future.out" 2>&1
 rc=$?
 [ $rc -eq 1 ] && ok "an unknown newer migration makes migrate exit 1" || not_ok "an unknown newer migration makes migrate exit 1"
 check_grep "and says to upgrade" '999 \(999_future.sql\).*upgrade socialroi' "$TEST_DIR/future.out"
 
 # usage errors
-"$B/socialroi" migrate --bogus >/dev/null 2>&1
+socialroi migrate --bogus >/dev/null 2>&1
 [ $? -eq 2 ] && ok "migrate --bogus exits 2" || not_ok "migrate --bogus exits 2"
-"$B/socialroi" frobnicate >"$TEST_DIR/usage.out" 2>&1
+socialroi frobnicate >"$TEST_DIR/usage.out" 2>&1
 [ $? -eq 2 ] && ok "an unknown command exits 2" || not_ok "an unknown command exits 2"
 check_grep "with a usage message" '^usage: socialroi COMMAND' "$TEST_DIR/usage.out"
-"$B/socialroi" migrate --dsn "host=$TEST_DIR/nowhere dbname=x" >"$TEST_DIR/nodb.out" 2>&1
+socialroi migrate --dsn "host=$TEST_DIR/nowhere dbname=x" >"$TEST_DIR/nodb.out" 2>&1
 [ $? -eq 1 ] && ok "an unreachable database exits 1" || not_ok "an unreachable database exits 1"
 check_grep "with libpq's reason" 'cannot connect to the database' "$TEST_DIR/nodb.out"
-check "--version prints the version" sh -c "'$B/socialroi' --version | grep -q '^socialroi [0-9]'"
+socialroi --version | grep -q '^socialroi [0-9]' && ok "--version prints the version" || not_ok "--version prints the version"
 
 # roles and privileges on the migrated template database
 roles=$(sql "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'socialroi\_%'")

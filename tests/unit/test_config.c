@@ -261,6 +261,32 @@ static void test_includes(void **state)
     free(sub);
 }
 
+static void test_hostile_input_is_bounded(void **state)
+{
+    struct fx *f = *state;
+    char *longline = xmalloc(20000);
+    memset(longline, 'a', 19998);
+    memcpy(longline, "title = ", 8);
+    longline[19998] = '\n';
+    longline[19999] = '\0';
+    char *text = xasprintf("[campaign c]\nstart = 2026-01-01\n%s", longline);
+    expect_error(f, text, "main.conf:5: line longer than 8192 bytes");
+    free(text);
+    free(longline);
+    /* a device that never ends a line must not be read forever */
+    expect_error(f, "include = /dev/zero\n", "include /dev/zero: not a regular file");
+    /* NUL bytes cannot hide the rest of a line */
+    char *path = xstrdup(unit_write_file(f->dir, "nul.conf", "", 0644));
+    FILE *fp = fopen(path, "w");
+    fwrite("[daemon]\nlog_level = info\0junk\n", 1, 31, fp);
+    fclose(fp);
+    char *err = NULL;
+    assert_null(config_load(path, 0, &err));
+    assert_non_null(strstr(err, "nul.conf:2: NUL byte in line"));
+    free(err);
+    free(path);
+}
+
 static void test_quoting_and_comments(void **state)
 {
     struct fx *f = *state;
@@ -330,6 +356,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_credentials_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_values_never_echoed, setup, teardown),
         cmocka_unit_test_setup_teardown(test_includes, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_hostile_input_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quoting_and_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_keys_kept, setup, teardown),
         cmocka_unit_test(test_readme_documents_every_key),
