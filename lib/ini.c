@@ -271,8 +271,8 @@ static int parse_stream(struct ini_state *st, const char *file, FILE *fp)
     while ((rc = read_line(fp, buf, &total, &nul)) != 0) {
         lineno++;
         if (rc == 2)
-            ini_error(st, file, lineno, nul ? "NUL byte in line"
-                                            : "line longer than %d bytes", INI_LINE_MAX);
+            ini_error(st, file, lineno, nul ? "NUL byte in line" : "line longer than %d bytes",
+                      INI_LINE_MAX);
         else
             parse_line(st, file, lineno, buf, &skip);
     }

@@ -32,6 +32,21 @@ check() {
     fi
 }
 
+# check_rc RC NAME COMMAND...: ok when the command exits with RC; output in $TEST_DIR/last.out.
+check_rc() {
+    want=$1
+    name=$2
+    shift 2
+    "$@" >"$TEST_DIR/last.out" 2>&1
+    got=$?
+    if [ "$got" -eq "$want" ]; then
+        ok "$name"
+    else
+        not_ok "$name" "exit status $got, expected $want: $*"
+        tail -n 20 "$TEST_DIR/last.out" | sed -e 's/^/# /'
+    fi
+}
+
 # check_grep NAME PATTERN FILE: ok when the file has a line matching the extended regex.
 check_grep() {
     if grep -Eq -- "$2" "$3" 2>/dev/null; then

@@ -12,37 +12,29 @@ NOTIFY_OUT="$TEST_DIR/notify.out"
 check "-n accepts the example config" socialroid -n -c config/socialroi.conf.example
 
 printf '[daemon]\nlog_levle = debug\n' >"$TEST_DIR/typo.conf"
-socialroid -n -c "$TEST_DIR/typo.conf" >"$TEST_DIR/typo.out" 2>&1
-rc=$?
-[ $rc -eq 1 ] && ok "-n exits 1 on a typo'd key" || not_ok "-n exits 1 on a typo'd key" "rc=$rc"
+check_rc 1 "-n exits 1 on a typo'd key" socialroid -n -c "$TEST_DIR/typo.conf"
 check_grep "the typo error names file:line and key" "typo.conf:2: \[daemon\] log_levle: unknown key" \
-    "$TEST_DIR/typo.out"
+    "$TEST_DIR/last.out"
 
 printf '[daemon]\n\nshutdown_timeout = 10 minutes\n' >"$TEST_DIR/dur.conf"
-socialroid -n -c "$TEST_DIR/dur.conf" >"$TEST_DIR/dur.out" 2>&1
-rc=$?
-[ $rc -eq 1 ] && ok "-n exits 1 on a bad duration" || not_ok "-n exits 1 on a bad duration" "rc=$rc"
+check_rc 1 "-n exits 1 on a bad duration" socialroid -n -c "$TEST_DIR/dur.conf"
 check_grep "the duration error names file:line" "dur.conf:3: \[daemon\] shutdown_timeout" \
-    "$TEST_DIR/dur.out"
+    "$TEST_DIR/last.out"
 
 printf '[credential c]\naccess_token = secret-value\n' >"$TEST_DIR/creds.world"
 chmod 644 "$TEST_DIR/creds.world"
 printf '[daemon]\ncredentials = %s\n[account a]\nplatform = x\nid = 1\ncredential = c\n' \
     "$TEST_DIR/creds.world" >"$TEST_DIR/world.conf"
-socialroid -n -c "$TEST_DIR/world.conf" >"$TEST_DIR/world.out" 2>&1
-rc=$?
-[ $rc -eq 1 ] && ok "-n exits 1 on a world-readable credentials file" ||
-    not_ok "-n exits 1 on a world-readable credentials file" "rc=$rc"
+check_rc 1 "-n exits 1 on a world-readable credentials file" socialroid -n -c "$TEST_DIR/world.conf"
 check_grep "the credentials error names the file and its mode" "creds.world: .*mode 0644" \
-    "$TEST_DIR/world.out"
-if grep -q secret-value "$TEST_DIR/world.out"; then
+    "$TEST_DIR/last.out"
+if grep -q secret-value "$TEST_DIR/last.out"; then
     not_ok "the credentials error does not echo the secret"
 else
     ok "the credentials error does not echo the secret"
 fi
 
-socialroid --bogus >/dev/null 2>&1
-[ $? -eq 2 ] && ok "an unknown option exits 2" || not_ok "an unknown option exits 2"
+check_rc 2 "an unknown option exits 2" socialroid --bogus
 
 # ---- a running daemon -----------------------------------------------------------------------
 

@@ -25,32 +25,24 @@ check "migrate -c FILE uses the config's database" socialroi migrate -c "$TEST_D
 
 # an applied migration whose text changed is refused
 psql -XqAt -d "$DB" -c "UPDATE socialroi.schema_migration SET checksum = repeat('0', 64) WHERE version = 1"
-socialroi migrate --dsn "$DSN" >"$TEST_DIR/edited.out" 2>&1
-rc=$?
-[ $rc -eq 1 ] && ok "an edited applied migration makes migrate exit 1" ||
-    not_ok "an edited applied migration makes migrate exit 1" "rc=$rc"
+check_rc 1 "an edited applied migration makes migrate exit 1" socialroi migrate --dsn "$DSN"
 check_grep "and the message says which and what to do" \
-    'migration 001_core.sql was changed after it was applied.*forward-only' "$TEST_DIR/edited.out"
+    'migration 001_core.sql was changed after it was applied.*forward-only' "$TEST_DIR/last.out"
 sum=$(sha256sum sql/001_core.sql | cut -c1-64)
 psql -XqAt -d "$DB" -c "UPDATE socialroi.schema_migration SET checksum = '$sum' WHERE version = 1"
 check "restoring the checksum makes migrate content again" socialroi migrate --dsn "$DSN"
 
 # a migration from a newer release is refused too
 psql -XqAt -d "$DB" -c "INSERT INTO socialroi.schema_migration VALUES (999, '999_future.sql', 'abc')"
-socialroi migrate --dsn "$DSN" >"$TEST_DIR/future.out" 2>&1
-rc=$?
-[ $rc -eq 1 ] && ok "an unknown newer migration makes migrate exit 1" || not_ok "an unknown newer migration makes migrate exit 1"
-check_grep "and says to upgrade" '999 \(999_future.sql\).*upgrade socialroi' "$TEST_DIR/future.out"
+check_rc 1 "an unknown newer migration makes migrate exit 1" socialroi migrate --dsn "$DSN"
+check_grep "and says to upgrade" '999 \(999_future.sql\).*upgrade socialroi' "$TEST_DIR/last.out"
 
 # usage errors
-socialroi migrate --bogus >/dev/null 2>&1
-[ $? -eq 2 ] && ok "migrate --bogus exits 2" || not_ok "migrate --bogus exits 2"
-socialroi frobnicate >"$TEST_DIR/usage.out" 2>&1
-[ $? -eq 2 ] && ok "an unknown command exits 2" || not_ok "an unknown command exits 2"
-check_grep "with a usage message" '^usage: socialroi COMMAND' "$TEST_DIR/usage.out"
-socialroi migrate --dsn "host=$TEST_DIR/nowhere dbname=x" >"$TEST_DIR/nodb.out" 2>&1
-[ $? -eq 1 ] && ok "an unreachable database exits 1" || not_ok "an unreachable database exits 1"
-check_grep "with libpq's reason" 'cannot connect to the database' "$TEST_DIR/nodb.out"
+check_rc 2 "migrate --bogus exits 2" socialroi migrate --bogus
+check_rc 2 "an unknown command exits 2" socialroi frobnicate
+check_grep "with a usage message" '^usage: socialroi COMMAND' "$TEST_DIR/last.out"
+check_rc 1 "an unreachable database exits 1" socialroi migrate --dsn "host=$TEST_DIR/nowhere dbname=x"
+check_grep "with libpq's reason" 'cannot connect to the database' "$TEST_DIR/last.out"
 socialroi --version | grep -q '^socialroi [0-9]' && ok "--version prints the version" || not_ok "--version prints the version"
 
 # roles and privileges on the migrated template database

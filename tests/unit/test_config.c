@@ -173,10 +173,13 @@ static void test_credentials_mode(void **state)
 {
     struct fx *f = *state;
     char *err = NULL;
-    char *creds = xstrdup(unit_write_file(f->dir, "creds.world", "[credential c1]\n"
-                                          "access_token = tok-SECRET-2\n", 0644));
+    char *creds = xstrdup(unit_write_file(f->dir, "creds.world",
+                                          "[credential c1]\n"
+                                          "access_token = tok-SECRET-2\n",
+                                          0644));
     char *text = xasprintf("[daemon]\ncredentials = %s\n[account a]\nplatform = x\nid = 1\n"
-                           "credential = c1\n", creds);
+                           "credential = c1\n",
+                           creds);
     char *path = xstrdup(unit_write_file(f->dir, "m.conf", text, 0644));
     assert_null(config_load(path, 0, &err));
     assert_non_null(strstr(err, "creds.world: credentials file is readable or writable by group "
@@ -201,9 +204,11 @@ static void test_credentials_directory(void **state)
     snprintf(cmd, sizeof cmd, "mkdir -p %s", sub);
     assert_int_equal(system(cmd), 0);
     unit_write_file(sub, "credentials", "[credential from-dir]\naccess_token = t\n", 0400);
-    char *path = xstrdup(unit_write_file(f->dir, "m.conf", "[daemon]\ncredentials = "
+    char *path = xstrdup(unit_write_file(f->dir, "m.conf",
+                                         "[daemon]\ncredentials = "
                                          "/nonexistent/creds\n[account a]\nplatform = x\n"
-                                         "id = 1\ncredential = from-dir\n", 0644));
+                                         "id = 1\ncredential = from-dir\n",
+                                         0644));
     setenv("CREDENTIALS_DIRECTORY", sub, 1);
     struct config *cfg = config_load(path, 0, &err);
     unsetenv("CREDENTIALS_DIRECTORY");
@@ -313,7 +318,7 @@ static void test_restart_keys_kept(void **state)
     assert_non_null(b);
     config_keep_restart_keys(a, b);
     assert_string_equal(b->daemon.http_listen, "127.0.0.1:1000"); /* restart-only */
-    assert_int_equal(b->daemon.log_level, LOG_DEBUG);              /* reloadable */
+    assert_int_equal(b->daemon.log_level, LOG_DEBUG);             /* reloadable */
     config_free(a);
     config_free(b);
 }

@@ -65,7 +65,7 @@ static void test_redact(void **state)
     redacts("client_secret=s3cr3t&grant_type=refresh_token",
             "client_secret=***&grant_type=refresh_token");
     redacts("my_access_token=ok", "my_access_token=ok"); /* not the key, part of a word */
-    redacts("access_token=ab", "access_token=**");     /* never longer than the original */
+    redacts("access_token=ab", "access_token=**");       /* never longer than the original */
     redacts("nothing to see", "nothing to see");
 }
 

@@ -136,10 +136,14 @@ static void test_format(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_plain_decimals), cmocka_unit_test(test_exponents),
-        cmocka_unit_test(test_half_even),      cmocka_unit_test(test_limits),
-        cmocka_unit_test(test_rejects),        cmocka_unit_test(test_scaled),
-        cmocka_unit_test(test_money_and_currency), cmocka_unit_test(test_format),
+        cmocka_unit_test(test_plain_decimals),
+        cmocka_unit_test(test_exponents),
+        cmocka_unit_test(test_half_even),
+        cmocka_unit_test(test_limits),
+        cmocka_unit_test(test_rejects),
+        cmocka_unit_test(test_scaled),
+        cmocka_unit_test(test_money_and_currency),
+        cmocka_unit_test(test_format),
     };
     return cmocka_run_group_tests_name("money", tests, NULL, NULL);
 }
