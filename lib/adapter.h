@@ -1,0 +1,123 @@
+/*
+ * adapter.h - what a platform adapter is: request building, parsing, error classification,
+ * rate-limit signals and token refresh for each of the platform's streams.
+ *
+ * Adapters are pure: no libcurl, libpq, libevent, clock or file access. Everything they need
+ * arrives in struct adapter_ctx and struct http_response; everything they produce goes into a
+ * struct http_request, a struct rowset or a struct rl_signal. That makes every adapter testable
+ * on saved bodies (socialroi parse) and fuzzable.
+ *
+ * One file per platform in lib/adapters/, all-static except its `const struct adapter`.
+ */
+#ifndef SR_ADAPTER_H
+#define SR_ADAPTER_H
+
+#include "config.h"
+#include "platform.h"
+#include "rowset.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define HTTP_MAX_HEADERS 8
+
+/* A request an adapter built. All strings are owned (free with http_request_free). */
+struct http_request {
+    const char *method;                  /* "GET" or "POST" (static strings) */
+    char *url;                           /* full URL, may embed secrets: never logged */
+    char *headers[HTTP_MAX_HEADERS + 1]; /* "Name: value", NULL-terminated */
+    char *body;                          /* request body for POST, or NULL */
+    char *log_url;                       /* what may be logged: no query string, no secrets */
+};
+
+/* Appends "Name: value" (formatted); returns -1 when the header list is full. */
+int http_request_header(struct http_request *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+/* Sets url (and log_url: the url up to the '?'). */
+void http_request_set_url(struct http_request *r, char *url);
+void http_request_free(struct http_request *r);
+
+/* A response as the adapter sees it. Everything is borrowed. */
+struct http_response {
+    long status;
+    const char *body;
+    size_t len;
+    /* Looks up a header value case-insensitively; NULL when absent. */
+    const char *(*header)(const struct http_response *r, const char *name);
+    const void *priv;
+};
+
+/* What a request and its parser need to know about the job. Everything is borrowed. */
+struct adapter_ctx {
+    const struct cfg_account *account;
+    const struct cfg_platform *platform;
+    const char *stream;       /* "facebook.ads_insights" */
+    const char *access_token; /* current access token: never logged */
+    const char *email_salt;   /* for salted lead e-mail hashes ("" when none) */
+    const char *page;         /* page cursor from the previous page's rowset, NULL at first */
+    int32_t from_day, to_day; /* window, inclusive, days since epoch in the stream's basis */
+    int64_t since;            /* incremental watermark, epoch microseconds (0 = none) */
+    int64_t now;              /* wall clock, epoch microseconds: snapshots are observed now */
+};
+
+/* Rate-limit signals read from any response (success or error). */
+struct rl_signal {
+    int64_t wait_ms;  /* wait at least this long before the next request (-1 = no signal) */
+    int usage_pct;    /* highest usage percentage reported (-1 = none) */
+    bool per_stream;  /* the limit is per endpoint (X windows), not per credential */
+};
+
+struct stream_def {
+    const char *name;
+    enum day_basis basis; /* day basis of its windows and dates */
+    bool windowed;        /* takes from_day/to_day (else a snapshot or paged list) */
+    bool incremental;     /* takes a `since` watermark (leads, CRM deltas) */
+    /* Builds the request for ctx (first page when ctx->page is NULL). 0, or -1 with why. */
+    int (*build)(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                 size_t whylen);
+    /*
+     * Parses one response into rs: records and rowset_set_next() for another page, or
+     * rowset_set_error() for an API error body (classified) or a malformed one. Returns 0 when
+     * the page is good, -1 otherwise.
+     */
+    int (*parse)(const struct adapter_ctx *ctx, const struct http_response *resp,
+                 struct rowset *rs);
+};
+
+/* Tokens obtained from a refresh. Strings point into the adapter's copy; see refresh_parse. */
+struct token_set {
+    char access_token[2048];
+    char refresh_token[2048]; /* "" when the platform did not rotate it */
+    int64_t expires_in_s;     /* 0 = does not expire / unknown */
+};
+
+struct adapter {
+    enum platform_id platform;
+    const struct stream_def *streams;
+    size_t nstreams;
+    /* Reads the platform's rate-limit signals (now: epoch microseconds); may be NULL. */
+    void (*ratelimit)(const struct http_response *resp, int64_t now, struct rl_signal *sig);
+    /* Builds a token refresh request, or returns -1 when the credential cannot refresh. */
+    int (*refresh_build)(const struct cfg_platform *p, const struct cfg_credential *cred,
+                         const char *access_token, const char *refresh_token,
+                         struct http_request *req);
+    /* Parses the token endpoint's answer; returns 0, or -1 with class/why (never a secret). */
+    int (*refresh_parse)(const struct http_response *resp, struct token_set *out,
+                         enum err_class *cls, char *why, size_t whylen);
+};
+
+/* The adapter of a platform, and the definition of a stream by name (NULL when unknown). */
+const struct adapter *adapter_for(enum platform_id platform);
+const struct stream_def *adapter_stream(const char *stream, const struct adapter **owner);
+
+/* ---- helpers every adapter uses ------------------------------------------------------------ */
+
+/* Percent-encodes s for a query string value (RFC 3986 unreserved characters kept). */
+char *adapter_urlencode(const char *s);
+/* The value of query parameter `name` in a URL or query string, decoded; NULL when absent. */
+char *adapter_query_param(const char *url, const char *name);
+/* The salted hash of a lower-cased, trimmed e-mail address (hex HMAC-SHA-256). */
+void adapter_email_hash(const char *salt, const char *email, char hex[65]);
+
+#endif
