@@ -35,43 +35,44 @@ extern const struct adapter adapter_facebook;
 /* ---- shared helpers (facebook.h)
  * ----------------------------------------------------------- */
 
-void facebook_pending_add(struct fb_pending *p, const struct record *r) {
-  p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
-  p->v[p->n++] = *r;
+void facebook_pending_add(struct fb_pending *p, const struct record *r)
+{
+    p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
+    p->v[p->n++] = *r;
 }
 
-int facebook_malformed(struct rowset *rs, const char *fmt, ...) {
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  rowset_set_error(rs, ERR_MALFORMED, -1, "facebook: %s", msg);
-  return -1;
-}
-
-void facebook_query(struct buf *q, const char *name, const char *value) {
-  char *enc = adapter_urlencode(value);
-  buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-  free(enc);
-}
-
-int facebook_get(const struct adapter_ctx *ctx, struct http_request *req,
-                 const char *path, struct buf *query, const char *after,
-                 char *why, size_t whylen) {
-  const char *v = ctx->platform->version;
-  if (!ctx->access_token || !*ctx->access_token) {
-    snprintf(why, whylen, "no access token");
+int facebook_malformed(struct rowset *rs, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rowset_set_error(rs, ERR_MALFORMED, -1, "facebook: %s", msg);
     return -1;
-  }
-  if (after)
-    facebook_query(query, "after", after);
-  req->method = "GET";
-  http_request_set_url(req, xasprintf("%s%s%s/%s?%s", ctx->platform->api_base,
-                                      v && *v ? "/" : "", v ? v : "", path,
-                                      query->len ? query->data : ""));
-  return http_request_header(req, "Authorization: Bearer %s",
-                             ctx->access_token);
+}
+
+void facebook_query(struct buf *q, const char *name, const char *value)
+{
+    char *enc = adapter_urlencode(value);
+    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
+    free(enc);
+}
+
+int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
+                 struct buf *query, const char *after, char *why, size_t whylen)
+{
+    const char *v = ctx->platform->version;
+    if (!ctx->access_token || !*ctx->access_token) {
+        snprintf(why, whylen, "no access token");
+        return -1;
+    }
+    if (after)
+        facebook_query(query, "after", after);
+    req->method = "GET";
+    http_request_set_url(req, xasprintf("%s%s%s/%s?%s", ctx->platform->api_base, v && *v ? "/" : "",
+                                        v ? v : "", path, query->len ? query->data : ""));
+    return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
 }
 
 /*
@@ -80,27 +81,28 @@ int facebook_get(const struct adapter_ctx *ctx, struct http_request *req,
  * "://" or "token", or is 32 bytes or longer without a space: Graph messages
  * sometimes quote the token) becomes "[redacted]".
  */
-static void safe_text(char *dst, size_t n, const char *src) {
-  struct buf b = {0};
-  while (src && *src) {
-    size_t w = strcspn(src, " ");
-    char *word = xstrndup(src, w);
-    if (w >= 32 || strstr(word, "://") || strstr(word, "token"))
-      buf_puts(&b, "[redacted]");
-    else
-      for (char *c = word; *c; c++)
-        buf_append(&b, (unsigned char)*c < 0x20 || *c == 0x7f ? " " : c, 1);
-    free(word);
-    src += w;
-    if (*src)
-      buf_append(&b, src++, 1);
-  }
-  size_t len = b.len < n ? b.len : n - 1;
-  while (len > 0 && len < b.len && (b.data[len] & 0xc0) == 0x80)
-    len--;
-  memcpy(dst, b.len ? b.data : "", len);
-  dst[len] = '\0';
-  buf_free(&b);
+static void safe_text(char *dst, size_t n, const char *src)
+{
+    struct buf b = {0};
+    while (src && *src) {
+        size_t w = strcspn(src, " ");
+        char *word = xstrndup(src, w);
+        if (w >= 32 || strstr(word, "://") || strstr(word, "token"))
+            buf_puts(&b, "[redacted]");
+        else
+            for (char *c = word; *c; c++)
+                buf_append(&b, (unsigned char)*c < 0x20 || *c == 0x7f ? " " : c, 1);
+        free(word);
+        src += w;
+        if (*src)
+            buf_append(&b, src++, 1);
+    }
+    size_t len = b.len < n ? b.len : n - 1;
+    while (len > 0 && len < b.len && (b.data[len] & 0xc0) == 0x80)
+        len--;
+    memcpy(dst, b.len ? b.data : "", len);
+    dst[len] = '\0';
+    buf_free(&b);
 }
 
 /* ---- usage headers (reference §2.6)
@@ -108,149 +110,145 @@ static void safe_text(char *dst, size_t n, const char *src) {
 
 /* A percentage member: an integer, or a decimal (X-Ad-Account-Usage sends 9.67)
  * rounded up. */
-static int pct_of(const cJSON *it) {
-  int64_t v;
-  if (json_count_item(it, &v) == JSON_OK)
-    return v > 1000 ? 1000 : (int)v;
-  /* a percentage is not an id, a count or money: its double is exact enough */
-  if (cJSON_IsNumber(it) && isfinite(it->valuedouble) && it->valuedouble >= 0)
-    return it->valuedouble > 1000 ? 1000 : (int)ceil(it->valuedouble);
-  return -1;
+static int pct_of(const cJSON *it)
+{
+    int64_t v;
+    if (json_count_item(it, &v) == JSON_OK)
+        return v > 1000 ? 1000 : (int)v;
+    /* a percentage is not an id, a count or money: its double is exact enough */
+    if (cJSON_IsNumber(it) && isfinite(it->valuedouble) && it->valuedouble >= 0)
+        return it->valuedouble > 1000 ? 1000 : (int)ceil(it->valuedouble);
+    return -1;
 }
 
 /* Raises *pct to the highest of keys in o and *eta to its
  * estimated_time_to_regain_access. */
-static void usage_object(const cJSON *o, const char *const *keys, int *pct,
-                         int64_t *eta) {
-  int64_t m;
-  for (size_t i = 0; keys[i]; i++) {
-    int v = pct_of(json_get(o, keys[i]));
-    if (v > *pct)
-      *pct = v;
-  }
-  if (json_count(o, "estimated_time_to_regain_access", &m) == JSON_OK &&
-      m > *eta)
-    *eta = m;
+static void usage_object(const cJSON *o, const char *const *keys, int *pct, int64_t *eta)
+{
+    int64_t m;
+    for (size_t i = 0; keys[i]; i++) {
+        int v = pct_of(json_get(o, keys[i]));
+        if (v > *pct)
+            *pct = v;
+    }
+    if (json_count(o, "estimated_time_to_regain_access", &m) == JSON_OK && m > *eta)
+        *eta = m;
 }
 
-static cJSON *header_json(const struct http_response *resp, const char *name) {
-  char why[64];
-  const char *v = resp->header ? resp->header(resp, name) : NULL;
-  return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
+static cJSON *header_json(const struct http_response *resp, const char *name)
+{
+    char why[64];
+    const char *v = resp->header ? resp->header(resp, name) : NULL;
+    return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
 }
 
 /* The highest usage percentage of the three usage headers and the longest
  * regain time. */
-static void read_usage(const struct http_response *resp, int *pct,
-                       int64_t *eta_min) {
-  static const char *const app_keys[] = {"call_count", "total_cputime",
-                                         "total_time", NULL};
-  static const char *const acc_keys[] = {"acc_id_util_pct", NULL};
-  const cJSON *per_id, *bucket;
-  *pct = -1;
-  *eta_min = 0;
-  cJSON *j = header_json(resp, "X-App-Usage");
-  usage_object(j, app_keys, pct, eta_min);
-  cJSON_Delete(j);
-  j = header_json(resp, "X-Ad-Account-Usage");
-  usage_object(j, acc_keys, pct, eta_min);
-  cJSON_Delete(j);
-  /* {"<business id>":[{"type":"ads_insights","call_count":N,...}, ...], ...} */
-  j = header_json(resp, "X-Business-Use-Case-Usage");
-  if (cJSON_IsObject(j)) {
-    cJSON_ArrayForEach(per_id, j) {
-      if (cJSON_IsArray(per_id))
-        cJSON_ArrayForEach(bucket, per_id)
-            usage_object(bucket, app_keys, pct, eta_min);
+static void read_usage(const struct http_response *resp, int *pct, int64_t *eta_min)
+{
+    static const char *const app_keys[] = {"call_count", "total_cputime", "total_time", NULL};
+    static const char *const acc_keys[] = {"acc_id_util_pct", NULL};
+    const cJSON *per_id, *bucket;
+    *pct = -1;
+    *eta_min = 0;
+    cJSON *j = header_json(resp, "X-App-Usage");
+    usage_object(j, app_keys, pct, eta_min);
+    cJSON_Delete(j);
+    j = header_json(resp, "X-Ad-Account-Usage");
+    usage_object(j, acc_keys, pct, eta_min);
+    cJSON_Delete(j);
+    /* {"<business id>":[{"type":"ads_insights","call_count":N,...}, ...], ...} */
+    j = header_json(resp, "X-Business-Use-Case-Usage");
+    if (cJSON_IsObject(j)) {
+        cJSON_ArrayForEach(per_id, j)
+        {
+            if (cJSON_IsArray(per_id))
+                cJSON_ArrayForEach(bucket, per_id) usage_object(bucket, app_keys, pct, eta_min);
+        }
     }
-  }
-  cJSON_Delete(j);
+    cJSON_Delete(j);
 }
 
-static void ratelimit(const struct http_response *resp, int64_t now,
-                      struct rl_signal *sig) {
-  int64_t eta_min;
-  (void)now;
-  read_usage(resp, &sig->usage_pct, &eta_min);
-  sig->wait_ms = eta_min > 0 ? eta_min * 60 * 1000 : -1;
-  sig->per_stream =
-      false; /* Meta counts per app, user, page or ad account, not endpoint */
+static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
+{
+    int64_t eta_min;
+    (void)now;
+    read_usage(resp, &sig->usage_pct, &eta_min);
+    sig->wait_ms = eta_min > 0 ? eta_min * 60 * 1000 : -1;
+    sig->per_stream = false; /* Meta counts per app, user, page or ad account, not endpoint */
 }
 
 /* ---- Graph errors (reference §2.7, §11)
  * ---------------------------------------------------- */
 
-static enum err_class code_class(int64_t code, int64_t subcode, bool transient,
-                                 long status) {
-  if (code == 4 || code == 17 || code == 32 || code == 613 ||
-      (code >= 80000 && code <= 80014))
-    return ERR_THROTTLED;
-  if (transient || code == 1 || code == 2)
-    return ERR_TRANSIENT;
-  if (code == 190 || code == 102)
-    return ERR_AUTH;
-  if (code == 10 || (code >= 200 && code <= 299))
-    return ERR_PERMISSION;
-  if (code == 803 ||
-      (code == 100 && subcode == 33)) /* 33: object does not exist */
-    return ERR_NOT_FOUND;
-  if (code == 100) /* 1504018: the query timed out; a retry may get through */
-    return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-  return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
+static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)
+{
+    if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80000 && code <= 80014))
+        return ERR_THROTTLED;
+    if (transient || code == 1 || code == 2)
+        return ERR_TRANSIENT;
+    if (code == 190 || code == 102)
+        return ERR_AUTH;
+    if (code == 10 || (code >= 200 && code <= 299))
+        return ERR_PERMISSION;
+    if (code == 803 || (code == 100 && subcode == 33)) /* 33: object does not exist */
+        return ERR_NOT_FOUND;
+    if (code == 100) /* 1504018: the query timed out; a retry may get through */
+        return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
+    return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
 }
 
 /* Classifies an error object; a throttle waits out
  * estimated_time_to_regain_access. */
-static void graph_error(const struct http_response *resp, const cJSON *err,
-                        struct rowset *rs) {
-  int64_t code = 0, subcode = 0, eta_min;
-  bool transient = false;
-  const char *msg = "";
-  char text[160];
-  int pct;
-  json_int(err, "code", &code);
-  json_int(err, "error_subcode", &subcode);
-  json_bool(err, "is_transient", &transient);
-  if (json_str(err, "message", &msg) != JSON_OK)
-    msg = "";
-  safe_text(text, sizeof text, msg);
-  enum err_class cls = code_class(code, subcode, transient, resp->status);
-  read_usage(resp, &pct, &eta_min);
-  int64_t retry =
-      cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
-  rowset_set_error(rs, cls, retry,
-                   "facebook: HTTP %ld, Graph error %lld/%lld: %s",
-                   resp->status, (long long)code, (long long)subcode, text);
+static void graph_error(const struct http_response *resp, const cJSON *err, struct rowset *rs)
+{
+    int64_t code = 0, subcode = 0, eta_min;
+    bool transient = false;
+    const char *msg = "";
+    char text[160];
+    int pct;
+    json_int(err, "code", &code);
+    json_int(err, "error_subcode", &subcode);
+    json_bool(err, "is_transient", &transient);
+    if (json_str(err, "message", &msg) != JSON_OK)
+        msg = "";
+    safe_text(text, sizeof text, msg);
+    enum err_class cls = code_class(code, subcode, transient, resp->status);
+    read_usage(resp, &pct, &eta_min);
+    int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
+    rowset_set_error(rs, cls, retry, "facebook: HTTP %ld, Graph error %lld/%lld: %s", resp->status,
+                     (long long)code, (long long)subcode, text);
 }
 
 /* A non-2xx answer without a Graph error object (a proxy page, an empty 502).
  */
-static void status_error(const struct http_response *resp, struct rowset *rs) {
-  if (resp->status >= 500)
-    rowset_set_error(rs, ERR_TRANSIENT, -1,
-                     "facebook: HTTP %ld without an error body", resp->status);
-  else
-    facebook_malformed(rs, "HTTP %ld without a Graph error body", resp->status);
+static void status_error(const struct http_response *resp, struct rowset *rs)
+{
+    if (resp->status >= 500)
+        rowset_set_error(rs, ERR_TRANSIENT, -1, "facebook: HTTP %ld without an error body",
+                         resp->status);
+    else
+        facebook_malformed(rs, "HTTP %ld without a Graph error body", resp->status);
 }
 
 /* The body object of a good answer, or NULL with the error set. */
-static cJSON *read_body(const struct http_response *resp, struct rowset *rs) {
-  char why[128];
-  cJSON *root =
-      resp->len ? json_parse(resp->body, resp->len, why, sizeof why) : NULL;
-  const cJSON *err = json_get(root, "error");
-  if (cJSON_IsObject(err))
-    graph_error(resp, err, rs);
-  else if (resp->status < 200 || resp->status > 299)
-    status_error(resp, rs);
-  else if (!root)
-    facebook_malformed(rs, "%s", resp->len ? why : "empty body");
-  else if (!cJSON_IsObject(root))
-    facebook_malformed(rs, "body is not a JSON object");
-  else
-    return root;
-  cJSON_Delete(root);
-  return NULL;
+static cJSON *read_body(const struct http_response *resp, struct rowset *rs)
+{
+    char why[128];
+    cJSON *root = resp->len ? json_parse(resp->body, resp->len, why, sizeof why) : NULL;
+    const cJSON *err = json_get(root, "error");
+    if (cJSON_IsObject(err))
+        graph_error(resp, err, rs);
+    else if (resp->status < 200 || resp->status > 299)
+        status_error(resp, rs);
+    else if (!root)
+        facebook_malformed(rs, "%s", resp->len ? why : "empty body");
+    else if (!cJSON_IsObject(root))
+        facebook_malformed(rs, "body is not a JSON object");
+    else
+        return root;
+    cJSON_Delete(root);
+    return NULL;
 }
 
 /* ---- paging and list pages (reference §2.5)
@@ -258,81 +256,84 @@ static cJSON *read_body(const struct http_response *resp, struct rowset *rs) {
 
 /* The next page's after cursor (caller frees), NULL on the last page; -1 when
  * unusable. */
-static int next_after(const cJSON *root, struct rowset *rs, char **after) {
-  const cJSON *paging = json_get(root, "paging");
-  const char *next, *a;
-  *after = NULL;
-  if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
-    return facebook_malformed(rs, "paging is not an object");
-  enum json_get g = json_str(paging, "next", &next);
-  if (g == JSON_ABSENT)
-    return 0; /* the last page, even when it still carries cursors */
-  if (g == JSON_BAD)
-    return facebook_malformed(rs, "paging.next is not a string");
-  g = json_str(json_get(paging, "cursors"), "after", &a);
-  if (g == JSON_BAD)
-    return facebook_malformed(rs, "paging.cursors.after is not a string");
-  if (g == JSON_OK && *a) {
-    *after = xstrdup(a);
-    return 0;
-  }
-  /* no cursors: take the after parameter out of the next URL, never the URL
-   * itself */
-  *after = adapter_query_param(next, "after");
-  if (*after && **after)
-    return 0;
-  free(*after);
-  *after = NULL;
-  return facebook_malformed(rs, "paging.next without an after cursor");
-}
-
-static int list_items(const struct adapter_ctx *ctx, const cJSON *root,
-                      facebook_item_fn *fn, void *arg, struct rowset *rs,
-                      struct fb_pending *p) {
-  const cJSON *data = json_get(root, "data"), *item;
-  if (!cJSON_IsArray(data))
-    return facebook_malformed(rs, "data is %s",
-                              data ? "not an array" : "missing");
-  cJSON_ArrayForEach(item, data) {
-    if (!cJSON_IsObject(item))
-      return facebook_malformed(rs, "data[] item is not an object");
-    if (fn(ctx, item, arg, rs, p) < 0)
-      return -1;
-  }
-  return 0;
-}
-
-int facebook_parse_list(const struct adapter_ctx *ctx,
-                        const struct http_response *resp, struct rowset *rs,
-                        facebook_item_fn *fn, void *arg, char **after) {
-  struct fb_pending p = {0};
-  if (after)
+static int next_after(const cJSON *root, struct rowset *rs, char **after)
+{
+    const cJSON *paging = json_get(root, "paging");
+    const char *next, *a;
     *after = NULL;
-  cJSON *root = read_body(resp, rs);
-  if (!root)
-    return -1;
-  int rc = list_items(ctx, root, fn, arg, rs, &p);
-  if (rc == 0 && after)
-    rc = next_after(root, rs, after);
-  if (rc == 0)
-    for (size_t i = 0; i < p.n; i++)
-      rowset_add(rs, &p.v[i]);
-  free(p.v);
-  cJSON_Delete(root);
-  return rc;
+    if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
+        return facebook_malformed(rs, "paging is not an object");
+    enum json_get g = json_str(paging, "next", &next);
+    if (g == JSON_ABSENT)
+        return 0; /* the last page, even when it still carries cursors */
+    if (g == JSON_BAD)
+        return facebook_malformed(rs, "paging.next is not a string");
+    g = json_str(json_get(paging, "cursors"), "after", &a);
+    if (g == JSON_BAD)
+        return facebook_malformed(rs, "paging.cursors.after is not a string");
+    if (g == JSON_OK && *a) {
+        *after = xstrdup(a);
+        return 0;
+    }
+    /* no cursors: take the after parameter out of the next URL, never the URL
+     * itself */
+    *after = adapter_query_param(next, "after");
+    if (*after && **after)
+        return 0;
+    free(*after);
+    *after = NULL;
+    return facebook_malformed(rs, "paging.next without an after cursor");
+}
+
+static int list_items(const struct adapter_ctx *ctx, const cJSON *root, facebook_item_fn *fn,
+                      void *arg, struct rowset *rs, struct fb_pending *p)
+{
+    const cJSON *data = json_get(root, "data"), *item;
+    if (!cJSON_IsArray(data))
+        return facebook_malformed(rs, "data is %s", data ? "not an array" : "missing");
+    cJSON_ArrayForEach(item, data)
+    {
+        if (!cJSON_IsObject(item))
+            return facebook_malformed(rs, "data[] item is not an object");
+        if (fn(ctx, item, arg, rs, p) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_response *resp,
+                        struct rowset *rs, facebook_item_fn *fn, void *arg, char **after)
+{
+    struct fb_pending p = {0};
+    if (after)
+        *after = NULL;
+    cJSON *root = read_body(resp, rs);
+    if (!root)
+        return -1;
+    int rc = list_items(ctx, root, fn, arg, rs, &p);
+    if (rc == 0 && after)
+        rc = next_after(root, rs, after);
+    if (rc == 0)
+        for (size_t i = 0; i < p.n; i++)
+            rowset_add(rs, &p.v[i]);
+    free(p.v);
+    cJSON_Delete(root);
+    return rc;
 }
 
 /* ---- Pacific days (reference §2.2, §15.4)
  * -------------------------------------------------- */
 
-static int64_t floor_div(int64_t a, int64_t b) {
-  return a >= 0 ? a / b : -((-a + b - 1) / b);
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
 }
 
 /* The first Sunday on or after day (1970-01-01 was a Thursday). */
-static int32_t sunday_from(int32_t day) {
-  int wd = (int)((day % 7 + 7 + 4) % 7); /* 0 = Sunday */
-  return day + (7 - wd) % 7;
+static int32_t sunday_from(int32_t day)
+{
+    int wd = (int)((day % 7 + 7 + 4) % 7); /* 0 = Sunday */
+    return day + (7 - wd) % 7;
 }
 
 /*
@@ -342,36 +343,37 @@ static int32_t sunday_from(int32_t day) {
  * of April to the last of October before. Computed here because adapters do not
  * read the tz database.
  */
-static int64_t pacific_offset(int64_t t) {
-  int y;
-  unsigned m, d;
-  int32_t start, end;
-  time_civil_from_days((int32_t)floor_div(t, 86400), &y, &m, &d);
-  if (y >= 2007) {
-    start = sunday_from(time_days_from_civil(y, 3, 1)) + 7;
-    end = sunday_from(time_days_from_civil(y, 11, 1));
-  } else {
-    start = sunday_from(time_days_from_civil(y, 4, 1));
-    end = sunday_from(time_days_from_civil(y, 10, 25));
-  }
-  int64_t s = (int64_t)start * 86400 + 10 * 3600,
-          e = (int64_t)end * 86400 + 9 * 3600;
-  return t >= s && t < e ? -7 * 3600 : -8 * 3600;
+static int64_t pacific_offset(int64_t t)
+{
+    int y;
+    unsigned m, d;
+    int32_t start, end;
+    time_civil_from_days((int32_t)floor_div(t, 86400), &y, &m, &d);
+    if (y >= 2007) {
+        start = sunday_from(time_days_from_civil(y, 3, 1)) + 7;
+        end = sunday_from(time_days_from_civil(y, 11, 1));
+    } else {
+        start = sunday_from(time_days_from_civil(y, 4, 1));
+        end = sunday_from(time_days_from_civil(y, 10, 25));
+    }
+    int64_t s = (int64_t)start * 86400 + 10 * 3600, e = (int64_t)end * 86400 + 9 * 3600;
+    return t >= s && t < e ? -7 * 3600 : -8 * 3600;
 }
 
 /* The Pacific calendar day that ends at end_us: the Pacific date of the second
  * before it. */
-static int32_t pacific_day_ending(int64_t end_us) {
-  int64_t t = floor_div(end_us, 1000000) - 1;
-  return (int32_t)floor_div(t + pacific_offset(t), 86400);
+static int32_t pacific_day_ending(int64_t end_us)
+{
+    int64_t t = floor_div(end_us, 1000000) - 1;
+    return (int32_t)floor_div(t + pacific_offset(t), 86400);
 }
 
 /* ---- facebook.page_insights
  * ---------------------------------------------------------------- */
 
 static const struct {
-  const char *name;   /* Graph metric */
-  const char *metric; /* canonical name */
+    const char *name;   /* Graph metric */
+    const char *metric; /* canonical name */
 } page_metrics[] = {
     {"page_post_engagements", "engagements"},
     {"page_daily_follows_unique", "followers_gained"},
@@ -382,287 +384,283 @@ static const struct {
 
 /* "{page id}/{edge}", encoded (caller frees); NULL with why when the account
  * has no id. */
-static char *page_path(const struct adapter_ctx *ctx, const char *edge,
-                       char *why, size_t whylen) {
-  if (!ctx->account || !ctx->account->id || !*ctx->account->id) {
-    snprintf(why, whylen, "account has no page id");
-    return NULL;
-  }
-  char *id = adapter_urlencode(ctx->account->id);
-  char *path = xasprintf("%s/%s", id, edge);
-  free(id);
-  return path;
+static char *page_path(const struct adapter_ctx *ctx, const char *edge, char *why, size_t whylen)
+{
+    if (!ctx->account || !ctx->account->id || !*ctx->account->id) {
+        snprintf(why, whylen, "account has no page id");
+        return NULL;
+    }
+    char *id = adapter_urlencode(ctx->account->id);
+    char *path = xasprintf("%s/%s", id, edge);
+    free(id);
+    return path;
 }
 
-static int build_page_insights(const struct adapter_ctx *ctx,
-                               struct http_request *req, char *why,
-                               size_t whylen) {
-  char *path = page_path(ctx, "insights", why, whylen);
-  char since[16], until[16];
-  struct buf q = {0}, metrics = {0};
-  if (!path)
-    return -1;
-  for (size_t i = 0; i < NPAGE_METRICS; i++)
-    buf_printf(&metrics, "%s%s", i ? "," : "", page_metrics[i].name);
-  /* until is exclusive: to_day's value has end_time at the start of to_day + 1
-   */
-  time_format_date(ctx->from_day, since, sizeof since);
-  time_format_date(ctx->to_day + 1, until, sizeof until);
-  facebook_query(&q, "metric", metrics.data);
-  facebook_query(&q, "period", "day");
-  facebook_query(&q, "since", since);
-  facebook_query(&q, "until", until);
-  /* one request covers the window: no after cursor, paging.next is never
-   * followed */
-  int rc = facebook_get(ctx, req, path, &q, NULL, why, whylen);
-  buf_free(&metrics);
-  buf_free(&q);
-  free(path);
-  return rc;
+static int build_page_insights(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                               size_t whylen)
+{
+    char *path = page_path(ctx, "insights", why, whylen);
+    char since[16], until[16];
+    struct buf q = {0}, metrics = {0};
+    if (!path)
+        return -1;
+    for (size_t i = 0; i < NPAGE_METRICS; i++)
+        buf_printf(&metrics, "%s%s", i ? "," : "", page_metrics[i].name);
+    /* until is exclusive: to_day's value has end_time at the start of to_day + 1
+     */
+    time_format_date(ctx->from_day, since, sizeof since);
+    time_format_date(ctx->to_day + 1, until, sizeof until);
+    facebook_query(&q, "metric", metrics.data);
+    facebook_query(&q, "period", "day");
+    facebook_query(&q, "since", since);
+    facebook_query(&q, "until", until);
+    /* one request covers the window: no after cursor, paging.next is never
+     * followed */
+    int rc = facebook_get(ctx, req, path, &q, NULL, why, whylen);
+    buf_free(&metrics);
+    buf_free(&q);
+    free(path);
+    return rc;
 }
 
 /* One values[] entry: a metric record when it is a daily count inside the
  * window. */
-static int insights_value(const struct adapter_ctx *ctx, const cJSON *v,
-                          const char *metric, struct rowset *rs,
-                          struct fb_pending *p) {
-  const char *end;
-  int64_t n, end_us;
-  if (!cJSON_IsObject(v))
-    return facebook_malformed(rs, "%s: values[] item is not an object", metric);
-  const cJSON *val = json_get(v, "value");
-  if (cJSON_IsObject(val)) /* a breakdown map: not a daily total */
+static int insights_value(const struct adapter_ctx *ctx, const cJSON *v, const char *metric,
+                          struct rowset *rs, struct fb_pending *p)
+{
+    const char *end;
+    int64_t n, end_us;
+    if (!cJSON_IsObject(v))
+        return facebook_malformed(rs, "%s: values[] item is not an object", metric);
+    const cJSON *val = json_get(v, "value");
+    if (cJSON_IsObject(val)) /* a breakdown map: not a daily total */
+        return 0;
+    enum json_get g = json_count_item(val, &n);
+    if (g == JSON_ABSENT)
+        return 0;
+    if (g == JSON_BAD)
+        return facebook_malformed(rs, "%s: value is not a count", metric);
+    if (json_str(v, "end_time", &end) != JSON_OK || json_parse_time(end, &end_us) < 0)
+        return facebook_malformed(rs, "%s: value without a usable end_time", metric);
+    int32_t day = pacific_day_ending(end_us);
+    if (day < ctx->from_day || day > ctx->to_day)
+        return 0;
+    struct record r = {.type = REC_METRIC};
+    r.u.metric.object = "";
+    r.u.metric.metric = metric;
+    r.u.metric.day = day;
+    r.u.metric.basis = BASIS_PACIFIC;
+    r.u.metric.value = n;
+    facebook_pending_add(p, &r);
     return 0;
-  enum json_get g = json_count_item(val, &n);
-  if (g == JSON_ABSENT)
-    return 0;
-  if (g == JSON_BAD)
-    return facebook_malformed(rs, "%s: value is not a count", metric);
-  if (json_str(v, "end_time", &end) != JSON_OK ||
-      json_parse_time(end, &end_us) < 0)
-    return facebook_malformed(rs, "%s: value without a usable end_time",
-                              metric);
-  int32_t day = pacific_day_ending(end_us);
-  if (day < ctx->from_day || day > ctx->to_day)
-    return 0;
-  struct record r = {.type = REC_METRIC};
-  r.u.metric.object = "";
-  r.u.metric.metric = metric;
-  r.u.metric.day = day;
-  r.u.metric.basis = BASIS_PACIFIC;
-  r.u.metric.value = n;
-  facebook_pending_add(p, &r);
-  return 0;
 }
 
-static int insights_item(const struct adapter_ctx *ctx, const cJSON *item,
-                         void *arg, struct rowset *rs, struct fb_pending *p) {
-  const char *name, *period;
-  const cJSON *values, *v;
-  (void)arg;
-  if (json_str(item, "name", &name) != JSON_OK)
-    return facebook_malformed(rs, "insights item without a metric name");
-  if (json_str(item, "period", &period) == JSON_OK &&
-      strcmp(period, "day") != 0)
+static int insights_item(const struct adapter_ctx *ctx, const cJSON *item, void *arg,
+                         struct rowset *rs, struct fb_pending *p)
+{
+    const char *name, *period;
+    const cJSON *values, *v;
+    (void)arg;
+    if (json_str(item, "name", &name) != JSON_OK)
+        return facebook_malformed(rs, "insights item without a metric name");
+    if (json_str(item, "period", &period) == JSON_OK && strcmp(period, "day") != 0)
+        return 0;
+    size_t i = 0;
+    while (i < NPAGE_METRICS && strcmp(page_metrics[i].name, name) != 0)
+        i++;
+    if (i == NPAGE_METRICS) /* a metric we did not ask for */
+        return 0;
+    values = json_get(item, "values");
+    if (!cJSON_IsArray(values))
+        return facebook_malformed(rs, "%s: values is not an array", name);
+    cJSON_ArrayForEach(v, values)
+    {
+        if (insights_value(ctx, v, page_metrics[i].metric, rs, p) < 0)
+            return -1;
+    }
     return 0;
-  size_t i = 0;
-  while (i < NPAGE_METRICS && strcmp(page_metrics[i].name, name) != 0)
-    i++;
-  if (i == NPAGE_METRICS) /* a metric we did not ask for */
-    return 0;
-  values = json_get(item, "values");
-  if (!cJSON_IsArray(values))
-    return facebook_malformed(rs, "%s: values is not an array", name);
-  cJSON_ArrayForEach(v, values) {
-    if (insights_value(ctx, v, page_metrics[i].metric, rs, p) < 0)
-      return -1;
-  }
-  return 0;
 }
 
-static int parse_page_insights(const struct adapter_ctx *ctx,
-                               const struct http_response *resp,
-                               struct rowset *rs) {
-  /* no cursor: paging.next of insights points at the next window, forever */
-  return facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL);
+static int parse_page_insights(const struct adapter_ctx *ctx, const struct http_response *resp,
+                               struct rowset *rs)
+{
+    /* no cursor: paging.next of insights points at the next window, forever */
+    return facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL);
 }
 
 /* ---- facebook.posts
  * ------------------------------------------------------------------------ */
 
-static int build_posts(const struct adapter_ctx *ctx, struct http_request *req,
-                       char *why, size_t whylen) {
-  char *path = page_path(ctx, "posts", why, whylen);
-  char since[24];
-  struct buf q = {0};
-  if (!path)
-    return -1;
-  snprintf(since, sizeof since, "%lld", (long long)ctx->from_day * 86400);
-  facebook_query(&q, "fields",
-                 "id,created_time,message,permalink_url,shares,"
-                 "reactions.summary(total_count).limit(0),comments.summary("
-                 "total_count).limit(0)");
-  facebook_query(&q, "since", since);
-  facebook_query(&q, "limit", "100");
-  int rc = facebook_get(ctx, req, path, &q, ctx->page, why, whylen);
-  buf_free(&q);
-  free(path);
-  return rc;
+static int build_posts(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                       size_t whylen)
+{
+    char *path = page_path(ctx, "posts", why, whylen);
+    char since[24];
+    struct buf q = {0};
+    if (!path)
+        return -1;
+    snprintf(since, sizeof since, "%lld", (long long)ctx->from_day * 86400);
+    facebook_query(&q, "fields",
+                   "id,created_time,message,permalink_url,shares,"
+                   "reactions.summary(total_count).limit(0),comments.summary("
+                   "total_count).limit(0)");
+    facebook_query(&q, "since", since);
+    facebook_query(&q, "limit", "100");
+    int rc = facebook_get(ctx, req, path, &q, ctx->page, why, whylen);
+    buf_free(&q);
+    free(path);
+    return rc;
 }
 
 /* The post text as a title: at most TITLE_MAX bytes, cut at a UTF-8 character
  * boundary. */
-static const char *title_of(struct rowset *rs, const char *text) {
-  size_t n = strlen(text);
-  if (n > TITLE_MAX) {
-    n = TITLE_MAX;
-    while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-      n--;
-  }
-  return rowset_strndup(rs, text, n);
+static const char *title_of(struct rowset *rs, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > TITLE_MAX) {
+        n = TITLE_MAX;
+        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+            n--;
+    }
+    return rowset_strndup(rs, text, n);
 }
 
 /* A snapshot of the count at obj.key when present (a count Meta left out is not
  * recorded). */
-static int post_count(const struct adapter_ctx *ctx, const char *id,
-                      const cJSON *obj, const char *key, const char *metric,
-                      struct rowset *rs, struct fb_pending *p) {
-  int64_t v;
-  enum json_get g = json_count(obj, key, &v);
-  if (g == JSON_ABSENT)
+static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON *obj,
+                      const char *key, const char *metric, struct rowset *rs, struct fb_pending *p)
+{
+    int64_t v;
+    enum json_get g = json_count(obj, key, &v);
+    if (g == JSON_ABSENT)
+        return 0;
+    if (g == JSON_BAD)
+        return facebook_malformed(rs, "post %s: %s is not a count", id, metric);
+    struct record r = {.type = REC_SNAPSHOT};
+    r.u.snapshot.object = id;
+    r.u.snapshot.metric = metric;
+    r.u.snapshot.observed_at = ctx->now;
+    r.u.snapshot.value = v;
+    facebook_pending_add(p, &r);
     return 0;
-  if (g == JSON_BAD)
-    return facebook_malformed(rs, "post %s: %s is not a count", id, metric);
-  struct record r = {.type = REC_SNAPSHOT};
-  r.u.snapshot.object = id;
-  r.u.snapshot.metric = metric;
-  r.u.snapshot.observed_at = ctx->now;
-  r.u.snapshot.value = v;
-  facebook_pending_add(p, &r);
-  return 0;
 }
 
 /* content of a post: id, time, permalink and text; the id is returned for the
  * snapshots. */
-static int post_content(const cJSON *post, struct rowset *rs,
-                        struct fb_pending *p, const char **idp) {
-  char buf[32];
-  const char *id, *created, *msg = NULL, *url = NULL;
-  int64_t published = 0;
-  if (json_id(post, "id", buf, sizeof buf, &id) != JSON_OK)
-    return facebook_malformed(
-        rs, "post id is missing or not a string id (a number above 2^53?)");
-  *idp = id = rowset_strdup(rs, id);
-  enum json_get g = json_str(post, "created_time", &created);
-  if (g == JSON_BAD ||
-      (g == JSON_OK && json_parse_time(created, &published) < 0))
-    return facebook_malformed(rs, "post %s: created_time is not a timestamp",
-                              id);
-  if (json_str(post, "message", &msg) == JSON_BAD ||
-      json_str(post, "permalink_url", &url) == JSON_BAD)
-    return facebook_malformed(
-        rs, "post %s: message or permalink_url is not a string", id);
-  struct record r = {.type = REC_CONTENT};
-  r.u.content.id = id;
-  r.u.content.kind = "post";
-  r.u.content.published_at = published;
-  r.u.content.url = rowset_strdup(rs, url);
-  r.u.content.title = msg ? title_of(rs, msg) : NULL;
-  facebook_pending_add(p, &r);
-  return 0;
+static int post_content(const cJSON *post, struct rowset *rs, struct fb_pending *p,
+                        const char **idp)
+{
+    char buf[32];
+    const char *id, *created, *msg = NULL, *url = NULL;
+    int64_t published = 0;
+    if (json_id(post, "id", buf, sizeof buf, &id) != JSON_OK)
+        return facebook_malformed(rs,
+                                  "post id is missing or not a string id (a number above 2^53?)");
+    *idp = id = rowset_strdup(rs, id);
+    enum json_get g = json_str(post, "created_time", &created);
+    if (g == JSON_BAD || (g == JSON_OK && json_parse_time(created, &published) < 0))
+        return facebook_malformed(rs, "post %s: created_time is not a timestamp", id);
+    if (json_str(post, "message", &msg) == JSON_BAD ||
+        json_str(post, "permalink_url", &url) == JSON_BAD)
+        return facebook_malformed(rs, "post %s: message or permalink_url is not a string", id);
+    struct record r = {.type = REC_CONTENT};
+    r.u.content.id = id;
+    r.u.content.kind = "post";
+    r.u.content.published_at = published;
+    r.u.content.url = rowset_strdup(rs, url);
+    r.u.content.title = msg ? title_of(rs, msg) : NULL;
+    facebook_pending_add(p, &r);
+    return 0;
 }
 
-static int post_item(const struct adapter_ctx *ctx, const cJSON *post,
-                     void *arg, struct rowset *rs, struct fb_pending *p) {
-  const char *id = NULL;
-  (void)arg;
-  if (post_content(post, rs, p, &id) < 0)
-    return -1;
-  /* reactions.summary(total_count) is every reaction type: likes in the
-   * canonical names */
-  if (post_count(ctx, id, json_path(post, "reactions", "summary", NULL),
-                 "total_count", "likes", rs, p) < 0 ||
-      post_count(ctx, id, json_path(post, "comments", "summary", NULL),
-                 "total_count", "comments", rs, p) < 0 ||
-      post_count(ctx, id, json_get(post, "shares"), "count", "shares", rs, p) <
-          0)
-    return -1;
-  return 0;
+static int post_item(const struct adapter_ctx *ctx, const cJSON *post, void *arg, struct rowset *rs,
+                     struct fb_pending *p)
+{
+    const char *id = NULL;
+    (void)arg;
+    if (post_content(post, rs, p, &id) < 0)
+        return -1;
+    /* reactions.summary(total_count) is every reaction type: likes in the
+     * canonical names */
+    if (post_count(ctx, id, json_path(post, "reactions", "summary", NULL), "total_count", "likes",
+                   rs, p) < 0 ||
+        post_count(ctx, id, json_path(post, "comments", "summary", NULL), "total_count", "comments",
+                   rs, p) < 0 ||
+        post_count(ctx, id, json_get(post, "shares"), "count", "shares", rs, p) < 0)
+        return -1;
+    return 0;
 }
 
-static int parse_posts(const struct adapter_ctx *ctx,
-                       const struct http_response *resp, struct rowset *rs) {
-  char *after;
-  int rc = facebook_parse_list(ctx, resp, rs, post_item, NULL, &after);
-  if (rc == 0)
-    rowset_set_next(rs, after);
-  free(after);
-  return rc;
+static int parse_posts(const struct adapter_ctx *ctx, const struct http_response *resp,
+                       struct rowset *rs)
+{
+    char *after;
+    int rc = facebook_parse_list(ctx, resp, rs, post_item, NULL, &after);
+    if (rc == 0)
+        rowset_set_next(rs, after);
+    free(after);
+    return rc;
 }
 
 /* ---- tokens (reference §2.1, §12)
  * ---------------------------------------------------------- */
 
-static void free_secret(char *s) {
-  explicit_bzero(s, strlen(s));
-  free(s);
+static void free_secret(char *s)
+{
+    explicit_bzero(s, strlen(s));
+    free(s);
 }
 
 /* A long-lived token for the current one: Meta has no refresh token, it
  * exchanges. */
-static int refresh_build(const struct cfg_platform *p,
-                         const struct cfg_credential *cred,
+static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
-                         struct http_request *req) {
-  (void)refresh_token;
-  if (!p->token_url || !*p->token_url || !cred->client_id ||
-      !*cred->client_id || !cred->client_secret || !*cred->client_secret ||
-      !access_token || !*access_token)
-    return -1;
-  struct buf q = {0};
-  facebook_query(&q, "grant_type", "fb_exchange_token");
-  facebook_query(&q, "client_id", cred->client_id);
-  facebook_query(&q, "client_secret", cred->client_secret);
-  facebook_query(&q, "fb_exchange_token", access_token);
-  req->method = "GET";
-  http_request_set_url(req, xasprintf("%s%c%s", p->token_url,
-                                      strchr(p->token_url, '?') ? '&' : '?',
-                                      q.data));
-  free_secret(buf_steal(&q, NULL));
-  return 0;
+                         struct http_request *req)
+{
+    (void)refresh_token;
+    if (!p->token_url || !*p->token_url || !cred->client_id || !*cred->client_id ||
+        !cred->client_secret || !*cred->client_secret || !access_token || !*access_token)
+        return -1;
+    struct buf q = {0};
+    facebook_query(&q, "grant_type", "fb_exchange_token");
+    facebook_query(&q, "client_id", cred->client_id);
+    facebook_query(&q, "client_secret", cred->client_secret);
+    facebook_query(&q, "fb_exchange_token", access_token);
+    req->method = "GET";
+    http_request_set_url(
+        req, xasprintf("%s%c%s", p->token_url, strchr(p->token_url, '?') ? '&' : '?', q.data));
+    free_secret(buf_steal(&q, NULL));
+    return 0;
 }
 
-static int refresh_parse(const struct http_response *resp,
-                         struct token_set *out, enum err_class *cls, char *why,
-                         size_t whylen) {
-  struct rowset *rs = rowset_new();
-  const char *tok, *msg;
-  int64_t expires = 0;
-  int rc = -1;
-  memset(out, 0, sizeof *out);
-  cJSON *root =
-      read_body(resp, rs); /* Graph errors: 190 is auth, 5xx transient */
-  if (!root) {
-    *cls = rowset_error(rs, &msg, NULL);
-    snprintf(why, whylen, "token exchange failed: %s", msg);
-  } else if (json_str(root, "access_token", &tok) != JSON_OK || !*tok ||
-             strlen(tok) >= sizeof out->access_token) {
-    *cls = ERR_MALFORMED;
-    snprintf(why, whylen,
-             "token exchange answer without a usable access_token");
-  } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-    *cls = ERR_MALFORMED;
-    snprintf(why, whylen,
-             "token exchange answer: expires_in is not a number of seconds");
-  } else {
-    memcpy(out->access_token, tok, strlen(tok) + 1);
-    out->expires_in_s = expires; /* absent: a token that does not expire */
-    *cls = ERR_NONE;
-    rc = 0;
-  }
-  cJSON_Delete(root);
-  rowset_free(rs);
-  return rc;
+static int refresh_parse(const struct http_response *resp, struct token_set *out,
+                         enum err_class *cls, char *why, size_t whylen)
+{
+    struct rowset *rs = rowset_new();
+    const char *tok, *msg;
+    int64_t expires = 0;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    cJSON *root = read_body(resp, rs); /* Graph errors: 190 is auth, 5xx transient */
+    if (!root) {
+        *cls = rowset_error(rs, &msg, NULL);
+        snprintf(why, whylen, "token exchange failed: %s", msg);
+    } else if (json_str(root, "access_token", &tok) != JSON_OK || !*tok ||
+               strlen(tok) >= sizeof out->access_token) {
+        *cls = ERR_MALFORMED;
+        snprintf(why, whylen, "token exchange answer without a usable access_token");
+    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
+        *cls = ERR_MALFORMED;
+        snprintf(why, whylen, "token exchange answer: expires_in is not a number of seconds");
+    } else {
+        memcpy(out->access_token, tok, strlen(tok) + 1);
+        out->expires_in_s = expires; /* absent: a token that does not expire */
+        *cls = ERR_NONE;
+        rc = 0;
+    }
+    cJSON_Delete(root);
+    rowset_free(rs);
+    return rc;
 }
 
 /* ---- the adapter
@@ -675,8 +673,7 @@ static const struct stream_def streams[] = {
     {"facebook.posts", BASIS_UTC, true, false, build_posts, parse_posts},
     {"facebook.ads_insights", BASIS_ACCOUNT_TZ, true, false, facebook_build_ads,
      facebook_parse_ads},
-    {"facebook.leads", BASIS_UTC, false, true, facebook_build_leads,
-     facebook_parse_leads},
+    {"facebook.leads", BASIS_UTC, false, true, facebook_build_leads, facebook_parse_leads},
 };
 
 const struct adapter adapter_facebook = {

@@ -22,8 +22,8 @@
  * that turns out malformed half-way must leave no records in the rowset.
  */
 struct fb_pending {
-  struct record *v;
-  size_t n, cap;
+    struct record *v;
+    size_t n, cap;
 };
 
 void facebook_pending_add(struct fb_pending *p, const struct record *r);
@@ -41,15 +41,13 @@ void facebook_query(struct buf *q, const char *name, const char *value);
  * header; path must already be encoded, after (when not NULL) is appended as
  * the `after` cursor. 0, or -1 with why.
  */
-int facebook_get(const struct adapter_ctx *ctx, struct http_request *req,
-                 const char *path, struct buf *query, const char *after,
-                 char *why, size_t whylen);
+int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
+                 struct buf *query, const char *after, char *why, size_t whylen);
 
 /* Turns one data[] item into pending records; 0, or -1 after
  * facebook_malformed. */
-typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item,
-                             void *arg, struct rowset *rs,
-                             struct fb_pending *p);
+typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item, void *arg,
+                             struct rowset *rs, struct fb_pending *p);
 
 /*
  * Reads a list answer: classifies Graph errors (by error.code, not the HTTP
@@ -58,18 +56,17 @@ typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item,
  * last page). Records reach rs only when the whole page is good. Returns 0 or
  * -1 (error set on rs, no records).
  */
-int facebook_parse_list(const struct adapter_ctx *ctx,
-                        const struct http_response *resp, struct rowset *rs,
-                        facebook_item_fn *fn, void *arg, char **after);
+int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_response *resp,
+                        struct rowset *rs, facebook_item_fn *fn, void *arg, char **after);
 
 /* Ads insights and leads (facebook_ads.c). */
-int facebook_build_ads(const struct adapter_ctx *ctx, struct http_request *req,
-                       char *why, size_t whylen);
-int facebook_parse_ads(const struct adapter_ctx *ctx,
-                       const struct http_response *resp, struct rowset *rs);
-int facebook_build_leads(const struct adapter_ctx *ctx,
-                         struct http_request *req, char *why, size_t whylen);
-int facebook_parse_leads(const struct adapter_ctx *ctx,
-                         const struct http_response *resp, struct rowset *rs);
+int facebook_build_ads(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                       size_t whylen);
+int facebook_parse_ads(const struct adapter_ctx *ctx, const struct http_response *resp,
+                       struct rowset *rs);
+int facebook_build_leads(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                         size_t whylen);
+int facebook_parse_leads(const struct adapter_ctx *ctx, const struct http_response *resp,
+                         struct rowset *rs);
 
 #endif

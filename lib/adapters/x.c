@@ -31,7 +31,7 @@
 #include <string.h>
 
 #define TITLE_MAX 280 /* bytes of post text kept as the content title */
-#define ID_MAX 20     /* digits of a 64-bit snowflake */
+#define ID_MAX    20  /* digits of a 64-bit snowflake */
 
 extern const struct adapter adapter_x;
 
@@ -39,39 +39,42 @@ extern const struct adapter adapter_x;
  * ------------------------------------------------------ */
 
 struct pending {
-  struct record *v;
-  size_t n, cap;
+    struct record *v;
+    size_t n, cap;
 };
 
-static void pending_add(struct pending *p, const struct record *r) {
-  p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
-  p->v[p->n++] = *r;
+static void pending_add(struct pending *p, const struct record *r)
+{
+    p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
+    p->v[p->n++] = *r;
 }
 
 /* Hands the page's records to rs (the page is good) and empties p. */
-static void pending_commit(struct pending *p, struct rowset *rs) {
-  for (size_t i = 0; i < p->n; i++)
-    rowset_add(rs, &p->v[i]);
-  free(p->v);
-  memset(p, 0, sizeof *p);
+static void pending_commit(struct pending *p, struct rowset *rs)
+{
+    for (size_t i = 0; i < p->n; i++)
+        rowset_add(rs, &p->v[i]);
+    free(p->v);
+    memset(p, 0, sizeof *p);
 }
 
-static void pending_drop(struct pending *p) {
-  free(p->v);
-  memset(p, 0, sizeof *p);
+static void pending_drop(struct pending *p)
+{
+    free(p->v);
+    memset(p, 0, sizeof *p);
 }
 
 /* Marks the page malformed; always returns -1 so parsers can `return
  * malformed(...)`. */
-__attribute__((format(printf, 2, 3))) static int
-malformed(struct rowset *rs, const char *fmt, ...) {
-  char msg[256];
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(msg, sizeof msg, fmt, ap);
-  va_end(ap);
-  rowset_set_error(rs, ERR_MALFORMED, -1, "x: %s", msg);
-  return -1;
+__attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rowset_set_error(rs, ERR_MALFORMED, -1, "x: %s", msg);
+    return -1;
 }
 
 /*
@@ -80,63 +83,64 @@ malformed(struct rowset *rs, const char *fmt, ...) {
  * "://" or "token", or is 32 bytes or longer without a space) becomes
  * "[redacted]". Truncated at a UTF-8 boundary.
  */
-static void safe_text(char *dst, size_t n, const char *src) {
-  struct buf b = {0};
-  while (src && *src) {
-    size_t w = strcspn(src, " ");
-    char *word = xstrndup(src, w);
-    if (w >= 32 || strstr(word, "://") || strstr(word, "token"))
-      buf_puts(&b, "[redacted]");
-    else
-      for (char *c = word; *c; c++)
-        buf_append(&b, (unsigned char)*c < 0x20 || *c == 0x7f ? " " : c, 1);
-    free(word);
-    src += w;
-    if (*src)
-      buf_append(&b, src++, 1);
-  }
-  size_t len = b.len < n ? b.len : n - 1;
-  while (len > 0 && len < b.len && (b.data[len] & 0xc0) == 0x80)
-    len--;
-  memcpy(dst, b.len ? b.data : "", len);
-  dst[len] = '\0';
-  buf_free(&b);
+static void safe_text(char *dst, size_t n, const char *src)
+{
+    struct buf b = {0};
+    while (src && *src) {
+        size_t w = strcspn(src, " ");
+        char *word = xstrndup(src, w);
+        if (w >= 32 || strstr(word, "://") || strstr(word, "token"))
+            buf_puts(&b, "[redacted]");
+        else
+            for (char *c = word; *c; c++)
+                buf_append(&b, (unsigned char)*c < 0x20 || *c == 0x7f ? " " : c, 1);
+        free(word);
+        src += w;
+        if (*src)
+            buf_append(&b, src++, 1);
+    }
+    size_t len = b.len < n ? b.len : n - 1;
+    while (len > 0 && len < b.len && (b.data[len] & 0xc0) == 0x80)
+        len--;
+    memcpy(dst, b.len ? b.data : "", len);
+    dst[len] = '\0';
+    buf_free(&b);
 }
 
 /* A header holding a non-negative decimal integer (epoch seconds, counts); 0 or
  * -1. */
-static int header_int(const struct http_response *resp, const char *name,
-                      int64_t *out) {
-  const char *v = resp->header ? resp->header(resp, name) : NULL;
-  int64_t n = 0;
-  if (!v)
-    return -1;
-  while (*v == ' ')
-    v++;
-  if (*v < '0' || *v > '9')
-    return -1;
-  for (; *v >= '0' && *v <= '9'; v++) {
-    if (n >
-        (INT64_MAX / 1000 - 9) / 10) /* leaves room to convert seconds to ms */
-      return -1;
-    n = n * 10 + (*v - '0');
-  }
-  while (*v == ' ')
-    v++;
-  if (*v)
-    return -1;
-  *out = n;
-  return 0;
+static int header_int(const struct http_response *resp, const char *name, int64_t *out)
+{
+    const char *v = resp->header ? resp->header(resp, name) : NULL;
+    int64_t n = 0;
+    if (!v)
+        return -1;
+    while (*v == ' ')
+        v++;
+    if (*v < '0' || *v > '9')
+        return -1;
+    for (; *v >= '0' && *v <= '9'; v++) {
+        if (n > (INT64_MAX / 1000 - 9) / 10) /* leaves room to convert seconds to ms */
+            return -1;
+        n = n * 10 + (*v - '0');
+    }
+    while (*v == ' ')
+        v++;
+    if (*v)
+        return -1;
+    *out = n;
+    return 0;
 }
 
 /* Milliseconds from now (epoch us) until x-rate-limit-reset, or -1 when there
  * is no reset. */
-static int64_t reset_wait_ms(const struct http_response *resp, int64_t now) {
-  int64_t reset;
-  if (header_int(resp, "x-rate-limit-reset", &reset) < 0)
-    return -1;
-  int64_t ms = reset * 1000 - now / 1000;
-  return ms > 0 ? ms : 0;
+static int64_t reset_wait_ms(const struct http_response *resp, int64_t now)
+{
+    int64_t reset;
+    if (header_int(resp, "x-rate-limit-reset", &reset) < 0)
+        return -1;
+    int64_t ms = reset * 1000 - now / 1000;
+    return ms > 0 ? ms : 0;
 }
 
 /* ---- error classification (reference §1.6, §11)
@@ -144,98 +148,100 @@ static int64_t reset_wait_ms(const struct http_response *resp, int64_t now) {
 
 /* The class a problem `type` URI names, or ERR_NONE for a generic or unknown
  * one. */
-static enum err_class problem_class(const char *type) {
-  static const struct {
-    const char *name;
-    enum err_class cls;
-  } map[] = {
-      {"usage-capped", ERR_QUOTA},
-      {"resource-not-found", ERR_NOT_FOUND},
-      {"resource-unavailable",
-       ERR_NOT_FOUND}, /* suspended or deactivated account */
-      {"not-authorized-for-resource", ERR_PERMISSION},
-      {"not-authorized-for-field", ERR_PERMISSION},
-      {"client-forbidden", ERR_PERMISSION},
-      /* the wrong kind of token for the endpoint: a refresh would not help */
-      {"unsupported-authentication", ERR_PERMISSION},
-      {"invalid-request", ERR_BAD_REQUEST},
-  };
-  const char *slash = type ? strrchr(type, '/') : NULL;
-  const char *name = slash ? slash + 1 : type ? type : "";
-  for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
-    if (strcmp(name, map[i].name) == 0)
-      return map[i].cls;
-  return ERR_NONE;
+static enum err_class problem_class(const char *type)
+{
+    static const struct {
+        const char *name;
+        enum err_class cls;
+    } map[] = {
+        {"usage-capped", ERR_QUOTA},
+        {"resource-not-found", ERR_NOT_FOUND},
+        {"resource-unavailable", ERR_NOT_FOUND}, /* suspended or deactivated account */
+        {"not-authorized-for-resource", ERR_PERMISSION},
+        {"not-authorized-for-field", ERR_PERMISSION},
+        {"client-forbidden", ERR_PERMISSION},
+        /* the wrong kind of token for the endpoint: a refresh would not help */
+        {"unsupported-authentication", ERR_PERMISSION},
+        {"invalid-request", ERR_BAD_REQUEST},
+    };
+    const char *slash = type ? strrchr(type, '/') : NULL;
+    const char *name = slash ? slash + 1 : type ? type : "";
+    for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+        if (strcmp(name, map[i].name) == 0)
+            return map[i].cls;
+    return ERR_NONE;
 }
 
-static enum err_class status_class(long status, const char *type) {
-  enum err_class t = problem_class(type);
-  if (status == 429)
-    return t == ERR_QUOTA ? ERR_QUOTA : ERR_THROTTLED;
-  if (status >= 500)
-    return ERR_TRANSIENT;
-  if (status == 401)
-    return ERR_AUTH;
-  if (t != ERR_NONE)
-    return t;
-  switch (status) {
-  case 402: /* credits exhausted (pay-per-use) */
-    return ERR_QUOTA;
-  case 403:
-    return ERR_PERMISSION;
-  case 404:
-    return ERR_NOT_FOUND;
-  }
-  return status >= 400 ? ERR_BAD_REQUEST : ERR_MALFORMED;
+static enum err_class status_class(long status, const char *type)
+{
+    enum err_class t = problem_class(type);
+    if (status == 429)
+        return t == ERR_QUOTA ? ERR_QUOTA : ERR_THROTTLED;
+    if (status >= 500)
+        return ERR_TRANSIENT;
+    if (status == 401)
+        return ERR_AUTH;
+    if (t != ERR_NONE)
+        return t;
+    switch (status) {
+    case 402: /* credits exhausted (pay-per-use) */
+        return ERR_QUOTA;
+    case 403:
+        return ERR_PERMISSION;
+    case 404:
+        return ERR_NOT_FOUND;
+    }
+    return status >= 400 ? ERR_BAD_REQUEST : ERR_MALFORMED;
 }
 
 /* The last path segment of a problem type URI, for messages
  * ("client-forbidden"). */
-static const char *problem_name(const char *type) {
-  const char *slash = strrchr(type, '/');
-  return slash ? slash + 1 : type;
+static const char *problem_name(const char *type)
+{
+    const char *slash = strrchr(type, '/');
+    return slash ? slash + 1 : type;
 }
 
 /* A non-2xx answer: classified by status and problem type; never any records.
  */
-static int http_error(const struct adapter_ctx *ctx,
-                      const struct http_response *resp, struct rowset *rs) {
-  char why[128], title[96];
-  const char *type = "", *t = "";
-  cJSON *root =
-      resp->len ? json_parse(resp->body, resp->len, why, sizeof why) : NULL;
-  if (json_str(root, "type", &type) != JSON_OK)
-    type = "";
-  if (json_str(root, "title", &t) != JSON_OK)
-    t = "";
-  safe_text(title, sizeof title, t);
-  enum err_class cls = status_class(resp->status, type);
-  int64_t retry = cls == ERR_THROTTLED ? reset_wait_ms(resp, ctx->now) : -1;
-  char name[64];
-  safe_text(name, sizeof name, problem_name(type));
-  rowset_set_error(rs, cls, retry, "x: HTTP %ld%s%s%s%s", resp->status,
-                   *name ? " " : "", name, *title ? ": " : "", title);
-  cJSON_Delete(root);
-  return -1;
+static int http_error(const struct adapter_ctx *ctx, const struct http_response *resp,
+                      struct rowset *rs)
+{
+    char why[128], title[96];
+    const char *type = "", *t = "";
+    cJSON *root = resp->len ? json_parse(resp->body, resp->len, why, sizeof why) : NULL;
+    if (json_str(root, "type", &type) != JSON_OK)
+        type = "";
+    if (json_str(root, "title", &t) != JSON_OK)
+        t = "";
+    safe_text(title, sizeof title, t);
+    enum err_class cls = status_class(resp->status, type);
+    int64_t retry = cls == ERR_THROTTLED ? reset_wait_ms(resp, ctx->now) : -1;
+    char name[64];
+    safe_text(name, sizeof name, problem_name(type));
+    rowset_set_error(rs, cls, retry, "x: HTTP %ld%s%s%s%s", resp->status, *name ? " " : "", name,
+                     *title ? ": " : "", title);
+    cJSON_Delete(root);
+    return -1;
 }
 
 /* A 200 answer with errors[] and no data (unknown user, protected account): a
  * page error. */
-static int errors_only(const cJSON *errors, struct rowset *rs) {
-  const cJSON *first = cJSON_GetArrayItem(errors, 0);
-  const char *type = "", *t = "";
-  char title[96], name[64];
-  if (json_str(first, "type", &type) != JSON_OK)
-    type = "";
-  if (json_str(first, "title", &t) != JSON_OK)
-    t = "";
-  enum err_class cls = problem_class(type);
-  safe_text(title, sizeof title, t);
-  safe_text(name, sizeof name, problem_name(type));
-  rowset_set_error(rs, cls == ERR_NONE ? ERR_BAD_REQUEST : cls, -1, "x: %s%s%s",
-                   *name ? name : "error without data", *title ? ": " : "",
-                   title);
-  return -1;
+static int errors_only(const cJSON *errors, struct rowset *rs)
+{
+    const cJSON *first = cJSON_GetArrayItem(errors, 0);
+    const char *type = "", *t = "";
+    char title[96], name[64];
+    if (json_str(first, "type", &type) != JSON_OK)
+        type = "";
+    if (json_str(first, "title", &t) != JSON_OK)
+        t = "";
+    enum err_class cls = problem_class(type);
+    safe_text(title, sizeof title, t);
+    safe_text(name, sizeof name, problem_name(type));
+    rowset_set_error(rs, cls == ERR_NONE ? ERR_BAD_REQUEST : cls, -1, "x: %s%s%s",
+                     *name ? name : "error without data", *title ? ": " : "", title);
+    return -1;
 }
 
 /* ---- requests
@@ -244,69 +250,67 @@ static int errors_only(const cJSON *errors, struct rowset *rs) {
 
 /* Method, auth header and URL of a GET below {api_base}/2/; path and query
  * already encoded. */
-static int begin_get(const struct adapter_ctx *ctx, struct http_request *req,
-                     const char *path, const char *query, char *why,
-                     size_t whylen) {
-  if (!ctx->access_token || !*ctx->access_token) {
-    snprintf(why, whylen, "no access token");
-    return -1;
-  }
-  req->method = "GET";
-  http_request_set_url(
-      req, xasprintf("%s/2/%s?%s", ctx->platform->api_base, path, query));
-  return http_request_header(req, "Authorization: Bearer %s",
-                             ctx->access_token);
+static int begin_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
+                     const char *query, char *why, size_t whylen)
+{
+    if (!ctx->access_token || !*ctx->access_token) {
+        snprintf(why, whylen, "no access token");
+        return -1;
+    }
+    req->method = "GET";
+    http_request_set_url(req, xasprintf("%s/2/%s?%s", ctx->platform->api_base, path, query));
+    return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
 }
 
 /* The account's user id, percent-encoded (caller frees); NULL with why when
  * missing. */
-static char *account_id(const struct adapter_ctx *ctx, char *why,
-                        size_t whylen) {
-  if (!ctx->account || !ctx->account->id || !*ctx->account->id) {
-    snprintf(why, whylen, "account has no id");
-    return NULL;
-  }
-  return adapter_urlencode(ctx->account->id);
+static char *account_id(const struct adapter_ctx *ctx, char *why, size_t whylen)
+{
+    if (!ctx->account || !ctx->account->id || !*ctx->account->id) {
+        snprintf(why, whylen, "account has no id");
+        return NULL;
+    }
+    return adapter_urlencode(ctx->account->id);
 }
 
-static int build_user(const struct adapter_ctx *ctx, struct http_request *req,
-                      char *why, size_t whylen) {
-  char *id = account_id(ctx, why, whylen);
-  if (!id)
-    return -1;
-  char *path = xasprintf("users/%s", id);
-  int rc = begin_get(ctx, req, path, "user.fields=public_metrics", why, whylen);
-  free(path);
-  free(id);
-  return rc;
+static int build_user(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                      size_t whylen)
+{
+    char *id = account_id(ctx, why, whylen);
+    if (!id)
+        return -1;
+    char *path = xasprintf("users/%s", id);
+    int rc = begin_get(ctx, req, path, "user.fields=public_metrics", why, whylen);
+    free(path);
+    free(id);
+    return rc;
 }
 
-static int build_tweets(const struct adapter_ctx *ctx, struct http_request *req,
-                        char *why, size_t whylen) {
-  char *id = account_id(ctx, why, whylen);
-  if (!id)
-    return -1;
-  char date[16], start[32];
-  time_format_date(ctx->from_day, date, sizeof date);
-  snprintf(start, sizeof start, "%sT00:00:00Z", date);
-  char *enc_start = adapter_urlencode(start);
-  struct buf q = {0};
-  buf_printf(
-      &q,
-      "tweet.fields=created_at%%2Cpublic_metrics&max_results=100&start_time=%s",
-      enc_start);
-  if (ctx->page) {
-    char *tok = adapter_urlencode(ctx->page);
-    buf_printf(&q, "&pagination_token=%s", tok);
-    free(tok);
-  }
-  char *path = xasprintf("users/%s/tweets", id);
-  int rc = begin_get(ctx, req, path, q.data, why, whylen);
-  free(path);
-  buf_free(&q);
-  free(enc_start);
-  free(id);
-  return rc;
+static int build_tweets(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                        size_t whylen)
+{
+    char *id = account_id(ctx, why, whylen);
+    if (!id)
+        return -1;
+    char date[16], start[32];
+    time_format_date(ctx->from_day, date, sizeof date);
+    snprintf(start, sizeof start, "%sT00:00:00Z", date);
+    char *enc_start = adapter_urlencode(start);
+    struct buf q = {0};
+    buf_printf(&q, "tweet.fields=created_at%%2Cpublic_metrics&max_results=100&start_time=%s",
+               enc_start);
+    if (ctx->page) {
+        char *tok = adapter_urlencode(ctx->page);
+        buf_printf(&q, "&pagination_token=%s", tok);
+        free(tok);
+    }
+    char *path = xasprintf("users/%s/tweets", id);
+    int rc = begin_get(ctx, req, path, q.data, why, whylen);
+    free(path);
+    buf_free(&q);
+    free(enc_start);
+    free(id);
+    return rc;
 }
 
 /* ---- parsing
@@ -314,8 +318,8 @@ static int build_tweets(const struct adapter_ctx *ctx, struct http_request *req,
  */
 
 struct count_map {
-  const char *key;    /* X's public_metrics key */
-  const char *metric; /* canonical name */
+    const char *key;    /* X's public_metrics key */
+    const char *metric; /* canonical name */
 };
 
 static const struct count_map user_counts[] = {
@@ -325,358 +329,359 @@ static const struct count_map user_counts[] = {
 };
 
 static const struct count_map tweet_counts[] = {
-    {"like_count", "likes"},         {"reply_count", "comments"},
-    {"retweet_count", "shares"},     {"quote_count", "quotes"},
-    {"bookmark_count", "bookmarks"}, {"impression_count", "impressions"},
+    {"like_count", "likes"},   {"reply_count", "comments"},     {"retweet_count", "shares"},
+    {"quote_count", "quotes"}, {"bookmark_count", "bookmarks"}, {"impression_count", "impressions"},
 };
 
 /* Snapshots of the counts present in public_metrics (a count X left out is not
  * recorded). */
-static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj,
-                      const char *object, const struct count_map *map, size_t n,
-                      struct rowset *rs, struct pending *p) {
-  const cJSON *pm = json_get(obj, "public_metrics");
-  if (!pm || cJSON_IsNull(pm))
+static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj, const char *object,
+                      const struct count_map *map, size_t n, struct rowset *rs, struct pending *p)
+{
+    const cJSON *pm = json_get(obj, "public_metrics");
+    if (!pm || cJSON_IsNull(pm))
+        return 0;
+    if (!cJSON_IsObject(pm))
+        return malformed(rs, "public_metrics is not an object");
+    for (size_t i = 0; i < n; i++) {
+        int64_t v;
+        enum json_get g = json_count(pm, map[i].key, &v);
+        if (g == JSON_ABSENT)
+            continue;
+        if (g == JSON_BAD)
+            return malformed(rs, "public_metrics.%s is not a count", map[i].key);
+        struct record r = {.type = REC_SNAPSHOT};
+        r.u.snapshot.object = object;
+        r.u.snapshot.metric = map[i].metric;
+        r.u.snapshot.observed_at = ctx->now;
+        r.u.snapshot.value = v;
+        pending_add(p, &r);
+    }
     return 0;
-  if (!cJSON_IsObject(pm))
-    return malformed(rs, "public_metrics is not an object");
-  for (size_t i = 0; i < n; i++) {
-    int64_t v;
-    enum json_get g = json_count(pm, map[i].key, &v);
-    if (g == JSON_ABSENT)
-      continue;
-    if (g == JSON_BAD)
-      return malformed(rs, "public_metrics.%s is not a count", map[i].key);
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = object;
-    r.u.snapshot.metric = map[i].metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = v;
-    pending_add(p, &r);
-  }
-  return 0;
 }
 
 /* errors[] beside data: each one is a warning. -1 when errors is not an array.
  */
-static int count_warnings(const cJSON *root, struct rowset *rs, int *n) {
-  const cJSON *errors = json_get(root, "errors");
-  *n = 0;
-  if (!errors || cJSON_IsNull(errors))
+static int count_warnings(const cJSON *root, struct rowset *rs, int *n)
+{
+    const cJSON *errors = json_get(root, "errors");
+    *n = 0;
+    if (!errors || cJSON_IsNull(errors))
+        return 0;
+    if (!cJSON_IsArray(errors))
+        return malformed(rs, "errors is not an array");
+    *n = cJSON_GetArraySize(errors);
     return 0;
-  if (!cJSON_IsArray(errors))
-    return malformed(rs, "errors is not an array");
-  *n = cJSON_GetArraySize(errors);
-  return 0;
 }
 
 /* Reads the body as a JSON object, or marks the page malformed. */
-static cJSON *read_body(const struct http_response *resp, struct rowset *rs) {
-  char why[128];
-  cJSON *root =
-      json_parse(resp->body ? resp->body : "", resp->len, why, sizeof why);
-  if (!root) {
-    malformed(rs, "%s", resp->len ? why : "empty body");
-    return NULL;
-  }
-  if (!cJSON_IsObject(root)) {
-    cJSON_Delete(root);
-    malformed(rs, "body is not a JSON object");
-    return NULL;
-  }
-  return root;
+static cJSON *read_body(const struct http_response *resp, struct rowset *rs)
+{
+    char why[128];
+    cJSON *root = json_parse(resp->body ? resp->body : "", resp->len, why, sizeof why);
+    if (!root) {
+        malformed(rs, "%s", resp->len ? why : "empty body");
+        return NULL;
+    }
+    if (!cJSON_IsObject(root)) {
+        cJSON_Delete(root);
+        malformed(rs, "body is not a JSON object");
+        return NULL;
+    }
+    return root;
 }
 
 /* The page parser of one stream: records into p, next cursor into *next
  * (arena). */
-typedef int page_fn(const struct adapter_ctx *ctx, const cJSON *root,
-                    struct rowset *rs, struct pending *p, const char **next);
+typedef int page_fn(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
+                    struct pending *p, const char **next);
 
 /* Status, body and warnings around a stream's page parser; commits only a good
  * page. */
-static int parse_page(const struct adapter_ctx *ctx,
-                      const struct http_response *resp, struct rowset *rs,
-                      page_fn *fn) {
-  if (resp->status < 200 || resp->status > 299)
-    return http_error(ctx, resp, rs);
-  cJSON *root = read_body(resp, rs);
-  if (!root)
-    return -1;
-  struct pending p = {0};
-  const char *next = NULL;
-  int warnings = 0;
-  int rc = count_warnings(root, rs, &warnings);
-  if (rc == 0)
-    rc = fn(ctx, root, rs, &p, &next);
-  if (rc == 0) {
-    pending_commit(&p, rs);
-    rowset_set_next(rs, next);
-    for (int i = 0; i < warnings; i++)
-      rowset_add_warning(rs);
-  }
-  pending_drop(&p);
-  cJSON_Delete(root);
-  return rc;
+static int parse_page(const struct adapter_ctx *ctx, const struct http_response *resp,
+                      struct rowset *rs, page_fn *fn)
+{
+    if (resp->status < 200 || resp->status > 299)
+        return http_error(ctx, resp, rs);
+    cJSON *root = read_body(resp, rs);
+    if (!root)
+        return -1;
+    struct pending p = {0};
+    const char *next = NULL;
+    int warnings = 0;
+    int rc = count_warnings(root, rs, &warnings);
+    if (rc == 0)
+        rc = fn(ctx, root, rs, &p, &next);
+    if (rc == 0) {
+        pending_commit(&p, rs);
+        rowset_set_next(rs, next);
+        for (int i = 0; i < warnings; i++)
+            rowset_add_warning(rs);
+    }
+    pending_drop(&p);
+    cJSON_Delete(root);
+    return rc;
 }
 
-static int user_page(const struct adapter_ctx *ctx, const cJSON *root,
-                     struct rowset *rs, struct pending *p, const char **next) {
-  const cJSON *data = json_get(root, "data");
-  const cJSON *errors = json_get(root, "errors");
-  (void)next;
-  if (!data || cJSON_IsNull(data)) {
-    if (cJSON_GetArraySize(errors) > 0)
-      return errors_only(errors, rs);
-    return malformed(rs, "user answer without data");
-  }
-  if (!cJSON_IsObject(data))
-    return malformed(rs, "data is not an object");
-  return add_counts(ctx, data, "", user_counts,
-                    sizeof user_counts / sizeof user_counts[0], rs, p);
+static int user_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
+                     struct pending *p, const char **next)
+{
+    const cJSON *data = json_get(root, "data");
+    const cJSON *errors = json_get(root, "errors");
+    (void)next;
+    if (!data || cJSON_IsNull(data)) {
+        if (cJSON_GetArraySize(errors) > 0)
+            return errors_only(errors, rs);
+        return malformed(rs, "user answer without data");
+    }
+    if (!cJSON_IsObject(data))
+        return malformed(rs, "data is not an object");
+    return add_counts(ctx, data, "", user_counts, sizeof user_counts / sizeof user_counts[0], rs,
+                      p);
 }
 
-static int parse_user(const struct adapter_ctx *ctx,
-                      const struct http_response *resp, struct rowset *rs) {
-  return parse_page(ctx, resp, rs, user_page);
+static int parse_user(const struct adapter_ctx *ctx, const struct http_response *resp,
+                      struct rowset *rs)
+{
+    return parse_page(ctx, resp, rs, user_page);
 }
 
 /* The post text as a title: at most TITLE_MAX bytes, cut at a UTF-8 character
  * boundary. */
-static const char *title_of(struct rowset *rs, const char *text) {
-  size_t n = strlen(text);
-  if (n > TITLE_MAX) {
-    n = TITLE_MAX;
-    while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-      n--;
-  }
-  return rowset_strndup(rs, text, n);
+static const char *title_of(struct rowset *rs, const char *text)
+{
+    size_t n = strlen(text);
+    if (n > TITLE_MAX) {
+        n = TITLE_MAX;
+        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+            n--;
+    }
+    return rowset_strndup(rs, text, n);
 }
 
 /* A snowflake id: a string of 1 to 20 digits (a JSON number would have lost
  * precision). */
-static int tweet_id(const cJSON *tweet, struct rowset *rs, const char **out) {
-  char buf[32];
-  const char *id;
-  enum json_get g = json_id(tweet, "id", buf, sizeof buf, &id);
-  if (g == JSON_ABSENT)
-    return malformed(rs, "post without id");
-  if (g == JSON_BAD)
-    return malformed(rs,
-                     "post id is not a string id (a JSON number above 2^53?)");
-  size_t n = strspn(id, "0123456789");
-  if (n == 0 || n > ID_MAX || id[n])
-    return malformed(rs, "post id is not a decimal snowflake");
-  *out = rowset_strdup(rs, id);
-  return 0;
-}
-
-static int tweet_record(const struct adapter_ctx *ctx, const cJSON *tweet,
-                        struct rowset *rs, struct pending *p) {
-  const char *id = NULL, *text = NULL, *created = NULL;
-  int64_t published = 0;
-  if (!cJSON_IsObject(tweet))
-    return malformed(rs, "data[] item is not an object");
-  if (tweet_id(tweet, rs, &id) < 0)
-    return -1;
-  if (json_str(tweet, "text", &text) == JSON_BAD)
-    return malformed(rs, "post %s: text is not a string", id);
-  enum json_get g = json_str(tweet, "created_at", &created);
-  if (g == JSON_BAD ||
-      (g == JSON_OK && json_parse_time(created, &published) < 0))
-    return malformed(rs, "post %s: created_at is not a timestamp", id);
-  struct record r = {.type = REC_CONTENT};
-  r.u.content.id = id;
-  r.u.content.kind = "tweet";
-  r.u.content.published_at = published;
-  char *url = xasprintf("https://x.com/i/web/status/%s", id);
-  r.u.content.url = rowset_strdup(rs, url);
-  free(url);
-  r.u.content.title = text ? title_of(rs, text) : NULL;
-  pending_add(p, &r);
-  return add_counts(ctx, tweet, id, tweet_counts,
-                    sizeof tweet_counts / sizeof tweet_counts[0], rs, p);
-}
-
-static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root,
-                       struct rowset *rs, struct pending *p,
-                       const char **next) {
-  const cJSON *data = json_get(root, "data");
-  const cJSON *meta = json_get(root, "meta");
-  const cJSON *errors = json_get(root, "errors");
-  if (meta && !cJSON_IsObject(meta))
-    return malformed(rs, "meta is not an object");
-  if (json_str(meta, "next_token", next) == JSON_BAD)
-    return malformed(rs, "meta.next_token is not a string");
-  if (!data || cJSON_IsNull(data)) {
-    /* result_count 0 leaves data out; errors alone (unknown user) fail the page
-     */
-    if (!meta && cJSON_GetArraySize(errors) > 0)
-      return errors_only(errors, rs);
+static int tweet_id(const cJSON *tweet, struct rowset *rs, const char **out)
+{
+    char buf[32];
+    const char *id;
+    enum json_get g = json_id(tweet, "id", buf, sizeof buf, &id);
+    if (g == JSON_ABSENT)
+        return malformed(rs, "post without id");
+    if (g == JSON_BAD)
+        return malformed(rs, "post id is not a string id (a JSON number above 2^53?)");
+    size_t n = strspn(id, "0123456789");
+    if (n == 0 || n > ID_MAX || id[n])
+        return malformed(rs, "post id is not a decimal snowflake");
+    *out = rowset_strdup(rs, id);
     return 0;
-  }
-  if (!cJSON_IsArray(data))
-    return malformed(rs, "data is not an array");
-  const cJSON *tweet;
-  cJSON_ArrayForEach(tweet, data) {
-    if (tweet_record(ctx, tweet, rs, p) < 0)
-      return -1;
-  }
-  return 0;
 }
 
-static int parse_tweets(const struct adapter_ctx *ctx,
-                        const struct http_response *resp, struct rowset *rs) {
-  return parse_page(ctx, resp, rs, tweets_page);
+static int tweet_record(const struct adapter_ctx *ctx, const cJSON *tweet, struct rowset *rs,
+                        struct pending *p)
+{
+    const char *id = NULL, *text = NULL, *created = NULL;
+    int64_t published = 0;
+    if (!cJSON_IsObject(tweet))
+        return malformed(rs, "data[] item is not an object");
+    if (tweet_id(tweet, rs, &id) < 0)
+        return -1;
+    if (json_str(tweet, "text", &text) == JSON_BAD)
+        return malformed(rs, "post %s: text is not a string", id);
+    enum json_get g = json_str(tweet, "created_at", &created);
+    if (g == JSON_BAD || (g == JSON_OK && json_parse_time(created, &published) < 0))
+        return malformed(rs, "post %s: created_at is not a timestamp", id);
+    struct record r = {.type = REC_CONTENT};
+    r.u.content.id = id;
+    r.u.content.kind = "tweet";
+    r.u.content.published_at = published;
+    char *url = xasprintf("https://x.com/i/web/status/%s", id);
+    r.u.content.url = rowset_strdup(rs, url);
+    free(url);
+    r.u.content.title = text ? title_of(rs, text) : NULL;
+    pending_add(p, &r);
+    return add_counts(ctx, tweet, id, tweet_counts, sizeof tweet_counts / sizeof tweet_counts[0],
+                      rs, p);
+}
+
+static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
+                       struct pending *p, const char **next)
+{
+    const cJSON *data = json_get(root, "data");
+    const cJSON *meta = json_get(root, "meta");
+    const cJSON *errors = json_get(root, "errors");
+    if (meta && !cJSON_IsObject(meta))
+        return malformed(rs, "meta is not an object");
+    if (json_str(meta, "next_token", next) == JSON_BAD)
+        return malformed(rs, "meta.next_token is not a string");
+    if (!data || cJSON_IsNull(data)) {
+        /* result_count 0 leaves data out; errors alone (unknown user) fail the page
+         */
+        if (!meta && cJSON_GetArraySize(errors) > 0)
+            return errors_only(errors, rs);
+        return 0;
+    }
+    if (!cJSON_IsArray(data))
+        return malformed(rs, "data is not an array");
+    const cJSON *tweet;
+    cJSON_ArrayForEach(tweet, data)
+    {
+        if (tweet_record(ctx, tweet, rs, p) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static int parse_tweets(const struct adapter_ctx *ctx, const struct http_response *resp,
+                        struct rowset *rs)
+{
+    return parse_page(ctx, resp, rs, tweets_page);
 }
 
 /* ---- rate limits
  * ---------------------------------------------------------------------------
  */
 
-static void ratelimit(const struct http_response *resp, int64_t now,
-                      struct rl_signal *sig) {
-  int64_t limit, remaining;
-  sig->wait_ms = -1;
-  sig->usage_pct = -1;
-  sig->per_stream = true; /* X windows are per endpoint */
-  bool have_limit = header_int(resp, "x-rate-limit-limit", &limit) == 0;
-  bool have_rem = header_int(resp, "x-rate-limit-remaining", &remaining) == 0;
-  if (have_limit && have_rem && limit > 0 && remaining <= limit)
-    sig->usage_pct = (int)((limit - remaining) * 100 / limit);
-  if ((have_rem && remaining == 0) || resp->status == 429)
-    sig->wait_ms = reset_wait_ms(resp, now);
+static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
+{
+    int64_t limit, remaining;
+    sig->wait_ms = -1;
+    sig->usage_pct = -1;
+    sig->per_stream = true; /* X windows are per endpoint */
+    bool have_limit = header_int(resp, "x-rate-limit-limit", &limit) == 0;
+    bool have_rem = header_int(resp, "x-rate-limit-remaining", &remaining) == 0;
+    if (have_limit && have_rem && limit > 0 && remaining <= limit)
+        sig->usage_pct = (int)((limit - remaining) * 100 / limit);
+    if ((have_rem && remaining == 0) || resp->status == 429)
+        sig->wait_ms = reset_wait_ms(resp, now);
 }
 
 /* ---- tokens (reference §1.4, §12)
  * ---------------------------------------------------------- */
 
-static char *base64(const char *s) {
-  static const char tab[] =
-      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-  size_t n = strlen(s);
-  char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
-  const unsigned char *p = (const unsigned char *)s;
-  for (size_t i = 0; i < n; i += 3) {
-    unsigned v = (unsigned)p[i] << 16;
-    if (i + 1 < n)
-      v |= (unsigned)p[i + 1] << 8;
-    if (i + 2 < n)
-      v |= p[i + 2];
-    *o++ = tab[v >> 18 & 63];
-    *o++ = tab[v >> 12 & 63];
-    *o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
-    *o++ = i + 2 < n ? tab[v & 63] : '=';
-  }
-  *o = '\0';
-  return out;
+static char *base64(const char *s)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = strlen(s);
+    char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        *o++ = tab[v >> 18 & 63];
+        *o++ = tab[v >> 12 & 63];
+        *o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
+        *o++ = i + 2 < n ? tab[v & 63] : '=';
+    }
+    *o = '\0';
+    return out;
 }
 
-static void free_secret(char *s) {
-  if (s) {
-    explicit_bzero(s, strlen(s));
-    free(s);
-  }
+static void free_secret(char *s)
+{
+    if (s) {
+        explicit_bzero(s, strlen(s));
+        free(s);
+    }
 }
 
 /* HTTP Basic client_id:client_secret, for confidential clients. */
-static int basic_auth(struct http_request *req,
-                      const struct cfg_credential *cred) {
-  char *pair = xasprintf("%s:%s", cred->client_id, cred->client_secret);
-  char *b64 = base64(pair);
-  int rc = http_request_header(req, "Authorization: Basic %s", b64);
-  free_secret(b64);
-  free_secret(pair);
-  return rc;
+static int basic_auth(struct http_request *req, const struct cfg_credential *cred)
+{
+    char *pair = xasprintf("%s:%s", cred->client_id, cred->client_secret);
+    char *b64 = base64(pair);
+    int rc = http_request_header(req, "Authorization: Basic %s", b64);
+    free_secret(b64);
+    free_secret(pair);
+    return rc;
 }
 
-static int refresh_build(const struct cfg_platform *p,
-                         const struct cfg_credential *cred,
+static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
-                         struct http_request *req) {
-  (void)access_token;
-  if (!refresh_token || !*refresh_token)
-    refresh_token = cred->refresh_token;
-  if (!refresh_token || !*refresh_token || !cred->client_id ||
-      !*cred->client_id || !p->token_url || !*p->token_url)
-    return -1;
-  char *rt = adapter_urlencode(refresh_token),
-       *cid = adapter_urlencode(cred->client_id);
-  req->method = "POST";
-  http_request_set_url(req, xstrdup(p->token_url));
-  req->body = xasprintf(
-      "grant_type=refresh_token&refresh_token=%s&client_id=%s", rt, cid);
-  free_secret(rt);
-  free(cid);
-  int rc = http_request_header(
-      req, "Content-Type: application/x-www-form-urlencoded");
-  if (rc == 0 && cred->client_secret && *cred->client_secret)
-    rc = basic_auth(req, cred);
-  return rc;
+                         struct http_request *req)
+{
+    (void)access_token;
+    if (!refresh_token || !*refresh_token)
+        refresh_token = cred->refresh_token;
+    if (!refresh_token || !*refresh_token || !cred->client_id || !*cred->client_id ||
+        !p->token_url || !*p->token_url)
+        return -1;
+    char *rt = adapter_urlencode(refresh_token), *cid = adapter_urlencode(cred->client_id);
+    req->method = "POST";
+    http_request_set_url(req, xstrdup(p->token_url));
+    req->body = xasprintf("grant_type=refresh_token&refresh_token=%s&client_id=%s", rt, cid);
+    free_secret(rt);
+    free(cid);
+    int rc = http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
+    if (rc == 0 && cred->client_secret && *cred->client_secret)
+        rc = basic_auth(req, cred);
+    return rc;
 }
 
 /* Copies a token member into dst; 0, or -1 when absent, not a string, empty or
  * too long. */
-static int copy_token(const cJSON *root, const char *key, char *dst, size_t n) {
-  const char *v;
-  if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
-    return -1;
-  memcpy(dst, v, strlen(v) + 1);
-  return 0;
+static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
+{
+    const char *v;
+    if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
+        return -1;
+    memcpy(dst, v, strlen(v) + 1);
+    return 0;
 }
 
 /* A failed refresh: no token survives in out; why says what went wrong (never a
  * secret). */
-__attribute__((format(printf, 6, 7))) static int
-refresh_fail(struct token_set *out, enum err_class *cls, enum err_class c,
-             char *why, size_t whylen, const char *fmt, ...) {
-  va_list ap;
-  explicit_bzero(out, sizeof *out);
-  *cls = c;
-  va_start(ap, fmt);
-  vsnprintf(why, whylen, fmt, ap);
-  va_end(ap);
-  return -1;
+__attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
+                                                              enum err_class *cls, enum err_class c,
+                                                              char *why, size_t whylen,
+                                                              const char *fmt, ...)
+{
+    va_list ap;
+    explicit_bzero(out, sizeof *out);
+    *cls = c;
+    va_start(ap, fmt);
+    vsnprintf(why, whylen, fmt, ap);
+    va_end(ap);
+    return -1;
 }
 
-static int refresh_parse(const struct http_response *resp,
-                         struct token_set *out, enum err_class *cls, char *why,
-                         size_t whylen) {
-  char jwhy[128], code[64] = "";
-  const char *err = "";
-  int64_t expires = 0;
-  memset(out, 0, sizeof *out);
-  cJSON *root =
-      resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
-  int rc = 0;
-  if (resp->status < 200 || resp->status > 299) {
-    if (json_str(root, "error", &err) == JSON_OK)
-      safe_text(code, sizeof code, err);
-    enum err_class c = resp->status >= 500 ? ERR_TRANSIENT
-                       : resp->status == 429
-                           ? ERR_THROTTLED
-                           : ERR_AUTH; /* invalid_request, invalid_grant */
-    rc = refresh_fail(out, cls, c, why, whylen,
-                      "x token endpoint refused the refresh: %s",
-                      *code ? code : "no error code");
-  } else if (!cJSON_IsObject(root) ||
-             copy_token(root, "access_token", out->access_token,
-                        sizeof out->access_token)) {
-    rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                      "x token answer without a usable access_token");
-  } else if (json_str(root, "refresh_token", &err) == JSON_OK &&
-             copy_token(root, "refresh_token", out->refresh_token,
-                        sizeof out->refresh_token)) {
-    rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                      "x token answer with an unusable refresh_token");
-  } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-    rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                      "x token answer: expires_in is not a number of seconds");
-  } else {
-    out->expires_in_s = expires;
-    *cls = ERR_NONE;
-  }
-  cJSON_Delete(root);
-  return rc;
+static int refresh_parse(const struct http_response *resp, struct token_set *out,
+                         enum err_class *cls, char *why, size_t whylen)
+{
+    char jwhy[128], code[64] = "";
+    const char *err = "";
+    int64_t expires = 0;
+    memset(out, 0, sizeof *out);
+    cJSON *root = resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
+    int rc = 0;
+    if (resp->status < 200 || resp->status > 299) {
+        if (json_str(root, "error", &err) == JSON_OK)
+            safe_text(code, sizeof code, err);
+        enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
+                           : resp->status == 429 ? ERR_THROTTLED
+                                                 : ERR_AUTH; /* invalid_request, invalid_grant */
+        rc = refresh_fail(out, cls, c, why, whylen, "x token endpoint refused the refresh: %s",
+                          *code ? code : "no error code");
+    } else if (!cJSON_IsObject(root) ||
+               copy_token(root, "access_token", out->access_token, sizeof out->access_token)) {
+        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
+                          "x token answer without a usable access_token");
+    } else if (json_str(root, "refresh_token", &err) == JSON_OK &&
+               copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token)) {
+        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
+                          "x token answer with an unusable refresh_token");
+    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
+        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
+                          "x token answer: expires_in is not a number of seconds");
+    } else {
+        out->expires_in_s = expires;
+        *cls = ERR_NONE;
+    }
+    cJSON_Delete(root);
+    return rc;
 }
 
 /* ---- the adapter
