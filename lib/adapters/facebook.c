@@ -1,22 +1,18 @@
 /*
- * facebook.c - the Meta Graph API adapter: Page insights, Page posts, and (in
- * facebook_ads.c) Marketing API ads insights and Lead Ads; Graph errors, usage
- * headers and token exchange.
+ * facebook.c - the Meta Graph API adapter: Page insights, Page posts, and (in facebook_ads.c)
+ * Marketing API ads insights and Lead Ads; Graph errors, usage headers and token exchange.
  *
- * What Meta sends (reference §2, §10.2, §10.3): errors are classified by
- * error.code, never by the HTTP status (a throttle arrives as 400 or 403);
- * paging.next decides whether there is another page (the last page still
- * carries cursors) and embeds the access token, so only its `after` cursor is
- * kept; Page insights values are dated by end_time, the end of a Pacific day,
- * and their paging.next walks into the future forever, so it is ignored; counts
- * may be numbers or numeric strings and fields are often left out when empty.
+ * What Meta sends (reference §2, §10.2, §10.3): errors are classified by error.code, never by the
+ * HTTP status (a throttle arrives as 400 or 403); paging.next decides whether there is another page
+ * (the last page still carries cursors) and embeds the access token, so only its `after` cursor is
+ * kept; Page insights values are dated by end_time, the end of a Pacific day, and their paging.next
+ * walks into the future forever, so it is ignored; counts may be numbers or numeric strings and
+ * fields are often left out when empty.
  *
- * Every record of a page is held in a pending list and handed to the rowset
- * only once the whole page has been read: a rejected page leaves no records
- * behind.
+ * Every record of a page is held in a pending list and handed to the rowset only once the whole
+ * page has been read: a rejected page leaves no records behind.
  *
- * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and
- * http_response.
+ * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "facebook.h"
 #include "timeutil.h"
@@ -32,8 +28,7 @@
 
 extern const struct adapter adapter_facebook;
 
-/* ---- shared helpers (facebook.h)
- * ----------------------------------------------------------- */
+/* ---- shared helpers (facebook.h) ------------------------------------------------------------- */
 
 void facebook_pending_add(struct fb_pending *p, const struct record *r)
 {
@@ -76,10 +71,9 @@ int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const 
 }
 
 /*
- * Copies text from an API answer into an error message: control characters
- * become spaces and any word that could be a URL or a credential (contains
- * "://" or "token", or is 32 bytes or longer without a space: Graph messages
- * sometimes quote the token) becomes "[redacted]".
+ * Copies text from an API answer into an error message: control characters become spaces and any
+ * word that could be a URL or a credential (contains "://" or "token", or is 32 bytes or longer
+ * without a space: Graph messages sometimes quote the token) becomes "[redacted]".
  */
 static void safe_text(char *dst, size_t n, const char *src)
 {
@@ -105,11 +99,9 @@ static void safe_text(char *dst, size_t n, const char *src)
     buf_free(&b);
 }
 
-/* ---- usage headers (reference §2.6)
- * -------------------------------------------------------- */
+/* ---- usage headers (reference §2.6) ---------------------------------------------------------- */
 
-/* A percentage member: an integer, or a decimal (X-Ad-Account-Usage sends 9.67)
- * rounded up. */
+/* A percentage member: an integer, or a decimal (X-Ad-Account-Usage sends 9.67) rounded up. */
 static int pct_of(const cJSON *it)
 {
     int64_t v;
@@ -121,8 +113,7 @@ static int pct_of(const cJSON *it)
     return -1;
 }
 
-/* Raises *pct to the highest of keys in o and *eta to its
- * estimated_time_to_regain_access. */
+/* Raises *pct to the highest of keys in o and *eta to its estimated_time_to_regain_access. */
 static void usage_object(const cJSON *o, const char *const *keys, int *pct, int64_t *eta)
 {
     int64_t m;
@@ -142,8 +133,7 @@ static cJSON *header_json(const struct http_response *resp, const char *name)
     return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
 }
 
-/* The highest usage percentage of the three usage headers and the longest
- * regain time. */
+/* The highest usage percentage of the three usage headers and the longest regain time. */
 static void read_usage(const struct http_response *resp, int *pct, int64_t *eta_min)
 {
     static const char *const app_keys[] = {"call_count", "total_cputime", "total_time", NULL};
@@ -162,8 +152,12 @@ static void read_usage(const struct http_response *resp, int *pct, int64_t *eta_
     if (cJSON_IsObject(j)) {
         cJSON_ArrayForEach(per_id, j)
         {
-            if (cJSON_IsArray(per_id))
-                cJSON_ArrayForEach(bucket, per_id) usage_object(bucket, app_keys, pct, eta_min);
+            if (!cJSON_IsArray(per_id))
+                continue;
+            cJSON_ArrayForEach(bucket, per_id)
+            {
+                usage_object(bucket, app_keys, pct, eta_min);
+            }
         }
     }
     cJSON_Delete(j);
@@ -178,8 +172,7 @@ static void ratelimit(const struct http_response *resp, int64_t now, struct rl_s
     sig->per_stream = false; /* Meta counts per app, user, page or ad account, not endpoint */
 }
 
-/* ---- Graph errors (reference §2.7, §11)
- * ---------------------------------------------------- */
+/* ---- Graph errors (reference §2.7, §11) ------------------------------------------------------ */
 
 static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)
 {
@@ -198,8 +191,7 @@ static enum err_class code_class(int64_t code, int64_t subcode, bool transient, 
     return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
 }
 
-/* Classifies an error object; a throttle waits out
- * estimated_time_to_regain_access. */
+/* Classifies an error object; a throttle waits out estimated_time_to_regain_access. */
 static void graph_error(const struct http_response *resp, const cJSON *err, struct rowset *rs)
 {
     int64_t code = 0, subcode = 0, eta_min;
@@ -220,8 +212,7 @@ static void graph_error(const struct http_response *resp, const cJSON *err, stru
                      (long long)code, (long long)subcode, text);
 }
 
-/* A non-2xx answer without a Graph error object (a proxy page, an empty 502).
- */
+/* A non-2xx answer without a Graph error object (a proxy page, an empty 502). */
 static void status_error(const struct http_response *resp, struct rowset *rs)
 {
     if (resp->status >= 500)
@@ -251,11 +242,9 @@ static cJSON *read_body(const struct http_response *resp, struct rowset *rs)
     return NULL;
 }
 
-/* ---- paging and list pages (reference §2.5)
- * ------------------------------------------------ */
+/* ---- paging and list pages (reference §2.5) -------------------------------------------------- */
 
-/* The next page's after cursor (caller frees), NULL on the last page; -1 when
- * unusable. */
+/* The next page's after cursor (caller frees), NULL on the last page; -1 when unusable. */
 static int next_after(const cJSON *root, struct rowset *rs, char **after)
 {
     const cJSON *paging = json_get(root, "paging");
@@ -275,8 +264,7 @@ static int next_after(const cJSON *root, struct rowset *rs, char **after)
         *after = xstrdup(a);
         return 0;
     }
-    /* no cursors: take the after parameter out of the next URL, never the URL
-     * itself */
+    /* no cursors: take the after parameter out of the next URL, never the URL itself */
     *after = adapter_query_param(next, "after");
     if (*after && **after)
         return 0;
@@ -321,8 +309,7 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
     return rc;
 }
 
-/* ---- Pacific days (reference §2.2, §15.4)
- * -------------------------------------------------- */
+/* ---- Pacific days (reference §2.2, §15.4) ---------------------------------------------------- */
 
 static int64_t floor_div(int64_t a, int64_t b)
 {
@@ -337,11 +324,10 @@ static int32_t sunday_from(int32_t day)
 }
 
 /*
- * The offset of US Pacific time from UTC at t (epoch seconds). Daylight time
- * runs from the second Sunday of March, 02:00 PST (10:00 UTC), to the first
- * Sunday of November, 02:00 PDT (09:00 UTC), since 2007; from the first Sunday
- * of April to the last of October before. Computed here because adapters do not
- * read the tz database.
+ * The offset of US Pacific time from UTC at t (epoch seconds). Daylight time runs from the second
+ * Sunday of March, 02:00 PST (10:00 UTC), to the first Sunday of November, 02:00 PDT (09:00 UTC),
+ * since 2007; from the first Sunday of April to the last of October before. Computed here because
+ * adapters do not read the tz database.
  */
 static int64_t pacific_offset(int64_t t)
 {
@@ -360,16 +346,14 @@ static int64_t pacific_offset(int64_t t)
     return t >= s && t < e ? -7 * 3600 : -8 * 3600;
 }
 
-/* The Pacific calendar day that ends at end_us: the Pacific date of the second
- * before it. */
+/* The Pacific calendar day that ends at end_us: the Pacific date of the second before it. */
 static int32_t pacific_day_ending(int64_t end_us)
 {
     int64_t t = floor_div(end_us, 1000000) - 1;
     return (int32_t)floor_div(t + pacific_offset(t), 86400);
 }
 
-/* ---- facebook.page_insights
- * ---------------------------------------------------------------- */
+/* ---- facebook.page_insights ------------------------------------------------------------------ */
 
 static const struct {
     const char *name;   /* Graph metric */
@@ -382,8 +366,7 @@ static const struct {
 };
 #define NPAGE_METRICS (sizeof page_metrics / sizeof page_metrics[0])
 
-/* "{page id}/{edge}", encoded (caller frees); NULL with why when the account
- * has no id. */
+/* "{page id}/{edge}", encoded (caller frees); NULL with why when the account has no id. */
 static char *page_path(const struct adapter_ctx *ctx, const char *edge, char *why, size_t whylen)
 {
     if (!ctx->account || !ctx->account->id || !*ctx->account->id) {
@@ -406,16 +389,14 @@ static int build_page_insights(const struct adapter_ctx *ctx, struct http_reques
         return -1;
     for (size_t i = 0; i < NPAGE_METRICS; i++)
         buf_printf(&metrics, "%s%s", i ? "," : "", page_metrics[i].name);
-    /* until is exclusive: to_day's value has end_time at the start of to_day + 1
-     */
+    /* until is exclusive: to_day's value has end_time at the start of to_day + 1 */
     time_format_date(ctx->from_day, since, sizeof since);
     time_format_date(ctx->to_day + 1, until, sizeof until);
     facebook_query(&q, "metric", metrics.data);
     facebook_query(&q, "period", "day");
     facebook_query(&q, "since", since);
     facebook_query(&q, "until", until);
-    /* one request covers the window: no after cursor, paging.next is never
-     * followed */
+    /* one request covers the window: no after cursor, paging.next is never followed */
     int rc = facebook_get(ctx, req, path, &q, NULL, why, whylen);
     buf_free(&metrics);
     buf_free(&q);
@@ -423,8 +404,7 @@ static int build_page_insights(const struct adapter_ctx *ctx, struct http_reques
     return rc;
 }
 
-/* One values[] entry: a metric record when it is a daily count inside the
- * window. */
+/* One values[] entry: a metric record when it is a daily count inside the window. */
 static int insights_value(const struct adapter_ctx *ctx, const cJSON *v, const char *metric,
                           struct rowset *rs, struct fb_pending *p)
 {
@@ -488,8 +468,7 @@ static int parse_page_insights(const struct adapter_ctx *ctx, const struct http_
     return facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL);
 }
 
-/* ---- facebook.posts
- * ------------------------------------------------------------------------ */
+/* ---- facebook.posts -------------------------------------------------------------------------- */
 
 static int build_posts(const struct adapter_ctx *ctx, struct http_request *req, char *why,
                        size_t whylen)
@@ -512,8 +491,7 @@ static int build_posts(const struct adapter_ctx *ctx, struct http_request *req, 
     return rc;
 }
 
-/* The post text as a title: at most TITLE_MAX bytes, cut at a UTF-8 character
- * boundary. */
+/* The post text as a title: at most TITLE_MAX bytes, cut at a UTF-8 character boundary. */
 static const char *title_of(struct rowset *rs, const char *text)
 {
     size_t n = strlen(text);
@@ -525,8 +503,7 @@ static const char *title_of(struct rowset *rs, const char *text)
     return rowset_strndup(rs, text, n);
 }
 
-/* A snapshot of the count at obj.key when present (a count Meta left out is not
- * recorded). */
+/* A snapshot of the count at obj.key when present (a count Meta left out is not recorded). */
 static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON *obj,
                       const char *key, const char *metric, struct rowset *rs, struct fb_pending *p)
 {
@@ -545,8 +522,7 @@ static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON
     return 0;
 }
 
-/* content of a post: id, time, permalink and text; the id is returned for the
- * snapshots. */
+/* content of a post: id, time, permalink and text; the id is returned for the snapshots. */
 static int post_content(const cJSON *post, struct rowset *rs, struct fb_pending *p,
                         const char **idp)
 {
@@ -580,8 +556,7 @@ static int post_item(const struct adapter_ctx *ctx, const cJSON *post, void *arg
     (void)arg;
     if (post_content(post, rs, p, &id) < 0)
         return -1;
-    /* reactions.summary(total_count) is every reaction type: likes in the
-     * canonical names */
+    /* reactions.summary(total_count) is every reaction type: likes in the canonical names */
     if (post_count(ctx, id, json_path(post, "reactions", "summary", NULL), "total_count", "likes",
                    rs, p) < 0 ||
         post_count(ctx, id, json_path(post, "comments", "summary", NULL), "total_count", "comments",
@@ -602,8 +577,7 @@ static int parse_posts(const struct adapter_ctx *ctx, const struct http_response
     return rc;
 }
 
-/* ---- tokens (reference §2.1, §12)
- * ---------------------------------------------------------- */
+/* ---- tokens (reference §2.1, §12) ------------------------------------------------------------ */
 
 static void free_secret(char *s)
 {
@@ -611,8 +585,7 @@ static void free_secret(char *s)
     free(s);
 }
 
-/* A long-lived token for the current one: Meta has no refresh token, it
- * exchanges. */
+/* A long-lived token for the current one: Meta has no refresh token, it exchanges. */
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
                          struct http_request *req)
@@ -663,9 +636,7 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
     return rc;
 }
 
-/* ---- the adapter
- * ---------------------------------------------------------------------------
- */
+/* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
     {"facebook.page_insights", BASIS_PACIFIC, true, false, build_page_insights,

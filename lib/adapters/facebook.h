@@ -1,11 +1,9 @@
 /*
- * facebook.h - private to the Meta adapter (facebook.c and facebook_ads.c): the
- * helpers both halves share. Not an API for anything else; the adapter itself
- * is `adapter_facebook`.
+ * facebook.h - private to the Meta adapter (facebook.c and facebook_ads.c): the helpers both halves
+ * share. Not an API for anything else; the adapter itself is `adapter_facebook`.
  *
- * facebook.c holds the Graph request, error and paging machinery, Page
- * insights, Page posts, rate limits and tokens; facebook_ads.c holds Marketing
- * API ads insights and Lead Ads.
+ * facebook.c holds the Graph request, error and paging machinery, Page insights, Page posts, rate
+ * limits and tokens; facebook_ads.c holds Marketing API ads insights and Lead Ads.
  */
 #ifndef SR_ADAPTERS_FACEBOOK_H
 #define SR_ADAPTERS_FACEBOOK_H
@@ -18,8 +16,8 @@
 #include <stddef.h>
 
 /*
- * Records of one page, held back until the whole page has been read: a page
- * that turns out malformed half-way must leave no records in the rowset.
+ * Records of one page, held back until the whole page has been read: a page that turns out
+ * malformed half-way must leave no records in the rowset.
  */
 struct fb_pending {
     struct record *v;
@@ -32,29 +30,25 @@ void facebook_pending_add(struct fb_pending *p, const struct record *r);
 int facebook_malformed(struct rowset *rs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
-/* Appends "&name=value" (just "name=value" to an empty query), value
- * percent-encoded. */
+/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
 void facebook_query(struct buf *q, const char *name, const char *value);
 
 /*
- * Sets req to a GET of {api_base}/{version}/{path}?{query} with the bearer
- * header; path must already be encoded, after (when not NULL) is appended as
- * the `after` cursor. 0, or -1 with why.
+ * Sets req to a GET of {api_base}/{version}/{path}?{query} with the bearer header; path must
+ * already be encoded, after (when not NULL) is appended as the `after` cursor. 0, or -1 with why.
  */
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                  struct buf *query, const char *after, char *why, size_t whylen);
 
-/* Turns one data[] item into pending records; 0, or -1 after
- * facebook_malformed. */
+/* Turns one data[] item into pending records; 0, or -1 after facebook_malformed. */
 typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item, void *arg,
                              struct rowset *rs, struct fb_pending *p);
 
 /*
- * Reads a list answer: classifies Graph errors (by error.code, not the HTTP
- * status), checks the body, runs fn on every data[] item and, when `after` is
- * not NULL, reads the next page's cursor into it (caller frees; NULL on the
- * last page). Records reach rs only when the whole page is good. Returns 0 or
- * -1 (error set on rs, no records).
+ * Reads a list answer: classifies Graph errors (by error.code, not the HTTP status), checks the
+ * body, runs fn on every data[] item and, when `after` is not NULL, reads the next page's cursor
+ * into it (caller frees; NULL on the last page). Records reach rs only when the whole page is good.
+ * Returns 0 or -1 (error set on rs, no records).
  */
 int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_response *resp,
                         struct rowset *rs, facebook_item_fn *fn, void *arg, char **after);

@@ -1,22 +1,19 @@
 /*
- * facebook_ads.c - the paid half of the Meta adapter: Marketing API ads
- * insights per campaign and day (facebook.ads_insights) and Lead Ads form leads
- * (facebook.leads). The Graph machinery (requests, errors, paging) is in
- * facebook.c.
+ * facebook_ads.c - the paid half of the Meta adapter: Marketing API ads insights per campaign and
+ * day (facebook.ads_insights) and Lead Ads form leads (facebook.leads). The Graph machinery
+ * (requests, errors, paging) is in facebook.c.
  *
- * Ads insights (reference §2.3, §10.2): every metric is a decimal string; spend
- * is in major units of account_currency ("14.35" is 14350000 micros); rows
- * exist only for days with delivery; actions[] and action_values[] are left out
- * when empty. Leads are the aggregate action "lead", conversions the aggregate
- * "purchase": their component types (onsite_conversion.lead_grouped,
- * offsite_conversion.fb_pixel_purchase, ...) are never added, which would count
- * the same conversion twice.
+ * Ads insights (reference §2.3, §10.2): every metric is a decimal string; spend is in major units
+ * of account_currency ("14.35" is 14350000 micros); rows exist only for days with delivery;
+ * actions[] and action_values[] are left out when empty. Leads are the aggregate action "lead",
+ * conversions the aggregate "purchase": their component types (onsite_conversion.lead_grouped,
+ * offsite_conversion.fb_pixel_purchase, ...) are never added, which would count the same conversion
+ * twice.
  *
- * Leads (reference §2.4): one form at a time, newer than the watermark. The
- * page cursor is "FORM_INDEX:AFTER" so one job walks every configured form:
- * "0:" is the first page of the first form, "0:QVFI..." a later page, and when
- * a form's pages end the cursor moves on to the next form. The e-mail answer is
- * kept only as a salted hash.
+ * Leads (reference §2.4): one form at a time, newer than the watermark. The page cursor is
+ * "FORM_INDEX:AFTER" so one job walks every configured form: "0:" is the first page of the first
+ * form, "0:QVFI..." a later page, and when a form's pages end the cursor moves on to the next form.
+ * The e-mail answer is kept only as a salted hash.
  *
  * Pure, like the rest of the adapter.
  */
@@ -29,8 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* ---- facebook.ads_insights
- * ----------------------------------------------------------------- */
+/* ---- facebook.ads_insights ------------------------------------------------------------------- */
 
 int facebook_build_ads(const struct adapter_ctx *ctx, struct http_request *req, char *why,
                        size_t whylen)
@@ -63,8 +59,8 @@ int facebook_build_ads(const struct adapter_ctx *ctx, struct http_request *req, 
 }
 
 /*
- * The value of the action of exactly `type` in row[field] (a count, or money
- * for action_values). JSON_ABSENT when the array or the type is not there.
+ * The value of the action of exactly `type` in row[field] (a count, or money for action_values).
+ * JSON_ABSENT when the array or the type is not there.
  */
 static enum json_get action_value(const cJSON *row, const char *field, const char *type, bool money,
                                   int64_t *out)
@@ -85,8 +81,7 @@ static enum json_get action_value(const cJSON *row, const char *field, const cha
     return JSON_ABSENT;
 }
 
-/* Campaign id, currency and the single day of a row into a; the campaign name
- * into *name. */
+/* Campaign id, currency and the single day of a row into a; the campaign name into *name. */
 static int ads_row_keys(const struct adapter_ctx *ctx, const cJSON *row, struct rowset *rs,
                         struct rec_ad_daily *a, const char **name)
 {
@@ -108,8 +103,7 @@ static int ads_row_keys(const struct adapter_ctx *ctx, const cJSON *row, struct 
     memcpy(a->currency, cur, 4);
     if (json_str(row, "date_start", &start) != JSON_OK || time_parse_date(start, &day) < 0)
         return facebook_malformed(rs, "campaign %s: date_start is not a date", cid);
-    /* time_increment=1: a row is one day; a longer row cannot be put on one day
-     */
+    /* time_increment=1: a row is one day; a longer row cannot be put on one day */
     if (json_str(row, "date_stop", &stop) == JSON_OK &&
         (time_parse_date(stop, &stop_day) < 0 || stop_day != day))
         return facebook_malformed(rs, "campaign %s: row is not a single day", cid);
@@ -118,8 +112,7 @@ static int ads_row_keys(const struct adapter_ctx *ctx, const cJSON *row, struct 
     return 0;
 }
 
-/* spend, impressions, clicks, leads, conversions and conversion value of a row.
- */
+/* spend, impressions, clicks, leads, conversions and conversion value of a row. */
 static int ads_row_amounts(const cJSON *row, struct rowset *rs, struct rec_ad_daily *a)
 {
     const char *what = NULL;
@@ -179,11 +172,9 @@ int facebook_parse_ads(const struct adapter_ctx *ctx, const struct http_response
     return rc;
 }
 
-/* ---- facebook.leads
- * ------------------------------------------------------------------------ */
+/* ---- facebook.leads -------------------------------------------------------------------------- */
 
-/* Reads "FORM_INDEX:AFTER" (NULL = the first page of form 0); -1 when it names
- * no form. */
+/* Reads "FORM_INDEX:AFTER" (NULL = the first page of form 0); -1 when it names no form. */
 static int lead_cursor(const char *page, size_t nforms, size_t *form, const char **after)
 {
     size_t i = 0;
@@ -236,8 +227,7 @@ int facebook_build_leads(const struct adapter_ctx *ctx, struct http_request *req
     return rc;
 }
 
-/* The first answer to the question named "email" (borrowed), NULL when there is
- * none. */
+/* The first answer to the question named "email" (borrowed), NULL when there is none. */
 static int lead_email(const cJSON *lead, const char *id, struct rowset *rs, const char **email)
 {
     const cJSON *fields = json_get(lead, "field_data"), *f, *values, *first;
@@ -263,8 +253,7 @@ static int lead_email(const cJSON *lead, const char *id, struct rowset *rs, cons
     return 0;
 }
 
-/* An optional id member copied into the arena: NULL when absent, -1 when not an
- * id. */
+/* An optional id member copied into the arena: NULL when absent, -1 when not an id. */
 static int opt_id(const cJSON *obj, const char *key, struct rowset *rs, const char **out)
 {
     char buf[32];
@@ -296,8 +285,7 @@ static void lead_records(const struct adapter_ctx *ctx, const struct rec_lead *l
     facebook_pending_add(p, &t);
 }
 
-/* One lead: arg is the id of the form being read, for leads that do not name
- * theirs. */
+/* One lead: arg is the id of the form being read, for leads that do not name theirs. */
 static int lead_item(const struct adapter_ctx *ctx, const cJSON *lead, void *arg, struct rowset *rs,
                      struct fb_pending *p)
 {
@@ -308,8 +296,7 @@ static int lead_item(const struct adapter_ctx *ctx, const cJSON *lead, void *arg
     if (json_str(lead, "created_time", &created) != JSON_OK ||
         json_parse_time(created, &l.created_at) < 0)
         return facebook_malformed(rs, "lead %s: created_time is not a timestamp", l.id);
-    /* organic leads carry no ad_id or campaign_id; is_organic adds nothing beyond
-     * that */
+    /* organic leads carry no ad_id or campaign_id; is_organic adds nothing beyond that */
     if (opt_id(lead, "ad_id", rs, &l.ad) < 0 || opt_id(lead, "campaign_id", rs, &l.campaign) < 0 ||
         opt_id(lead, "form_id", rs, &l.form) < 0)
         return facebook_malformed(rs, "lead %s: ad_id, campaign_id or form_id is not an id", l.id);

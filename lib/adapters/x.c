@@ -1,23 +1,18 @@
 /*
- * x.c - the X API v2 adapter: the account's public counters (x.user) and its
- * posts with their public metrics (x.tweets), OAuth 2.0 token refresh and the
- * x-rate-limit-* headers.
+ * x.c - the X API v2 adapter: the account's public counters (x.user) and its posts with their
+ * public metrics (x.tweets), OAuth 2.0 token refresh and the x-rate-limit-* headers.
  *
- * What X sends (reference §1, §10.1): ids are decimal strings of up to 19
- * digits; counts are JSON integers but we accept numeric strings too; `data` is
- * left out when a timeline page is empty (`{"meta":{"result_count":0}}`);
- * `errors[]` beside `data` on HTTP 200 are partial problems (a deleted post, a
- * field the token may not read) and only counted as warnings. Rate windows are
- * per endpoint and end at x-rate-limit-reset (epoch seconds); a 429 whose
- * problem type is usage-capped is the monthly cap, not the window. Refresh
- * tokens rotate.
+ * What X sends (reference §1, §10.1): ids are decimal strings of up to 19 digits; counts are JSON
+ * integers but we accept numeric strings too; `data` is left out when a timeline page is empty
+ * (`{"meta":{"result_count":0}}`); `errors[]` beside `data` on HTTP 200 are partial problems (a
+ * deleted post, a field the token may not read) and only counted as warnings. Rate windows are per
+ * endpoint and end at x-rate-limit-reset (epoch seconds); a 429 whose problem type is usage-capped
+ * is the monthly cap, not the window. Refresh tokens rotate.
  *
- * Every record of a page is collected in a pending list first and handed to the
- * rowset only once the whole page has been read, so a rejected page leaves no
- * records behind.
+ * Every record of a page is collected in a pending list first and handed to the rowset only once
+ * the whole page has been read, so a rejected page leaves no records behind.
  *
- * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and
- * http_response.
+ * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "adapter.h"
 #include "buf.h"
@@ -35,8 +30,7 @@
 
 extern const struct adapter adapter_x;
 
-/* ---- pending records and error helpers
- * ------------------------------------------------------ */
+/* ---- pending records and error helpers ------------------------------------------------------- */
 
 struct pending {
     struct record *v;
@@ -64,8 +58,7 @@ static void pending_drop(struct pending *p)
     memset(p, 0, sizeof *p);
 }
 
-/* Marks the page malformed; always returns -1 so parsers can `return
- * malformed(...)`. */
+/* Marks the page malformed; always returns -1 so parsers can `return malformed(...)`. */
 __attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, const char *fmt, ...)
 {
     char msg[256];
@@ -78,10 +71,9 @@ __attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, co
 }
 
 /*
- * Copies text from an API answer into an error message: control characters
- * become spaces and any word that could be a URL or a credential (contains
- * "://" or "token", or is 32 bytes or longer without a space) becomes
- * "[redacted]". Truncated at a UTF-8 boundary.
+ * Copies text from an API answer into an error message: control characters become spaces and any
+ * word that could be a URL or a credential (contains "://" or "token", or is 32 bytes or longer
+ * without a space) becomes "[redacted]". Truncated at a UTF-8 boundary.
  */
 static void safe_text(char *dst, size_t n, const char *src)
 {
@@ -107,8 +99,7 @@ static void safe_text(char *dst, size_t n, const char *src)
     buf_free(&b);
 }
 
-/* A header holding a non-negative decimal integer (epoch seconds, counts); 0 or
- * -1. */
+/* A header holding a non-negative decimal integer (epoch seconds, counts); 0 or -1. */
 static int header_int(const struct http_response *resp, const char *name, int64_t *out)
 {
     const char *v = resp->header ? resp->header(resp, name) : NULL;
@@ -132,8 +123,7 @@ static int header_int(const struct http_response *resp, const char *name, int64_
     return 0;
 }
 
-/* Milliseconds from now (epoch us) until x-rate-limit-reset, or -1 when there
- * is no reset. */
+/* Milliseconds from now (epoch us) until x-rate-limit-reset, or -1 when there is no reset. */
 static int64_t reset_wait_ms(const struct http_response *resp, int64_t now)
 {
     int64_t reset;
@@ -143,11 +133,9 @@ static int64_t reset_wait_ms(const struct http_response *resp, int64_t now)
     return ms > 0 ? ms : 0;
 }
 
-/* ---- error classification (reference §1.6, §11)
- * --------------------------------------------- */
+/* ---- error classification (reference §1.6, §11) ---------------------------------------------- */
 
-/* The class a problem `type` URI names, or ERR_NONE for a generic or unknown
- * one. */
+/* The class a problem `type` URI names, or ERR_NONE for a generic or unknown one. */
 static enum err_class problem_class(const char *type)
 {
     static const struct {
@@ -194,16 +182,14 @@ static enum err_class status_class(long status, const char *type)
     return status >= 400 ? ERR_BAD_REQUEST : ERR_MALFORMED;
 }
 
-/* The last path segment of a problem type URI, for messages
- * ("client-forbidden"). */
+/* The last path segment of a problem type URI, for messages ("client-forbidden"). */
 static const char *problem_name(const char *type)
 {
     const char *slash = strrchr(type, '/');
     return slash ? slash + 1 : type;
 }
 
-/* A non-2xx answer: classified by status and problem type; never any records.
- */
+/* A non-2xx answer: classified by status and problem type; never any records. */
 static int http_error(const struct adapter_ctx *ctx, const struct http_response *resp,
                       struct rowset *rs)
 {
@@ -225,8 +211,7 @@ static int http_error(const struct adapter_ctx *ctx, const struct http_response 
     return -1;
 }
 
-/* A 200 answer with errors[] and no data (unknown user, protected account): a
- * page error. */
+/* A 200 answer with errors[] and no data (unknown user, protected account): a page error. */
 static int errors_only(const cJSON *errors, struct rowset *rs)
 {
     const cJSON *first = cJSON_GetArrayItem(errors, 0);
@@ -244,12 +229,9 @@ static int errors_only(const cJSON *errors, struct rowset *rs)
     return -1;
 }
 
-/* ---- requests
- * ------------------------------------------------------------------------------
- */
+/* ---- requests -------------------------------------------------------------------------------- */
 
-/* Method, auth header and URL of a GET below {api_base}/2/; path and query
- * already encoded. */
+/* Method, auth header and URL of a GET below {api_base}/2/; path and query already encoded. */
 static int begin_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                      const char *query, char *why, size_t whylen)
 {
@@ -262,8 +244,7 @@ static int begin_get(const struct adapter_ctx *ctx, struct http_request *req, co
     return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
 }
 
-/* The account's user id, percent-encoded (caller frees); NULL with why when
- * missing. */
+/* The account's user id, percent-encoded (caller frees); NULL with why when missing. */
 static char *account_id(const struct adapter_ctx *ctx, char *why, size_t whylen)
 {
     if (!ctx->account || !ctx->account->id || !*ctx->account->id) {
@@ -313,9 +294,7 @@ static int build_tweets(const struct adapter_ctx *ctx, struct http_request *req,
     return rc;
 }
 
-/* ---- parsing
- * -------------------------------------------------------------------------------
- */
+/* ---- parsing --------------------------------------------------------------------------------- */
 
 struct count_map {
     const char *key;    /* X's public_metrics key */
@@ -333,8 +312,7 @@ static const struct count_map tweet_counts[] = {
     {"quote_count", "quotes"}, {"bookmark_count", "bookmarks"}, {"impression_count", "impressions"},
 };
 
-/* Snapshots of the counts present in public_metrics (a count X left out is not
- * recorded). */
+/* Snapshots of the counts present in public_metrics (a count X left out is not recorded). */
 static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj, const char *object,
                       const struct count_map *map, size_t n, struct rowset *rs, struct pending *p)
 {
@@ -360,8 +338,7 @@ static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj, const cha
     return 0;
 }
 
-/* errors[] beside data: each one is a warning. -1 when errors is not an array.
- */
+/* errors[] beside data: each one is a warning. -1 when errors is not an array. */
 static int count_warnings(const cJSON *root, struct rowset *rs, int *n)
 {
     const cJSON *errors = json_get(root, "errors");
@@ -391,13 +368,11 @@ static cJSON *read_body(const struct http_response *resp, struct rowset *rs)
     return root;
 }
 
-/* The page parser of one stream: records into p, next cursor into *next
- * (arena). */
+/* The page parser of one stream: records into p, next cursor into *next (arena). */
 typedef int page_fn(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
                     struct pending *p, const char **next);
 
-/* Status, body and warnings around a stream's page parser; commits only a good
- * page. */
+/* Status, body and warnings around a stream's page parser; commits only a good page. */
 static int parse_page(const struct adapter_ctx *ctx, const struct http_response *resp,
                       struct rowset *rs, page_fn *fn)
 {
@@ -446,8 +421,7 @@ static int parse_user(const struct adapter_ctx *ctx, const struct http_response 
     return parse_page(ctx, resp, rs, user_page);
 }
 
-/* The post text as a title: at most TITLE_MAX bytes, cut at a UTF-8 character
- * boundary. */
+/* The post text as a title: at most TITLE_MAX bytes, cut at a UTF-8 character boundary. */
 static const char *title_of(struct rowset *rs, const char *text)
 {
     size_t n = strlen(text);
@@ -459,8 +433,7 @@ static const char *title_of(struct rowset *rs, const char *text)
     return rowset_strndup(rs, text, n);
 }
 
-/* A snowflake id: a string of 1 to 20 digits (a JSON number would have lost
- * precision). */
+/* A snowflake id: a string of 1 to 20 digits (a JSON number would have lost precision). */
 static int tweet_id(const cJSON *tweet, struct rowset *rs, const char **out)
 {
     char buf[32];
@@ -515,8 +488,7 @@ static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct 
     if (json_str(meta, "next_token", next) == JSON_BAD)
         return malformed(rs, "meta.next_token is not a string");
     if (!data || cJSON_IsNull(data)) {
-        /* result_count 0 leaves data out; errors alone (unknown user) fail the page
-         */
+        /* result_count 0 leaves data out; errors alone (unknown user) fail the page */
         if (!meta && cJSON_GetArraySize(errors) > 0)
             return errors_only(errors, rs);
         return 0;
@@ -538,9 +510,7 @@ static int parse_tweets(const struct adapter_ctx *ctx, const struct http_respons
     return parse_page(ctx, resp, rs, tweets_page);
 }
 
-/* ---- rate limits
- * ---------------------------------------------------------------------------
- */
+/* ---- rate limits ----------------------------------------------------------------------------- */
 
 static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
 {
@@ -556,8 +526,7 @@ static void ratelimit(const struct http_response *resp, int64_t now, struct rl_s
         sig->wait_ms = reset_wait_ms(resp, now);
 }
 
-/* ---- tokens (reference §1.4, §12)
- * ---------------------------------------------------------- */
+/* ---- tokens (reference §1.4, §12) ------------------------------------------------------------ */
 
 static char *base64(const char *s)
 {
@@ -621,8 +590,7 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
     return rc;
 }
 
-/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or
- * too long. */
+/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or too long. */
 static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
 {
     const char *v;
@@ -632,8 +600,7 @@ static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
     return 0;
 }
 
-/* A failed refresh: no token survives in out; why says what went wrong (never a
- * secret). */
+/* A failed refresh: no token survives in out; why says what went wrong (never a secret). */
 __attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
                                                               enum err_class *cls, enum err_class c,
                                                               char *why, size_t whylen,
@@ -684,9 +651,7 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
     return rc;
 }
 
-/* ---- the adapter
- * ---------------------------------------------------------------------------
- */
+/* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
     {"x.user", BASIS_UTC, false, false, build_user, parse_user},
