@@ -169,6 +169,8 @@ static const struct key_def account_keys[] = {
      "poll interval for every stream (default: per stream)"},
     {"lookback", T_DURATION, A(lookback_ms), NULL, 0, 0, 0, NULL,
      "trailing window re-polled for restated data (default: per stream)"},
+    {"backfill", T_DURATION, A(backfill_ms), "30d", 0, 0, 0, NULL,
+     "how far back the first run of each stream reaches"},
     {"currency", T_STR, A(currency), "", 0, 0, 0, NULL, "account currency (ads accounts)"},
     {"timezone", T_STR, A(timezone), "", 0, 0, 0, check_timezone,
      "account time zone (ads day boundaries), IANA name"},

@@ -75,6 +75,7 @@ struct cfg_account {
     struct cfg_list queries; /* mention search queries (X) */
     int64_t interval_ms;     /* CFG_UNSET_MS = each stream's default */
     int64_t lookback_ms;     /* CFG_UNSET_MS = each stream's default */
+    int64_t backfill_ms;     /* how far the first run reaches back */
     char *currency;
     char *timezone;
     bool enabled;

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -23,6 +24,29 @@ int64_t time_wall_us(void)
     struct timespec ts;
     clock_gettime(CLOCK_REALTIME, &ts);
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+int32_t time_today_in(const char *zone, int64_t now_us)
+{
+    time_t t = (time_t)(now_us / 1000000);
+    struct tm tm;
+    if (!zone || !*zone) {
+        gmtime_r(&t, &tm);
+    } else {
+        /* the C library has no per-call zone: switch TZ, convert, switch back */
+        const char *old = getenv("TZ");
+        char *saved = old ? strdup(old) : NULL;
+        setenv("TZ", zone, 1);
+        tzset();
+        localtime_r(&t, &tm);
+        if (saved)
+            setenv("TZ", saved, 1);
+        else
+            unsetenv("TZ");
+        tzset();
+        free(saved);
+    }
+    return time_days_from_civil(tm.tm_year + 1900, (unsigned)tm.tm_mon + 1, (unsigned)tm.tm_mday);
 }
 
 int32_t time_days_from_civil(int y, unsigned m, unsigned d)

@@ -19,6 +19,12 @@ int64_t time_mono_us(void);
 /* Wall clock, microseconds since the epoch (UTC): for timestamps written out. */
 int64_t time_wall_us(void);
 
+/*
+ * Today's date in an IANA time zone ("" = UTC) at wall time now_us. Uses the C library's zone
+ * data (it reads the small zoneinfo file, which is cached in memory by the system).
+ */
+int32_t time_today_in(const char *zone, int64_t now_us);
+
 /* days since epoch <-> civil date */
 int32_t time_days_from_civil(int y, unsigned m, unsigned d);
 void time_civil_from_days(int32_t days, int *y, unsigned *m, unsigned *d);

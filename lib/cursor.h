@@ -1,0 +1,48 @@
+/*
+ * cursor.h - a job's progress, saved in socialroi.poll_job.cursor as JSON.
+ *
+ * A run of a job covers a window (windowed streams: from..to in the stream's day basis) or a
+ * watermark (incremental streams: everything changed since `since`), page by page. The cursor
+ * says how far the job got: the page to fetch next within the current run, the last day fully
+ * fetched (done_through) and the start time of the last complete run (watermark). Because the
+ * cursor commits with the rows of each page, a restart resumes where the last commit left off.
+ *
+ * Planning a new run re-polls a trailing lookback window, so days the platform restated are
+ * fetched again; the first run reaches back `backfill`. Pure functions.
+ */
+#ifndef SR_CURSOR_H
+#define SR_CURSOR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct job_cursor {
+    bool in_run;          /* a run is under way: from/to/since/page describe it */
+    int32_t from, to;     /* days since epoch, inclusive */
+    int64_t since;        /* epoch microseconds, incremental streams */
+    int64_t run_started;  /* epoch microseconds */
+    char *page;           /* next page of the run, NULL for its first */
+    int32_t done_through; /* last day fully fetched, or INT32_MIN */
+    int64_t watermark;    /* start of the last complete run, or 0 */
+};
+
+void cursor_init(struct job_cursor *c);
+void cursor_free(struct job_cursor *c);
+/* Parses saved JSON (NULL or "" is a fresh cursor); returns -1 for garbage (c is then fresh). */
+int cursor_parse(const char *json, struct job_cursor *c);
+/* The JSON to save; caller frees. */
+char *cursor_format(const struct job_cursor *c);
+
+/*
+ * Starts a run unless one is under way: to = today; from = the day after done_through, but
+ * never later than today - lookback, and today - backfill on the first run; since = watermark -
+ * lookback, or now - backfill on the first run.
+ */
+void cursor_plan(struct job_cursor *c, int32_t today, int64_t now_us, int64_t lookback_ms,
+                 int64_t backfill_ms);
+/* Records the next page of the run. */
+void cursor_next_page(struct job_cursor *c, const char *page);
+/* Ends the run: done_through = to, watermark = run start, no page. */
+void cursor_finish(struct job_cursor *c);
+
+#endif

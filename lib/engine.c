@@ -1,0 +1,504 @@
+/*
+ * engine.c - the engine's lifecycle: jobs from the config, their sync with the database, the
+ * scheduler, gates, backpressure, --once bookkeeping and metrics (see engine.h). One job's run
+ * is in engine_job.c.
+ */
+#include "engine_int.h"
+#include "buf.h"
+#include "fetch.h"
+#include "metrics.h"
+#include "pgconn.h"
+#include "platform.h"
+#include "sched.h"
+#include "sha256.h"
+#include "timeutil.h"
+#include "tokens.h"
+#include "writer.h"
+#include "xmalloc.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define RETRY_DB_MS 5000
+
+/* ---- small registries -------------------------------------------------------------------- */
+
+struct gate *engine_gate(struct engine *e, const char *key)
+{
+    for (struct gate *g = e->gates; g; g = g->next)
+        if (strcmp(g->key, key) == 0)
+            return g;
+    struct gate *g = xcalloc(1, sizeof *g);
+    g->key = xstrdup(key);
+    g->next = e->gates;
+    e->gates = g;
+    return g;
+}
+
+struct acct_state *engine_account(struct engine *e, const char *name)
+{
+    for (struct acct_state *a = e->accts; a; a = a->next)
+        if (strcmp(a->name, name) == 0)
+            return a;
+    struct acct_state *a = xcalloc(1, sizeof *a);
+    a->name = xstrdup(name);
+    a->next = e->accts;
+    e->accts = a;
+    return a;
+}
+
+static void free_registries(struct engine *e)
+{
+    while (e->gates) {
+        struct gate *g = e->gates;
+        e->gates = g->next;
+        free(g->key);
+        free(g);
+    }
+    while (e->creds) {
+        struct cred_state *c = e->creds;
+        e->creds = c->next;
+        free(c->name);
+        free(c->waiters);
+        free(c);
+    }
+    while (e->accts) {
+        struct acct_state *a = e->accts;
+        e->accts = a->next;
+        free(a->name);
+        free(a);
+    }
+}
+
+/* ---- jobs from the config ---------------------------------------------------------------- */
+
+static int64_t pick(int64_t configured, int64_t fallback)
+{
+    return configured == CFG_UNSET_MS ? fallback : configured;
+}
+
+static struct ejob *find_job(struct engine *e, const char *account, const char *stream)
+{
+    for (struct ejob *j = e->jobs; j; j = j->next)
+        if (strcmp(j->account, account) == 0 && strcmp(j->stream, stream) == 0)
+            return j;
+    return NULL;
+}
+
+/* Points a job at its current config section and refreshes its timing. */
+static void configure_job(struct ejob *j, const struct cfg_account *a)
+{
+    const struct stream_info *si = stream_lookup(j->stream);
+    j->acct = a;
+    j->interval_ms = pick(a->interval_ms, si->interval_ms);
+    j->lookback_ms = pick(a->lookback_ms, si->lookback_ms);
+    j->backfill_ms = a->backfill_ms;
+    if (j->interval_ms < 1000)
+        j->interval_ms = 1000;
+    j->jitter_ms = sched_jitter_ms(j->interval_ms, &j->e->rng);
+}
+
+static void add_job(struct engine *e, const struct cfg_account *a, const char *stream)
+{
+    const struct adapter *ad = NULL;
+    const struct stream_def *def = adapter_stream(stream, &ad);
+    if (!def) {
+        log_warn("engine: no adapter for stream=%s account=%s yet; not polled", stream,
+                 a->name);
+        return;
+    }
+    struct ejob *j = xcalloc(1, sizeof *j);
+    j->e = e;
+    j->account = xstrdup(a->name);
+    j->stream = xstrdup(stream);
+    j->ad = ad;
+    j->def = def;
+    cursor_init(&j->cur);
+    configure_job(j, a);
+    j->next = e->jobs;
+    e->jobs = j;
+}
+
+void engine_free_job(struct engine *e, struct ejob *j)
+{
+    for (struct ejob **p = &e->jobs; *p; p = &(*p)->next) {
+        if (*p == j) {
+            *p = j->next;
+            break;
+        }
+    }
+    if (j->sj)
+        sched_remove(e->sched, j->sj);
+    cursor_free(&j->cur);
+    free(j->account);
+    free(j->stream);
+    free(j);
+}
+
+/* Adds jobs new in cfg, updates the others, removes (or marks) those no longer there. */
+static void apply_jobs(struct engine *e, const struct config *cfg)
+{
+    for (struct ejob *j = e->jobs; j; j = j->next)
+        j->acct = NULL;
+    for (size_t i = 0; i < cfg->naccounts; i++) {
+        const struct cfg_account *a = &cfg->accounts[i];
+        if (!a->enabled)
+            continue;
+        for (size_t k = 0; k < a->streams.n; k++) {
+            struct ejob *j = find_job(e, a->name, a->streams.items[k]);
+            if (j)
+                configure_job(j, a);
+            else
+                add_job(e, a, a->streams.items[k]);
+        }
+    }
+    struct ejob *next;
+    for (struct ejob *j = e->jobs; j; j = next) {
+        next = j->next;
+        if (j->acct)
+            continue;
+        if (j->state == J_IDLE)
+            engine_free_job(e, j);
+        else
+            j->removed = true; /* freed when its current step ends */
+    }
+}
+
+/* ---- scheduling ---------------------------------------------------------------------------- */
+
+void engine_schedule(struct ejob *j, int64_t delay_ms)
+{
+    struct engine *e = j->e;
+    int64_t due = sched_now(e->sched) + (delay_ms > 0 ? delay_ms : 0) * 1000;
+    if (j->sj)
+        sched_at(e->sched, j->sj, due);
+    else
+        j->sj = sched_add(e->sched, j, due);
+}
+
+static void fire_cb(void *arg, struct sched_job *sj, void *data)
+{
+    struct ejob *j = data;
+    (void)arg;
+    (void)sj;
+    job_fire(j);
+}
+
+void engine_once_complete(struct ejob *j, bool failed)
+{
+    struct engine *e = j->e;
+    if (!e->once || !j->once_active)
+        return;
+    j->once_active = false;
+    e->once_left--;
+    if (failed)
+        e->once_failed = true;
+    engine_check_done(e);
+}
+
+/* Reports --once completion, or the end of a stop, once nothing is in flight. */
+void engine_check_done(struct engine *e)
+{
+    if (e->done_reported || !engine_idle(e))
+        return;
+    if ((e->once && e->once_left <= 0 && !e->syncs_pending) || e->stopping) {
+        e->done_reported = true;
+        if (e->done)
+            e->done(e->done_arg, e->once_failed);
+    }
+}
+
+void engine_kick(struct engine *e)
+{
+    bool congested = writer_congested(e->w);
+    if (sched_paused(e->sched) != (congested || e->stopping || !e->ready))
+        sched_pause(e->sched, congested || e->stopping || !e->ready);
+    engine_check_done(e);
+}
+
+/* ---- sync with the database ---------------------------------------------------------------- */
+
+static void token_hash(struct engine *e, const struct cfg_account *a, char hex[65])
+{
+    const char *tok = tokens_access(e->tokens, a->credential);
+    sha256_hex(tok, strlen(tok), hex);
+}
+
+static void sync_done_one(struct engine *e)
+{
+    if (--e->syncs_pending == 0) {
+        log_info("engine: jobs synced count=%d", e->once ? e->once_left : -1);
+        engine_kick(e);
+    }
+}
+
+static void sync_job_cb(void *arg, PGresult *res, const char *err)
+{
+    struct ejob *j = arg;
+    struct engine *e = j->e;
+    if (err || PQntuples(res) != 1) {
+        log_warn("engine: cannot sync job account=%s stream=%s error=\"%s\"", j->account,
+                 j->stream, err ? err : "no row");
+        sync_done_one(e);
+        return;
+    }
+    j->id = atoll(PQgetvalue(res, 0, 0));
+    double due_in = atof(PQgetvalue(res, 0, 1));
+    j->failures = atoi(PQgetvalue(res, 0, 2));
+    engine_account(e, j->account)->needs_reauth =
+        strcmp(PQgetvalue(res, 0, 3), "needs_reauth") == 0;
+    j->synced = true;
+    if (e->once) {
+        /* --once runs exactly the jobs that are due now */
+        if (due_in <= 1 && !engine_account(e, j->account)->needs_reauth && !j->once_active) {
+            j->once_active = true;
+            e->once_left++;
+            engine_schedule(j, 0);
+        }
+    } else if (j->state == J_IDLE) {
+        /* overdue jobs start spread over their jitter instead of all at once */
+        int64_t delay = due_in > 0 ? (int64_t)(due_in * 1000) : j->jitter_ms / 10;
+        engine_schedule(j, delay);
+    }
+    sync_done_one(e);
+}
+
+static void logged_cb(void *arg, PGresult *res, const char *err)
+{
+    (void)res;
+    if (err)
+        log_warn("engine: %s failed error=\"%s\"", (const char *)arg, err);
+}
+
+/* A statement whose only outcome of interest is a logged failure; what names it in the log. */
+static void query_logged(struct engine *e, const char *what, const char *sql, int n,
+                         const char *const *params)
+{
+    pgconn_query(e->db, sql, n, params, logged_cb, (void *)(uintptr_t)what);
+}
+
+/* Builds a text[] literal; names are config names ([A-Za-z0-9_.-]) but quote anyway. */
+static void array_literal(struct buf *b, const char *const *items, size_t n)
+{
+    buf_puts(b, "{");
+    for (size_t i = 0; i < n; i++) {
+        buf_puts(b, i ? ",\"" : "\"");
+        for (const char *p = items[i]; *p; p++) {
+            if (*p == '"' || *p == '\\')
+                buf_puts(b, "\\");
+            buf_append(b, p, 1);
+        }
+        buf_puts(b, "\"");
+    }
+    buf_puts(b, "}");
+}
+
+static void sync_account(struct engine *e, const struct cfg_account *a)
+{
+    char hash[65];
+    token_hash(e, a, hash);
+    const char *p[7] = {a->name,     a->platform,  a->id, a->currency,
+                        a->timezone, a->enabled ? "true" : "false", hash};
+    query_logged(e, "sync_account", "SELECT socialroi.sync_account($1, $2, $3, $4, $5, $6::boolean, $7)", 7, p);
+    struct buf b = {0};
+    array_literal(&b, (const char *const *)a->streams.items, a->streams.n);
+    const char *q[2] = {a->name, b.data};
+    query_logged(e, "disable_jobs_except", "SELECT socialroi.disable_jobs_except($1, $2::text[])", 2, q);
+    buf_free(&b);
+}
+
+static void sync_jobs(struct engine *e)
+{
+    const struct config *cfg = e->cfg;
+    const char **names = xcalloc(cfg->naccounts + 1, sizeof *names);
+    for (size_t i = 0; i < cfg->naccounts; i++) {
+        names[i] = cfg->accounts[i].name;
+        sync_account(e, &cfg->accounts[i]);
+    }
+    struct buf b = {0};
+    array_literal(&b, names, cfg->naccounts);
+    const char *p[1] = {b.data};
+    query_logged(e, "disable_accounts_except", "SELECT socialroi.disable_accounts_except($1::text[])", 1, p);
+    buf_free(&b);
+    free(names);
+    for (struct ejob *j = e->jobs; j; j = j->next) {
+        char iv[24], lb[24], bf[24];
+        snprintf(iv, sizeof iv, "%lld", (long long)j->interval_ms);
+        snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
+        snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
+        const char *q[5] = {j->account, j->stream, iv, lb, bf};
+        if (pgconn_query(e->db,
+                         "SELECT job_id, due_in_s, failures, account_state FROM "
+                         "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint)",
+                         5, q, sync_job_cb, j) == 0)
+            e->syncs_pending++;
+    }
+    pgconn_sync(e->db, NULL, NULL);
+    if (!e->syncs_pending)
+        engine_check_done(e);
+}
+
+/* ---- public -------------------------------------------------------------------------------- */
+
+struct engine *engine_new(struct event_base *base, struct pgconn *db, struct writer *w,
+                          struct fetch *f, struct tokens *t, const struct config *cfg,
+                          const struct engine_opts *opts, engine_done_fn *done, void *arg)
+{
+    struct engine *e = xcalloc(1, sizeof *e);
+    e->base = base;
+    e->db = db;
+    e->w = w;
+    e->f = f;
+    e->tokens = t;
+    e->cfg = cfg;
+    e->owner = xstrdup(opts->owner);
+    e->once = opts->once;
+    e->done = done;
+    e->done_arg = arg;
+    e->rng = (uint64_t)time_mono_us() ^ ((uint64_t)getpid() << 32);
+    e->sched = sched_new(base, fire_cb, e);
+    sched_pause(e->sched, true); /* until the database is ready */
+    apply_jobs(e, cfg);
+    return e;
+}
+
+void engine_free(struct engine *e)
+{
+    if (!e)
+        return;
+    while (e->jobs)
+        engine_free_job(e, e->jobs);
+    sched_free(e->sched);
+    free_registries(e);
+    free(e->owner);
+    free(e);
+}
+
+void engine_db_ready(struct engine *e, bool ready)
+{
+    bool was = e->ready;
+    e->ready = ready;
+    if (ready && !was && !e->stopping)
+        sync_jobs(e);
+    engine_kick(e);
+}
+
+void engine_reconfigure(struct engine *e, const struct config *cfg)
+{
+    e->cfg = cfg;
+    apply_jobs(e, cfg);
+    if (e->ready && !e->stopping)
+        sync_jobs(e);
+}
+
+/* Gives back the leases of runs that stopped between pages, so another daemon can go on. */
+static void release_leases(struct engine *e)
+{
+    for (struct ejob *j = e->jobs; j; j = j->next) {
+        if (j->state != J_IDLE || !j->cur.in_run || !j->id)
+            continue;
+        char id[24];
+        snprintf(id, sizeof id, "%lld", (long long)j->id);
+        const char *p[2] = {id, e->owner};
+        query_logged(e, "release_job", "SELECT socialroi.release_job($1::bigint, $2)", 2, p);
+    }
+    pgconn_sync(e->db, NULL, NULL);
+}
+
+void engine_stop(struct engine *e)
+{
+    if (e->stopping)
+        return;
+    e->stopping = true;
+    if (pgconn_is_up(e->db))
+        release_leases(e);
+    engine_kick(e);
+}
+
+bool engine_idle(const struct engine *e)
+{
+    for (const struct ejob *j = e->jobs; j; j = j->next)
+        if (j->state != J_IDLE)
+            return false;
+    return writer_idle(e->w);
+}
+
+/* ---- metrics ------------------------------------------------------------------------------- */
+
+static void job_metrics_family(const struct engine *e, struct buf *b)
+{
+    metrics_family(b, "socialroi_job_pages_total", "counter", "Pages fetched and written.");
+    for (const struct ejob *j = e->jobs; j; j = j->next)
+        metrics_u64(b, "socialroi_job_pages_total", j->pages, "account", j->account, "stream",
+                    j->stream, NULL);
+    metrics_family(b, "socialroi_job_rows_total", "counter", "Facts inserted or changed.");
+    for (const struct ejob *j = e->jobs; j; j = j->next)
+        metrics_u64(b, "socialroi_job_rows_total", j->rows, "account", j->account, "stream",
+                    j->stream, NULL);
+    metrics_family(b, "socialroi_job_errors_total", "counter", "Failed fetches by error class.");
+    for (const struct ejob *j = e->jobs; j; j = j->next)
+        for (int c = ERR_THROTTLED; c <= ERR_MALFORMED; c++)
+            if (j->errors[c])
+                metrics_u64(b, "socialroi_job_errors_total", j->errors[c], "account",
+                            j->account, "stream", j->stream, "class",
+                            err_class_name((enum err_class)c), NULL);
+    metrics_family(b, "socialroi_job_failures", "gauge", "Consecutive failures of a job.");
+    for (const struct ejob *j = e->jobs; j; j = j->next)
+        metrics_i64(b, "socialroi_job_failures", j->failures, "account", j->account, "stream",
+                    j->stream, NULL);
+    metrics_family(b, "socialroi_job_last_success_timestamp_seconds", "gauge",
+                   "When a job last finished a run (since this process started).");
+    for (const struct ejob *j = e->jobs; j; j = j->next)
+        if (j->last_success_wall)
+            metrics_i64(b, "socialroi_job_last_success_timestamp_seconds", j->last_success_wall,
+                        "account", j->account, "stream", j->stream, NULL);
+}
+
+void engine_metrics(const struct engine *e, struct buf *b)
+{
+    job_metrics_family(e, b);
+    metrics_family(b, "socialroi_account_needs_reauth", "gauge",
+                   "1 when an account's credential was refused and polling stopped.");
+    for (const struct acct_state *a = e->accts; a; a = a->next)
+        metrics_u64(b, "socialroi_account_needs_reauth", a->needs_reauth, "account", a->name,
+                    NULL);
+    metrics_family(b, "socialroi_token_refreshes_total", "counter", "OAuth token refreshes.");
+    metrics_u64(b, "socialroi_token_refreshes_total", e->refreshes, "result", "ok", NULL);
+    metrics_u64(b, "socialroi_token_refreshes_total", e->refresh_failures, "result", "failed",
+                NULL);
+    metrics_family(b, "socialroi_fetch_inflight", "gauge", "Requests in flight.");
+    metrics_i64(b, "socialroi_fetch_inflight", e->inflight, NULL);
+    metrics_family(b, "socialroi_scheduler_paused", "gauge",
+                   "1 while dispatching is paused (database away, writer backlog, stopping).");
+    metrics_u64(b, "socialroi_scheduler_paused", sched_paused(e->sched), NULL);
+    struct writer_stats ws;
+    writer_stats(e->w, &ws);
+    metrics_family(b, "socialroi_writer_queued", "gauge", "Transactions waiting to be sent.");
+    metrics_u64(b, "socialroi_writer_queued", ws.queued + ws.inflight, NULL);
+    metrics_family(b, "socialroi_writer_dropped_total", "counter",
+                   "Pages the database refused twice (logged).");
+    metrics_u64(b, "socialroi_writer_dropped_total", ws.dropped, NULL);
+    struct fetch_stats fs;
+    fetch_stats(e->f, &fs);
+    metrics_family(b, "socialroi_http_requests_total", "counter", "HTTP requests sent.");
+    metrics_u64(b, "socialroi_http_requests_total", fs.requests, NULL);
+    metrics_family(b, "socialroi_http_transport_errors_total", "counter",
+                   "Requests without an HTTP answer (timeouts, resets, oversized bodies).");
+    metrics_u64(b, "socialroi_http_transport_errors_total", fs.transport_errors, NULL);
+}
+
+void engine_summary(const struct engine *e, char *out, size_t len)
+{
+    int jobs = 0, failing = 0, reauth = 0;
+    for (const struct ejob *j = e->jobs; j; j = j->next) {
+        jobs++;
+        failing += j->failures > 0;
+    }
+    for (const struct acct_state *a = e->accts; a; a = a->next)
+        reauth += a->needs_reauth;
+    snprintf(out, len, "jobs=%d failing=%d needs_reauth=%d inflight=%d paused=%d", jobs,
+             failing, reauth, e->inflight, sched_paused(e->sched));
+}

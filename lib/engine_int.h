@@ -1,0 +1,105 @@
+/*
+ * engine_int.h - state shared by engine.c (lifecycle, sync, gates, metrics) and engine_job.c
+ * (one job's run: lease, token, fetch, parse, write, errors). Not a public header.
+ */
+#ifndef SR_ENGINE_INT_H
+#define SR_ENGINE_INT_H
+
+#include "adapter.h"
+#include "cursor.h"
+#include "engine.h"
+#include "log.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+struct fetch_req;
+struct sched;
+struct sched_job;
+
+enum jstate { J_IDLE, J_CLAIMING, J_TOKEN, J_FETCHING, J_WRITING };
+
+struct ejob {
+    struct engine *e;
+    char *account, *stream;
+    const struct cfg_account *acct; /* the current config's section (NULL once removed) */
+    const struct adapter *ad;
+    const struct stream_def *def;
+    int64_t id; /* socialroi.poll_job.job_id, 0 until synced */
+    struct sched_job *sj;
+    enum jstate state;
+    int64_t interval_ms, lookback_ms, backfill_ms, jitter_ms;
+    struct job_cursor cur;
+    int failures;
+    bool auth_retried, removed, synced, wait_forced;
+    struct fetch_req *fr;
+    long http_status;
+    struct complain complain;
+    /* counters for /metrics */
+    uint64_t pages, rows, errors[ERR_MALFORMED + 1];
+    int64_t last_success_wall; /* epoch seconds, 0 = none this process */
+    /* --once bookkeeping */
+    bool once_active;
+    int once_attempts;
+    struct ejob *next;
+};
+
+struct gate {
+    char *key;
+    int64_t open_at; /* monotonic microseconds */
+    struct gate *next;
+};
+
+/* Refresh coordination: one refresh in flight per credential, jobs wait on it. */
+struct cred_state {
+    char *name;
+    bool refreshing;
+    struct ejob **waiters;
+    size_t nwait, capw;
+    struct cred_state *next;
+};
+
+struct acct_state {
+    char *name;
+    bool needs_reauth;
+    struct acct_state *next;
+};
+
+struct engine {
+    struct event_base *base;
+    struct pgconn *db;
+    struct writer *w;
+    struct fetch *f;
+    struct tokens *tokens;
+    const struct config *cfg;
+    char *owner;
+    bool once;
+    engine_done_fn *done;
+    void *done_arg;
+    struct sched *sched;
+    struct ejob *jobs;
+    struct gate *gates;
+    struct cred_state *creds;
+    struct acct_state *accts;
+    bool ready, stopping, done_reported;
+    int syncs_pending;
+    int inflight, inflight_platform[PLATFORM_COUNT];
+    uint64_t rng;
+    int once_left;
+    bool once_failed;
+    uint64_t refreshes, refresh_failures;
+};
+
+/* engine.c */
+struct gate *engine_gate(struct engine *e, const char *key);
+struct acct_state *engine_account(struct engine *e, const char *name);
+void engine_check_done(struct engine *e);
+void engine_schedule(struct ejob *j, int64_t delay_ms);
+void engine_once_complete(struct ejob *j, bool failed);
+void engine_free_job(struct engine *e, struct ejob *j);
+
+/* engine_job.c */
+void job_fire(struct ejob *j);
+void job_mark_needs_reauth(struct ejob *j, const char *why);
+
+#endif

@@ -1,0 +1,633 @@
+/*
+ * engine_job.c - one run of one job: gates, lease, token, request, response, records, write,
+ * and what each class of failure does (reference §11). See engine.h for the whole picture.
+ *
+ * A run is a chain of callbacks; each step leaves the job in a state (J_CLAIMING, J_TOKEN,
+ * J_FETCHING, J_WRITING) and its callback moves it on. A job is J_IDLE exactly when nothing of
+ * it is in flight, which is what shutdown and --once wait for.
+ */
+#include "engine_int.h"
+#include "buf.h"
+#include "fetch.h"
+#include "json.h"
+#include "pgconn.h"
+#include "sched.h"
+#include "sha256.h"
+#include "timeutil.h"
+#include "tokens.h"
+#include "writer.h"
+#include "xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LEASE_S              600
+#define CAPACITY_RETRY_MS    200
+#define DB_RETRY_MS          2000
+#define BACKOFF_BASE_MS      30000
+#define BACKOFF_CAP_MS       3600000
+#define ONCE_BACKOFF_BASE_MS 500
+#define ONCE_BACKOFF_CAP_MS  5000
+#define ONCE_MAX_ATTEMPTS    6
+#define ONCE_MAX_WAIT_MS     60000
+#define QUOTA_DEFAULT_MS     3600000
+
+static void do_fetch(struct ejob *j);
+static void refresh_start(struct ejob *j, bool forced);
+
+/* ---- helpers ------------------------------------------------------------------------------ */
+
+static const struct cfg_platform *platform_cfg(const struct ejob *j)
+{
+    return &j->e->cfg->platforms[j->acct->platform_id];
+}
+
+static const struct cfg_credential *credential(const struct ejob *j)
+{
+    return config_credential(j->e->cfg, j->acct->credential);
+}
+
+static void gate_key(const struct ejob *j, bool per_stream, char *buf, size_t len)
+{
+    snprintf(buf, len, "%s/%s%s%s", platform_info(j->acct->platform_id)->name,
+             j->acct->credential, per_stream ? "/" : "", per_stream ? j->stream : "");
+}
+
+static int32_t today_for(const struct ejob *j, int64_t now)
+{
+    switch (j->def->basis) {
+    case BASIS_PACIFIC:
+        return time_today_in("America/Los_Angeles", now);
+    case BASIS_ACCOUNT_TZ:
+        return time_today_in(j->acct->timezone, now);
+    default:
+        return time_today_in("", now);
+    }
+}
+
+static void make_ctx(const struct ejob *j, struct adapter_ctx *ctx)
+{
+    const struct cfg_credential *c = credential(j);
+    memset(ctx, 0, sizeof *ctx);
+    ctx->account = j->acct;
+    ctx->platform = platform_cfg(j);
+    ctx->stream = j->stream;
+    ctx->access_token = tokens_access(j->e->tokens, j->acct->credential);
+    ctx->email_salt = c ? c->email_salt : "";
+    ctx->page = j->cur.page;
+    ctx->from_day = j->cur.from;
+    ctx->to_day = j->cur.to;
+    ctx->since = j->cur.since;
+    ctx->now = time_wall_us();
+}
+
+/* The fetch record socialroi.record_run stores (no secrets: messages come sanitized). */
+static char *run_json(const struct ejob *j, const char *outcome, enum err_class cls,
+                      const char *err)
+{
+    struct buf b = {0};
+    char from[16], to[16];
+    time_format_date(j->cur.from, from, sizeof from);
+    time_format_date(j->cur.to, to, sizeof to);
+    buf_printf(&b, "{\"started_at\":%.6f,\"outcome\":\"%s\",\"pages\":1",
+               (double)(j->cur.run_started ? j->cur.run_started : time_wall_us()) / 1e6,
+               outcome);
+    if (j->cur.in_run && j->def->windowed)
+        buf_printf(&b, ",\"window_from\":\"%s\",\"window_to\":\"%s\"", from, to);
+    if (j->http_status)
+        buf_printf(&b, ",\"http_status\":%ld", j->http_status);
+    if (cls != ERR_NONE)
+        buf_printf(&b, ",\"error_class\":\"%s\"", err_class_name(cls));
+    if (err) {
+        char msg[300];
+        snprintf(msg, sizeof msg, "%s", err);
+        buf_puts(&b, ",\"error\":");
+        json_write_str(&b, log_redact(msg));
+    }
+    buf_puts(&b, "}");
+    return buf_steal(&b, NULL);
+}
+
+/* Back to idle; frees a job whose config section went away while it was busy. */
+static bool settle(struct ejob *j)
+{
+    j->state = J_IDLE;
+    if (j->removed) {
+        engine_free_job(j->e, j);
+        return false;
+    }
+    return true;
+}
+
+/* ---- failures ----------------------------------------------------------------------------- */
+
+static void failure_written_cb(void *arg, enum write_outcome out, int rows, const char *err)
+{
+    struct ejob *j = arg;
+    struct engine *e = j->e;
+    (void)rows;
+    if (out != WRITE_OK && out != WRITE_SHUTDOWN)
+        log_warn("engine: failure record not written account=%s stream=%s error=\"%s\"",
+                 j->account, j->stream, err ? err : "");
+    if (settle(j))
+        engine_check_done(e);
+    engine_kick(e);
+}
+
+static bool retryable(enum err_class cls)
+{
+    return cls == ERR_THROTTLED || cls == ERR_QUOTA || cls == ERR_TRANSIENT ||
+           cls == ERR_MALFORMED;
+}
+
+/* How long to wait before the next attempt after a failure of class cls. */
+static int64_t wait_after(struct ejob *j, enum err_class cls, int64_t retry_ms)
+{
+    bool once = j->e->once;
+    switch (cls) {
+    case ERR_THROTTLED:
+        if (retry_ms >= 0)
+            return retry_ms + (int64_t)(sched_rand(&j->e->rng) % 250);
+        break;
+    case ERR_QUOTA:
+        return retry_ms >= 0 ? retry_ms : QUOTA_DEFAULT_MS;
+    case ERR_PERMISSION:
+    case ERR_BAD_REQUEST:
+    case ERR_NOT_FOUND:
+    case ERR_AUTH:
+        return j->interval_ms;
+    default:
+        break;
+    }
+    return sched_backoff_ms((unsigned)j->failures, once ? ONCE_BACKOFF_BASE_MS : BACKOFF_BASE_MS,
+                            once ? ONCE_BACKOFF_CAP_MS : BACKOFF_CAP_MS, &j->e->rng);
+}
+
+/*
+ * Records a failed attempt (cursor kept, or reset when restart is set), logs it once per
+ * streak, and schedules the retry; under --once gives up after a few attempts.
+ */
+static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t retry_ms,
+                 bool restart)
+{
+    struct engine *e = j->e;
+    int64_t wait = wait_after(j, cls, retry_ms);
+    j->errors[cls]++;
+    if (cls != ERR_THROTTLED && cls != ERR_QUOTA)
+        j->failures++;
+    complain(&j->complain, cls == ERR_THROTTLED ? LOG_NOTICE : LOG_WARNING,
+             "engine: fetch failed account=%s stream=%s class=%s status=%ld retry_in_ms=%lld "
+             "error=\"%s\"",
+             j->account, j->stream, err_class_name(cls), j->http_status, (long long)wait, msg);
+    if (restart) {
+        j->cur.in_run = false;
+        cursor_next_page(&j->cur, NULL);
+    }
+    char *cursor = restart ? cursor_format(&j->cur) : NULL;
+    char *run = run_json(j, cls == ERR_MALFORMED ? "rejected" : "error", cls, msg);
+    j->state = J_WRITING;
+    if (e->once) {
+        j->once_attempts++;
+        bool again = retryable(cls) && j->once_attempts < ONCE_MAX_ATTEMPTS &&
+                     wait <= ONCE_MAX_WAIT_MS && !e->stopping;
+        if (again)
+            engine_schedule(j, wait);
+        else
+            engine_once_complete(j, true);
+    } else if (!e->stopping) {
+        engine_schedule(j, wait);
+    }
+    if (j->id)
+        writer_failure(e->w, j->id, e->owner, run, (double)wait / 1000.0, cursor,
+                       failure_written_cb, j);
+    else
+        failure_written_cb(j, WRITE_OK, 0, NULL);
+    free(run);
+    free(cursor);
+}
+
+static void state_cb(void *arg, PGresult *res, const char *err)
+{
+    (void)res;
+    if (err)
+        log_warn("engine: cannot record the account state account=%s error=\"%s\"",
+                 (const char *)arg, err);
+}
+
+void job_mark_needs_reauth(struct ejob *j, const char *why)
+{
+    struct engine *e = j->e;
+    struct acct_state *a = engine_account(e, j->account);
+    char hash[65];
+    const char *tok = tokens_access(e->tokens, j->acct->credential);
+    if (!a->needs_reauth)
+        log_err("engine: account needs re-authorization, polling stopped account=%s "
+                "platform=%s reason=\"%s\": put a new token in the credentials file and reload",
+                j->account, j->acct->platform, why);
+    a->needs_reauth = true;
+    sha256_hex(tok, strlen(tok), hash);
+    const char *p[4] = {j->account, "needs_reauth", why, hash};
+    pgconn_query(e->db, "SELECT socialroi.set_account_state($1, $2, $3, $4)", 4, p, state_cb,
+                 j->account);
+    pgconn_sync(e->db, NULL, NULL);
+    /* every job of the account ends its --once run here */
+    for (struct ejob *o = e->jobs; o; o = o->next)
+        if (strcmp(o->account, j->account) == 0 && o != j && o->state == J_IDLE)
+            engine_once_complete(o, true);
+}
+
+/* ---- the response -------------------------------------------------------------------------- */
+
+static void page_written_cb(void *arg, enum write_outcome out, int rows, const char *err)
+{
+    struct ejob *j = arg;
+    struct engine *e = j->e;
+    bool final = !j->cur.in_run;
+    if (!settle(j)) {
+        engine_kick(e);
+        return;
+    }
+    if (out == WRITE_OK) {
+        j->pages++;
+        j->rows += (uint64_t)rows;
+        j->failures = 0;
+        j->auth_retried = false;
+        complain_release(&j->complain, "engine: job recovered account=%s stream=%s", j->account,
+                         j->stream);
+        if (!final) {
+            engine_schedule(j, 0); /* the next page, through the gates again */
+        } else {
+            j->last_success_wall = time_wall_us() / 1000000;
+            log_info("engine: run complete account=%s stream=%s", j->account, j->stream);
+            if (e->once)
+                engine_once_complete(j, false);
+            else if (!e->stopping)
+                engine_schedule(j, j->interval_ms + j->jitter_ms);
+        }
+    } else if (out == WRITE_LEASE_LOST) {
+        log_notice("engine: lease lost, another daemon runs the job account=%s stream=%s",
+                   j->account, j->stream);
+        if (e->once)
+            engine_once_complete(j, false);
+        else if (!e->stopping)
+            engine_schedule(j, j->interval_ms);
+    } else if (out == WRITE_FAILED) {
+        fail(j, ERR_TRANSIENT, err ? err : "database refused the page", -1, false);
+        return;
+    }
+    engine_kick(e);
+}
+
+static void write_page(struct ejob *j, struct rowset *rs)
+{
+    struct engine *e = j->e;
+    const char *next = rowset_next(rs);
+    bool final = next == NULL;
+    if (final)
+        cursor_finish(&j->cur);
+    else
+        cursor_next_page(&j->cur, next);
+    char *cursor = cursor_format(&j->cur);
+    char *run = run_json(j, "ok", ERR_NONE, NULL);
+    double next_in = final ? (double)(j->interval_ms + j->jitter_ms) / 1000.0 : 0;
+    if (rowset_warnings(rs))
+        log_notice("engine: page had partial errors account=%s stream=%s count=%u", j->account,
+                   j->stream, rowset_warnings(rs));
+    j->state = J_WRITING;
+    writer_page(e->w, j->id, e->owner, rs, cursor, run, final, next_in, page_written_cb, j);
+    free(cursor);
+    free(run);
+    engine_kick(e);
+}
+
+/* Feeds the platform's rate-limit signals into the gates. */
+static void apply_signals(struct ejob *j, const struct http_response *resp)
+{
+    struct rl_signal sig = {-1, -1, false};
+    char key[256];
+    if (!j->ad->ratelimit)
+        return;
+    j->ad->ratelimit(resp, time_wall_us(), &sig);
+    int64_t wait = sig.wait_ms;
+    if (sig.usage_pct >= 95 && wait < 300000)
+        wait = 300000; /* nearly out: stay away until the usage window rolls */
+    else if (sig.usage_pct >= 80 && wait < 30000)
+        wait = 30000;
+    if (wait <= 0)
+        return;
+    gate_key(j, sig.per_stream, key, sizeof key);
+    struct gate *g = engine_gate(j->e, key);
+    int64_t until = sched_now(j->e->sched) + wait * 1000;
+    if (until > g->open_at)
+        g->open_at = until;
+}
+
+static void handle_error(struct ejob *j, struct rowset *rs, int64_t transport_retry_ms)
+{
+    const char *msg;
+    int64_t retry;
+    enum err_class cls = rowset_error(rs, &msg, &retry);
+    char why[512];
+    snprintf(why, sizeof why, "%s", msg);
+    rowset_free(rs);
+    if (retry < 0)
+        retry = transport_retry_ms;
+    if (cls == ERR_AUTH) {
+        if (!j->auth_retried && j->ad->refresh_build) {
+            j->auth_retried = true;
+            refresh_start(j, true);
+            return;
+        }
+        job_mark_needs_reauth(j, why);
+        fail(j, cls, why, retry, false);
+        return;
+    }
+    if (cls == ERR_THROTTLED || cls == ERR_QUOTA) {
+        char key[256];
+        gate_key(j, false, key, sizeof key);
+        struct gate *g = engine_gate(j->e, key);
+        int64_t wait = retry >= 0 ? retry : wait_after(j, cls, -1);
+        int64_t until = sched_now(j->e->sched) + wait * 1000;
+        if (until > g->open_at)
+            g->open_at = until;
+        retry = wait;
+    }
+    /* a page token the platform refuses cannot be retried: start the window again */
+    fail(j, cls, why, retry, cls == ERR_BAD_REQUEST && j->cur.page != NULL);
+}
+
+static void fetch_cb(void *arg, const struct fetch_result *res)
+{
+    struct ejob *j = arg;
+    struct engine *e = j->e;
+    j->fr = NULL;
+    e->inflight--;
+    e->inflight_platform[j->ad->platform]--;
+    j->http_status = res->status;
+    if (j->removed || !j->acct) {
+        settle(j);
+        engine_kick(e);
+        return;
+    }
+    if (res->transport_error) {
+        fail(j, ERR_TRANSIENT, res->error, res->retry_after_ms, false);
+        return;
+    }
+    apply_signals(j, &res->resp);
+    struct adapter_ctx ctx;
+    struct rowset *rs = rowset_new();
+    make_ctx(j, &ctx);
+    if (j->def->parse(&ctx, &res->resp, rs) == 0)
+        write_page(j, rs);
+    else
+        handle_error(j, rs, res->retry_after_ms);
+}
+
+static void do_fetch(struct ejob *j)
+{
+    struct engine *e = j->e;
+    struct adapter_ctx ctx;
+    struct http_request req = {0};
+    char why[256] = "";
+    make_ctx(j, &ctx);
+    if (j->def->build(&ctx, &req, why, sizeof why) < 0) {
+        http_request_free(&req);
+        fail(j, ERR_BAD_REQUEST, why[0] ? why : "cannot build the request", -1, false);
+        return;
+    }
+    const struct cfg_platform *p = platform_cfg(j);
+    struct fetch_opts o = {p->timeout_ms, p->connect_timeout_ms, (size_t)p->max_body_kb * 1024};
+    log_debug("engine: fetch account=%s stream=%s url=%s", j->account, j->stream, req.log_url);
+    j->http_status = 0;
+    j->state = J_FETCHING;
+    j->fr = fetch_submit(e->f, &req, &o, fetch_cb, j);
+    http_request_free(&req);
+    if (!j->fr) {
+        fail(j, ERR_TRANSIENT, "the HTTP client refused the request", -1, false);
+        return;
+    }
+    e->inflight++;
+    e->inflight_platform[j->ad->platform]++;
+}
+
+/* ---- tokens ------------------------------------------------------------------------------- */
+
+static struct cred_state *cred_state(struct engine *e, const char *name)
+{
+    for (struct cred_state *c = e->creds; c; c = c->next)
+        if (strcmp(c->name, name) == 0)
+            return c;
+    struct cred_state *c = xcalloc(1, sizeof *c);
+    c->name = xstrdup(name);
+    c->next = e->creds;
+    e->creds = c;
+    return c;
+}
+
+/* Hands the refresh outcome to every job waiting on the credential. */
+static void refresh_finish(struct engine *e, struct cred_state *c, enum err_class cls,
+                           const char *why)
+{
+    size_t n = c->nwait;
+    struct ejob **w = c->waiters;
+    c->waiters = NULL;
+    c->nwait = c->capw = 0;
+    c->refreshing = false;
+    for (size_t i = 0; i < n; i++) {
+        struct ejob *j = w[i];
+        if (j->removed || !j->acct) {
+            settle(j);
+            continue;
+        }
+        if (cls == ERR_NONE || (!j->wait_forced && cls != ERR_AUTH)) {
+            do_fetch(j); /* a proactive refresh that failed still leaves a working token */
+        } else if (cls == ERR_AUTH) {
+            job_mark_needs_reauth(j, why);
+            fail(j, ERR_AUTH, why, -1, false);
+        } else {
+            fail(j, cls, why, -1, false);
+        }
+    }
+    free(w);
+    (void)e;
+}
+
+static void set_expiry_in_db(struct engine *e, const struct ejob *j)
+{
+    char exp[32];
+    snprintf(exp, sizeof exp, "%lld",
+             (long long)tokens_expires_at(e->tokens, j->acct->credential));
+    const char *p[2] = {j->account, exp};
+    pgconn_query(e->db, "SELECT socialroi.set_token_expiry($1, $2::float8)", 2, p, state_cb,
+                 j->account);
+    pgconn_sync(e->db, NULL, NULL);
+}
+
+static void refresh_cb(void *arg, const struct fetch_result *res)
+{
+    struct ejob *j = arg; /* the job that started the refresh */
+    struct engine *e = j->e;
+    struct cred_state *c = cred_state(e, j->acct ? j->acct->credential : "");
+    struct token_set ts;
+    enum err_class cls = ERR_TRANSIENT;
+    char why[256] = "token endpoint unreachable";
+    if (!res->transport_error && j->ad->refresh_parse(&res->resp, &ts, &cls, why, sizeof why) == 0)
+        cls = ERR_NONE;
+    else if (res->transport_error)
+        snprintf(why, sizeof why, "token endpoint: %s", res->error);
+    if (cls == ERR_NONE) {
+        /* saved before first use: a rotated refresh token must survive a crash */
+        tokens_update(e->tokens, c->name, ts.access_token, ts.refresh_token, ts.expires_in_s,
+                      time_wall_us() / 1000000);
+        e->refreshes++;
+        log_notice("tokens: refreshed credential=%s expires_in_s=%lld", c->name,
+                   (long long)ts.expires_in_s);
+        set_expiry_in_db(e, j);
+    } else {
+        e->refresh_failures++;
+        log_warn("tokens: refresh failed credential=%s class=%s reason=\"%s\"", c->name,
+                 err_class_name(cls), why);
+    }
+    explicit_bzero(&ts, sizeof ts);
+    refresh_finish(e, c, cls, why);
+}
+
+static void refresh_start(struct ejob *j, bool forced)
+{
+    struct engine *e = j->e;
+    struct cred_state *c = cred_state(e, j->acct->credential);
+    j->state = J_TOKEN;
+    j->wait_forced = forced;
+    c->waiters = xgrow(c->waiters, &c->capw, c->nwait + 1, sizeof *c->waiters);
+    c->waiters[c->nwait++] = j;
+    if (c->refreshing)
+        return;
+    const struct cfg_credential *cc = credential(j);
+    struct http_request req = {0};
+    c->refreshing = true;
+    if (!cc || j->ad->refresh_build(platform_cfg(j), cc, tokens_access(e->tokens, c->name),
+                                    tokens_refresh(e->tokens, c->name), &req) < 0) {
+        http_request_free(&req);
+        refresh_finish(e, c, forced ? ERR_AUTH : ERR_TRANSIENT,
+                       "the credential has no way to refresh its token");
+        return;
+    }
+    const struct cfg_platform *p = platform_cfg(j);
+    struct fetch_opts o = {p->timeout_ms, p->connect_timeout_ms, 65536};
+    if (!fetch_submit(e->f, &req, &o, refresh_cb, j))
+        refresh_finish(e, c, ERR_TRANSIENT, "the HTTP client refused the token request");
+    http_request_free(&req);
+}
+
+/* Refresh ahead of expiry: X tokens live 2 h, Meta's long-lived ones 60 days. */
+static bool token_due(const struct ejob *j, int64_t now_s)
+{
+    int64_t exp = tokens_expires_at(j->e->tokens, j->acct->credential);
+    if (exp <= 0 || !j->ad->refresh_build)
+        return false;
+    int64_t margin = j->acct->platform_id == PLATFORM_X ? 1800 : 7 * 86400;
+    return now_s >= exp - margin;
+}
+
+/* ---- the lease ---------------------------------------------------------------------------- */
+
+static void claim_cb(void *arg, PGresult *res, const char *err)
+{
+    struct ejob *j = arg;
+    struct engine *e = j->e;
+    if (!settle(j)) {
+        engine_check_done(e);
+        return;
+    }
+    if (err || !res || PQntuples(res) != 1) {
+        log_debug("engine: claim failed account=%s stream=%s error=\"%s\"", j->account,
+                  j->stream, err ? err : "no row");
+        engine_schedule(j, DB_RETRY_MS);
+        return;
+    }
+    bool claimed = PQgetvalue(res, 0, 0)[0] == 't';
+    double due_in = atof(PQgetvalue(res, 0, 2));
+    if (!claimed) {
+        /* another daemon ran it or holds it: come back when it is due again */
+        if (e->once)
+            engine_once_complete(j, false);
+        else if (!e->stopping)
+            engine_schedule(j, due_in > 1 ? (int64_t)(due_in * 1000) : 1000);
+        engine_check_done(e);
+        return;
+    }
+    j->failures = atoi(PQgetvalue(res, 0, 4));
+    cursor_free(&j->cur);
+    if (cursor_parse(PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), &j->cur) < 0)
+        log_warn("engine: unreadable cursor, starting over account=%s stream=%s", j->account,
+                 j->stream);
+    int64_t now = time_wall_us();
+    cursor_plan(&j->cur, today_for(j, now), now, j->lookback_ms, j->backfill_ms);
+    if (token_due(j, now / 1000000))
+        refresh_start(j, false);
+    else
+        do_fetch(j);
+}
+
+/* Whether the gates let j go now; otherwise reschedules it for when they open. */
+static bool gates_open(struct ejob *j)
+{
+    struct engine *e = j->e;
+    char key[256];
+    int64_t now = sched_now(e->sched), open_at = now;
+    if (e->inflight_platform[j->ad->platform] >= platform_cfg(j)->max_inflight ||
+        e->inflight >= e->cfg->daemon.max_inflight) {
+        engine_schedule(j, CAPACITY_RETRY_MS + (int64_t)(sched_rand(&e->rng) % 100));
+        return false;
+    }
+    for (int per_stream = 0; per_stream < 2; per_stream++) {
+        gate_key(j, per_stream, key, sizeof key);
+        struct gate *g = engine_gate(e, key);
+        if (g->open_at > open_at)
+            open_at = g->open_at;
+    }
+    if (open_at > now) {
+        engine_schedule(j, (open_at - now) / 1000 + 1);
+        return false;
+    }
+    return true;
+}
+
+void job_fire(struct ejob *j)
+{
+    struct engine *e = j->e;
+    char id[24], lease[16];
+    if (j->state != J_IDLE || !j->acct || !j->synced)
+        return;
+    if (!e->ready || e->stopping) {
+        if (!e->stopping)
+            engine_schedule(j, DB_RETRY_MS);
+        return;
+    }
+    if (engine_account(e, j->account)->needs_reauth) {
+        engine_once_complete(j, true);
+        return; /* not rescheduled: a reload with a new token brings it back */
+    }
+    if (writer_congested(e->w)) {
+        engine_schedule(j, 0);
+        engine_kick(e); /* pauses the scheduler until the writer catches up */
+        return;
+    }
+    if (!gates_open(j))
+        return;
+    snprintf(id, sizeof id, "%lld", (long long)j->id);
+    snprintf(lease, sizeof lease, "%d", LEASE_S);
+    /* never forced: a run that is not due (another daemon just did it) is not repeated */
+    const char *p[4] = {id, e->owner, lease, "false"};
+    j->state = J_CLAIMING;
+    if (pgconn_query(e->db,
+                     "SELECT claimed, job_cursor, due_in_s, account_state, failures FROM "
+                     "socialroi.claim_job($1::bigint, $2, $3::integer, $4::boolean)",
+                     4, p, claim_cb, j) < 0) {
+        j->state = J_IDLE;
+        engine_schedule(j, DB_RETRY_MS);
+        return;
+    }
+    pgconn_sync(e->db, NULL, NULL);
+}
