@@ -5,6 +5,8 @@
  */
 #include "clidb.h"
 #include "migrate.h"
+#include "parsecmd.h"
+#include "statuscmd.h"
 
 #include <getopt.h>
 #include <stdio.h>
@@ -20,9 +22,15 @@ struct command {
 };
 
 static int cmd_migrate(int argc, char **argv);
+static int cmd_parse(int argc, char **argv);
+static int cmd_status(int argc, char **argv);
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "migrate [--dsn DSN | -c FILE]   apply the schema migrations"},
+    {"parse", cmd_parse,
+     "parse STREAM FILE [--status N] [--header 'Name: value']...\n"
+     "                                           run a stream's parser on a saved body"},
+    {"status", cmd_status, "status [--dsn DSN | -c FILE]    jobs, lag, failures, token expiry"},
 };
 
 static void usage(FILE *fp)
@@ -81,6 +89,65 @@ static int cmd_migrate(int argc, char **argv)
     rc = migrate_run(conn, stdout, stderr) == 0 ? 0 : 1;
     PQfinish(conn);
     return rc;
+}
+
+static int cmd_status(int argc, char **argv)
+{
+    struct db_opts o = {0};
+    int rc = parse_db_opts(argc, argv, &o);
+    if (rc)
+        return rc < 0 ? 0 : rc;
+    PGconn *conn = clidb_connect(o.dsn, o.config, stderr);
+    if (!conn)
+        return 1;
+    rc = statuscmd_run(conn, stdout, stderr);
+    PQfinish(conn);
+    return rc;
+}
+
+#define MAX_PARSE_HEADERS 32
+
+static int cmd_parse(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"status", required_argument, NULL, 's'},
+                                             {"header", required_argument, NULL, 'H'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *headers[MAX_PARSE_HEADERS];
+    struct parse_opts po = {.status = 200, .headers = headers};
+    char *end;
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "s:H:h", longopts, NULL)) != -1) {
+        switch (ch) {
+        case 's':
+            po.status = strtol(optarg, &end, 10);
+            if (*end || po.status < 100 || po.status > 599) {
+                fprintf(stderr, "socialroi parse: --status takes an HTTP status (100-599)\n");
+                return EXIT_USAGE;
+            }
+            break;
+        case 'H':
+            if (po.nheaders == MAX_PARSE_HEADERS || !strchr(optarg, ':')) {
+                fprintf(stderr, "socialroi parse: --header takes 'Name: value' (at most %d)\n",
+                        MAX_PARSE_HEADERS);
+                return EXIT_USAGE;
+            }
+            headers[po.nheaders++] = optarg;
+            break;
+        default:
+            usage(ch == 'h' ? stdout : stderr);
+            return ch == 'h' ? 0 : EXIT_USAGE;
+        }
+    }
+    if (argc - optind != 2) {
+        fprintf(stderr, "usage: socialroi parse STREAM FILE [--status N] [--header 'Name: "
+                        "value']...\n");
+        return EXIT_USAGE;
+    }
+    po.stream = argv[optind];
+    po.file = argv[optind + 1];
+    return parsecmd_run(&po, stdout, stderr);
 }
 
 int main(int argc, char **argv)

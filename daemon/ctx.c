@@ -3,6 +3,8 @@
  */
 #include "ctx.h"
 #include "dbschema.h"
+#include "engine.h"
+#include "fetch.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -11,7 +13,12 @@
 #include "schema.h"
 #include "signals.h"
 #include "timeutil.h"
+#include "tokens.h"
+#include "writer.h"
 #include "xmalloc.h"
+
+#include <curl/curl.h>
+#include <unistd.h>
 
 #include <event2/event.h>
 #include <stdlib.h>
@@ -21,6 +28,8 @@
 #define LOOP_STALL_MS   5000
 #define EXIT_OK         0
 #define EXIT_FAILURE_RC 1
+#define WRITER_HIGH_WATER 64
+#define ONCE_DB_TIMEOUT_MS 60000
 
 enum schema_state { SCHEMA_UNKNOWN, SCHEMA_OK, SCHEMA_OLD };
 
@@ -29,6 +38,12 @@ struct sr_ctx {
     struct event_base *base;
     struct config *cfg;
     struct pgconn *db;
+    struct writer *writer;
+    struct fetch *fetch;
+    struct tokens *tokens;
+    struct engine *engine;
+    struct event *once_timer;
+    char owner[128];
     struct http_status *http;
     struct signals *sig;
     struct notify *notify;
@@ -71,6 +86,8 @@ static void schema_cb(void *arg, int version, const char *err)
                      schema_expected_version());
         log_info("db: schema ok version=%03d", version);
         notify_status(ctx->notify, "database connected, schema %03d", version);
+        writer_set_ready(ctx->writer, true);
+        engine_db_ready(ctx->engine, true);
     }
     ctx->first_schema_check_done = true;
 }
@@ -83,6 +100,8 @@ static void db_state_cb(void *arg, enum pgconn_event ev)
             log_warn("db: connection went away before the schema check");
     } else {
         ctx->schema = SCHEMA_UNKNOWN;
+        writer_set_ready(ctx->writer, false);
+        engine_db_ready(ctx->engine, false);
         notify_status(ctx->notify, "database unavailable, reconnecting");
     }
 }
@@ -141,6 +160,7 @@ static void metrics_cb(void *arg, struct buf *b)
     metrics_u64(b, "socialroi_db_query_errors_total", st.query_errors, NULL);
     metrics_family(b, "socialroi_db_pending_queries", "gauge", "Queries awaiting results.");
     metrics_u64(b, "socialroi_db_pending_queries", st.pending, NULL);
+    engine_metrics(ctx->engine, b);
     metrics_family(b, "socialroi_config_reloads_total", "counter", "Reloads, by result.");
     metrics_u64(b, "socialroi_config_reloads_total", ctx->reloads, "result", "ok", NULL);
     metrics_u64(b, "socialroi_config_reloads_total", ctx->reload_failures, "result", "failed",
@@ -154,6 +174,8 @@ static void apply_config(struct sr_ctx *ctx, struct config *cfg)
     config_keep_restart_keys(ctx->cfg, cfg);
     log_set_level(cfg->daemon.log_level);
     pgconn_set_backoff_max(ctx->db, cfg->daemon.reconnect_max_ms);
+    tokens_load(ctx->tokens, cfg);
+    engine_reconfigure(ctx->engine, cfg); /* before the old config (which jobs point at) goes */
     config_free(ctx->cfg);
     ctx->cfg = cfg;
 }
@@ -204,22 +226,77 @@ static void stop_cb(void *arg, int signo)
     struct timeval tv = {(time_t)(ms / 1000), (suseconds_t)(ms % 1000 * 1000)};
     ctx->stop_timer = evtimer_new(ctx->base, stop_now_cb, ctx);
     evtimer_add(ctx->stop_timer, &tv);
-    /* nothing is in flight yet beyond the database connection: leave the loop now */
-    event_base_loopexit(ctx->base, NULL);
+    /* in-flight fetches finish and their pages are committed; engine_done_cb ends the loop */
+    engine_stop(ctx->engine);
 }
 
 static void stats_cb(void *arg)
 {
     struct sr_ctx *ctx = arg;
     struct pgconn_stats st;
+    struct writer_stats ws;
+    char engine[160];
     pgconn_stats(ctx->db, &st);
+    writer_stats(ctx->writer, &ws);
+    engine_summary(ctx->engine, engine, sizeof engine);
     log_notice("stats: db_up=%d schema=%03d db_connects=%llu db_failures=%llu "
                "db_disconnects=%llu queries=%llu query_errors=%llu reloads=%llu "
-               "reload_failures=%llu",
+               "reload_failures=%llu pages=%llu rows=%llu writer_queued=%zu %s",
                st.up, ctx->schema_version, (unsigned long long)st.connects,
                (unsigned long long)st.connect_failures, (unsigned long long)st.disconnects,
                (unsigned long long)st.queries, (unsigned long long)st.query_errors,
-               (unsigned long long)ctx->reloads, (unsigned long long)ctx->reload_failures);
+               (unsigned long long)ctx->reloads, (unsigned long long)ctx->reload_failures,
+               (unsigned long long)ws.pages, (unsigned long long)ws.rows, ws.queued + ws.inflight,
+               engine);
+}
+
+/* --once finished, or a stop drained everything in flight. */
+static void engine_done_cb(void *arg, bool failed)
+{
+    struct sr_ctx *ctx = arg;
+    if (ctx->opt.once) {
+        log_notice("daemon: --once finished result=%s", failed ? "some jobs failed" : "ok");
+        ctx->exit_code = failed ? EXIT_FAILURE_RC : EXIT_OK;
+    }
+    event_base_loopexit(ctx->base, NULL);
+}
+
+static void once_timeout_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct sr_ctx *ctx = arg;
+    (void)fd;
+    (void)what;
+    if (ctx->schema == SCHEMA_OK)
+        return;
+    log_err("daemon: --once gave up: no usable database after %d s", ONCE_DB_TIMEOUT_MS / 1000);
+    ctx->exit_code = EXIT_FAILURE_RC;
+    event_base_loopbreak(ctx->base);
+}
+
+static void make_owner(struct sr_ctx *ctx)
+{
+    char host[64] = "localhost";
+    gethostname(host, sizeof host - 1);
+    snprintf(ctx->owner, sizeof ctx->owner, "%s:%ld:%04lx", host, (long)getpid(),
+             (unsigned long)(time_mono_us() & 0xffff));
+}
+
+/* The ingestion pipeline: fetcher, writer, tokens and the engine that drives them. */
+static void build_pipeline(struct sr_ctx *ctx, struct config *cfg)
+{
+    make_owner(ctx);
+    ctx->fetch = fetch_new(ctx->base, 4, cfg->daemon.max_inflight);
+    ctx->writer = writer_new(ctx->db, WRITER_HIGH_WATER);
+    ctx->tokens = tokens_new(cfg->daemon.state_dir);
+    tokens_load(ctx->tokens, cfg);
+    struct engine_opts eo = {ctx->owner, ctx->opt.once};
+    ctx->engine = engine_new(ctx->base, ctx->db, ctx->writer, ctx->fetch, ctx->tokens, cfg, &eo,
+                             engine_done_cb, ctx);
+    if (ctx->opt.once) {
+        struct timeval tv = {ONCE_DB_TIMEOUT_MS / 1000, 0};
+        ctx->once_timer = evtimer_new(ctx->base, once_timeout_cb, ctx);
+        evtimer_add(ctx->once_timer, &tv);
+    }
 }
 
 static void tick_cb(evutil_socket_t fd, short what, void *arg)
@@ -242,14 +319,15 @@ struct sr_ctx *ctx_new(const struct ctx_options *opt, struct config *cfg)
     ctx->start_time = (double)time_wall_us() / 1e6;
     ctx->last_tick_us = time_mono_us();
     ctx->base = event_base_new();
-    if (!ctx->base)
+    if (!ctx->base || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         abort();
     ctx->notify = notify_new(ctx->base);
     ctx->sig = signals_new(ctx->base, &sh, ctx);
     struct timeval tv = {TICK_MS / 1000, 0};
     ctx->tick = event_new(ctx->base, -1, EV_PERSIST, tick_cb, ctx);
     event_add(ctx->tick, &tv);
-    if (strcmp(cfg->daemon.http_listen, "off") != 0) {
+    /* a --once run is a batch job: no status listener to collide with a running daemon */
+    if (strcmp(cfg->daemon.http_listen, "off") != 0 && !opt->once) {
         ctx->http = http_status_new(ctx->base, cfg->daemon.http_listen, &hh, ctx);
         if (!ctx->http) {
             ctx_free(ctx);
@@ -258,6 +336,7 @@ struct sr_ctx *ctx_new(const struct ctx_options *opt, struct config *cfg)
     }
     ctx->db =
         pgconn_new(ctx->base, cfg->daemon.database, cfg->daemon.reconnect_max_ms, db_state_cb, ctx);
+    build_pipeline(ctx, cfg);
     return ctx;
 }
 
@@ -278,6 +357,12 @@ void ctx_free(struct sr_ctx *ctx)
     if (!ctx)
         return;
     /* reverse order of creation, all while the base is still alive */
+    engine_free(ctx->engine);
+    tokens_free(ctx->tokens);
+    writer_free(ctx->writer);
+    fetch_free(ctx->fetch); /* curl_multi_cleanup needs the base */
+    if (ctx->once_timer)
+        event_free(ctx->once_timer);
     pgconn_free(ctx->db);
     http_status_free(ctx->http);
     if (ctx->stop_timer)
@@ -288,5 +373,6 @@ void ctx_free(struct sr_ctx *ctx)
     notify_free(ctx->notify);
     event_base_free(ctx->base);
     config_free(ctx->cfg);
+    curl_global_cleanup();
     free(ctx);
 }
