@@ -1,0 +1,111 @@
+/*
+ * test_cursor.c - job progress: windows with lookback and backfill, pages, JSON round trips.
+ */
+#include "unit.h"
+#include "cursor.h"
+#include "timeutil.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define DAY_MS (86400LL * 1000)
+
+static int32_t d(const char *s)
+{
+    int32_t v;
+    assert_int_equal(time_parse_date(s, &v), 0);
+    return v;
+}
+
+static void test_first_run_backfills(void **state)
+{
+    (void)state;
+    struct job_cursor c;
+    cursor_init(&c);
+    cursor_plan(&c, d("2026-11-22"), 1000, 28 * DAY_MS, 30 * DAY_MS);
+    assert_true(c.in_run);
+    assert_int_equal(c.from, d("2026-10-23"));
+    assert_int_equal(c.to, d("2026-11-22"));
+    assert_int_equal(c.since, 1000 - 30 * DAY_MS * 1000);
+    assert_null(c.page);
+    cursor_free(&c);
+}
+
+static void test_later_runs_repoll_lookback(void **state)
+{
+    (void)state;
+    struct job_cursor c;
+    cursor_init(&c);
+    cursor_plan(&c, d("2026-11-20"), 5000, 28 * DAY_MS, 30 * DAY_MS);
+    cursor_finish(&c);
+    assert_false(c.in_run);
+    assert_int_equal(c.done_through, d("2026-11-20"));
+    assert_int_equal(c.watermark, 5000);
+    /* two days later: restated days are fetched again, 28 back */
+    cursor_plan(&c, d("2026-11-22"), 9000, 28 * DAY_MS, 30 * DAY_MS);
+    assert_int_equal(c.from, d("2026-10-25"));
+    assert_int_equal(c.since, 5000 - 28 * DAY_MS * 1000);
+    cursor_free(&c);
+    /* a short lookback still covers the days since the last run */
+    cursor_init(&c);
+    c.done_through = d("2026-11-10");
+    cursor_plan(&c, d("2026-11-22"), 1, 3 * DAY_MS, 30 * DAY_MS);
+    assert_int_equal(c.from, d("2026-11-11"));
+    cursor_free(&c);
+    /* after an outage longer than the backfill, no further back than a first run */
+    cursor_init(&c);
+    c.done_through = d("2025-01-01");
+    cursor_plan(&c, d("2026-11-22"), 1, 3 * DAY_MS, 30 * DAY_MS);
+    assert_int_equal(c.from, d("2026-10-23"));
+    cursor_free(&c);
+}
+
+static void test_run_under_way_is_kept(void **state)
+{
+    (void)state;
+    struct job_cursor c;
+    cursor_init(&c);
+    cursor_plan(&c, d("2026-11-20"), 5, DAY_MS, DAY_MS);
+    cursor_next_page(&c, "AbC\"\\");
+    cursor_plan(&c, d("2026-11-22"), 6, DAY_MS, DAY_MS); /* a restart mid-run changes nothing */
+    assert_int_equal(c.to, d("2026-11-20"));
+    assert_string_equal(c.page, "AbC\"\\");
+    char *json = cursor_format(&c);
+    struct job_cursor back;
+    assert_int_equal(cursor_parse(json, &back), 0);
+    assert_true(back.in_run);
+    assert_int_equal(back.from, c.from);
+    assert_int_equal(back.to, c.to);
+    assert_int_equal(back.since, c.since);
+    assert_int_equal(back.run_started, 5);
+    assert_string_equal(back.page, "AbC\"\\");
+    free(json);
+    cursor_free(&back);
+    cursor_free(&c);
+}
+
+static void test_garbage(void **state)
+{
+    (void)state;
+    struct job_cursor c;
+    assert_int_equal(cursor_parse(NULL, &c), 0);
+    assert_false(c.in_run);
+    assert_int_equal(cursor_parse("", &c), 0);
+    assert_int_equal(cursor_parse("{\"from\":\"2026-02-30\"}", &c), -1);
+    assert_false(c.in_run);
+    assert_int_equal(cursor_parse("[1,2]", &c), -1);
+    assert_int_equal(cursor_parse("{\"page\":5}", &c), -1);
+    assert_int_equal(cursor_parse("not json", &c), -1);
+    cursor_free(&c);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_first_run_backfills),
+        cmocka_unit_test(test_later_runs_repoll_lookback),
+        cmocka_unit_test(test_run_under_way_is_kept),
+        cmocka_unit_test(test_garbage),
+    };
+    return cmocka_run_group_tests_name("cursor", tests, NULL, NULL);
+}
