@@ -158,6 +158,9 @@ asan:
 valgrind: all
 	$(Q)B=$(B) VALGRIND=1 sh tests/run.sh unit integration
 
+demo: all
+	$(Q)$(CLI) demo --dir demo
+
 FUZZ_SECONDS ?= 20
 fuzz: $(B)/config.mk $(B)/gen/schema_files.c
 	$(Q)B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh

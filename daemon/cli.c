@@ -4,6 +4,7 @@
  * Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 (parse) an API error body.
  */
 #include "clidb.h"
+#include "democmd.h"
 #include "migrate.h"
 #include "parsecmd.h"
 #include "statuscmd.h"
@@ -24,6 +25,7 @@ struct command {
 static int cmd_migrate(int argc, char **argv);
 static int cmd_parse(int argc, char **argv);
 static int cmd_status(int argc, char **argv);
+static int cmd_demo(int argc, char **argv);
 
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "migrate [--dsn DSN | -c FILE]   apply the schema migrations"},
@@ -31,6 +33,8 @@ static const struct command commands[] = {
      "parse STREAM FILE [--status N] [--header 'Name: value']...\n"
      "                                           run a stream's parser on a saved body"},
     {"status", cmd_status, "status [--dsn DSN | -c FILE]    jobs, lag, failures, token expiry"},
+    {"demo", cmd_demo,
+     "demo [--dir DIR]                 private PostgreSQL + simulator + daemon, end to end"},
 };
 
 static void usage(FILE *fp)
@@ -103,6 +107,29 @@ static int cmd_status(int argc, char **argv)
     rc = statuscmd_run(conn, stdout, stderr);
     PQfinish(conn);
     return rc;
+}
+
+static int cmd_demo(int argc, char **argv)
+{
+    static const struct option longopts[] = {{"dir", required_argument, NULL, 'd'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
+    const char *dir = "demo";
+    int ch;
+    optind = 1;
+    while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
+        if (ch == 'd') {
+            dir = optarg;
+        } else {
+            usage(ch == 'h' ? stdout : stderr);
+            return ch == 'h' ? 0 : EXIT_USAGE;
+        }
+    }
+    if (optind < argc) {
+        fprintf(stderr, "socialroi demo: unexpected argument \"%s\"\n", argv[optind]);
+        return EXIT_USAGE;
+    }
+    return democmd_run(dir, stdout, stderr);
 }
 
 #define MAX_PARSE_HEADERS 32

@@ -1,0 +1,512 @@
+/*
+ * democmd.c - socialroi demo: the whole product end to end on this machine.
+ *
+ * Starts a private PostgreSQL in DIR/pg (initdb on first use; as the postgres OS user when run
+ * as root, since PostgreSQL refuses root), creates and migrates a database, starts the platform
+ * simulator, writes a daemon configuration and credentials for the simulated accounts, runs
+ * socialroid for a few poll cycles (with the simulator restating recent days in between), and
+ * prints what was ingested per platform beside the simulator's own truth. Everything it started
+ * is stopped when it ends, also on Ctrl-C.
+ *
+ * Blocking calls throughout: command-line tool only. socialroid and socialroi-sim are looked up
+ * next to this binary.
+ */
+#include "democmd.h"
+#include "adapter.h"
+#include "buf.h"
+#include "json.h"
+#include "migrate.h"
+#include "platform.h"
+#include "xmalloc.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <libgen.h>
+#include <libpq-fe.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PGBIN        "/usr/lib/postgresql/15/bin"
+#define DEMO_CYCLES  3
+#define WAIT_STEP_MS 50
+
+/* Children to stop, visible to the signal handler (which may only kill and _exit). */
+static volatile pid_t child_pg, child_sim, child_daemon;
+
+static void on_signal(int signo)
+{
+    if (child_daemon > 0)
+        kill(child_daemon, SIGTERM);
+    if (child_sim > 0)
+        kill(child_sim, SIGTERM);
+    if (child_pg > 0)
+        kill(child_pg, SIGINT);
+    _exit(128 + signo);
+}
+
+static void sleep_ms(long ms)
+{
+    struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&ts, NULL);
+}
+
+/* ---- processes ---------------------------------------------------------------------------- */
+
+/* PostgreSQL refuses root: run its programs as the postgres user when we are root. */
+static int drop_to_postgres(void)
+{
+    if (getuid() != 0)
+        return 0;
+    struct passwd *pw = getpwnam("postgres");
+    if (!pw || initgroups("postgres", pw->pw_gid) < 0 || setgid(pw->pw_gid) < 0 ||
+        setuid(pw->pw_uid) < 0)
+        return -1;
+    return 0;
+}
+
+/* Starts argv with stdout/stderr to log (or stdout to a pipe when out_fd is set). */
+static pid_t spawn(char *const argv[], const char *log, bool as_postgres, int *out_fd)
+{
+    int pfd[2] = {-1, -1};
+    if (out_fd && pipe(pfd) < 0)
+        return -1;
+    pid_t pid = fork();
+    if (pid != 0) {
+        if (out_fd) {
+            close(pfd[1]);
+            *out_fd = pfd[0];
+        }
+        return pid;
+    }
+    int fd = open(log, O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+        dup2(fd, STDERR_FILENO);
+        dup2(out_fd ? pfd[1] : fd, STDOUT_FILENO);
+    }
+    if (as_postgres && drop_to_postgres() < 0)
+        _exit(126);
+    execv(argv[0], argv);
+    _exit(127);
+}
+
+static int wait_child(pid_t pid)
+{
+    int st;
+    while (waitpid(pid, &st, 0) < 0)
+        if (errno != EINTR)
+            return -1;
+    return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+static void stop_child(volatile pid_t *pid, int signo)
+{
+    if (*pid > 0) {
+        kill(*pid, signo);
+        wait_child(*pid);
+        *pid = 0;
+    }
+}
+
+/* ---- the database ------------------------------------------------------------------------- */
+
+static int run_initdb(const char *dir)
+{
+    char *data = xasprintf("%s/pg/data", dir), *log = xasprintf("%s/pg/initdb.log", dir);
+    char *argv[] = {(char *)PGBIN "/initdb", (char *)"-D", data, (char *)"-U", (char *)"postgres",
+                    (char *)"--auth=trust", (char *)"-E", (char *)"UTF8",
+                    (char *)"--locale=C.UTF-8", (char *)"--no-sync", NULL};
+    int rc = 0;
+    struct stat st;
+    char *version = xasprintf("%s/PG_VERSION", data);
+    if (stat(version, &st) != 0) {
+        pid_t pid = spawn(argv, log, true, NULL);
+        rc = pid > 0 && wait_child(pid) == 0 ? 0 : -1;
+    }
+    free(version);
+    free(data);
+    free(log);
+    return rc;
+}
+
+static int start_postgres(const char *dir, FILE *err)
+{
+    char *pg = xasprintf("%s/pg", dir);
+    mkdir(pg, 0755);
+    if (getuid() == 0) {
+        struct passwd *pw = getpwnam("postgres");
+        if (!pw || chown(pg, pw->pw_uid, pw->pw_gid) < 0) {
+            fprintf(err, "socialroi demo: running as root needs the postgres OS user\n");
+            free(pg);
+            return -1;
+        }
+    }
+    if (run_initdb(dir) < 0) {
+        fprintf(err, "socialroi demo: initdb failed, see %s/initdb.log\n", pg);
+        free(pg);
+        return -1;
+    }
+    char *data = xasprintf("%s/data", pg), *log = xasprintf("%s/server.log", pg);
+    char *argv[] = {(char *)PGBIN "/postgres", (char *)"-D", data, (char *)"-k", pg, (char *)"-c",
+                    (char *)"listen_addresses=", (char *)"-c", (char *)"fsync=off", NULL};
+    child_pg = spawn(argv, log, true, NULL);
+    free(data);
+    free(log);
+    char *ping = xasprintf("host=%s dbname=postgres user=postgres", pg);
+    int rc = -1;
+    for (int i = 0; i < 600 && child_pg > 0; i++, sleep_ms(WAIT_STEP_MS)) {
+        if (PQping(ping) == PQPING_OK) {
+            rc = 0;
+            break;
+        }
+    }
+    if (rc < 0)
+        fprintf(err, "socialroi demo: PostgreSQL did not start, see %s/server.log\n", pg);
+    free(ping);
+    free(pg);
+    return rc;
+}
+
+static PGconn *connect_db(const char *dir, const char *db)
+{
+    char *ci = xasprintf("host=%s/pg dbname=%s user=postgres", dir, db);
+    PGconn *c = PQconnectdb(ci);
+    free(ci);
+    return c;
+}
+
+static int prepare_database(const char *dir, FILE *out, FILE *err)
+{
+    PGconn *c = connect_db(dir, "postgres");
+    PGresult *r = PQexec(c, "SELECT 1 FROM pg_database WHERE datname = 'socialroi'");
+    bool exists = PQntuples(r) == 1;
+    PQclear(r);
+    if (!exists)
+        PQclear(PQexec(c, "CREATE DATABASE socialroi"));
+    PQfinish(c);
+    c = connect_db(dir, "socialroi");
+    if (PQstatus(c) != CONNECTION_OK) {
+        fprintf(err, "socialroi demo: %s", PQerrorMessage(c));
+        PQfinish(c);
+        return -1;
+    }
+    int rc = migrate_run(c, out, err);
+    PQfinish(c);
+    return rc;
+}
+
+/* ---- the simulator ------------------------------------------------------------------------ */
+
+static int start_sim(const char *bindir, const char *dir, int *port, FILE *err)
+{
+    char *path = xasprintf("%s/socialroi-sim", bindir), *log = xasprintf("%s/sim.log", dir);
+    char *argv[] = {path, (char *)"--port", (char *)"0", (char *)"--seed", (char *)"1", NULL};
+    int fd = -1;
+    child_sim = spawn(argv, log, false, &fd);
+    free(log);
+    free(path);
+    FILE *f = child_sim > 0 ? fdopen(fd, "r") : NULL;
+    char line[256] = "";
+    if (!f || !fgets(line, sizeof line, f) || sscanf(line, "socialroi-sim: listening port=%d",
+                                                     port) != 1) {
+        fprintf(err, "socialroi demo: the simulator did not start (see %s/sim.log)\n", dir);
+        if (f)
+            fclose(f);
+        return -1;
+    }
+    fclose(f);
+    return 0;
+}
+
+static size_t collect(char *data, size_t size, size_t n, void *arg)
+{
+    return buf_append(arg, data, size * n) == 0 ? size * n : 0;
+}
+
+/* GET (or POST when post) http://127.0.0.1:port/path into out; returns 0 on a 2xx. */
+static int sim_http(int port, const char *path, bool post, struct buf *out)
+{
+    char *url = xasprintf("http://127.0.0.1:%d%s", port, path);
+    CURL *c = curl_easy_init();
+    long status = 0;
+    curl_easy_setopt(c, CURLOPT_URL, url);
+    curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, collect);
+    curl_easy_setopt(c, CURLOPT_WRITEDATA, out);
+    curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+    if (post)
+        curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
+    CURLcode rc = curl_easy_perform(c);
+    curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
+    curl_easy_cleanup(c);
+    free(url);
+    return rc == CURLE_OK && status / 100 == 2 ? 0 : -1;
+}
+
+/* ---- configuration for the simulated world ------------------------------------------------ */
+
+static const char *first_str(const cJSON *o, const char *const *keys)
+{
+    for (; *keys; keys++) {
+        const char *v;
+        if (json_str(o, *keys, &v) == JSON_OK)
+            return v;
+    }
+    return NULL;
+}
+
+static void write_list(struct buf *b, const char *key, const cJSON *arr)
+{
+    const cJSON *it;
+    bool first = true;
+    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
+        return;
+    buf_printf(b, "%s = ", key);
+    cJSON_ArrayForEach(it, arr)
+    {
+        if (cJSON_IsString(it)) {
+            buf_printf(b, "%s%s", first ? "" : ", ", it->valuestring);
+            first = false;
+        }
+    }
+    buf_puts(b, "\n");
+}
+
+/* One [account] and one [credential] per simulated account of a platform. */
+static void world_platform(const char *platform, const cJSON *p, int port, struct buf *conf,
+                           struct buf *creds)
+{
+    static const char *const ids[] = {"id", "user_id", "page_id", "ig_user_id", "organization",
+                                      "channel_id", "portal_id", NULL};
+    static const char *const secrets[] = {"access_token", "refresh_token", "client_id",
+                                          "client_secret", "email_salt", NULL};
+    const cJSON *accounts = json_get(p, "accounts"), *a;
+    int n = 0;
+    /* the simulator serves each platform under /NAME, token endpoints at their real paths */
+    enum platform_id pid;
+    platform_lookup(platform, &pid);
+    const char *tok = platform_info(pid)->token_url, *path = strstr(tok, "://");
+    path = path ? strchr(path + 3, '/') : NULL;
+    buf_printf(conf, "\n[platform %s]\napi_base = http://127.0.0.1:%d/%s\n", platform, port,
+               platform);
+    if (path)
+        buf_printf(conf, "token_url = http://127.0.0.1:%d/%s%s\n", port, platform, path);
+    cJSON_ArrayForEach(a, accounts)
+    {
+        const char *id = first_str(a, ids), *v;
+        if (!id)
+            continue;
+        n++;
+        buf_printf(conf, "\n[account %s-%d]\nplatform = %s\nid = %s\ncredential = %s-%d\n",
+                   platform, n, platform, id, platform, n);
+        if (json_str(a, "ad_account", &v) == JSON_OK)
+            buf_printf(conf, "ad_account = %s\n", v);
+        if (json_str(a, "currency", &v) == JSON_OK)
+            buf_printf(conf, "currency = %s\n", v);
+        if (json_str(a, "timezone", &v) == JSON_OK)
+            buf_printf(conf, "timezone = %s\n", v);
+        write_list(conf, "forms", json_get(a, "forms"));
+        buf_printf(creds, "\n[credential %s-%d]\n", platform, n);
+        for (int i = 0; secrets[i]; i++)
+            if (json_str(a, secrets[i], &v) == JSON_OK)
+                buf_printf(creds, "%s = %s\n", secrets[i], v);
+    }
+}
+
+static int write_file(const char *path, const struct buf *b, mode_t mode)
+{
+    int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
+    if (fd < 0)
+        return -1;
+    fchmod(fd, mode);
+    int rc = write(fd, b->data, b->len) == (ssize_t)b->len ? 0 : -1;
+    close(fd);
+    return rc;
+}
+
+static int write_config(const char *dir, int port, FILE *err)
+{
+    struct buf world = {0}, conf = {0}, creds = {0};
+    char why[128];
+    int rc = -1;
+    if (sim_http(port, "/_world", false, &world) < 0) {
+        fprintf(err, "socialroi demo: cannot read the simulated world\n");
+        buf_free(&world);
+        return -1;
+    }
+    cJSON *w = json_parse(world.data, world.len, why, sizeof why);
+    buf_printf(&conf,
+               "# written by socialroi demo for the simulated world\n[daemon]\n"
+               "database = \"host=%s/pg dbname=socialroi user=postgres\"\nhttp_listen = off\n"
+               "log_level = notice\ncredentials = %s/credentials\nstate_dir = %s/state\n",
+               dir, dir, dir);
+    for (int i = 0; i < PLATFORM_COUNT; i++) {
+        const char *name = platform_info((enum platform_id)i)->name;
+        const cJSON *p = json_get(w, name);
+        if (p && adapter_for((enum platform_id)i))
+            world_platform(name, p, port, &conf, &creds);
+    }
+    char *cpath = xasprintf("%s/socialroi.conf", dir), *kpath = xasprintf("%s/credentials", dir);
+    if (w && write_file(cpath, &conf, 0644) == 0 && write_file(kpath, &creds, 0600) == 0)
+        rc = 0;
+    else
+        fprintf(err, "socialroi demo: cannot write the configuration in %s\n", dir);
+    cJSON_Delete(w);
+    free(cpath);
+    free(kpath);
+    buf_free(&world);
+    buf_free(&conf);
+    buf_free(&creds);
+    return rc;
+}
+
+/* ---- polling and the summary -------------------------------------------------------------- */
+
+static int run_daemon_once(const char *bindir, const char *dir)
+{
+    char *path = xasprintf("%s/socialroid", bindir), *conf = xasprintf("%s/socialroi.conf", dir);
+    char *log = xasprintf("%s/socialroid.log", dir);
+    char *argv[] = {path, (char *)"--once", (char *)"-c", conf, NULL};
+    child_daemon = spawn(argv, log, false, NULL);
+    int rc = child_daemon > 0 ? wait_child(child_daemon) : -1;
+    child_daemon = 0;
+    free(path);
+    free(conf);
+    free(log);
+    return rc;
+}
+
+/* Makes every job due again, so the next cycle polls everything (restated days included). */
+static void make_jobs_due(const char *dir)
+{
+    PGconn *c = connect_db(dir, "socialroi");
+    PQclear(PQexec(c, "UPDATE socialroi.poll_job SET next_due = now()"));
+    PQfinish(c);
+}
+
+/* What the database holds for one truth total of a platform; -1 when the key is not known. */
+static long long db_total(PGconn *c, const char *platform, const char *key)
+{
+    static const struct {
+        const char *key, *sql;
+    } totals[] = {
+        {"posts", "SELECT count(*) FROM socialroi.content t"},
+        {"metric_days", "SELECT count(*) FROM socialroi.metric_daily t"},
+        {"ad_days", "SELECT count(*) FROM socialroi.ad_daily t"},
+        {"spend_micros", "SELECT COALESCE(sum(spend_micros), 0) FROM socialroi.ad_daily t"},
+        {"leads", "SELECT count(*) FROM socialroi.lead t"},
+        {"deals", "SELECT count(*) FROM socialroi.deal t"},
+    };
+    for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
+        if (strcmp(totals[i].key, key) != 0)
+            continue;
+        char *sql = xasprintf("%s JOIN socialroi.account a USING (account_id) "
+                              "WHERE a.platform = $1",
+                              totals[i].sql);
+        const char *p[1] = {platform};
+        PGresult *r = PQexecParams(c, sql, 1, NULL, p, NULL, NULL, 0);
+        long long v = PQresultStatus(r) == PGRES_TUPLES_OK ? atoll(PQgetvalue(r, 0, 0)) : -1;
+        PQclear(r);
+        free(sql);
+        return v;
+    }
+    return -1;
+}
+
+static int summary(const char *dir, int port, FILE *out)
+{
+    struct buf tb = {0};
+    char why[128];
+    int mismatches = 0;
+    if (sim_http(port, "/_truth", false, &tb) < 0)
+        return -1;
+    cJSON *truth = json_parse(tb.data, tb.len, why, sizeof why);
+    const cJSON *totals = json_get(truth, "totals"), *p, *t;
+    PGconn *c = connect_db(dir, "socialroi");
+    fprintf(out, "\n%-10s %-14s %18s %18s  %s\n", "platform", "what", "ingested", "truth", "");
+    cJSON_ArrayForEach(p, totals)
+    {
+        cJSON_ArrayForEach(t, p)
+        {
+            int64_t want;
+            long long got = db_total(c, p->string, t->string);
+            if (got < 0 || json_count_item(t, &want) != JSON_OK)
+                continue;
+            bool same = got == want;
+            mismatches += !same;
+            fprintf(out, "%-10s %-14s %18lld %18lld  %s\n", p->string, t->string, got,
+                    (long long)want, same ? "ok" : "DIFFERENT");
+        }
+    }
+    PQfinish(c);
+    cJSON_Delete(truth);
+    buf_free(&tb);
+    return mismatches ? -1 : 0;
+}
+
+static int bindir_of_self(char *out, size_t len)
+{
+    ssize_t n = readlink("/proc/self/exe", out, len - 1);
+    if (n <= 0)
+        return -1;
+    out[n] = '\0';
+    char *slash = strrchr(out, '/');
+    if (slash)
+        *slash = '\0';
+    return 0;
+}
+
+static int demo_steps(const char *dir, const char *bindir, FILE *out, FILE *err)
+{
+    int port = 0;
+    if (start_postgres(dir, err) < 0 || prepare_database(dir, out, err) < 0 ||
+        start_sim(bindir, dir, &port, err) < 0 || write_config(dir, port, err) < 0)
+        return 1;
+    fprintf(out, "simulator on port %d; configuration in %s/socialroi.conf\n", port, dir);
+    for (int cycle = 1; cycle <= DEMO_CYCLES; cycle++) {
+        struct buf ignore = {0};
+        if (cycle > 1) {
+            sim_http(port, "/_advance", true, &ignore); /* the platforms restate recent days */
+            make_jobs_due(dir);
+        }
+        buf_free(&ignore);
+        int rc = run_daemon_once(bindir, dir);
+        fprintf(out, "poll cycle %d: socialroid --once exited %d\n", cycle, rc);
+        if (rc != 0) {
+            fprintf(err, "socialroi demo: see %s/socialroid.log\n", dir);
+            return 1;
+        }
+    }
+    return summary(dir, port, out) == 0 ? 0 : 1;
+}
+
+int democmd_run(const char *dir, FILE *out, FILE *err)
+{
+    char bindir[4096], absdir[4096];
+    if (bindir_of_self(bindir, sizeof bindir) < 0)
+        return 1;
+    if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+        fprintf(err, "socialroi demo: %s: %s\n", dir, strerror(errno));
+        return 1;
+    }
+    if (!realpath(dir, absdir))
+        return 1;
+    chmod(absdir, 0755);
+    struct sigaction sa = {.sa_handler = on_signal};
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+    curl_global_init(CURL_GLOBAL_DEFAULT);
+    int rc = demo_steps(absdir, bindir, out, err);
+    stop_child(&child_sim, SIGTERM);
+    stop_child(&child_pg, SIGINT);
+    curl_global_cleanup();
+    fprintf(out, "%s\n", rc == 0 ? "demo: every platform's data matches the simulator's truth"
+                                 : "demo: FAILED");
+    return rc;
+}
