@@ -72,8 +72,8 @@ __attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, co
 
 /*
  * Copies text from an API answer into an error message: control characters become spaces and any
- * word that could be a URL or a credential (contains "://" or "token", or is 32 bytes or longer
- * without a space) becomes "[redacted]". Truncated at a UTF-8 boundary.
+ * word that could be a URL or a credential (contains "://", "token=" or "_token", or is 32 bytes or
+ * longer without a space) becomes "[redacted]". Truncated at a UTF-8 boundary.
  */
 static void safe_text(char *dst, size_t n, const char *src)
 {
@@ -81,7 +81,7 @@ static void safe_text(char *dst, size_t n, const char *src)
     while (src && *src) {
         size_t w = strcspn(src, " ");
         char *word = xstrndup(src, w);
-        if (w >= 32 || strstr(word, "://") || strstr(word, "token"))
+        if (w >= 32 || strstr(word, "://") || strstr(word, "token=") || strstr(word, "_token"))
             buf_puts(&b, "[redacted]");
         else
             for (char *c = word; *c; c++)

@@ -403,6 +403,23 @@ static void test_errors(void **state)
     expect_error("x.tweets", 503, "tweets_truncated.json", NULL, ERR_TRANSIENT, -1);
 }
 
+/* Messages name the status and the problem type's last segment, never its URI. */
+static void test_error_message(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("x.user");
+    const char *msg;
+    int rc;
+    struct rowset *rs = parse_as("x.user", &ctx, 403, "error_403_client_forbidden.json", NULL, &rc);
+    assert_int_equal(rowset_error(rs, &msg, NULL), ERR_PERMISSION);
+    assert_string_equal(msg, "x: HTTP 403 client-forbidden: Client Forbidden");
+    rowset_free(rs);
+    rs = parse_as("x.user", &ctx, 200, "user_not_found.json", NULL, &rc);
+    assert_int_equal(rowset_error(rs, &msg, NULL), ERR_NOT_FOUND);
+    assert_string_equal(msg, "x: resource-not-found: Not Found Error");
+    rowset_free(rs);
+}
+
 static void test_errors_without_body(void **state)
 {
     (void)state;
@@ -598,6 +615,7 @@ int main(void)
         cmocka_unit_test(test_tweets_edge),
         cmocka_unit_test(test_tweets_malformed),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_error_message),
         cmocka_unit_test(test_errors_without_body),
         cmocka_unit_test(test_ratelimit),
         cmocka_unit_test(test_refresh_build),
