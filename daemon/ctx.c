@@ -11,6 +11,7 @@
 #include "notify.h"
 #include "pgconn.h"
 #include "schema.h"
+#include "sha256.h"
 #include "signals.h"
 #include "timeutil.h"
 #include "tokens.h"
@@ -18,6 +19,8 @@
 #include "xmalloc.h"
 
 #include <curl/curl.h>
+#include <limits.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include <event2/event.h>
@@ -273,12 +276,19 @@ static void once_timeout_cb(evutil_socket_t fd, short what, void *arg)
     event_base_loopbreak(ctx->base);
 }
 
+/*
+ * The lease owner: host and configuration file. The same daemon restarted after a crash is the
+ * same owner and takes its unfinished runs back at once; a second daemon on the same host
+ * needs a configuration file of its own.
+ */
 static void make_owner(struct sr_ctx *ctx)
 {
-    char host[64] = "localhost";
+    char host[64] = "localhost", path[4096], hex[65];
     gethostname(host, sizeof host - 1);
-    snprintf(ctx->owner, sizeof ctx->owner, "%s:%ld:%04lx", host, (long)getpid(),
-             (unsigned long)(time_mono_us() & 0xffff));
+    if (!realpath(ctx->opt.config_path, path))
+        snprintf(path, sizeof path, "%s", ctx->opt.config_path);
+    sha256_hex(path, strlen(path), hex);
+    snprintf(ctx->owner, sizeof ctx->owner, "%s:%.12s", host, hex);
 }
 
 /* The ingestion pipeline: fetcher, writer, tokens and the engine that drives them. */

@@ -162,3 +162,96 @@ stop_daemon() {
     wait "$DAEMON_PID"
     DAEMON_RC=$?
 }
+
+# ---- the platform simulator ----------------------------------------------------------------
+
+# start_sim [SEED]: socialroi-sim on a free port; sets SIM_PORT and SIM_PID.
+start_sim() {
+    "$B/socialroi-sim" --port 0 --seed "${1:-7}" ${SIM_ARGS:-} >"$TEST_DIR/sim.out" \
+        2>>"$TEST_DIR/sim.log" &
+    SIM_PID=$!
+    register_pid "$SIM_PID"
+    wait_for 10 grep -q 'listening port=' "$TEST_DIR/sim.out" || return 1
+    SIM_PORT=$(sed -n 's/.*listening port=\([0-9]*\).*/\1/p' "$TEST_DIR/sim.out" | head -n 1)
+}
+
+stop_sim() {
+    kill -TERM "$SIM_PID" 2>/dev/null
+    wait "$SIM_PID" 2>/dev/null
+}
+
+sim_get() {
+    curl -sf -m 10 "http://127.0.0.1:$SIM_PORT$1"
+}
+
+# sim_post PATH [JSON]
+sim_post() {
+    curl -sf -m 10 -X POST -H 'Content-Type: application/json' --data "${2:-}" \
+        "http://127.0.0.1:$SIM_PORT$1"
+}
+
+sim_fault() {
+    sim_post /_faults "$1" >/dev/null
+}
+
+sim_clear_faults() {
+    curl -sf -m 10 -X DELETE "http://127.0.0.1:$SIM_PORT/_faults" >/dev/null
+}
+
+# sim_config FILE PLATFORM...: a daemon config (plus 0600 credentials) for the simulated
+# accounts of the given platforms, written independently of socialroi's own demo code.
+sim_config() {
+    file=$1
+    shift
+    sim_get /_world >"$TEST_DIR/world.json" || return 1
+    write_config "$file"
+    : >"$TEST_DIR/credentials"
+    chmod 600 "$TEST_DIR/credentials"
+    for p in "$@"; do
+        case $p in
+            x) token=/x/2/oauth2/token ;;
+            facebook) token=/facebook/v24.0/oauth/access_token ;;
+            *) token="" ;;
+        esac
+        printf '\n[platform %s]\napi_base = http://127.0.0.1:%s/%s\ntoken_url = http://127.0.0.1:%s%s\ntimeout = %s\nconnect_timeout = 2s\n' \
+            "$p" "$SIM_PORT" "$p" "$SIM_PORT" "$token" "${SIM_TIMEOUT:-5s}" >>"$file"
+        jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
+            "\n[account \($p)-\(.key)]\nplatform = \($p)\nid = \(.value.id // .value.user_id // .value.page_id)\ncredential = \($p)-\(.key)" +
+            (if .value.ad_account then "\nad_account = \(.value.ad_account)" else "" end) +
+            (if .value.currency then "\ncurrency = \(.value.currency)" else "" end) +
+            (if .value.timezone then "\ntimezone = \(.value.timezone)" else "" end) +
+            (if .value.forms then "\nforms = \(.value.forms | join(", "))" else "" end)' \
+            "$TEST_DIR/world.json" >>"$file"
+        jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
+            "\n[credential \($p)-\(.key)]" +
+            ([ "access_token", "refresh_token", "client_id", "client_secret", "email_salt" ] as $k
+             | .value as $v | [ $k[] | select($v[.] != null) | "\n\(.) = \($v[.])" ] | join(""))' \
+            "$TEST_DIR/world.json" >>"$TEST_DIR/credentials"
+    done
+}
+
+# run_once CONFIG: socialroid --once; its exit status is returned, its log appended.
+run_once() {
+    # shellcheck disable=SC2086
+    $SR_WRAP "$B/socialroid" --once -c "$1" >>"$TEST_DIR/daemon.log" 2>&1
+}
+
+# make_due: every job due now, so the next --once polls everything again.
+make_due() {
+    sql "UPDATE socialroi.poll_job SET next_due = now()" >/dev/null
+}
+
+# truth_check NAME PLATFORM: the database equals the simulator's /_truth for the platform.
+truth_check() {
+    sim_get /_truth >"$TEST_DIR/truth.json"
+    chmod 644 "$TEST_DIR/truth.json"
+    psql -XqAt -v ON_ERROR_STOP=1 -d "$TEST_DB" -v truth_file="$TEST_DIR/truth.json" \
+        -f "tests/integration/truth/$2.sql" >"$TEST_DIR/diff.out" 2>&1
+    rc=$?
+    if [ $rc -eq 0 ] && [ ! -s "$TEST_DIR/diff.out" ]; then
+        ok "$1"
+    else
+        not_ok "$1" "$(wc -l <"$TEST_DIR/diff.out") differences (rc=$rc), first ones:"
+        head -n 15 "$TEST_DIR/diff.out" | sed -e 's/^/# /'
+    fi
+}
