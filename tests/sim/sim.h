@@ -1,0 +1,51 @@
+/*
+ * sim.h - the simulator's platform interface: one vtable per simulated platform.
+ *
+ * Each platform lives in its own files (world_x.c + sim_x.c, world_facebook.c +
+ * sim_facebook*.c) and exports one const struct sim_platform. Adding LinkedIn, Instagram,
+ * YouTube, Pinterest or HubSpot means adding their files and one line to sim_platforms[] in
+ * world.c; main.c, control.c and faults.c stay as they are. A platform is served under the
+ * path prefix "/<name>" (README: api_base http://HOST:PORT/x, http://HOST:PORT/facebook).
+ *
+ * Runs on the event loop; not thread-safe.
+ */
+#ifndef SIM_SIM_H
+#define SIM_SIM_H
+
+#include "faults.h"
+#include "http.h"
+#include "jw.h"
+#include "world.h"
+
+struct sim_platform {
+    const char *name; /* path prefix, JSON key in /_world and /_truth, fault "platform" */
+    /* Generates the platform's data for the world; freed with world_free. */
+    void *(*world_new)(const struct world *w);
+    void (*world_free)(void *pd);
+    /* One /_advance step (w->generation is already the new one). */
+    void (*advance)(void *pd, const struct world *w);
+    /* Writes one JSON value: the platform's /_world entry, its /_truth entry, its totals. */
+    void (*world_json)(void *pd, const struct world *w, struct jw *j);
+    void (*truth_json)(void *pd, const struct world *w, struct jw *j);
+    void (*totals_json)(void *pd, const struct world *w, struct jw *j);
+    /* Answers a request below the prefix (r->path starts after "/<name>"). */
+    void (*serve)(void *pd, const struct world *w, struct http_req *r);
+    /*
+     * A fault rule fired: throttle and server_error fill r with the platform's own error;
+     * expire_token and revoke_token only change the credentials (serve runs afterwards).
+     * seconds is the rule's value or -1 for the kind's default.
+     */
+    void (*fault)(void *pd, const struct world *w, struct http_req *r, enum fault_kind kind,
+                  int seconds);
+};
+
+extern const struct sim_platform sim_platform_x;
+extern const struct sim_platform sim_platform_facebook;
+
+/* Every platform, NULL-terminated, in the order they appear in JSON. */
+extern const struct sim_platform *const sim_platforms[];
+
+/* The platform with that name and its index into world.pdata, or NULL. */
+const struct sim_platform *sim_platform_find(const char *name, size_t *index);
+
+#endif
