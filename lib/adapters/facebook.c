@@ -47,6 +47,12 @@ int facebook_malformed(struct rowset *rs, const char *fmt, ...)
     return -1;
 }
 
+const char *facebook_shown_id(const char *id)
+{
+    size_t n = strspn(id, "0123456789_");
+    return n > 0 && n <= 64 && !id[n] ? id : "(not a Graph id)";
+}
+
 void facebook_query(struct buf *q, const char *name, const char *value)
 {
     char *enc = adapter_urlencode(value);
@@ -72,16 +78,18 @@ int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const 
 
 /*
  * Copies text from an API answer into an error message: control characters become spaces and any
- * word that could be a URL or a credential (contains "://", "token=" or "_token", or is 32 bytes or
- * longer without a space: Graph messages sometimes quote the token) becomes "[redacted]".
+ * word that could be a URL or a credential (contains "://", "token=", "_token" or the current
+ * token `secret`, or is 32 bytes or longer without a space: Graph messages sometimes quote the
+ * token) becomes "[redacted]".
  */
-static void safe_text(char *dst, size_t n, const char *src)
+static void safe_text(char *dst, size_t n, const char *src, const char *secret)
 {
     struct buf b = {0};
     while (src && *src) {
         size_t w = strcspn(src, " ");
         char *word = xstrndup(src, w);
-        if (w >= 32 || strstr(word, "://") || strstr(word, "token=") || strstr(word, "_token"))
+        if (w >= 32 || strstr(word, "://") || strstr(word, "token=") || strstr(word, "_token") ||
+            (secret && *secret && strstr(word, secret)))
             buf_puts(&b, "[redacted]");
         else
             for (char *c = word; *c; c++)
@@ -192,7 +200,8 @@ static enum err_class code_class(int64_t code, int64_t subcode, bool transient, 
 }
 
 /* Classifies an error object; a throttle waits out estimated_time_to_regain_access. */
-static void graph_error(const struct http_response *resp, const cJSON *err, struct rowset *rs)
+static void graph_error(const struct http_response *resp, const cJSON *err, const char *secret,
+                        struct rowset *rs)
 {
     int64_t code = 0, subcode = 0, eta_min;
     bool transient = false;
@@ -204,7 +213,7 @@ static void graph_error(const struct http_response *resp, const cJSON *err, stru
     json_bool(err, "is_transient", &transient);
     if (json_str(err, "message", &msg) != JSON_OK)
         msg = "";
-    safe_text(text, sizeof text, msg);
+    safe_text(text, sizeof text, msg, secret);
     enum err_class cls = code_class(code, subcode, transient, resp->status);
     read_usage(resp, &pct, &eta_min);
     int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
@@ -222,14 +231,14 @@ static void status_error(const struct http_response *resp, struct rowset *rs)
         facebook_malformed(rs, "HTTP %ld without a Graph error body", resp->status);
 }
 
-/* The body object of a good answer, or NULL with the error set. */
-static cJSON *read_body(const struct http_response *resp, struct rowset *rs)
+/* The body object of a good answer, or NULL with the error set (secret: the token in use). */
+static cJSON *read_body(const struct http_response *resp, const char *secret, struct rowset *rs)
 {
     char why[128];
     cJSON *root = resp->len ? json_parse(resp->body, resp->len, why, sizeof why) : NULL;
     const cJSON *err = json_get(root, "error");
     if (cJSON_IsObject(err))
-        graph_error(resp, err, rs);
+        graph_error(resp, err, secret, rs);
     else if (resp->status < 200 || resp->status > 299)
         status_error(resp, rs);
     else if (!root)
@@ -295,7 +304,7 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
     struct fb_pending p = {0};
     if (after)
         *after = NULL;
-    cJSON *root = read_body(resp, rs);
+    cJSON *root = read_body(resp, ctx->access_token, rs);
     if (!root)
         return -1;
     int rc = list_items(ctx, root, fn, arg, rs, &p);
@@ -512,7 +521,7 @@ static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON
     if (g == JSON_ABSENT)
         return 0;
     if (g == JSON_BAD)
-        return facebook_malformed(rs, "post %s: %s is not a count", id, metric);
+        return facebook_malformed(rs, "post %s: %s is not a count", facebook_shown_id(id), metric);
     struct record r = {.type = REC_SNAPSHOT};
     r.u.snapshot.object = id;
     r.u.snapshot.metric = metric;
@@ -535,10 +544,12 @@ static int post_content(const cJSON *post, struct rowset *rs, struct fb_pending 
     *idp = id = rowset_strdup(rs, id);
     enum json_get g = json_str(post, "created_time", &created);
     if (g == JSON_BAD || (g == JSON_OK && json_parse_time(created, &published) < 0))
-        return facebook_malformed(rs, "post %s: created_time is not a timestamp", id);
+        return facebook_malformed(rs, "post %s: created_time is not a timestamp",
+                                  facebook_shown_id(id));
     if (json_str(post, "message", &msg) == JSON_BAD ||
         json_str(post, "permalink_url", &url) == JSON_BAD)
-        return facebook_malformed(rs, "post %s: message or permalink_url is not a string", id);
+        return facebook_malformed(rs, "post %s: message or permalink_url is not a string",
+                                  facebook_shown_id(id));
     struct record r = {.type = REC_CONTENT};
     r.u.content.id = id;
     r.u.content.kind = "post";
@@ -614,7 +625,7 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
     int64_t expires = 0;
     int rc = -1;
     memset(out, 0, sizeof *out);
-    cJSON *root = read_body(resp, rs); /* Graph errors: 190 is auth, 5xx transient */
+    cJSON *root = read_body(resp, NULL, rs); /* Graph errors: 190 is auth, 5xx transient */
     if (!root) {
         *cls = rowset_error(rs, &msg, NULL);
         snprintf(why, whylen, "token exchange failed: %s", msg);

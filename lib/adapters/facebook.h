@@ -30,6 +30,9 @@ void facebook_pending_add(struct fb_pending *p, const struct record *r);
 int facebook_malformed(struct rowset *rs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
 
+/* An id from a body as it may appear in a message: digits and '_' only, else a placeholder. */
+const char *facebook_shown_id(const char *id);
+
 /* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
 void facebook_query(struct buf *q, const char *name, const char *value);
 

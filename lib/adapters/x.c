@@ -72,16 +72,18 @@ __attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, co
 
 /*
  * Copies text from an API answer into an error message: control characters become spaces and any
- * word that could be a URL or a credential (contains "://", "token=" or "_token", or is 32 bytes or
- * longer without a space) becomes "[redacted]". Truncated at a UTF-8 boundary.
+ * word that could be a URL or a credential (contains "://", "token=", "_token" or the current
+ * token `secret`, or is 32 bytes or longer without a space) becomes "[redacted]". Truncated at a
+ * UTF-8 boundary.
  */
-static void safe_text(char *dst, size_t n, const char *src)
+static void safe_text(char *dst, size_t n, const char *src, const char *secret)
 {
     struct buf b = {0};
     while (src && *src) {
         size_t w = strcspn(src, " ");
         char *word = xstrndup(src, w);
-        if (w >= 32 || strstr(word, "://") || strstr(word, "token=") || strstr(word, "_token"))
+        if (w >= 32 || strstr(word, "://") || strstr(word, "token=") || strstr(word, "_token") ||
+            (secret && *secret && strstr(word, secret)))
             buf_puts(&b, "[redacted]");
         else
             for (char *c = word; *c; c++)
@@ -200,11 +202,11 @@ static int http_error(const struct adapter_ctx *ctx, const struct http_response 
         type = "";
     if (json_str(root, "title", &t) != JSON_OK)
         t = "";
-    safe_text(title, sizeof title, t);
+    safe_text(title, sizeof title, t, ctx->access_token);
     enum err_class cls = status_class(resp->status, type);
     int64_t retry = cls == ERR_THROTTLED ? reset_wait_ms(resp, ctx->now) : -1;
     char name[64];
-    safe_text(name, sizeof name, problem_name(type));
+    safe_text(name, sizeof name, problem_name(type), ctx->access_token);
     rowset_set_error(rs, cls, retry, "x: HTTP %ld%s%s%s%s", resp->status, *name ? " " : "", name,
                      *title ? ": " : "", title);
     cJSON_Delete(root);
@@ -212,7 +214,7 @@ static int http_error(const struct adapter_ctx *ctx, const struct http_response 
 }
 
 /* A 200 answer with errors[] and no data (unknown user, protected account): a page error. */
-static int errors_only(const cJSON *errors, struct rowset *rs)
+static int errors_only(const struct adapter_ctx *ctx, const cJSON *errors, struct rowset *rs)
 {
     const cJSON *first = cJSON_GetArrayItem(errors, 0);
     const char *type = "", *t = "";
@@ -222,8 +224,8 @@ static int errors_only(const cJSON *errors, struct rowset *rs)
     if (json_str(first, "title", &t) != JSON_OK)
         t = "";
     enum err_class cls = problem_class(type);
-    safe_text(title, sizeof title, t);
-    safe_text(name, sizeof name, problem_name(type));
+    safe_text(title, sizeof title, t, ctx->access_token);
+    safe_text(name, sizeof name, problem_name(type), ctx->access_token);
     rowset_set_error(rs, cls == ERR_NONE ? ERR_BAD_REQUEST : cls, -1, "x: %s%s%s",
                      *name ? name : "error without data", *title ? ": " : "", title);
     return -1;
@@ -406,7 +408,7 @@ static int user_page(const struct adapter_ctx *ctx, const cJSON *root, struct ro
     (void)next;
     if (!data || cJSON_IsNull(data)) {
         if (cJSON_GetArraySize(errors) > 0)
-            return errors_only(errors, rs);
+            return errors_only(ctx, errors, rs);
         return malformed(rs, "user answer without data");
     }
     if (!cJSON_IsObject(data))
@@ -490,7 +492,7 @@ static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct 
     if (!data || cJSON_IsNull(data)) {
         /* result_count 0 leaves data out; errors alone (unknown user) fail the page */
         if (!meta && cJSON_GetArraySize(errors) > 0)
-            return errors_only(errors, rs);
+            return errors_only(ctx, errors, rs);
         return 0;
     }
     if (!cJSON_IsArray(data))
@@ -626,7 +628,7 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
     int rc = 0;
     if (resp->status < 200 || resp->status > 299) {
         if (json_str(root, "error", &err) == JSON_OK)
-            safe_text(code, sizeof code, err);
+            safe_text(code, sizeof code, err, NULL);
         enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
                            : resp->status == 429 ? ERR_THROTTLED
                                                  : ERR_AUTH; /* invalid_request, invalid_grant */

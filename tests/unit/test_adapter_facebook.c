@@ -748,6 +748,23 @@ static void test_error_message(void **state)
     assert_non_null(strstr(msg, "Graph error 100/33: Unsupported get request."));
     assert_null(strstr(msg, "facebook.com"));
     rowset_free(rs);
+    /* a short token quoted in the message is blanked too, and so is an id that is no id */
+    ctx.access_token = "EAAB-short";
+    const char *echo =
+        "{\"error\":{\"message\":\"Malformed access token EAAB-short.\",\"code\":190}}";
+    struct http_response resp = response(400, echo, strlen(echo), NULL);
+    rs = rowset_new();
+    assert_int_equal(stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
+    assert_string_equal((rowset_error(rs, &msg, NULL), msg),
+                        "facebook: HTTP 400, Graph error 190/0: Malformed access token [redacted]");
+    rowset_free(rs);
+    echo = "{\"data\":[{\"id\":\"https://x/?access_token=EAAB-short\",\"created_time\":1}]}";
+    resp = response(200, echo, strlen(echo), NULL);
+    rs = rowset_new();
+    assert_int_equal(stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
+    assert_string_equal((rowset_error(rs, &msg, NULL), msg),
+                        "facebook: post (not a Graph id): created_time is not a timestamp");
+    rowset_free(rs);
 }
 
 /* A throttle waits out the longest estimated_time_to_regain_access (minutes). */

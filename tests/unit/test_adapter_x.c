@@ -418,6 +418,14 @@ static void test_error_message(void **state)
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_NOT_FOUND);
     assert_string_equal(msg, "x: resource-not-found: Not Found Error");
     rowset_free(rs);
+    /* a body that echoes the token in use: the word is blanked */
+    const char *echo = "{\"title\":\"bad (" TOKEN ")\",\"type\":\"about:blank\"}";
+    struct http_response resp = response(400, echo, strlen(echo), NULL);
+    rs = rowset_new();
+    assert_int_equal(stream("x.user")->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(rowset_error(rs, &msg, NULL), ERR_BAD_REQUEST);
+    assert_string_equal(msg, "x: HTTP 400 about:blank: bad [redacted]");
+    rowset_free(rs);
 }
 
 static void test_errors_without_body(void **state)
