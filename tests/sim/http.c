@@ -209,6 +209,19 @@ void http_answer(struct http_req *r, int status, const char *content_type)
 
 /* ---- delivery ------------------------------------------------------------------------------- */
 
+/* Reason phrases libevent does not know (it only has those up to 417). */
+static const char *reason(int status)
+{
+    switch (status) {
+    case 429:
+        return "Too Many Requests";
+    case 422:
+        return "Unprocessable Entity";
+    default:
+        return NULL; /* libevent's own table */
+    }
+}
+
 static void close_cb(struct evhttp_connection *evcon, void *arg)
 {
     struct pending *p = arg;
@@ -292,7 +305,7 @@ static void deliver_slow(struct http *h, struct http_req *r, int seconds)
     long ms = (long)seconds * 1000 / SLOW_CHUNKS;
     p->interval.tv_sec = ms / 1000;
     p->interval.tv_usec = (ms % 1000) * 1000;
-    evhttp_send_reply_start(r->req, r->status, NULL);
+    evhttp_send_reply_start(r->req, r->status, reason(r->status));
     evtimer_add(p->timer, &p->interval);
 }
 
@@ -322,7 +335,7 @@ void http_deliver(struct http *h, struct http_req *r, enum http_mode mode, int s
     }
     struct evbuffer *eb = evbuffer_new();
     evbuffer_add(eb, r->body.data ? r->body.data : "", len);
-    evhttp_send_reply(r->req, r->status, NULL, eb);
+    evhttp_send_reply(r->req, r->status, reason(r->status), eb);
     evbuffer_free(eb);
 }
 
