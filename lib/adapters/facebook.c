@@ -512,13 +512,17 @@ static const char *title_of(struct rowset *rs, const char *text)
     return rowset_strndup(rs, text, n);
 }
 
-/* A snapshot of the count at obj.key when present (a count Meta left out is not recorded). */
+/*
+ * A snapshot of the count at obj.key. An absent count is not recorded, unless absent_zero: Meta
+ * leaves a requested `shares` out of a post nobody shared.
+ */
 static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON *obj,
-                      const char *key, const char *metric, struct rowset *rs, struct fb_pending *p)
+                      const char *key, const char *metric, bool absent_zero, struct rowset *rs,
+                      struct fb_pending *p)
 {
-    int64_t v;
+    int64_t v = 0;
     enum json_get g = json_count(obj, key, &v);
-    if (g == JSON_ABSENT)
+    if (g == JSON_ABSENT && !absent_zero)
         return 0;
     if (g == JSON_BAD)
         return facebook_malformed(rs, "post %s: %s is not a count", facebook_shown_id(id), metric);
@@ -569,10 +573,11 @@ static int post_item(const struct adapter_ctx *ctx, const cJSON *post, void *arg
         return -1;
     /* reactions.summary(total_count) is every reaction type: likes in the canonical names */
     if (post_count(ctx, id, json_path(post, "reactions", "summary", NULL), "total_count", "likes",
-                   rs, p) < 0 ||
+                   false, rs, p) < 0 ||
         post_count(ctx, id, json_path(post, "comments", "summary", NULL), "total_count", "comments",
-                   rs, p) < 0 ||
-        post_count(ctx, id, json_get(post, "shares"), "count", "shares", rs, p) < 0)
+                   false, rs, p) < 0 ||
+        post_count(ctx, id, json_get(post, "shares"), "count", "shares", !json_get(post, "shares"),
+                   rs, p) < 0)
         return -1;
     return 0;
 }

@@ -484,7 +484,7 @@ static void test_posts(void **state)
     struct rowset *rs = parse_ok("facebook.posts", "posts_page1.json");
     const char *p1 = "104858302236475_122112345678901234",
                *p2 = "104858302236475_122112345678905678";
-    assert_int_equal(rowset_count(rs), 7);
+    assert_int_equal(rowset_count(rs), 8);
     /* \u2744\uFE0F and the pair \uD83C\uDF84 decode to U+2744 U+FE0F and U+1F384 */
     is_post(rs, 0, p1, ts(2024, 11, 4, 16, 30, 0),
             "https://www.facebook.com/104858302236475/posts/122112345678901234",
@@ -493,11 +493,12 @@ static void test_posts(void **state)
     is_snapshot(rs, 1, p1, "likes", 28);
     is_snapshot(rs, 2, p1, "comments", 5);
     is_snapshot(rs, 3, p1, "shares", 4);
-    /* no message, no shares key: no title and no shares snapshot */
+    /* no message: no title; no shares key: Meta leaves it out of a post nobody shared */
     is_post(rs, 4, p2, ts(2024, 11, 2, 9, 5, 12),
             "https://www.facebook.com/photo.php?fbid=122112345678905678", NULL);
     is_snapshot(rs, 5, p2, "likes", 3);
     is_snapshot(rs, 6, p2, "comments", 0);
+    is_snapshot(rs, 7, p2, "shares", 0);
     /* the cursor is the after value, never the next URL (it embeds the access token) */
     assert_string_equal(rowset_next(rs),
                         "QVFIUkJRZAGdjRzQtZAHk1VnlYV2Fzc1ZAfZAnJQU0JfVjRHQUlBWkp2");
@@ -521,12 +522,28 @@ static void test_posts_last(void **state)
     rowset_free(rs);
 }
 
+/* Absent reaction or comment summaries are not recorded; only a missing shares means zero. */
+static void test_posts_absent_counts(void **state)
+{
+    (void)state;
+    const char *body = "{\"data\":[{\"id\":\"1_2\",\"shares\":null},{\"id\":\"1_3\"}]}";
+    struct adapter_ctx ctx = make_ctx("facebook.posts");
+    struct http_response resp = response(200, body, strlen(body), NULL);
+    struct rowset *rs = rowset_new();
+    assert_int_equal(stream("facebook.posts")->parse(&ctx, &resp, rs), 0);
+    assert_int_equal(rowset_count(rs), 3);
+    is_post(rs, 0, "1_2", 0, NULL, NULL);
+    is_post(rs, 1, "1_3", 0, NULL, NULL);
+    is_snapshot(rs, 2, "1_3", "shares", 0);
+    rowset_free(rs);
+}
+
 /* paging.next without cursors: its after parameter, never the URL or its token. */
 static void test_posts_next_only(void **state)
 {
     (void)state;
     struct rowset *rs = parse_ok("facebook.posts", "posts_next_only.json");
-    assert_int_equal(rowset_count(rs), 3);
+    assert_int_equal(rowset_count(rs), 4);
     assert_string_equal(rowset_next(rs), "QVFIUm5leHRPbmx5");
     rowset_free(rs);
 }
@@ -992,6 +1009,7 @@ int main(void)
         cmocka_unit_test(test_posts),
         cmocka_unit_test(test_posts_last),
         cmocka_unit_test(test_posts_next_only),
+        cmocka_unit_test(test_posts_absent_counts),
         cmocka_unit_test(test_ads),
         cmocka_unit_test(test_ads_last),
         cmocka_unit_test(test_ads_empty),
