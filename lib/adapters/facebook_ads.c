@@ -13,7 +13,9 @@
  * Leads (reference §2.4): one form at a time, newer than the watermark. The page cursor is
  * "FORM_INDEX:AFTER" so one job walks every configured form: "0:" is the first page of the first
  * form, "0:QVFI..." a later page, and when a form's pages end the cursor moves on to the next form.
- * The e-mail answer is kept only as a salted hash.
+ * The e-mail answer is kept only as a salted hash. An account without forms has nothing to ask:
+ * build() refuses with "no forms configured" rather than invent a request, and the job should not
+ * be scheduled; parse() still reads a body, taking each lead's form from its form_id.
  *
  * Pure, like the rest of the adapter.
  */
