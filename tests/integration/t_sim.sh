@@ -5,8 +5,9 @@
 
 # ---- helpers --------------------------------------------------------------------------------
 
-# start_sim OUT [ARGS...]: starts a simulator, sets SIM_PID and SIM (base URL) or fails.
-start_sim() {
+# launch_sim OUT [ARGS...]: starts a simulator writing to OUT (lib.sh's start_sim has fixed
+# options), sets SIM_PID and SIM (base URL) or fails.
+launch_sim() {
     out=$1
     shift
     # shellcheck disable=SC2086
@@ -17,8 +18,8 @@ start_sim() {
     SIM="http://127.0.0.1:$(sed -n 's/^socialroi-sim: listening port=\([0-9]*\)$/\1/p' "$out")"
 }
 
-# stop_sim PID: SIGTERM, wait; sets SIM_RC.
-stop_sim() {
+# halt_sim PID: SIGTERM, wait; sets SIM_RC.
+halt_sim() {
     kill -TERM "$1" 2>/dev/null
     wait "$1"
     SIM_RC=$?
@@ -78,7 +79,7 @@ T="$TEST_DIR"
 
 # ---- start, world, determinism --------------------------------------------------------------
 
-if start_sim "$T/sim.out" --port 0 --seed 7; then
+if launch_sim "$T/sim.out" --port 0 --seed 7; then
     ok "the simulator starts and prints its port"
 else
     not_ok "the simulator starts and prints its port" "$(cat "$T/sim.out" "$T/sim.log")"
@@ -111,16 +112,16 @@ is "/_world gives the ad account's currency and time zone" \
 
 get /_truth "$T/truth.json" >/dev/null
 SIM_MAIN=$SIM
-if start_sim "$T/sim2.out" --port 0 --seed 7 --today "$TODAY"; then
+if launch_sim "$T/sim2.out" --port 0 --seed 7 --today "$TODAY"; then
     get /_truth "$T/truth2.json" >/dev/null
     get /_world "$T/world2.json" >/dev/null
-    stop_sim "$SIM_PID"
+    halt_sim "$SIM_PID"
 fi
 check "the same seed gives a byte-identical /_truth" cmp "$T/truth.json" "$T/truth2.json"
 check "the same seed gives a byte-identical /_world" cmp "$T/world.json" "$T/world2.json"
-if start_sim "$T/sim3.out" --port 0 --seed 8 --today "$TODAY"; then
+if launch_sim "$T/sim3.out" --port 0 --seed 8 --today "$TODAY"; then
     get /_truth "$T/truth3.json" >/dev/null
-    stop_sim "$SIM_PID"
+    halt_sim "$SIM_PID"
 fi
 if cmp -s "$T/truth.json" "$T/truth3.json"; then
     not_ok "another seed gives another world"
@@ -336,6 +337,10 @@ is "revoke_token (X): the access token gets 401" \
 is "revoke_token (X): the refresh token is refused too" \
     "$(get /x/2/oauth2/token "$T/f.json" -X POST -d "grant_type=refresh_token&refresh_token=$NEWREFRESH&client_id=$XCLIENT")" 400
 
+get /_world "$T/world4.json" >/dev/null
+is "revoke_token (X): /_world hands out fresh credentials that work" \
+    "$(get "/x/2/users/$XUSER" "$T/f.json" -H "Authorization: Bearer $(jget "$T/world4.json" "j->'x'->'accounts'->0->>'access_token'")")" 200
+
 # ---- /_advance ---------------------------------------------------------------------------------
 
 is "POST /_advance returns the new generation" \
@@ -359,6 +364,6 @@ is "/_advance: the posts endpoint serves what /_truth counts" \
 
 # ---- stop --------------------------------------------------------------------------------------
 
-stop_sim "$MAIN_PID"
+halt_sim "$MAIN_PID"
 is "SIGTERM stops the simulator with status 0" "$SIM_RC" 0
 done_testing

@@ -4,22 +4,21 @@
 #include "cred.h"
 
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "world.h"
 
-static void issue(struct cred *c)
+/* Draws a new access token and, when refresh is set, a new refresh token. */
+static void issue(struct cred *c, bool refresh)
 {
-    char tag[48];
+    char tag[48], rt[CRED_MAX];
     struct rng r;
-    snprintf(tag, sizeof tag, "%s/%u", c->tag, c->serial);
+    snprintf(tag, sizeof tag, "%s/%u", c->tag, c->serial++);
     rng_seed(&r, c->seed, tag);
     rng_alnum(&r, c->access, c->prefix, c->len);
-    rng_alnum(&r, c->refresh, "", c->len > 80 ? 80 : c->len);
-    c->access_ok = true;
-    c->refresh_ok = true;
-    c->serial++;
+    rng_alnum(&r, rt, "", c->len > 80 ? 80 : c->len);
+    if (refresh)
+        memcpy(c->refresh, rt, sizeof c->refresh);
 }
 
 void cred_init(struct cred *c, uint64_t seed, const char *tag, const char *prefix, size_t len)
@@ -29,31 +28,45 @@ void cred_init(struct cred *c, uint64_t seed, const char *tag, const char *prefi
     snprintf(c->tag, sizeof c->tag, "%s", tag);
     snprintf(c->prefix, sizeof c->prefix, "%s", prefix);
     c->len = len < CRED_MAX - sizeof c->prefix ? len : CRED_MAX - sizeof c->prefix;
-    issue(c);
+    issue(c, true);
 }
 
 enum cred_state cred_check(const struct cred *c, const char *token)
 {
-    if (!token)
+    if (!token || !*token)
         return CRED_UNKNOWN;
-    if (strcmp(token, c->access) == 0)
-        return c->access_ok ? CRED_VALID : CRED_EXPIRED;
-    if (c->prev[0] && strcmp(token, c->prev) == 0)
-        return c->prev_ok ? CRED_VALID : CRED_EXPIRED;
+    if (strcmp(token, c->access) == 0 || (c->prev[0] && strcmp(token, c->prev) == 0))
+        return CRED_VALID;
+    for (unsigned i = 0; i < CRED_DEAD; i++)
+        if (c->dead[i].token[0] && strcmp(token, c->dead[i].token) == 0)
+            return c->dead[i].revoked ? CRED_REVOKED : CRED_EXPIRED;
     return CRED_UNKNOWN;
+}
+
+bool cred_refresh_ok(const struct cred *c, const char *token)
+{
+    return token && strcmp(token, c->refresh) == 0;
+}
+
+static void bury(struct cred *c, const char *token, bool revoked)
+{
+    struct cred_dead *d = &c->dead[c->ndead++ % CRED_DEAD];
+    memmove(d->token, token, strnlen(token, CRED_MAX - 1));
+    d->token[strnlen(token, CRED_MAX - 1)] = '\0';
+    d->revoked = revoked;
 }
 
 void cred_expire(struct cred *c, bool revoke)
 {
-    c->access_ok = false;
-    c->prev_ok = false;
-    if (revoke)
-        c->refresh_ok = false;
+    bury(c, c->access, revoke);
+    if (c->prev[0])
+        bury(c, c->prev, revoke);
+    c->prev[0] = '\0';
+    issue(c, revoke);
 }
 
 void cred_rotate(struct cred *c)
 {
     memcpy(c->prev, c->access, sizeof c->prev);
-    c->prev_ok = c->access_ok;
-    issue(c);
+    issue(c, true);
 }

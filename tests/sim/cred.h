@@ -1,12 +1,16 @@
 /*
  * cred.h - one account's OAuth credentials as the platform sees them.
  *
- * The current access token and the one before it (a refresh does not kill the old token
- * at once on either platform, platform reference §12), and a refresh token that rotates on
- * every refresh (X: "Refresh tokens rotate", §1.4). The fault kinds expire_token and
- * revoke_token (tests/sim/README.md) invalidate the access tokens, and revoke also the
- * refresh token. Tokens are drawn from the world seed and a serial, so they are repeatable.
- * Plain record embedded in the platform's world.
+ * The current access token and the one before it (a refresh does not kill the old token at
+ * once on either platform, platform reference §12), and a refresh token that rotates on every
+ * refresh (X: "Refresh tokens rotate", §1.4). The fault kinds expire_token and revoke_token
+ * (tests/sim/README.md) kill the tokens a client holds: they are remembered as expired (or
+ * revoked) so the platform can say so, and the account gets a fresh valid set, which is what
+ * /_world shows ("the currently valid credentials"): after expire_token a new access token
+ * with the same refresh token (a client refreshes and goes on), after revoke_token a new
+ * access and refresh token (what an operator gets by authorizing again). Tokens are drawn from
+ * the world seed and a serial, so they are repeatable. Plain record embedded in the
+ * platform's world.
  */
 #ifndef SIM_CRED_H
 #define SIM_CRED_H
@@ -15,24 +19,33 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define CRED_MAX 256
+#define CRED_MAX  256
+#define CRED_DEAD 8 /* killed access tokens remembered */
+
+struct cred_dead {
+    char token[CRED_MAX];
+    bool revoked;
+};
 
 struct cred {
     char access[CRED_MAX], prev[CRED_MAX], refresh[CRED_MAX];
-    bool access_ok, prev_ok, refresh_ok;
+    struct cred_dead dead[CRED_DEAD]; /* a ring */
+    unsigned ndead;
     unsigned serial;
     uint64_t seed;
     char tag[16], prefix[8];
     size_t len;
 };
 
-enum cred_state { CRED_VALID, CRED_EXPIRED, CRED_UNKNOWN };
+enum cred_state { CRED_VALID, CRED_EXPIRED, CRED_REVOKED, CRED_UNKNOWN };
 
 /* Issues the first tokens: prefix + len random characters ("EAA..." for Meta). */
 void cred_init(struct cred *c, uint64_t seed, const char *tag, const char *prefix, size_t len);
-/* What an access token presented by a client is worth. */
+/* What an access token presented by a client is worth (NULL is CRED_UNKNOWN). */
 enum cred_state cred_check(const struct cred *c, const char *token);
-/* The access tokens stop working; with revoke the refresh token is refused too. */
+/* True when token is the current refresh token. */
+bool cred_refresh_ok(const struct cred *c, const char *token);
+/* The tokens clients hold stop working; see above for what replaces them. */
 void cred_expire(struct cred *c, bool revoke);
 /* A successful refresh: a new access token and a new refresh token (the old one dies). */
 void cred_rotate(struct cred *c);

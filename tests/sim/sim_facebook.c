@@ -392,6 +392,7 @@ static bool authorized(struct fb_ctx *c)
     case CRED_VALID:
         return true;
     case CRED_EXPIRED:
+    case CRED_REVOKED: /* a revoked token also reads as expired (README: "as expire_token") */
         expired_message(c->w, msg, sizeof msg);
         token_error(c, 463, msg);
         return false;
@@ -407,6 +408,7 @@ static void token_exchange(struct fb_ctx *c)
     const char *grant = http_param(c->r, "grant_type"), *id = http_param(c->r, "client_id");
     const char *secret = http_param(c->r, "client_secret");
     const char *old = http_param(c->r, "fb_exchange_token");
+    enum cred_state st;
     if (!id)
         fb_error(c, 400, 101, 0, "OAuthException", "Missing client_id parameter.", -1);
     else if (strcmp(id, fb->client_id) != 0)
@@ -417,9 +419,9 @@ static void token_exchange(struct fb_ctx *c)
     else if (!grant || strcmp(grant, "fb_exchange_token") != 0 || !old)
         fb_error(c, 400, 100, 0, "OAuthException",
                  "(#100) grant_type=fb_exchange_token and fb_exchange_token are required", -1);
-    else if (cred_check(&fb->cred, old) == CRED_UNKNOWN)
+    else if ((st = cred_check(&fb->cred, old)) == CRED_UNKNOWN)
         token_error(c, 0, "Invalid OAuth access token - Cannot parse access token");
-    else if (!fb->cred.refresh_ok)
+    else if (st == CRED_REVOKED)
         token_error(c, 460,
                     "Error validating access token: The session has been invalidated because the "
                     "user changed their password or Facebook has changed the session for security "

@@ -674,7 +674,7 @@ static void serve_token(struct x_world *x, struct http_req *r)
         oauth_error(r, 400, "invalid_request", "Missing required parameter [refresh_token].");
         return;
     }
-    if (!x->cred.refresh_ok || strcmp(rt, x->cred.refresh) != 0) {
+    if (!cred_refresh_ok(&x->cred, rt)) {
         oauth_error(r, 400, "invalid_request", "Value passed for the token was invalid.");
         return;
     }
