@@ -149,6 +149,8 @@ static const struct key_def platform_keys[] = {
      "TCP and TLS connect timeout"},
     {"max_body_kb", T_INT, P(max_body_kb), "32768", 0, 16, 1048576, NULL,
      "largest response body accepted, in KiB"},
+    {"usage_pause", T_DURATION, P(usage_pause_ms), "5m", 0, 0, 0, NULL,
+     "pause when usage headers report 95 % of the budget used (a tenth of it above 80 %)"},
 };
 #undef P
 

@@ -60,6 +60,7 @@ struct cfg_platform {
     int64_t timeout_ms;
     int64_t connect_timeout_ms;
     long max_body_kb;
+    int64_t usage_pause_ms;
 };
 
 struct cfg_account {

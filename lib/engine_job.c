@@ -309,11 +309,16 @@ static void apply_signals(struct ejob *j, const struct http_response *resp)
     if (!j->ad->ratelimit)
         return;
     j->ad->ratelimit(resp, time_wall_us(), &sig);
-    int64_t wait = sig.wait_ms;
-    if (sig.usage_pct >= 95 && wait < 300000)
-        wait = 300000; /* nearly out: stay away until the usage window rolls */
-    else if (sig.usage_pct >= 80 && wait < 30000)
-        wait = 30000;
+    int64_t wait = sig.wait_ms, pause = platform_cfg(j)->usage_pause_ms;
+    /*
+     * A platform that says when its window resets (X) is taken at its word. One that only
+     * reports how much of its budget is used (Meta's usage headers) is given room before it
+     * starts refusing: usage_pause near the limit, a tenth of it above 80 %.
+     */
+    if (wait < 0 && sig.usage_pct >= 95)
+        wait = pause;
+    else if (wait < 0 && sig.usage_pct >= 80)
+        wait = pause / 10;
     if (wait <= 0)
         return;
     gate_key(j, sig.per_stream, key, sizeof key);
@@ -588,7 +593,15 @@ static bool gates_open(struct ejob *j)
             open_at = g->open_at;
     }
     if (open_at > now) {
-        engine_schedule(j, (open_at - now) / 1000 + 1);
+        int64_t wait_ms = (open_at - now) / 1000 + 1;
+        if (e->once && wait_ms > ONCE_MAX_WAIT_MS) {
+            log_warn("engine: --once gives up on a job its rate limit keeps closed for %llds "
+                     "account=%s stream=%s",
+                     (long long)(wait_ms / 1000), j->account, j->stream);
+            engine_once_complete(j, true);
+            return false;
+        }
+        engine_schedule(j, wait_ms);
         return false;
     }
     return true;

@@ -213,7 +213,7 @@ sim_config() {
             facebook) token=/facebook/v24.0/oauth/access_token ;;
             *) token="" ;;
         esac
-        printf '\n[platform %s]\napi_base = http://127.0.0.1:%s/%s\ntoken_url = http://127.0.0.1:%s%s\ntimeout = %s\nconnect_timeout = 2s\n' \
+        printf '\n[platform %s]\napi_base = http://127.0.0.1:%s/%s\ntoken_url = http://127.0.0.1:%s%s\ntimeout = %s\nconnect_timeout = 2s\nusage_pause = 2s\n' \
             "$p" "$SIM_PORT" "$p" "$SIM_PORT" "$token" "${SIM_TIMEOUT:-5s}" >>"$file"
         jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
             "\n[account \($p)-\(.key)]\nplatform = \($p)\nid = \(.value.id // .value.user_id // .value.page_id)\ncredential = \($p)-\(.key)" +

@@ -16,7 +16,7 @@ sim_fault '{"platform":"x","kind":"server_error","probability":0.3,"count":3}'
 run_once "$CONF"
 rc=$?
 echo "# first run under faults exited $rc"
-fired=$(sim_get /_faults | jq '[.[] | .fired] | add')
+fired=$(sim_get /_faults | jq '[.faults[].fired] | add')
 [ "${fired:-0}" -gt 0 ] && ok "the faults fired ($fired times)" || not_ok "the faults fired"
 n=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE error_class IN ('throttled', 'transient')")
 [ "$n" -gt 0 ] && ok "throttled and transient failures are recorded ($n)" ||

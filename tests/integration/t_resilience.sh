@@ -43,6 +43,7 @@ sim_clear_faults
 
 # ---- killed in the middle of a run, restarted -----------------------------------------------------
 sim_post /_advance >/dev/null
+since=$(sql "SELECT now()")
 make_due
 sim_fault '{"platform":"facebook","kind":"slow","seconds":3,"count":2}'
 : >"$TEST_DIR/daemon.log"
@@ -55,8 +56,9 @@ sim_clear_faults
 leased=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE lease_owner IS NOT NULL")
 echo "# $leased jobs were leased when it died"
 start_daemon "$CONF"
-wait_for 60 sh -c "[ \$(psql -XqAt -d $TEST_DB -c \"SELECT count(*) FROM socialroi.poll_job WHERE lease_owner IS NULL AND last_success > now() - interval '1 minute'\") -ge 6 ]"
-n=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE lease_owner IS NULL AND last_success > now() - interval '1 minute'")
+finished="SELECT count(*) FROM socialroi.poll_job WHERE lease_owner IS NULL AND last_success > '$since'"
+wait_for 60 sh -c "[ \$(psql -XqAt -d $TEST_DB -c \"$finished\") -ge 6 ]"
+n=$(sql "$finished")
 [ "$n" -ge 6 ] && ok "the restarted daemon takes its leases back and finishes every run" ||
     not_ok "the restarted daemon takes its leases back and finishes every run" "$n of 6"
 truth_check "Meta equals the truth after the kill" facebook
@@ -65,6 +67,7 @@ stop_daemon TERM
 
 # ---- two daemons, one database -------------------------------------------------------------------
 sim_post /_advance >/dev/null
+since=$(sql "SELECT now()")
 make_due
 cp "$CONF" "$TEST_DIR/second.conf"
 HTTP_PORT2=$(free_port)
@@ -74,7 +77,8 @@ start_daemon "$CONF"
 FIRST=$DAEMON_PID
 start_daemon "$TEST_DIR/second.conf"
 SECOND=$DAEMON_PID
-wait_for 60 sh -c "[ \$(psql -XqAt -d $TEST_DB -c \"SELECT count(*) FROM socialroi.poll_job WHERE lease_owner IS NULL AND last_success > now() - interval '30 seconds'\") -ge 6 ]"
+finished="SELECT count(*) FROM socialroi.poll_job WHERE lease_owner IS NULL AND last_success > '$since'"
+wait_for 60 sh -c "[ \$(psql -XqAt -d $TEST_DB -c \"$finished\") -ge 6 ]"
 sleep 1
 single=$(sql "SELECT max(n) FROM (SELECT count(*) AS n FROM socialroi.fetch_run f JOIN socialroi.poll_job j USING (job_id) WHERE f.run_id > $mark AND j.stream IN ('x.user') AND f.outcome = 'ok' GROUP BY job_id) c")
 [ "$single" = 1 ] && ok "two daemons: each single-page run happens exactly once" ||
