@@ -32,6 +32,7 @@ struct ejob {
     struct job_cursor cur;
     int failures;
     bool auth_retried, removed, synced, wait_forced;
+    uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
     long http_status;
     struct complain complain;
@@ -54,6 +55,7 @@ struct gate {
 struct cred_state {
     char *name;
     bool refreshing;
+    uint64_t generation; /* bumped by every successful refresh */
     struct ejob **waiters;
     size_t nwait, capw;
     struct cred_state *next;

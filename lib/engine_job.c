@@ -35,6 +35,7 @@
 
 static void do_fetch(struct ejob *j);
 static void refresh_start(struct ejob *j, bool forced);
+static struct cred_state *cred_state(struct engine *e, const char *name);
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -339,6 +340,20 @@ static void handle_error(struct ejob *j, struct rowset *rs, int64_t transport_re
     if (retry < 0)
         retry = transport_retry_ms;
     if (cls == ERR_AUTH) {
+        struct cred_state *c = cred_state(j->e, j->acct->credential);
+        if (engine_account(j->e, j->account)->needs_reauth) {
+            fail(j, cls, why, retry, false); /* another job of the account found out first */
+            return;
+        }
+        if (!j->auth_retried && (c->refreshing || c->generation != j->token_gen)) {
+            /* sent with a token that a refresh has replaced (or is replacing): just retry */
+            j->auth_retried = true;
+            if (c->refreshing)
+                refresh_start(j, true);
+            else
+                do_fetch(j);
+            return;
+        }
         if (!j->auth_retried && j->ad->refresh_build) {
             j->auth_retried = true;
             refresh_start(j, true);
@@ -404,6 +419,7 @@ static void do_fetch(struct ejob *j)
     const struct cfg_platform *p = platform_cfg(j);
     struct fetch_opts o = {p->timeout_ms, p->connect_timeout_ms, (size_t)p->max_body_kb * 1024};
     log_debug("engine: fetch account=%s stream=%s url=%s", j->account, j->stream, req.log_url);
+    j->token_gen = cred_state(e, j->acct->credential)->generation;
     j->http_status = 0;
     j->state = J_FETCHING;
     j->fr = fetch_submit(e->f, &req, &o, fetch_cb, j);
@@ -486,6 +502,7 @@ static void refresh_cb(void *arg, const struct fetch_result *res)
         tokens_update(e->tokens, c->name, ts.access_token, ts.refresh_token, ts.expires_in_s,
                       time_wall_us() / 1000000);
         e->refreshes++;
+        c->generation++;
         log_notice("tokens: refreshed credential=%s expires_in_s=%lld", c->name,
                    (long long)ts.expires_in_s);
         set_expiry_in_db(e, j);
