@@ -12,6 +12,7 @@
 struct sched_job {
     struct heap_entry he; /* first: the heap hands us back &job->he */
     void *data;
+    struct sched_job *prev, *next; /* every job, scheduled or not, for sched_free */
 };
 
 struct sched {
@@ -22,6 +23,7 @@ struct sched {
     sched_clock_fn *clock;
     bool paused;
     bool running; /* inside sched_run_due: re-arm once at the end */
+    struct sched_job *all;
 };
 
 static void arm(struct sched *s);
@@ -53,9 +55,12 @@ void sched_free(struct sched *s)
 {
     if (!s)
         return;
-    while (s->heap.n)
-        free(heap_pop(&s->heap));
     heap_release(&s->heap);
+    while (s->all) {
+        struct sched_job *j = s->all;
+        s->all = j->next;
+        free(j);
+    }
     if (s->timer)
         event_free(s->timer);
     free(s);
@@ -93,6 +98,10 @@ struct sched_job *sched_add(struct sched *s, void *data, int64_t due_us)
     struct sched_job *j = xcalloc(1, sizeof *j);
     heap_entry_init(&j->he);
     j->data = data;
+    j->next = s->all;
+    if (s->all)
+        s->all->prev = j;
+    s->all = j;
     sched_at(s, j, due_us);
     return j;
 }
@@ -102,6 +111,12 @@ void sched_remove(struct sched *s, struct sched_job *job)
     if (!job)
         return;
     heap_remove(&s->heap, &job->he);
+    if (job->prev)
+        job->prev->next = job->next;
+    else
+        s->all = job->next;
+    if (job->next)
+        job->next->prev = job->prev;
     free(job);
     arm(s);
 }
