@@ -27,11 +27,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TICK_MS         1000
-#define LOOP_STALL_MS   5000
-#define EXIT_OK         0
-#define EXIT_FAILURE_RC 1
-#define WRITER_HIGH_WATER 64
+#define TICK_MS            1000
+#define LOOP_STALL_MS      5000
+#define EXIT_OK            0
+#define EXIT_FAILURE_RC    1
+#define WRITER_HIGH_WATER  64
 #define ONCE_DB_TIMEOUT_MS 60000
 
 enum schema_state { SCHEMA_UNKNOWN, SCHEMA_OK, SCHEMA_OLD };

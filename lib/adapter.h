@@ -63,9 +63,9 @@ struct adapter_ctx {
 
 /* Rate-limit signals read from any response (success or error). */
 struct rl_signal {
-    int64_t wait_ms;  /* wait at least this long before the next request (-1 = no signal) */
-    int usage_pct;    /* highest usage percentage reported (-1 = none) */
-    bool per_stream;  /* the limit is per endpoint (X windows), not per credential */
+    int64_t wait_ms; /* wait at least this long before the next request (-1 = no signal) */
+    int usage_pct;   /* highest usage percentage reported (-1 = none) */
+    bool per_stream; /* the limit is per endpoint (X windows), not per credential */
 };
 
 struct stream_def {
@@ -74,8 +74,7 @@ struct stream_def {
     bool windowed;        /* takes from_day/to_day (else a snapshot or paged list) */
     bool incremental;     /* takes a `since` watermark (leads, CRM deltas) */
     /* Builds the request for ctx (first page when ctx->page is NULL). 0, or -1 with why. */
-    int (*build)(const struct adapter_ctx *ctx, struct http_request *req, char *why,
-                 size_t whylen);
+    int (*build)(const struct adapter_ctx *ctx, struct http_request *req, char *why, size_t whylen);
     /*
      * Parses one response into rs: records and rowset_set_next() for another page, or
      * rowset_set_error() for an API error body (classified) or a malformed one. Returns 0 when

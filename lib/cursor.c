@@ -42,8 +42,8 @@ int cursor_parse(const char *json, struct job_cursor *c)
     if (!json || !*json)
         return 0;
     cJSON *o = json_parse(json, strlen(json), why, sizeof why);
-    if (!cJSON_IsObject(o) || read_day(o, "from", &c->from) < 0 ||
-        read_day(o, "to", &c->to) < 0 || read_day(o, "done_through", &c->done_through) < 0 ||
+    if (!cJSON_IsObject(o) || read_day(o, "from", &c->from) < 0 || read_day(o, "to", &c->to) < 0 ||
+        read_day(o, "done_through", &c->done_through) < 0 ||
         json_int(o, "since", &c->since) == JSON_BAD ||
         json_int(o, "run_started", &c->run_started) == JSON_BAD ||
         json_int(o, "watermark", &c->watermark) == JSON_BAD ||

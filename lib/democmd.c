@@ -120,9 +120,10 @@ static void stop_child(volatile pid_t *pid, int signo)
 static int run_initdb(const char *dir)
 {
     char *data = xasprintf("%s/pg/data", dir), *log = xasprintf("%s/pg/initdb.log", dir);
-    char *argv[] = {(char *)PGBIN "/initdb", (char *)"-D", data, (char *)"-U", (char *)"postgres",
-                    (char *)"--auth=trust", (char *)"-E", (char *)"UTF8",
-                    (char *)"--locale=C.UTF-8", (char *)"--no-sync", NULL};
+    char *argv[] = {
+        (char *)PGBIN "/initdb",    (char *)"-D",           data,         (char *)"-U",
+        (char *)"postgres",         (char *)"--auth=trust", (char *)"-E", (char *)"UTF8",
+        (char *)"--locale=C.UTF-8", (char *)"--no-sync",    NULL};
     int rc = 0;
     struct stat st;
     char *version = xasprintf("%s/PG_VERSION", data);
@@ -154,8 +155,16 @@ static int start_postgres(const char *dir, FILE *err)
         return -1;
     }
     char *data = xasprintf("%s/data", pg), *log = xasprintf("%s/server.log", pg);
-    char *argv[] = {(char *)PGBIN "/postgres", (char *)"-D", data, (char *)"-k", pg, (char *)"-c",
-                    (char *)"listen_addresses=", (char *)"-c", (char *)"fsync=off", NULL};
+    char *argv[] = {(char *)PGBIN "/postgres",
+                    (char *)"-D",
+                    data,
+                    (char *)"-k",
+                    pg,
+                    (char *)"-c",
+                    (char *)"listen_addresses=",
+                    (char *)"-c",
+                    (char *)"fsync=off",
+                    NULL};
     child_pg = spawn(argv, log, true, NULL);
     free(data);
     free(log);
@@ -214,8 +223,8 @@ static int start_sim(const char *bindir, const char *dir, int *port, FILE *err)
     free(path);
     FILE *f = child_sim > 0 ? fdopen(fd, "r") : NULL;
     char line[256] = "";
-    if (!f || !fgets(line, sizeof line, f) || sscanf(line, "socialroi-sim: listening port=%d",
-                                                     port) != 1) {
+    if (!f || !fgets(line, sizeof line, f) ||
+        sscanf(line, "socialroi-sim: listening port=%d", port) != 1) {
         fprintf(err, "socialroi demo: the simulator did not start (see %s/sim.log)\n", dir);
         if (f)
             fclose(f);
@@ -282,10 +291,10 @@ static void write_list(struct buf *b, const char *key, const cJSON *arr)
 static void world_platform(const char *platform, const cJSON *p, int port, struct buf *conf,
                            struct buf *creds)
 {
-    static const char *const ids[] = {"id", "user_id", "page_id", "ig_user_id", "organization",
-                                      "channel_id", "portal_id", NULL};
-    static const char *const secrets[] = {"access_token", "refresh_token", "client_id",
-                                          "client_secret", "email_salt", NULL};
+    static const char *const ids[] = {"id",           "user_id",    "page_id",   "ig_user_id",
+                                      "organization", "channel_id", "portal_id", NULL};
+    static const char *const secrets[] = {"access_token",  "refresh_token", "client_id",
+                                          "client_secret", "email_salt",    NULL};
     const cJSON *accounts = json_get(p, "accounts"), *a;
     int n = 0;
     /* the simulator serves each platform under /NAME, token endpoints at their real paths */
@@ -506,7 +515,7 @@ int democmd_run(const char *dir, FILE *out, FILE *err)
     stop_child(&child_sim, SIGTERM);
     stop_child(&child_pg, SIGINT);
     curl_global_cleanup();
-    fprintf(out, "%s\n", rc == 0 ? "demo: every platform's data matches the simulator's truth"
-                                 : "demo: FAILED");
+    fprintf(out, "%s\n",
+            rc == 0 ? "demo: every platform's data matches the simulator's truth" : "demo: FAILED");
     return rc;
 }

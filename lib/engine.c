@@ -106,8 +106,7 @@ static void add_job(struct engine *e, const struct cfg_account *a, const char *s
     const struct adapter *ad = NULL;
     const struct stream_def *def = adapter_stream(stream, &ad);
     if (!def) {
-        log_warn("engine: no adapter for stream=%s account=%s yet; not polled", stream,
-                 a->name);
+        log_warn("engine: no adapter for stream=%s account=%s yet; not polled", stream, a->name);
         return;
     }
     struct ejob *j = xcalloc(1, sizeof *j);
@@ -240,8 +239,8 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
     struct ejob *j = arg;
     struct engine *e = j->e;
     if (err || PQntuples(res) != 1) {
-        log_warn("engine: cannot sync job account=%s stream=%s error=\"%s\"", j->account,
-                 j->stream, err ? err : "no row");
+        log_warn("engine: cannot sync job account=%s stream=%s error=\"%s\"", j->account, j->stream,
+                 err ? err : "no row");
         sync_done_one(e);
         return;
     }
@@ -300,13 +299,15 @@ static void sync_account(struct engine *e, const struct cfg_account *a)
 {
     char hash[65];
     token_hash(e, a, hash);
-    const char *p[7] = {a->name,     a->platform,  a->id, a->currency,
-                        a->timezone, a->enabled ? "true" : "false", hash};
-    query_logged(e, "sync_account", "SELECT socialroi.sync_account($1, $2, $3, $4, $5, $6::boolean, $7)", 7, p);
+    const char *p[7] = {
+        a->name, a->platform, a->id, a->currency, a->timezone, a->enabled ? "true" : "false", hash};
+    query_logged(e, "sync_account",
+                 "SELECT socialroi.sync_account($1, $2, $3, $4, $5, $6::boolean, $7)", 7, p);
     struct buf b = {0};
     array_literal(&b, (const char *const *)a->streams.items, a->streams.n);
     const char *q[2] = {a->name, b.data};
-    query_logged(e, "disable_jobs_except", "SELECT socialroi.disable_jobs_except($1, $2::text[])", 2, q);
+    query_logged(e, "disable_jobs_except", "SELECT socialroi.disable_jobs_except($1, $2::text[])",
+                 2, q);
     buf_free(&b);
 }
 
@@ -321,7 +322,8 @@ static void sync_jobs(struct engine *e)
     struct buf b = {0};
     array_literal(&b, names, cfg->naccounts);
     const char *p[1] = {b.data};
-    query_logged(e, "disable_accounts_except", "SELECT socialroi.disable_accounts_except($1::text[])", 1, p);
+    query_logged(e, "disable_accounts_except",
+                 "SELECT socialroi.disable_accounts_except($1::text[])", 1, p);
     buf_free(&b);
     free(names);
     for (struct ejob *j = e->jobs; j; j = j->next) {
@@ -442,9 +444,8 @@ static void job_metrics_family(const struct engine *e, struct buf *b)
     for (const struct ejob *j = e->jobs; j; j = j->next)
         for (int c = ERR_THROTTLED; c <= ERR_MALFORMED; c++)
             if (j->errors[c])
-                metrics_u64(b, "socialroi_job_errors_total", j->errors[c], "account",
-                            j->account, "stream", j->stream, "class",
-                            err_class_name((enum err_class)c), NULL);
+                metrics_u64(b, "socialroi_job_errors_total", j->errors[c], "account", j->account,
+                            "stream", j->stream, "class", err_class_name((enum err_class)c), NULL);
     metrics_family(b, "socialroi_job_failures", "gauge", "Consecutive failures of a job.");
     for (const struct ejob *j = e->jobs; j; j = j->next)
         metrics_i64(b, "socialroi_job_failures", j->failures, "account", j->account, "stream",
@@ -463,8 +464,7 @@ void engine_metrics(const struct engine *e, struct buf *b)
     metrics_family(b, "socialroi_account_needs_reauth", "gauge",
                    "1 when an account's credential was refused and polling stopped.");
     for (const struct acct_state *a = e->accts; a; a = a->next)
-        metrics_u64(b, "socialroi_account_needs_reauth", a->needs_reauth, "account", a->name,
-                    NULL);
+        metrics_u64(b, "socialroi_account_needs_reauth", a->needs_reauth, "account", a->name, NULL);
     metrics_family(b, "socialroi_token_refreshes_total", "counter", "OAuth token refreshes.");
     metrics_u64(b, "socialroi_token_refreshes_total", e->refreshes, "result", "ok", NULL);
     metrics_u64(b, "socialroi_token_refreshes_total", e->refresh_failures, "result", "failed",
@@ -499,6 +499,6 @@ void engine_summary(const struct engine *e, char *out, size_t len)
     }
     for (const struct acct_state *a = e->accts; a; a = a->next)
         reauth += a->needs_reauth;
-    snprintf(out, len, "jobs=%d failing=%d needs_reauth=%d inflight=%d paused=%d", jobs,
-             failing, reauth, e->inflight, sched_paused(e->sched));
+    snprintf(out, len, "jobs=%d failing=%d needs_reauth=%d inflight=%d paused=%d", jobs, failing,
+             reauth, e->inflight, sched_paused(e->sched));
 }

@@ -51,8 +51,8 @@ static const struct cfg_credential *credential(const struct ejob *j)
 
 static void gate_key(const struct ejob *j, bool per_stream, char *buf, size_t len)
 {
-    snprintf(buf, len, "%s/%s%s%s", platform_info(j->acct->platform_id)->name,
-             j->acct->credential, per_stream ? "/" : "", per_stream ? j->stream : "");
+    snprintf(buf, len, "%s/%s%s%s", platform_info(j->acct->platform_id)->name, j->acct->credential,
+             per_stream ? "/" : "", per_stream ? j->stream : "");
 }
 
 static int32_t today_for(const struct ejob *j, int64_t now)
@@ -92,8 +92,7 @@ static char *run_json(const struct ejob *j, const char *outcome, enum err_class 
     time_format_date(j->cur.from, from, sizeof from);
     time_format_date(j->cur.to, to, sizeof to);
     buf_printf(&b, "{\"started_at\":%.6f,\"outcome\":\"%s\",\"pages\":1",
-               (double)(j->cur.run_started ? j->cur.run_started : time_wall_us()) / 1e6,
-               outcome);
+               (double)(j->cur.run_started ? j->cur.run_started : time_wall_us()) / 1e6, outcome);
     if (j->cur.in_run && j->def->windowed)
         buf_printf(&b, ",\"window_from\":\"%s\",\"window_to\":\"%s\"", from, to);
     if (j->http_status)
@@ -129,8 +128,8 @@ static void failure_written_cb(void *arg, enum write_outcome out, int rows, cons
     struct engine *e = j->e;
     (void)rows;
     if (out != WRITE_OK && out != WRITE_SHUTDOWN)
-        log_warn("engine: failure record not written account=%s stream=%s error=\"%s\"",
-                 j->account, j->stream, err ? err : "");
+        log_warn("engine: failure record not written account=%s stream=%s error=\"%s\"", j->account,
+                 j->stream, err ? err : "");
     if (settle(j))
         engine_check_done(e);
     engine_kick(e);
@@ -138,8 +137,7 @@ static void failure_written_cb(void *arg, enum write_outcome out, int rows, cons
 
 static bool retryable(enum err_class cls)
 {
-    return cls == ERR_THROTTLED || cls == ERR_QUOTA || cls == ERR_TRANSIENT ||
-           cls == ERR_MALFORMED;
+    return cls == ERR_THROTTLED || cls == ERR_QUOTA || cls == ERR_TRANSIENT || cls == ERR_MALFORMED;
 }
 
 /* How long to wait before the next attempt after a failure of class cls. */
@@ -477,8 +475,7 @@ static void refresh_finish(struct engine *e, struct cred_state *c, enum err_clas
 static void set_expiry_in_db(struct engine *e, const struct ejob *j)
 {
     char exp[32];
-    snprintf(exp, sizeof exp, "%lld",
-             (long long)tokens_expires_at(e->tokens, j->acct->credential));
+    snprintf(exp, sizeof exp, "%lld", (long long)tokens_expires_at(e->tokens, j->acct->credential));
     const char *p[2] = {j->account, exp};
     pgconn_query(e->db, "SELECT socialroi.set_token_expiry($1, $2::float8)", 2, p, state_cb,
                  j->account);
@@ -563,8 +560,8 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
         return;
     }
     if (err || !res || PQntuples(res) != 1) {
-        log_debug("engine: claim failed account=%s stream=%s error=\"%s\"", j->account,
-                  j->stream, err ? err : "no row");
+        log_debug("engine: claim failed account=%s stream=%s error=\"%s\"", j->account, j->stream,
+                  err ? err : "no row");
         engine_schedule(j, DB_RETRY_MS);
         return;
     }

@@ -217,10 +217,10 @@ static void finish(struct fetch *f, struct fetch_req *r, CURLcode code)
     res.status = code == CURLE_OK ? status : 0;
     res.transport_error = code != CURLE_OK;
     res.too_large = r->too_large;
-    res.error = code == CURLE_OK     ? ""
-                : r->too_large       ? "response body larger than the configured limit"
-                : r->errbuf[0]       ? r->errbuf
-                                     : curl_easy_strerror(code);
+    res.error = code == CURLE_OK ? ""
+                : r->too_large   ? "response body larger than the configured limit"
+                : r->errbuf[0]   ? r->errbuf
+                                 : curl_easy_strerror(code);
     res.retry_after_ms = retry > 0 ? (int64_t)retry * 1000 : -1;
     res.elapsed_ms = (time_mono_us() - r->started_us) / 1000;
     res.resp.status = res.status;

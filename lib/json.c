@@ -148,8 +148,7 @@ static bool string_int(const char *s, int64_t *out)
     return true;
 }
 
-enum json_get json_id(const cJSON *obj, const char *key, char *buf, size_t len,
-                      const char **out)
+enum json_get json_id(const cJSON *obj, const char *key, char *buf, size_t len, const char **out)
 {
     const cJSON *it = json_get(obj, key);
     int64_t v;
@@ -290,8 +289,8 @@ int json_parse_time(const char *s, int64_t *us)
         return -1;
     const char *p = s + 10;
     if (*p == 'T' || *p == ' ') {
-        if (digits(p + 1, 2, &hh) < 0 || p[3] != ':' || digits(p + 4, 2, &mm) < 0 ||
-            p[6] != ':' || digits(p + 7, 2, &ss) < 0 || hh > 23 || mm > 59 || ss > 60)
+        if (digits(p + 1, 2, &hh) < 0 || p[3] != ':' || digits(p + 4, 2, &mm) < 0 || p[6] != ':' ||
+            digits(p + 7, 2, &ss) < 0 || hh > 23 || mm > 59 || ss > 60)
             return -1;
         p += 9;
         if (*p == '.') {
@@ -319,8 +318,8 @@ void json_format_time(int64_t us, char *buf, size_t len)
     char d[16];
     time_format_date(days, d, sizeof d);
     if (ms)
-        snprintf(buf, len, "%sT%02d:%02d:%02d.%03dZ", d, (int)(rem / 3600),
-                 (int)(rem / 60 % 60), (int)(rem % 60), (int)ms);
+        snprintf(buf, len, "%sT%02d:%02d:%02d.%03dZ", d, (int)(rem / 3600), (int)(rem / 60 % 60),
+                 (int)(rem % 60), (int)ms);
     else
         snprintf(buf, len, "%sT%02d:%02d:%02dZ", d, (int)(rem / 3600), (int)(rem / 60 % 60),
                  (int)(rem % 60));

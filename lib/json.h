@@ -41,8 +41,7 @@ enum json_get json_str(const cJSON *obj, const char *key, const char **out);
  * Id member as a string: a string is taken as is; a JSON integer up to 2^53 is formatted;
  * a larger or fractional number is JSON_BAD. buf receives formatted numbers (32 bytes).
  */
-enum json_get json_id(const cJSON *obj, const char *key, char *buf, size_t len,
-                      const char **out);
+enum json_get json_id(const cJSON *obj, const char *key, char *buf, size_t len, const char **out);
 /* Non-negative count from a JSON integer (<= 2^53) or a decimal-integer string ("185"). */
 enum json_get json_count(const cJSON *obj, const char *key, int64_t *out);
 /* Any count-like value (an item, not a member): same rules as json_count. */

@@ -113,8 +113,12 @@ int parsecmd_run(const struct parse_opts *o, FILE *out, FILE *err)
     default_account(&acct, &plat, ad->platform);
     struct hdrs h = {o->headers, o->nheaders};
     struct http_response resp = {o->status, body, len, header_lookup, &h};
-    struct adapter_ctx ctx = {.account = &acct, .platform = &plat, .stream = o->stream,
-                              .access_token = "", .email_salt = "", .now = time_wall_us()};
+    struct adapter_ctx ctx = {.account = &acct,
+                              .platform = &plat,
+                              .stream = o->stream,
+                              .access_token = "",
+                              .email_salt = "",
+                              .now = time_wall_us()};
     /* a saved body may be old: accept every day it holds */
     ctx.to_day = (int32_t)(ctx.now / 1000000 / 86400) + 1;
     ctx.from_day = ctx.to_day - 3660;

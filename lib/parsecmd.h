@@ -17,8 +17,8 @@
 
 struct parse_opts {
     const char *stream;
-    const char *file; /* "-" reads standard input */
-    long status;      /* HTTP status the body came with (default 200) */
+    const char *file;     /* "-" reads standard input */
+    long status;          /* HTTP status the body came with (default 200) */
     const char **headers; /* "Name: value" */
     size_t nheaders;
 };

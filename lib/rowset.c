@@ -147,10 +147,14 @@ unsigned rowset_warnings(const struct rowset *rs)
 const char *err_class_name(enum err_class c)
 {
     static const char *const names[] = {
-        [ERR_NONE] = "none",           [ERR_THROTTLED] = "throttled",
-        [ERR_QUOTA] = "quota",         [ERR_AUTH] = "auth",
-        [ERR_PERMISSION] = "permission", [ERR_BAD_REQUEST] = "bad_request",
-        [ERR_NOT_FOUND] = "not_found", [ERR_TRANSIENT] = "transient",
+        [ERR_NONE] = "none",
+        [ERR_THROTTLED] = "throttled",
+        [ERR_QUOTA] = "quota",
+        [ERR_AUTH] = "auth",
+        [ERR_PERMISSION] = "permission",
+        [ERR_BAD_REQUEST] = "bad_request",
+        [ERR_NOT_FOUND] = "not_found",
+        [ERR_TRANSIENT] = "transient",
         [ERR_MALFORMED] = "malformed",
     };
     return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
@@ -164,9 +168,9 @@ const char *day_basis_name(enum day_basis b)
 /* ---- JSON output ---------------------------------------------------------------------------- */
 
 static const char *const type_names[] = {
-    [REC_METRIC] = "metric", [REC_SNAPSHOT] = "snapshot", [REC_CONTENT] = "content",
-    [REC_CAMPAIGN] = "campaign", [REC_AD_DAILY] = "ad_daily", [REC_LEAD] = "lead",
-    [REC_TOUCHPOINT] = "touchpoint", [REC_DEAL] = "deal", [REC_MENTION] = "mention",
+    [REC_METRIC] = "metric",         [REC_SNAPSHOT] = "snapshot", [REC_CONTENT] = "content",
+    [REC_CAMPAIGN] = "campaign",     [REC_AD_DAILY] = "ad_daily", [REC_LEAD] = "lead",
+    [REC_TOUCHPOINT] = "touchpoint", [REC_DEAL] = "deal",         [REC_MENTION] = "mention",
 };
 #define NTYPES (sizeof type_names / sizeof type_names[0])
 

@@ -63,8 +63,8 @@ struct rec_snapshot {
 
 struct rec_content {
     const char *id;
-    const char *kind; /* post, tweet, video, pin, media, reel */
-    int64_t published_at; /* 0 = unknown */
+    const char *kind;                       /* post, tweet, video, pin, media, reel */
+    int64_t published_at;                   /* 0 = unknown */
     const char *url, *title, *utm_campaign; /* may be NULL */
 };
 

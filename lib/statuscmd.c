@@ -9,8 +9,8 @@
 #define NCOLS 9
 
 static const char *const headers[NCOLS] = {
-    "ACCOUNT", "STREAM", "STATE", "LAST SUCCESS", "LAG", "FAILURES", "LAST ERROR", "NEXT DUE",
-    "TOKEN EXPIRES",
+    "ACCOUNT",  "STREAM",     "STATE",    "LAST SUCCESS",  "LAG",
+    "FAILURES", "LAST ERROR", "NEXT DUE", "TOKEN EXPIRES",
 };
 
 static const char query[] =

@@ -140,8 +140,8 @@ static void retry_or_drop(struct writer *w, struct wreq *r)
 {
     if (r->attempts < MAX_ATTEMPTS) {
         w->st.retries++;
-        log_warn("writer: transaction failed, retrying job=%lld error=\"%s\"",
-                 (long long)r->job_id, r->err);
+        log_warn("writer: transaction failed, retrying job=%lld error=\"%s\"", (long long)r->job_id,
+                 r->err);
         enqueue(w, r, true);
         return;
     }
@@ -179,17 +179,18 @@ static void sync_cb(void *arg, PGresult *res, const char *err)
 static int send_call(struct writer *w, struct wreq *r)
 {
     if (r->kind == W_PAGE) {
-        const char *p[7] = {r->job_txt, r->owner,   r->rows_json, r->cursor,
-                            r->run,     r->final ? "true" : "false", r->next_txt};
+        const char *p[7] = {r->job_txt, r->owner, r->rows_json,
+                            r->cursor,  r->run,   r->final ? "true" : "false",
+                            r->next_txt};
         return pgconn_query(w->db,
                             "SELECT socialroi.ingest_page($1::bigint, $2, $3::jsonb, $4, "
                             "$5::jsonb, $6::boolean, $7::float8)",
                             7, p, call_cb, r);
     }
     const char *p[5] = {r->job_txt, r->owner, r->run, r->next_txt, r->cursor};
-    return pgconn_query(w->db,
-                        "SELECT socialroi.record_failure($1::bigint, $2, $3::jsonb, $4::float8, $5)",
-                        5, p, call_cb, r);
+    return pgconn_query(
+        w->db, "SELECT socialroi.record_failure($1::bigint, $2, $3::jsonb, $4::float8, $5)", 5, p,
+        call_cb, r);
 }
 
 /* Sends one transaction; returns -1 (request untouched) when the connection is not up. */

@@ -116,9 +116,9 @@ int main(int argc, char **argv)
     inet_pton(AF_INET, argv[1], &target.sin_addr);
     sa.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
     base = event_base_new();
-    listener = evconnlistener_new_bind(base, accept_cb, NULL,
-                                       LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE, 64,
-                                       (struct sockaddr *)&sa, sizeof sa);
+    listener =
+        evconnlistener_new_bind(base, accept_cb, NULL, LEV_OPT_CLOSE_ON_FREE | LEV_OPT_REUSEABLE,
+                                64, (struct sockaddr *)&sa, sizeof sa);
     if (!listener) {
         perror("tcpproxy");
         return 1;

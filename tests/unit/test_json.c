@@ -22,10 +22,10 @@ static void test_utf8(void **state)
     (void)state;
     assert_true(json_utf8_valid("plain", 5));
     assert_true(json_utf8_valid("\xc3\xa9\xe2\x80\x99\xf0\x9f\xa5\x81", 9)); /* é ’ 🥁 */
-    assert_false(json_utf8_valid("\xc0\xaf", 2));                         /* overlong */
-    assert_false(json_utf8_valid("\xed\xa0\x80", 3));                     /* surrogate */
-    assert_false(json_utf8_valid("\xf4\x90\x80\x80", 4));                 /* > U+10FFFF */
-    assert_false(json_utf8_valid("\xe2\x80", 2));                         /* truncated */
+    assert_false(json_utf8_valid("\xc0\xaf", 2));                            /* overlong */
+    assert_false(json_utf8_valid("\xed\xa0\x80", 3));                        /* surrogate */
+    assert_false(json_utf8_valid("\xf4\x90\x80\x80", 4));                    /* > U+10FFFF */
+    assert_false(json_utf8_valid("\xe2\x80", 2));                            /* truncated */
     assert_false(json_utf8_valid("\xff", 1));
     char why[128];
     assert_null(json_parse("{\"a\":\"\xff\"}", 8, why, sizeof why));
@@ -163,13 +163,14 @@ static void test_records_output(void **state)
     struct buf b = {0};
     rowset_write_jsonl(rs, &b);
     assert_string_equal(
-        b.data, "{\"type\":\"ad_daily\",\"campaign\":\"c\\\"1\",\"day\":\"2023-11-01\","
-                "\"basis\":\"account_tz\",\"currency\":\"USD\",\"spend_micros\":9223372036854775807,"
-                "\"impressions\":0,\"clicks\":0,\"leads\":0,\"conversions\":0,"
-                "\"conversion_value_micros\":0}\n"
-                "{\"type\":\"metric\",\"object\":\"\",\"metric\":\"likes\",\"day\":\"2023-11-01\","
-                "\"basis\":\"pacific\",\"value\":3}\n"
-                "{\"type\":\"next\",\"cursor\":\"after=1\"}\n");
+        b.data,
+        "{\"type\":\"ad_daily\",\"campaign\":\"c\\\"1\",\"day\":\"2023-11-01\","
+        "\"basis\":\"account_tz\",\"currency\":\"USD\",\"spend_micros\":9223372036854775807,"
+        "\"impressions\":0,\"clicks\":0,\"leads\":0,\"conversions\":0,"
+        "\"conversion_value_micros\":0}\n"
+        "{\"type\":\"metric\",\"object\":\"\",\"metric\":\"likes\",\"day\":\"2023-11-01\","
+        "\"basis\":\"pacific\",\"value\":3}\n"
+        "{\"type\":\"next\",\"cursor\":\"after=1\"}\n");
     buf_reset(&b);
     rowset_write_sql_json(rs, &b);
     assert_non_null(strstr(b.data, "{\"metric\":[{\"type\":\"metric\""));
@@ -181,9 +182,12 @@ static void test_records_output(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8),  cmocka_unit_test(test_surrogate_pairs),
-        cmocka_unit_test(test_ids),   cmocka_unit_test(test_counts),
-        cmocka_unit_test(test_money_and_bools), cmocka_unit_test(test_times),
+        cmocka_unit_test(test_utf8),
+        cmocka_unit_test(test_surrogate_pairs),
+        cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_counts),
+        cmocka_unit_test(test_money_and_bools),
+        cmocka_unit_test(test_times),
         cmocka_unit_test(test_records_output),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);

@@ -122,8 +122,8 @@ static void test_jitter(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_heap_order),  cmocka_unit_test(test_due_order_and_reschedule),
-        cmocka_unit_test(test_pause),       cmocka_unit_test(test_backoff_bounds),
+        cmocka_unit_test(test_heap_order), cmocka_unit_test(test_due_order_and_reschedule),
+        cmocka_unit_test(test_pause),      cmocka_unit_test(test_backoff_bounds),
         cmocka_unit_test(test_jitter),
     };
     return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
