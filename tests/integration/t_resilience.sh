@@ -29,6 +29,8 @@ check_grep "the daemon notices the database went away" 'pgconn: connection lost'
 code=$(http_get /healthz)
 [ "$code" = 503 ] && ok "/healthz answers 503 while the database is away" || not_ok "/healthz answers 503 while the database is away" "$code"
 kill -0 "$DAEMON_PID" && ok "the daemon keeps running" || not_ok "the daemon keeps running"
+http_get /metrics >/dev/null
+check_grep "the scheduler is paused while the database is away" '^socialroi_scheduler_paused 1$' "$TEST_DIR/body"
 kill -USR2 $PROXY_PID # restore
 wait_for 60 sh -c "[ \$(psql -XqAt -d $TEST_DB -c \"SELECT count(*) FROM socialroi.poll_job WHERE last_success IS NOT NULL\") -ge 6 ]"
 [ "$(runs_done)" -ge 6 ] && ok "every job completes once the database is back" || not_ok "every job completes once the database is back" "$(runs_done) of 6"
