@@ -2,6 +2,8 @@
  * adapter.c - the adapter registry and the helpers adapters share (see adapter.h).
  */
 #include "adapter.h"
+#include "buf.h"
+#include "timeutil.h"
 #include "sha256.h"
 #include "xmalloc.h"
 
@@ -156,4 +158,169 @@ void adapter_email_hash(const char *salt, const char *email, char hex[65])
     hmac_sha256_hex(salt, strlen(salt), norm, n, hex);
     explicit_bzero(norm, n);
     free(norm);
+}
+
+/* ---- text, headers, auth ----------------------------------------------------------------- */
+
+void adapter_safe_text(char *dst, size_t n, const char *src, const char *secret)
+{
+    struct buf b = {0};
+    while (src && *src) {
+        size_t w = strcspn(src, " ");
+        char *word = xstrndup(src, w);
+        if (w >= 32 || strstr(word, "://") || strstr(word, "token=") || strstr(word, "_token") ||
+            (secret && *secret && strstr(word, secret)))
+            buf_puts(&b, "[redacted]");
+        else
+            for (char *c = word; *c; c++)
+                buf_append(&b, (unsigned char)*c < 0x20 || *c == 0x7f ? " " : c, 1);
+        free(word);
+        src += w;
+        if (*src)
+            buf_append(&b, src++, 1);
+    }
+    size_t len = b.len < n ? b.len : n - 1;
+    while (len > 0 && len < b.len && (b.data[len] & 0xc0) == 0x80)
+        len--;
+    memcpy(dst, b.len ? b.data : "", len);
+    dst[len] = '\0';
+    buf_free(&b);
+}
+
+const char *adapter_title(struct rowset *rs, const char *text, size_t max)
+{
+    size_t n = strlen(text);
+    if (n > max) {
+        n = max;
+        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
+            n--;
+    }
+    return rowset_strndup(rs, text, n);
+}
+
+int adapter_header_int(const struct http_response *resp, const char *name, int64_t *out)
+{
+    const char *v = resp->header ? resp->header(resp, name) : NULL;
+    int64_t n = 0;
+    if (!v)
+        return -1;
+    while (*v == ' ')
+        v++;
+    if (*v < '0' || *v > '9')
+        return -1;
+    for (; *v >= '0' && *v <= '9'; v++) {
+        if (n > (INT64_MAX / 1000 - 9) / 10) /* leaves room to convert seconds to ms */
+            return -1;
+        n = n * 10 + (*v - '0');
+    }
+    while (*v == ' ')
+        v++;
+    if (*v)
+        return -1;
+    *out = n;
+    return 0;
+}
+
+static char *base64(const char *s)
+{
+    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = strlen(s);
+    char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
+    const unsigned char *p = (const unsigned char *)s;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned)p[i] << 16;
+        if (i + 1 < n)
+            v |= (unsigned)p[i + 1] << 8;
+        if (i + 2 < n)
+            v |= p[i + 2];
+        *o++ = tab[v >> 18 & 63];
+        *o++ = tab[v >> 12 & 63];
+        *o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
+        *o++ = i + 2 < n ? tab[v & 63] : '=';
+    }
+    *o = '\0';
+    return out;
+}
+
+void adapter_free_secret(char *s)
+{
+    if (s) {
+        explicit_bzero(s, strlen(s));
+        free(s);
+    }
+}
+
+int adapter_basic_auth(struct http_request *req, const char *id, const char *secret)
+{
+    char *pair = xasprintf("%s:%s", id, secret);
+    char *b64 = base64(pair);
+    int rc = http_request_header(req, "Authorization: Basic %s", b64);
+    adapter_free_secret(b64);
+    adapter_free_secret(pair);
+    return rc;
+}
+
+/* ---- Pacific days (reference §2.2, §15.4) ---------------------------------------------------- */
+
+static int64_t floor_div(int64_t a, int64_t b)
+{
+    return a >= 0 ? a / b : -((-a + b - 1) / b);
+}
+
+/* The first Sunday on or after day (1970-01-01 was a Thursday). */
+static int32_t sunday_from(int32_t day)
+{
+    int wd = (int)((day % 7 + 7 + 4) % 7); /* 0 = Sunday */
+    return day + (7 - wd) % 7;
+}
+
+/*
+ * The offset of US Pacific time from UTC at t (epoch seconds). Daylight time runs from the second
+ * Sunday of March, 02:00 PST (10:00 UTC), to the first Sunday of November, 02:00 PDT (09:00 UTC),
+ * since 2007; from the first Sunday of April to the last of October before. Computed here because
+ * adapters do not read the tz database.
+ */
+int64_t adapter_pacific_offset(int64_t t)
+{
+    int y;
+    unsigned m, d;
+    int32_t start, end;
+    time_civil_from_days((int32_t)floor_div(t, 86400), &y, &m, &d);
+    if (y >= 2007) {
+        start = sunday_from(time_days_from_civil(y, 3, 1)) + 7;
+        end = sunday_from(time_days_from_civil(y, 11, 1));
+    } else {
+        start = sunday_from(time_days_from_civil(y, 4, 1));
+        end = sunday_from(time_days_from_civil(y, 10, 25));
+    }
+    int64_t s = (int64_t)start * 86400 + 10 * 3600, e = (int64_t)end * 86400 + 9 * 3600;
+    return t >= s && t < e ? -7 * 3600 : -8 * 3600;
+}
+
+/* The Pacific calendar day that ends at end_us: the Pacific date of the second before it. */
+int32_t adapter_pacific_day_ending(int64_t end_us)
+{
+    int64_t t = floor_div(end_us, 1000000) - 1;
+    return (int32_t)floor_div(t + adapter_pacific_offset(t), 86400);
+}
+
+/* ---- pending records ----------------------------------------------------------------------- */
+
+void adapter_pending_add(struct adapter_pending *p, const struct record *r)
+{
+    p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
+    p->v[p->n++] = *r;
+}
+
+void adapter_pending_commit(struct adapter_pending *p, struct rowset *rs)
+{
+    for (size_t i = 0; i < p->n; i++)
+        rowset_add(rs, &p->v[i]);
+    adapter_pending_drop(p);
+}
+
+void adapter_pending_drop(struct adapter_pending *p)
+{
+    free(p->v);
+    memset(p, 0, sizeof *p);
 }

@@ -119,4 +119,41 @@ char *adapter_query_param(const char *url, const char *name);
 /* The salted hash of a lower-cased, trimmed e-mail address (hex HMAC-SHA-256). */
 void adapter_email_hash(const char *salt, const char *email, char hex[65]);
 
+/*
+ * Copies text from an API answer into an error message: control characters become spaces and any
+ * word that could be a URL or a credential (contains "://", "token=", "_token" or the current
+ * token `secret`, or is 32 bytes or longer without a space) becomes "[redacted]". Truncated at a
+ * UTF-8 boundary.
+ */
+void adapter_safe_text(char *dst, size_t n, const char *src, const char *secret);
+/* text cut to at most max bytes at a UTF-8 character boundary, copied into the arena. */
+const char *adapter_title(struct rowset *rs, const char *text, size_t max);
+/* A header holding a non-negative decimal integer (epoch seconds, counts); 0 or -1. */
+int adapter_header_int(const struct http_response *resp, const char *name, int64_t *out);
+/* Adds "Authorization: Basic base64(id:secret)"; returns what http_request_header does. */
+int adapter_basic_auth(struct http_request *req, const char *id, const char *secret);
+/* Wipes and frees a string that held a secret (NULL is fine). */
+void adapter_free_secret(char *s);
+
+/*
+ * US Pacific time without the tz database (adapters read no files): the offset from UTC at t
+ * (epoch seconds), and the Pacific calendar day that ends at end_us (Graph insights end_time).
+ */
+int64_t adapter_pacific_offset(int64_t t);
+int32_t adapter_pacific_day_ending(int64_t end_us);
+
+/*
+ * Records of one page held back until the whole page has been read: a page that turns out
+ * malformed half-way must leave no records in the rowset. Zero-initialised.
+ */
+struct adapter_pending {
+    struct record *v;
+    size_t n, cap;
+};
+
+void adapter_pending_add(struct adapter_pending *p, const struct record *r);
+/* Hands the records to rs (the page is good) and empties p. */
+void adapter_pending_commit(struct adapter_pending *p, struct rowset *rs);
+void adapter_pending_drop(struct adapter_pending *p);
+
 #endif

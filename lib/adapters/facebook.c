@@ -30,12 +30,6 @@ extern const struct adapter adapter_facebook;
 
 /* ---- shared helpers (facebook.h) ------------------------------------------------------------- */
 
-void facebook_pending_add(struct fb_pending *p, const struct record *r)
-{
-    p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
-    p->v[p->n++] = *r;
-}
-
 int facebook_malformed(struct rowset *rs, const char *fmt, ...)
 {
     char msg[256];
@@ -82,30 +76,6 @@ int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const 
  * token `secret`, or is 32 bytes or longer without a space: Graph messages sometimes quote the
  * token) becomes "[redacted]".
  */
-static void safe_text(char *dst, size_t n, const char *src, const char *secret)
-{
-    struct buf b = {0};
-    while (src && *src) {
-        size_t w = strcspn(src, " ");
-        char *word = xstrndup(src, w);
-        if (w >= 32 || strstr(word, "://") || strstr(word, "token=") || strstr(word, "_token") ||
-            (secret && *secret && strstr(word, secret)))
-            buf_puts(&b, "[redacted]");
-        else
-            for (char *c = word; *c; c++)
-                buf_append(&b, (unsigned char)*c < 0x20 || *c == 0x7f ? " " : c, 1);
-        free(word);
-        src += w;
-        if (*src)
-            buf_append(&b, src++, 1);
-    }
-    size_t len = b.len < n ? b.len : n - 1;
-    while (len > 0 && len < b.len && (b.data[len] & 0xc0) == 0x80)
-        len--;
-    memcpy(dst, b.len ? b.data : "", len);
-    dst[len] = '\0';
-    buf_free(&b);
-}
 
 /* ---- usage headers (reference §2.6) ---------------------------------------------------------- */
 
@@ -213,7 +183,7 @@ static void graph_error(const struct http_response *resp, const cJSON *err, cons
     json_bool(err, "is_transient", &transient);
     if (json_str(err, "message", &msg) != JSON_OK)
         msg = "";
-    safe_text(text, sizeof text, msg, secret);
+    adapter_safe_text(text, sizeof text, msg, secret);
     enum err_class cls = code_class(code, subcode, transient, resp->status);
     read_usage(resp, &pct, &eta_min);
     int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
@@ -283,7 +253,7 @@ static int next_after(const cJSON *root, struct rowset *rs, char **after)
 }
 
 static int list_items(const struct adapter_ctx *ctx, const cJSON *root, facebook_item_fn *fn,
-                      void *arg, struct rowset *rs, struct fb_pending *p)
+                      void *arg, struct rowset *rs, struct adapter_pending *p)
 {
     const cJSON *data = json_get(root, "data"), *item;
     if (!cJSON_IsArray(data))
@@ -301,7 +271,7 @@ static int list_items(const struct adapter_ctx *ctx, const cJSON *root, facebook
 int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_response *resp,
                         struct rowset *rs, facebook_item_fn *fn, void *arg, char **after)
 {
-    struct fb_pending p = {0};
+    struct adapter_pending p = {0};
     if (after)
         *after = NULL;
     cJSON *root = read_body(resp, ctx->access_token, rs);
@@ -311,56 +281,13 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
     if (rc == 0 && after)
         rc = next_after(root, rs, after);
     if (rc == 0)
-        for (size_t i = 0; i < p.n; i++)
-            rowset_add(rs, &p.v[i]);
-    free(p.v);
+        adapter_pending_commit(&p, rs);
+    adapter_pending_drop(&p);
     cJSON_Delete(root);
     return rc;
 }
 
 /* ---- Pacific days (reference §2.2, §15.4) ---------------------------------------------------- */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-/* The first Sunday on or after day (1970-01-01 was a Thursday). */
-static int32_t sunday_from(int32_t day)
-{
-    int wd = (int)((day % 7 + 7 + 4) % 7); /* 0 = Sunday */
-    return day + (7 - wd) % 7;
-}
-
-/*
- * The offset of US Pacific time from UTC at t (epoch seconds). Daylight time runs from the second
- * Sunday of March, 02:00 PST (10:00 UTC), to the first Sunday of November, 02:00 PDT (09:00 UTC),
- * since 2007; from the first Sunday of April to the last of October before. Computed here because
- * adapters do not read the tz database.
- */
-static int64_t pacific_offset(int64_t t)
-{
-    int y;
-    unsigned m, d;
-    int32_t start, end;
-    time_civil_from_days((int32_t)floor_div(t, 86400), &y, &m, &d);
-    if (y >= 2007) {
-        start = sunday_from(time_days_from_civil(y, 3, 1)) + 7;
-        end = sunday_from(time_days_from_civil(y, 11, 1));
-    } else {
-        start = sunday_from(time_days_from_civil(y, 4, 1));
-        end = sunday_from(time_days_from_civil(y, 10, 25));
-    }
-    int64_t s = (int64_t)start * 86400 + 10 * 3600, e = (int64_t)end * 86400 + 9 * 3600;
-    return t >= s && t < e ? -7 * 3600 : -8 * 3600;
-}
-
-/* The Pacific calendar day that ends at end_us: the Pacific date of the second before it. */
-static int32_t pacific_day_ending(int64_t end_us)
-{
-    int64_t t = floor_div(end_us, 1000000) - 1;
-    return (int32_t)floor_div(t + pacific_offset(t), 86400);
-}
 
 /* ---- facebook.page_insights ------------------------------------------------------------------ */
 
@@ -415,7 +342,7 @@ static int build_page_insights(const struct adapter_ctx *ctx, struct http_reques
 
 /* One values[] entry: a metric record when it is a daily count inside the window. */
 static int insights_value(const struct adapter_ctx *ctx, const cJSON *v, const char *metric,
-                          struct rowset *rs, struct fb_pending *p)
+                          struct rowset *rs, struct adapter_pending *p)
 {
     const char *end;
     int64_t n, end_us;
@@ -431,7 +358,7 @@ static int insights_value(const struct adapter_ctx *ctx, const cJSON *v, const c
         return facebook_malformed(rs, "%s: value is not a count", metric);
     if (json_str(v, "end_time", &end) != JSON_OK || json_parse_time(end, &end_us) < 0)
         return facebook_malformed(rs, "%s: value without a usable end_time", metric);
-    int32_t day = pacific_day_ending(end_us);
+    int32_t day = adapter_pacific_day_ending(end_us);
     if (day < ctx->from_day || day > ctx->to_day)
         return 0;
     struct record r = {.type = REC_METRIC};
@@ -440,12 +367,12 @@ static int insights_value(const struct adapter_ctx *ctx, const cJSON *v, const c
     r.u.metric.day = day;
     r.u.metric.basis = BASIS_PACIFIC;
     r.u.metric.value = n;
-    facebook_pending_add(p, &r);
+    adapter_pending_add(p, &r);
     return 0;
 }
 
 static int insights_item(const struct adapter_ctx *ctx, const cJSON *item, void *arg,
-                         struct rowset *rs, struct fb_pending *p)
+                         struct rowset *rs, struct adapter_pending *p)
 {
     const char *name, *period;
     const cJSON *values, *v;
@@ -500,25 +427,13 @@ static int build_posts(const struct adapter_ctx *ctx, struct http_request *req, 
     return rc;
 }
 
-/* The post text as a title: at most TITLE_MAX bytes, cut at a UTF-8 character boundary. */
-static const char *title_of(struct rowset *rs, const char *text)
-{
-    size_t n = strlen(text);
-    if (n > TITLE_MAX) {
-        n = TITLE_MAX;
-        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-            n--;
-    }
-    return rowset_strndup(rs, text, n);
-}
-
 /*
  * A snapshot of the count at obj.key. An absent count is not recorded, unless absent_zero: Meta
  * leaves a requested `shares` out of a post nobody shared.
  */
 static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON *obj,
                       const char *key, const char *metric, bool absent_zero, struct rowset *rs,
-                      struct fb_pending *p)
+                      struct adapter_pending *p)
 {
     int64_t v = 0;
     enum json_get g = json_count(obj, key, &v);
@@ -531,12 +446,12 @@ static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON
     r.u.snapshot.metric = metric;
     r.u.snapshot.observed_at = ctx->now;
     r.u.snapshot.value = v;
-    facebook_pending_add(p, &r);
+    adapter_pending_add(p, &r);
     return 0;
 }
 
 /* content of a post: id, time, permalink and text; the id is returned for the snapshots. */
-static int post_content(const cJSON *post, struct rowset *rs, struct fb_pending *p,
+static int post_content(const cJSON *post, struct rowset *rs, struct adapter_pending *p,
                         const char **idp)
 {
     char buf[32];
@@ -559,13 +474,13 @@ static int post_content(const cJSON *post, struct rowset *rs, struct fb_pending 
     r.u.content.kind = "post";
     r.u.content.published_at = published;
     r.u.content.url = rowset_strdup(rs, url);
-    r.u.content.title = msg ? title_of(rs, msg) : NULL;
-    facebook_pending_add(p, &r);
+    r.u.content.title = msg ? adapter_title(rs, msg, TITLE_MAX) : NULL;
+    adapter_pending_add(p, &r);
     return 0;
 }
 
 static int post_item(const struct adapter_ctx *ctx, const cJSON *post, void *arg, struct rowset *rs,
-                     struct fb_pending *p)
+                     struct adapter_pending *p)
 {
     const char *id = NULL;
     (void)arg;
@@ -595,12 +510,6 @@ static int parse_posts(const struct adapter_ctx *ctx, const struct http_response
 
 /* ---- tokens (reference §2.1, §12) ------------------------------------------------------------ */
 
-static void free_secret(char *s)
-{
-    explicit_bzero(s, strlen(s));
-    free(s);
-}
-
 /* A long-lived token for the current one: Meta has no refresh token, it exchanges. */
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
@@ -618,7 +527,7 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
     req->method = "GET";
     http_request_set_url(
         req, xasprintf("%s%c%s", p->token_url, strchr(p->token_url, '?') ? '&' : '?', q.data));
-    free_secret(buf_steal(&q, NULL));
+    adapter_free_secret(buf_steal(&q, NULL));
     return 0;
 }
 

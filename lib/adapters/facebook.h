@@ -15,17 +15,6 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/*
- * Records of one page, held back until the whole page has been read: a page that turns out
- * malformed half-way must leave no records in the rowset.
- */
-struct fb_pending {
-    struct record *v;
-    size_t n, cap;
-};
-
-void facebook_pending_add(struct fb_pending *p, const struct record *r);
-
 /* Marks the page malformed ("facebook: ..."); returns -1. */
 int facebook_malformed(struct rowset *rs, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
@@ -45,7 +34,7 @@ int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const 
 
 /* Turns one data[] item into pending records; 0, or -1 after facebook_malformed. */
 typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item, void *arg,
-                             struct rowset *rs, struct fb_pending *p);
+                             struct rowset *rs, struct adapter_pending *p);
 
 /*
  * Reads a list answer: classifies Graph errors (by error.code, not the HTTP status), checks the

@@ -140,7 +140,7 @@ static int ads_row_amounts(const cJSON *row, struct rowset *rs, struct rec_ad_da
     return 0;
 }
 
-static bool campaign_seen(const struct fb_pending *p, const char *id)
+static bool campaign_seen(const struct adapter_pending *p, const char *id)
 {
     for (size_t i = 0; i < p->n; i++)
         if (p->v[i].type == REC_CAMPAIGN && strcmp(p->v[i].u.campaign.id, id) == 0)
@@ -150,7 +150,7 @@ static bool campaign_seen(const struct fb_pending *p, const char *id)
 
 /* One row: the campaign (once per page) and its day. */
 static int ads_item(const struct adapter_ctx *ctx, const cJSON *row, void *arg, struct rowset *rs,
-                    struct fb_pending *p)
+                    struct adapter_pending *p)
 {
     struct record day = {.type = REC_AD_DAILY};
     const char *name;
@@ -162,9 +162,9 @@ static int ads_item(const struct adapter_ctx *ctx, const cJSON *row, void *arg, 
         struct record c = {.type = REC_CAMPAIGN};
         c.u.campaign.id = day.u.ad_daily.campaign;
         c.u.campaign.name = rowset_strdup(rs, name);
-        facebook_pending_add(p, &c);
+        adapter_pending_add(p, &c);
     }
-    facebook_pending_add(p, &day);
+    adapter_pending_add(p, &day);
     return 0;
 }
 
@@ -273,7 +273,7 @@ static int opt_id(const cJSON *obj, const char *key, struct rowset *rs, const ch
 }
 
 static void lead_records(const struct adapter_ctx *ctx, const struct rec_lead *l, const char *email,
-                         struct rowset *rs, struct fb_pending *p)
+                         struct rowset *rs, struct adapter_pending *p)
 {
     struct record r = {.type = REC_LEAD}, t = {.type = REC_TOUCHPOINT};
     r.u.lead = *l;
@@ -282,7 +282,7 @@ static void lead_records(const struct adapter_ctx *ctx, const struct rec_lead *l
         adapter_email_hash(ctx->email_salt ? ctx->email_salt : "", email, hex);
         r.u.lead.email_hash = rowset_strdup(rs, hex);
     }
-    facebook_pending_add(p, &r);
+    adapter_pending_add(p, &r);
     char *tid = xasprintf("form:%s", l->id);
     t.u.touchpoint.id = rowset_strdup(rs, tid);
     free(tid);
@@ -291,12 +291,12 @@ static void lead_records(const struct adapter_ctx *ctx, const struct rec_lead *l
     t.u.touchpoint.occurred_at = l->created_at;
     t.u.touchpoint.platform = "facebook";
     t.u.touchpoint.campaign = l->campaign; /* NULL for an organic lead */
-    facebook_pending_add(p, &t);
+    adapter_pending_add(p, &t);
 }
 
 /* One lead: arg is the id of the form being read, for leads that do not name theirs. */
 static int lead_item(const struct adapter_ctx *ctx, const cJSON *lead, void *arg, struct rowset *rs,
-                     struct fb_pending *p)
+                     struct adapter_pending *p)
 {
     struct rec_lead l = {.source = "form"};
     const char *created, *email;

@@ -32,32 +32,6 @@ extern const struct adapter adapter_x;
 
 /* ---- pending records and error helpers ------------------------------------------------------- */
 
-struct pending {
-    struct record *v;
-    size_t n, cap;
-};
-
-static void pending_add(struct pending *p, const struct record *r)
-{
-    p->v = xgrow(p->v, &p->cap, p->n + 1, sizeof *p->v);
-    p->v[p->n++] = *r;
-}
-
-/* Hands the page's records to rs (the page is good) and empties p. */
-static void pending_commit(struct pending *p, struct rowset *rs)
-{
-    for (size_t i = 0; i < p->n; i++)
-        rowset_add(rs, &p->v[i]);
-    free(p->v);
-    memset(p, 0, sizeof *p);
-}
-
-static void pending_drop(struct pending *p)
-{
-    free(p->v);
-    memset(p, 0, sizeof *p);
-}
-
 /* Marks the page malformed; always returns -1 so parsers can `return malformed(...)`. */
 __attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, const char *fmt, ...)
 {
@@ -76,60 +50,14 @@ __attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, co
  * token `secret`, or is 32 bytes or longer without a space) becomes "[redacted]". Truncated at a
  * UTF-8 boundary.
  */
-static void safe_text(char *dst, size_t n, const char *src, const char *secret)
-{
-    struct buf b = {0};
-    while (src && *src) {
-        size_t w = strcspn(src, " ");
-        char *word = xstrndup(src, w);
-        if (w >= 32 || strstr(word, "://") || strstr(word, "token=") || strstr(word, "_token") ||
-            (secret && *secret && strstr(word, secret)))
-            buf_puts(&b, "[redacted]");
-        else
-            for (char *c = word; *c; c++)
-                buf_append(&b, (unsigned char)*c < 0x20 || *c == 0x7f ? " " : c, 1);
-        free(word);
-        src += w;
-        if (*src)
-            buf_append(&b, src++, 1);
-    }
-    size_t len = b.len < n ? b.len : n - 1;
-    while (len > 0 && len < b.len && (b.data[len] & 0xc0) == 0x80)
-        len--;
-    memcpy(dst, b.len ? b.data : "", len);
-    dst[len] = '\0';
-    buf_free(&b);
-}
 
 /* A header holding a non-negative decimal integer (epoch seconds, counts); 0 or -1. */
-static int header_int(const struct http_response *resp, const char *name, int64_t *out)
-{
-    const char *v = resp->header ? resp->header(resp, name) : NULL;
-    int64_t n = 0;
-    if (!v)
-        return -1;
-    while (*v == ' ')
-        v++;
-    if (*v < '0' || *v > '9')
-        return -1;
-    for (; *v >= '0' && *v <= '9'; v++) {
-        if (n > (INT64_MAX / 1000 - 9) / 10) /* leaves room to convert seconds to ms */
-            return -1;
-        n = n * 10 + (*v - '0');
-    }
-    while (*v == ' ')
-        v++;
-    if (*v)
-        return -1;
-    *out = n;
-    return 0;
-}
 
 /* Milliseconds from now (epoch us) until x-rate-limit-reset, or -1 when there is no reset. */
 static int64_t reset_wait_ms(const struct http_response *resp, int64_t now)
 {
     int64_t reset;
-    if (header_int(resp, "x-rate-limit-reset", &reset) < 0)
+    if (adapter_header_int(resp, "x-rate-limit-reset", &reset) < 0)
         return -1;
     int64_t ms = reset * 1000 - now / 1000;
     return ms > 0 ? ms : 0;
@@ -202,11 +130,11 @@ static int http_error(const struct adapter_ctx *ctx, const struct http_response 
         type = "";
     if (json_str(root, "title", &t) != JSON_OK)
         t = "";
-    safe_text(title, sizeof title, t, ctx->access_token);
+    adapter_safe_text(title, sizeof title, t, ctx->access_token);
     enum err_class cls = status_class(resp->status, type);
     int64_t retry = cls == ERR_THROTTLED ? reset_wait_ms(resp, ctx->now) : -1;
     char name[64];
-    safe_text(name, sizeof name, problem_name(type), ctx->access_token);
+    adapter_safe_text(name, sizeof name, problem_name(type), ctx->access_token);
     rowset_set_error(rs, cls, retry, "x: HTTP %ld%s%s%s%s", resp->status, *name ? " " : "", name,
                      *title ? ": " : "", title);
     cJSON_Delete(root);
@@ -224,8 +152,8 @@ static int errors_only(const struct adapter_ctx *ctx, const cJSON *errors, struc
     if (json_str(first, "title", &t) != JSON_OK)
         t = "";
     enum err_class cls = problem_class(type);
-    safe_text(title, sizeof title, t, ctx->access_token);
-    safe_text(name, sizeof name, problem_name(type), ctx->access_token);
+    adapter_safe_text(title, sizeof title, t, ctx->access_token);
+    adapter_safe_text(name, sizeof name, problem_name(type), ctx->access_token);
     rowset_set_error(rs, cls == ERR_NONE ? ERR_BAD_REQUEST : cls, -1, "x: %s%s%s",
                      *name ? name : "error without data", *title ? ": " : "", title);
     return -1;
@@ -316,7 +244,8 @@ static const struct count_map tweet_counts[] = {
 
 /* Snapshots of the counts present in public_metrics (a count X left out is not recorded). */
 static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj, const char *object,
-                      const struct count_map *map, size_t n, struct rowset *rs, struct pending *p)
+                      const struct count_map *map, size_t n, struct rowset *rs,
+                      struct adapter_pending *p)
 {
     const cJSON *pm = json_get(obj, "public_metrics");
     if (!pm || cJSON_IsNull(pm))
@@ -335,7 +264,7 @@ static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj, const cha
         r.u.snapshot.metric = map[i].metric;
         r.u.snapshot.observed_at = ctx->now;
         r.u.snapshot.value = v;
-        pending_add(p, &r);
+        adapter_pending_add(p, &r);
     }
     return 0;
 }
@@ -372,7 +301,7 @@ static cJSON *read_body(const struct http_response *resp, struct rowset *rs)
 
 /* The page parser of one stream: records into p, next cursor into *next (arena). */
 typedef int page_fn(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
-                    struct pending *p, const char **next);
+                    struct adapter_pending *p, const char **next);
 
 /* Status, body and warnings around a stream's page parser; commits only a good page. */
 static int parse_page(const struct adapter_ctx *ctx, const struct http_response *resp,
@@ -383,25 +312,25 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     cJSON *root = read_body(resp, rs);
     if (!root)
         return -1;
-    struct pending p = {0};
+    struct adapter_pending p = {0};
     const char *next = NULL;
     int warnings = 0;
     int rc = count_warnings(root, rs, &warnings);
     if (rc == 0)
         rc = fn(ctx, root, rs, &p, &next);
     if (rc == 0) {
-        pending_commit(&p, rs);
+        adapter_pending_commit(&p, rs);
         rowset_set_next(rs, next);
         for (int i = 0; i < warnings; i++)
             rowset_add_warning(rs);
     }
-    pending_drop(&p);
+    adapter_pending_drop(&p);
     cJSON_Delete(root);
     return rc;
 }
 
 static int user_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
-                     struct pending *p, const char **next)
+                     struct adapter_pending *p, const char **next)
 {
     const cJSON *data = json_get(root, "data");
     const cJSON *errors = json_get(root, "errors");
@@ -423,18 +352,6 @@ static int parse_user(const struct adapter_ctx *ctx, const struct http_response 
     return parse_page(ctx, resp, rs, user_page);
 }
 
-/* The post text as a title: at most TITLE_MAX bytes, cut at a UTF-8 character boundary. */
-static const char *title_of(struct rowset *rs, const char *text)
-{
-    size_t n = strlen(text);
-    if (n > TITLE_MAX) {
-        n = TITLE_MAX;
-        while (n > 0 && ((unsigned char)text[n] & 0xc0) == 0x80)
-            n--;
-    }
-    return rowset_strndup(rs, text, n);
-}
-
 /* A snowflake id: a string of 1 to 20 digits (a JSON number would have lost precision). */
 static int tweet_id(const cJSON *tweet, struct rowset *rs, const char **out)
 {
@@ -453,7 +370,7 @@ static int tweet_id(const cJSON *tweet, struct rowset *rs, const char **out)
 }
 
 static int tweet_record(const struct adapter_ctx *ctx, const cJSON *tweet, struct rowset *rs,
-                        struct pending *p)
+                        struct adapter_pending *p)
 {
     const char *id = NULL, *text = NULL, *created = NULL;
     int64_t published = 0;
@@ -473,14 +390,14 @@ static int tweet_record(const struct adapter_ctx *ctx, const cJSON *tweet, struc
     char *url = xasprintf("https://x.com/i/web/status/%s", id);
     r.u.content.url = rowset_strdup(rs, url);
     free(url);
-    r.u.content.title = text ? title_of(rs, text) : NULL;
-    pending_add(p, &r);
+    r.u.content.title = text ? adapter_title(rs, text, TITLE_MAX) : NULL;
+    adapter_pending_add(p, &r);
     return add_counts(ctx, tweet, id, tweet_counts, sizeof tweet_counts / sizeof tweet_counts[0],
                       rs, p);
 }
 
 static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
-                       struct pending *p, const char **next)
+                       struct adapter_pending *p, const char **next)
 {
     const cJSON *data = json_get(root, "data");
     const cJSON *meta = json_get(root, "meta");
@@ -520,8 +437,8 @@ static void ratelimit(const struct http_response *resp, int64_t now, struct rl_s
     sig->wait_ms = -1;
     sig->usage_pct = -1;
     sig->per_stream = true; /* X windows are per endpoint */
-    bool have_limit = header_int(resp, "x-rate-limit-limit", &limit) == 0;
-    bool have_rem = header_int(resp, "x-rate-limit-remaining", &remaining) == 0;
+    bool have_limit = adapter_header_int(resp, "x-rate-limit-limit", &limit) == 0;
+    bool have_rem = adapter_header_int(resp, "x-rate-limit-remaining", &remaining) == 0;
     if (have_limit && have_rem && limit > 0 && remaining <= limit)
         sig->usage_pct = (int)((limit - remaining) * 100 / limit);
     if ((have_rem && remaining == 0) || resp->status == 429)
@@ -529,46 +446,6 @@ static void ratelimit(const struct http_response *resp, int64_t now, struct rl_s
 }
 
 /* ---- tokens (reference §1.4, §12) ------------------------------------------------------------ */
-
-static char *base64(const char *s)
-{
-    static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-    size_t n = strlen(s);
-    char *out = xmalloc((n + 2) / 3 * 4 + 1), *o = out;
-    const unsigned char *p = (const unsigned char *)s;
-    for (size_t i = 0; i < n; i += 3) {
-        unsigned v = (unsigned)p[i] << 16;
-        if (i + 1 < n)
-            v |= (unsigned)p[i + 1] << 8;
-        if (i + 2 < n)
-            v |= p[i + 2];
-        *o++ = tab[v >> 18 & 63];
-        *o++ = tab[v >> 12 & 63];
-        *o++ = i + 1 < n ? tab[v >> 6 & 63] : '=';
-        *o++ = i + 2 < n ? tab[v & 63] : '=';
-    }
-    *o = '\0';
-    return out;
-}
-
-static void free_secret(char *s)
-{
-    if (s) {
-        explicit_bzero(s, strlen(s));
-        free(s);
-    }
-}
-
-/* HTTP Basic client_id:client_secret, for confidential clients. */
-static int basic_auth(struct http_request *req, const struct cfg_credential *cred)
-{
-    char *pair = xasprintf("%s:%s", cred->client_id, cred->client_secret);
-    char *b64 = base64(pair);
-    int rc = http_request_header(req, "Authorization: Basic %s", b64);
-    free_secret(b64);
-    free_secret(pair);
-    return rc;
-}
 
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
@@ -584,11 +461,11 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
     req->method = "POST";
     http_request_set_url(req, xstrdup(p->token_url));
     req->body = xasprintf("grant_type=refresh_token&refresh_token=%s&client_id=%s", rt, cid);
-    free_secret(rt);
+    adapter_free_secret(rt);
     free(cid);
     int rc = http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
     if (rc == 0 && cred->client_secret && *cred->client_secret)
-        rc = basic_auth(req, cred);
+        rc = adapter_basic_auth(req, cred->client_id, cred->client_secret);
     return rc;
 }
 
@@ -628,7 +505,7 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
     int rc = 0;
     if (resp->status < 200 || resp->status > 299) {
         if (json_str(root, "error", &err) == JSON_OK)
-            safe_text(code, sizeof code, err, NULL);
+            adapter_safe_text(code, sizeof code, err, NULL);
         enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
                            : resp->status == 429 ? ERR_THROTTLED
                                                  : ERR_AUTH; /* invalid_request, invalid_grant */
