@@ -149,6 +149,8 @@ static const struct key_def platform_keys[] = {
      "TCP and TLS connect timeout"},
     {"max_body_kb", T_INT, P(max_body_kb), "32768", 0, 16, 1048576, NULL,
      "largest response body accepted, in KiB"},
+    {"requests_per_second", T_INT, P(requests_per_second), NULL, 0, 0, 1000, NULL,
+     "most requests per second per credential (hubspot 5, others unpaced)"},
     {"usage_pause", T_DURATION, P(usage_pause_ms), "5m", 0, 0, 0, NULL,
      "pause when usage headers report 95 % of the budget used (a tenth of it above 80 %)"},
 };
@@ -836,11 +838,14 @@ static void check_campaigns(struct load *ld)
     }
 }
 
-static void fill_platform_defaults(struct config *c)
+static void fill_platform_defaults(struct load *ld)
 {
+    struct config *c = ld->cfg;
     for (int i = 0; i < PLATFORM_COUNT; i++) {
         const struct platform_info *pi = platform_info((enum platform_id)i);
         struct cfg_platform *p = &c->platforms[i];
+        if (!was_set(ld, SEC_PLATFORM, (size_t)i, "requests_per_second"))
+            p->requests_per_second = pi->requests_per_second;
         if (!*p->api_base) {
             free(p->api_base);
             p->api_base = xstrdup(pi->api_base);
@@ -917,7 +922,7 @@ struct config *config_load(const char *path, unsigned flags, char **err)
     for (int i = 0; i < PLATFORM_COUNT; i++)
         apply_defaults(SEC_PLATFORM, &c->platforms[i]);
     ini_parse_file(path, &h, &ld);
-    fill_platform_defaults(c);
+    fill_platform_defaults(&ld);
     bool have_credentials = !(flags & CONFIG_NO_CREDENTIALS) && load_credentials(&ld);
     check_accounts(&ld, have_credentials);
     check_campaigns(&ld);

@@ -61,6 +61,7 @@ struct cfg_platform {
     int64_t connect_timeout_ms;
     long max_body_kb;
     int64_t usage_pause_ms;
+    long requests_per_second; /* 0 = no pacing */
 };
 
 struct cfg_account {

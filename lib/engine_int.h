@@ -56,6 +56,7 @@ struct cred_state {
     char *name;
     bool refreshing;
     uint64_t generation; /* bumped by every successful refresh */
+    int32_t warned_day;  /* last day an approaching expiry was logged */
     struct ejob **waiters;
     size_t nwait, capw;
     struct cred_state *next;

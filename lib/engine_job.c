@@ -539,14 +539,32 @@ static void refresh_start(struct ejob *j, bool forced)
     http_request_free(&req);
 }
 
-/* Refresh ahead of expiry: X tokens live 2 h, Meta's long-lived ones 60 days. */
+/*
+ * A token that will expire and cannot be refreshed (LinkedIn without programmatic refresh) is
+ * announced once a day from 14 days before: someone has to re-authorize by hand.
+ */
+static void warn_expiry(struct ejob *j, int64_t now_s)
+{
+    int64_t exp = tokens_expires_at(j->e->tokens, j->acct->credential);
+    const char *refresh = tokens_refresh(j->e->tokens, j->acct->credential);
+    struct cred_state *c = cred_state(j->e, j->acct->credential);
+    int32_t today = (int32_t)(now_s / 86400);
+    if (exp <= 0 || (refresh && *refresh && j->ad->refresh_build) || exp - now_s > 14 * 86400 ||
+        c->warned_day == today)
+        return;
+    c->warned_day = today;
+    log_warn("tokens: access token expires in %lld days and cannot be refreshed credential=%s "
+             "account=%s: re-authorize and put the new token in the credentials file",
+             (long long)((exp - now_s) / 86400), j->acct->credential, j->account);
+}
+
+/* Refresh ahead of expiry, by the platform's margin (platform.c). */
 static bool token_due(const struct ejob *j, int64_t now_s)
 {
     int64_t exp = tokens_expires_at(j->e->tokens, j->acct->credential);
     if (exp <= 0 || !j->ad->refresh_build)
         return false;
-    int64_t margin = j->acct->platform_id == PLATFORM_X ? 1800 : 7 * 86400;
-    return now_s >= exp - margin;
+    return now_s >= exp - platform_info(j->acct->platform_id)->refresh_margin_s;
 }
 
 /* ---- the lease ---------------------------------------------------------------------------- */
@@ -583,6 +601,7 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
                  j->stream);
     int64_t now = time_wall_us();
     cursor_plan(&j->cur, today_for(j, now), now, j->lookback_ms, j->backfill_ms);
+    warn_expiry(j, now / 1000000);
     if (token_due(j, now / 1000000))
         refresh_start(j, false);
     else
@@ -606,6 +625,16 @@ static bool gates_open(struct ejob *j)
         if (g->open_at > open_at)
             open_at = g->open_at;
     }
+    /* a platform with a documented pace (HubSpot search) gets its requests spaced evenly */
+    long rps = platform_cfg(j)->requests_per_second;
+    struct gate *pace = NULL;
+    if (rps > 0) {
+        snprintf(key, sizeof key, "pace/%s/%s", platform_info(j->acct->platform_id)->name,
+                 j->acct->credential);
+        pace = engine_gate(e, key);
+        if (pace->open_at > open_at)
+            open_at = pace->open_at;
+    }
     if (open_at > now) {
         int64_t wait_ms = (open_at - now) / 1000 + 1;
         if (e->once && wait_ms > ONCE_MAX_WAIT_MS) {
@@ -618,6 +647,8 @@ static bool gates_open(struct ejob *j)
         engine_schedule(j, wait_ms);
         return false;
     }
+    if (pace)
+        pace->open_at = now + 1000000 / rps;
     return true;
 }
 

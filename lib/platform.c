@@ -13,21 +13,28 @@
 #define HOUR (60 * MIN)
 #define DAY  (24 * HOUR)
 
+/*
+ * Token lifetimes (reference §12) set the refresh margins: X access tokens live 2 h, Google's and
+ * HubSpot's OAuth tokens 1 h and 30 min, Meta, Instagram, LinkedIn and Pinterest tokens weeks.
+ */
 static const struct platform_info platforms[PLATFORM_COUNT] = {
-    [PLATFORM_X] = {"x", "https://api.x.com", NULL, "https://api.x.com/2/oauth2/token", ""},
+    [PLATFORM_X] = {"x", "https://api.x.com", NULL, "https://api.x.com/2/oauth2/token", "", 0,
+                    1800},
     [PLATFORM_FACEBOOK] = {"facebook", "https://graph.facebook.com", NULL,
-                           "https://graph.facebook.com/v24.0/oauth/access_token", "v24.0"},
+                           "https://graph.facebook.com/v24.0/oauth/access_token", "v24.0", 0,
+                           7 * 86400},
     [PLATFORM_INSTAGRAM] = {"instagram", "https://graph.facebook.com", NULL,
-                            "https://graph.facebook.com/v24.0/oauth/access_token", "v24.0"},
+                            "https://graph.instagram.com/refresh_access_token", "v24.0", 0,
+                            7 * 86400},
     [PLATFORM_LINKEDIN] = {"linkedin", "https://api.linkedin.com", NULL,
-                           "https://www.linkedin.com/oauth/v2/accessToken", "202610"},
+                           "https://www.linkedin.com/oauth/v2/accessToken", "202610", 0, 7 * 86400},
     [PLATFORM_YOUTUBE] = {"youtube", "https://www.googleapis.com",
                           "https://youtubeanalytics.googleapis.com",
-                          "https://oauth2.googleapis.com/token", ""},
+                          "https://oauth2.googleapis.com/token", "", 0, 300},
     [PLATFORM_PINTEREST] = {"pinterest", "https://api.pinterest.com", NULL,
-                            "https://api.pinterest.com/v5/oauth/token", ""},
+                            "https://api.pinterest.com/v5/oauth/token", "", 0, 7 * 86400},
     [PLATFORM_HUBSPOT] = {"hubspot", "https://api.hubapi.com", NULL,
-                          "https://api.hubapi.com/oauth/v1/token", ""},
+                          "https://api.hubapi.com/oauth/v1/token", "", 5, 300},
 };
 
 static const struct stream_info streams[] = {

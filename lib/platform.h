@@ -24,10 +24,12 @@ enum platform_id {
 
 struct platform_info {
     const char *name;
-    const char *api_base;  /* scheme://host[:port][/prefix], no trailing slash */
-    const char *api_base2; /* second host (YouTube Analytics), or NULL */
-    const char *token_url; /* OAuth token endpoint; "" when the platform has none we use */
-    const char *version;   /* pinned API version, or "" when versions live in paths */
+    const char *api_base;    /* scheme://host[:port][/prefix], no trailing slash */
+    const char *api_base2;   /* second host (YouTube Analytics), or NULL */
+    const char *token_url;   /* OAuth token endpoint; "" when the platform has none we use */
+    const char *version;     /* pinned API version, or "" when versions live in paths */
+    int requests_per_second; /* the platform's documented pace, 0 = no fixed pace */
+    int refresh_margin_s;    /* refresh a token this long before it expires */
 };
 
 struct stream_info {

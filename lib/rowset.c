@@ -325,6 +325,21 @@ static void write_mention(struct buf *b, const struct rec_mention *m)
         buf_puts(b, ",\"sentiment\":null");
 }
 
+static void write_stage(struct buf *b, const struct rec_stage *s)
+{
+    kv_str(b, "pipeline", s->pipeline);
+    kv_str(b, "stage", s->stage);
+    kv_str(b, "label", s->label);
+    kv_bool(b, "is_won", s->is_won);
+    kv_bool(b, "is_closed", s->is_closed);
+}
+
+static void write_deal_contact(struct buf *b, const struct rec_deal_contact *d)
+{
+    kv_str(b, "deal", d->deal);
+    kv_str(b, "contact", d->contact);
+}
+
 static void write_record(struct buf *b, const struct record *r)
 {
     buf_printf(b, "{\"type\":\"%s\"", type_names[r->type]);
@@ -355,6 +370,12 @@ static void write_record(struct buf *b, const struct record *r)
         break;
     case REC_MENTION:
         write_mention(b, &r->u.mention);
+        break;
+    case REC_STAGE:
+        write_stage(b, &r->u.stage);
+        break;
+    case REC_DEAL_CONTACT:
+        write_deal_contact(b, &r->u.deal_contact);
         break;
     }
     buf_puts(b, "}");

@@ -42,6 +42,8 @@ enum rec_type {
     REC_TOUCHPOINT,
     REC_DEAL,
     REC_MENTION,
+    REC_STAGE,        /* a CRM pipeline stage and whether it means won or lost */
+    REC_DEAL_CONTACT, /* a deal associated with a contact (a lead of the same account) */
 };
 
 /* A daily amount of a delta metric (canonical name, DESIGN §4). object "" = account level. */
@@ -117,6 +119,15 @@ struct rec_mention {
     int32_t sentiment_milli; /* -1000..1000 */
 };
 
+struct rec_stage {
+    const char *pipeline, *stage, *label;
+    bool is_won, is_closed;
+};
+
+struct rec_deal_contact {
+    const char *deal, *contact;
+};
+
 struct record {
     enum rec_type type;
     union {
@@ -129,6 +140,8 @@ struct record {
         struct rec_touchpoint touchpoint;
         struct rec_deal deal;
         struct rec_mention mention;
+        struct rec_stage stage;
+        struct rec_deal_contact deal_contact;
     } u;
 };
 

@@ -37,6 +37,17 @@ struct sim_platform {
      */
     void (*fault)(void *pd, const struct world *w, struct http_req *r, enum fault_kind kind,
                   int seconds);
+    /*
+     * Optional (NULL when the platform runs no ads): the id of its i-th ad campaign, NULL past
+     * the last. Business campaigns and people (world_people.c) link to these ids: campaign i of
+     * every ad platform belongs to business campaign i modulo their number.
+     */
+    const char *(*ad_campaign)(void *pd, size_t i);
+    /*
+     * Optional: called once every platform's world_new has run and the people of the world
+     * exist (w->people), for a platform whose data comes from people (lead forms, CRM).
+     */
+    void (*link)(void *pd, const struct world *w);
 };
 
 extern const struct sim_platform sim_platform_x;

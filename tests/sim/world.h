@@ -40,12 +40,15 @@ void rng_alnum(struct rng *r, char *out, const char *prefix, size_t n);
 /* A stateless mix of a few numbers (for values that must not depend on call order). */
 uint64_t mix64(uint64_t a, uint64_t b);
 
+struct people;
+
 struct world {
     uint64_t seed;
     int32_t today;       /* the world's today, days since the epoch */
     int ndays;           /* days of history: [today - ndays, today - 1] */
     unsigned generation; /* /_advance steps taken */
     void *pdata[SIM_MAX_PLATFORMS];
+    struct people *people; /* world_people.c: business campaigns and the people across platforms */
 };
 
 /* Generates every platform's data. Caller frees with world_free. */
