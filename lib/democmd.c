@@ -306,6 +306,8 @@ static void world_platform(const char *platform, const cJSON *p, int port, struc
                platform);
     if (path)
         buf_printf(conf, "token_url = http://127.0.0.1:%d/%s%s\n", port, platform, path);
+    if (platform_info(pid)->api_base2) /* YouTube Analytics lives on a second host */
+        buf_printf(conf, "api_base2 = http://127.0.0.1:%d/%s/analytics\n", port, platform);
     cJSON_ArrayForEach(a, accounts)
     {
         const char *id = first_str(a, ids), *v;
@@ -325,6 +327,9 @@ static void world_platform(const char *platform, const cJSON *p, int port, struc
         for (int i = 0; secrets[i]; i++)
             if (json_str(a, secrets[i], &v) == JSON_OK)
                 buf_printf(creds, "%s = %s\n", secrets[i], v);
+        int64_t exp;
+        if (json_int(a, "token_expires_at", &exp) == JSON_OK)
+            buf_printf(creds, "expires_at = %lld\n", (long long)exp);
     }
 }
 

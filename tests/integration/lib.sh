@@ -211,12 +211,17 @@ sim_config() {
         case $p in
             x) token=/x/2/oauth2/token ;;
             facebook) token=/facebook/v24.0/oauth/access_token ;;
-            *) token="" ;;
+            instagram) token=/instagram/refresh_access_token ;;
+            linkedin) token=/linkedin/oauth/v2/accessToken ;;
+            youtube) token=/youtube/token ;;
+            pinterest) token=/pinterest/v5/oauth/token ;;
+            hubspot) token=/hubspot/oauth/v1/token ;;
         esac
         printf '\n[platform %s]\napi_base = http://127.0.0.1:%s/%s\ntoken_url = http://127.0.0.1:%s%s\ntimeout = %s\nconnect_timeout = 2s\nusage_pause = 2s\n' \
             "$p" "$SIM_PORT" "$p" "$SIM_PORT" "$token" "${SIM_TIMEOUT:-5s}" >>"$file"
+        [ "$p" = youtube ] && printf 'api_base2 = http://127.0.0.1:%s/youtube/analytics\n' "$SIM_PORT" >>"$file"
         jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
-            "\n[account \($p)-\(.key)]\nplatform = \($p)\nid = \(.value.id // .value.user_id // .value.page_id)\ncredential = \($p)-\(.key)" +
+            "\n[account \($p)-\(.key)]\nplatform = \($p)\nid = \(.value.id // .value.user_id // .value.page_id // .value.ig_user_id // .value.organization // .value.channel_id // .value.portal_id // .value.user)\ncredential = \($p)-\(.key)" +
             (if .value.ad_account then "\nad_account = \(.value.ad_account)" else "" end) +
             (if .value.currency then "\ncurrency = \(.value.currency)" else "" end) +
             (if .value.timezone then "\ntimezone = \(.value.timezone)" else "" end) +
@@ -224,6 +229,7 @@ sim_config() {
             "$TEST_DIR/world.json" >>"$file"
         jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
             "\n[credential \($p)-\(.key)]" +
+            (if .value.token_expires_at then "\nexpires_at = \(.value.token_expires_at)" else "" end) +
             ([ "access_token", "refresh_token", "client_id", "client_secret", "email_salt" ] as $k
              | .value as $v | [ $k[] | select($v[.] != null) | "\n\(.) = \($v[.])" ] | join(""))' \
             "$TEST_DIR/world.json" >>"$TEST_DIR/credentials"
