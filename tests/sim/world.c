@@ -18,7 +18,12 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-const struct sim_platform *const sim_platforms[] = {&sim_platform_x, &sim_platform_facebook, NULL};
+const struct sim_platform *const sim_platforms[] = {
+    &sim_platform_x,
+    &sim_platform_facebook,
+    &sim_platform_instagram,
+    NULL,
+};
 
 const struct sim_platform *sim_platform_find(const char *name, size_t *index)
 {
