@@ -15,10 +15,14 @@
 
 extern const struct adapter adapter_x;
 extern const struct adapter adapter_facebook;
+extern const struct adapter adapter_linkedin;
+extern const struct adapter adapter_hubspot;
 
 static const struct adapter *const registry[] = {
     &adapter_x,
     &adapter_facebook,
+    &adapter_linkedin,
+    &adapter_hubspot,
 };
 
 const struct adapter *adapter_for(enum platform_id platform)

@@ -1,0 +1,391 @@
+/*
+ * hubspot_deals.c - hubspot.deals: the deal pipelines' stages, deals changed since the watermark,
+ * and the contacts each deal is associated with. Requests, errors and the search window are in
+ * hubspot.c.
+ *
+ * A run is a chain of pages, the page cursor saying which comes next:
+ *   NULL                 GET /crm/v3/pipelines/deals -> a `stage` per pipeline stage
+ *   "search:W:A"         POST /crm/v3/objects/deals/search at watermark W, after A -> `deal`s
+ *   "assoc:IDS[:W:A]"    POST /crm/v4/associations/deals/contacts/batch/read for the deal ids of
+ *                        the search page just read (digits, comma-separated) -> `deal_contact`s;
+ *                        then the search page W:A when there is one
+ * Search results never carry associations (reference §7.2, §15.15), hence the extra request per
+ * page. W:A is the search position of hubspot.c, moved past 9,800 results like contacts.
+ *
+ * Stages (reference §7.3): metadata values are strings ("true", "1.0"); a closed stage with
+ * probability 1.0 is won, a closed one with probability 0 is lost. Deals: amount is a decimal
+ * string that may be empty or null (no amount), in deal_currency_code or else the account's
+ * currency; won and closed come from hs_is_closed_won and hs_is_closed (the database maps the
+ * stage too, once its definition is known); closedate is the close time only of a closed deal,
+ * on an open one it is the expected close date. Deals without contacts come back from the
+ * associations batch as errors, which are normal; any other error there is counted as a warning,
+ * and so is a deal with more associated contacts than one answer holds.
+ *
+ * With no cursor (`socialroi parse` on a saved body) a search answer or an associations answer is
+ * read as that page, without a next cursor.
+ *
+ * Pure, like the rest of the adapter.
+ */
+#include "hubspot.h"
+#include "buf.h"
+#include "money.h"
+#include "xmalloc.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define PAGE_SEARCH "search:"
+#define PAGE_ASSOC  "assoc:"
+
+enum deal_page { PAGE_PIPELINES, PAGE_DEALS, PAGE_CONTACTS };
+
+struct deal_cursor {
+    enum deal_page kind;
+    struct hubspot_search st; /* the search page (PAGE_DEALS), or the one after (PAGE_CONTACTS) */
+    bool more;                /* PAGE_CONTACTS: a search page follows */
+    char *ids;                /* PAGE_CONTACTS: "1,2,3" (owned) */
+    bool lone;                /* no cursor, a later page's body: no next page */
+};
+
+static const char *const deal_props[] = {
+    "amount",    "deal_currency_code",  "dealstage",    "pipeline",         "createdate",
+    "closedate", "hs_lastmodifieddate", "hs_is_closed", "hs_is_closed_won", NULL,
+};
+
+/* ---- cursor ---------------------------------------------------------------------------------- */
+
+/* "1,2,3": digits in comma-separated groups. */
+static bool id_list(const char *s, size_t n)
+{
+    if (n == 0 || s[0] == ',' || s[n - 1] == ',')
+        return false;
+    for (size_t i = 0; i < n; i++)
+        if (!(s[i] >= '0' && s[i] <= '9') && !(s[i] == ',' && s[i + 1] != ','))
+            return false;
+    return true;
+}
+
+/* Reads the page cursor (NULL = pipelines); -1 when it is not one of this stream's. */
+static int read_cursor(const char *page, struct deal_cursor *c)
+{
+    memset(c, 0, sizeof *c);
+    if (!page)
+        return 0;
+    if (strncmp(page, PAGE_SEARCH, strlen(PAGE_SEARCH)) == 0) {
+        c->kind = PAGE_DEALS;
+        return hubspot_search_read(page + strlen(PAGE_SEARCH), &c->st);
+    }
+    if (strncmp(page, PAGE_ASSOC, strlen(PAGE_ASSOC)) != 0)
+        return -1;
+    const char *ids = page + strlen(PAGE_ASSOC);
+    size_t n = strcspn(ids, ":");
+    if (!id_list(ids, n))
+        return -1;
+    c->kind = PAGE_CONTACTS;
+    c->ids = xstrndup(ids, n);
+    c->more = ids[n] == ':';
+    if (c->more && hubspot_search_read(ids + n + 1, &c->st) < 0) {
+        free(c->ids);
+        c->ids = NULL;
+        return -1;
+    }
+    return 0;
+}
+
+/* ---- requests -------------------------------------------------------------------------------- */
+
+static char *assoc_body(const char *ids)
+{
+    struct buf b = {0};
+    buf_puts(&b, "{\"inputs\":[");
+    for (const char *p = ids; *p;) {
+        size_t n = strcspn(p, ",");
+        buf_printf(&b, "%s{\"id\":\"%.*s\"}", p == ids ? "" : ",", (int)n, p);
+        p += n + (p[n] == ',');
+    }
+    buf_puts(&b, "]}");
+    return buf_steal(&b, NULL);
+}
+
+int hubspot_build_deals(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                        size_t whylen)
+{
+    struct deal_cursor c;
+    int rc;
+    if (read_cursor(ctx->page, &c) < 0) {
+        snprintf(why, whylen, "page cursor is not a deals page");
+        return -1;
+    }
+    if (c.kind == PAGE_PIPELINES)
+        rc = hubspot_request(ctx, req, "GET", "/crm/v3/pipelines/deals", NULL, why, whylen);
+    else if (c.kind == PAGE_DEALS)
+        rc = hubspot_request(ctx, req, "POST", "/crm/v3/objects/deals/search",
+                             hubspot_search_body("hs_lastmodifieddate", &c.st, deal_props), why,
+                             whylen);
+    else
+        rc = hubspot_request(ctx, req, "POST", "/crm/v4/associations/deals/contacts/batch/read",
+                             assoc_body(c.ids), why, whylen);
+    free(c.ids);
+    return rc;
+}
+
+/* ---- pipelines (reference §7.3) -------------------------------------------------------------- */
+
+static int stage_item(const cJSON *s, const char *pipeline, struct rowset *rs,
+                      struct adapter_pending *p)
+{
+    struct record r = {.type = REC_STAGE};
+    const cJSON *meta = json_get(s, "metadata");
+    const char *id, *label = NULL;
+    int64_t prob = -1;
+    bool closed = false;
+    if (!cJSON_IsObject(s) || json_str(s, "id", &id) != JSON_OK || !*id)
+        return hubspot_malformed(rs, "pipeline stage without an id");
+    if (json_str(s, "label", &label) == JSON_BAD ||
+        json_bool(meta, "isClosed", &closed) == JSON_BAD ||
+        json_money(meta, "probability", &prob) == JSON_BAD)
+        return hubspot_malformed(rs, "stage label, isClosed or probability is not readable");
+    r.u.stage.pipeline = pipeline;
+    r.u.stage.stage = rowset_strdup(rs, id);
+    r.u.stage.label = rowset_strdup(rs, label);
+    r.u.stage.is_closed = closed;
+    r.u.stage.is_won = closed && prob == MONEY_MICROS; /* probability "1.0" */
+    adapter_pending_add(p, &r);
+    return 0;
+}
+
+static int pipelines_page(const cJSON *root, struct rowset *rs, struct adapter_pending *p)
+{
+    const cJSON *results = hubspot_results(root, rs), *pl, *s;
+    if (!results)
+        return -1;
+    cJSON_ArrayForEach(pl, results)
+    {
+        const char *id;
+        const cJSON *stages = json_get(pl, "stages");
+        if (json_str(pl, "id", &id) != JSON_OK || !*id || !cJSON_IsArray(stages))
+            return hubspot_malformed(rs, "pipeline without an id or stages");
+        const char *pipeline = rowset_strdup(rs, id);
+        cJSON_ArrayForEach(s, stages)
+        {
+            if (stage_item(s, pipeline, rs, p) < 0)
+                return -1;
+        }
+    }
+    return 0;
+}
+
+/* ---- deals ----------------------------------------------------------------------------------- */
+
+/* Amount in micro-units and its currency; no amount when the property is null or "". */
+static int deal_amount(const struct adapter_ctx *ctx, const cJSON *props, struct rowset *rs,
+                       struct rec_deal *d)
+{
+    const char *cur, *amount;
+    if (hubspot_prop(props, "deal_currency_code", rs, &cur) < 0)
+        return -1;
+    if (!cur || !money_currency_valid(cur))
+        cur = ctx->account ? ctx->account->currency : NULL;
+    if (cur && money_currency_valid(cur))
+        memcpy(d->currency, cur, 4);
+    if (json_str(props, "amount", &amount) == JSON_OK && !*amount)
+        return 0;
+    enum json_get g = json_money(props, "amount", &d->amount_micros);
+    if (g == JSON_BAD)
+        return hubspot_malformed(rs, "deal %s: amount is not a decimal", d->id);
+    d->has_amount = g == JSON_OK;
+    return 0;
+}
+
+static int deal_flags(const cJSON *props, struct rowset *rs, struct rec_deal *d)
+{
+    const char *stage, *pipeline;
+    int64_t closed;
+    if (json_bool(props, "hs_is_closed_won", &d->is_won) == JSON_BAD ||
+        json_bool(props, "hs_is_closed", &d->is_closed) == JSON_BAD)
+        return hubspot_malformed(rs, "deal %s: hs_is_closed or hs_is_closed_won is not a boolean",
+                                 d->id);
+    d->is_closed = d->is_closed || d->is_won;
+    if (hubspot_prop(props, "dealstage", rs, &stage) < 0 ||
+        hubspot_prop(props, "pipeline", rs, &pipeline) < 0)
+        return -1;
+    d->stage = rowset_strdup(rs, stage);
+    d->pipeline = rowset_strdup(rs, pipeline);
+    enum json_get g = hubspot_time(props, "closedate", &closed);
+    if (g == JSON_BAD)
+        return hubspot_malformed(rs, "deal %s: closedate is not a time", d->id);
+    /* an open deal's closedate is when it is expected to close */
+    d->closed_at = g == JSON_OK && d->is_closed ? closed : 0;
+    return 0;
+}
+
+static int deal_result(const struct adapter_ctx *ctx, const cJSON *res, struct rowset *rs,
+                       struct adapter_pending *p, struct buf *ids, int64_t *last_ms)
+{
+    struct record r = {.type = REC_DEAL};
+    struct rec_deal *d = &r.u.deal;
+    const cJSON *props = json_get(res, "properties");
+    int64_t mod;
+    if (!cJSON_IsObject(res) || !cJSON_IsObject(props))
+        return hubspot_malformed(rs, "results[] item without properties");
+    if (!(d->id = hubspot_id(res, "id", rs)) && !(d->id = hubspot_id(props, "hs_object_id", rs)))
+        return hubspot_malformed(rs, "deal without a numeric id");
+    enum json_get g = hubspot_time(props, "hs_lastmodifieddate", &mod);
+    if (g == JSON_BAD)
+        return hubspot_malformed(rs, "deal %s: hs_lastmodifieddate is not a time", d->id);
+    if (g == JSON_OK && mod / 1000 > *last_ms)
+        *last_ms = mod / 1000;
+    g = hubspot_time(props, "createdate", &d->created_at);
+    if (g == JSON_ABSENT)
+        g = hubspot_time(res, "createdAt", &d->created_at);
+    if (g != JSON_OK)
+        return hubspot_malformed(rs, "deal %s: no createdate", d->id);
+    if (deal_amount(ctx, props, rs, d) < 0 || deal_flags(props, rs, d) < 0)
+        return -1;
+    adapter_pending_add(p, &r);
+    buf_printf(ids, "%s%s", ids->len ? "," : "", d->id);
+    return 0;
+}
+
+/* Deals of a search page; the next cursor asks for their contacts, then the next search page. */
+static int deals_page(const struct adapter_ctx *ctx, const cJSON *root, const struct deal_cursor *c,
+                      struct rowset *rs, struct adapter_pending *p, char **next)
+{
+    const cJSON *results = hubspot_results(root, rs), *res;
+    struct buf ids = {0};
+    int64_t last_ms = -1;
+    char *search = NULL;
+    int rc = results ? 0 : -1;
+    cJSON_ArrayForEach(res, results)
+    {
+        if ((rc = deal_result(ctx, res, rs, p, &ids, &last_ms)) < 0)
+            break;
+    }
+    if (rc == 0)
+        rc = hubspot_search_next(root, &c->st, last_ms, rs, &search);
+    if (rc == 0 && !c->lone) {
+        if (ids.len)
+            *next =
+                xasprintf(PAGE_ASSOC "%s%s%s", ids.data, search ? ":" : "", search ? search : "");
+        else if (search)
+            *next = xasprintf(PAGE_SEARCH "%s", search);
+    }
+    free(search);
+    buf_free(&ids);
+    return rc;
+}
+
+/* ---- associations ---------------------------------------------------------------------------- */
+
+/* errors[] of a batch answer: a deal without contacts is normal, anything else a warning. */
+static int assoc_errors(const cJSON *root, struct rowset *rs)
+{
+    const cJSON *errors = json_get(root, "errors"), *e;
+    if (!errors || cJSON_IsNull(errors))
+        return 0;
+    if (!cJSON_IsArray(errors))
+        return hubspot_malformed(rs, "errors is not an array");
+    cJSON_ArrayForEach(e, errors)
+    {
+        const char *cat = "", *sub = "";
+        if (json_str(e, "category", &cat) != JSON_OK)
+            cat = "";
+        if (json_str(e, "subCategory", &sub) != JSON_OK)
+            sub = "";
+        if (strcmp(cat, "OBJECT_NOT_FOUND") != 0 && !strstr(sub, "NO_ASSOCIATIONS_FOUND"))
+            rowset_add_warning(rs);
+    }
+    return 0;
+}
+
+static int assoc_result(const cJSON *res, struct rowset *rs, struct adapter_pending *p)
+{
+    const cJSON *to = json_get(res, "to"), *t;
+    const char *deal = hubspot_id(json_get(res, "from"), "id", rs);
+    if (!deal || !cJSON_IsArray(to))
+        return hubspot_malformed(rs, "association without a numeric from.id or a to list");
+    cJSON_ArrayForEach(t, to)
+    {
+        struct record r = {.type = REC_DEAL_CONTACT};
+        r.u.deal_contact.deal = deal;
+        /* toObjectId: a JSON number in v4 answers, read without a double */
+        if (!(r.u.deal_contact.contact = hubspot_id(t, "toObjectId", rs)))
+            return hubspot_malformed(rs, "deal %s: association without a numeric toObjectId", deal);
+        adapter_pending_add(p, &r);
+    }
+    if (json_path(res, "paging", "next", NULL)) /* more contacts than one answer holds */
+        rowset_add_warning(rs);
+    return 0;
+}
+
+static int contacts_page(const cJSON *root, const struct deal_cursor *c, struct rowset *rs,
+                         struct adapter_pending *p, char **next)
+{
+    const cJSON *results = hubspot_results(root, rs), *res;
+    if (!results || assoc_errors(root, rs) < 0)
+        return -1;
+    cJSON_ArrayForEach(res, results)
+    {
+        if (assoc_result(res, rs, p) < 0)
+            return -1;
+    }
+    if (c->more && !c->lone)
+        *next = xasprintf(PAGE_SEARCH "%" PRId64 ":%s", c->st.since_ms, c->st.after);
+    return 0;
+}
+
+/* ---- pages ----------------------------------------------------------------------------------- */
+
+/* No cursor: pipelines, unless the body can only be a search or an associations answer. */
+static void sniff(const struct adapter_ctx *ctx, const cJSON *root, struct deal_cursor *c)
+{
+    const cJSON *first = cJSON_GetArrayItem(json_get(root, "results"), 0);
+    if (ctx->page || !first)
+        return;
+    if (json_get(first, "properties"))
+        c->kind = PAGE_DEALS;
+    else if (json_get(first, "from"))
+        c->kind = PAGE_CONTACTS;
+    else
+        return;
+    c->lone = true;
+    c->st.since_ms = ctx->since > 0 ? ctx->since / 1000 : 0;
+    c->st.after = "";
+}
+
+static int deals_dispatch(const struct adapter_ctx *ctx, const cJSON *root, struct deal_cursor *c,
+                          struct rowset *rs, struct adapter_pending *p, char **next)
+{
+    sniff(ctx, root, c);
+    if (c->kind == PAGE_DEALS)
+        return deals_page(ctx, root, c, rs, p, next);
+    if (c->kind == PAGE_CONTACTS)
+        return contacts_page(root, c, rs, p, next);
+    if (pipelines_page(root, rs, p) < 0)
+        return -1;
+    *next = xasprintf(PAGE_SEARCH "%" PRId64 ":", ctx->since > 0 ? ctx->since / 1000 : 0);
+    return 0;
+}
+
+int hubspot_parse_deals(const struct adapter_ctx *ctx, const struct http_response *resp,
+                        struct rowset *rs)
+{
+    struct adapter_pending p = {0};
+    struct deal_cursor c;
+    char *next = NULL;
+    if (read_cursor(ctx->page, &c) < 0)
+        return hubspot_malformed(rs, "page cursor is not a deals page");
+    cJSON *root = hubspot_read_body(ctx, resp, rs);
+    int rc = root ? deals_dispatch(ctx, root, &c, rs, &p, &next) : -1;
+    if (rc == 0) {
+        adapter_pending_commit(&p, rs);
+        rowset_set_next(rs, next);
+    }
+    free(next);
+    free(c.ids);
+    adapter_pending_drop(&p);
+    cJSON_Delete(root);
+    return rc;
+}
