@@ -53,6 +53,7 @@ struct sim_platform {
 extern const struct sim_platform sim_platform_x;
 extern const struct sim_platform sim_platform_facebook;
 extern const struct sim_platform sim_platform_instagram;
+extern const struct sim_platform sim_platform_youtube;
 
 /* Every platform, NULL-terminated, in the order they appear in JSON. */
 extern const struct sim_platform *const sim_platforms[];

@@ -22,6 +22,7 @@ const struct sim_platform *const sim_platforms[] = {
     &sim_platform_x,
     &sim_platform_facebook,
     &sim_platform_instagram,
+    &sim_platform_youtube,
     NULL,
 };
 
