@@ -1,0 +1,906 @@
+/*
+ * test_adapter_hubspot.c - the HubSpot adapter: search requests (exact JSON bodies, headers),
+ * every fixture in tests/fixtures/hubspot/ parsed into exact records, the page cursors of a deals
+ * run (pipelines, search, associations, search...), the 10,000-result window moving, error
+ * classes with retry times, rate-limit headers, token refresh, and that a rejected page leaves no
+ * records behind.
+ */
+#include "unit.h"
+#include "adapter.h"
+#include "json.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#define TOKEN "pat-na1-SECRET-0123456789"
+#define NOW   (INT64_C(1730728800) * 1000000 + 250000) /* 2024-11-04T14:00:00.25Z */
+#define SINCE (INT64_C(1730725200) * 1000000)          /* 2024-11-04T13:00:00Z */
+#define SALT  "pepper"
+#define W0    "1730725200000" /* SINCE in epoch ms */
+
+static char portal[] = "890123";
+static char usd[] = "USD";
+static char api_base[] = "https://api.hubapi.com";
+static char token_url[] = "https://api.hubapi.com/oauth/v1/token";
+
+static struct cfg_account account = {.id = portal, .currency = usd};
+static struct cfg_platform platform = {.api_base = api_base, .token_url = token_url};
+
+static struct adapter_ctx make_ctx(const char *stream, const char *page)
+{
+    struct adapter_ctx c = {
+        .account = &account,
+        .platform = &platform,
+        .stream = stream,
+        .access_token = TOKEN,
+        .email_salt = SALT,
+        .page = page,
+        .since = SINCE,
+        .now = NOW,
+    };
+    return c;
+}
+
+static int64_t ts(int y, unsigned mo, unsigned d, int h, int mi, int s)
+{
+    return ((int64_t)time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000000;
+}
+
+static const struct stream_def *stream(const char *name)
+{
+    const struct adapter *owner = NULL;
+    const struct stream_def *s = adapter_stream(name, &owner);
+    assert_non_null(s);
+    assert_ptr_equal(owner, adapter_for(PLATFORM_HUBSPOT));
+    return s;
+}
+
+/* ---- responses ------------------------------------------------------------------------------ */
+
+struct hdr {
+    const char *name, *value;
+};
+
+static const char *lookup(const struct http_response *r, const char *name)
+{
+    for (const struct hdr *h = r->priv; h && h->name; h++)
+        if (strcasecmp(h->name, name) == 0)
+            return h->value;
+    return NULL;
+}
+
+static struct rowset *parse_body(const struct adapter_ctx *ctx, long status, const char *body,
+                                 size_t len, const struct hdr *headers, int *rc)
+{
+    struct http_response resp = {status, body, len, lookup, headers};
+    struct rowset *rs = rowset_new();
+    *rc = stream(ctx->stream)->parse(ctx, &resp, rs);
+    return rs;
+}
+
+static struct rowset *parse_file(const struct adapter_ctx *ctx, long status, const char *file,
+                                 const struct hdr *headers, int *rc)
+{
+    char path[256];
+    size_t len;
+    snprintf(path, sizeof path, "tests/fixtures/hubspot/%s", file);
+    char *body = unit_read_file(path, &len);
+    if (!body)
+        fail_msg("cannot read %s", path);
+    struct rowset *rs = parse_body(ctx, status, body, len, headers, rc);
+    free(body);
+    return rs;
+}
+
+static struct rowset *parse_ok(const char *name, const char *page, const char *file)
+{
+    struct adapter_ctx ctx = make_ctx(name, page);
+    const char *msg;
+    int rc;
+    struct rowset *rs = parse_file(&ctx, 200, file, NULL, &rc);
+    if (rc != 0)
+        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
+    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
+    return rs;
+}
+
+static void check_rejected(struct rowset *rs, int rc, enum err_class cls, int64_t retry,
+                           const char *what)
+{
+    const char *msg;
+    int64_t after;
+    assert_int_equal(rc, -1);
+    enum err_class got = rowset_error(rs, &msg, &after);
+    if (got != cls)
+        fail_msg("%s: class %s, expected %s (%s)", what, err_class_name(got), err_class_name(cls),
+                 msg);
+    assert_int_equal(after, retry);
+    assert_int_equal(rowset_count(rs), 0);
+    assert_null(rowset_next(rs));
+    assert_null(strstr(msg, "http"));
+    assert_null(strstr(msg, TOKEN));
+}
+
+/* A page that must be refused: class cls, retry_after as given, and never a record. */
+static void expect_error(const char *name, const char *page, long status, const char *file,
+                         const struct hdr *headers, enum err_class cls, int64_t retry)
+{
+    struct adapter_ctx ctx = make_ctx(name, page);
+    int rc;
+    struct rowset *rs = parse_file(&ctx, status, file, headers, &rc);
+    check_rejected(rs, rc, cls, retry, file);
+    rowset_free(rs);
+}
+
+static void expect_body_error(const char *name, const char *page, long status, const char *body,
+                              enum err_class cls, int64_t retry)
+{
+    struct adapter_ctx ctx = make_ctx(name, page);
+    int rc;
+    struct rowset *rs = parse_body(&ctx, status, body, strlen(body), NULL, &rc);
+    check_rejected(rs, rc, cls, retry, body);
+    rowset_free(rs);
+}
+
+/* ---- record checks -------------------------------------------------------------------------- */
+
+static const struct record *rec(const struct rowset *rs, size_t i, enum rec_type t)
+{
+    const struct record *r = rowset_get(rs, i);
+    assert_non_null(r);
+    assert_int_equal(r->type, t);
+    return r;
+}
+
+static void str_or_null(const char *got, const char *want)
+{
+    if (want)
+        assert_string_equal(got, want);
+    else
+        assert_null(got);
+}
+
+static void is_lead(const struct rowset *rs, size_t i, const char *id, int64_t created,
+                    const char *email, const char *stage)
+{
+    const struct rec_lead *l = &rec(rs, i, REC_LEAD)->u.lead;
+    char hex[65];
+    assert_string_equal(l->id, id);
+    assert_string_equal(l->source, "crm");
+    assert_int_equal(l->created_at, created);
+    if (email) {
+        adapter_email_hash(SALT, email, hex);
+        assert_string_equal(l->email_hash, hex);
+    } else {
+        assert_null(l->email_hash);
+    }
+    str_or_null(l->lifecycle_stage, stage);
+    assert_null(l->form);
+    assert_null(l->campaign);
+    assert_null(l->ad);
+    assert_false(l->is_test);
+}
+
+struct touch {
+    const char *kind, *lead;
+    int64_t at;
+    const char *platform, *campaign, *source, *medium, *utm_campaign, *content;
+};
+
+static void is_touch(const struct rowset *rs, size_t i, struct touch w)
+{
+    const struct rec_touchpoint *t = &rec(rs, i, REC_TOUCHPOINT)->u.touchpoint;
+    char id[128];
+    snprintf(id, sizeof id, "%s:%s", w.kind, w.lead);
+    assert_string_equal(t->id, id);
+    assert_string_equal(t->lead, w.lead);
+    assert_string_equal(t->kind, w.kind);
+    assert_int_equal(t->occurred_at, w.at);
+    str_or_null(t->platform, w.platform);
+    str_or_null(t->campaign, w.campaign);
+    str_or_null(t->utm_source, w.source);
+    str_or_null(t->utm_medium, w.medium);
+    str_or_null(t->utm_campaign, w.utm_campaign);
+    str_or_null(t->utm_content, w.content);
+}
+
+static void is_stage(const struct rowset *rs, size_t i, const char *pipeline, const char *stage,
+                     const char *label, bool won, bool closed)
+{
+    const struct rec_stage *s = &rec(rs, i, REC_STAGE)->u.stage;
+    assert_string_equal(s->pipeline, pipeline);
+    assert_string_equal(s->stage, stage);
+    assert_string_equal(s->label, label);
+    assert_int_equal(s->is_won, won);
+    assert_int_equal(s->is_closed, closed);
+}
+
+struct deal {
+    const char *id;
+    bool has_amount;
+    int64_t amount;
+    const char *currency, *stage, *pipeline;
+    bool won, closed;
+    int64_t created, closed_at;
+};
+
+static void is_deal(const struct rowset *rs, size_t i, struct deal w)
+{
+    const struct rec_deal *d = &rec(rs, i, REC_DEAL)->u.deal;
+    assert_string_equal(d->id, w.id);
+    assert_int_equal(d->has_amount, w.has_amount);
+    if (w.has_amount)
+        assert_int_equal(d->amount_micros, w.amount);
+    assert_string_equal(d->currency, w.currency);
+    str_or_null(d->stage, w.stage);
+    str_or_null(d->pipeline, w.pipeline);
+    assert_int_equal(d->is_won, w.won);
+    assert_int_equal(d->is_closed, w.closed);
+    assert_int_equal(d->created_at, w.created);
+    assert_int_equal(d->closed_at, w.closed_at);
+    assert_int_equal(d->ncontacts, 0);
+}
+
+static void is_deal_contact(const struct rowset *rs, size_t i, const char *deal,
+                            const char *contact)
+{
+    const struct rec_deal_contact *d = &rec(rs, i, REC_DEAL_CONTACT)->u.deal_contact;
+    assert_string_equal(d->deal, deal);
+    assert_string_equal(d->contact, contact);
+}
+
+/* ---- registry and requests ------------------------------------------------------------------ */
+
+static void test_streams(void **state)
+{
+    (void)state;
+    const struct adapter *a = adapter_for(PLATFORM_HUBSPOT);
+    assert_non_null(a);
+    assert_int_equal(a->nstreams, 2);
+    assert_string_equal(a->streams[0].name, "hubspot.contacts");
+    assert_string_equal(a->streams[1].name, "hubspot.deals");
+    for (size_t i = 0; i < 2; i++) {
+        assert_false(a->streams[i].windowed);
+        assert_true(a->streams[i].incremental);
+        assert_int_equal(a->streams[i].basis, BASIS_UTC);
+    }
+    assert_non_null(a->ratelimit);
+    assert_non_null(a->refresh_build);
+    assert_non_null(a->refresh_parse);
+}
+
+/* Builds the request of stream/page: method, URL, headers and body (NULL = none). */
+static void expect_request(const char *name, const char *page, const char *method, const char *url,
+                           const char *body)
+{
+    struct adapter_ctx ctx = make_ctx(name, page);
+    struct http_request req = {0};
+    char why[128] = "";
+    if (stream(name)->build(&ctx, &req, why, sizeof why) != 0)
+        fail_msg("%s %s: %s", name, page ? page : "(first)", why);
+    assert_string_equal(req.method, method);
+    assert_string_equal(req.url, url);
+    assert_string_equal(req.log_url, url);
+    assert_string_equal(req.headers[0], "Authorization: Bearer " TOKEN);
+    if (body) {
+        assert_string_equal(req.headers[1], "Content-Type: application/json");
+        assert_null(req.headers[2]);
+        assert_string_equal(req.body, body);
+        char jwhy[64];
+        cJSON *j = json_parse(req.body, strlen(req.body), jwhy, sizeof jwhy);
+        assert_non_null(j); /* a body we built is valid JSON */
+        cJSON_Delete(j);
+    } else {
+        assert_null(req.headers[1]);
+        assert_null(req.body);
+    }
+    assert_null(strstr(req.url, TOKEN));
+    http_request_free(&req);
+}
+
+#define CONTACT_PROPS                                                                              \
+    "\"properties\":[\"email\",\"createdate\",\"lastmodifieddate\",\"lifecyclestage\","            \
+    "\"hs_analytics_source\",\"hs_analytics_source_data_1\",\"hs_analytics_source_data_2\","       \
+    "\"hs_analytics_first_url\",\"hs_latest_source\",\"hs_latest_source_data_1\","                 \
+    "\"hs_latest_source_data_2\",\"hs_latest_source_timestamp\",\"utm_source\",\"utm_medium\","    \
+    "\"utm_campaign\",\"utm_content\"]"
+
+#define CONTACT_SEARCH(since, after)                                                               \
+    "{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"lastmodifieddate\",\"operator\":"        \
+    "\"GTE\",\"value\":\"" since "\"}]}],\"sorts\":[{\"propertyName\":\"lastmodifieddate\","       \
+    "\"direction\":\"ASCENDING\"}]," CONTACT_PROPS ",\"limit\":200,\"after\":\"" after "\"}"
+
+#define DEAL_SEARCH(since, after)                                                                  \
+    "{\"filterGroups\":[{\"filters\":[{\"propertyName\":\"hs_lastmodifieddate\",\"operator\":"     \
+    "\"GTE\",\"value\":\"" since "\"}]}],\"sorts\":[{\"propertyName\":\"hs_lastmodifieddate\","    \
+    "\"direction\":\"ASCENDING\"}],\"properties\":[\"amount\",\"deal_currency_code\","             \
+    "\"dealstage\",\"pipeline\",\"createdate\",\"closedate\",\"hs_lastmodifieddate\","             \
+    "\"hs_is_closed\",\"hs_is_closed_won\"],\"limit\":200,\"after\":\"" after "\"}"
+
+static void test_build_contacts(void **state)
+{
+    (void)state;
+    const char *url = "https://api.hubapi.com/crm/v3/objects/contacts/search";
+    /* the first page: GTE the watermark (epoch ms, as a string), from the start */
+    expect_request("hubspot.contacts", NULL, "POST", url, CONTACT_SEARCH(W0, "0"));
+    expect_request("hubspot.contacts", W0 ":200", "POST", url, CONTACT_SEARCH(W0, "200"));
+    /* a moved window restarts at 0 */
+    expect_request("hubspot.contacts", "1730727662789:", "POST", url,
+                   CONTACT_SEARCH("1730727662789", "0"));
+    /* an opaque after token is sent as it came, JSON-escaped */
+    expect_request("hubspot.contacts", W0 ":a\"b", "POST", url, CONTACT_SEARCH(W0, "a\\\"b"));
+}
+
+static void test_build_deals(void **state)
+{
+    (void)state;
+    expect_request("hubspot.deals", NULL, "GET", "https://api.hubapi.com/crm/v3/pipelines/deals",
+                   NULL);
+    expect_request("hubspot.deals", "search:" W0 ":", "POST",
+                   "https://api.hubapi.com/crm/v3/objects/deals/search", DEAL_SEARCH(W0, "0"));
+    expect_request("hubspot.deals", "search:" W0 ":4", "POST",
+                   "https://api.hubapi.com/crm/v3/objects/deals/search", DEAL_SEARCH(W0, "4"));
+    const char *assoc = "https://api.hubapi.com/crm/v4/associations/deals/contacts/batch/read";
+    expect_request("hubspot.deals", "assoc:312929580,312929581:" W0 ":4", "POST", assoc,
+                   "{\"inputs\":[{\"id\":\"312929580\"},{\"id\":\"312929581\"}]}");
+    expect_request("hubspot.deals", "assoc:312929590", "POST", assoc,
+                   "{\"inputs\":[{\"id\":\"312929590\"}]}");
+}
+
+static void test_build_refused(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *stream, *page;
+    } bad[] = {
+        {"hubspot.contacts", "200"},        {"hubspot.contacts", "x:200"},
+        {"hubspot.deals", "pipelines"},     {"hubspot.deals", "search:"},
+        {"hubspot.deals", "search:12"},     {"hubspot.deals", "assoc:"},
+        {"hubspot.deals", "assoc:1,,2"},    {"hubspot.deals", "assoc:,1"},
+        {"hubspot.deals", "assoc:1,2:x:4"}, {"hubspot.deals", "assoc:1;2"},
+        {"hubspot.deals", "assoc:1,2,"},
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct adapter_ctx ctx = make_ctx(bad[i].stream, bad[i].page);
+        struct http_request req = {0};
+        char why[128] = "";
+        if (stream(bad[i].stream)->build(&ctx, &req, why, sizeof why) != -1)
+            fail_msg("%s: cursor \"%s\" was accepted", bad[i].stream, bad[i].page);
+        assert_non_null(strstr(why, "page cursor"));
+        http_request_free(&req);
+    }
+    struct adapter_ctx ctx = make_ctx("hubspot.contacts", NULL);
+    struct http_request req = {0};
+    char why[128];
+    ctx.access_token = NULL;
+    assert_int_equal(stream("hubspot.contacts")->build(&ctx, &req, why, sizeof why), -1);
+    assert_string_equal(why, "no access token");
+    http_request_free(&req);
+}
+
+/* ---- hubspot.contacts ------------------------------------------------------------------------ */
+
+static void test_contacts_page(void **state)
+{
+    (void)state;
+    struct rowset *rs = parse_ok("hubspot.contacts", NULL, "contacts_page1.json");
+    assert_int_equal(rowset_count(rs), 7);
+    /* UTM values out of the first URL's query (decoded, without the #fragment) */
+    is_lead(rs, 0, "551", ts(2024, 10, 30, 8, 12, 45) + 120000, "jane.doe@example.com", "lead");
+    is_touch(rs, 1,
+             (struct touch){"crm_first_source", "551", ts(2024, 10, 30, 8, 12, 45) + 120000,
+                            "linkedin", "612341234", "linkedin", "paid_social", "q4-leadgen",
+                            "carousel a"});
+    /* the latest source equals the first: no crm_latest_source */
+    is_lead(rs, 2, "1201", ts(2024, 11, 1, 16, 0, 0), NULL, "marketingqualifiedlead");
+    /* utm_* properties win; the empty utm_content falls back to the URL */
+    is_touch(rs, 3,
+             (struct touch){"crm_first_source", "1201", ts(2024, 11, 1, 16, 0, 0),
+                            "email_marketing", NULL, "newsletter", "email", "black-friday",
+                            "hero"});
+    is_touch(rs, 4,
+             (struct touch){"crm_latest_source", "1201", ts(2024, 11, 3, 19, 0, 0), "facebook",
+                            "23854404676180548", NULL, NULL, NULL, NULL});
+    /* "784566996485.0" is the id 784566996485; createdate as epoch ms text; email "" is none */
+    is_lead(rs, 5, "784566996485", ts(2024, 11, 4, 9, 0, 0), NULL, NULL);
+    is_touch(rs, 6,
+             (struct touch){"crm_first_source", "784566996485", ts(2024, 11, 4, 9, 0, 0),
+                            "direct_traffic", NULL, NULL, NULL, NULL, NULL});
+    assert_string_equal(rowset_next(rs), W0 ":200");
+    assert_int_equal(rowset_warnings(rs), 0);
+    rowset_free(rs);
+
+    rs = parse_ok("hubspot.contacts", W0 ":200", "contacts_last.json");
+    assert_int_equal(rowset_count(rs), 2);
+    is_lead(rs, 0, "90210", ts(2024, 11, 4, 12, 0, 0), "last@example.org", "subscriber");
+    is_touch(rs, 1,
+             (struct touch){"crm_first_source", "90210", ts(2024, 11, 4, 12, 0, 0),
+                            "organic_search", NULL, NULL, NULL, NULL, NULL});
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+
+    rs = parse_ok("hubspot.contacts", NULL, "contacts_empty.json");
+    assert_int_equal(rowset_count(rs), 0);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+}
+
+/* Past 9,800 results the window moves to the last modified date seen and starts again. */
+static void test_search_window(void **state)
+{
+    (void)state;
+    /* after 10000 would be refused: GTE 13:41:02.789 (the page's last), from the start */
+    struct rowset *rs = parse_ok("hubspot.contacts", W0 ":9800", "contacts_window.json");
+    assert_int_equal(rowset_count(rs), 4);
+    assert_string_equal(rowset_next(rs), "1730727662789:");
+    rowset_free(rs);
+    /* after 9800 still reads results 9,800..9,999: no move */
+    rs = parse_ok("hubspot.contacts", W0 ":9600", "contacts_at_cap.json");
+    assert_string_equal(rowset_next(rs), W0 ":9800");
+    rowset_free(rs);
+    /* a window that cannot move (all at its own millisecond) is refused, not skipped */
+    expect_error("hubspot.contacts", "1730727662789:9800", 200, "contacts_window.json", NULL,
+                 ERR_BAD_REQUEST, -1);
+    /* deals move the same way, on hs_lastmodifieddate */
+    const char *deals =
+        "{\"total\":12000,\"results\":[{\"id\":\"70001\",\"properties\":{"
+        "\"createdate\":\"2024-11-04T10:00:00Z\",\"hs_lastmodifieddate\":"
+        "\"2024-11-04T13:41:02.789Z\",\"lastmodifieddate\":\"2024-11-04T13:59:00Z\"}}],"
+        "\"paging\":{\"next\":{\"after\":\"10000\"}}}";
+    struct adapter_ctx dctx = make_ctx("hubspot.deals", "search:" W0 ":9800");
+    int drc;
+    rs = parse_body(&dctx, 200, deals, strlen(deals), NULL, &drc);
+    assert_int_equal(drc, 0);
+    assert_string_equal(rowset_next(rs), "assoc:70001:1730727662789:");
+    rowset_free(rs);
+    /* an opaque after token: kept while the whole result fits, else the window moves */
+    static const struct {
+        const char *body, *next;
+    } cases[] = {
+        {"{\"total\":412,\"results\":[],\"paging\":{\"next\":{\"after\":\"Q2FmZQ\"}}}",
+         W0 ":Q2FmZQ"},
+        {"{\"total\":412,\"results\":[],\"paging\":{\"next\":{\"after\":200}}}", W0 ":200"},
+        {"{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+         "\"lastmodifieddate\":\"2024-11-04T13:30:00Z\"}}],\"paging\":{\"next\":{\"after\":"
+         "\"Q2FmZQ\"}}}",
+         "1730727000000:"},
+        {"{\"total\":20000,\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":"
+         "\"2024-11-04T10:00:00Z\",\"lastmodifieddate\":\"1730727000001\"}}],\"paging\":{"
+         "\"next\":{\"after\":\"Q2FmZQ\"}}}",
+         "1730727000001:"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct adapter_ctx ctx = make_ctx("hubspot.contacts", NULL);
+        int rc;
+        rs = parse_body(&ctx, 200, cases[i].body, strlen(cases[i].body), NULL, &rc);
+        assert_int_equal(rc, 0);
+        assert_string_equal(rowset_next(rs), cases[i].next);
+        rowset_free(rs);
+    }
+    /* nothing seen on a page that should move the window: refused */
+    expect_body_error(
+        "hubspot.contacts", NULL, 200,
+        "{\"total\":20000,\"results\":[],\"paging\":{\"next\":{\"after\":\"10000\"}}}",
+        ERR_BAD_REQUEST, -1);
+}
+
+static void test_contacts_malformed(void **state)
+{
+    (void)state;
+    expect_error("hubspot.contacts", NULL, 200, "contacts_bad_time.json", NULL, ERR_MALFORMED, -1);
+    expect_error("hubspot.contacts", NULL, 200, "contacts_truncated.json", NULL, ERR_MALFORMED, -1);
+    expect_error("hubspot.contacts", NULL, 200, "deals_pipelines.json", NULL, ERR_MALFORMED, -1);
+    expect_error("hubspot.contacts", "nope", 200, "contacts_page1.json", NULL, ERR_MALFORMED, -1);
+    static const char *const bodies[] = {
+        "{\"results\":{}}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":[]}]}",
+        "{\"results\":[{\"id\":\"abc\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\"}}]}",
+        "{\"results\":[{\"id\":\"1.5\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\"}}]}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"email\":5}}]}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"lastmodifieddate\":\"soon\"}}]}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"hs_latest_source\":\"DIRECT_TRAFFIC\",\"hs_latest_source_timestamp\":\"x\"}}]}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":{}}]}",
+        "{\"results\":[],\"paging\":[]}",
+        "{\"results\":[],\"paging\":{\"next\":{\"after\":false}}}",
+        "{\"results\":[],\"paging\":{\"next\":{\"after\":\"a:b\"}}}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++)
+        expect_body_error("hubspot.contacts", NULL, 200, bodies[i], ERR_MALFORMED, -1);
+    /* a visitor's URL with %FF: that UTM value is dropped with a warning, the page is kept */
+    const char *body = "{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":"
+                       "\"2024-11-04T10:00:00Z\",\"hs_analytics_first_url\":"
+                       "\"https://x.example/?utm_source=%FF&utm_medium=cpc\"}}]}";
+    struct adapter_ctx ctx = make_ctx("hubspot.contacts", NULL);
+    int rc;
+    struct rowset *rs = parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+    assert_int_equal(rc, 0);
+    is_touch(rs, 1,
+             (struct touch){"crm_first_source", "1", ts(2024, 11, 4, 10, 0, 0), NULL, NULL, NULL,
+                            "cpc", NULL, NULL});
+    assert_int_equal(rowset_warnings(rs), 1);
+    rowset_free(rs);
+}
+
+/* ---- hubspot.deals --------------------------------------------------------------------------- */
+
+/* pipelines -> search -> associations -> search -> associations -> end */
+static void test_deals_run(void **state)
+{
+    (void)state;
+    struct rowset *rs = parse_ok("hubspot.deals", NULL, "deals_pipelines.json");
+    assert_int_equal(rowset_count(rs), 5);
+    is_stage(rs, 0, "default", "appointmentscheduled", "Appointment Scheduled", false, false);
+    is_stage(rs, 1, "default", "closedwon", "Closed Won", true, true);
+    is_stage(rs, 2, "default", "closedlost", "Closed Lost", false, true);
+    is_stage(rs, 3, "75e28846-ad0d-4be2-a027-5e1da6590b98", "1234567", "Signed", true, true);
+    is_stage(rs, 4, "75e28846-ad0d-4be2-a027-5e1da6590b98", "1234568", "Negotiation", false, false);
+    assert_string_equal(rowset_next(rs), "search:" W0 ":");
+    rowset_free(rs);
+
+    rs = parse_ok("hubspot.deals", "search:" W0 ":", "deals_page1.json");
+    assert_int_equal(rowset_count(rs), 4);
+    is_deal(rs, 0,
+            (struct deal){"312929580", true, INT64_C(25000000000), "EUR", "closedwon", "default",
+                          true, true, ts(2024, 10, 1, 9, 0, 0), ts(2024, 11, 3, 0, 0, 0)});
+    /* "805781762.0" in the account's currency; an open deal's closedate is no close */
+    is_deal(rs, 1,
+            (struct deal){"312929581", true, INT64_C(805781762000000), "USD",
+                          "appointmentscheduled", "default", false, false,
+                          ts(2024, 10, 15, 12, 30, 0), 0});
+    /* amount "": no amount; a date-only closedate is midnight UTC */
+    is_deal(rs, 2,
+            (struct deal){"312929582", false, 0, "USD", "closedlost", "default", false, true,
+                          ts(2024, 9, 20, 8, 0, 0), ts(2024, 11, 2, 0, 0, 0)});
+    /* no flags sent: open until the stage definitions say otherwise */
+    is_deal(rs, 3,
+            (struct deal){"312929583", false, 0, "USD", "1234567",
+                          "75e28846-ad0d-4be2-a027-5e1da6590b98", false, false,
+                          ts(2024, 11, 4, 13, 0, 0), 0});
+    assert_string_equal(rowset_next(rs), "assoc:312929580,312929581,312929582,312929583:" W0 ":4");
+    rowset_free(rs);
+
+    rs = parse_ok("hubspot.deals", "assoc:312929580,312929581,312929582,312929583:" W0 ":4",
+                  "deals_associations.json");
+    assert_int_equal(rowset_count(rs), 3);
+    is_deal_contact(rs, 0, "312929580", "551"); /* toObjectId a JSON number */
+    is_deal_contact(rs, 1, "312929580", "1201");
+    is_deal_contact(rs, 2, "312929581", "784566996485");
+    assert_int_equal(rowset_warnings(rs), 0); /* a deal without contacts is normal */
+    assert_string_equal(rowset_next(rs), "search:" W0 ":4");
+    rowset_free(rs);
+
+    rs = parse_ok("hubspot.deals", "search:" W0 ":4", "deals_last.json");
+    assert_int_equal(rowset_count(rs), 1);
+    is_deal(rs, 0,
+            (struct deal){"312929590", true, 1999990000, "GBP", "closedwon", "default", true, true,
+                          ts(2024, 11, 4, 11, 0, 0), ts(2024, 11, 4, 12, 0, 0)});
+    assert_string_equal(rowset_next(rs), "assoc:312929590");
+    rowset_free(rs);
+
+    rs = parse_ok("hubspot.deals", "assoc:312929590", "deals_associations_none.json");
+    assert_int_equal(rowset_count(rs), 0);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+
+    rs = parse_ok("hubspot.deals", "search:" W0 ":", "deals_empty.json");
+    assert_int_equal(rowset_count(rs), 0);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+}
+
+static void test_deals_lone(void **state)
+{
+    (void)state;
+    /* no cursor (socialroi parse): search and association bodies are read as such, no next */
+    struct rowset *rs = parse_ok("hubspot.deals", NULL, "deals_page1.json");
+    assert_int_equal(rowset_count(rs), 4);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+    rs = parse_ok("hubspot.deals", NULL, "deals_associations.json");
+    assert_int_equal(rowset_count(rs), 3);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+    /* an empty pipelines answer is still the first page */
+    rs = parse_ok("hubspot.deals", NULL, "deals_empty.json");
+    assert_int_equal(rowset_count(rs), 0);
+    assert_string_equal(rowset_next(rs), "search:" W0 ":");
+    rowset_free(rs);
+}
+
+static void test_deals_malformed(void **state)
+{
+    (void)state;
+    expect_error("hubspot.deals", "search:" W0 ":", 200, "deals_bad_amount.json", NULL,
+                 ERR_MALFORMED, -1);
+    expect_error("hubspot.deals", "search:" W0 ":", 200, "deals_associations.json", NULL,
+                 ERR_MALFORMED, -1);
+    expect_error("hubspot.deals", "assoc:1", 200, "deals_page1.json", NULL, ERR_MALFORMED, -1);
+    expect_error("hubspot.deals", "assoc:1", 200, "contacts_truncated.json", NULL, ERR_MALFORMED,
+                 -1);
+    static const char *const pipelines[] = {
+        "{\"results\":[{\"id\":\"default\"}]}",
+        "{\"results\":[{\"id\":\"default\",\"stages\":[{\"label\":\"x\"}]}]}",
+        "{\"results\":[{\"id\":\"default\",\"stages\":[{\"id\":\"s\",\"metadata\":"
+        "{\"isClosed\":\"yes\"}}]}]}",
+        "{\"results\":[{\"id\":\"default\",\"stages\":[{\"id\":\"s\",\"metadata\":"
+        "{\"probability\":\"high\"}}]}]}",
+        "{\"results\":[{\"stages\":[]}]}",
+    };
+    for (size_t i = 0; i < sizeof pipelines / sizeof pipelines[0]; i++)
+        expect_body_error("hubspot.deals", NULL, 200, pipelines[i], ERR_MALFORMED, -1);
+    static const char *const searches[] = {
+        "{\"results\":[{\"id\":\"1\",\"properties\":{\"hs_is_closed\":\"nope\","
+        "\"createdate\":\"2024-11-04T10:00:00Z\"}}]}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":{\"amount\":\"\"}}]}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"closedate\":\"never\"}}]}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"amount\":true}}]}",
+        "{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"dealstage\":[]}}]}",
+    };
+    for (size_t i = 0; i < sizeof searches / sizeof searches[0]; i++)
+        expect_body_error("hubspot.deals", "search:" W0 ":", 200, searches[i], ERR_MALFORMED, -1);
+    static const char *const assocs[] = {
+        "{\"results\":[{\"from\":{\"id\":\"1\"},\"to\":[{\"toObjectId\":1.5}]}]}",
+        "{\"results\":[{\"from\":{\"id\":\"1\"},\"to\":[{\"toObjectId\":9007199254740995}]}]}",
+        "{\"results\":[{\"to\":[]}]}",
+        "{\"results\":[{\"from\":{\"id\":\"1\"},\"to\":{}}]}",
+        "{\"results\":[],\"errors\":{}}",
+    };
+    for (size_t i = 0; i < sizeof assocs / sizeof assocs[0]; i++)
+        expect_body_error("hubspot.deals", "assoc:1", 200, assocs[i], ERR_MALFORMED, -1);
+}
+
+/* Other batch errors, and a deal with more contacts than one answer: warnings, page kept. */
+static void test_assoc_warnings(void **state)
+{
+    (void)state;
+    const char *body = "{\"status\":\"COMPLETE\",\"results\":[{\"from\":{\"id\":\"1\"},\"to\":"
+                       "[{\"toObjectId\":\"7\"}],\"paging\":{\"next\":{\"after\":\"MTAw\"}}}],"
+                       "\"errors\":[{\"category\":\"RATE_LIMITS\",\"message\":\"later\"}]}";
+    struct adapter_ctx ctx = make_ctx("hubspot.deals", "assoc:1");
+    int rc;
+    struct rowset *rs = parse_body(&ctx, 207, body, strlen(body), NULL, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(rowset_count(rs), 1);
+    is_deal_contact(rs, 0, "1", "7");
+    assert_int_equal(rowset_warnings(rs), 2);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+}
+
+/* ---- errors --------------------------------------------------------------------------------- */
+
+static void test_errors(void **state)
+{
+    (void)state;
+    const struct hdr retry3[] = {{"Retry-After", "3"}, {NULL, NULL}};
+    static const struct {
+        long status;
+        const char *file;
+        bool retry_header;
+        enum err_class cls;
+        int64_t retry;
+    } cases[] = {
+        {429, "error_429_ten_secondly.json", true, ERR_THROTTLED, 3000},
+        {429, "error_429_ten_secondly.json", false, ERR_THROTTLED, 1000},
+        {429, "error_429_secondly.json", false, ERR_THROTTLED, 1000},
+        /* the day's quota: until 2024-11-05T00:00Z, whatever Retry-After says */
+        {429, "error_429_daily.json", true, ERR_QUOTA, 35999750},
+        {401, "error_401.json", false, ERR_AUTH, -1},
+        {401, "error_401_expired.json", false, ERR_AUTH, -1},
+        {530, "error_502.json", false, ERR_AUTH, -1}, /* the malformed-token quirk */
+        {403, "error_403_missing_scopes.json", false, ERR_PERMISSION, -1},
+        {400, "error_400_validation.json", false, ERR_BAD_REQUEST, -1},
+        {400, "error_400_beyond_10k.json", false, ERR_BAD_REQUEST, -1},
+        {404, "error_404.json", false, ERR_NOT_FOUND, -1},
+        {502, "error_502.json", false, ERR_TRANSIENT, -1},
+        {500, "error_500.json", false, ERR_TRANSIENT, -1},
+    };
+    static const char *const pages[] = {NULL, "search:" W0 ":", "assoc:1"};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct hdr *h = cases[i].retry_header ? retry3 : NULL;
+        expect_error("hubspot.contacts", NULL, cases[i].status, cases[i].file, h, cases[i].cls,
+                     cases[i].retry);
+        for (size_t p = 0; p < 3; p++)
+            expect_error("hubspot.deals", pages[p], cases[i].status, cases[i].file, h, cases[i].cls,
+                         cases[i].retry);
+    }
+    expect_body_error("hubspot.contacts", NULL, 429, "", ERR_THROTTLED, 1000);
+    expect_body_error("hubspot.contacts", NULL, 530, "", ERR_AUTH, -1);
+}
+
+static void test_error_message(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("hubspot.contacts", NULL);
+    const char *msg;
+    int rc;
+    struct rowset *rs = parse_file(&ctx, 401, "error_401.json", NULL, &rc);
+    assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
+    assert_string_equal(msg, "hubspot: HTTP 401 INVALID_AUTHENTICATION: Authentication "
+                             "credentials not found. This API supports OAuth 2.0 authentication "
+                             "and you can find more details at [redacted]");
+    rowset_free(rs);
+    rs = parse_file(&ctx, 429, "error_429_ten_secondly.json", NULL, &rc);
+    assert_int_equal(rowset_error(rs, &msg, NULL), ERR_THROTTLED);
+    assert_string_equal(msg, "hubspot: HTTP 429 TEN_SECONDLY_ROLLING: You have reached your "
+                             "ten_secondly_rolling limit.");
+    rowset_free(rs);
+    const char *echo = "{\"status\":\"error\",\"message\":\"token " TOKEN " is bad\"}";
+    rs = parse_body(&ctx, 401, echo, strlen(echo), NULL, &rc);
+    assert_string_equal((rowset_error(rs, &msg, NULL), msg),
+                        "hubspot: HTTP 401: token [redacted] is bad");
+    rowset_free(rs);
+}
+
+static void test_errors_without_body(void **state)
+{
+    (void)state;
+    static const struct {
+        long status;
+        const char *body;
+        enum err_class cls;
+    } cases[] = {
+        {503, "", ERR_TRANSIENT},
+        {500, "<html>oops</html>", ERR_TRANSIENT},
+        {404, "", ERR_NOT_FOUND},
+        {403, "", ERR_PERMISSION},
+        {409, "{}", ERR_BAD_REQUEST},
+        {301, "", ERR_MALFORMED},
+        {200, "", ERR_MALFORMED},
+        {200, "[]", ERR_MALFORMED},
+        {200, "{\"results\":[]} trailing", ERR_MALFORMED},
+        {200, "{\"results\":[{\"id\":\"1\",\"properties\":{\"email\":\"\xC3\x28\"}}]}",
+         ERR_MALFORMED},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+        expect_body_error("hubspot.contacts", NULL, cases[i].status, cases[i].body, cases[i].cls,
+                          -1);
+}
+
+/* ---- rate limits ---------------------------------------------------------------------------- */
+
+static struct rl_signal rl(long status, const struct hdr *headers)
+{
+    struct rl_signal sig = {123, 123, true};
+    struct http_response resp = {status, "", 0, lookup, headers};
+    adapter_for(PLATFORM_HUBSPOT)->ratelimit(&resp, NOW, &sig);
+    return sig;
+}
+
+static void test_ratelimit(void **state)
+{
+    (void)state;
+    const struct hdr interval[] = {{"X-HubSpot-RateLimit-Max", "110"},
+                                   {"X-HubSpot-RateLimit-Remaining", "11"},
+                                   {"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
+                                   {"X-HubSpot-RateLimit-Daily", "500000"},
+                                   {"X-HubSpot-RateLimit-Daily-Remaining", "499000"},
+                                   {NULL, NULL}};
+    const struct hdr daily[] = {{"x-hubspot-ratelimit-daily", "250000"},
+                                {"x-hubspot-ratelimit-daily-remaining", "0"},
+                                {NULL, NULL}};
+    const struct hdr junk[] = {{"X-HubSpot-RateLimit-Max", "0"},
+                               {"X-HubSpot-RateLimit-Remaining", "5"},
+                               {"X-HubSpot-RateLimit-Daily", "10"},
+                               {"X-HubSpot-RateLimit-Daily-Remaining", "20"},
+                               {NULL, NULL}};
+    const struct hdr retry[] = {{"Retry-After", "2"}, {NULL, NULL}};
+    struct rl_signal s = rl(200, interval);
+    assert_int_equal(s.usage_pct, 90);
+    assert_int_equal(s.wait_ms, -1);
+    assert_false(s.per_stream);
+    s = rl(200, daily);
+    assert_int_equal(s.usage_pct, 100);
+    s = rl(200, junk);
+    assert_int_equal(s.usage_pct, -1);
+    s = rl(429, retry);
+    assert_int_equal(s.wait_ms, 2000);
+    s = rl(200, retry);
+    assert_int_equal(s.wait_ms, -1);
+    s = rl(200, NULL);
+    assert_int_equal(s.wait_ms, -1);
+    assert_int_equal(s.usage_pct, -1);
+}
+
+/* ---- tokens --------------------------------------------------------------------------------- */
+
+static void test_refresh_build(void **state)
+{
+    (void)state;
+    const struct adapter *a = adapter_for(PLATFORM_HUBSPOT);
+    char cid[] = "5c4a-cid", secret[] = "s&cret", rt[] = "6f18f21e-a743";
+    struct cfg_credential cred = {.client_id = cid, .client_secret = secret, .refresh_token = rt};
+    struct http_request req = {0};
+    assert_int_equal(a->refresh_build(&platform, &cred, "old", NULL, &req), 0);
+    assert_string_equal(req.method, "POST");
+    assert_string_equal(req.url, "https://api.hubapi.com/oauth/v1/token");
+    assert_string_equal(req.body, "grant_type=refresh_token&client_id=5c4a-cid"
+                                  "&client_secret=s%26cret&refresh_token=6f18f21e-a743");
+    assert_string_equal(req.headers[0], "Content-Type: application/x-www-form-urlencoded");
+    assert_null(req.headers[1]);
+    http_request_free(&req);
+    assert_int_equal(a->refresh_build(&platform, &cred, "old", "rt+2", &req), 0);
+    assert_non_null(strstr(req.body, "&refresh_token=rt%2B2"));
+    http_request_free(&req);
+    /* a private-app token has no refresh token: nothing to refresh */
+    cred.refresh_token = NULL;
+    assert_int_equal(a->refresh_build(&platform, &cred, TOKEN, NULL, &req), -1);
+    http_request_free(&req);
+    cred.refresh_token = rt;
+    cred.client_id = NULL;
+    assert_int_equal(a->refresh_build(&platform, &cred, "old", NULL, &req), -1);
+    http_request_free(&req);
+}
+
+static int refresh(long status, const char *body, struct token_set *out, enum err_class *cls,
+                   char *why, size_t whylen)
+{
+    struct http_response resp = {status, body, strlen(body), lookup, NULL};
+    return adapter_for(PLATFORM_HUBSPOT)->refresh_parse(&resp, out, cls, why, whylen);
+}
+
+static void test_refresh_parse(void **state)
+{
+    (void)state;
+    struct token_set *out = xcalloc(1, sizeof *out);
+    enum err_class cls;
+    char why[256];
+    char *body = unit_read_file("tests/fixtures/hubspot/token.json", NULL);
+    assert_int_equal(refresh(200, body, out, &cls, why, sizeof why), 0);
+    assert_int_equal(cls, ERR_NONE);
+    assert_string_equal(out->access_token,
+                        "CN2zlYnmLBICAQIYgZXFLyCWp1Yoy_9GMhkAgddk-zDc-H_1-example-access");
+    assert_string_equal(out->refresh_token, "6f18f21e-a743-4509-b7fd-1a5e632fffa1");
+    assert_int_equal(out->expires_in_s, 1800);
+    free(body);
+    body = unit_read_file("tests/fixtures/hubspot/token_bad_refresh.json", NULL);
+    assert_int_equal(refresh(400, body, out, &cls, why, sizeof why), -1);
+    assert_int_equal(cls, ERR_AUTH);
+    assert_string_equal(why, "hubspot token endpoint refused the refresh: BAD_REFRESH_TOKEN");
+    assert_string_equal(out->access_token, "");
+    free(body);
+    assert_int_equal(refresh(502, "", out, &cls, why, sizeof why), -1);
+    assert_int_equal(cls, ERR_TRANSIENT);
+    assert_int_equal(refresh(429, "", out, &cls, why, sizeof why), -1);
+    assert_int_equal(cls, ERR_THROTTLED);
+    assert_int_equal(refresh(200, "{\"refresh_token\":\"r\"}", out, &cls, why, sizeof why), -1);
+    assert_int_equal(cls, ERR_MALFORMED);
+    assert_int_equal(
+        refresh(200, "{\"access_token\":\"a\",\"expires_in\":-5}", out, &cls, why, sizeof why), -1);
+    assert_int_equal(cls, ERR_MALFORMED);
+    free(out);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_streams),
+        cmocka_unit_test(test_build_contacts),
+        cmocka_unit_test(test_build_deals),
+        cmocka_unit_test(test_build_refused),
+        cmocka_unit_test(test_contacts_page),
+        cmocka_unit_test(test_search_window),
+        cmocka_unit_test(test_contacts_malformed),
+        cmocka_unit_test(test_deals_run),
+        cmocka_unit_test(test_deals_lone),
+        cmocka_unit_test(test_deals_malformed),
+        cmocka_unit_test(test_assoc_warnings),
+        cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_error_message),
+        cmocka_unit_test(test_errors_without_body),
+        cmocka_unit_test(test_ratelimit),
+        cmocka_unit_test(test_refresh_build),
+        cmocka_unit_test(test_refresh_parse),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
