@@ -54,6 +54,7 @@ extern const struct sim_platform sim_platform_x;
 extern const struct sim_platform sim_platform_facebook;
 extern const struct sim_platform sim_platform_instagram;
 extern const struct sim_platform sim_platform_youtube;
+extern const struct sim_platform sim_platform_pinterest;
 
 /* Every platform, NULL-terminated, in the order they appear in JSON. */
 extern const struct sim_platform *const sim_platforms[];

@@ -23,6 +23,7 @@ const struct sim_platform *const sim_platforms[] = {
     &sim_platform_facebook,
     &sim_platform_instagram,
     &sim_platform_youtube,
+    &sim_platform_pinterest,
     NULL,
 };
 
