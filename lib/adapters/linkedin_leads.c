@@ -10,10 +10,11 @@
  * syntactically valid address; it is kept only as a salted hash. Test leads are skipped.
  *
  * Paging is by offset: start/count with paging.total. The page cursor is "START:END": the offset
- * of the next page and the end of submittedAtTimeRange in epoch milliseconds, fixed by the first
- * page so every page of a run asks for the same range (ctx->now moves between pages; a lead
- * submitted meanwhile could shift the offsets). The next run starts from the watermark minus the
- * lookback, so leads after END are read then.
+ * of the next page and the end of submittedAtTimeRange in epoch milliseconds. The first request
+ * ends its range at ctx->now; parsing its answer fixes END (the parse's ctx->now, a moment later)
+ * for every later page, so the pages of a run ask for one range while ctx->now moves on and a
+ * lead submitted meanwhile cannot shift the offsets. The next run starts from the watermark minus
+ * the lookback, so leads after END are read then.
  *
  * Pure, like the rest of the adapter.
  */
