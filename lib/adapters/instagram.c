@@ -1,0 +1,664 @@
+/*
+ * instagram.c - the Instagram adapter (Instagram API with Facebook Login, on the Graph API):
+ * account insights (instagram.account_insights) and, in instagram_media.c, media with their
+ * lifetime insights (instagram.media); Graph errors, usage headers and the token refresh.
+ *
+ * What Instagram sends (reference §2.5-§2.7, §3, §10.3): errors are Graph error bodies classified
+ * by error.code, never by the HTTP status (a throttle arrives as 400 or 403); paging.next decides
+ * whether there is another page and embeds the access token, so only its `after` cursor is kept;
+ * daily series values are dated by end_time, the END of a Pacific day; metric_type=total_value
+ * answers carry one total (and optional breakdowns) per metric for the whole since..until range,
+ * no end_time; counts may be numbers or numeric strings and are left out when there is no data.
+ *
+ * instagram.account_insights is a run of several pages; the page cursor says which:
+ *
+ *   (none)             the daily series: metric=reach,follower_count&period=day&since=&until=
+ *   "total:YYYY-MM-DD" the total_value metrics of that one Pacific day D (since=D&until=D+1)
+ *   "profile"          the profile fields followers_count, follows_count, media_count
+ *
+ * The series comes first, then one total page per day from from_day to to_day, then the profile.
+ * Graph answers a total_value request for the range since..until and reads since/until dates as
+ * Pacific midnights (the same boundaries its daily series reports through end_time), so the page
+ * of since=D&until=D+1 is the whole of Pacific day D and its totals are recorded on day D: the day
+ * comes from the cursor, because the answer itself carries no date. Breakdowns are checked for
+ * shape but not stored, nor is accounts_engaged (a count of distinct accounts, not summable).
+ *
+ * Every record of a page is held in a pending list and handed to the rowset only once the whole
+ * page has been read: a rejected page leaves no records behind.
+ *
+ * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
+ */
+#include "instagram.h"
+#include "timeutil.h"
+#include "xmalloc.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+extern const struct adapter adapter_instagram;
+
+/* ---- shared helpers (instagram.h) ------------------------------------------------------------ */
+
+int instagram_malformed(struct rowset *rs, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rowset_set_error(rs, ERR_MALFORMED, -1, "instagram: %s", msg);
+    return -1;
+}
+
+bool instagram_is_id(const char *id)
+{
+    size_t n = strspn(id, "0123456789_");
+    return n > 0 && n <= 64 && !id[n];
+}
+
+const char *instagram_shown_id(const char *id)
+{
+    return instagram_is_id(id) ? id : "(not a Graph id)";
+}
+
+void instagram_query(struct buf *q, const char *name, const char *value)
+{
+    char *enc = adapter_urlencode(value);
+    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
+    free(enc);
+}
+
+int instagram_get(const struct adapter_ctx *ctx, struct http_request *req, const char *object,
+                  const char *edge, const struct buf *query, char *why, size_t whylen)
+{
+    const char *v = ctx->platform->version ? ctx->platform->version : "";
+    if (!ctx->access_token || !*ctx->access_token) {
+        snprintf(why, whylen, "no access token");
+        return -1;
+    }
+    char *obj = adapter_urlencode(object);
+    req->method = "GET";
+    http_request_set_url(req, xasprintf("%s%s%s/%s%s%s?%s", ctx->platform->api_base, *v ? "/" : "",
+                                        v, obj, edge ? "/" : "", edge ? edge : "",
+                                        query->len ? query->data : ""));
+    free(obj);
+    return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
+}
+
+const char *instagram_user(const struct adapter_ctx *ctx, char *why, size_t whylen)
+{
+    if (!ctx->account || !ctx->account->id || !*ctx->account->id) {
+        snprintf(why, whylen, "account has no Instagram user id");
+        return NULL;
+    }
+    return ctx->account->id;
+}
+
+void instagram_snapshot(const struct adapter_ctx *ctx, const char *object, const char *metric,
+                        int64_t value, struct adapter_pending *p)
+{
+    struct record r = {.type = REC_SNAPSHOT};
+    r.u.snapshot.object = object;
+    r.u.snapshot.metric = metric;
+    r.u.snapshot.observed_at = ctx->now;
+    r.u.snapshot.value = value;
+    adapter_pending_add(p, &r);
+}
+
+/* ---- usage headers (reference §2.6, §3.4) ---------------------------------------------------- */
+
+/* A percentage member: an integer, or a decimal rounded up. */
+static int pct_of(const cJSON *it)
+{
+    int64_t v;
+    if (json_count_item(it, &v) == JSON_OK)
+        return v > 1000 ? 1000 : (int)v;
+    /* a percentage is not an id, a count or money: its double is exact enough */
+    if (cJSON_IsNumber(it) && isfinite(it->valuedouble) && it->valuedouble >= 0)
+        return it->valuedouble > 1000 ? 1000 : (int)ceil(it->valuedouble);
+    return -1;
+}
+
+/* Raises *pct to the highest usage of o and *eta to its estimated_time_to_regain_access. */
+static void usage_object(const cJSON *o, int *pct, int64_t *eta)
+{
+    static const char *const keys[] = {"call_count", "total_cputime", "total_time"};
+    int64_t m;
+    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+        int v = pct_of(json_get(o, keys[i]));
+        if (v > *pct)
+            *pct = v;
+    }
+    if (json_count(o, "estimated_time_to_regain_access", &m) == JSON_OK && m > *eta)
+        *eta = m;
+}
+
+static cJSON *header_json(const struct http_response *resp, const char *name)
+{
+    char why[64];
+    const char *v = resp->header ? resp->header(resp, name) : NULL;
+    return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
+}
+
+/*
+ * The highest usage percentage of X-App-Usage and X-Business-Use-Case-Usage (BUC type "instagram"
+ * on Instagram calls), and the longest regain time in minutes.
+ */
+static void read_usage(const struct http_response *resp, int *pct, int64_t *eta_min)
+{
+    const cJSON *per_id, *bucket;
+    *pct = -1;
+    *eta_min = 0;
+    cJSON *j = header_json(resp, "X-App-Usage");
+    usage_object(j, pct, eta_min);
+    cJSON_Delete(j);
+    /* {"<business or IG user id>":[{"type":"instagram","call_count":N,...}, ...], ...} */
+    j = header_json(resp, "X-Business-Use-Case-Usage");
+    if (cJSON_IsObject(j)) {
+        cJSON_ArrayForEach(per_id, j)
+        {
+            if (!cJSON_IsArray(per_id))
+                continue;
+            cJSON_ArrayForEach(bucket, per_id)
+            {
+                usage_object(bucket, pct, eta_min);
+            }
+        }
+    }
+    cJSON_Delete(j);
+}
+
+static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
+{
+    int64_t eta_min;
+    (void)now;
+    read_usage(resp, &sig->usage_pct, &eta_min);
+    sig->wait_ms = eta_min > 0 ? eta_min * 60 * 1000 : -1;
+    sig->per_stream = false; /* Meta counts per app, user and business, not per endpoint */
+}
+
+/* ---- Graph errors and bodies (reference §2.7, §11) ------------------------------------------- */
+
+static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)
+{
+    /* 80002 is the instagram business use case; the whole 80000 range throttles */
+    if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80000 && code <= 80014))
+        return ERR_THROTTLED;
+    if (transient || code == 1 || code == 2)
+        return ERR_TRANSIENT;
+    if (code == 190 || code == 102)
+        return ERR_AUTH;
+    if (code == 10 || (code >= 200 && code <= 299))
+        return ERR_PERMISSION;
+    if (code == 803 || (code == 100 && subcode == 33)) /* 33: the object does not exist */
+        return ERR_NOT_FOUND;
+    if (code == 100) /* a bad parameter, a retired metric; 1504018: the query timed out */
+        return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
+    return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
+}
+
+bool instagram_error_code(const cJSON *root, int64_t *code, int64_t *subcode)
+{
+    const cJSON *err = json_get(root, "error");
+    *code = *subcode = 0;
+    if (!cJSON_IsObject(err))
+        return false;
+    json_int(err, "code", code);
+    json_int(err, "error_subcode", subcode);
+    return true;
+}
+
+/* Classifies an error object; a throttle waits out estimated_time_to_regain_access. */
+static void graph_error(const struct http_response *resp, const cJSON *root, const char *secret,
+                        struct rowset *rs)
+{
+    const cJSON *err = json_get(root, "error");
+    int64_t code, subcode, eta_min;
+    bool transient = false;
+    const char *msg = "";
+    char text[160];
+    int pct;
+    instagram_error_code(root, &code, &subcode);
+    json_bool(err, "is_transient", &transient);
+    if (json_str(err, "message", &msg) != JSON_OK)
+        msg = "";
+    adapter_safe_text(text, sizeof text, msg, secret);
+    enum err_class cls = code_class(code, subcode, transient, resp->status);
+    read_usage(resp, &pct, &eta_min);
+    int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
+    rowset_set_error(rs, cls, retry, "instagram: HTTP %ld, Graph error %lld/%lld: %s", resp->status,
+                     (long long)code, (long long)subcode, text);
+}
+
+cJSON *instagram_json(const struct http_response *resp, char *why, size_t whylen)
+{
+    snprintf(why, whylen, "empty body");
+    return resp->len ? json_parse(resp->body, resp->len, why, whylen) : NULL;
+}
+
+int instagram_check(const struct http_response *resp, const cJSON *root, const char *jwhy,
+                    const char *secret, struct rowset *rs)
+{
+    if (cJSON_IsObject(json_get(root, "error"))) {
+        graph_error(resp, root, secret, rs);
+        return -1;
+    }
+    if (resp->status >= 500) { /* a proxy page, an empty 502 */
+        rowset_set_error(rs, ERR_TRANSIENT, -1, "instagram: HTTP %ld without a Graph error body",
+                         resp->status);
+        return -1;
+    }
+    if (resp->status < 200 || resp->status > 299)
+        return instagram_malformed(rs, "HTTP %ld without a Graph error body", resp->status);
+    if (!root)
+        return instagram_malformed(rs, "%s", jwhy);
+    if (!cJSON_IsObject(root))
+        return instagram_malformed(rs, "body is not a JSON object");
+    return 0;
+}
+
+cJSON *instagram_body(const struct http_response *resp, const char *secret, struct rowset *rs)
+{
+    char why[128];
+    cJSON *root = instagram_json(resp, why, sizeof why);
+    if (instagram_check(resp, root, why, secret, rs) == 0)
+        return root;
+    cJSON_Delete(root);
+    return NULL;
+}
+
+int instagram_next_after(const cJSON *root, struct rowset *rs, char **after)
+{
+    const cJSON *paging = json_get(root, "paging");
+    const char *next, *a;
+    *after = NULL;
+    if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
+        return instagram_malformed(rs, "paging is not an object");
+    enum json_get g = json_str(paging, "next", &next);
+    if (g == JSON_ABSENT)
+        return 0; /* the last page, even when it still carries cursors */
+    if (g == JSON_BAD)
+        return instagram_malformed(rs, "paging.next is not a string");
+    g = json_str(json_get(paging, "cursors"), "after", &a);
+    if (g == JSON_BAD)
+        return instagram_malformed(rs, "paging.cursors.after is not a string");
+    if (g == JSON_OK && *a) {
+        *after = xstrdup(a);
+        return 0;
+    }
+    /* no cursors: take the after parameter out of the next URL, never the URL itself */
+    *after = adapter_query_param(next, "after");
+    if (*after && **after)
+        return 0;
+    free(*after);
+    *after = NULL;
+    return instagram_malformed(rs, "paging.next without an after cursor");
+}
+
+/* ---- instagram.account_insights: pages ------------------------------------------------------- */
+
+enum ai_kind { AI_SERIES, AI_TOTAL, AI_PROFILE };
+
+/* Reads the page cursor (see the top of the file); -1 when it is not one of ours. */
+static int ai_cursor(const struct adapter_ctx *ctx, enum ai_kind *kind, int32_t *day)
+{
+    *kind = AI_SERIES;
+    *day = 0;
+    if (!ctx->page)
+        return 0;
+    if (strcmp(ctx->page, "profile") == 0) {
+        *kind = AI_PROFILE;
+        return 0;
+    }
+    if (strncmp(ctx->page, "total:", 6) == 0 && time_parse_date(ctx->page + 6, day) == 0 &&
+        *day >= ctx->from_day && *day <= ctx->to_day) {
+        *kind = AI_TOTAL;
+        return 0;
+    }
+    return -1;
+}
+
+/* The cursor of the page after (kind, day) into next, or "" after the last page. */
+static void ai_next(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t day, char *next,
+                    size_t n)
+{
+    char date[16];
+    int32_t d = kind == AI_SERIES ? ctx->from_day : day + 1;
+    if (kind == AI_PROFILE) {
+        *next = '\0';
+    } else if (d <= ctx->to_day) {
+        time_format_date(d, date, sizeof date);
+        snprintf(next, n, "total:%s", date);
+    } else {
+        snprintf(next, n, "profile");
+    }
+}
+
+static void ai_query(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t day, struct buf *q)
+{
+    char since[16], until[16];
+    if (kind == AI_PROFILE) {
+        instagram_query(q, "fields", "followers_count,follows_count,media_count");
+        return;
+    }
+    if (kind == AI_SERIES) {
+        /* until is exclusive: to_day's value has end_time at the start of to_day + 1 */
+        time_format_date(ctx->from_day, since, sizeof since);
+        time_format_date(ctx->to_day + 1, until, sizeof until);
+        instagram_query(q, "metric", "reach,follower_count");
+    } else {
+        time_format_date(day, since, sizeof since);
+        time_format_date(day + 1, until, sizeof until);
+        instagram_query(q, "metric",
+                        "views,accounts_engaged,total_interactions,likes,comments,shares,saves");
+        instagram_query(q, "metric_type", "total_value");
+    }
+    instagram_query(q, "period", "day");
+    instagram_query(q, "since", since);
+    instagram_query(q, "until", until);
+}
+
+static int build_account_insights(const struct adapter_ctx *ctx, struct http_request *req,
+                                  char *why, size_t whylen)
+{
+    enum ai_kind kind;
+    int32_t day;
+    struct buf q = {0};
+    const char *user = instagram_user(ctx, why, whylen);
+    if (!user)
+        return -1;
+    if (ai_cursor(ctx, &kind, &day) < 0) {
+        snprintf(why, whylen, "page cursor is not an account insights page of this window");
+        return -1;
+    }
+    ai_query(ctx, kind, day, &q);
+    /* one request per page: paging.next of insights walks into the future and is never followed */
+    int rc = instagram_get(ctx, req, user, kind == AI_PROFILE ? NULL : "insights", &q, why, whylen);
+    buf_free(&q);
+    return rc;
+}
+
+/* ---- instagram.account_insights: records ----------------------------------------------------- */
+
+struct metric_map {
+    const char *name;   /* Graph metric */
+    const char *metric; /* canonical name; NULL = read, not stored */
+};
+
+static const struct metric_map series_metrics[] = {
+    {"reach", "reach"},
+    {"follower_count", "followers_gained"}, /* new followers of the day, not the total */
+};
+
+static const struct metric_map total_metrics[] = {
+    {"views", "views"},
+    {"accounts_engaged", NULL}, /* distinct accounts: days do not add up */
+    {"total_interactions", "engagements"},
+    {"likes", "likes"},
+    {"comments", "comments"},
+    {"shares", "shares"},
+    {"saves", "saves"},
+};
+
+#define NSERIES (sizeof series_metrics / sizeof series_metrics[0])
+#define NTOTAL  (sizeof total_metrics / sizeof total_metrics[0])
+
+/* The map entry of a Graph metric name, or NULL for one we did not ask for. */
+static const struct metric_map *lookup(const struct metric_map *map, size_t n, const char *name)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strcmp(map[i].name, name) == 0)
+            return &map[i];
+    return NULL;
+}
+
+static void add_metric(const char *metric, int32_t day, int64_t value, struct adapter_pending *p)
+{
+    struct record r = {.type = REC_METRIC};
+    r.u.metric.object = "";
+    r.u.metric.metric = metric;
+    r.u.metric.day = day;
+    r.u.metric.basis = BASIS_PACIFIC;
+    r.u.metric.value = value;
+    adapter_pending_add(p, &r);
+}
+
+/* One values[] entry of the daily series: a record when it is a count of a day in the window. */
+static int series_value(const struct adapter_ctx *ctx, const cJSON *v, const char *name,
+                        const char *metric, struct rowset *rs, struct adapter_pending *p)
+{
+    const char *end;
+    int64_t n, end_us;
+    if (!cJSON_IsObject(v))
+        return instagram_malformed(rs, "%s: values[] item is not an object", name);
+    const cJSON *val = json_get(v, "value");
+    if (cJSON_IsObject(val)) /* a breakdown map: not a daily total */
+        return 0;
+    enum json_get g = json_count_item(val, &n);
+    if (g == JSON_ABSENT)
+        return 0;
+    if (g == JSON_BAD)
+        return instagram_malformed(rs, "%s: value is not a count", name);
+    if (json_str(v, "end_time", &end) != JSON_OK || json_parse_time(end, &end_us) < 0)
+        return instagram_malformed(rs, "%s: value without a usable end_time", name);
+    int32_t day = adapter_pacific_day_ending(end_us); /* end_time ends the Pacific day */
+    if (day >= ctx->from_day && day <= ctx->to_day)
+        add_metric(metric, day, n, p);
+    return 0;
+}
+
+static int series_item(const struct adapter_ctx *ctx, const cJSON *item, const char *name,
+                       struct rowset *rs, struct adapter_pending *p)
+{
+    const struct metric_map *m = lookup(series_metrics, NSERIES, name);
+    const char *period;
+    const cJSON *values = json_get(item, "values"), *v;
+    if (!m || (json_str(item, "period", &period) == JSON_OK && strcmp(period, "day") != 0))
+        return 0;
+    if (!cJSON_IsArray(values))
+        return instagram_malformed(rs, "%s: values is not an array", name);
+    cJSON_ArrayForEach(v, values)
+    {
+        if (series_value(ctx, v, name, m->metric, rs, p) < 0)
+            return -1;
+    }
+    return 0;
+}
+
+static bool string_array(const cJSON *a)
+{
+    const cJSON *s;
+    if (!cJSON_IsArray(a))
+        return false;
+    cJSON_ArrayForEach(s, a)
+    {
+        if (!cJSON_IsString(s))
+            return false;
+    }
+    return true;
+}
+
+/* total_value.breakdowns[]: read for their shape (a bad one fails the page), never stored. */
+static int check_breakdowns(const cJSON *tv, const char *name, struct rowset *rs)
+{
+    const cJSON *bds = json_get(tv, "breakdowns"), *b, *r;
+    int64_t v;
+    if (!bds || cJSON_IsNull(bds))
+        return 0;
+    if (!cJSON_IsArray(bds))
+        return instagram_malformed(rs, "%s: breakdowns is not an array", name);
+    cJSON_ArrayForEach(b, bds)
+    {
+        const cJSON *results = json_get(b, "results");
+        if (!string_array(json_get(b, "dimension_keys")) || !cJSON_IsArray(results))
+            return instagram_malformed(rs, "%s: breakdown without dimension_keys and results",
+                                       name);
+        cJSON_ArrayForEach(r, results)
+        {
+            if (!string_array(json_get(r, "dimension_values")) ||
+                json_count(r, "value", &v) == JSON_BAD)
+                return instagram_malformed(rs, "%s: breakdown result is not values and a count",
+                                           name);
+        }
+    }
+    return 0;
+}
+
+/* One metric of a total_value page: its total on the page's day. */
+static int total_item(const cJSON *item, const char *name, int32_t day, struct rowset *rs,
+                      struct adapter_pending *p)
+{
+    const struct metric_map *m = lookup(total_metrics, NTOTAL, name);
+    const cJSON *tv = json_get(item, "total_value");
+    int64_t n;
+    if (!m)
+        return 0;
+    if (!cJSON_IsObject(tv))
+        return instagram_malformed(rs, "%s: no total_value object", name);
+    if (check_breakdowns(tv, name, rs) < 0)
+        return -1;
+    enum json_get g = json_count(tv, "value", &n);
+    if (g == JSON_BAD)
+        return instagram_malformed(rs, "%s: total_value.value is not a count", name);
+    if (g == JSON_OK && m->metric)
+        add_metric(m->metric, day, n, p);
+    return 0;
+}
+
+static int insights_page(const struct adapter_ctx *ctx, const cJSON *root, enum ai_kind kind,
+                         int32_t day, struct rowset *rs, struct adapter_pending *p)
+{
+    const cJSON *data = json_get(root, "data"), *item;
+    const char *name;
+    if (!cJSON_IsArray(data)) /* no data is an empty array, not an absent key */
+        return instagram_malformed(rs, "data is %s", data ? "not an array" : "missing");
+    cJSON_ArrayForEach(item, data)
+    {
+        if (!cJSON_IsObject(item) || json_str(item, "name", &name) != JSON_OK)
+            return instagram_malformed(rs, "insights item without a metric name");
+        int rc = kind == AI_SERIES ? series_item(ctx, item, name, rs, p)
+                                   : total_item(item, name, day, rs, p);
+        if (rc < 0)
+            return -1;
+    }
+    return 0;
+}
+
+/* The profile fields: snapshots of the account's lifetime counters. */
+static int profile_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
+                        struct adapter_pending *p)
+{
+    static const struct metric_map fields[] = {
+        {"followers_count", "followers"},
+        {"follows_count", "following"},
+        {"media_count", "posts"},
+    };
+    int64_t v;
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+        enum json_get g = json_count(root, fields[i].name, &v);
+        if (g == JSON_BAD)
+            return instagram_malformed(rs, "%s is not a count", fields[i].name);
+        if (g == JSON_OK)
+            instagram_snapshot(ctx, "", fields[i].metric, v, p);
+    }
+    return 0;
+}
+
+static int parse_account_insights(const struct adapter_ctx *ctx, const struct http_response *resp,
+                                  struct rowset *rs)
+{
+    enum ai_kind kind;
+    int32_t day;
+    char next[32];
+    struct adapter_pending p = {0};
+    if (ai_cursor(ctx, &kind, &day) < 0)
+        return instagram_malformed(rs, "page cursor is not an account insights page");
+    cJSON *root = instagram_body(resp, ctx->access_token, rs);
+    if (!root)
+        return -1;
+    int rc = kind == AI_PROFILE ? profile_page(ctx, root, rs, &p)
+                                : insights_page(ctx, root, kind, day, rs, &p);
+    if (rc == 0) {
+        adapter_pending_commit(&p, rs);
+        ai_next(ctx, kind, day, next, sizeof next);
+        rowset_set_next(rs, *next ? next : NULL);
+    }
+    adapter_pending_drop(&p);
+    cJSON_Delete(root);
+    return rc;
+}
+
+/* ---- tokens (reference §3.1, §12) ------------------------------------------------------------ */
+
+/*
+ * Instagram Login style: a long-lived token is refreshed with nothing but itself,
+ * GET {token_url}?grant_type=ig_refresh_token&access_token=<current token>. No refresh token, no
+ * client secret; without a current token there is nothing to refresh.
+ */
+static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
+                         const char *access_token, const char *refresh_token,
+                         struct http_request *req)
+{
+    (void)cred;
+    (void)refresh_token;
+    if (!p->token_url || !*p->token_url || !access_token || !*access_token)
+        return -1;
+    struct buf q = {0};
+    instagram_query(&q, "grant_type", "ig_refresh_token");
+    instagram_query(&q, "access_token", access_token);
+    req->method = "GET";
+    http_request_set_url(
+        req, xasprintf("%s%c%s", p->token_url, strchr(p->token_url, '?') ? '&' : '?', q.data));
+    adapter_free_secret(buf_steal(&q, NULL));
+    return 0;
+}
+
+static int refresh_parse(const struct http_response *resp, struct token_set *out,
+                         enum err_class *cls, char *why, size_t whylen)
+{
+    struct rowset *rs = rowset_new();
+    const char *tok, *msg;
+    int64_t expires = 0;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    cJSON *root = instagram_body(resp, NULL, rs); /* Graph errors: 190 is auth, 5xx transient */
+    if (!root) {
+        *cls = rowset_error(rs, &msg, NULL);
+        snprintf(why, whylen, "token refresh failed: %s", msg);
+    } else if (json_str(root, "access_token", &tok) != JSON_OK || !*tok ||
+               strlen(tok) >= sizeof out->access_token) {
+        *cls = ERR_MALFORMED;
+        snprintf(why, whylen, "token refresh answer without a usable access_token");
+    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
+        *cls = ERR_MALFORMED;
+        snprintf(why, whylen, "token refresh answer: expires_in is not a number of seconds");
+    } else {
+        memcpy(out->access_token, tok, strlen(tok) + 1);
+        out->expires_in_s = expires; /* absent: unknown */
+        *cls = ERR_NONE;
+        rc = 0;
+    }
+    cJSON_Delete(root);
+    rowset_free(rs);
+    return rc;
+}
+
+/* ---- the adapter ----------------------------------------------------------------------------- */
+
+static const struct stream_def streams[] = {
+    {"instagram.account_insights", BASIS_PACIFIC, true, false, build_account_insights,
+     parse_account_insights},
+    {"instagram.media", BASIS_UTC, true, false, instagram_build_media, instagram_parse_media},
+};
+
+const struct adapter adapter_instagram = {
+    .platform = PLATFORM_INSTAGRAM,
+    .streams = streams,
+    .nstreams = sizeof streams / sizeof streams[0],
+    .ratelimit = ratelimit,
+    .refresh_build = refresh_build,
+    .refresh_parse = refresh_parse,
+};

@@ -1,0 +1,81 @@
+/*
+ * instagram.h - private to the Instagram adapter (instagram.c and instagram_media.c): the Graph
+ * helpers both halves share. Not an API for anything else; the adapter itself is
+ * `adapter_instagram`.
+ *
+ * instagram.c holds the Graph request, error, body and paging machinery, account insights, usage
+ * headers and the token refresh; instagram_media.c holds the media list and per-medium insights.
+ * The Meta adapter has its own copy of the Graph machinery on purpose: each adapter is one
+ * platform's private business, and Instagram's messages say "instagram:".
+ */
+#ifndef SR_ADAPTERS_INSTAGRAM_H
+#define SR_ADAPTERS_INSTAGRAM_H
+
+#include "adapter.h"
+#include "buf.h"
+#include "json.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#define INSTAGRAM_TITLE_MAX 280 /* bytes of caption kept as the content title */
+
+/* Marks the page malformed ("instagram: ..."); returns -1. */
+int instagram_malformed(struct rowset *rs, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+/* True for a Graph id: 1 to 64 digits or '_' (safe in a path, a cursor and a message). */
+bool instagram_is_id(const char *id);
+/* An id from a body as it may appear in a message: the id, or a placeholder. */
+const char *instagram_shown_id(const char *id);
+
+/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
+void instagram_query(struct buf *q, const char *name, const char *value);
+
+/*
+ * Sets req to a GET of {api_base}/{version}/{object}[/{edge}]?{query} with the bearer header;
+ * object is percent-encoded here, edge is literal (NULL for none). 0, or -1 with why.
+ */
+int instagram_get(const struct adapter_ctx *ctx, struct http_request *req, const char *object,
+                  const char *edge, const struct buf *query, char *why, size_t whylen);
+
+/* The account's IG user id; NULL with why when the account has none. */
+const char *instagram_user(const struct adapter_ctx *ctx, char *why, size_t whylen);
+
+/* Parses the body (NULL when it is not JSON; why says where). */
+cJSON *instagram_json(const struct http_response *resp, char *why, size_t whylen);
+
+/*
+ * Checks a parsed answer: a Graph error object is classified by error.code (not the HTTP status),
+ * a non-2xx without one by its status, and a good answer must be a JSON object. 0 when root is a
+ * good answer, -1 with the error set on rs. jwhy is instagram_json's reason for a NULL root;
+ * secret is the token in use (blanked in messages).
+ */
+int instagram_check(const struct http_response *resp, const cJSON *root, const char *jwhy,
+                    const char *secret, struct rowset *rs);
+
+/* instagram_json and instagram_check in one: the good answer (caller frees) or NULL. */
+cJSON *instagram_body(const struct http_response *resp, const char *secret, struct rowset *rs);
+
+/* The code and subcode of a Graph error answer; false when root is not one. */
+bool instagram_error_code(const cJSON *root, int64_t *code, int64_t *subcode);
+
+/*
+ * The next page's `after` cursor of a list answer (caller frees), NULL on the last page; -1 after
+ * instagram_malformed. paging.next alone decides whether there is another page (the last page
+ * still carries cursors), and only the cursor is kept: the next URL embeds the access token.
+ */
+int instagram_next_after(const cJSON *root, struct rowset *rs, char **after);
+
+/* A lifetime count snapshot of object, observed now. */
+void instagram_snapshot(const struct adapter_ctx *ctx, const char *object, const char *metric,
+                        int64_t value, struct adapter_pending *p);
+
+/* instagram.media (instagram_media.c). */
+int instagram_build_media(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                          size_t whylen);
+int instagram_parse_media(const struct adapter_ctx *ctx, const struct http_response *resp,
+                          struct rowset *rs);
+
+#endif
