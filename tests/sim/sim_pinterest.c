@@ -278,13 +278,37 @@ static void put_metrics(struct jw *j, const struct user_query *q, const struct p
     jw_end(j);
 }
 
+static bool not_valid(struct http_req *r, const char *param, const char *value)
+{
+    char what[96];
+    snprintf(what, sizeof what, "'%.40s' is not a valid value", value);
+    pin_bad_param(r, param, what);
+    return false;
+}
+
+/* content_type (ALL by default) and split_field (only NO_SPLIT); false (answered) if bad. */
+static bool parse_content(struct http_req *r, struct user_query *q)
+{
+    const char *ct = http_param(r, "content_type"), *split = http_param(r, "split_field");
+    if (!ct || strcmp(ct, "ALL") == 0)
+        q->content = CONTENT_ALL;
+    else if (strcmp(ct, "ORGANIC") == 0)
+        q->content = CONTENT_ORGANIC;
+    else if (strcmp(ct, "PAID") == 0)
+        q->content = CONTENT_PAID;
+    else
+        return not_valid(r, "content_type", ct);
+    if (split && strcmp(split, "NO_SPLIT") != 0)
+        return not_valid(r, "split_field", split);
+    return true;
+}
+
 static bool parse_user_query(const struct world *w, struct http_req *r, struct user_query *q)
 {
-    const char *types = http_param(r, "metric_types"), *ct = http_param(r, "content_type");
-    const char *split = http_param(r, "split_field");
+    const char *types = http_param(r, "metric_types");
     char what[96];
     memset(q, 0, sizeof q[0]);
-    if (!pin_dates(r, w, 90, false, &q->start, &q->end))
+    if (!pin_dates(r, w, 90, false, &q->start, &q->end) || !parse_content(r, q))
         return false;
     for (const char *p = types; p && *p;) {
         size_t len = strcspn(p, ","), m = 0;
@@ -301,15 +325,6 @@ static bool parse_user_query(const struct world *w, struct http_req *r, struct u
     }
     for (size_t m = 0; !types && m < NUSER; m++)
         q->m[q->n++] = m;
-    q->content = !ct || strcmp(ct, "ALL") == 0 ? CONTENT_ALL
-                 : strcmp(ct, "ORGANIC") == 0  ? CONTENT_ORGANIC
-                 : strcmp(ct, "PAID") == 0     ? CONTENT_PAID
-                                               : (enum content) - 1;
-    if ((int)q->content < 0 || (split && strcmp(split, "NO_SPLIT") != 0)) {
-        pin_bad_param(r, ct && (int)q->content < 0 ? "content_type" : "split_field",
-                      "is not a valid value");
-        return false;
-    }
     return true;
 }
 

@@ -310,66 +310,70 @@ static void put_decimal2(struct jw *j, const char *key, int64_t num, int64_t den
     jw_raw(j, s);
 }
 
-static void put_column(const struct pin_campaign *k, const struct pin_adday *a, enum column c,
-                       bool float_counts, struct jw *j)
+/* The count a count column shows, or -1 for the other columns. */
+static int64_t column_count(const struct pin_adday *a, enum column c)
+{
+    switch (c) {
+    case COL_PAID_IMPRESSION:
+        return a->paid_impressions;
+    case COL_TOTAL_IMPRESSION:
+        return a->impressions;
+    case COL_TOTAL_CLICKTHROUGH:
+    case COL_CLICKTHROUGH_1:
+        return a->clicks;
+    case COL_OUTBOUND_CLICK_1:
+        return a->outbound_clicks;
+    case COL_TOTAL_ENGAGEMENT:
+        return a->clicks + a->saves;
+    case COL_TOTAL_CONVERSIONS:
+        return a->conversions;
+    default:
+        return -1;
+    }
+}
+
+/* Columns of money, rates and names; each is left out when it has no data. */
+static void put_other(const struct pin_campaign *k, const struct pin_adday *a, enum column c,
+                      bool float_counts, struct jw *j)
 {
     char money[48];
     const char *key = columns[c];
-    switch (c) {
-    case COL_SPEND_MICRO:
+    bool leads = k->leads && a->leads > 0;
+    if (c == COL_SPEND_MICRO) {
         jw_kint(j, key, a->spend_micros);
-        break;
-    case COL_SPEND_DOLLAR:
+    } else if (c == COL_SPEND_DOLLAR) {
         fmt_decimal_micros(a->spend_micros, money, sizeof money);
         jw_key(j, key);
         jw_raw(j, money);
-        break;
-    case COL_PAID_IMPRESSION:
-    case COL_TOTAL_IMPRESSION:
-    case COL_TOTAL_CLICKTHROUGH:
-    case COL_CLICKTHROUGH_1:
-    case COL_OUTBOUND_CLICK_1:
-    case COL_TOTAL_ENGAGEMENT:
-    case COL_TOTAL_CONVERSIONS: {
-        int64_t v = c == COL_PAID_IMPRESSION     ? a->paid_impressions
-                    : c == COL_TOTAL_IMPRESSION  ? a->impressions
-                    : c == COL_OUTBOUND_CLICK_1  ? a->outbound_clicks
-                    : c == COL_TOTAL_ENGAGEMENT  ? a->clicks + a->saves
-                    : c == COL_TOTAL_CONVERSIONS ? a->conversions
-                                                 : a->clicks;
+    } else if (c == COL_CONVERSIONS_VALUE && a->conversions > 0) {
+        jw_kint(j, key, a->conversion_value_micros);
+    } else if (c == COL_LEADS && leads) {
         jw_key(j, key);
-        pin_count(j, v, float_counts);
-        break;
-    }
-    case COL_CONVERSIONS_VALUE:
-        if (a->conversions > 0)
-            jw_kint(j, key, a->conversion_value_micros);
-        break;
-    case COL_LEADS:
-        if (k->leads && a->leads > 0) {
-            jw_key(j, key);
-            pin_count(j, a->leads, float_counts);
-        }
-        break;
-    case COL_COST_PER_LEAD:
-        if (k->leads && a->leads > 0)
-            jw_kint(j, key, a->spend_micros / a->leads);
-        break;
-    case COL_CTR:
-        if (a->impressions > 0) {
-            jw_key(j, key);
-            pin_ratio(j, a->clicks, a->impressions);
-        }
-        break;
-    case COL_CPC:
+        pin_count(j, a->leads, float_counts);
+    } else if (c == COL_COST_PER_LEAD && leads) {
+        jw_kint(j, key, a->spend_micros / a->leads);
+    } else if (c == COL_CTR && a->impressions > 0) {
+        jw_key(j, key);
+        pin_ratio(j, a->clicks, a->impressions);
+    } else if (c == COL_CPC) {
         put_decimal2(j, key, a->spend_micros, a->clicks);
-        break;
-    case COL_CPM:
+    } else if (c == COL_CPM) {
         put_decimal2(j, key, a->spend_micros * 1000, a->impressions);
-        break;
-    default:
+    } else if (c == COL_CAMPAIGN_NAME) {
         jw_kstr(j, key, k->name);
     }
+}
+
+static void put_column(const struct pin_campaign *k, const struct pin_adday *a, enum column c,
+                       bool float_counts, struct jw *j)
+{
+    int64_t n = column_count(a, c);
+    if (n < 0) {
+        put_other(k, a, c, float_counts, j);
+        return;
+    }
+    jw_key(j, columns[c]);
+    pin_count(j, n, float_counts);
 }
 
 static void put_row(const struct pin_world *pw, const struct analytics_query *q, int c,

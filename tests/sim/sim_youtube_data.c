@@ -308,6 +308,8 @@ static bool playlist_page(struct http_req *r, size_t total, int max, size_t *sta
                      "The request specifies an invalid page token.");
         return false;
     }
+    if (offset > total) /* a token from a longer list: the end of this one */
+        offset = total;
     if (backward) {
         *start = offset > (size_t)max ? offset - (size_t)max : 0;
         *n = offset - *start;
