@@ -249,11 +249,35 @@ void yt_channels(struct yt_world *yt, const struct world *w, struct http_req *r)
 
 /* ---- playlistItems -------------------------------------------------------------------------- */
 
+static void playlist_snippet(const struct yt_world *yt, const struct yt_video *v,
+                             const char *playlist, size_t pos, struct jw *j)
+{
+    char ts[32], base[64];
+    fmt_iso_z(v->published, ts, sizeof ts);
+    snprintf(base, sizeof base, "https://i.ytimg.com/vi/%s", v->id);
+    jw_kobj(j, "snippet");
+    jw_kstr(j, "publishedAt", ts);
+    jw_kstr(j, "channelId", yt->channel_id);
+    jw_kstr(j, "title", v->title);
+    jw_kstr(j, "description", v->description);
+    thumbnails(j, base);
+    jw_kstr(j, "channelTitle", yt->title);
+    jw_kstr(j, "playlistId", playlist);
+    jw_kint(j, "position", (int64_t)pos);
+    jw_kobj(j, "resourceId");
+    jw_kstr(j, "kind", "youtube#video");
+    jw_kstr(j, "videoId", v->id);
+    jw_end(j);
+    jw_kstr(j, "videoOwnerChannelTitle", yt->title);
+    jw_kstr(j, "videoOwnerChannelId", yt->channel_id);
+    jw_end(j);
+}
+
 static void playlist_item(const struct yt_world *yt, const struct world *w,
                           const struct http_req *r, const char *playlist, size_t pos, struct jw *j)
 {
     const struct yt_video *v = &yt->videos[yt->nvideos - 1 - pos];
-    char raw[96], id[160], ts[32], base[64], etag[32];
+    char raw[96], id[160], ts[32], etag[32];
     snprintf(raw, sizeof raw, "%s.%016llX", playlist,
              (unsigned long long)mix64(v->published, (uint64_t)v->id[0] << 8 | (uint8_t)v->id[5]));
     b64_encode(raw, strlen(raw), id);
@@ -264,25 +288,8 @@ static void playlist_item(const struct yt_world *yt, const struct world *w,
     jw_kstr(j, "kind", "youtube#playlistItem");
     jw_kstr(j, "etag", etag);
     jw_kstr(j, "id", id);
-    if (has(r, "part", "snippet")) {
-        jw_kobj(j, "snippet");
-        jw_kstr(j, "publishedAt", ts);
-        jw_kstr(j, "channelId", yt->channel_id);
-        jw_kstr(j, "title", v->title);
-        jw_kstr(j, "description", v->description);
-        snprintf(base, sizeof base, "https://i.ytimg.com/vi/%s", v->id);
-        thumbnails(j, base);
-        jw_kstr(j, "channelTitle", yt->title);
-        jw_kstr(j, "playlistId", playlist);
-        jw_kint(j, "position", (int64_t)pos);
-        jw_kobj(j, "resourceId");
-        jw_kstr(j, "kind", "youtube#video");
-        jw_kstr(j, "videoId", v->id);
-        jw_end(j);
-        jw_kstr(j, "videoOwnerChannelTitle", yt->title);
-        jw_kstr(j, "videoOwnerChannelId", yt->channel_id);
-        jw_end(j);
-    }
+    if (has(r, "part", "snippet"))
+        playlist_snippet(yt, v, playlist, pos, j);
     if (has(r, "part", "contentDetails")) {
         jw_kobj(j, "contentDetails");
         jw_kstr(j, "videoId", v->id);
@@ -320,6 +327,19 @@ static bool playlist_page(struct http_req *r, size_t total, int max, size_t *sta
     return true;
 }
 
+static void playlist_not_found(struct http_req *r)
+{
+    struct google_error e = {.status = 404,
+                             .message = "The playlist identified with the request's "
+                                        "<code>playlistId</code> parameter cannot be found.",
+                             .domain = "youtube.playlistItem",
+                             .reason = "playlistNotFound",
+                             .location = "playlistId",
+                             .location_type = "parameter",
+                             .grpc_status = "NOT_FOUND"};
+    yt_error(r, &e);
+}
+
 void yt_playlist_items(struct yt_world *yt, const struct world *w, struct http_req *r)
 {
     const char *pl = http_param(r, "playlistId");
@@ -335,15 +355,7 @@ void yt_playlist_items(struct yt_world *yt, const struct world *w, struct http_r
     }
     yt_uploads_playlist(yt, uploads, sizeof uploads);
     if (strcmp(pl, uploads) != 0) {
-        struct google_error e = {.status = 404,
-                                 .message = "The playlist identified with the request's "
-                                            "<code>playlistId</code> parameter cannot be found.",
-                                 .domain = "youtube.playlistItem",
-                                 .reason = "playlistNotFound",
-                                 .location = "playlistId",
-                                 .location_type = "parameter",
-                                 .grpc_status = "NOT_FOUND"};
-        yt_error(r, &e);
+        playlist_not_found(r);
         return;
     }
     if (!playlist_page(r, yt->nvideos, max, &start, &n))
@@ -400,10 +412,51 @@ static void video_snippet(const struct yt_world *yt, const struct yt_video *v, s
     jw_end(j);
 }
 
+static void video_details(const struct yt_video *v, struct jw *j)
+{
+    char dur[32];
+    fmt_duration(v->duration_s, dur, sizeof dur);
+    jw_kobj(j, "contentDetails");
+    jw_kstr(j, "duration", dur);
+    jw_kstr(j, "dimension", "2d");
+    jw_kstr(j, "definition", "hd");
+    jw_kstr(j, "caption", "false");
+    jw_kbool(j, "licensedContent", false);
+    jw_kobj(j, "contentRating");
+    jw_end(j);
+    jw_kstr(j, "projection", "rectangular");
+    jw_end(j);
+}
+
+static void video_status(struct jw *j)
+{
+    jw_kobj(j, "status");
+    jw_kstr(j, "uploadStatus", "processed");
+    jw_kstr(j, "privacyStatus", "public");
+    jw_kstr(j, "license", "youtube");
+    jw_kbool(j, "embeddable", true);
+    jw_kbool(j, "publicStatsViewable", true);
+    jw_kbool(j, "madeForKids", false);
+    jw_end(j);
+}
+
+/* Counts are strings; likeCount and commentCount are left out when hidden or disabled. */
+static void video_statistics(const struct yt_video *v, struct jw *j)
+{
+    jw_kobj(j, "statistics");
+    jw_kstrf(j, "viewCount", "%lld", (long long)v->views);
+    if (!v->ratings_hidden)
+        jw_kstrf(j, "likeCount", "%lld", (long long)v->likes);
+    jw_kstr(j, "favoriteCount", "0");
+    if (!v->comments_disabled)
+        jw_kstrf(j, "commentCount", "%lld", (long long)v->comments);
+    jw_end(j);
+}
+
 static void video_item(const struct yt_world *yt, const struct world *w, struct http_req *r,
                        const struct yt_video *v, struct jw *j)
 {
-    char etag[32], dur[32];
+    char etag[32];
     yt_etag(yt, w, v->id, etag);
     jw_obj(j);
     jw_kstr(j, "kind", "youtube#video");
@@ -411,39 +464,12 @@ static void video_item(const struct yt_world *yt, const struct world *w, struct 
     jw_kstr(j, "id", v->id);
     if (has(r, "part", "snippet"))
         video_snippet(yt, v, j);
-    if (has(r, "part", "contentDetails")) {
-        fmt_duration(v->duration_s, dur, sizeof dur);
-        jw_kobj(j, "contentDetails");
-        jw_kstr(j, "duration", dur);
-        jw_kstr(j, "dimension", "2d");
-        jw_kstr(j, "definition", "hd");
-        jw_kstr(j, "caption", "false");
-        jw_kbool(j, "licensedContent", false);
-        jw_kobj(j, "contentRating");
-        jw_end(j);
-        jw_kstr(j, "projection", "rectangular");
-        jw_end(j);
-    }
-    if (has(r, "part", "status")) {
-        jw_kobj(j, "status");
-        jw_kstr(j, "uploadStatus", "processed");
-        jw_kstr(j, "privacyStatus", "public");
-        jw_kstr(j, "license", "youtube");
-        jw_kbool(j, "embeddable", true);
-        jw_kbool(j, "publicStatsViewable", true);
-        jw_kbool(j, "madeForKids", false);
-        jw_end(j);
-    }
-    if (has(r, "part", "statistics")) {
-        jw_kobj(j, "statistics");
-        jw_kstrf(j, "viewCount", "%lld", (long long)v->views);
-        if (!v->ratings_hidden)
-            jw_kstrf(j, "likeCount", "%lld", (long long)v->likes);
-        jw_kstr(j, "favoriteCount", "0");
-        if (!v->comments_disabled)
-            jw_kstrf(j, "commentCount", "%lld", (long long)v->comments);
-        jw_end(j);
-    }
+    if (has(r, "part", "contentDetails"))
+        video_details(v, j);
+    if (has(r, "part", "status"))
+        video_status(j);
+    if (has(r, "part", "statistics"))
+        video_statistics(v, j);
     jw_end(j);
 }
 
