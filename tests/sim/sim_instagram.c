@@ -9,7 +9,7 @@
  *   GET /vNN.0/{ig-user}?fields=id,username,name,followers_count,follows_count,media_count
  *   GET /vNN.0/{ig-user}/insights       (sim_instagram_insights.c)
  *   GET /vNN.0/{ig-user}/media?fields=id,caption,media_type,media_product_type,timestamp,
- *       permalink,like_count,comments_count&limit=&after=&before=&since=&until=
+ *       permalink,like_count,comments_count[,children{id}]&limit=&after=&before=&since=&until=
  *       newest first, cursor paging; paging.next is a full URL embedding access_token and is
  *       absent on the last page, which still has its cursors (§2.5, §3.3, §15 item 3);
  *       timestamp "2023-06-12T19:20:02+0000" (§3.3); like_count absent when hidden (§3.4)
@@ -289,7 +289,23 @@ static const char *const media_known[] = {"id",
                                           "username",
                                           "is_comment_enabled",
                                           "owner",
+                                          "children",
                                           NULL};
+
+/* children{id} of a carousel: 2-5 child media ids derived from the album's id. */
+static void children(const struct ig_media *m, struct jw *j)
+{
+    uint64_t h = mix64(strtoull(m->id, NULL, 10), 0xC4);
+    jw_kobj(j, "children");
+    jw_karr(j, "data");
+    for (unsigned i = 0; i < 2 + h % 4; i++) {
+        jw_obj(j);
+        jw_kstrf(j, "id", "179%014llu", (unsigned long long)(mix64(h, i) % 100000000000000ULL));
+        jw_end(j);
+    }
+    jw_end(j);
+    jw_end(j);
+}
 
 static void media_object(struct ig_ctx *c, const struct ig_media *m, const struct fb_field *f,
                          int n, struct jw *j)
@@ -320,6 +336,8 @@ static void media_object(struct ig_ctx *c, const struct ig_media *m, const struc
         jw_kstr(j, "username", c->ig->username);
     if (fb_wants(f, n, "is_comment_enabled"))
         jw_kbool(j, "is_comment_enabled", true);
+    if (fb_wants(f, n, "children") && strcmp(m->media_type, "CAROUSEL_ALBUM") == 0)
+        children(m, j);
     if (fb_wants(f, n, "owner")) {
         jw_kobj(j, "owner");
         jw_kstr(j, "id", c->ig->user_id);
