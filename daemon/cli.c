@@ -30,7 +30,7 @@ static int cmd_demo(int argc, char **argv);
 static const struct command commands[] = {
     {"migrate", cmd_migrate, "migrate [--dsn DSN | -c FILE]   apply the schema migrations"},
     {"parse", cmd_parse,
-     "parse STREAM FILE [--status N] [--header 'Name: value']...\n"
+     "parse STREAM FILE [--status N] [--header 'Name: value']... [--page CURSOR]\n"
      "                                           run a stream's parser on a saved body"},
     {"status", cmd_status, "status [--dsn DSN | -c FILE]    jobs, lag, failures, token expiry"},
     {"demo", cmd_demo,
@@ -138,6 +138,7 @@ static int cmd_parse(int argc, char **argv)
 {
     static const struct option longopts[] = {{"status", required_argument, NULL, 's'},
                                              {"header", required_argument, NULL, 'H'},
+                                             {"page", required_argument, NULL, 'p'},
                                              {"help", no_argument, NULL, 'h'},
                                              {NULL, 0, NULL, 0}};
     const char *headers[MAX_PARSE_HEADERS];
@@ -145,8 +146,11 @@ static int cmd_parse(int argc, char **argv)
     char *end;
     int ch;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "s:H:h", longopts, NULL)) != -1) {
+    while ((ch = getopt_long(argc, argv, "s:H:p:h", longopts, NULL)) != -1) {
         switch (ch) {
+        case 'p':
+            po.page = optarg;
+            break;
         case 's':
             po.status = strtol(optarg, &end, 10);
             if (*end || po.status < 100 || po.status > 599) {

@@ -10,6 +10,7 @@
 #include "metrics.h"
 #include "notify.h"
 #include "pgconn.h"
+#include "rollup.h"
 #include "schema.h"
 #include "sha256.h"
 #include "signals.h"
@@ -45,6 +46,7 @@ struct sr_ctx {
     struct fetch *fetch;
     struct tokens *tokens;
     struct engine *engine;
+    struct rollup *rollup;
     struct event *once_timer;
     char owner[128];
     struct http_status *http;
@@ -91,6 +93,7 @@ static void schema_cb(void *arg, int version, const char *err)
         notify_status(ctx->notify, "database connected, schema %03d", version);
         writer_set_ready(ctx->writer, true);
         engine_db_ready(ctx->engine, true);
+        rollup_set_ready(ctx->rollup, true);
     }
     ctx->first_schema_check_done = true;
 }
@@ -164,6 +167,7 @@ static void metrics_cb(void *arg, struct buf *b)
     metrics_family(b, "socialroi_db_pending_queries", "gauge", "Queries awaiting results.");
     metrics_u64(b, "socialroi_db_pending_queries", st.pending, NULL);
     engine_metrics(ctx->engine, b);
+    rollup_metrics(ctx->rollup, b);
     metrics_family(b, "socialroi_config_reloads_total", "counter", "Reloads, by result.");
     metrics_u64(b, "socialroi_config_reloads_total", ctx->reloads, "result", "ok", NULL);
     metrics_u64(b, "socialroi_config_reloads_total", ctx->reload_failures, "result", "failed",
@@ -179,6 +183,7 @@ static void apply_config(struct sr_ctx *ctx, struct config *cfg)
     pgconn_set_backoff_max(ctx->db, cfg->daemon.reconnect_max_ms);
     tokens_load(ctx->tokens, cfg);
     engine_reconfigure(ctx->engine, cfg); /* before the old config (which jobs point at) goes */
+    rollup_configure(ctx->rollup, cfg);
     config_free(ctx->cfg);
     ctx->cfg = cfg;
 }
@@ -253,13 +258,22 @@ static void stats_cb(void *arg)
                engine);
 }
 
-/* --once finished, or a stop drained everything in flight. */
+static void rolled_up_cb(void *arg)
+{
+    struct sr_ctx *ctx = arg;
+    log_notice("daemon: --once finished result=%s",
+               ctx->exit_code ? "some jobs failed" : "ok");
+    event_base_loopexit(ctx->base, NULL);
+}
+
+/* --once finished (then the rollups catch up before exiting), or a stop drained everything. */
 static void engine_done_cb(void *arg, bool failed)
 {
     struct sr_ctx *ctx = arg;
-    if (ctx->opt.once) {
-        log_notice("daemon: --once finished result=%s", failed ? "some jobs failed" : "ok");
+    if (ctx->opt.once && !ctx->stopping) {
         ctx->exit_code = failed ? EXIT_FAILURE_RC : EXIT_OK;
+        rollup_drain(ctx->rollup, rolled_up_cb, ctx);
+        return;
     }
     event_base_loopexit(ctx->base, NULL);
 }
@@ -299,6 +313,7 @@ static void build_pipeline(struct sr_ctx *ctx, struct config *cfg)
     ctx->writer = writer_new(ctx->db, WRITER_HIGH_WATER);
     ctx->tokens = tokens_new(cfg->daemon.state_dir);
     tokens_load(ctx->tokens, cfg);
+    ctx->rollup = rollup_new(ctx->base, cfg);
     struct engine_opts eo = {ctx->owner, ctx->opt.once};
     ctx->engine = engine_new(ctx->base, ctx->db, ctx->writer, ctx->fetch, ctx->tokens, cfg, &eo,
                              engine_done_cb, ctx);
@@ -368,6 +383,7 @@ void ctx_free(struct sr_ctx *ctx)
         return;
     /* reverse order of creation, all while the base is still alive */
     engine_free(ctx->engine);
+    rollup_free(ctx->rollup);
     tokens_free(ctx->tokens);
     writer_free(ctx->writer);
     fetch_free(ctx->fetch); /* curl_multi_cleanup needs the base */

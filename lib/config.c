@@ -8,6 +8,7 @@
  * platform and streams, a credential that must exist, a campaign's dates).
  */
 #include "config.h"
+#include "campaign.h"
 #include "ini.h"
 #include "log.h"
 #include "timeutil.h"
@@ -50,7 +51,8 @@ enum section_kind {
     SEC_ACCOUNT,
     SEC_CAMPAIGN,
     SEC_FX,
-    SEC_CRED
+    SEC_CRED,
+    SEC_HASHING
 };
 
 struct section_def {
@@ -130,6 +132,10 @@ static const struct key_def daemon_keys[] = {
      "longest wait between database reconnect attempts"},
     {"max_inflight", T_INT, D(max_inflight), "16", 0, 1, 1000, NULL,
      "most HTTP requests in flight across all platforms"},
+    {"attribution_half_life", T_DURATION, D(half_life_ms), "7d", 0, 0, 0, NULL,
+     "half-life of a touch's credit in the time_decay model"},
+    {"rollup_interval", T_DURATION, D(rollup_interval_ms), "30s", 0, 0, 0, NULL,
+     "how often the rollup job recomputes what new facts made dirty"},
 };
 #undef D
 
@@ -188,8 +194,9 @@ static const struct key_def campaign_keys[] = {
     {"start", T_DATE, C(start), NULL, F_REQUIRED, 0, 0, NULL, "first day, YYYY-MM-DD"},
     {"end", T_DATE, C(end), NULL, 0, 0, 0, NULL, "last day, YYYY-MM-DD (default: open)"},
     {"budget", T_MONEY, C(budget), NULL, 0, 0, 0, NULL, "total budget, e.g. 12000.00 USD"},
-    {"spend", T_LIST, C(spend), NULL, 0, 0, 0, NULL, "configured spend lines"},
-    {"link", T_LIST, C(link), NULL, 0, 0, 0, NULL, "platform campaigns, as platform:id"},
+    {"spend", T_LIST, C(spend), NULL, 0, 0, 0, NULL,
+     "configured spend: AMOUNT CUR over FROM..TO | monthly FROM..TO | on DAY"},
+    {"link", T_LIST, C(link), NULL, 0, 0, 0, NULL, "platform ad campaigns, as platform:id"},
     {"utm_campaign", T_LIST, C(utm_campaign), NULL, 0, 0, 0, NULL, "utm_campaign values"},
     {"content", T_LIST, C(content), NULL, 0, 0, 0, NULL, "content, as platform:id"},
 };
@@ -201,12 +208,15 @@ static const struct key_def cred_keys[] = {
     {"refresh_token", T_STR, K(refresh_token), "", F_SECRET, 0, 0, NULL, "OAuth refresh token"},
     {"client_id", T_STR, K(client_id), "", 0, 0, 0, NULL, "OAuth client id"},
     {"client_secret", T_STR, K(client_secret), "", F_SECRET, 0, 0, NULL, "OAuth client secret"},
-    {"email_salt", T_STR, K(email_salt), "", F_SECRET, 0, 0, NULL,
-     "salt for lead email hashes (hubspot, forms)"},
     {"expires_at", T_INT, K(expires_at), "0", 0, 0, 4102444800L, NULL,
      "access token expiry, epoch seconds (0 = unknown)"},
 };
 #undef K
+
+static const struct key_def hashing_keys[] = {
+    {"email_salt", T_STR, offsetof(struct cfg_hashing, email_salt), "", F_SECRET, 0, 0, NULL,
+     "salt of every lead e-mail hash (forms and CRM alike); keep it secret and stable"},
+};
 
 #define SEC(kind, named, keys)                                                                     \
     {                                                                                              \
@@ -220,6 +230,7 @@ static const struct section_def sections[] = {
     [SEC_CAMPAIGN] = SEC("campaign", true, campaign_keys),
     [SEC_FX] = {"fx", false, NULL, 0},
     [SEC_CRED] = SEC("credential", true, cred_keys),
+    [SEC_HASHING] = SEC("hashing", false, hashing_keys),
 };
 #undef SEC
 
@@ -460,6 +471,7 @@ void config_free(struct config *cfg)
     if (!cfg)
         return;
     free_fields(SEC_DAEMON, &cfg->daemon);
+    free_fields(SEC_HASHING, &cfg->hashing);
     for (int i = 0; i < PLATFORM_COUNT; i++)
         free_fields(SEC_PLATFORM, &cfg->platforms[i]);
     for (size_t i = 0; i < cfg->naccounts; i++) {
@@ -595,9 +607,12 @@ static int on_section(void *arg, const struct ini_pos *pos, const char *kind, co
     enum section_kind k = kind_lookup(kind);
     ld->kind = SEC_NONE;
     ld->obj = NULL;
-    if (k == SEC_NONE || (ld->credentials_file != (k == SEC_CRED))) {
+    bool secret_section = k == SEC_CRED || k == SEC_HASHING;
+    if (k == SEC_NONE || ld->credentials_file != secret_section) {
         add_error(ld, pos->file, pos->line, "unknown section [%s]%s", kind,
-                  ld->credentials_file ? " (the credentials file holds [credential NAME])" : "");
+                  ld->credentials_file
+                      ? " (the credentials file holds [credential NAME] and [hashing])"
+                      : "");
         return -1;
     }
     if (sections[k].named != (*name != '\0')) {
@@ -611,6 +626,8 @@ static int on_section(void *arg, const struct ini_pos *pos, const char *kind, co
     struct cfg_where w = {intern_file(ld->cfg, pos->file), pos->line};
     if (k == SEC_DAEMON) {
         ld->obj = &ld->cfg->daemon;
+    } else if (k == SEC_HASHING) {
+        ld->obj = &ld->cfg->hashing;
     } else if (k == SEC_FX) {
         ld->obj = ld->cfg;
     } else if (k == SEC_PLATFORM) {
@@ -822,6 +839,26 @@ static void check_accounts(struct load *ld, bool have_credentials)
     }
 }
 
+/* Spend lines and platform references are checked here so -n names their file:line. */
+static void check_campaign_lists(struct load *ld, const struct cfg_campaign *cp)
+{
+    const char *why, *id;
+    enum platform_id p;
+    struct spend_line sl;
+    for (size_t i = 0; i < cp->spend.n; i++)
+        if (campaign_parse_spend(cp->spend.items[i], &sl, &why) < 0)
+            add_error(ld, cp->spend.where[i].file, cp->spend.where[i].line,
+                      "[campaign %s] spend: \"%s\" %s", cp->name, cp->spend.items[i], why);
+    const struct cfg_list *refs[2] = {&cp->link, &cp->content};
+    const char *names[2] = {"link", "content"};
+    for (int k = 0; k < 2; k++)
+        for (size_t i = 0; i < refs[k]->n; i++)
+            if (campaign_parse_ref(refs[k]->items[i], &p, &id, &why) < 0)
+                add_error(ld, refs[k]->where[i].file, refs[k]->where[i].line,
+                          "[campaign %s] %s: \"%s\" %s", cp->name, names[k],
+                          refs[k]->items[i], why);
+}
+
 static void check_campaigns(struct load *ld)
 {
     struct config *c = ld->cfg;
@@ -835,6 +872,7 @@ static void check_campaigns(struct load *ld)
         if (cp->start != CFG_UNSET_DATE && cp->end != CFG_UNSET_DATE && cp->end < cp->start)
             add_error(ld, cp->where.file, cp->where.line,
                       "[campaign %s] end: ends before it starts", cp->name);
+        check_campaign_lists(ld, cp);
     }
 }
 
@@ -919,6 +957,7 @@ struct config *config_load(const char *path, unsigned flags, char **err)
     struct load ld = {.cfg = c};
     c->path = xstrdup(path);
     apply_defaults(SEC_DAEMON, &c->daemon);
+    apply_defaults(SEC_HASHING, &c->hashing);
     for (int i = 0; i < PLATFORM_COUNT; i++)
         apply_defaults(SEC_PLATFORM, &c->platforms[i]);
     ini_parse_file(path, &h, &ld);

@@ -47,6 +47,8 @@ struct cfg_daemon {
     int64_t shutdown_timeout_ms;
     int64_t reconnect_max_ms;
     long max_inflight;
+    int64_t half_life_ms;
+    int64_t rollup_interval_ms;
 };
 
 struct cfg_platform {
@@ -108,8 +110,13 @@ struct cfg_credential {
     char *refresh_token;
     char *client_id;
     char *client_secret;
-    char *email_salt;
     long expires_at; /* epoch seconds, 0 = unknown or never */
+};
+
+/* [hashing] of the credentials file: one salt for every lead e-mail hash, so the same person
+ * joins across form leads and CRM contacts. */
+struct cfg_hashing {
+    char *email_salt;
 };
 
 struct config {
@@ -126,6 +133,7 @@ struct config {
     char *fx_csv;
     struct cfg_credential *credentials;
     size_t ncredentials;
+    struct cfg_hashing hashing;
     /* private: interned file names, entry positions */
     char **files;
     size_t nfiles, files_cap;

@@ -294,7 +294,7 @@ static void world_platform(const char *platform, const cJSON *p, int port, struc
     static const char *const ids[] = {"id",           "user_id",    "page_id",   "ig_user_id",
                                       "organization", "channel_id", "portal_id", NULL};
     static const char *const secrets[] = {"access_token",  "refresh_token", "client_id",
-                                          "client_secret", "email_salt",    NULL};
+                                          "client_secret", NULL};
     const cJSON *accounts = json_get(p, "accounts"), *a;
     int n = 0;
     /* the simulator serves each platform under /NAME, token endpoints at their real paths */
@@ -355,6 +355,7 @@ static int write_config(const char *dir, int port, FILE *err)
         return -1;
     }
     cJSON *w = json_parse(world.data, world.len, why, sizeof why);
+    buf_puts(&creds, "[hashing]\nemail_salt = socialroi-demo-salt\n");
     buf_printf(&conf,
                "# written by socialroi demo for the simulated world\n[daemon]\n"
                "database = \"host=%s/pg dbname=socialroi user=postgres\"\nhttp_listen = off\n"

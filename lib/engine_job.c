@@ -69,13 +69,12 @@ static int32_t today_for(const struct ejob *j, int64_t now)
 
 static void make_ctx(const struct ejob *j, struct adapter_ctx *ctx)
 {
-    const struct cfg_credential *c = credential(j);
     memset(ctx, 0, sizeof *ctx);
     ctx->account = j->acct;
     ctx->platform = platform_cfg(j);
     ctx->stream = j->stream;
     ctx->access_token = tokens_access(j->e->tokens, j->acct->credential);
-    ctx->email_salt = c ? c->email_salt : "";
+    ctx->email_salt = j->e->cfg->hashing.email_salt;
     ctx->page = j->cur.page;
     ctx->from_day = j->cur.from;
     ctx->to_day = j->cur.to;

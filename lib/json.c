@@ -116,7 +116,8 @@ enum json_get json_str(const cJSON *obj, const char *key, const char **out)
 static bool number_int(const cJSON *it, int64_t *out)
 {
     double d = it->valuedouble;
-    if (!isfinite(d) || d != floor(d) || fabs(d) > MAX_SAFE_INT)
+    /* 2^53 itself is out: 2^53 + 1 rounds to it, so it may not be what the text said */
+    if (!isfinite(d) || d != floor(d) || fabs(d) >= MAX_SAFE_INT)
         return false;
     *out = (int64_t)d;
     return true;

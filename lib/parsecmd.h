@@ -21,6 +21,7 @@ struct parse_opts {
     long status;          /* HTTP status the body came with (default 200) */
     const char **headers; /* "Name: value" */
     size_t nheaders;
+    const char *page; /* the page cursor the body answered (multi-page streams), or NULL */
 };
 
 /* Returns the exit code: 0 records, 2 malformed body or bad input, 3 API error body. */

@@ -23,6 +23,7 @@ enum pending_kind { PEND_QUERY, PEND_SYNC };
 struct pending {
     enum pending_kind kind;
     bool delivered;
+    bool failed; /* a sync whose implicit transaction failed to commit */
     pgconn_result_fn *cb;
     void *arg;
     struct pending *next;
@@ -245,9 +246,15 @@ static void deliver(struct pgconn *c, PGresult *r)
             pop_head(c);
         if (c->head) {
             if (c->head->cb)
-                c->head->cb(c->head->arg, r, NULL);
+                c->head->cb(c->head->arg, r, c->head->failed ? "commit failed" : NULL);
             pop_head(c);
         }
+        return;
+    }
+    if (p && p->kind == PEND_SYNC && st == PGRES_FATAL_ERROR) {
+        /* an error between the last command and the sync: the commit itself failed */
+        p->failed = true;
+        c->st.query_errors++;
         return;
     }
     if (!p || p->kind != PEND_QUERY || p->delivered)

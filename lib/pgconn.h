@@ -4,8 +4,9 @@
  * Connects with PQconnectStart/PQconnectPoll, switches to non-blocking pipeline mode with an
  * empty search_path, and reconnects with capped exponential backoff whenever the connection
  * fails. Queries are sent at once (extended protocol, text parameters) and their results are
- * matched to callbacks in order; pgconn_sync() ends a pipeline segment, which PostgreSQL runs
- * as one implicit transaction unless the caller brackets it with BEGIN/COMMIT.
+ * matched to callbacks in order; pgconn_sync() ends a pipeline segment. PostgreSQL runs a
+ * segment as one implicit transaction, committed at the sync: an error aborts the whole segment
+ * and the next one starts clean (no explicit BEGIN, which an error would leave open).
  *
  * Never blocks: every wait is a libevent event on PQsocket(), re-read after each poll because
  * libpq may change the socket while connecting.
@@ -54,7 +55,10 @@ void pgconn_set_backoff_max(struct pgconn *c, int64_t ms);
  */
 int pgconn_query(struct pgconn *c, const char *sql, int n, const char *const *params,
                  pgconn_result_fn *cb, void *arg);
-/* Ends the current pipeline segment; cb (may be NULL) runs when the server has processed it. */
+/*
+ * Ends the current pipeline segment; cb (may be NULL) runs when the server has processed it,
+ * with err set when the segment's implicit transaction failed to commit.
+ */
 int pgconn_sync(struct pgconn *c, pgconn_result_fn *cb, void *arg);
 
 /* Closes the connection now and reconnects after the backoff (for tests and fault handling). */

@@ -94,7 +94,7 @@ struct rec_lead {
 struct rec_touchpoint {
     const char *id;
     const char *lead;
-    const char *kind; /* ad_click, form_submission, crm_source */
+    const char *kind; /* form_submission, crm_first_source, crm_latest_source, ad_click */
     int64_t occurred_at;
     const char *platform, *campaign, *utm_source, *utm_medium, *utm_campaign, *utm_content;
 };

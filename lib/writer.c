@@ -31,7 +31,7 @@ struct wreq {
     int attempts;
     /* state of the transaction in flight */
     int rows;
-    bool call_failed, lease_lost, commit_ok;
+    bool call_failed, lease_lost;
     char err[256];
     struct writer *w;
     struct wreq *next;
@@ -105,13 +105,6 @@ static void complete(struct writer *w, struct wreq *r, enum write_outcome out)
 
 /* ---- per-statement callbacks ---------------------------------------------------------------- */
 
-static void begin_cb(void *arg, PGresult *res, const char *err)
-{
-    (void)arg;
-    (void)res;
-    (void)err; /* a failed BEGIN aborts what follows; the call's callback sees that */
-}
-
 static void call_cb(void *arg, PGresult *res, const char *err)
 {
     struct wreq *r = arg;
@@ -126,14 +119,6 @@ static void call_cb(void *arg, PGresult *res, const char *err)
     }
     if (r->kind == W_PAGE && PQntuples(res) == 1)
         r->rows = atoi(PQgetvalue(res, 0, 0));
-}
-
-static void commit_cb(void *arg, PGresult *res, const char *err)
-{
-    struct wreq *r = arg;
-    r->commit_ok = res && !err && strcmp(PQcmdStatus(res), "COMMIT") == 0;
-    if (res && err && !r->call_failed)
-        snprintf(r->err, sizeof r->err, "%s", err);
 }
 
 static void retry_or_drop(struct writer *w, struct wreq *r)
@@ -159,14 +144,15 @@ static void sync_cb(void *arg, PGresult *res, const char *err)
     w->inflight--;
     if (!res) {
         /* connection lost before the answer: send it again once reconnected */
-        (void)err;
-        r->call_failed = r->lease_lost = r->commit_ok = false;
+        r->call_failed = r->lease_lost = false;
         r->attempts--;
         enqueue(w, r, true);
         return;
     }
-    if (r->commit_ok)
-        complete(w, r, WRITE_OK);
+    if (err && !r->call_failed)
+        snprintf(r->err, sizeof r->err, "%s", err);
+    if (!r->call_failed && !err)
+        complete(w, r, WRITE_OK); /* the sync committed the segment's implicit transaction */
     else if (r->lease_lost)
         complete(w, r, WRITE_LEASE_LOST);
     else
@@ -193,20 +179,22 @@ static int send_call(struct writer *w, struct wreq *r)
         call_cb, r);
 }
 
-/* Sends one transaction; returns -1 (request untouched) when the connection is not up. */
+/*
+ * Sends one transaction: the call and a sync, which commits it (one statement, one implicit
+ * transaction). Returns -1 (request untouched) when the connection is not up.
+ */
 static int send_one(struct writer *w, struct wreq *r)
 {
     r->rows = 0;
     r->err[0] = '\0';
-    r->call_failed = r->lease_lost = r->commit_ok = false;
-    if (pgconn_query(w->db, "BEGIN", 0, NULL, begin_cb, r) < 0)
+    r->call_failed = r->lease_lost = false;
+    if (send_call(w, r) < 0)
         return -1;
     r->attempts++;
     w->inflight++;
-    if (send_call(w, r) == 0 && pgconn_query(w->db, "COMMIT", 0, NULL, commit_cb, r) == 0 &&
-        pgconn_sync(w->db, sync_cb, r) == 0)
+    if (pgconn_sync(w->db, sync_cb, r) == 0)
         return 0;
-    /* the connection went down mid-transaction before sync_cb was registered: keep it */
+    /* the connection went down before sync_cb was registered: keep it */
     w->inflight--;
     r->attempts--;
     return -1;

@@ -1,9 +1,10 @@
 /*
  * writer.h - writes fetched pages and failures to PostgreSQL, one transaction each.
  *
- * A page (its records, the cursor that produced them and the fetch record) is sent as one
- * pipelined transaction: BEGIN; SELECT socialroi.ingest_page(...); COMMIT. The callback runs
- * only when COMMIT's answer arrived: until then nothing is assumed written. Requests wait in a
+ * A page (its records, the cursor that produced them and the fetch record) is one call of
+ * socialroi.ingest_page in a pipeline segment of its own, which PostgreSQL runs as one
+ * transaction committed at the segment's sync. The callback runs only when the sync's answer
+ * arrived: until then nothing is assumed written. Requests wait in a
  * FIFO while the database is away and are sent again after a reconnect (the upserts make a
  * repeat harmless), so nothing fetched is dropped silently; the only drops are a page the
  * database refuses twice and a page whose job lease was lost, both reported to the caller.

@@ -205,7 +205,7 @@ sim_config() {
     shift
     sim_get /_world >"$TEST_DIR/world.json" || return 1
     write_config "$file"
-    : >"$TEST_DIR/credentials"
+    printf '[hashing]\nemail_salt = socialroi-test-salt\n' >"$TEST_DIR/credentials"
     chmod 600 "$TEST_DIR/credentials"
     for p in "$@"; do
         case $p in
@@ -230,7 +230,7 @@ sim_config() {
         jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
             "\n[credential \($p)-\(.key)]" +
             (if .value.token_expires_at then "\nexpires_at = \(.value.token_expires_at)" else "" end) +
-            ([ "access_token", "refresh_token", "client_id", "client_secret", "email_salt" ] as $k
+            ([ "access_token", "refresh_token", "client_id", "client_secret" ] as $k
              | .value as $v | [ $k[] | select($v[.] != null) | "\n\(.) = \($v[.])" ] | join(""))' \
             "$TEST_DIR/world.json" >>"$TEST_DIR/credentials"
     done
