@@ -116,6 +116,7 @@ int parsecmd_run(const struct parse_opts *o, FILE *out, FILE *err)
     struct adapter_ctx ctx = {.account = &acct,
                               .platform = &plat,
                               .stream = o->stream,
+                              .page = o->page,
                               .access_token = "",
                               .email_salt = "",
                               .now = time_wall_us()};
