@@ -116,29 +116,39 @@ $$;
 
 -- ---- attribution ------------------------------------------------------------------------------
 
--- Splits credit among n ordered touches under one model. Weights have 20 decimals and the last
--- touch takes what is left, so every conversion's weights add up to exactly 1.
+-- Splits credit among n ordered touches under one model. The rational models give each touch
+-- an exact share num/den (first_touch, last_touch: 1/1; linear: 1/n; position_based: 40/20/40
+-- as 2(n-2)/(5(n-2)) at the ends and 1/(5(n-2)) in between, 1/2 each of two touches);
+-- time_decay weighs 0.5^(age/half-life) and has no exact share (num and den 0). weight is the
+-- share with 20 decimals, the last touch taking what is left, so a conversion's weights add up
+-- to exactly 1.
 CREATE FUNCTION socialroi.model_weights(p_model text, p_ages numeric[], p_half_life numeric)
-RETURNS TABLE (seq integer, weight numeric)
+RETURNS TABLE (seq integer, weight numeric, num bigint, den bigint)
 LANGUAGE plpgsql IMMUTABLE SET search_path = '' AS $$
 DECLARE
     n integer := COALESCE(pg_catalog.array_length(p_ages, 1), 0);
     w numeric[] := '{}';
+    nums bigint[] := '{}';
+    d bigint := 0;
     total numeric := 0;
     used numeric := 0;
 BEGIN
     IF n = 0 THEN
         RETURN;
     END IF;
+    d := CASE p_model WHEN 'first_touch' THEN 1 WHEN 'last_touch' THEN 1 WHEN 'linear' THEN n
+                      WHEN 'position_based' THEN (CASE WHEN n <= 2 THEN n ELSE 5 * (n - 2) END)
+                      ELSE 0 END;
     FOR i IN 1..n LOOP
-        w := w || CASE p_model
-            WHEN 'first_touch' THEN (CASE WHEN i = 1 THEN 1 ELSE 0 END)::numeric
-            WHEN 'last_touch' THEN (CASE WHEN i = n THEN 1 ELSE 0 END)::numeric
-            WHEN 'linear' THEN 1::numeric / n
+        nums := nums || CASE p_model
+            WHEN 'first_touch' THEN (i = 1)::int::bigint
+            WHEN 'last_touch' THEN (i = n)::int::bigint
+            WHEN 'linear' THEN 1::bigint
             WHEN 'position_based' THEN
-                CASE WHEN n = 1 THEN 1::numeric WHEN n = 2 THEN 0.5
-                     WHEN i = 1 OR i = n THEN 0.4 ELSE 0.2 / (n - 2) END
-            ELSE pg_catalog.power(0.5::numeric, p_ages[i] / p_half_life) END;
+                CASE WHEN n <= 2 THEN 1 WHEN i = 1 OR i = n THEN 2 * (n - 2) ELSE 1 END
+            ELSE 0::bigint END;
+        w := w || CASE WHEN d > 0 THEN nums[i]::numeric / d
+                       ELSE pg_catalog.power(0.5::numeric, p_ages[i] / p_half_life) END;
         total := total + w[i];
     END LOOP;
     FOR i IN 1..n LOOP
@@ -150,14 +160,26 @@ BEGIN
         END IF;
         seq := i;
         weight := w[i];
+        num := nums[i];
+        den := d;
         RETURN NEXT;
     END LOOP;
 END
 $$;
 
--- Writes the attribution rows of one conversion from its ordered touches (a temp table with
--- columns seq, occurred_at, campaign_id, channel): every model; revenue split by cumulative
--- rounding so the parts add up to the deal's amount exactly. No touch: one unattributed row.
+-- Half to even of p_num / p_den in integers (p_den > 0): exact where numeric division is not.
+CREATE FUNCTION socialroi.div_round_even(p_num numeric, p_den bigint) RETURNS bigint
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+    SELECT (q + CASE WHEN 2 * r > p_den OR (2 * r = p_den AND q % 2 <> 0) THEN 1 ELSE 0 END)::bigint
+      FROM (SELECT pg_catalog.floor(p_num / p_den) AS q) a,
+           LATERAL (SELECT p_num - a.q * p_den AS r) b
+$$;
+
+-- Writes the attribution rows of one conversion from its ordered touches (JSON: at, channel,
+-- campaign): every model. Revenue is split by cumulative rounding so the parts add up to the
+-- deal's amount exactly: touch i gets R(amount x S_i) - R(amount x S_(i-1)), S_i the share of
+-- touches 1..i and R half to even to the micro, computed on the exact shares of the rational
+-- models (on the 20-decimal weights for time_decay). No touch: one unattributed row.
 CREATE FUNCTION socialroi.write_attribution(p_kind text, p_key text, p_time timestamptz,
                                             p_day date, p_won boolean, p_currency text,
                                             p_revenue bigint, p_touches jsonb)
@@ -184,9 +206,15 @@ BEGIN
         SELECT p_kind, p_key, m, w.seq, (t.t ->> 'campaign')::integer, t.t ->> 'channel',
                w.weight, p_day, p_won, p_currency,
                CASE WHEN p_revenue IS NULL THEN NULL
+                    WHEN w.den > 0 THEN
+                        socialroi.div_round_even(p_revenue::numeric
+                                                 * sum(w.num) OVER (ORDER BY w.seq), w.den)
+                      - socialroi.div_round_even(p_revenue::numeric
+                                                 * (sum(w.num) OVER (ORDER BY w.seq) - w.num),
+                                                 w.den)
                     ELSE socialroi.round_even(p_revenue * sum(w.weight) OVER (ORDER BY w.seq))
-                       - COALESCE(socialroi.round_even(p_revenue * (sum(w.weight) OVER (ORDER BY w.seq)
-                                                                    - w.weight)), 0) END
+                       - socialroi.round_even(p_revenue * (sum(w.weight) OVER (ORDER BY w.seq)
+                                                           - w.weight)) END
           FROM socialroi.model_weights(m, ages, half) w
           JOIN pg_catalog.jsonb_array_elements(p_touches) WITH ORDINALITY AS t(t, o)
             ON t.o = w.seq

@@ -2,7 +2,7 @@
 -- exactly 1; revenue split to the micro without loss; touches after the deal ignored; a deal
 -- without touches unattributed; people joined across form leads and CRM contacts by e-mail hash.
 BEGIN;
-SELECT plan(31);
+SELECT plan(36);
 
 CREATE FUNCTION pg_temp.weights(m text, ages numeric[]) RETURNS numeric[] LANGUAGE sql AS
 $$ SELECT array_agg(weight ORDER BY seq) FROM socialroi.model_weights(m, ages, 7) $$;
@@ -38,6 +38,14 @@ SELECT is(pg_temp.total(m, n), 1::numeric, m || ' weights add up to exactly 1 on
   FROM unnest(ARRAY['first_touch', 'last_touch', 'linear', 'position_based', 'time_decay']) m,
        (VALUES ('{20,15,10,5,1}'::numeric[]), ('{9,8,7}'::numeric[])) t(n)
  WHERE m IN ('linear', 'position_based', 'time_decay');
+
+-- exact halves in integers, even where 1/6 has no exact decimal
+SELECT is(socialroi.div_round_even(3, 6), 0::bigint, '3/6 = 0.5 rounds to 0');
+SELECT is(socialroi.div_round_even(9, 6), 2::bigint, '9/6 = 1.5 rounds to 2');
+SELECT is(socialroi.div_round_even(-3, 6), 0::bigint, '-3/6 rounds to 0');
+SELECT is(socialroi.div_round_even(7, 6), 1::bigint, '7/6 rounds to 1');
+SELECT is((SELECT array_agg(num || '/' || den ORDER BY seq) FROM socialroi.model_weights('position_based', '{5,4,3,2,1}', 7)),
+          ARRAY['6/15', '1/15', '1/15', '1/15', '6/15'], 'position_based shares are exact fractions');
 
 -- end to end: a form lead and a CRM contact of the same person, a deal, touches
 SELECT socialroi.sync_account('fb', 'facebook', '1', 'USD', '', true, '');
