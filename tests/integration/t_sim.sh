@@ -35,16 +35,19 @@ get() {
 }
 
 # jget FILE SELECT [FROM...]: SQL over the JSON document in FILE, available as j (jsonb).
+# psql reads the document itself (\set with backquotes): /_truth is too big for an argument.
 jget() {
-    psql -XqAt -v ON_ERROR_STOP=1 -d "$TEST_DB" -v "doc=$(cat "$1")" <<SQL 2>>"$TEST_DIR/psql.err"
+    psql -XqAt -v ON_ERROR_STOP=1 -d "$TEST_DB" <<SQL 2>>"$TEST_DIR/psql.err"
+\set doc \`cat '$1'\`
 WITH d AS (SELECT :'doc'::jsonb AS j) SELECT $2 FROM d ${3:-};
 SQL
 }
 
 # jcmp FILE_A FILE_B SELECT [FROM...]: SQL over two JSON documents, available as a and b.
 jcmp() {
-    psql -XqAt -v ON_ERROR_STOP=1 -d "$TEST_DB" -v "a=$(cat "$1")" -v "b=$(cat "$2")" \
-        <<SQL 2>>"$TEST_DIR/psql.err"
+    psql -XqAt -v ON_ERROR_STOP=1 -d "$TEST_DB" <<SQL 2>>"$TEST_DIR/psql.err"
+\set a \`cat '$1'\`
+\set b \`cat '$2'\`
 WITH d AS (SELECT :'a'::jsonb AS a, :'b'::jsonb AS b) SELECT $3 FROM d ${4:-};
 SQL
 }

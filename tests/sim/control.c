@@ -14,6 +14,7 @@
 
 #include "log.h"
 #include "sim.h"
+#include "world_people.h"
 #include "xmalloc.h"
 
 static void send_buf(struct evhttp_request *req, int status, struct buf *b)
@@ -41,6 +42,8 @@ static void world_json(struct world *w, struct evhttp_request *req)
         jw_key(&j, sim_platforms[i]->name);
         sim_platforms[i]->world_json(w->pdata[i], w, &j);
     }
+    jw_key(&j, "campaigns");
+    people_campaigns_json(w->people, &j);
     jw_end(&j);
     send_buf(req, 200, &b);
 }

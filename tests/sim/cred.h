@@ -33,7 +33,7 @@ struct cred {
     unsigned ndead;
     unsigned serial;
     uint64_t seed;
-    char tag[16], prefix[8];
+    char tag[16], prefix[16];
     size_t len;
 };
 

@@ -30,6 +30,7 @@ struct options {
     uint64_t seed;
     int days;
     int32_t today;
+    size_t crm_contacts;
 };
 
 struct sim {
@@ -43,7 +44,7 @@ struct sim {
 static void usage(FILE *f)
 {
     fprintf(f, "usage: socialroi-sim [--bind ADDR] [--port N] [--seed N] [--days N] "
-               "[--today YYYY-MM-DD]\n");
+               "[--today YYYY-MM-DD] [--crm-contacts N]\n");
 }
 
 static int parse_number(const char *s, uint64_t max, uint64_t *out)
@@ -60,18 +61,19 @@ static int parse_number(const char *s, uint64_t max, uint64_t *out)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    static const struct option longopts[] = {{"bind", required_argument, NULL, 'b'},
-                                             {"port", required_argument, NULL, 'p'},
-                                             {"seed", required_argument, NULL, 's'},
-                                             {"days", required_argument, NULL, 'd'},
-                                             {"today", required_argument, NULL, 't'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {
+        {"bind", required_argument, NULL, 'b'},  {"port", required_argument, NULL, 'p'},
+        {"seed", required_argument, NULL, 's'},  {"days", required_argument, NULL, 'd'},
+        {"today", required_argument, NULL, 't'}, {"crm-contacts", required_argument, NULL, 'c'},
+        {"help", no_argument, NULL, 'h'},        {NULL, 0, NULL, 0}};
     uint64_t v;
     int c;
-    *o = (struct options){
-        .bind = "127.0.0.1", .seed = 1, .days = 20, .today = (int32_t)(time(NULL) / 86400)};
-    while ((c = getopt_long(argc, argv, "b:p:s:d:t:h", longopts, NULL)) != -1) {
+    *o = (struct options){.bind = "127.0.0.1",
+                          .seed = 1,
+                          .days = 20,
+                          .today = (int32_t)(time(NULL) / 86400),
+                          .crm_contacts = 200};
+    while ((c = getopt_long(argc, argv, "b:p:s:d:t:c:h", longopts, NULL)) != -1) {
         if (c == 'b')
             o->bind = optarg;
         else if (c == 'p' && parse_number(optarg, 65535, &v) == 0)
@@ -82,6 +84,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             o->days = (int)v;
         else if (c == 't' && time_parse_date(optarg, &o->today) == 0)
             continue;
+        else if (c == 'c' && parse_number(optarg, 1000000, &v) == 0)
+            o->crm_contacts = (size_t)v;
         else if (c == 'h')
             return 1;
         else
@@ -186,7 +190,7 @@ static int run(const struct options *o)
     s.base = event_base_new();
     s.evhttp = evhttp_new(s.base);
     s.http = http_new(s.base);
-    s.world = world_new(o->seed, o->today, o->days);
+    s.world = world_new(o->seed, o->today, o->days, o->crm_contacts);
     s.faults = faults_new(o->seed);
     struct event *term = evsignal_new(s.base, SIGTERM, stop_cb, &s);
     struct event *intr = evsignal_new(s.base, SIGINT, stop_cb, &s);

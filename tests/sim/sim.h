@@ -53,8 +53,10 @@ struct sim_platform {
 extern const struct sim_platform sim_platform_x;
 extern const struct sim_platform sim_platform_facebook;
 extern const struct sim_platform sim_platform_instagram;
+extern const struct sim_platform sim_platform_linkedin;
 extern const struct sim_platform sim_platform_youtube;
 extern const struct sim_platform sim_platform_pinterest;
+extern const struct sim_platform sim_platform_hubspot;
 
 /* Every platform, NULL-terminated, in the order they appear in JSON. */
 extern const struct sim_platform *const sim_platforms[];

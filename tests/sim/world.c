@@ -16,15 +16,12 @@
 
 #include "sim.h"
 #include "timeutil.h"
+#include "world_people.h"
 #include "xmalloc.h"
 
 const struct sim_platform *const sim_platforms[] = {
-    &sim_platform_x,
-    &sim_platform_facebook,
-    &sim_platform_instagram,
-    &sim_platform_youtube,
-    &sim_platform_pinterest,
-    NULL,
+    &sim_platform_x,       &sim_platform_facebook,  &sim_platform_instagram, &sim_platform_linkedin,
+    &sim_platform_youtube, &sim_platform_pinterest, &sim_platform_hubspot,   NULL,
 };
 
 const struct sim_platform *sim_platform_find(const char *name, size_t *index)
@@ -105,14 +102,19 @@ void rng_alnum(struct rng *r, char *out, const char *prefix, size_t n)
 
 /* ---- lifecycle ------------------------------------------------------------------------------ */
 
-struct world *world_new(uint64_t seed, int32_t today, int ndays)
+struct world *world_new(uint64_t seed, int32_t today, int ndays, size_t crm_contacts)
 {
     struct world *w = xcalloc(1, sizeof *w);
     w->seed = seed;
     w->today = today;
     w->ndays = ndays;
+    w->crm_contacts = crm_contacts;
     for (size_t i = 0; sim_platforms[i]; i++)
         w->pdata[i] = sim_platforms[i]->world_new(w);
+    w->people = people_new(w); /* after the ad platforms: it links to their campaigns */
+    for (size_t i = 0; sim_platforms[i]; i++)
+        if (sim_platforms[i]->link)
+            sim_platforms[i]->link(w->pdata[i], w);
     return w;
 }
 
@@ -122,12 +124,14 @@ void world_free(struct world *w)
         return;
     for (size_t i = 0; sim_platforms[i]; i++)
         sim_platforms[i]->world_free(w->pdata[i]);
+    people_free(w->people);
     free(w);
 }
 
 unsigned world_advance(struct world *w)
 {
     w->generation++;
+    people_advance(w->people, w);
     for (size_t i = 0; sim_platforms[i]; i++)
         sim_platforms[i]->advance(w->pdata[i], w);
     return w->generation;

@@ -49,12 +49,19 @@ struct world {
     unsigned generation; /* /_advance steps taken */
     void *pdata[SIM_MAX_PLATFORMS];
     struct people *people; /* world_people.c: business campaigns and the people across platforms */
+    size_t crm_contacts;   /* HubSpot contacts wanted (--crm-contacts): at least the people's */
 };
 
-/* Generates every platform's data. Caller frees with world_free. */
-struct world *world_new(uint64_t seed, int32_t today, int ndays);
+/*
+ * Generates every platform's data, then the people (who need the ad platforms' campaigns),
+ * then lets each platform link its data to the people. Caller frees with world_free.
+ */
+struct world *world_new(uint64_t seed, int32_t today, int ndays, size_t crm_contacts);
 void world_free(struct world *w);
-/* One /_advance step: restatements, growing counters, new items. Returns the generation. */
+/*
+ * One /_advance step: the people first (new leads, contacts, deal moves), then every platform
+ * (restatements, growing counters, new items and what the people did). Returns the generation.
+ */
 unsigned world_advance(struct world *w);
 
 /* First day of history and Unix seconds of a UTC midnight. */

@@ -8,7 +8,9 @@
  * days, spend in micro-units printed as major-unit decimal strings with cents and sometimes
  * more decimals, lead and purchase actions on some days; /_advance restates spend, clicks and
  * leads of the last three days (attribution, §2.3, §8). Leads: about 40, some organic, names
- * with non-ASCII letters and an emoji, a few without e-mail (§2.4).
+ * with non-ASCII letters and an emoji, a few without e-mail (§2.4). The leads are the
+ * people's (world_people.c): the person's name and e-mail address as typed, the Meta campaign
+ * they clicked (none for an organic lead), at the time they answered.
  * Truth names: page_post_engagements -> engagements, page_daily_follows_unique ->
  * followers_gained, page_media_view -> views, page_total_media_view_unique -> reach; the day
  * is the Pacific day ending at end_time. Reactions -> likes. Ad days keyed by date_start.
@@ -21,6 +23,7 @@
 #include <string.h>
 
 #include "jw.h"
+#include "world_people.h"
 #include "xmalloc.h"
 
 static const char *const messages[] = {
@@ -38,21 +41,6 @@ static const char *const messages[] = {
 
 static const char *const status_types[] = {"mobile_status_update", "added_photos", "shared_story",
                                            "added_video"};
-
-static const struct {
-    const char *name, *slug;
-} people[] = {
-    {"Ana García", "ana.garcia"},          {"Zoë Ødegaard", "zoe.odegaard"},
-    {"Łukasz Wiśniewski", "lukasz.w"},     {"Renée Dubois", "renee.dubois"},
-    {"Jürgen Groß", "juergen.gross"},      {"李娜", "li.na"},
-    {"Siobhán O'Neill", "siobhan.oneill"}, {"Дмитрий Иванов", "dmitry.ivanov"},
-    {"Maya 🌸 Patel", "maya.patel"},        {"John Smith", "john.smith"},
-    {"Emily Johnson", "emily.johnson"},    {"Nguyễn Văn An", "nguyen.an"},
-    {"Olumide Adeyemi", "olumide.a"},      {"Søren Kierkegård", "soren.k"},
-    {"Priya Raman", "priya.raman"},        {"Carlos \"Charlie\" Ruiz", "carlos.ruiz"},
-};
-
-static const char *const domains[] = {"example.com", "acme-corp.example", "mail.example.org"};
 
 struct fb_adday *fb_adday(struct fb_world *fb, int c, int d)
 {
@@ -212,7 +200,8 @@ static void gen_ads(struct fb_world *fb)
     }
 }
 
-static void add_lead(struct fb_world *fb, int64_t t)
+/* The form answer of a person's lead: ad, platform and extra questions drawn here. */
+static void add_lead(struct fb_world *fb, const struct pp_lead *pl, const struct pp_person *p)
 {
     fb->leads = xgrow(fb->leads, &fb->leadcap, fb->nleads + 1, sizeof *fb->leads);
     struct fb_lead *l = &fb->leads[fb->nleads];
@@ -220,30 +209,38 @@ static void add_lead(struct fb_world *fb, int64_t t)
     memset(l, 0, sizeof *l);
     rng_digits(&fb->rng, d, 15);
     snprintf(l->id, sizeof l->id, "1%s", d);
-    l->created = t;
-    bool organic = rng_pct(&fb->rng, 15);
-    l->campaign = organic ? -1 : rng_pct(&fb->rng, 80) ? 0 : 1;
-    l->ad = organic ? -1 : (int)rng_range(&fb->rng, 0, 1);
+    l->created = pl->at;
+    l->campaign = pl->camp == PP_NONE ? -1 : (int)pl->camp;
+    l->ad = l->campaign < 0 ? -1 : (int)rng_range(&fb->rng, 0, 1);
     l->instagram = rng_pct(&fb->rng, 25);
-    /* every name appears at least once in a world of about 40 leads */
-    size_t npeople = sizeof people / sizeof people[0];
-    size_t who = fb->nleads < npeople ? fb->nleads : (size_t)rng_range(&fb->rng, 0, npeople - 1);
-    l->name = people[who].name;
+    snprintf(l->name, sizeof l->name, "%s", p->name);
     if (!rng_pct(&fb->rng, 10))
-        snprintf(l->email, sizeof l->email, "%s%zu@%s", people[who].slug, fb->nleads + 1,
-                 domains[rng_range(&fb->rng, 0, 2)]);
+        snprintf(l->email, sizeof l->email, "%s", p->email);
     snprintf(l->phone, sizeof l->phone, "+1415555%04d", (int)rng_range(&fb->rng, 0, 9999));
     l->custom = rng_pct(&fb->rng, 30) ? 1 : rng_pct(&fb->rng, 15) ? 2 : 0;
     fb->nleads++;
 }
 
-static void gen_leads(struct fb_world *fb, const struct world *w)
+/* Takes the people's Meta leads that are not form answers yet (they only grow). */
+static void sync_leads(struct fb_world *fb, const struct world *w)
 {
-    size_t n = (size_t)rng_range(&fb->rng, 38, 42);
-    int64_t *t = random_times(fb, w, n);
-    for (size_t i = 0; i < n; i++)
-        add_lead(fb, t[i]);
-    free(t);
+    const struct people *pp = w->people;
+    for (; fb->people_leads < pp->nleads; fb->people_leads++) {
+        const struct pp_lead *pl = &pp->leads[fb->people_leads];
+        if (pl->plat == pp->fb)
+            add_lead(fb, pl, &pp->persons[pl->person]);
+    }
+}
+
+static void fb_link(void *pd, const struct world *w)
+{
+    sync_leads(pd, w);
+}
+
+static const char *fb_ad_campaign(void *pd, size_t i)
+{
+    const struct fb_world *fb = pd;
+    return i < FB_CAMPAIGNS ? fb->camps[i].id : NULL;
 }
 
 static void *fb_world_new(const struct world *w)
@@ -259,8 +256,7 @@ static void *fb_world_new(const struct world *w)
     gen_days(fb);
     gen_posts(fb, w);
     gen_ads(fb);
-    gen_leads(fb, w);
-    return fb;
+    return fb; /* the leads come with the people: fb_link */
 }
 
 static void fb_world_free(void *pd)
@@ -333,9 +329,7 @@ static void fb_advance(void *pd, const struct world *w)
     /* New items early in the world's today, after every earlier one. */
     int64_t base = day_start_utc(w->today) + (int64_t)(w->generation - 1) * 600;
     add_post(fb, base + rng_range(&fb->rng, 300, 450));
-    int k = (int)rng_range(&fb->rng, 1, 2);
-    for (int i = 0; i < k; i++)
-        add_lead(fb, base + i * 100 + rng_range(&fb->rng, 0, 90));
+    sync_leads(fb, w); /* people_advance has added one or two */
 }
 
 /* ---- /_world and /_truth -------------------------------------------------------------------- */
@@ -497,4 +491,6 @@ const struct sim_platform sim_platform_facebook = {
     .totals_json = fb_totals_json,
     .serve = sim_facebook_serve,
     .fault = sim_facebook_fault,
+    .ad_campaign = fb_ad_campaign,
+    .link = fb_link,
 };

@@ -49,8 +49,8 @@ struct fb_lead {
     int64_t created;
     int campaign, ad; /* -1: organic (no ad_id, campaign_id) */
     bool instagram;
-    const char *name; /* UTF-8, some non-ASCII and one with an emoji */
-    char email[96];   /* "" when the form was answered without e-mail */
+    char name[64];  /* the person's, UTF-8: some non-ASCII and one with an emoji */
+    char email[96]; /* the person's as typed (mixed case), "" when answered without it */
     char phone[24];
     int custom; /* 0 none, 1 company size, 2 a question with a Cyrillic key */
 };
@@ -69,6 +69,7 @@ struct fb_world {
     struct fb_adday *ads;  /* [campaign * ndays + day] */
     struct fb_lead *leads; /* ascending by time */
     size_t nleads, leadcap;
+    size_t people_leads; /* how many of the people's leads (every platform's) were read */
     char client_id[FB_ID], client_secret[40];
     struct cred cred;
     uint64_t requests; /* served so far: usage headers and fbtrace_id */
