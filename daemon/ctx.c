@@ -261,8 +261,7 @@ static void stats_cb(void *arg)
 static void rolled_up_cb(void *arg)
 {
     struct sr_ctx *ctx = arg;
-    log_notice("daemon: --once finished result=%s",
-               ctx->exit_code ? "some jobs failed" : "ok");
+    log_notice("daemon: --once finished result=%s", ctx->exit_code ? "some jobs failed" : "ok");
     event_base_loopexit(ctx->base, NULL);
 }
 

@@ -22,13 +22,8 @@ extern const struct adapter adapter_youtube;
 extern const struct adapter adapter_pinterest;
 
 static const struct adapter *const registry[] = {
-    &adapter_x,
-    &adapter_facebook,
-    &adapter_linkedin,
-    &adapter_hubspot,
-    &adapter_instagram,
-    &adapter_youtube,
-    &adapter_pinterest,
+    &adapter_x,         &adapter_facebook, &adapter_linkedin,  &adapter_hubspot,
+    &adapter_instagram, &adapter_youtube,  &adapter_pinterest,
 };
 
 const struct adapter *adapter_for(enum platform_id platform)

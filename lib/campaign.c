@@ -56,7 +56,7 @@ int campaign_parse_spend(const char *text, struct spend_line *out, const char **
     out->kind = kinds[k].kind;
     if (parse_range(range, out->kind == SPEND_ONEOFF, &out->from, &out->to) < 0)
         return *why = out->kind == SPEND_ONEOFF ? "day must be YYYY-MM-DD"
-                                                 : "period must be YYYY-MM-DD..YYYY-MM-DD",
+                                                : "period must be YYYY-MM-DD..YYYY-MM-DD",
                -1;
     if (out->to < out->from)
         return *why = "period ends before it starts", -1;

@@ -855,8 +855,8 @@ static void check_campaign_lists(struct load *ld, const struct cfg_campaign *cp)
         for (size_t i = 0; i < refs[k]->n; i++)
             if (campaign_parse_ref(refs[k]->items[i], &p, &id, &why) < 0)
                 add_error(ld, refs[k]->where[i].file, refs[k]->where[i].line,
-                          "[campaign %s] %s: \"%s\" %s", cp->name, names[k],
-                          refs[k]->items[i], why);
+                          "[campaign %s] %s: \"%s\" %s", cp->name, names[k], refs[k]->items[i],
+                          why);
 }
 
 static void check_campaigns(struct load *ld)

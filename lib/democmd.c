@@ -293,7 +293,7 @@ static void world_platform(const char *platform, const cJSON *p, int port, struc
 {
     static const char *const ids[] = {"id",           "user_id",    "page_id",   "ig_user_id",
                                       "organization", "channel_id", "portal_id", NULL};
-    static const char *const secrets[] = {"access_token",  "refresh_token", "client_id",
+    static const char *const secrets[] = {"access_token", "refresh_token", "client_id",
                                           "client_secret", NULL};
     const cJSON *accounts = json_get(p, "accounts"), *a;
     int n = 0;

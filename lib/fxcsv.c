@@ -91,8 +91,8 @@ static int read_row(char *line, size_t lineno, char **cols, size_t ncols, struct
             continue;
         }
         if (!is_quote(f[i])) {
-            snprintf(err, errlen, "%s:%zu: %s: \"%s\" is not a positive decimal rate", path,
-                     lineno, cols[i], f[i]);
+            snprintf(err, errlen, "%s:%zu: %s: \"%s\" is not a positive decimal rate", path, lineno,
+                     cols[i], f[i]);
             return -1;
         }
         buf_printf(out, "%s{\"day\":\"%s\",\"currency\":\"%s\",\"quote\":", st->quotes ? "," : "",
@@ -104,8 +104,7 @@ static int read_row(char *line, size_t lineno, char **cols, size_t ncols, struct
     return 0;
 }
 
-int fxcsv_read(const char *path, struct buf *out, struct fxcsv_stats *st, char *err,
-               size_t errlen)
+int fxcsv_read(const char *path, struct buf *out, struct fxcsv_stats *st, char *err, size_t errlen)
 {
     FILE *fp = fopen(path, "r");
     char *line = NULL, *cols[MAX_COLUMNS] = {0};

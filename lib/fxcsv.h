@@ -21,7 +21,6 @@ struct fxcsv_stats {
  * Parses path into out (a JSON array). Returns 0, or -1 with a message naming the file and
  * line in err.
  */
-int fxcsv_read(const char *path, struct buf *out, struct fxcsv_stats *st, char *err,
-               size_t errlen);
+int fxcsv_read(const char *path, struct buf *out, struct fxcsv_stats *st, char *err, size_t errlen);
 
 #endif

@@ -23,8 +23,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH      "500"
-#define RETRY_MS   5000
+#define BATCH    "500"
+#define RETRY_MS 5000
 
 struct rollup {
     struct event_base *base;
@@ -84,8 +84,8 @@ static void run_dirty(struct rollup *r)
 {
     static const char *const batch[] = {BATCH};
     r->busy = true;
-    if (pgconn_query(r->db, "SELECT socialroi.rollup_dirty($1::integer)", 1, batch, dirty_cb,
-                     r) < 0) {
+    if (pgconn_query(r->db, "SELECT socialroi.rollup_dirty($1::integer)", 1, batch, dirty_cb, r) <
+        0) {
         r->busy = false;
         arm(r, RETRY_MS);
         return;
@@ -93,7 +93,8 @@ static void run_dirty(struct rollup *r)
     pgconn_sync(r->db, NULL, NULL);
 }
 
-/* ---- config sync ------------------------------------------------------------------------------ */
+/* ---- config sync ------------------------------------------------------------------------------
+ */
 
 static void step_cb(void *arg, PGresult *res, const char *err);
 
@@ -107,8 +108,8 @@ static void sync_cb(void *arg, PGresult *res, const char *err)
         return;
     }
     r->syncs++;
-    log_info("rollup: campaigns and FX synced campaigns=%zu static_rates=%zu",
-             r->cfg->ncampaigns, r->cfg->nfx);
+    log_info("rollup: campaigns and FX synced campaigns=%zu static_rates=%zu", r->cfg->ncampaigns,
+             r->cfg->nfx);
     run_dirty(r);
 }
 
@@ -159,8 +160,8 @@ static void sync(struct rollup *r)
     r->busy = true;
     r->need_sync = false;
     /* one pipeline segment, so one transaction: all of it or none */
-    if (pgconn_query(r->db, "SELECT socialroi.sync_settings($1, $2::numeric)", 2, s, step_cb,
-                     r) < 0) {
+    if (pgconn_query(r->db, "SELECT socialroi.sync_settings($1, $2::numeric)", 2, s, step_cb, r) <
+        0) {
         r->busy = false;
         r->need_sync = true;
     } else {
@@ -201,7 +202,8 @@ static void state_cb(void *arg, enum pgconn_event ev)
     }
 }
 
-/* ---- public ------------------------------------------------------------------------------------ */
+/* ---- public ------------------------------------------------------------------------------------
+ */
 
 struct rollup *rollup_new(struct event_base *base, const struct config *cfg)
 {

@@ -168,10 +168,17 @@ const char *day_basis_name(enum day_basis b)
 /* ---- JSON output ---------------------------------------------------------------------------- */
 
 static const char *const type_names[] = {
-    [REC_METRIC] = "metric",         [REC_SNAPSHOT] = "snapshot", [REC_CONTENT] = "content",
-    [REC_CAMPAIGN] = "campaign",     [REC_AD_DAILY] = "ad_daily", [REC_LEAD] = "lead",
-    [REC_TOUCHPOINT] = "touchpoint", [REC_DEAL] = "deal",         [REC_MENTION] = "mention",
-    [REC_STAGE] = "stage",           [REC_DEAL_CONTACT] = "deal_contact",
+    [REC_METRIC] = "metric",
+    [REC_SNAPSHOT] = "snapshot",
+    [REC_CONTENT] = "content",
+    [REC_CAMPAIGN] = "campaign",
+    [REC_AD_DAILY] = "ad_daily",
+    [REC_LEAD] = "lead",
+    [REC_TOUCHPOINT] = "touchpoint",
+    [REC_DEAL] = "deal",
+    [REC_MENTION] = "mention",
+    [REC_STAGE] = "stage",
+    [REC_DEAL_CONTACT] = "deal_contact",
 };
 _Static_assert(sizeof type_names / sizeof type_names[0] == REC_DEAL_CONTACT + 1,
                "every record type has a name");

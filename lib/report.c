@@ -1,0 +1,321 @@
+/*
+ * report.c - socialroi report roi|channels|funnel (see report.h).
+ *
+ * The figures come from finance.roi_report, dashboard.channel_report and dashboard.funnel, so
+ * the command and the views can never disagree; this file only formats: an aligned table for
+ * people (money with two decimals and its currency), RFC 4180 CSV and JSON for machines (money
+ * as exact integer micro-units, decimals as strings), each naming the model and the currency.
+ * Blocking libpq: command-line tool only.
+ */
+#include "report.h"
+#include "buf.h"
+#include "json.h"
+#include "money.h"
+#include "xmalloc.h"
+
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_COLS 20
+
+/* How a column prints in a table. */
+enum col_kind { COL_TEXT, COL_MICROS, COL_DECIMAL, COL_PERCENT, COL_COUNT, COL_ARRAY };
+
+struct col {
+    const char *name;  /* SQL column and JSON/CSV key */
+    const char *label; /* table header */
+    enum col_kind kind;
+};
+
+static const struct col roi_cols[] = {
+    {"key", "", COL_TEXT},
+    {"platform", "PLATFORM", COL_TEXT},
+    {"spend_micros", "SPEND", COL_MICROS},
+    {"platform_spend_micros", "PLATFORM SPEND", COL_MICROS},
+    {"configured_spend_micros", "CONFIGURED", COL_MICROS},
+    {"leads", "LEADS", COL_DECIMAL},
+    {"customers", "CUSTOMERS", COL_DECIMAL},
+    {"revenue_micros", "REVENUE", COL_MICROS},
+    {"roi", "ROI", COL_PERCENT},
+    {"roas", "ROAS", COL_DECIMAL},
+    {"cost_per_lead_micros", "COST/LEAD", COL_MICROS},
+    {"customer_acquisition_cost_micros", "CAC", COL_MICROS},
+    {"unconverted_currencies", "NO FX RATE", COL_ARRAY},
+};
+
+static const struct col channel_cols[] = {
+    {"key", "", COL_TEXT},
+    {"account", "ACCOUNT", COL_TEXT},
+    {"impressions", "IMPRESSIONS", COL_COUNT},
+    {"reach", "REACH", COL_COUNT},
+    {"views", "VIEWS", COL_COUNT},
+    {"clicks", "CLICKS", COL_COUNT},
+    {"engagements", "ENGAGEMENTS", COL_COUNT},
+    {"engagement_rate", "ENG. RATE", COL_PERCENT},
+    {"followers", "FOLLOWERS", COL_COUNT},
+    {"followers_growth", "GROWTH", COL_COUNT},
+    {"posts", "POSTS", COL_COUNT},
+    {"paid_impressions", "PAID IMPR.", COL_COUNT},
+    {"paid_clicks", "PAID CLICKS", COL_COUNT},
+};
+
+static const struct col funnel_cols[] = {
+    {"campaign", "CAMPAIGN", COL_TEXT},
+    {"month", "MONTH", COL_TEXT},
+    {"interest_impressions", "IMPRESSIONS", COL_COUNT},
+    {"interest_reach", "REACH", COL_COUNT},
+    {"consideration_engagements", "ENGAGEMENTS", COL_COUNT},
+    {"consideration_clicks", "CLICKS", COL_COUNT},
+    {"trial_leads", "LEADS", COL_DECIMAL},
+    {"loyalty_won_deals", "WON DEALS", COL_COUNT},
+    {"loyalty_customers", "CUSTOMERS", COL_DECIMAL},
+    {"advocacy_shares", "SHARES", COL_COUNT},
+    {"advocacy_positive_mentions", "POS. MENTIONS", COL_COUNT},
+    {"interest_to_consideration", "->CONSID.", COL_PERCENT},
+    {"consideration_to_trial", "->TRIAL", COL_PERCENT},
+    {"trial_to_loyalty", "->LOYALTY", COL_PERCENT},
+};
+
+struct table {
+    const char *title;
+    const struct col *cols;
+    size_t ncols;
+    int idx[MAX_COLS]; /* result column of each col */
+};
+
+/* ---- value formatting -------------------------------------------------------------------------- */
+
+static void fmt_cell(const struct col *c, const char *v, const char *currency, char *out,
+                     size_t len)
+{
+    int64_t micros;
+    if (!v || !*v) {
+        snprintf(out, len, "-");
+        return;
+    }
+    switch (c->kind) {
+    case COL_MICROS: {
+        char m[40];
+        money_format(atoll(v), 2, m, sizeof m);
+        snprintf(out, len, "%s %s", m, currency);
+        break;
+    }
+    case COL_PERCENT:
+        if (money_parse_decimal(v, strlen(v), &micros) == 0) {
+            char m[40];
+            money_format(micros * 100, 1, m, sizeof m);
+            snprintf(out, len, "%s %%", m);
+        } else {
+            snprintf(out, len, "%s", v);
+        }
+        break;
+    case COL_DECIMAL:
+        if (money_parse_decimal(v, strlen(v), &micros) == 0)
+            money_format(micros, 2, out, len);
+        else
+            snprintf(out, len, "%s", v);
+        break;
+    case COL_ARRAY:
+        snprintf(out, len, "%s", strcmp(v, "{}") == 0 ? "-" : v);
+        break;
+    default:
+        snprintf(out, len, "%s", v);
+    }
+}
+
+/* ---- table, CSV, JSON ---------------------------------------------------------------------------- */
+
+static void print_table(const struct table *t, PGresult *r, const char *currency, FILE *out)
+{
+    int rows = PQntuples(r);
+    size_t width[MAX_COLS];
+    char cell[128];
+    for (size_t c = 0; c < t->ncols; c++) {
+        width[c] = strlen(t->cols[c].label);
+        for (int i = 0; i < rows; i++) {
+            fmt_cell(&t->cols[c], PQgetisnull(r, i, t->idx[c]) ? NULL : PQgetvalue(r, i, t->idx[c]),
+                     currency, cell, sizeof cell);
+            if (strlen(cell) > width[c])
+                width[c] = strlen(cell);
+        }
+    }
+    fprintf(out, "%s\n\n", t->title);
+    for (size_t c = 0; c < t->ncols; c++)
+        fprintf(out, c ? "  %*s" : "%-*s", (int)width[c], t->cols[c].label);
+    fputc('\n', out);
+    for (int i = 0; i < rows; i++) {
+        for (size_t c = 0; c < t->ncols; c++) {
+            fmt_cell(&t->cols[c], PQgetisnull(r, i, t->idx[c]) ? NULL : PQgetvalue(r, i, t->idx[c]),
+                     currency, cell, sizeof cell);
+            fprintf(out, c ? "  %*s" : "%-*s", (int)width[c], cell);
+        }
+        fputc('\n', out);
+    }
+    if (!rows)
+        fprintf(out, "(nothing in this period)\n");
+}
+
+static void csv_field(struct buf *b, const char *v)
+{
+    if (!v)
+        return;
+    if (!strpbrk(v, ",\"\r\n")) {
+        buf_puts(b, v);
+        return;
+    }
+    buf_puts(b, "\"");
+    for (const char *p = v; *p; p++) {
+        if (*p == '"')
+            buf_puts(b, "\"\"");
+        else
+            buf_append(b, p, 1);
+    }
+    buf_puts(b, "\"");
+}
+
+/* RFC 4180: CRLF line ends, fields quoted when they hold commas, quotes or line breaks. */
+static void print_csv(const struct table *t, PGresult *r, const struct report_opts *o,
+                      const char *currency, FILE *out)
+{
+    struct buf b = {0};
+    buf_puts(&b, "report,model,currency,from,to");
+    for (size_t c = 0; c < t->ncols; c++) {
+        buf_puts(&b, ",");
+        csv_field(&b, t->cols[c].name);
+    }
+    buf_puts(&b, "\r\n");
+    for (int i = 0; i < PQntuples(r); i++) {
+        buf_printf(&b, "%s,%s,%s,%s,%s", o->what, o->model, currency, o->from, o->to);
+        for (size_t c = 0; c < t->ncols; c++) {
+            buf_puts(&b, ",");
+            csv_field(&b, PQgetisnull(r, i, t->idx[c]) ? NULL : PQgetvalue(r, i, t->idx[c]));
+        }
+        buf_puts(&b, "\r\n");
+    }
+    fwrite(b.data, 1, b.len, out);
+    buf_free(&b);
+}
+
+static void json_value(struct buf *b, const struct col *c, const char *v)
+{
+    if (!v) {
+        buf_puts(b, "null");
+    } else if (c->kind == COL_MICROS || c->kind == COL_COUNT) {
+        buf_puts(b, v); /* exact integers */
+    } else if (c->kind == COL_ARRAY) {
+        /* {EUR,GBP} -> ["EUR","GBP"] (codes: letters only) */
+        buf_puts(b, "[");
+        for (const char *p = v + 1, *e; *p && *p != '}'; p = *e ? e + 1 : e) {
+            e = p + strcspn(p, ",}");
+            buf_printf(b, "%s\"%.*s\"", p == v + 1 ? "" : ",", (int)(e - p), p);
+        }
+        buf_puts(b, "]");
+    } else {
+        json_write_str(b, v); /* decimals as strings: no float in between */
+    }
+}
+
+static void print_json(const struct table *t, PGresult *r, const struct report_opts *o,
+                       const char *currency, FILE *out)
+{
+    struct buf b = {0};
+    buf_printf(&b, "{\"report\":\"%s\",\"by\":\"%s\",\"model\":\"%s\",\"currency\":\"%s\","
+                   "\"from\":\"%s\",\"to\":\"%s\",\"rows\":[",
+               o->what, o->by, o->model, currency, o->from, o->to);
+    for (int i = 0; i < PQntuples(r); i++) {
+        buf_puts(&b, i ? ",{" : "{");
+        for (size_t c = 0; c < t->ncols; c++) {
+            buf_printf(&b, "%s\"%s\":", c ? "," : "", t->cols[c].name);
+            json_value(&b, &t->cols[c],
+                       PQgetisnull(r, i, t->idx[c]) ? NULL : PQgetvalue(r, i, t->idx[c]));
+        }
+        buf_puts(&b, "}");
+    }
+    buf_puts(&b, "]}\n");
+    fwrite(b.data, 1, b.len, out);
+    buf_free(&b);
+}
+
+/* ---- queries ----------------------------------------------------------------------------------- */
+
+static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
+{
+    const char *p[4] = {o->from, o->to, o->by, o->model};
+    const char *sql;
+    int n = 4;
+    if (strcmp(o->what, "roi") == 0) {
+        sql = "SELECT * FROM finance.roi_report($1::date, $2::date, $3, $4)";
+    } else if (strcmp(o->what, "channels") == 0) {
+        sql = "SELECT * FROM dashboard.channel_report($1::date, $2::date, $3)";
+        n = 3;
+    } else {
+        sql = "SELECT campaign, to_char(month, 'YYYY-MM') AS month, interest_impressions, "
+              "interest_reach, consideration_engagements, consideration_clicks, "
+              "socialroi.round6(trial_leads) AS trial_leads, loyalty_won_deals, "
+              "socialroi.round6(loyalty_customers) AS loyalty_customers, advocacy_shares, "
+              "advocacy_positive_mentions, socialroi.round6(interest_to_consideration) AS "
+              "interest_to_consideration, socialroi.round6(consideration_to_trial) AS "
+              "consideration_to_trial, socialroi.round6(trial_to_loyalty) AS trial_to_loyalty "
+              "FROM dashboard.funnel WHERE month BETWEEN date_trunc('month', $1::date) AND $2::date "
+              "ORDER BY campaign, month";
+        n = 2;
+    }
+    PGresult *r = PQexecParams(conn, sql, n, NULL, p, NULL, NULL, 0);
+    if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+        fprintf(err, "socialroi report: %s", PQerrorMessage(conn));
+        PQclear(r);
+        return NULL;
+    }
+    return r;
+}
+
+static char *reporting_currency(PGconn *conn)
+{
+    PGresult *r = PQexec(conn, "SELECT value FROM socialroi.setting WHERE key = "
+                               "'reporting_currency'");
+    char *c = xstrdup(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
+                          ? PQgetvalue(r, 0, 0)
+                          : "USD");
+    PQclear(r);
+    return c;
+}
+
+int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err)
+{
+    struct table t = {0};
+    struct col cols[MAX_COLS];
+    char title[256];
+    const struct col *src = strcmp(o->what, "roi") == 0        ? roi_cols
+                            : strcmp(o->what, "channels") == 0 ? channel_cols
+                                                               : funnel_cols;
+    t.ncols = src == roi_cols       ? sizeof roi_cols / sizeof roi_cols[0]
+              : src == channel_cols ? sizeof channel_cols / sizeof channel_cols[0]
+                                    : sizeof funnel_cols / sizeof funnel_cols[0];
+    memcpy(cols, src, t.ncols * sizeof cols[0]);
+    if (src != funnel_cols) /* the first column is what the rows are by */
+        cols[0].label = strcmp(o->by, "month") == 0     ? "MONTH"
+                        : strcmp(o->by, "channel") == 0 ? "CHANNEL"
+                                                        : "CAMPAIGN";
+    t.cols = cols;
+    PGresult *r = query(conn, o, err);
+    if (!r)
+        return 1;
+    for (size_t c = 0; c < t.ncols; c++)
+        t.idx[c] = PQfnumber(r, t.cols[c].name);
+    char *currency = reporting_currency(conn);
+    snprintf(title, sizeof title, "%s by %s, %s..%s, model %s, currency %s",
+             strcmp(o->what, "roi") == 0 ? "ROI" : strcmp(o->what, "channels") == 0 ? "Channels"
+                                                                                    : "Funnel",
+             o->by, o->from, o->to, o->model, currency);
+    t.title = title;
+    if (strcmp(o->format, "csv") == 0)
+        print_csv(&t, r, o, currency, out);
+    else if (strcmp(o->format, "json") == 0)
+        print_json(&t, r, o, currency, out);
+    else
+        print_table(&t, r, currency, out);
+    free(currency);
+    PQclear(r);
+    return 0;
+}

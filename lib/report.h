@@ -1,0 +1,24 @@
+/*
+ * report.h - socialroi report roi|channels|funnel: figures from the finance and dashboard
+ * functions as a table, RFC 4180 CSV or JSON. Blocking libpq: command-line tool only.
+ */
+#ifndef SR_REPORT_H
+#define SR_REPORT_H
+
+#include <libpq-fe.h>
+#include <stdio.h>
+
+struct report_opts {
+    const char *what;   /* roi, channels, funnel */
+    const char *from;   /* YYYY-MM-DD */
+    const char *to;     /* YYYY-MM-DD */
+    const char *by;     /* campaign, channel, month */
+    const char *model;  /* first_touch, last_touch, linear, position_based, time_decay,
+                           platform_reported */
+    const char *format; /* table, csv, json */
+};
+
+/* Prints the report; returns 0, or 1 when the database refused the query. */
+int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err);
+
+#endif
