@@ -251,8 +251,10 @@ make_due() {
 truth_check() {
     sim_get /_truth >"$TEST_DIR/truth.json"
     chmod 644 "$TEST_DIR/truth.json"
+    sqlfile="tests/integration/truth/$2.sql"
+    [ -f "$sqlfile" ] || sqlfile=tests/integration/truth/generic.sql
     psql -XqAt -v ON_ERROR_STOP=1 -d "$TEST_DB" -v truth_file="$TEST_DIR/truth.json" \
-        -f "tests/integration/truth/$2.sql" >"$TEST_DIR/diff.out" 2>&1
+        -v platform="$2" -f "$sqlfile" >"$TEST_DIR/diff.out" 2>&1
     rc=$?
     if [ $rc -eq 0 ] && [ ! -s "$TEST_DIR/diff.out" ]; then
         ok "$1"
