@@ -12,11 +12,14 @@
  *
  * instagram.account_insights is a run of several pages; the page cursor says which:
  *
- *   (none)             the daily series: metric=reach,follower_count&period=day&since=&until=
- *   "total:YYYY-MM-DD" the total_value metrics of that one Pacific day D (since=D&until=D+1)
- *   "profile"          the profile fields followers_count, follows_count, media_count
+ *   (none)              the daily series of the first 30 days of the window:
+ *                       metric=reach,follower_count&period=day&since=&until=
+ *   "series:YYYY-MM-DD" the daily series of the 30 days (at most) from that day on
+ *   "total:YYYY-MM-DD"  the total_value metrics of that one Pacific day D (since=D&until=D+1)
+ *   "profile"           the profile fields followers_count, follows_count, media_count
  *
- * The series comes first, then one total page per day from from_day to to_day, then the profile.
+ * The series comes first, in 30-day chunks (Graph's longest since..until), then one total page
+ * per day from from_day to to_day, then the profile.
  * Graph answers a total_value request for the range since..until and reads since/until dates as
  * Pacific midnights (the same boundaries its daily series reports through end_time), so the page
  * of since=D&until=D+1 is the whole of Pacific day D and its totals are recorded on day D: the day
@@ -301,13 +304,17 @@ int instagram_next_after(const cJSON *root, struct rowset *rs, char **after)
 /* ---- instagram.account_insights: pages ------------------------------------------------------- */
 
 enum ai_kind { AI_SERIES, AI_TOTAL, AI_PROFILE };
+enum { AI_SERIES_DAYS = 30 };
 
 /* Reads the page cursor (see the top of the file); -1 when it is not one of ours. */
 static int ai_cursor(const struct adapter_ctx *ctx, enum ai_kind *kind, int32_t *day)
 {
     *kind = AI_SERIES;
-    *day = 0;
+    *day = ctx->from_day;
     if (!ctx->page)
+        return 0;
+    if (strncmp(ctx->page, "series:", 7) == 0 && time_parse_date(ctx->page + 7, day) == 0 &&
+        *day > ctx->from_day && *day <= ctx->to_day)
         return 0;
     if (strcmp(ctx->page, "profile") == 0) {
         *kind = AI_PROFILE;
@@ -321,13 +328,24 @@ static int ai_cursor(const struct adapter_ctx *ctx, enum ai_kind *kind, int32_t 
     return -1;
 }
 
+/* The last day of the series chunk that starts on day: Graph refuses since..until ranges longer
+ * than 30 days (error 100, "There cannot be more than 30 days (2592000 s) between since and
+ * until"), so a longer window is read as consecutive 30-day series pages. */
+static int32_t ai_series_end(const struct adapter_ctx *ctx, int32_t day)
+{
+    return day + AI_SERIES_DAYS - 1 < ctx->to_day ? day + AI_SERIES_DAYS - 1 : ctx->to_day;
+}
+
 /* The cursor of the page after (kind, day) into next, or "" after the last page. */
 static void ai_next(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t day, char *next,
                     size_t n)
 {
     char date[16];
     int32_t d = kind == AI_SERIES ? ctx->from_day : day + 1;
-    if (kind == AI_PROFILE) {
+    if (kind == AI_SERIES && ai_series_end(ctx, day) < ctx->to_day) {
+        time_format_date(ai_series_end(ctx, day) + 1, date, sizeof date);
+        snprintf(next, n, "series:%s", date);
+    } else if (kind == AI_PROFILE) {
         *next = '\0';
     } else if (d <= ctx->to_day) {
         time_format_date(d, date, sizeof date);
@@ -345,9 +363,9 @@ static void ai_query(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t d
         return;
     }
     if (kind == AI_SERIES) {
-        /* until is exclusive: to_day's value has end_time at the start of to_day + 1 */
-        time_format_date(ctx->from_day, since, sizeof since);
-        time_format_date(ctx->to_day + 1, until, sizeof until);
+        /* until is exclusive: the last day's value has end_time at the start of the day after */
+        time_format_date(day, since, sizeof since);
+        time_format_date(ai_series_end(ctx, day) + 1, until, sizeof until);
         instagram_query(q, "metric", "reach,follower_count");
     } else {
         time_format_date(day, since, sizeof since);

@@ -277,6 +277,45 @@ static void test_build_account_insights(void **state)
     expect_refused(n, "profile", &account, "", "no access token");
 }
 
+/* Graph refuses a since..until range over 30 days: a long window is read in 30-day chunks, each
+ * page naming the next, the last one followed by the first total page. */
+static void test_build_series_chunks(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *page, *since, *until, *next;
+    } chunks[] = {
+        {NULL, "2024-01-01", "2024-01-31", "series:2024-01-31"},
+        {"series:2024-01-31", "2024-01-31", "2024-03-01", "series:2024-03-01"},
+        {"series:2024-03-01", "2024-03-01", "2024-03-16", "total:2024-01-01"},
+    };
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        struct adapter_ctx ctx = make_ctx("instagram.account_insights", chunks[i].page);
+        struct http_request req = {0};
+        char why[128] = "", *url;
+        int rc;
+        ctx.from_day = day(2024, 1, 1);
+        ctx.to_day = day(2024, 3, 15);
+        assert_int_equal(stream("instagram.account_insights")->build(&ctx, &req, why, sizeof why),
+                         0);
+        url = xasprintf(GRAPH IGU "/insights?metric=reach%%2Cfollower_count&period=day&since=%s"
+                                  "&until=%s",
+                        chunks[i].since, chunks[i].until);
+        assert_string_equal(req.url, url);
+        free(url);
+        http_request_free(&req);
+        struct rowset *rs = parse_with(&ctx, 200, "account_total_empty.json", NULL, &rc);
+        assert_int_equal(rc, 0);
+        is_next(rs, chunks[i].next);
+        rowset_free(rs);
+    }
+    /* a chunk cursor outside the window, or at its start (the first chunk has no cursor) */
+    static const char *const bad[] = {"series:2024-01-01", "series:2024-03-16", "series:"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+        expect_refused("instagram.account_insights", bad[i], &account, TOKEN,
+                       "page cursor is not an account insights page of this window");
+}
+
 static void test_build_media(void **state)
 {
     (void)state;
@@ -341,7 +380,8 @@ static void test_account_series_dst(void **state)
     is_metric(rs, 2, "reach", day(2024, 7, 3), 103);
     is_metric(rs, 3, "reach", day(2024, 11, 2), 104);
     is_metric(rs, 4, "reach", day(2024, 11, 3), 105); /* the 25-hour day */
-    is_next(rs, "total:2024-03-01");
+    /* a 275-day window: the next 30-day series chunk comes before any total page */
+    is_next(rs, "series:2024-03-31");
     rowset_free(rs);
 }
 
@@ -875,6 +915,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_account_insights),
+        cmocka_unit_test(test_build_series_chunks),
         cmocka_unit_test(test_build_media),
         cmocka_unit_test(test_account_series),
         cmocka_unit_test(test_account_series_dst),
