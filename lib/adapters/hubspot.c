@@ -19,10 +19,11 @@
  *
  * Contacts become a `lead` (source crm) and touchpoints: crm_first_source at createdate with the
  * original source, and crm_latest_source at hs_latest_source_timestamp when the latest source
- * differs from the first. A touchpoint's platform is the network hs_analytics_source_data_1 names
+ * differs from the first or was stamped after createdate (a later visit from the same source). A touchpoint's platform is the network hs_analytics_source_data_1 names
  * when it is one socialroi polls (Facebook, LinkedIn, ...), otherwise the lower-cased source
  * ("organic_search"); its campaign is _data_2. UTM values are the utm_* properties, each one that
- * a portal lacks taken from the query of hs_analytics_first_url.
+ * a portal lacks taken from the query of hs_analytics_first_url; the latest source's utm_campaign
+ * (and the first's, when neither gives one) is the campaign drill-down of a tagged source.
  *
  * Every record of a page is held in a pending list and handed to the rowset only once the whole
  * page has been read: a rejected page leaves no records behind.
@@ -393,6 +394,20 @@ static const char *source_platform(const struct source *s, struct rowset *rs)
     return out;
 }
 
+/* The utm_campaign a source's drill-downs carry: HubSpot files a tagged visit's campaign as
+ * drill-down 2 of (paid) social sources, under the network, and as drill-down 1 of other
+ * campaigns; other sources (search, direct, referrals) carry none. */
+static const char *source_utm_campaign(const struct source *s)
+{
+    if (!s->source)
+        return NULL;
+    if (strcmp(s->source, "PAID_SOCIAL") == 0 || strcmp(s->source, "SOCIAL_MEDIA") == 0)
+        return s->data2;
+    if (strcmp(s->source, "OTHER_CAMPAIGNS") == 0)
+        return s->data1;
+    return NULL;
+}
+
 /* A UTM value: the property, else the parameter of the first URL's query (decoded). */
 static int utm_value(const cJSON *props, const char *key, const char *url, struct rowset *rs,
                      const char **out)
@@ -463,16 +478,22 @@ static int contact_touchpoints(const cJSON *props, const struct rec_lead *l, str
     touch("crm_first_source", l->id, l->created_at, &first, rs, &r.u.touchpoint);
     if (first_touch_utm(props, rs, &r.u.touchpoint) < 0)
         return -1;
+    if (!r.u.touchpoint.utm_campaign && source_utm_campaign(&first))
+        r.u.touchpoint.utm_campaign = rowset_strdup(rs, source_utm_campaign(&first));
     adapter_pending_add(p, &r);
     enum json_get g = hubspot_time(props, "hs_latest_source_timestamp", &at);
     if (g == JSON_BAD)
         return hubspot_malformed(rs, "contact %s: hs_latest_source_timestamp is not a time", l->id);
+    /* a later visit from the same source is a touch of its own; a latest source stamped at or
+     * before createdate is the first one again */
     if (g != JSON_OK || !latest.source ||
-        (same_text(first.source, latest.source) && same_text(first.data1, latest.data1) &&
-         same_text(first.data2, latest.data2)))
+        (at <= l->created_at && same_text(first.source, latest.source) &&
+         same_text(first.data1, latest.data1) && same_text(first.data2, latest.data2)))
         return 0;
     memset(&r.u.touchpoint, 0, sizeof r.u.touchpoint);
     touch("crm_latest_source", l->id, at, &latest, rs, &r.u.touchpoint);
+    const char *utm = source_utm_campaign(&latest);
+    r.u.touchpoint.utm_campaign = utm ? rowset_strdup(rs, utm) : NULL;
     adapter_pending_add(p, &r);
     return 0;
 }

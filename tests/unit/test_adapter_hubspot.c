@@ -402,9 +402,11 @@ static void test_contacts_page(void **state)
              (struct touch){"crm_first_source", "1201", ts(2024, 11, 1, 16, 0, 0),
                             "email_marketing", NULL, "newsletter", "email", "black-friday",
                             "hero"});
+    /* a paid social source's drill-down 2 is both its campaign and its utm_campaign: portals
+     * differ in which one HubSpot files there, and either can link a business campaign */
     is_touch(rs, 4,
              (struct touch){"crm_latest_source", "1201", ts(2024, 11, 3, 19, 0, 0), "facebook",
-                            "23854404676180548", NULL, NULL, NULL, NULL});
+                            "23854404676180548", NULL, NULL, "23854404676180548", NULL});
     /* "784566996485.0" is the id 784566996485; createdate as epoch ms text; email "" is none */
     is_lead(rs, 5, "784566996485", ts(2024, 11, 4, 9, 0, 0), NULL, NULL);
     is_touch(rs, 6,
@@ -415,11 +417,21 @@ static void test_contacts_page(void **state)
     rowset_free(rs);
 
     rs = parse_ok("hubspot.contacts", W0 ":200", "contacts_last.json");
-    assert_int_equal(rowset_count(rs), 2);
+    assert_int_equal(rowset_count(rs), 5);
     is_lead(rs, 0, "90210", ts(2024, 11, 4, 12, 0, 0), "last@example.org", "subscriber");
+    /* the latest source is the first one at createdate: one touch */
     is_touch(rs, 1,
              (struct touch){"crm_first_source", "90210", ts(2024, 11, 4, 12, 0, 0),
                             "organic_search", NULL, NULL, NULL, NULL, NULL});
+    /* a later visit from the same campaign is a second touch; both take utm_campaign from the
+     * paid social drill-down, with no utm_* property or first URL to give it */
+    is_lead(rs, 2, "90211", ts(2024, 11, 4, 12, 30, 0), NULL, "lead");
+    is_touch(rs, 3,
+             (struct touch){"crm_first_source", "90211", ts(2024, 11, 4, 12, 30, 0), "linkedin",
+                            "q4-leadgen", NULL, NULL, "q4-leadgen", NULL});
+    is_touch(rs, 4,
+             (struct touch){"crm_latest_source", "90211", ts(2024, 11, 6, 9, 15, 0), "linkedin",
+                            "q4-leadgen", NULL, NULL, "q4-leadgen", NULL});
     assert_null(rowset_next(rs));
     rowset_free(rs);
 
