@@ -2,11 +2,11 @@
  * fuzz_instagram.c - libFuzzer target for the Instagram adapter's parsers.
  *
  * The input is a response body. It goes to the parse() of every page kind of every Instagram
- * stream (the daily series, a total_value day and the profile; a media list page and a medium's
- * insights) with a fixed context, as an HTTP 200 and as an HTTP 400, to the token refresh parser,
- * and (as the usage header values) to the rate-limit reader. Whatever the input: no crash, leak or
- * undefined behaviour; a rejected page has an error class and no records; a good page has no error
- * and its next cursor builds a request; no message quotes the token.
+ * stream (the first and a later daily series chunk, a total_value day and the profile; a media list
+ * page and a medium's insights) with a fixed context, as an HTTP 200 and as an HTTP 400, to the
+ * token refresh parser, and (as the usage header values) to the rate-limit reader. Whatever the
+ * input: no crash, leak or undefined behaviour; a rejected page has an error class and no records;
+ * a good page has no error and its next cursor builds a request; no message quotes the token.
  */
 #include "adapter.h"
 #include "buf.h"
@@ -71,9 +71,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     static struct cfg_account account = {.id = id};
     static struct cfg_platform platform = {
         .api_base = base, .version = version, .token_url = token_url};
-    static const char *const pages[][3] = {
-        {NULL, "total:2024-01-13", "profile"},
-        {NULL, "list:QVFIUmlt", "insights:18027939643083444,17895695668004550:QVFIUmlt"},
+    static const char *const pages[][4] = {
+        {NULL, "series:2024-01-13", "total:2024-01-13", "profile"},
+        {NULL, "list:QVFIUmlt", "insights:18027939643083444,17895695668004550:QVFIUmlt", NULL},
     };
     const struct adapter *a = adapter_for(PLATFORM_INSTAGRAM);
     char *text = malloc(size + 1); /* NUL-terminated copy for the header readers */
@@ -81,7 +81,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         memcpy(text, data, size);
     text[size] = '\0';
     for (size_t i = 0; i < a->nstreams && i < 2; i++) {
-        for (size_t j = 0; j < 3; j++) {
+        for (size_t j = 0; j < 4; j++) {
             struct adapter_ctx ctx = {.account = &account,
                                       .platform = &platform,
                                       .stream = a->streams[i].name,
