@@ -12,13 +12,13 @@
  *
  * instagram.account_insights is a run of several pages; the page cursor says which:
  *
- *   (none)              the daily series of the first 30 days of the window:
+ *   (none)              the daily series of the first 29 days of the window:
  *                       metric=reach,follower_count&period=day&since=&until=
- *   "series:YYYY-MM-DD" the daily series of the 30 days (at most) from that day on
+ *   "series:YYYY-MM-DD" the daily series of the 29 days (at most) from that day on
  *   "total:YYYY-MM-DD"  the total_value metrics of that one Pacific day D (since=D&until=D+1)
  *   "profile"           the profile fields followers_count, follows_count, media_count
  *
- * The series comes first, in 30-day chunks (Graph's longest since..until), then one total page
+ * The series comes first, in 29-day chunks (within Graph's 30-day limit), then one total page
  * per day from from_day to to_day, then the profile.
  * Graph answers a total_value request for the range since..until and reads since/until dates as
  * Pacific midnights (the same boundaries its daily series reports through end_time), so the page
@@ -304,7 +304,7 @@ int instagram_next_after(const cJSON *root, struct rowset *rs, char **after)
 /* ---- instagram.account_insights: pages ------------------------------------------------------- */
 
 enum ai_kind { AI_SERIES, AI_TOTAL, AI_PROFILE };
-enum { AI_SERIES_DAYS = 30 };
+enum { AI_SERIES_DAYS = 29 };
 
 /* Reads the page cursor (see the top of the file); -1 when it is not one of ours. */
 static int ai_cursor(const struct adapter_ctx *ctx, enum ai_kind *kind, int32_t *day)
@@ -330,7 +330,8 @@ static int ai_cursor(const struct adapter_ctx *ctx, enum ai_kind *kind, int32_t 
 
 /* The last day of the series chunk that starts on day: Graph refuses since..until ranges longer
  * than 30 days (error 100, "There cannot be more than 30 days (2592000 s) between since and
- * until"), so a longer window is read as consecutive 30-day series pages. */
+ * until"), so a longer window is read as consecutive series pages of 29 days: 30 Pacific days
+ * that contain the autumn clock change last 30 days and an hour. */
 static int32_t ai_series_end(const struct adapter_ctx *ctx, int32_t day)
 {
     return day + AI_SERIES_DAYS - 1 < ctx->to_day ? day + AI_SERIES_DAYS - 1 : ctx->to_day;

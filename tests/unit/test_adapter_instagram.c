@@ -277,7 +277,7 @@ static void test_build_account_insights(void **state)
     expect_refused(n, "profile", &account, "", "no access token");
 }
 
-/* Graph refuses a since..until range over 30 days: a long window is read in 30-day chunks, each
+/* Graph refuses a since..until range over 30 days: a long window is read in 29-day chunks, each
  * page naming the next, the last one followed by the first total page. */
 static void test_build_series_chunks(void **state)
 {
@@ -285,9 +285,9 @@ static void test_build_series_chunks(void **state)
     static const struct {
         const char *page, *since, *until, *next;
     } chunks[] = {
-        {NULL, "2024-01-01", "2024-01-31", "series:2024-01-31"},
-        {"series:2024-01-31", "2024-01-31", "2024-03-01", "series:2024-03-01"},
-        {"series:2024-03-01", "2024-03-01", "2024-03-16", "total:2024-01-01"},
+        {NULL, "2024-01-01", "2024-01-30", "series:2024-01-30"},
+        {"series:2024-01-30", "2024-01-30", "2024-02-28", "series:2024-02-28"},
+        {"series:2024-02-28", "2024-02-28", "2024-03-16", "total:2024-01-01"},
     };
     for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
         struct adapter_ctx ctx = make_ctx("instagram.account_insights", chunks[i].page);
@@ -380,8 +380,8 @@ static void test_account_series_dst(void **state)
     is_metric(rs, 2, "reach", day(2024, 7, 3), 103);
     is_metric(rs, 3, "reach", day(2024, 11, 2), 104);
     is_metric(rs, 4, "reach", day(2024, 11, 3), 105); /* the 25-hour day */
-    /* a 275-day window: the next 30-day series chunk comes before any total page */
-    is_next(rs, "series:2024-03-31");
+    /* a 275-day window: the next 29-day series chunk comes before any total page */
+    is_next(rs, "series:2024-03-30");
     rowset_free(rs);
 }
 
