@@ -233,8 +233,10 @@ static void route(struct li_ctx *c)
         li_org_shares(c);
     else if (strcmp(res, "networkSizes") == 0 && *c->rest)
         li_network_size(c);
+    else if (strcmp(res, "adAccounts") == 0 && *c->rest && strchr(c->rest + 1, '/'))
+        li_ad_campaigns(c);
     else if (strcmp(res, "adAccounts") == 0 && *c->rest)
-        strstr(c->rest + 1, "/") ? li_ad_campaigns(c) : li_ad_account(c);
+        li_ad_account(c);
     else if (strcmp(res, "adAnalytics") == 0 && !*c->rest)
         li_ad_analytics(c);
     else if (strcmp(res, "leadFormResponses") == 0 && !*c->rest)

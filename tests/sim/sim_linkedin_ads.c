@@ -191,7 +191,9 @@ void li_ad_campaigns(struct li_ctx *c)
         return;
     }
     int64_t size = li_int_param(c, "pageSize", 100, 1000);
-    if (size < 0 || !status_filter(c, want))
+    if (size == 0)
+        li_bad(c, "Invalid value '0' for parameter 'pageSize': expected 1 to 1000");
+    if (size <= 0 || !status_filter(c, want))
         return;
     if (li_param(c, "pageToken", token, sizeof token) && (from = page_index(c->li, token)) < 0) {
         li_bad(c, "Invalid pageToken");
@@ -202,9 +204,12 @@ void li_ad_campaigns(struct li_ctx *c)
     li_paging(&j, 0, size, -1);
     jw_karr(&j, "elements");
     long k = from, shown = 0;
-    for (; k < LI_CAMPAIGNS && shown < size; k++)
-        if (want[k] && ++shown)
-            campaign_element(c, &j, &c->li->camps[k]);
+    for (; k < LI_CAMPAIGNS && shown < size; k++) {
+        if (!want[k])
+            continue;
+        campaign_element(c, &j, &c->li->camps[k]);
+        shown++;
+    }
     jw_end(&j);
     while (k < LI_CAMPAIGNS && !want[k])
         k++;
