@@ -409,6 +409,7 @@ static void hs_totals_json(void *pd, const struct world *w, struct jw *j)
     }
     jw_obj(j);
     jw_kint(j, "contacts", (int64_t)hs->ncontacts);
+    jw_kint(j, "leads", (int64_t)hs->ncontacts); /* every contact is a lead of source crm */
     jw_kint(j, "touchpoints", (int64_t)hs->ncontacts + latest);
     jw_kint(j, "deals", (int64_t)hs->ndeals);
     jw_kint(j, "won_deals", won);

@@ -545,7 +545,9 @@ static void li_totals_json(void *pd, const struct world *w, struct jw *j)
     for (size_t i = 0; i < li->nleads; i++)
         leads += !li->leads[i].test;
     jw_obj(j);
-    jw_kint(j, "metric_days", 6 * (int64_t)li->ndays);
+    /* every metric_daily row: the organization's and the campaigns' */
+    jw_kint(j, "metric_days", 6 * (int64_t)li->ndays + 6 * ad_days);
+    jw_kint(j, "org_metric_days", 6 * (int64_t)li->ndays);
     jw_kint(j, "snapshots", 1);
     jw_kint(j, "campaigns", LI_CAMPAIGNS);
     jw_kint(j, "ad_days", ad_days);
