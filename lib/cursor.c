@@ -47,6 +47,8 @@ int cursor_parse(const char *json, struct job_cursor *c)
         json_int(o, "since", &c->since) == JSON_BAD ||
         json_int(o, "run_started", &c->run_started) == JSON_BAD ||
         json_int(o, "watermark", &c->watermark) == JSON_BAD ||
+        json_int(o, "seen", &c->seen) == JSON_BAD ||
+        json_bool(o, "by_data", &c->by_data) == JSON_BAD ||
         json_bool(o, "in_run", &in_run) == JSON_BAD || json_str(o, "page", &page) == JSON_BAD) {
         cJSON_Delete(o);
         cursor_init(c);
@@ -74,6 +76,8 @@ char *cursor_format(const struct job_cursor *c)
         put_day(&b, "to", c->to);
         buf_printf(&b, ",\"since\":%lld,\"run_started\":%lld", (long long)c->since,
                    (long long)c->run_started);
+        if (c->by_data)
+            buf_printf(&b, ",\"by_data\":true,\"seen\":%lld", (long long)c->seen);
         if (c->page) {
             buf_puts(&b, ",\"page\":");
             json_write_str(&b, c->page);
@@ -95,6 +99,8 @@ void cursor_plan(struct job_cursor *c, int32_t today, int64_t now_us, int64_t lo
     if (c->in_run)
         return;
     c->in_run = true;
+    c->by_data = false;
+    c->seen = 0;
     free(c->page);
     c->page = NULL;
     c->run_started = now_us;
@@ -121,10 +127,22 @@ void cursor_next_page(struct job_cursor *c, const char *page)
     c->page = page ? xstrdup(page) : NULL;
 }
 
+void cursor_saw(struct job_cursor *c, int64_t at_us)
+{
+    c->by_data = true;
+    if (at_us > c->seen)
+        c->seen = at_us;
+}
+
 void cursor_finish(struct job_cursor *c)
 {
     c->done_through = c->to;
-    c->watermark = c->run_started;
+    if (!c->by_data)
+        c->watermark = c->run_started;
+    else if (c->seen > c->watermark)
+        c->watermark = c->seen;
+    c->by_data = false;
+    c->seen = 0;
     c->in_run = false;
     free(c->page);
     c->page = NULL;

@@ -4,7 +4,8 @@
  * A run of a job covers a window (windowed streams: from..to in the stream's day basis) or a
  * watermark (incremental streams: everything changed since `since`), page by page. The cursor
  * says how far the job got: the page to fetch next within the current run, the last day fully
- * fetched (done_through) and the start time of the last complete run (watermark). Because the
+ * fetched (done_through) and the start time of the last complete run or, for streams whose
+ * pages report modification times, the latest of those (watermark). Because the
  * cursor commits with the rows of each page, a restart resumes where the last commit left off.
  *
  * Planning a new run re-polls a trailing lookback window, so days the platform restated are
@@ -24,6 +25,8 @@ struct job_cursor {
     char *page;           /* next page of the run, NULL for its first */
     int32_t done_through; /* last day fully fetched, or INT32_MIN */
     int64_t watermark;    /* start of the last complete run, or 0 */
+    bool by_data;         /* this run's pages report modification times (cursor_saw) */
+    int64_t seen;         /* the latest of them, or 0 */
 };
 
 void cursor_init(struct job_cursor *c);
@@ -42,7 +45,12 @@ void cursor_plan(struct job_cursor *c, int32_t today, int64_t now_us, int64_t lo
                  int64_t backfill_ms);
 /* Records the next page of the run. */
 void cursor_next_page(struct job_cursor *c, const char *page);
-/* Ends the run: done_through = to, watermark = run start, no page. */
+/* Records the latest modification time (platform clock, epoch us; 0 none) a page reported. */
+void cursor_saw(struct job_cursor *c, int64_t at_us);
+/*
+ * Ends the run: done_through = to, no page; watermark = the latest modification the run saw
+ * (unchanged when it saw none) when its pages report them, else the run's start.
+ */
 void cursor_finish(struct job_cursor *c);
 
 #endif

@@ -32,6 +32,7 @@ struct ejob {
     struct job_cursor cur;
     int failures;
     bool auth_retried, removed, synced, wait_forced;
+    bool fire_deferred; /* came due while a write of its own was outstanding */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
     long http_status;

@@ -116,6 +116,10 @@ static bool settle(struct ejob *j)
         engine_free_job(j->e, j);
         return false;
     }
+    if (j->fire_deferred) { /* its retry came due while the failure record was being written */
+        j->fire_deferred = false;
+        engine_schedule(j, 0);
+    }
     return true;
 }
 
@@ -282,6 +286,9 @@ static void write_page(struct ejob *j, struct rowset *rs)
     struct engine *e = j->e;
     const char *next = rowset_next(rs);
     bool final = next == NULL;
+    int64_t seen;
+    if (rowset_seen(rs, &seen))
+        cursor_saw(&j->cur, seen);
     if (final)
         cursor_finish(&j->cur);
     else
@@ -655,6 +662,12 @@ void job_fire(struct ejob *j)
 {
     struct engine *e = j->e;
     char id[24], lease[16];
+    if (j->state == J_WRITING) {
+        /* a retry is scheduled before its failure record is written; a slow database must
+         * not make it vanish: it fires once the write is done */
+        j->fire_deferred = true;
+        return;
+    }
     if (j->state != J_IDLE || !j->acct || !j->synced)
         return;
     if (!e->ready || e->stopping) {

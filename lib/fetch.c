@@ -229,6 +229,8 @@ static void finish(struct fetch *f, struct fetch_req *r, CURLcode code)
     res.resp.header = header_lookup;
     res.resp.priv = r;
     split_headers(r);
+    log_debug("fetch: done status=%ld elapsed_ms=%lld bytes=%zu error=\"%s\"", res.status,
+              (long long)res.elapsed_ms, r->body.len, res.error);
     f->st.bytes += r->body.len;
     if (res.transport_error)
         f->st.transport_errors++;

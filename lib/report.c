@@ -84,7 +84,8 @@ struct table {
     int idx[MAX_COLS]; /* result column of each col */
 };
 
-/* ---- value formatting -------------------------------------------------------------------------- */
+/* ---- value formatting --------------------------------------------------------------------------
+ */
 
 static void fmt_cell(const struct col *c, const char *v, const char *currency, char *out,
                      size_t len)
@@ -124,7 +125,8 @@ static void fmt_cell(const struct col *c, const char *v, const char *currency, c
     }
 }
 
-/* ---- table, CSV, JSON ---------------------------------------------------------------------------- */
+/* ---- table, CSV, JSON
+ * ---------------------------------------------------------------------------- */
 
 static void print_table(const struct table *t, PGresult *r, const char *currency, FILE *out)
 {
@@ -220,8 +222,9 @@ static void print_json(const struct table *t, PGresult *r, const struct report_o
                        const char *currency, FILE *out)
 {
     struct buf b = {0};
-    buf_printf(&b, "{\"report\":\"%s\",\"by\":\"%s\",\"model\":\"%s\",\"currency\":\"%s\","
-                   "\"from\":\"%s\",\"to\":\"%s\",\"rows\":[",
+    buf_printf(&b,
+               "{\"report\":\"%s\",\"by\":\"%s\",\"model\":\"%s\",\"currency\":\"%s\","
+               "\"from\":\"%s\",\"to\":\"%s\",\"rows\":[",
                o->what, o->by, o->model, currency, o->from, o->to);
     for (int i = 0; i < PQntuples(r); i++) {
         buf_puts(&b, i ? ",{" : "{");
@@ -237,7 +240,8 @@ static void print_json(const struct table *t, PGresult *r, const struct report_o
     buf_free(&b);
 }
 
-/* ---- queries ----------------------------------------------------------------------------------- */
+/* ---- queries -----------------------------------------------------------------------------------
+ */
 
 static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
 {
@@ -250,15 +254,16 @@ static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
         sql = "SELECT * FROM dashboard.channel_report($1::date, $2::date, $3)";
         n = 3;
     } else {
-        sql = "SELECT campaign, to_char(month, 'YYYY-MM') AS month, interest_impressions, "
-              "interest_reach, consideration_engagements, consideration_clicks, "
-              "socialroi.round6(trial_leads) AS trial_leads, loyalty_won_deals, "
-              "socialroi.round6(loyalty_customers) AS loyalty_customers, advocacy_shares, "
-              "advocacy_positive_mentions, socialroi.round6(interest_to_consideration) AS "
-              "interest_to_consideration, socialroi.round6(consideration_to_trial) AS "
-              "consideration_to_trial, socialroi.round6(trial_to_loyalty) AS trial_to_loyalty "
-              "FROM dashboard.funnel WHERE month BETWEEN date_trunc('month', $1::date) AND $2::date "
-              "ORDER BY campaign, month";
+        sql =
+            "SELECT campaign, to_char(month, 'YYYY-MM') AS month, interest_impressions, "
+            "interest_reach, consideration_engagements, consideration_clicks, "
+            "socialroi.round6(trial_leads) AS trial_leads, loyalty_won_deals, "
+            "socialroi.round6(loyalty_customers) AS loyalty_customers, advocacy_shares, "
+            "advocacy_positive_mentions, socialroi.round6(interest_to_consideration) AS "
+            "interest_to_consideration, socialroi.round6(consideration_to_trial) AS "
+            "consideration_to_trial, socialroi.round6(trial_to_loyalty) AS trial_to_loyalty "
+            "FROM dashboard.funnel WHERE month BETWEEN date_trunc('month', $1::date) AND $2::date "
+            "ORDER BY campaign, month";
         n = 2;
     }
     PGresult *r = PQexecParams(conn, sql, n, NULL, p, NULL, NULL, 0);
@@ -274,9 +279,8 @@ static char *reporting_currency(PGconn *conn)
 {
     PGresult *r = PQexec(conn, "SELECT value FROM socialroi.setting WHERE key = "
                                "'reporting_currency'");
-    char *c = xstrdup(PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1
-                          ? PQgetvalue(r, 0, 0)
-                          : "USD");
+    char *c = xstrdup(
+        PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "USD");
     PQclear(r);
     return c;
 }
@@ -305,8 +309,9 @@ int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err)
         t.idx[c] = PQfnumber(r, t.cols[c].name);
     char *currency = reporting_currency(conn);
     snprintf(title, sizeof title, "%s by %s, %s..%s, model %s, currency %s",
-             strcmp(o->what, "roi") == 0 ? "ROI" : strcmp(o->what, "channels") == 0 ? "Channels"
-                                                                                    : "Funnel",
+             strcmp(o->what, "roi") == 0        ? "ROI"
+             : strcmp(o->what, "channels") == 0 ? "Channels"
+                                                : "Funnel",
              o->by, o->from, o->to, o->model, currency);
     t.title = title;
     if (strcmp(o->format, "csv") == 0)

@@ -32,6 +32,8 @@ struct rowset {
     char errmsg[512];
     int64_t retry_after_ms;
     unsigned warnings;
+    bool seen_set;
+    int64_t seen;
 };
 
 struct rowset *rowset_new(void)
@@ -107,6 +109,18 @@ void rowset_set_next(struct rowset *rs, const char *cursor)
 {
     free(rs->next);
     rs->next = cursor ? xstrdup(cursor) : NULL;
+}
+
+void rowset_set_seen(struct rowset *rs, int64_t at_us)
+{
+    rs->seen_set = true;
+    rs->seen = at_us;
+}
+
+bool rowset_seen(const struct rowset *rs, int64_t *at_us)
+{
+    *at_us = rs->seen;
+    return rs->seen_set;
 }
 
 const char *rowset_next(const struct rowset *rs)

@@ -166,6 +166,15 @@ void rowset_set_next(struct rowset *rs, const char *cursor);
 const char *rowset_next(const struct rowset *rs);
 
 /*
+ * For streams read since a watermark: the latest modification time among the page's records in
+ * the platform's own clock (epoch microseconds), 0 when the page had none. The job's next
+ * watermark is then the latest time the platform reported, not the local clock, so a skewed
+ * clock or a lagging search index cannot make it skip changes.
+ */
+void rowset_set_seen(struct rowset *rs, int64_t at_us);
+bool rowset_seen(const struct rowset *rs, int64_t *at_us);
+
+/*
  * Marks the page as an API error (or a malformed body). retry_after_ms >= 0 when the body or
  * headers said how long to wait. The message must not contain secrets.
  */

@@ -19,8 +19,9 @@
  *
  * Contacts become a `lead` (source crm) and touchpoints: crm_first_source at createdate with the
  * original source, and crm_latest_source at hs_latest_source_timestamp when the latest source
- * differs from the first or was stamped after createdate (a later visit from the same source). A touchpoint's platform is the network hs_analytics_source_data_1 names
- * when it is one socialroi polls (Facebook, LinkedIn, ...), otherwise the lower-cased source
+ * differs from the first or was stamped after createdate (a later visit from the same source). A
+ * touchpoint's platform is the network hs_analytics_source_data_1 names when it is one socialroi
+ * polls (Facebook, LinkedIn, ...), otherwise the lower-cased source
  * ("organic_search"); its campaign is _data_2. UTM values are the utm_* properties, each one that
  * a portal lacks taken from the query of hs_analytics_first_url; the latest source's utm_campaign
  * (and the first's, when neither gives one) is the campaign drill-down of a tagged source.
@@ -570,6 +571,7 @@ static int parse_contacts(const struct adapter_ctx *ctx, const struct http_respo
     if (rc == 0) {
         adapter_pending_commit(&p, rs);
         rowset_set_next(rs, next);
+        rowset_set_seen(rs, last_ms > 0 ? last_ms * 1000 : 0);
     }
     free(next);
     adapter_pending_drop(&p);

@@ -265,6 +265,8 @@ static int deals_page(const struct adapter_ctx *ctx, const cJSON *root, const st
     }
     if (rc == 0)
         rc = hubspot_search_next(root, &c->st, last_ms, rs, &search);
+    if (rc == 0) /* the watermark follows HubSpot's clock */
+        rowset_set_seen(rs, last_ms > 0 ? last_ms * 1000 : 0);
     if (rc == 0 && !c->lone) {
         if (ids.len)
             *next =

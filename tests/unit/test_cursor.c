@@ -84,6 +84,38 @@ static void test_run_under_way_is_kept(void **state)
     cursor_free(&c);
 }
 
+/* Pages that report modification times move the watermark to the latest of them, whatever the
+ * local clock says; a run that saw nothing keeps it; the report survives a restart mid-run. */
+static void test_watermark_from_data(void **state)
+{
+    (void)state;
+    struct job_cursor c, back;
+    cursor_init(&c);
+    c.watermark = 7000;
+    cursor_plan(&c, d("2026-11-22"), 90000, DAY_MS, DAY_MS);
+    cursor_saw(&c, 8000);
+    cursor_saw(&c, 0);
+    char *json = cursor_format(&c);
+    assert_int_equal(cursor_parse(json, &back), 0);
+    free(json);
+    cursor_saw(&back, 8500);
+    cursor_saw(&back, 8100);
+    cursor_finish(&back);
+    assert_int_equal(back.watermark, 8500);
+    assert_false(back.by_data);
+    /* a run whose pages saw no record: the watermark stays */
+    cursor_plan(&back, d("2026-11-23"), 99000, DAY_MS, DAY_MS);
+    cursor_saw(&back, 0);
+    cursor_finish(&back);
+    assert_int_equal(back.watermark, 8500);
+    /* a stream that reports nothing keeps the run's start */
+    cursor_plan(&back, d("2026-11-24"), 99500, DAY_MS, DAY_MS);
+    cursor_finish(&back);
+    assert_int_equal(back.watermark, 99500);
+    cursor_free(&back);
+    cursor_free(&c);
+}
+
 static void test_garbage(void **state)
 {
     (void)state;
@@ -105,6 +137,7 @@ int main(void)
         cmocka_unit_test(test_first_run_backfills),
         cmocka_unit_test(test_later_runs_repoll_lookback),
         cmocka_unit_test(test_run_under_way_is_kept),
+        cmocka_unit_test(test_watermark_from_data),
         cmocka_unit_test(test_garbage),
     };
     return cmocka_run_group_tests_name("cursor", tests, NULL, NULL);
