@@ -291,8 +291,9 @@ static void write_list(struct buf *b, const char *key, const cJSON *arr)
 static void world_platform(const char *platform, const cJSON *p, int port, struct buf *conf,
                            struct buf *creds)
 {
-    static const char *const ids[] = {"id",           "user_id",    "page_id",   "ig_user_id",
-                                      "organization", "channel_id", "portal_id", NULL};
+    static const char *const ids[] = {"id",         "user_id",      "page_id",
+                                      "ig_user_id", "organization", "channel_id",
+                                      "portal_id",  "user",         NULL};
     static const char *const secrets[] = {"access_token", "refresh_token", "client_id",
                                           "client_secret", NULL};
     const cJSON *accounts = json_get(p, "accounts"), *a;

@@ -223,23 +223,43 @@ BEGIN
 END
 $$;
 
--- The touches of a set of leads up to a time, in order, as JSON.
-CREATE FUNCTION socialroi.touches_of(p_leads text[], p_until timestamptz) RETURNS jsonb
-LANGUAGE sql STABLE SET search_path = '' AS $$
+-- account:lead ids as rows, for joins on the tables' keys.
+CREATE FUNCTION socialroi.lead_keys(p_leads text[])
+RETURNS TABLE (account_id integer, lead_id text)
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+    SELECT pg_catalog.split_part(k, ':', 1)::integer,
+           pg_catalog.substr(k, pg_catalog.strpos(k, ':') + 1)
+      FROM pg_catalog.unnest(p_leads) k
+$$;
+
+CREATE FUNCTION socialroi.touches_of(p_leads text[], p_until timestamptz)
+RETURNS jsonb LANGUAGE sql STABLE SET search_path = '' AS $$
     SELECT pg_catalog.jsonb_agg(pg_catalog.jsonb_build_object(
                'at', t.occurred_at, 'channel', socialroi.channel_of(t.platform),
                'campaign', socialroi.touch_campaign(t.platform, t.campaign_id, t.utm_campaign))
            ORDER BY t.occurred_at, t.account_id, t.touch_id)
-      FROM socialroi.touchpoint t
-     WHERE (t.account_id || ':' || t.lead_id) = ANY (p_leads) AND t.occurred_at <= p_until
+      FROM socialroi.lead_keys(p_leads) k
+      JOIN socialroi.touchpoint t ON t.account_id = k.account_id AND t.lead_id = k.lead_id
+     WHERE t.occurred_at <= p_until
 $$;
 
--- The leads of a person (account:lead ids).
+-- The leads of a person (account:lead ids): every lead with the e-mail hash, or the one lead.
 CREATE FUNCTION socialroi.person_leads(p_person text) RETURNS text[]
-LANGUAGE sql STABLE SET search_path = '' AS $$
-    SELECT pg_catalog.array_agg(l.account_id || ':' || l.lead_id)
-      FROM socialroi.lead l
-     WHERE socialroi.person_key(l.account_id, l.lead_id, l.email_hash) = p_person
+LANGUAGE plpgsql STABLE SET search_path = '' AS $$
+DECLARE
+    acct text;
+BEGIN
+    IF pg_catalog.left(p_person, 2) = 'e:' THEN
+        RETURN (SELECT pg_catalog.array_agg(l.account_id || ':' || l.lead_id)
+                  FROM socialroi.lead l WHERE l.email_hash = pg_catalog.substr(p_person, 3));
+    END IF;
+    acct := pg_catalog.split_part(p_person, ':', 2);
+    RETURN (SELECT pg_catalog.array_agg(l.account_id || ':' || l.lead_id)
+              FROM socialroi.lead l
+             WHERE l.account_id = acct::integer
+               AND l.lead_id = pg_catalog.substr(p_person, pg_catalog.length(acct) + 4)
+               AND l.email_hash IS NULL);
+END
 $$;
 
 -- A person converts when their first lead appears; credit goes to the touches up to then.
@@ -249,13 +269,15 @@ DECLARE
     leads text[] := socialroi.person_leads(p_person);
     first timestamptz;
 BEGIN
-    SELECT min(l.created_at) INTO first FROM socialroi.lead l
-     WHERE (l.account_id || ':' || l.lead_id) = ANY (leads);
+    SELECT min(l.created_at) INTO first
+      FROM socialroi.lead_keys(leads) k
+      JOIN socialroi.lead l ON l.account_id = k.account_id AND l.lead_id = k.lead_id;
     IF first IS NULL THEN
         DELETE FROM socialroi.attribution WHERE kind = 'lead' AND conversion = p_person;
         RETURN;
     END IF;
-    PERFORM socialroi.write_attribution('lead', p_person, first, first::date, false, NULL, NULL,
+    PERFORM socialroi.write_attribution('lead', p_person, first,
+                                        (first AT TIME ZONE 'UTC')::date, false, NULL, NULL,
                                         socialroi.touches_of(leads, first));
 END
 $$;
@@ -267,6 +289,7 @@ LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
     d socialroi.deal;
     leads text[];
+    day date;
     key text := p_account || ':' || p_deal;
 BEGIN
     SELECT * INTO d FROM socialroi.deal WHERE account_id = p_account AND deal_id = p_deal;
@@ -280,12 +303,11 @@ BEGIN
            LATERAL pg_catalog.unnest(socialroi.person_leads(
                socialroi.person_key(c.account_id, c.lead_id, c.email_hash))) x
      WHERE dc.account_id = p_account AND dc.deal_id = p_deal;
+    day := (COALESCE(d.closed_at, d.created_at) AT TIME ZONE 'UTC')::date;
     PERFORM socialroi.write_attribution(
-        'deal', key, d.created_at, COALESCE(d.closed_at, d.created_at)::date, d.is_won,
-        socialroi.reporting_currency(),
-        CASE WHEN d.is_won THEN socialroi.to_reporting(COALESCE(d.amount_micros, 0), d.currency,
-                                                       COALESCE(d.closed_at, d.created_at)::date)
-        END,
+        'deal', key, d.created_at, day, d.is_won, socialroi.reporting_currency(),
+        CASE WHEN d.is_won
+             THEN socialroi.to_reporting(COALESCE(d.amount_micros, 0), d.currency, day) END,
         socialroi.touches_of(leads, d.created_at));
 END
 $$;
@@ -295,9 +317,11 @@ CREATE FUNCTION socialroi.person_deals(p_person text)
 RETURNS TABLE (account_id integer, deal_id text)
 LANGUAGE sql STABLE SET search_path = '' AS $$
     SELECT DISTINCT dc.account_id, dc.deal_id
-      FROM socialroi.deal_contact dc
-     WHERE (dc.account_id || ':' || dc.lead_id) = ANY (socialroi.person_leads(p_person))
+      FROM socialroi.lead_keys(socialroi.person_leads(p_person)) k
+      JOIN socialroi.deal_contact dc ON dc.account_id = k.account_id AND dc.lead_id = k.lead_id
 $$;
+
+CREATE INDEX deal_contact_lead_idx ON socialroi.deal_contact (account_id, lead_id);
 
 -- ---- dirty marking -----------------------------------------------------------------------------
 
@@ -394,7 +418,8 @@ BEGIN
     INSERT INTO socialroi.dirty_conversion
     SELECT DISTINCT 'deal', d.account_id || ':' || d.deal_id
       FROM socialroi.deal d JOIN changed c ON c.currency = d.currency
-     WHERE d.is_won AND COALESCE(d.closed_at, d.created_at)::date >= c.day
+     WHERE d.is_won
+       AND (COALESCE(d.closed_at, d.created_at) AT TIME ZONE 'UTC')::date >= c.day
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END

@@ -7,6 +7,9 @@
 -- SECURITY DEFINER functions of their schemas: they have no privilege on schema socialroi.
 
 -- ---- helpers owned by the schemas the readers may use ------------------------------------------
+--
+-- Days are UTC days: a timestamp becomes a date AT TIME ZONE 'UTC', whatever the session's
+-- TimeZone, so every client and the daemon's rollup put an event on the same day.
 
 -- The day-over-day change of each lifetime counter: the last observation of a day minus the
 -- last observation of the previous observed day.
@@ -14,10 +17,13 @@ CREATE VIEW socialroi.snapshot_daily AS
 SELECT account_id, object_id, metric, day, value,
        value - pg_catalog.lag(value) OVER (PARTITION BY account_id, object_id, metric ORDER BY day)
            AS delta
-  FROM (SELECT DISTINCT ON (account_id, object_id, metric, observed_at::date)
-               account_id, object_id, metric, observed_at::date AS day, value
+  FROM (SELECT DISTINCT ON (account_id, object_id, metric,
+                           (observed_at AT TIME ZONE 'UTC')::date)
+               account_id, object_id, metric, (observed_at AT TIME ZONE 'UTC')::date AS day,
+               value
           FROM socialroi.metric_snapshot
-         ORDER BY account_id, object_id, metric, observed_at::date, observed_at DESC) last_of_day;
+         ORDER BY account_id, object_id, metric, (observed_at AT TIME ZONE 'UTC')::date,
+                  observed_at DESC) last_of_day;
 
 -- ---- dashboard ------------------------------------------------------------------------------
 
@@ -48,7 +54,7 @@ s AS (
                               'quotes', 'saves', 'bookmarks')) AS post_interactions
       FROM socialroi.snapshot_daily GROUP BY account_id, day),
 p AS (
-    SELECT account_id, published_at::date AS day, count(*) AS posts
+    SELECT account_id, (published_at AT TIME ZONE 'UTC')::date AS day, count(*) AS posts
       FROM socialroi.content WHERE published_at IS NOT NULL GROUP BY 1, 2),
 ad AS (
     SELECT account_id, day, sum(impressions) AS paid_impressions, sum(clicks) AS paid_clicks
@@ -109,14 +115,14 @@ c AS (
       LEFT JOIN latest l ON l.account_id = t.account_id AND l.object_id = t.content_id
      GROUP BY t.account_id, t.content_id)
 SELECT a.platform, a.name AS account, t.content_id, t.kind, t.title, t.url, t.published_at,
-       pg_catalog.date_trunc('month', t.published_at)::date AS month,
+       pg_catalog.date_trunc('month', t.published_at AT TIME ZONE 'UTC')::date AS month,
        COALESCE(c.engagements, 0) AS engagements, c.likes, c.comments, c.shares,
        c.impressions, c.views, c.reach,
        COALESCE(c.engagements, 0)::numeric / NULLIF(COALESCE(c.impressions, c.views), 0)
            AS engagement_rate,
-       pg_catalog.rank() OVER (PARTITION BY a.platform, pg_catalog.date_trunc('month',
-                                                                              t.published_at)
-                               ORDER BY COALESCE(c.engagements, 0) DESC) AS rank_in_month
+       pg_catalog.rank() OVER (
+           PARTITION BY a.platform, pg_catalog.date_trunc('month', t.published_at AT TIME ZONE 'UTC')
+           ORDER BY COALESCE(c.engagements, 0) DESC) AS rank_in_month
   FROM socialroi.content t JOIN socialroi.account a USING (account_id)
   JOIN c USING (account_id, content_id);
 
@@ -334,7 +340,8 @@ CREATE FUNCTION dashboard.funnel_rows() RETURNS TABLE (
     positive_mentions bigint)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     WITH content AS (
-        SELECT l.campaign_id, pg_catalog.date_trunc('month', t.published_at)::date AS month,
+        SELECT l.campaign_id,
+               pg_catalog.date_trunc('month', t.published_at AT TIME ZONE 'UTC')::date AS month,
                sum(x.value) FILTER (WHERE x.metric = 'impressions') AS impressions,
                sum(x.value) FILTER (WHERE x.metric = 'reach') AS reach,
                sum(x.value) FILTER (WHERE x.metric IN ('likes', 'comments', 'shares', 'quotes',
@@ -369,7 +376,8 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
           FROM socialroi.attribution WHERE model = 'linear' AND campaign_id IS NOT NULL
          GROUP BY 1, 2),
     mentions AS (
-        SELECT l.campaign_id, pg_catalog.date_trunc('month', m.posted_at)::date AS month,
+        SELECT l.campaign_id,
+               pg_catalog.date_trunc('month', m.posted_at AT TIME ZONE 'UTC')::date AS month,
                count(*) AS positive
           FROM socialroi.campaign_link l
           JOIN socialroi.mention m ON m.sentiment > 0.25
