@@ -8,7 +8,8 @@
  * likes snapshot, never 0). Media insights are lifetime values, values:[{"value":N}] without an
  * end_time (newer versions may answer total_value:{"value":N}: both are read). A medium posted
  * before the account became a business account answers error 100 subcode 2108006: it has no
- * insights, which is a fact about that medium, not a failed page.
+ * insights, which is a fact about that medium, not a failed page; so are a medium deleted since
+ * the list (100/33) and one with too few viewers (error 10).
  *
  * The run alternates between the list and the insights of the media of each list page; the page
  * cursor says where it is:
@@ -280,11 +281,19 @@ static int insights_page(const struct adapter_ctx *ctx, const cJSON *root,
 
 /* ---- parse ----------------------------------------------------------------------------------- */
 
-/* Error 100/2108006: the medium predates the business account and has no insights. */
-static bool pre_business(const cJSON *root)
+/*
+ * Errors on one medium's insights that are facts about that medium, not a failed page: 100/2108006
+ * (posted before the business conversion), 100/33 (deleted between the list and its insights)
+ * and 10 ("not enough viewers", stories and reels seen by few). Failing the page would keep the
+ * cursor on that medium and block the run at every interval; a token without the insights
+ * permission shows on the account insights job instead, as a permission error.
+ */
+static bool medium_without_insights(const cJSON *root)
 {
     int64_t code, subcode;
-    return instagram_error_code(root, &code, &subcode) && code == 100 && subcode == 2108006;
+    if (!instagram_error_code(root, &code, &subcode))
+        return false;
+    return (code == 100 && (subcode == 2108006 || subcode == 33)) || code == 10;
 }
 
 int instagram_parse_media(const struct adapter_ctx *ctx, const struct http_response *resp,
@@ -297,7 +306,7 @@ int instagram_parse_media(const struct adapter_ctx *ctx, const struct http_respo
     if (media_cursor(ctx->page, &c) < 0)
         return instagram_malformed(rs, "page cursor is not a media page");
     cJSON *root = instagram_json(resp, why, sizeof why);
-    if (c.insights && pre_business(root)) {
+    if (c.insights && medium_without_insights(root)) {
         rowset_add_warning(rs); /* skipped, and the run goes on */
         rc = 0;
     } else if ((rc = instagram_check(resp, root, why, ctx->access_token, rs)) == 0) {

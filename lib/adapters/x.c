@@ -515,8 +515,10 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
                copy_token(root, "access_token", out->access_token, sizeof out->access_token)) {
         rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
                           "x token answer without a usable access_token");
-    } else if (json_str(root, "refresh_token", &err) == JSON_OK &&
+    } else if (json_str(root, "refresh_token", &err) != JSON_ABSENT &&
                copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token)) {
+        /* a refresh_token that is there but not a usable string is refused, not ignored: X
+         * rotates it, and keeping the old one would lose the credential at the next refresh */
         rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
                           "x token answer with an unusable refresh_token");
     } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {

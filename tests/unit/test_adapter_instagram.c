@@ -586,6 +586,29 @@ static void test_media_run(void **state)
     }
 }
 
+/* A medium deleted since the list (100/33) or seen by too few (10) is skipped like one from
+ * before the business conversion: a warning, no records, the next medium. */
+static void test_media_skipped(void **state)
+{
+    (void)state;
+    static const char *const files[] = {"error_100_object_missing.json",
+                                        "error_10_not_enough_viewers.json",
+                                        "error_100_2108006.json"};
+    for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
+        struct adapter_ctx ctx = make_ctx("instagram.media", "insights:" M2 "," M3 ":" AFTER);
+        int rc;
+        struct rowset *rs = parse_with(&ctx, 400, files[i], NULL, &rc);
+        assert_int_equal(rc, 0);
+        assert_int_equal(rowset_count(rs), 0);
+        assert_int_equal(rowset_warnings(rs), 1);
+        is_next(rs, "insights:" M3 ":" AFTER);
+        rowset_free(rs);
+    }
+    /* the same errors on a list page fail it */
+    expect_error("instagram.media", NULL, 400, "error_100_object_missing.json", NULL, ERR_NOT_FOUND,
+                 -1);
+}
+
 static void test_media_insights(void **state)
 {
     (void)state;
@@ -711,8 +734,8 @@ static void test_errors(void **state)
     expect_error(ai, NULL, 400, "error_100_object_missing.json", NULL, ERR_NOT_FOUND, -1);
     expect_error(ai, "profile", 400, "error_190_expired.json", NULL, ERR_AUTH, -1);
     expect_error(m, NULL, 403, "error_200_permission.json", NULL, ERR_PERMISSION, -1);
-    /* only 2108006 is a skipped medium: "not enough viewers" is a permission error */
-    expect_error(m, ins, 400, "error_10_not_enough_viewers.json", NULL, ERR_PERMISSION, -1);
+    /* "not enough viewers" is a permission error except on one medium's insights */
+    expect_error(ai, "profile", 400, "error_10_not_enough_viewers.json", NULL, ERR_PERMISSION, -1);
     /* and 2108006 on a list page is a bad request like any other error 100 */
     expect_error(m, NULL, 400, "error_100_2108006.json", NULL, ERR_BAD_REQUEST, -1);
     expect_error(ai, NULL, 400, "error_2_transient.json", NULL, ERR_TRANSIENT, -1);
@@ -926,6 +949,7 @@ int main(void)
         cmocka_unit_test(test_media_page),
         cmocka_unit_test(test_media_run),
         cmocka_unit_test(test_media_insights),
+        cmocka_unit_test(test_media_skipped),
         cmocka_unit_test(test_media_old),
         cmocka_unit_test(test_media_list_edges),
         cmocka_unit_test(test_media_malformed),

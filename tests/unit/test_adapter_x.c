@@ -598,6 +598,11 @@ static void test_refresh_parse(void **state)
                              why, sizeof why),
                      -1);
     assert_int_equal(cls, ERR_MALFORMED);
+    /* a rotated refresh token that is not a string is refused, never silently dropped */
+    assert_int_equal(
+        refresh(200, "{\"access_token\":\"a\",\"refresh_token\":42}", out, &cls, why, sizeof why),
+        -1);
+    assert_int_equal(cls, ERR_MALFORMED);
     /* no rotation and no expiry given: refresh_token "" and expires_in 0 */
     assert_int_equal(refresh(200, "{\"access_token\":\"a\"}", out, &cls, why, sizeof why), 0);
     assert_string_equal(out->access_token, "a");
