@@ -82,6 +82,11 @@ struct stream_def {
      */
     int (*parse)(const struct adapter_ctx *ctx, const struct http_response *resp,
                  struct rowset *rs);
+    /*
+     * Whether an account has what the stream needs (x.mentions: search queries); an account
+     * without it gets no job for the stream. NULL: every account of the platform does.
+     */
+    bool (*applies)(const struct cfg_account *a);
 };
 
 /* Tokens obtained from a refresh. Strings point into the adapter's copy; see refresh_parse. */

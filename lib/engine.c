@@ -147,6 +147,10 @@ static void apply_jobs(struct engine *e, const struct config *cfg)
         if (!a->enabled)
             continue;
         for (size_t k = 0; k < a->streams.n; k++) {
+            const struct adapter *ad;
+            const struct stream_def *def = adapter_stream(a->streams.items[k], &ad);
+            if (def && def->applies && !def->applies(a))
+                continue; /* nothing to poll (x.mentions without queries): no job */
             struct ejob *j = find_job(e, a->name, a->streams.items[k]);
             if (j)
                 configure_job(j, a);

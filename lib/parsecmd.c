@@ -64,6 +64,7 @@ static char *read_all(const char *file, size_t *len, FILE *err)
 static void default_account(struct cfg_account *a, struct cfg_platform *p, enum platform_id pid)
 {
     static char *forms[] = {(char *)"0"};
+    static char *queries[] = {(char *)"(saved body)"};
     memset(a, 0, sizeof *a);
     memset(p, 0, sizeof *p);
     a->name = (char *)"parse";
@@ -76,6 +77,8 @@ static void default_account(struct cfg_account *a, struct cfg_platform *p, enum 
     a->timezone = (char *)"";
     a->forms.items = forms;
     a->forms.n = 1;
+    a->queries.items = queries;
+    a->queries.n = 1;
     p->api_base = (char *)platform_info(pid)->api_base;
     p->version = (char *)platform_info(pid)->version;
     p->token_url = (char *)platform_info(pid)->token_url;

@@ -564,12 +564,12 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"facebook.page_insights", BASIS_PACIFIC, true, false, build_page_insights,
-     parse_page_insights},
-    {"facebook.posts", BASIS_UTC, true, false, build_posts, parse_posts},
-    {"facebook.ads_insights", BASIS_ACCOUNT_TZ, true, false, facebook_build_ads,
-     facebook_parse_ads},
-    {"facebook.leads", BASIS_UTC, false, true, facebook_build_leads, facebook_parse_leads},
+    {"facebook.page_insights", BASIS_PACIFIC, true, false, build_page_insights, parse_page_insights,
+     NULL},
+    {"facebook.posts", BASIS_UTC, true, false, build_posts, parse_posts, NULL},
+    {"facebook.ads_insights", BASIS_ACCOUNT_TZ, true, false, facebook_build_ads, facebook_parse_ads,
+     NULL},
+    {"facebook.leads", BASIS_UTC, false, true, facebook_build_leads, facebook_parse_leads, NULL},
 };
 
 const struct adapter adapter_facebook = {

@@ -708,8 +708,8 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"hubspot.contacts", BASIS_UTC, false, true, build_contacts, parse_contacts},
-    {"hubspot.deals", BASIS_UTC, false, true, hubspot_build_deals, hubspot_parse_deals},
+    {"hubspot.contacts", BASIS_UTC, false, true, build_contacts, parse_contacts, NULL},
+    {"hubspot.deals", BASIS_UTC, false, true, hubspot_build_deals, hubspot_parse_deals, NULL},
 };
 
 const struct adapter adapter_hubspot = {

@@ -669,8 +669,8 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 
 static const struct stream_def streams[] = {
     {"instagram.account_insights", BASIS_PACIFIC, true, false, build_account_insights,
-     parse_account_insights},
-    {"instagram.media", BASIS_UTC, true, false, instagram_build_media, instagram_parse_media},
+     parse_account_insights, NULL},
+    {"instagram.media", BASIS_UTC, true, false, instagram_build_media, instagram_parse_media, NULL},
 };
 
 const struct adapter adapter_instagram = {

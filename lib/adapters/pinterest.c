@@ -624,9 +624,10 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"pinterest.user_analytics", BASIS_UTC, true, false, build_user_analytics,
-     parse_user_analytics},
-    {"pinterest.ad_analytics", BASIS_UTC, true, false, build_ad_analytics, parse_ad_analytics},
+    {"pinterest.user_analytics", BASIS_UTC, true, false, build_user_analytics, parse_user_analytics,
+     NULL},
+    {"pinterest.ad_analytics", BASIS_UTC, true, false, build_ad_analytics, parse_ad_analytics,
+     NULL},
 };
 
 /* v5 documents no reliable rate-limit headers: a 429 and its Retry-After are the signal. */

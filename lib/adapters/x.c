@@ -14,7 +14,7 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "adapter.h"
+#include "x.h"
 #include "buf.h"
 #include "json.h"
 #include "timeutil.h"
@@ -32,8 +32,8 @@ extern const struct adapter adapter_x;
 
 /* ---- pending records and error helpers ------------------------------------------------------- */
 
-/* Marks the page malformed; always returns -1 so parsers can `return malformed(...)`. */
-__attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, const char *fmt, ...)
+/* Marks the page malformed; always returns -1 so parsers can `return x_malformed(...)`. */
+int x_malformed(struct rowset *rs, const char *fmt, ...)
 {
     char msg[256];
     va_list ap;
@@ -162,8 +162,8 @@ static int errors_only(const struct adapter_ctx *ctx, const cJSON *errors, struc
 /* ---- requests -------------------------------------------------------------------------------- */
 
 /* Method, auth header and URL of a GET below {api_base}/2/; path and query already encoded. */
-static int begin_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
-                     const char *query, char *why, size_t whylen)
+int x_begin_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
+                const char *query, char *why, size_t whylen)
 {
     if (!ctx->access_token || !*ctx->access_token) {
         snprintf(why, whylen, "no access token");
@@ -191,7 +191,7 @@ static int build_user(const struct adapter_ctx *ctx, struct http_request *req, c
     if (!id)
         return -1;
     char *path = xasprintf("users/%s", id);
-    int rc = begin_get(ctx, req, path, "user.fields=public_metrics", why, whylen);
+    int rc = x_begin_get(ctx, req, path, "user.fields=public_metrics", why, whylen);
     free(path);
     free(id);
     return rc;
@@ -216,7 +216,7 @@ static int build_tweets(const struct adapter_ctx *ctx, struct http_request *req,
         free(tok);
     }
     char *path = xasprintf("users/%s/tweets", id);
-    int rc = begin_get(ctx, req, path, q.data, why, whylen);
+    int rc = x_begin_get(ctx, req, path, q.data, why, whylen);
     free(path);
     buf_free(&q);
     free(enc_start);
@@ -251,14 +251,14 @@ static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj, const cha
     if (!pm || cJSON_IsNull(pm))
         return 0;
     if (!cJSON_IsObject(pm))
-        return malformed(rs, "public_metrics is not an object");
+        return x_malformed(rs, "public_metrics is not an object");
     for (size_t i = 0; i < n; i++) {
         int64_t v;
         enum json_get g = json_count(pm, map[i].key, &v);
         if (g == JSON_ABSENT)
             continue;
         if (g == JSON_BAD)
-            return malformed(rs, "public_metrics.%s is not a count", map[i].key);
+            return x_malformed(rs, "public_metrics.%s is not a count", map[i].key);
         struct record r = {.type = REC_SNAPSHOT};
         r.u.snapshot.object = object;
         r.u.snapshot.metric = map[i].metric;
@@ -277,7 +277,7 @@ static int count_warnings(const cJSON *root, struct rowset *rs, int *n)
     if (!errors || cJSON_IsNull(errors))
         return 0;
     if (!cJSON_IsArray(errors))
-        return malformed(rs, "errors is not an array");
+        return x_malformed(rs, "errors is not an array");
     *n = cJSON_GetArraySize(errors);
     return 0;
 }
@@ -288,24 +288,20 @@ static cJSON *read_body(const struct http_response *resp, struct rowset *rs)
     char why[128];
     cJSON *root = json_parse(resp->body ? resp->body : "", resp->len, why, sizeof why);
     if (!root) {
-        malformed(rs, "%s", resp->len ? why : "empty body");
+        x_malformed(rs, "%s", resp->len ? why : "empty body");
         return NULL;
     }
     if (!cJSON_IsObject(root)) {
         cJSON_Delete(root);
-        malformed(rs, "body is not a JSON object");
+        x_malformed(rs, "body is not a JSON object");
         return NULL;
     }
     return root;
 }
 
-/* The page parser of one stream: records into p, next cursor into *next (arena). */
-typedef int page_fn(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
-                    struct adapter_pending *p, const char **next);
-
 /* Status, body and warnings around a stream's page parser; commits only a good page. */
-static int parse_page(const struct adapter_ctx *ctx, const struct http_response *resp,
-                      struct rowset *rs, page_fn *fn)
+int x_parse_page(const struct adapter_ctx *ctx, const struct http_response *resp, struct rowset *rs,
+                 x_page_fn *fn)
 {
     if (resp->status < 200 || resp->status > 299)
         return http_error(ctx, resp, rs);
@@ -338,10 +334,10 @@ static int user_page(const struct adapter_ctx *ctx, const cJSON *root, struct ro
     if (!data || cJSON_IsNull(data)) {
         if (cJSON_GetArraySize(errors) > 0)
             return errors_only(ctx, errors, rs);
-        return malformed(rs, "user answer without data");
+        return x_malformed(rs, "user answer without data");
     }
     if (!cJSON_IsObject(data))
-        return malformed(rs, "data is not an object");
+        return x_malformed(rs, "data is not an object");
     return add_counts(ctx, data, "", user_counts, sizeof user_counts / sizeof user_counts[0], rs,
                       p);
 }
@@ -349,22 +345,22 @@ static int user_page(const struct adapter_ctx *ctx, const cJSON *root, struct ro
 static int parse_user(const struct adapter_ctx *ctx, const struct http_response *resp,
                       struct rowset *rs)
 {
-    return parse_page(ctx, resp, rs, user_page);
+    return x_parse_page(ctx, resp, rs, user_page);
 }
 
 /* A snowflake id: a string of 1 to 20 digits (a JSON number would have lost precision). */
-static int tweet_id(const cJSON *tweet, struct rowset *rs, const char **out)
+int x_tweet_id(const cJSON *tweet, struct rowset *rs, const char **out)
 {
     char buf[32];
     const char *id;
     enum json_get g = json_id(tweet, "id", buf, sizeof buf, &id);
     if (g == JSON_ABSENT)
-        return malformed(rs, "post without id");
+        return x_malformed(rs, "post without id");
     if (g == JSON_BAD)
-        return malformed(rs, "post id is not a string id (a JSON number above 2^53?)");
+        return x_malformed(rs, "post id is not a string id (a JSON number above 2^53?)");
     size_t n = strspn(id, "0123456789");
     if (n == 0 || n > ID_MAX || id[n])
-        return malformed(rs, "post id is not a decimal snowflake");
+        return x_malformed(rs, "post id is not a decimal snowflake");
     *out = rowset_strdup(rs, id);
     return 0;
 }
@@ -375,14 +371,14 @@ static int tweet_record(const struct adapter_ctx *ctx, const cJSON *tweet, struc
     const char *id = NULL, *text = NULL, *created = NULL;
     int64_t published = 0;
     if (!cJSON_IsObject(tweet))
-        return malformed(rs, "data[] item is not an object");
-    if (tweet_id(tweet, rs, &id) < 0)
+        return x_malformed(rs, "data[] item is not an object");
+    if (x_tweet_id(tweet, rs, &id) < 0)
         return -1;
     if (json_str(tweet, "text", &text) == JSON_BAD)
-        return malformed(rs, "post %s: text is not a string", id);
+        return x_malformed(rs, "post %s: text is not a string", id);
     enum json_get g = json_str(tweet, "created_at", &created);
     if (g == JSON_BAD || (g == JSON_OK && json_parse_time(created, &published) < 0))
-        return malformed(rs, "post %s: created_at is not a timestamp", id);
+        return x_malformed(rs, "post %s: created_at is not a timestamp", id);
     struct record r = {.type = REC_CONTENT};
     r.u.content.id = id;
     r.u.content.kind = "tweet";
@@ -403,9 +399,9 @@ static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct 
     const cJSON *meta = json_get(root, "meta");
     const cJSON *errors = json_get(root, "errors");
     if (meta && !cJSON_IsObject(meta))
-        return malformed(rs, "meta is not an object");
+        return x_malformed(rs, "meta is not an object");
     if (json_str(meta, "next_token", next) == JSON_BAD)
-        return malformed(rs, "meta.next_token is not a string");
+        return x_malformed(rs, "meta.next_token is not a string");
     if (!data || cJSON_IsNull(data)) {
         /* result_count 0 leaves data out; errors alone (unknown user) fail the page */
         if (!meta && cJSON_GetArraySize(errors) > 0)
@@ -413,7 +409,7 @@ static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct 
         return 0;
     }
     if (!cJSON_IsArray(data))
-        return malformed(rs, "data is not an array");
+        return x_malformed(rs, "data is not an array");
     const cJSON *tweet;
     cJSON_ArrayForEach(tweet, data)
     {
@@ -426,7 +422,7 @@ static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct 
 static int parse_tweets(const struct adapter_ctx *ctx, const struct http_response *resp,
                         struct rowset *rs)
 {
-    return parse_page(ctx, resp, rs, tweets_page);
+    return x_parse_page(ctx, resp, rs, tweets_page);
 }
 
 /* ---- rate limits ----------------------------------------------------------------------------- */
@@ -535,8 +531,9 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"x.user", BASIS_UTC, false, false, build_user, parse_user},
-    {"x.tweets", BASIS_UTC, true, false, build_tweets, parse_tweets},
+    {"x.user", BASIS_UTC, false, false, build_user, parse_user, NULL},
+    {"x.tweets", BASIS_UTC, true, false, build_tweets, parse_tweets, NULL},
+    {"x.mentions", BASIS_UTC, false, true, x_build_mentions, x_parse_mentions, x_mentions_applies},
 };
 
 const struct adapter adapter_x = {

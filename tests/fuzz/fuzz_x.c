@@ -48,7 +48,9 @@ static void check_page(const struct stream_def *s, const struct adapter_ctx *ctx
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     static char id[] = "2244994945", base[] = "https://api.x.com";
-    static struct cfg_account account = {.id = id};
+    static char *queries[] = {(char *)"\"acme analytics\" -is:retweet",
+                              (char *)"globex OR initech"};
+    static struct cfg_account account = {.id = id, .queries = {.items = queries, .n = 2}};
     static struct cfg_platform platform = {.api_base = base};
     const struct adapter *a = adapter_for(PLATFORM_X);
     char *text = malloc(size + 1); /* NUL-terminated copy for the header readers */
@@ -66,6 +68,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                                   .now = NOW};
         check_page(&a->streams[i], &ctx, 200, (const char *)data, size);
         check_page(&a->streams[i], &ctx, 400, (const char *)data, size);
+        ctx.page = "1:b26v89c19zqg8o3"; /* a later query's later page (x.mentions) */
+        if (strcmp(ctx.stream, "x.mentions") == 0)
+            check_page(&a->streams[i], &ctx, 200, (const char *)data, size);
     }
     struct http_response resp = {200, (const char *)data, size, header, text};
     struct rl_signal sig;

@@ -20,7 +20,8 @@ static char acct_id[] = "2244994945";
 static char api_base[] = "https://api.x.com";
 static char token_url[] = "https://api.x.com/2/oauth2/token";
 
-static struct cfg_account account = {.id = acct_id};
+static char *queries[] = {(char *)"\"acme analytics\" -is:retweet", (char *)"globex OR initech"};
+static struct cfg_account account = {.id = acct_id, .queries = {.items = queries, .n = 2}};
 static struct cfg_platform platform = {.api_base = api_base, .token_url = token_url};
 
 static struct adapter_ctx make_ctx(const char *stream)
@@ -172,13 +173,20 @@ static void test_streams(void **state)
     (void)state;
     const struct adapter *a = adapter_for(PLATFORM_X);
     assert_non_null(a);
-    assert_int_equal(a->nstreams, 2);
+    assert_int_equal(a->nstreams, 3);
     assert_string_equal(a->streams[0].name, "x.user");
     assert_false(a->streams[0].windowed);
     assert_string_equal(a->streams[1].name, "x.tweets");
     assert_true(a->streams[1].windowed);
     assert_int_equal(a->streams[1].basis, BASIS_UTC);
     assert_false(a->streams[1].incremental);
+    assert_string_equal(a->streams[2].name, "x.mentions");
+    assert_true(a->streams[2].incremental);
+    /* an account without search queries gets no x.mentions job */
+    struct cfg_account none = {0};
+    assert_false(a->streams[2].applies(&none));
+    assert_true(a->streams[2].applies(&account));
+    assert_null(a->streams[0].applies);
     assert_non_null(a->ratelimit);
     assert_non_null(a->refresh_build);
     assert_non_null(a->refresh_parse);
@@ -253,6 +261,119 @@ static void test_build_refused(void **state)
     assert_int_equal(stream("x.tweets")->build(&ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, "account has no id");
     http_request_free(&req);
+}
+
+/* Recent search: the query of the cursor, start_time at the watermark but never more than 7
+ * days back, next_token (not pagination_token) for later pages. */
+static void test_build_mentions(void **state)
+{
+    (void)state;
+    const struct stream_def *s = stream("x.mentions");
+    struct adapter_ctx ctx = make_ctx("x.mentions");
+    struct http_request req = {0};
+    char why[128] = "";
+    /* first run: no watermark, 7 days back less a margin (2024-10-28T14:02:00Z) */
+    assert_int_equal(s->build(&ctx, &req, why, sizeof why), 0);
+    assert_string_equal(req.url, "https://api.x.com/2/tweets/search/recent"
+                                 "?query=%22acme%20analytics%22%20-is%3Aretweet&max_results=100"
+                                 "&tweet.fields=author_id%2Ccreated_at"
+                                 "&start_time=2024-10-28T14%3A02%3A00Z");
+    assert_string_equal(req.log_url, "https://api.x.com/2/tweets/search/recent");
+    check_auth(&req);
+    http_request_free(&req);
+    /* a watermark inside the window is used; the second query's later page */
+    ctx.since = ts(2024, 11, 3, 9, 30, 0);
+    ctx.page = "1:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh";
+    assert_int_equal(s->build(&ctx, &req, why, sizeof why), 0);
+    assert_string_equal(req.url, "https://api.x.com/2/tweets/search/recent"
+                                 "?query=globex%20OR%20initech&max_results=100"
+                                 "&tweet.fields=author_id%2Ccreated_at"
+                                 "&start_time=2024-11-03T09%3A30%3A00Z"
+                                 "&next_token=b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh");
+    http_request_free(&req);
+    /* a watermark older than the window is clamped into it */
+    ctx.since = ts(2024, 9, 1, 0, 0, 0);
+    ctx.page = "1:";
+    assert_int_equal(s->build(&ctx, &req, why, sizeof why), 0);
+    assert_non_null(strstr(req.url, "&start_time=2024-10-28T14%3A02%3A00Z"));
+    assert_null(strstr(req.url, "next_token"));
+    http_request_free(&req);
+    static const char *const bad[] = {"2:", "x:", ":abc", "1", "-1:", "18446744073709551617:"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ctx.page = bad[i];
+        assert_int_equal(s->build(&ctx, &req, why, sizeof why), -1);
+        assert_string_equal(why, "page cursor is not a mentions page of this account");
+        http_request_free(&req);
+    }
+    struct cfg_account none = {.id = acct_id};
+    ctx.account = &none;
+    ctx.page = NULL;
+    assert_int_equal(s->build(&ctx, &req, why, sizeof why), -1);
+    assert_string_equal(why, "account has no search queries");
+    http_request_free(&req);
+}
+
+static void is_mention(const struct rowset *rs, size_t i, const char *id, const char *author,
+                       int64_t at, const char *query)
+{
+    const struct record *r = rowset_get(rs, i);
+    assert_int_equal(r->type, REC_MENTION);
+    assert_string_equal(r->u.mention.id, id);
+    if (author)
+        assert_string_equal(r->u.mention.author, author);
+    else
+        assert_null(r->u.mention.author);
+    assert_int_equal(r->u.mention.posted_at, at);
+    assert_string_equal(r->u.mention.query, query);
+    assert_true(r->u.mention.has_sentiment);
+}
+
+/* A query's pages, then the next query, then the end; the tone of each text. */
+static void test_mentions(void **state)
+{
+    (void)state;
+    struct rowset *rs = parse_ok("x.mentions", "search_page1.json");
+    assert_int_equal(rowset_count(rs), 3);
+    is_mention(rs, 0, "1853467702111883264", "2244994945", ts(2024, 11, 4, 15, 2, 11), queries[0]);
+    is_mention(rs, 1, "1853388512066183169", "1517239810", ts(2024, 11, 4, 9, 47, 30), queries[0]);
+    is_mention(rs, 2, "1853214271045324800", "9876543210123456789", ts(2024, 11, 3, 22, 15, 0),
+               queries[0]);
+    assert_true(rowset_get(rs, 0)->u.mention.sentiment_milli > 250);  /* love it, fast */
+    assert_true(rowset_get(rs, 1)->u.mention.sentiment_milli < -250); /* broken, not great */
+    assert_int_equal(rowset_get(rs, 2)->u.mention.sentiment_milli, 0);
+    /* the text as sent, the surrogate pair joined into one code point */
+    assert_non_null(strstr(rowset_get(rs, 0)->u.mention.text, "love it \xF0\x9F\x98\x8D fast"));
+    assert_string_equal(rowset_next(rs), "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh");
+    rowset_free(rs);
+
+    /* the first query's last page leads to the second query */
+    struct adapter_ctx ctx = make_ctx("x.mentions");
+    int rc;
+    ctx.page = "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh";
+    rs = parse_as("x.mentions", &ctx, 200, "search_last.json", NULL, &rc);
+    assert_int_equal(rc, 0);
+    is_mention(rs, 0, "1852282540224749568", "783214", ts(2024, 11, 1, 8, 0, 59), queries[0]);
+    assert_true(rowset_get(rs, 0)->u.mention.sentiment_milli > 250); /* never disappointed */
+    assert_string_equal(rowset_next(rs), "1:");
+    rowset_free(rs);
+    /* the last query's last (here empty) page ends the run */
+    ctx.page = "1:";
+    rs = parse_as("x.mentions", &ctx, 200, "search_empty.json", NULL, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(rowset_count(rs), 0);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+}
+
+static void test_mentions_refused(void **state)
+{
+    (void)state;
+    expect_error("x.mentions", 400, "search_start_time_too_old.json", NULL, ERR_BAD_REQUEST, -1);
+    expect_error("x.mentions", 200, "search_no_text.json", NULL, ERR_MALFORMED, -1);
+    expect_error("x.mentions", 200, "tweets_data_object.json", NULL, ERR_MALFORMED, -1);
+    expect_error("x.mentions", 200, "tweets_id_number.json", NULL, ERR_MALFORMED, -1);
+    expect_error("x.mentions", 200, "tweets_truncated.json", NULL, ERR_MALFORMED, -1);
+    expect_error("x.mentions", 401, "error_401.json", NULL, ERR_AUTH, -1);
 }
 
 /* ---- parsing -------------------------------------------------------------------------------- */
@@ -618,6 +739,9 @@ int main(void)
         cmocka_unit_test(test_build_user),
         cmocka_unit_test(test_build_tweets),
         cmocka_unit_test(test_build_refused),
+        cmocka_unit_test(test_build_mentions),
+        cmocka_unit_test(test_mentions),
+        cmocka_unit_test(test_mentions_refused),
         cmocka_unit_test(test_user),
         cmocka_unit_test(test_user_string_counts),
         cmocka_unit_test(test_user_not_found),
