@@ -5,17 +5,20 @@
  * as root, since PostgreSQL refuses root), creates and migrates a database, starts the platform
  * simulator, writes a daemon configuration and credentials for the simulated accounts, runs
  * socialroid for a few poll cycles (with the simulator restating recent days in between), and
- * prints what was ingested per platform beside the simulator's own truth. Everything it started
- * is stopped when it ends, also on Ctrl-C.
+ * prints what was ingested per platform beside the simulator's own truth, then the ROI report of
+ * the world's business campaigns, checked against the ROI the simulator computes on its own.
+ * Everything it started is stopped when it ends, also on Ctrl-C.
  *
  * Blocking calls throughout: command-line tool only. socialroid and socialroi-sim are looked up
  * next to this binary.
  */
 #include "democmd.h"
 #include "adapter.h"
+#include "demoworld.h"
 #include "buf.h"
 #include "json.h"
 #include "migrate.h"
+#include "report.h"
 #include "platform.h"
 #include "xmalloc.h"
 
@@ -260,80 +263,6 @@ static int sim_http(int port, const char *path, bool post, struct buf *out)
 
 /* ---- configuration for the simulated world ------------------------------------------------ */
 
-static const char *first_str(const cJSON *o, const char *const *keys)
-{
-    for (; *keys; keys++) {
-        const char *v;
-        if (json_str(o, *keys, &v) == JSON_OK)
-            return v;
-    }
-    return NULL;
-}
-
-static void write_list(struct buf *b, const char *key, const cJSON *arr)
-{
-    const cJSON *it;
-    bool first = true;
-    if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
-        return;
-    buf_printf(b, "%s = ", key);
-    cJSON_ArrayForEach(it, arr)
-    {
-        if (cJSON_IsString(it)) {
-            buf_printf(b, "%s%s", first ? "" : ", ", it->valuestring);
-            first = false;
-        }
-    }
-    buf_puts(b, "\n");
-}
-
-/* One [account] and one [credential] per simulated account of a platform. */
-static void world_platform(const char *platform, const cJSON *p, int port, struct buf *conf,
-                           struct buf *creds)
-{
-    static const char *const ids[] = {"id",         "user_id",      "page_id",
-                                      "ig_user_id", "organization", "channel_id",
-                                      "portal_id",  "user",         NULL};
-    static const char *const secrets[] = {"access_token", "refresh_token", "client_id",
-                                          "client_secret", NULL};
-    const cJSON *accounts = json_get(p, "accounts"), *a;
-    int n = 0;
-    /* the simulator serves each platform under /NAME, token endpoints at their real paths */
-    enum platform_id pid;
-    platform_lookup(platform, &pid);
-    const char *tok = platform_info(pid)->token_url, *path = strstr(tok, "://");
-    path = path ? strchr(path + 3, '/') : NULL;
-    buf_printf(conf, "\n[platform %s]\napi_base = http://127.0.0.1:%d/%s\n", platform, port,
-               platform);
-    if (path)
-        buf_printf(conf, "token_url = http://127.0.0.1:%d/%s%s\n", port, platform, path);
-    if (platform_info(pid)->api_base2) /* YouTube Analytics lives on a second host */
-        buf_printf(conf, "api_base2 = http://127.0.0.1:%d/%s/analytics\n", port, platform);
-    cJSON_ArrayForEach(a, accounts)
-    {
-        const char *id = first_str(a, ids), *v;
-        if (!id)
-            continue;
-        n++;
-        buf_printf(conf, "\n[account %s-%d]\nplatform = %s\nid = %s\ncredential = %s-%d\n",
-                   platform, n, platform, id, platform, n);
-        if (json_str(a, "ad_account", &v) == JSON_OK)
-            buf_printf(conf, "ad_account = %s\n", v);
-        if (json_str(a, "currency", &v) == JSON_OK)
-            buf_printf(conf, "currency = %s\n", v);
-        if (json_str(a, "timezone", &v) == JSON_OK)
-            buf_printf(conf, "timezone = %s\n", v);
-        write_list(conf, "forms", json_get(a, "forms"));
-        buf_printf(creds, "\n[credential %s-%d]\n", platform, n);
-        for (int i = 0; secrets[i]; i++)
-            if (json_str(a, secrets[i], &v) == JSON_OK)
-                buf_printf(creds, "%s = %s\n", secrets[i], v);
-        int64_t exp;
-        if (json_int(a, "token_expires_at", &exp) == JSON_OK)
-            buf_printf(creds, "expires_at = %lld\n", (long long)exp);
-    }
-}
-
 static int write_file(const char *path, const struct buf *b, mode_t mode)
 {
     int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, mode);
@@ -347,8 +276,9 @@ static int write_file(const char *path, const struct buf *b, mode_t mode)
 
 static int write_config(const char *dir, int port, FILE *err)
 {
-    struct buf world = {0}, conf = {0}, creds = {0};
+    struct buf world = {0}, conf = {0}, creds = {0}, campaigns = {0};
     char why[128];
+    const char *cur;
     int rc = -1;
     if (sim_http(port, "/_world", false, &world) < 0) {
         fprintf(err, "socialroi demo: cannot read the simulated world\n");
@@ -357,28 +287,33 @@ static int write_config(const char *dir, int port, FILE *err)
     }
     cJSON *w = json_parse(world.data, world.len, why, sizeof why);
     buf_puts(&creds, "[hashing]\nemail_salt = socialroi-demo-salt\n");
+    if (json_str(json_get(w, "fx"), "currency", &cur) != JSON_OK)
+        cur = "USD";
     buf_printf(&conf,
                "# written by socialroi demo for the simulated world\n[daemon]\n"
                "database = \"host=%s/pg dbname=socialroi user=postgres\"\nhttp_listen = off\n"
-               "log_level = notice\ncredentials = %s/credentials\nstate_dir = %s/state\n",
-               dir, dir, dir);
-    for (int i = 0; i < PLATFORM_COUNT; i++) {
-        const char *name = platform_info((enum platform_id)i)->name;
-        const cJSON *p = json_get(w, name);
-        if (p && adapter_for((enum platform_id)i))
-            world_platform(name, p, port, &conf, &creds);
-    }
+               "log_level = notice\ncredentials = %s/credentials\nstate_dir = %s/state\n"
+               "reporting_currency = %s\n",
+               dir, dir, dir, cur);
+    demoworld_config(w, port, &conf, &creds, &campaigns);
     char *cpath = xasprintf("%s/socialroi.conf", dir), *kpath = xasprintf("%s/credentials", dir);
-    if (w && write_file(cpath, &conf, 0644) == 0 && write_file(kpath, &creds, 0600) == 0)
+    char *ddir = xasprintf("%s/campaigns.d", dir), *wpath = xasprintf("%s/world.conf", ddir);
+    if (mkdir(ddir, 0755) < 0 && errno != EEXIST)
+        w = (cJSON_Delete(w), NULL);
+    if (w && write_file(cpath, &conf, 0644) == 0 && write_file(kpath, &creds, 0600) == 0 &&
+        write_file(wpath, &campaigns, 0644) == 0)
         rc = 0;
     else
         fprintf(err, "socialroi demo: cannot write the configuration in %s\n", dir);
     cJSON_Delete(w);
     free(cpath);
     free(kpath);
+    free(ddir);
+    free(wpath);
     buf_free(&world);
     buf_free(&conf);
     buf_free(&creds);
+    buf_free(&campaigns);
     return rc;
 }
 
@@ -466,6 +401,76 @@ static int summary(const char *dir, int port, FILE *out)
     return mismatches ? -1 : 0;
 }
 
+/*
+ * The ROI of the simulated world: the report people read (linear model), then every figure of
+ * finance.roi_report under first_touch and linear compared with the simulator's own ROI.
+ */
+static const char roi_diff_sql[] =
+    "WITH t AS (SELECT $1::jsonb AS j), "
+    "exp AS (SELECT m.key AS model, r.key, r.value AS v "
+    "          FROM t, jsonb_each(j -> 'models') m, jsonb_each(m.value) r), "
+    "act AS (SELECT x.* FROM (SELECT DISTINCT model FROM exp) e, t, "
+    "        finance.roi_report((j ->> 'from')::date, (j ->> 'to')::date, 'campaign', e.model) x) "
+    "SELECT coalesce(exp.model, act.model) || ' ' || coalesce(exp.key, act.key) "
+    "  FROM exp FULL JOIN act ON act.model = exp.model AND act.key = exp.key "
+    " WHERE exp.key IS NULL OR act.key IS NULL "
+    "    OR (v ->> 'platform_spend_micros')::bigint IS DISTINCT FROM act.platform_spend_micros "
+    "    OR (v ->> 'configured_spend_micros')::bigint "
+    "       IS DISTINCT FROM act.configured_spend_micros "
+    "    OR (v ->> 'spend_micros')::bigint IS DISTINCT FROM act.spend_micros "
+    "    OR (v ->> 'leads')::numeric IS DISTINCT FROM act.leads "
+    "    OR (v ->> 'customers')::numeric IS DISTINCT FROM act.customers "
+    "    OR (v ->> 'revenue_micros')::bigint IS DISTINCT FROM act.revenue_micros "
+    "    OR (v ->> 'roi')::numeric IS DISTINCT FROM act.roi "
+    "    OR (v ->> 'roas')::numeric IS DISTINCT FROM act.roas "
+    "    OR (v ->> 'cost_per_lead_micros')::bigint IS DISTINCT FROM act.cost_per_lead_micros "
+    "    OR (v ->> 'customer_acquisition_cost_micros')::bigint "
+    "       IS DISTINCT FROM act.customer_acquisition_cost_micros "
+    " ORDER BY 1";
+
+static int roi_step(const char *dir, int port, FILE *out, FILE *err)
+{
+    struct buf tb = {0};
+    char why[128];
+    int rc = -1;
+    if (sim_http(port, "/_truth", false, &tb) < 0)
+        return -1;
+    cJSON *truth = json_parse(tb.data, tb.len, why, sizeof why);
+    const cJSON *roi = json_get(truth, "roi");
+    const char *from, *to;
+    if (json_str(roi, "from", &from) != JSON_OK || json_str(roi, "to", &to) != JSON_OK) {
+        fprintf(err, "socialroi demo: the simulator publishes no ROI\n");
+        cJSON_Delete(truth);
+        buf_free(&tb);
+        return -1;
+    }
+    PGconn *c = connect_db(dir, "socialroi");
+    struct report_opts o = {"roi", from, to, "campaign", "linear", "table"};
+    fprintf(out, "\nROI of the simulated world, %s to %s (socialroi report roi --by campaign):\n",
+            from, to);
+    if (report_run(c, &o, out, err) == 0) {
+        char *j = cJSON_PrintUnformatted(roi);
+        const char *p[1] = {j};
+        PGresult *r = PQexecParams(c, roi_diff_sql, 1, NULL, p, NULL, NULL, 0);
+        if (PQresultStatus(r) != PGRES_TUPLES_OK) {
+            fprintf(err, "socialroi demo: %s", PQerrorMessage(c));
+        } else {
+            for (int i = 0; i < PQntuples(r); i++)
+                fprintf(out, "ROI differs from the simulator's truth: %s\n", PQgetvalue(r, i, 0));
+            rc = PQntuples(r) ? -1 : 0;
+            if (rc == 0)
+                fprintf(out, "ROI per campaign (first_touch and linear) equals the simulator's "
+                             "truth\n");
+        }
+        PQclear(r);
+        cJSON_free(j);
+    }
+    PQfinish(c);
+    cJSON_Delete(truth);
+    buf_free(&tb);
+    return rc;
+}
+
 static int bindir_of_self(char *out, size_t len)
 {
     ssize_t n = readlink("/proc/self/exe", out, len - 1);
@@ -499,7 +504,8 @@ static int demo_steps(const char *dir, const char *bindir, FILE *out, FILE *err)
             return 1;
         }
     }
-    return summary(dir, port, out) == 0 ? 0 : 1;
+    int ingest = summary(dir, port, out), roi = roi_step(dir, port, out, err);
+    return ingest == 0 && roi == 0 ? 0 : 1;
 }
 
 int democmd_run(const char *dir, FILE *out, FILE *err)
@@ -523,6 +529,7 @@ int democmd_run(const char *dir, FILE *out, FILE *err)
     stop_child(&child_pg, SIGINT);
     curl_global_cleanup();
     fprintf(out, "%s\n",
-            rc == 0 ? "demo: every platform's data matches the simulator's truth" : "demo: FAILED");
+            rc == 0 ? "demo: every platform's data and the ROI match the simulator's truth"
+                    : "demo: FAILED");
     return rc;
 }
