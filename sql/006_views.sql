@@ -127,7 +127,9 @@ SELECT a.platform, a.name AS account, t.content_id, t.kind, t.title, t.url, t.pu
   JOIN c USING (account_id, content_id);
 
 -- Per job: freshness and trouble. gaps_30d counts the last 30 days (before today) without any
--- daily metric of the account, for the streams that deliver daily metrics.
+-- daily metric of the account, for the streams that deliver daily metrics. Today is the UTC
+-- day (not CURRENT_DATE, which follows the session's TimeZone), so every client counts the same
+-- gaps.
 CREATE VIEW dashboard.data_health AS
 SELECT s.account, s.platform, s.stream, s.account_state, s.enabled, s.last_success,
        s.lag, s.failures, s.last_error_class, s.next_due, s.token_expires_at,
@@ -138,7 +140,8 @@ SELECT s.account, s.platform, s.stream, s.account_state, s.enabled, s.last_succe
                          FROM socialroi.metric_daily md JOIN socialroi.account a2
                            ON a2.account_id = md.account_id
                         WHERE a2.name = s.account AND md.object_id = ''
-                          AND md.day >= CURRENT_DATE - 30 AND md.day < CURRENT_DATE)
+                          AND md.day >= (pg_catalog.now() AT TIME ZONE 'UTC')::date - 30
+                          AND md.day < (pg_catalog.now() AT TIME ZONE 'UTC')::date)
        END AS gaps_30d
   FROM socialroi.job_status s;
 
