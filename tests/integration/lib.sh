@@ -225,7 +225,8 @@ sim_config() {
             (if .value.ad_account then "\nad_account = \(.value.ad_account)" else "" end) +
             (if .value.currency then "\ncurrency = \(.value.currency)" else "" end) +
             (if .value.timezone then "\ntimezone = \(.value.timezone)" else "" end) +
-            (if .value.forms then "\nforms = \(.value.forms | join(", "))" else "" end)' \
+            (if .value.forms then "\nforms = \(.value.forms | join(", "))" else "" end) +
+            (if .value.queries then "\nqueries = \(.value.queries | join(", "))" else "" end)' \
             "$TEST_DIR/world.json" >>"$file"
         jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
             "\n[credential \($p)-\(.key)]" +
@@ -234,6 +235,18 @@ sim_config() {
              | .value as $v | [ $k[] | select($v[.] != null) | "\n\(.) = \($v[.])" ] | join(""))' \
             "$TEST_DIR/world.json" >>"$TEST_DIR/credentials"
     done
+}
+
+# sim_campaigns FILE: the world's business campaigns and FX rates for the config FILE (an
+# [fx] section and campaigns.d/world.conf, included).
+sim_campaigns() {
+    mkdir -p "$TEST_DIR/campaigns.d"
+    jq -r '.fx | "\n[fx]", (.rates | to_entries[] | "\(.key) = \(.value)")' \
+        "$TEST_DIR/world.json" >>"$1"
+    printf '\ninclude = campaigns.d/*.conf\n' >>"$1"
+    jq -r '.campaigns[] | "\n[campaign \(.name)]\ntitle = \(.title)\nstart = \(.start)\nend = \(.end)\nbudget = \(.budget)",
+            (.links[] | "link = \(.)"), (.utm_campaign[] | "utm_campaign = \(.)"),
+            (.spend[] | "spend = \(.)")' "$TEST_DIR/world.json" >"$TEST_DIR/campaigns.d/world.conf"
 }
 
 # run_once CONFIG: socialroid --once; its exit status is returned, its log appended.

@@ -1,0 +1,80 @@
+# t_roi.sh - the ROI of the simulated world end to end: socialroid --once over every platform
+# with the world's campaigns and FX rates, then `socialroi report roi --format json` equals the
+# ROI the simulator computes on its own, per campaign, under first_touch and linear; after the
+# platforms restate days and deals move, the incremental rollup still equals the truth, and
+# `socialroi rollup --rebuild` changes nothing.
+. tests/integration/lib.sh
+
+CONF="$TEST_DIR/socialroi.conf"
+PLATFORMS="x facebook instagram linkedin youtube pinterest hubspot"
+start_sim 21 || { not_ok "the simulator starts"; done_testing; exit 1; }
+# shellcheck disable=SC2086
+sim_config "$CONF" $PLATFORMS
+sim_campaigns "$CONF"
+check "socialroid -n accepts the world's campaigns and rates" socialroid -n -c "$CONF"
+
+FIELDS='{platform_spend_micros, configured_spend_micros, spend_micros, leads, customers,
+         revenue_micros, roi, roas, cost_per_lead_micros, customer_acquisition_cost_micros}'
+
+# roi_equal NAME: the report under both models equals the truth's ROI, field by field.
+roi_equal() {
+    sim_get /_truth >"$TEST_DIR/truth.json"
+    from=$(jq -r .roi.from "$TEST_DIR/truth.json")
+    to=$(jq -r .roi.to "$TEST_DIR/truth.json")
+    for m in first_touch linear; do
+        socialroi report roi --dsn "$(conninfo)" --from "$from" --to "$to" --by campaign \
+            --model "$m" --format json >"$TEST_DIR/roi_$m.json" 2>"$TEST_DIR/roi_$m.err"
+        jq -S --arg m "$m" '.roi.models[$m]' "$TEST_DIR/truth.json" >"$TEST_DIR/want_$m.json"
+        jq -S "[.rows[] | {key: .key, value: $FIELDS}] | from_entries" "$TEST_DIR/roi_$m.json" \
+            >"$TEST_DIR/got_$m.json" 2>>"$TEST_DIR/roi_$m.err"
+        if [ -s "$TEST_DIR/want_$m.json" ] && [ "$(cat "$TEST_DIR/want_$m.json")" != null ] &&
+            diff -u "$TEST_DIR/want_$m.json" "$TEST_DIR/got_$m.json" >"$TEST_DIR/diff_$m.out"; then
+            ok "$1 ($m)"
+        else
+            not_ok "$1 ($m)" "$(head -c 300 "$TEST_DIR/roi_$m.err")"
+            head -n 30 "$TEST_DIR/diff_$m.out" | sed -e 's/^/# /'
+        fi
+    done
+    n=$(jq '[.rows[]] | length' "$TEST_DIR/roi_linear.json")
+    [ "${n:-0}" -ge 3 ] && ok "$1: the report has a row per campaign ($n)" ||
+        not_ok "$1: the report has a row per campaign" "$n rows"
+}
+
+# rebuild_equal NAME: socialroi rollup --rebuild recomputes exactly what the daemon kept current.
+rebuild_equal() {
+    snap="SELECT md5(string_agg(x::text, ',' ORDER BY x::text)) FROM"
+    before="$(sql "$snap socialroi.attribution x") $(sql "$snap socialroi.rollup_spend x")"
+    socialroi rollup --rebuild --dsn "$(conninfo)" >"$TEST_DIR/rebuild.out" 2>&1
+    after="$(sql "$snap socialroi.attribution x") $(sql "$snap socialroi.rollup_spend x")"
+    n=$(sql "SELECT count(*) FROM socialroi.attribution")
+    if [ "$before" = "$after" ] && [ "$n" -gt 0 ]; then
+        ok "$1 ($n attribution rows)"
+    else
+        not_ok "$1" "before $before" "after  $after" "$(cat "$TEST_DIR/rebuild.out")"
+    fi
+}
+
+check_rc 0 "socialroid --once over every platform exits 0" run_once "$CONF"
+n=$(sql "SELECT count(*) FROM socialroi.dirty_spend") m=$(sql "SELECT count(*) FROM socialroi.dirty_conversion")
+[ "$n" -eq 0 ] && [ "$m" -eq 0 ] && ok "--once leaves nothing dirty" || not_ok "--once leaves nothing dirty" "$n spend, $m conversions"
+roi_equal "the ROI report equals the simulator's ROI"
+rebuild_equal "rollup --rebuild equals the incremental rollup"
+
+# ---- restatements: the platforms restate days, deals move, late touches arrive ----------------
+for i in 1 2; do
+    sim_post /_advance >/dev/null
+    make_due
+    check_rc 0 "--once after restatements ($i) exits 0" run_once "$CONF"
+done
+n=$(sql "SELECT count(*) FROM socialroi.revision WHERE table_name IN ('ad_daily', 'deal')")
+[ "$n" -gt 0 ] && ok "spend and deals were restated ($n revisions)" || not_ok "spend and deals were restated"
+roi_equal "after restatements the incremental rollup equals the simulator's ROI"
+rebuild_equal "after restatements rollup --rebuild equals the incremental rollup"
+
+# ---- CSV and table name the model and the currency -------------------------------------------------
+from=$(jq -r .roi.from "$TEST_DIR/truth.json")
+to=$(jq -r .roi.to "$TEST_DIR/truth.json")
+socialroi report roi --dsn "$(conninfo)" --from "$from" --to "$to" --model first_touch \
+    --format table >"$TEST_DIR/table.out" 2>&1
+check_grep "the table names the model and the currency" 'first_touch.*USD|USD.*first_touch' "$TEST_DIR/table.out"
+done_testing
