@@ -15,6 +15,7 @@
 #include "log.h"
 #include "sim.h"
 #include "world_people.h"
+#include "world_roi.h"
 #include "xmalloc.h"
 
 static void send_buf(struct evhttp_request *req, int status, struct buf *b)
@@ -44,6 +45,13 @@ static void world_json(struct world *w, struct evhttp_request *req)
     }
     jw_key(&j, "campaigns");
     people_campaigns_json(w->people, &j);
+    /* The rate as a decimal string, the way [fx] takes it: 1080000 micros -> "1.08". */
+    jw_kobj(&j, "fx");
+    jw_kstr(&j, "currency", SIM_HOME_CURRENCY);
+    jw_kobj(&j, "rates");
+    jw_kstr(&j, "EUR", roi_rate_text());
+    jw_end(&j);
+    jw_end(&j);
     jw_end(&j);
     send_buf(req, 200, &b);
 }
@@ -68,6 +76,8 @@ static void truth_json(struct world *w, struct evhttp_request *req)
         sim_platforms[i]->totals_json(w->pdata[i], w, &j);
     }
     jw_end(&j);
+    jw_key(&j, "roi");
+    roi_truth_json(w, &j);
     jw_end(&j);
     send_buf(req, 200, &b);
 }

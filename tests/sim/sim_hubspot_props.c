@@ -24,6 +24,7 @@
 #include <string.h>
 
 #include "sim_hubspot.h"
+#include "world_roi.h"
 
 const char *const hs_always[2][4] = {{"createdate", "hs_object_id", "lastmodifieddate", NULL},
                                      {"createdate", "hs_lastmodifieddate", "hs_object_id", NULL}};
@@ -247,9 +248,7 @@ static void deal_money(const struct pp_deal *d, const char *name, struct hs_valu
     else if (strcmp(name, "amount") == 0)
         set_number(v, d->amount_micros, dot0);
     else if (strcmp(name, "amount_in_home_currency") == 0)
-        set_number(
-            v, strcmp(d->currency, "EUR") == 0 ? d->amount_micros / 100 * 108 : d->amount_micros,
-            dot0);
+        set_number(v, roi_conv(d->amount_micros, d->currency), dot0);
     else
         set_number(v, won ? d->amount_micros : 0, dot0);
 }

@@ -17,6 +17,7 @@
 #include "sim.h"
 #include "timeutil.h"
 #include "world_people.h"
+#include "world_roi.h"
 #include "xmalloc.h"
 
 const struct sim_platform *const sim_platforms[] = {
@@ -115,6 +116,7 @@ struct world *world_new(uint64_t seed, int32_t today, int ndays, size_t crm_cont
     for (size_t i = 0; sim_platforms[i]; i++)
         if (sim_platforms[i]->link)
             sim_platforms[i]->link(w->pdata[i], w);
+    roi_verify(w); /* a seed whose ROI would be ambiguous fails here, not in a report */
     return w;
 }
 
@@ -134,6 +136,7 @@ unsigned world_advance(struct world *w)
     people_advance(w->people, w);
     for (size_t i = 0; sim_platforms[i]; i++)
         sim_platforms[i]->advance(w->pdata[i], w);
+    roi_verify(w);
     return w->generation;
 }
 

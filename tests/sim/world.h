@@ -19,6 +19,14 @@
 
 #define SIM_MAX_PLATFORMS 8
 
+/*
+ * Money across platforms: the reporting currency (the HubSpot portal's and the Meta ad
+ * account's too) and the world's one static exchange rate, USD micro-units per EUR (1.08).
+ * HubSpot's amount_in_home_currency and the ROI truth both convert with it (world_roi.c).
+ */
+#define SIM_HOME_CURRENCY  "USD"
+#define SIM_EUR_USD_MICROS 1080000
+
 /* A splitmix64 stream. Plain record embedded by value. */
 struct rng {
     uint64_t s;

@@ -308,17 +308,53 @@ static void name_person(struct people *pp, struct pp_person *p, size_t nth, size
     p->company = orgs[org].company;
 }
 
+/*
+ * Whether second t already holds one of the person's events: a lead, the contact, or a click
+ * other than skip. Each platform stamps an event inside its second (LinkedIn and HubSpot add
+ * milliseconds), so events in distinct seconds give a person's touches a strict order, which
+ * the ROI truth needs (world_roi.c refuses a world without it).
+ */
+static bool second_taken(const struct people *pp, size_t who, int64_t t, const void *skip)
+{
+    const struct pp_person *p = &pp->persons[who];
+    if (p->contact && p->contact_at == t && skip != &p->contact_at)
+        return true;
+    for (int k = 0; k < p->nclicks; k++)
+        if (p->clicks[k].at == t && skip != &p->clicks[k])
+            return true;
+    for (size_t i = 0; i < pp->nleads; i++)
+        if (pp->leads[i].person == who && pp->leads[i].at == t)
+            return true;
+    return false;
+}
+
+/* The first second from t on that none of the person's other events holds. */
+static int64_t free_second(const struct people *pp, size_t who, int64_t t, const void *skip)
+{
+    while (second_taken(pp, who, t, skip))
+        t++;
+    return t;
+}
+
+/* Keeps the clicks ascending after some were moved. */
+static void sort_clicks(struct pp_person *p)
+{
+    for (int i = 1; i < p->nclicks; i++) {
+        struct pp_click k = p->clicks[i];
+        int j = i;
+        for (; j > 0 && p->clicks[j - 1].at > k.at; j--)
+            p->clicks[j] = p->clicks[j - 1];
+        p->clicks[j] = k;
+    }
+}
+
 static void add_click(struct people *pp, struct pp_person *p, int64_t at, size_t plat, size_t camp)
 {
-    (void)pp;
     if (p->nclicks == PP_MAX_CLICKS)
         return;
-    int i = p->nclicks++;
-    while (i > 0 && p->clicks[i - 1].at > at) {
-        p->clicks[i] = p->clicks[i - 1];
-        i--;
-    }
-    p->clicks[i] = (struct pp_click){.at = at, .plat = plat, .camp = camp};
+    at = free_second(pp, (size_t)(p - pp->persons), at, NULL);
+    p->clicks[p->nclicks++] = (struct pp_click){.at = at, .plat = plat, .camp = camp};
+    sort_clicks(p);
 }
 
 static void random_click(struct people *pp, struct pp_person *p, int64_t at)
@@ -327,12 +363,15 @@ static void random_click(struct people *pp, struct pp_person *p, int64_t at)
     add_click(pp, p, at, a->plat, (size_t)rng_range(&pp->rng, 0, (int64_t)a->ncamps - 1));
 }
 
-static void add_lead(struct people *pp, size_t person, int64_t at, size_t plat, size_t camp)
+/* A form answer at the first free second from at; returns that second. */
+static int64_t add_lead(struct people *pp, size_t person, int64_t at, size_t plat, size_t camp)
 {
+    at = free_second(pp, person, at, NULL);
     pp->leads = xgrow(pp->leads, &pp->leadcap, pp->nleads + 1, sizeof *pp->leads);
     pp->leads[pp->nleads++] =
         (struct pp_lead){.at = at, .plat = plat, .camp = camp, .person = person};
     pp->persons[person].lead = true;
+    return at;
 }
 
 /* The campaigns that collect leads: Meta's lead and retargeting ones, LinkedIn's lead ones. */
@@ -348,9 +387,7 @@ static int64_t paid_lead(struct people *pp, size_t person, int64_t at, size_t pl
 {
     size_t camp = lead_campaign(pp, plat);
     add_click(pp, &pp->persons[person], at, plat, camp);
-    int64_t t = at + rng_range(&pp->rng, 60, 1800);
-    add_lead(pp, person, t, plat, camp);
-    return t;
+    return add_lead(pp, person, at + rng_range(&pp->rng, 60, 1800), plat, camp);
 }
 
 /* Clicks of someone who has not answered a form: one to three over some days. */
@@ -393,8 +430,8 @@ static void settle_contact(struct pp_person *p)
 
 static void make_contact(struct people *pp, struct pp_person *p, int64_t at)
 {
+    p->contact_at = free_second(pp, (size_t)(p - pp->persons), at, NULL);
     p->contact = true;
-    p->contact_at = at;
     p->source = rng_pct(&pp->rng, 60) ? PP_ORGANIC_SEARCH : PP_DIRECT_TRAFFIC;
     settle_contact(p);
 }
@@ -508,8 +545,7 @@ static void journey(struct people *pp, size_t who, size_t rank, const struct rol
     if (fb && rank < ro->nfb_paid) {
         first_lead = paid_lead(pp, who, a, pp->fb);
     } else if (fb) {
-        first_lead = a;
-        add_lead(pp, who, a, pp->fb, PP_NONE);
+        first_lead = add_lead(pp, who, a, pp->fb, PP_NONE);
     }
     if (li) {
         int64_t at = fb ? a + rng_range(&pp->rng, 3600, 5 * 86400) : a;
@@ -532,16 +568,20 @@ static void journey(struct people *pp, size_t who, size_t rank, const struct rol
     }
 }
 
-static void clamp_clicks(struct pp_person *p, int64_t start, int64_t end)
+/* Events outside the history move inside it, each to a second of its own. */
+static void clamp_clicks(struct people *pp, size_t who, int64_t start, int64_t end)
 {
+    struct pp_person *p = &pp->persons[who];
     for (int k = 0; k < p->nclicks; k++) {
-        if (p->clicks[k].at < start)
-            p->clicks[k].at = start + k;
-        if (p->clicks[k].at >= end)
-            p->clicks[k].at = end - 60 + k;
+        struct pp_click *c = &p->clicks[k];
+        if (c->at < start)
+            c->at = free_second(pp, who, start + k, c);
+        else if (c->at >= end)
+            c->at = free_second(pp, who, end - 60 + k, c);
     }
+    sort_clicks(p);
     if (p->contact && p->contact_at >= end)
-        p->contact_at = end - 30;
+        p->contact_at = free_second(pp, who, end - 30, &p->contact_at);
 }
 
 static int cmp_lead(const void *a, const void *b)
@@ -572,7 +612,7 @@ static void gen_persons(struct people *pp, const struct world *w)
         name_person(pp, &pp->persons[order[r]], r, order[r] + 1);
     for (size_t r = 0; r < n; r++) {
         journey(pp, order[r], r, &ro, start, end);
-        clamp_clicks(&pp->persons[order[r]], start, end);
+        clamp_clicks(pp, order[r], start, end);
         if (pp->persons[order[r]].contact)
             settle_contact(&pp->persons[order[r]]);
     }
