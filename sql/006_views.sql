@@ -145,6 +145,13 @@ SELECT s.account, s.platform, s.stream, s.account_state, s.enabled, s.last_succe
        END AS gaps_30d
   FROM socialroi.job_status s;
 
+-- Micro-units as an amount with six decimals (1234500000 -> 1234.500000), rounded half to
+-- even when the micros are themselves a quotient (a cost per lead).
+CREATE FUNCTION socialroi.money(micros numeric) RETURNS numeric
+LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
+    SELECT (socialroi.round_even(micros)::numeric / 1000000)::numeric(24, 6)
+$$;
+
 -- ---- finance: one function computes every ROI figure ----------------------------------------
 
 -- Spend in [p_from, p_to] per business campaign, split by source, in reporting micros, with
@@ -222,11 +229,14 @@ BEGIN
          WHERE a.model = p_model AND a.day BETWEEN p_from AND p_to
          GROUP BY 1, 2),
     spend AS (
-        SELECT c.name AS k, c.title AS t, s.platform_micros AS pm, s.configured_micros AS cm,
-               s.unconverted AS u
-          FROM socialroi.campaign_spend_between(p_from, p_to) s
-          JOIN socialroi.campaign c USING (campaign_id)
+        -- every campaign that runs in the period, spending or not, and any with spend in it
+        SELECT c.name AS k, c.title AS t, COALESCE(s.platform_micros, 0) AS pm,
+               COALESCE(s.configured_micros, 0) AS cm, COALESCE(s.unconverted, '{}') AS u
+          FROM socialroi.campaign c
+          LEFT JOIN socialroi.campaign_spend_between(p_from, p_to) s USING (campaign_id)
          WHERE p_by = 'campaign'
+           AND (s.campaign_id IS NOT NULL
+                OR (c.active AND c.start_day <= p_to AND (c.end_day IS NULL OR c.end_day >= p_from)))
         UNION ALL
         SELECT ps.platform, NULL, ps.micros, 0, ps.unconverted
           FROM socialroi.platform_spend_between(p_from, p_to) ps WHERE p_by = 'channel'
@@ -262,12 +272,13 @@ RETURNS TABLE (key text, title text, platform text, model text, currency text,
                customer_acquisition_cost numeric)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     SELECT key, title, platform, model, currency,
-           platform_spend_micros / 1e6, configured_spend_micros / 1e6, spend_micros / 1e6,
-           unconverted, leads, customers, revenue_micros / 1e6,
+           socialroi.money(platform_spend_micros), socialroi.money(configured_spend_micros),
+           socialroi.money(spend_micros), unconverted, leads, customers,
+           socialroi.money(revenue_micros),
            (revenue_micros - spend_micros)::numeric / NULLIF(spend_micros, 0),
            revenue_micros::numeric / NULLIF(spend_micros, 0),
-           spend_micros / 1e6 / NULLIF(leads, 0),
-           spend_micros / 1e6 / NULLIF(customers, 0)
+           socialroi.money(spend_micros / NULLIF(leads, 0)),
+           socialroi.money(spend_micros / NULLIF(customers, 0))
       FROM socialroi.roi(p_from, p_to, p_by, p_model)
 $$;
 
@@ -311,9 +322,10 @@ CREATE FUNCTION finance.reconciliation() RETURNS TABLE (
     pacing numeric)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     SELECT c.name, c.title, c.active, c.start_day, c.end_day, socialroi.reporting_currency(),
-           b.budget / 1e6, s.platform_micros / 1e6, s.configured_micros / 1e6,
-           (s.platform_micros + s.configured_micros) / 1e6,
-           (b.budget - s.platform_micros - s.configured_micros) / 1e6, s.unconverted,
+           socialroi.money(b.budget), socialroi.money(s.platform_micros),
+           socialroi.money(s.configured_micros),
+           socialroi.money(s.platform_micros + s.configured_micros),
+           socialroi.money(b.budget - s.platform_micros - s.configured_micros), s.unconverted,
            (s.platform_micros + s.configured_micros)::numeric / NULLIF(b.budget, 0), e.elapsed,
            (s.platform_micros + s.configured_micros)::numeric / NULLIF(b.budget, 0)
                / NULLIF(e.elapsed, 0)

@@ -517,14 +517,28 @@ static int analytics_page(const struct adapter_ctx *ctx, const cJSON *root, stru
     return 0;
 }
 
+/* Whether the body's first character after white space opens an array. */
+static bool body_is_array(const struct http_response *resp)
+{
+    for (size_t i = 0; i < resp->len; i++)
+        if (!strchr(" \t\r\n", resp->body[i]))
+            return resp->body[i] == '[';
+    return false;
+}
+
 static int parse_ad_analytics(const struct adapter_ctx *ctx, const struct http_response *resp,
                               struct rowset *rs)
 {
     struct ad_cursor c;
     if (ad_cursor(ctx->page, &c) < 0)
         return malformed(rs, "page cursor is not an ad analytics page");
-    /* the analytics answer is a bare array, the campaign list an object */
-    return parse_page(ctx, resp, c.analytics, rs, c.analytics ? analytics_page : campaigns_page);
+    /*
+     * The analytics answer is a bare array, the campaign list an object. Without a cursor
+     * (`socialroi parse` on a saved body) a bare array is read as the analytics it is; the
+     * daemon's first page is always the campaign list, which is never an array.
+     */
+    bool analytics = c.analytics || (!ctx->page && body_is_array(resp));
+    return parse_page(ctx, resp, analytics, rs, analytics ? analytics_page : campaigns_page);
 }
 
 /* ---- tokens (reference §6.1, §12) ------------------------------------------------------------ */

@@ -57,6 +57,15 @@ check_grep() {
     fi
 }
 
+# check_eq NAME WANT GOT: ok when the two strings are equal.
+check_eq() {
+    if [ "$2" = "$3" ]; then
+        ok "$1"
+    else
+        not_ok "$1" "want: $2" "got:  $3"
+    fi
+}
+
 done_testing() {
     echo "1..$N"
 }

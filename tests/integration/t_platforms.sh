@@ -165,4 +165,5 @@ for t in $(sed -n 's/^\(access\|refresh\)_token = //p' "$TEST_DIR/credentials") 
     if grep -qF "$t" "$TEST_DIR/daemon.log"; then leak=2; fi
 done
 [ $leak -eq 0 ] && ok "no token in the database dump or the log" || not_ok "no token in the database dump or the log" "leak=$leak"
+stop_sim
 done_testing
