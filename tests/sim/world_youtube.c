@@ -152,7 +152,7 @@ static void partial_day(struct yt_day *day, int pct)
 static void *yt_world_new(const struct world *w)
 {
     struct yt_world *yt = xcalloc(1, sizeof *yt);
-    char d[16], s[32];
+    char d[16], s[33]; /* 32 characters and the NUL */
     rng_seed(&yt->rng, w->seed, "youtube");
     yt->first_day = world_first_day(w);
     yt->ndays = w->ndays;
