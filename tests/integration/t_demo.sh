@@ -7,7 +7,7 @@ cp "$TEST_DIR/last.out" "$TEST_DIR/demo.out"
 check_grep "it polls three cycles" '^poll cycle 3: socialroid --once exited 0' "$TEST_DIR/demo.out"
 check_grep "it reports X" '^x +posts +[0-9]+ +[0-9]+ +ok$' "$TEST_DIR/demo.out"
 check_grep "it reports Meta spend" '^facebook +spend_micros +[0-9]+ +[0-9]+ +ok$' "$TEST_DIR/demo.out"
-check_grep "everything matches the truth" 'every platform.s data matches' "$TEST_DIR/demo.out"
+check_grep "everything matches the truth" 'every platform.s data and the ROI match' "$TEST_DIR/demo.out"
 if pgrep -f "$TEST_DIR/demo" >/dev/null; then
     not_ok "nothing it started is left running" "$(pgrep -af "$TEST_DIR/demo")"
 else
