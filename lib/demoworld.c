@@ -24,21 +24,33 @@ static const char *first_str(const cJSON *o, const char *const *keys)
     return NULL;
 }
 
+/*
+ * key = the array's strings, comma-separated. The value is double-quoted (with \" and \\)
+ * when it holds '"', '#', ';' or '\\': X search queries do ("acme" OR #acme), and unquoted
+ * the config would end the value at " #" (an inline comment) or refuse the leading quote.
+ */
 static void write_list(struct buf *b, const char *key, const cJSON *arr)
 {
     const cJSON *it;
-    bool first = true;
+    struct buf v = {0};
     if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) == 0)
         return;
-    buf_printf(b, "%s = ", key);
     cJSON_ArrayForEach(it, arr)
     {
-        if (cJSON_IsString(it)) {
-            buf_printf(b, "%s%s", first ? "" : ", ", it->valuestring);
-            first = false;
-        }
+        if (cJSON_IsString(it))
+            buf_printf(&v, "%s%s", v.len ? ", " : "", it->valuestring);
+    }
+    buf_printf(b, "%s = ", key);
+    if (v.len && strpbrk(v.data, "\"#;\\")) {
+        buf_puts(b, "\"");
+        for (const char *p = v.data; *p; p++)
+            buf_printf(b, "%s%c", *p == '"' || *p == '\\' ? "\\" : "", *p);
+        buf_puts(b, "\"");
+    } else if (v.len) {
+        buf_puts(b, v.data);
     }
     buf_puts(b, "\n");
+    buf_free(&v);
 }
 
 /* One [account] and one [credential] per simulated account of a platform. */

@@ -209,6 +209,8 @@ sim_clear_faults() {
 
 # sim_config FILE PLATFORM...: a daemon config (plus 0600 credentials) for the simulated
 # accounts of the given platforms, written independently of socialroi's own demo code.
+# Search queries are written as one double-quoted value: they hold '"' and " #", which an
+# unquoted value would end at (an inline comment).
 sim_config() {
     file=$1
     shift
@@ -235,7 +237,7 @@ sim_config() {
             (if .value.currency then "\ncurrency = \(.value.currency)" else "" end) +
             (if .value.timezone then "\ntimezone = \(.value.timezone)" else "" end) +
             (if .value.forms then "\nforms = \(.value.forms | join(", "))" else "" end) +
-            (if .value.queries then "\nqueries = \(.value.queries | join(", "))" else "" end)' \
+            (if .value.queries then "\nqueries = \"\(.value.queries | join(", ") | gsub("\\\\"; "\\\\") | gsub("\""; "\\\""))\"" else "" end)' \
             "$TEST_DIR/world.json" >>"$file"
         jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
             "\n[credential \($p)-\(.key)]" +

@@ -14,7 +14,7 @@ check_rc 0 "socialroid --once exits 0" run_once "$CONF"
 truth_check "X: the database equals the truth" x
 truth_check "Meta: the database equals the truth" facebook
 n=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE last_success IS NOT NULL")
-[ "$n" -eq 6 ] && ok "all six jobs completed a run" || not_ok "all six jobs completed a run" "got $n"
+[ "$n" -eq 7 ] && ok "all seven jobs completed a run (x.mentions too)" || not_ok "all seven jobs completed a run (x.mentions too)" "got $n"
 n=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE outcome = 'ok'")
 [ "$n" -ge 8 ] && ok "pagination: several pages per run are recorded ($n fetches)" ||
     not_ok "pagination: several pages per run are recorded" "got $n"
@@ -76,8 +76,8 @@ fi
 # ---- status -------------------------------------------------------------------------------------
 socialroi status --dsn "$(conninfo)" >"$TEST_DIR/status.out" 2>&1
 check_grep "socialroi status lists every job" 'facebook-0 +facebook.ads_insights +ok' "$TEST_DIR/status.out"
-[ "$(grep -c ' ok ' "$TEST_DIR/status.out")" -eq 6 ] && ok "status shows six healthy jobs" ||
-    not_ok "status shows six healthy jobs" "$(cat "$TEST_DIR/status.out")"
+[ "$(grep -c ' ok ' "$TEST_DIR/status.out")" -eq 7 ] && ok "status shows seven healthy jobs" ||
+    not_ok "status shows seven healthy jobs" "$(cat "$TEST_DIR/status.out")"
 
 stop_sim
 done_testing

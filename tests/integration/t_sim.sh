@@ -182,6 +182,65 @@ is "X timeline refuses next_token (timelines take pagination_token)" "$code" 400
 code=$(get "/x/2/users/$XUSER" "$T/bad.json" -H "Authorization: Bearer nope")
 is "X answers 401 to a bad token" "$code" 401
 
+# ---- X: recent search --------------------------------------------------------------------------
+
+# search ARGS OUT: GET /x/2/tweets/search/recent with the query string built by curl -G from
+# ARGS ("--data-urlencode" pairs); body in OUT, prints the status.
+search() {
+    out=$1
+    shift
+    get "/x/2/tweets/search/recent?" "$out" -G -H "$AUTH" "$@"
+}
+
+SEARCH_PAGES=0
+jget "$T/world.json" "q" ", jsonb_array_elements_text(j->'x'->'accounts'->0->'queries') q" >"$T/queries"
+while read -r Q; do
+    : >"$T/s_ids"
+    tok=""
+    pages=0
+    while [ $pages -lt 10 ]; do
+        code=$(search "$T/search.json" --data-urlencode "query=$Q" -d max_results=100 \
+            ${tok:+-d next_token=$tok})
+        [ "$code" = 200 ] || break
+        pages=$((pages + 1))
+        jget "$T/search.json" "e->>'id'" ", jsonb_array_elements(coalesce(j->'data', '[]')) e" >>"$T/s_ids"
+        tok=$(jget "$T/search.json" "coalesce(j->'meta'->>'next_token', '')")
+        [ -n "$tok" ] || break
+    done
+    [ $pages -gt $SEARCH_PAGES ] && SEARCH_PAGES=$pages
+    jget "$T/truth.json" "m.key" ", jsonb_each(j->'x'->'$XUSER'->'mentions') m WHERE m.value->>'query' = \$q\$$Q\$q\$" | sort >"$T/s_truth"
+    sort -u "$T/s_ids" >"$T/s_ids.sorted"
+    check "X search: walking next_token for '$Q' gives exactly the truth's mentions of it" \
+        cmp "$T/s_ids.sorted" "$T/s_truth"
+    check "X search: '$Q' answers newest first" sh -c "sort -rn '$T/s_ids' | cmp - '$T/s_ids'"
+done <"$T/queries"
+[ "$SEARCH_PAGES" -ge 2 ] && ok "X search: the brand query needs two pages of 100" ||
+    not_ok "X search: the brand query needs two pages of 100" "at most $SEARCH_PAGES"
+is "X search: every mention comes from one query of /_world" \
+    "$(jget "$T/truth.json" "count(*)" ", jsonb_each(j->'x'->'$XUSER'->'mentions') m")" \
+    "$(jget "$T/truth.json" "j->'totals'->'x'->>'mentions'")"
+BRAND=$(head -n 1 "$T/queries")
+search "$T/s.json" --data-urlencode "query=$BRAND" -d expansions=author_id \
+    -d tweet.fields=author_id,created_at >/dev/null
+check_grep "X search: x-rate-limit-limit is 450" '^x-rate-limit-limit: 450' "$T/s.json.headers"
+is "X search: ten posts by default, with their authors in includes.users" \
+    "$(jget "$T/s.json" "jsonb_array_length(j->'data') || ' ' || (SELECT bool_and(EXISTS (SELECT FROM jsonb_array_elements(j->'includes'->'users') u WHERE u->>'id' = e->>'author_id')) FROM jsonb_array_elements(j->'data') e)")" "10 true"
+search "$T/s.json" --data-urlencode "query=$BRAND" >/dev/null
+is "X search: without tweet.fields a post has id, text and edit_history_tweet_ids only" \
+    "$(jget "$T/s.json" "string_agg(DISTINCT k, ',' ORDER BY k)" ", jsonb_array_elements(j->'data') e, jsonb_object_keys(e) k")" \
+    "edit_history_tweet_ids,id,text"
+search "$T/s.json" --data-urlencode "query=nobody mentions this" >/dev/null
+is "X search: no match is only meta.result_count 0" "$(cat "$T/s.json")" '{"meta":{"result_count":0}}'
+is "X search: a start_time 8 days back is a 400 naming it" \
+    "$(search "$T/s.json" -d query=acme -d start_time="$(date -u -d '-8 days' +%Y-%m-%dT%H:%M:%SZ)") $(jget "$T/s.json" "j->'errors'->0->>'message' ~ '^Invalid .start_time.:.*must be on or after'")" "400 t"
+is "X search: an end_time 2 s ago is a 400" \
+    "$(search "$T/s.json" -d query=acme -d end_time="$(date -u -d '-2 seconds' +%Y-%m-%dT%H:%M:%SZ)")" 400
+is "X search: max_results 5 is a 400" "$(search "$T/s.json" -d query=acme -d max_results=5)" 400
+is "X search: an operator outside the subset is a 400 with X's problem type" \
+    "$(search "$T/s.json" --data-urlencode "query=acme from:bob") $(jget "$T/s.json" "j->>'type'")" \
+    "400 https://api.twitter.com/2/problems/invalid-request"
+is "X search: a query without its parameter is a 400" "$(search "$T/s.json" -d max_results=10)" 400
+
 # ---- Meta: posts, insights, ads insights, leads ----------------------------------------------
 
 G="/facebook/v24.0"

@@ -6,6 +6,7 @@
  *   GET  /2/users/me                            the token's user (reference §1.1)
  *   GET  /2/users/{id}/tweets?max_results=&start_time=&end_time=&since_id=&until_id=
  *        &pagination_token=&tweet.fields=       user timeline    (§1.1-§1.3, §10.1)
+ *   GET  /2/tweets/search/recent?query=...      recent search    (sim_x_search.c)
  *   POST /2/oauth2/token grant_type=refresh_token (form)           (§1.4, §12)
  * Shapes: collections {"data":[...],"meta":{"result_count","newest_id","oldest_id",
  * "next_token","previous_token"}}, with data omitted and only result_count when empty and
@@ -26,60 +27,58 @@
 #include <time.h>
 
 #include "json.h"
-#include "world_x.h"
+#include "sim_x.h"
 
-#define PROBLEM_INVALID   "https://api.twitter.com/2/problems/invalid-request"
-#define PROBLEM_NOT_FOUND "https://api.twitter.com/2/problems/resource-not-found"
-#define JSON_UTF8         "application/json; charset=utf-8"
+#define JSON_UTF8 "application/json; charset=utf-8"
 
-static const char *const tweet_fields[] = {"attachments",
-                                           "author_id",
-                                           "card_uri",
-                                           "context_annotations",
-                                           "conversation_id",
-                                           "created_at",
-                                           "edit_controls",
-                                           "edit_history_tweet_ids",
-                                           "entities",
-                                           "geo",
-                                           "id",
-                                           "in_reply_to_user_id",
-                                           "lang",
-                                           "non_public_metrics",
-                                           "note_tweet",
-                                           "organic_metrics",
-                                           "possibly_sensitive",
-                                           "promoted_metrics",
-                                           "public_metrics",
-                                           "referenced_tweets",
-                                           "reply_settings",
-                                           "source",
-                                           "text",
-                                           "withheld",
-                                           NULL};
+const char *const x_tweet_fields[] = {"attachments",
+                                      "author_id",
+                                      "card_uri",
+                                      "context_annotations",
+                                      "conversation_id",
+                                      "created_at",
+                                      "edit_controls",
+                                      "edit_history_tweet_ids",
+                                      "entities",
+                                      "geo",
+                                      "id",
+                                      "in_reply_to_user_id",
+                                      "lang",
+                                      "non_public_metrics",
+                                      "note_tweet",
+                                      "organic_metrics",
+                                      "possibly_sensitive",
+                                      "promoted_metrics",
+                                      "public_metrics",
+                                      "referenced_tweets",
+                                      "reply_settings",
+                                      "source",
+                                      "text",
+                                      "withheld",
+                                      NULL};
 
-static const char *const user_fields[] = {"affiliation",
-                                          "connection_status",
-                                          "created_at",
-                                          "description",
-                                          "entities",
-                                          "id",
-                                          "location",
-                                          "most_recent_tweet_id",
-                                          "name",
-                                          "pinned_tweet_id",
-                                          "profile_banner_url",
-                                          "profile_image_url",
-                                          "protected",
-                                          "public_metrics",
-                                          "receives_your_dm",
-                                          "subscription_type",
-                                          "url",
-                                          "username",
-                                          "verified",
-                                          "verified_type",
-                                          "withheld",
-                                          NULL};
+const char *const x_user_fields[] = {"affiliation",
+                                     "connection_status",
+                                     "created_at",
+                                     "description",
+                                     "entities",
+                                     "id",
+                                     "location",
+                                     "most_recent_tweet_id",
+                                     "name",
+                                     "pinned_tweet_id",
+                                     "profile_banner_url",
+                                     "profile_image_url",
+                                     "protected",
+                                     "public_metrics",
+                                     "receives_your_dm",
+                                     "subscription_type",
+                                     "url",
+                                     "username",
+                                     "verified",
+                                     "verified_type",
+                                     "withheld",
+                                     NULL};
 
 static const char *const user_params[] = {"expansions", "tweet.fields", "user.fields", NULL};
 
@@ -90,16 +89,16 @@ static const char *const timeline_params[] = {
 
 /* ---- answers -------------------------------------------------------------------------------- */
 
-static void begin(struct http_req *r, int status, struct jw *j)
+void x_begin(struct http_req *r, int status, struct jw *j)
 {
     http_answer(r, status, JSON_UTF8);
     jw_init(j, &r->body, JW_UTF8);
 }
 
-static void problem(struct http_req *r, int status, const char *title)
+void x_problem(struct http_req *r, int status, const char *title)
 {
     struct jw j;
-    begin(r, status, &j);
+    x_begin(r, status, &j);
     jw_obj(&j);
     jw_kstr(&j, "title", title);
     jw_kstr(&j, "type", "about:blank");
@@ -108,17 +107,17 @@ static void problem(struct http_req *r, int status, const char *title)
     jw_end(&j);
 }
 
-/* 400 invalid-request naming one parameter and its value (reference §1.6). */
-static void invalid(struct http_req *r, const char *param, const char *value, const char *msg)
+void x_invalid(struct http_req *r, const char *param, const char *value, const char *msg)
 {
     struct jw j;
-    begin(r, 400, &j);
+    x_begin(r, 400, &j);
     jw_obj(&j);
     jw_karr(&j, "errors");
     jw_obj(&j);
     jw_kobj(&j, "parameters");
     jw_karr(&j, param);
-    jw_str(&j, value);
+    if (value)
+        jw_str(&j, value);
     jw_end(&j);
     jw_end(&j);
     jw_kstr(&j, "message", msg);
@@ -126,21 +125,21 @@ static void invalid(struct http_req *r, const char *param, const char *value, co
     jw_end(&j);
     jw_kstr(&j, "title", "Invalid Request");
     jw_kstr(&j, "detail", "One or more parameters to your request was invalid.");
-    jw_kstr(&j, "type", PROBLEM_INVALID);
+    jw_kstr(&j, "type", X_PROBLEM_INVALID);
     jw_end(&j);
 }
 
-static void invalid_value(struct http_req *r, const char *param, const char *value)
+void x_invalid_value(struct http_req *r, const char *param, const char *value)
 {
     char msg[512];
     snprintf(msg, sizeof msg, "The `%s` query parameter value [%.300s] is not valid", param, value);
-    invalid(r, param, value, msg);
+    x_invalid(r, param, value, msg);
 }
 
 static void not_found_route(struct http_req *r)
 {
     struct jw j;
-    begin(r, 404, &j);
+    x_begin(r, 404, &j);
     jw_obj(&j);
     jw_karr(&j, "errors");
     jw_obj(&j);
@@ -155,7 +154,7 @@ static void not_found_route(struct http_req *r)
 static void user_not_found(struct http_req *r, const char *id)
 {
     struct jw j;
-    begin(r, 200, &j);
+    x_begin(r, 200, &j);
     jw_obj(&j);
     jw_karr(&j, "errors");
     jw_obj(&j);
@@ -165,7 +164,7 @@ static void user_not_found(struct http_req *r, const char *id)
     jw_kstr(&j, "resource_type", "user");
     jw_kstr(&j, "parameter", "id");
     jw_kstr(&j, "resource_id", id);
-    jw_kstr(&j, "type", PROBLEM_NOT_FOUND);
+    jw_kstr(&j, "type", X_PROBLEM_NOT_FOUND);
     jw_end(&j);
     jw_end(&j);
     jw_end(&j);
@@ -178,6 +177,8 @@ static enum x_endpoint endpoint_of(const char *sub)
     size_t n = strlen(sub);
     if (strstr(sub, "/oauth2/"))
         return X_EP_TOKEN;
+    if (strncmp(sub, "/2/tweets/search/", 17) == 0)
+        return X_EP_SEARCH;
     if (n >= 7 && strcmp(sub + n - 7, "/tweets") == 0)
         return X_EP_TWEETS;
     return X_EP_USERS;
@@ -186,7 +187,7 @@ static enum x_endpoint endpoint_of(const char *sub)
 static struct x_limit *limit_window(struct x_world *x, enum x_endpoint ep)
 {
     static const int limits[X_EP_COUNT] = {
-        [X_EP_USERS] = 900, [X_EP_TWEETS] = 1500, [X_EP_TOKEN] = 300};
+        [X_EP_USERS] = 900, [X_EP_TWEETS] = 1500, [X_EP_SEARCH] = 450, [X_EP_TOKEN] = 300};
     struct x_limit *l = &x->limits[ep];
     int64_t now = (int64_t)time(NULL);
     if (now >= l->reset) {
@@ -214,7 +215,7 @@ static bool limit_take(struct x_world *x, struct http_req *r)
     struct x_limit *l = limit_window(x, endpoint_of(r->sub));
     if (l->remaining == 0) {
         limit_headers(r, l->limit, 0, l->reset);
-        problem(r, 429, "Too Many Requests");
+        x_problem(r, 429, "Too Many Requests");
         return false;
     }
     l->remaining--;
@@ -228,7 +229,7 @@ static bool authorized(struct x_world *x, struct http_req *r)
 {
     if (cred_check(&x->cred, http_bearer(r)) == CRED_VALID)
         return true;
-    problem(r, 401, "Unauthorized");
+    x_problem(r, 401, "Unauthorized");
     return false;
 }
 
@@ -241,7 +242,7 @@ static bool in_list(const char *const *list, const char *s, size_t n)
 }
 
 /* Every query parameter must be one the endpoint knows (X answers 400 otherwise). */
-static bool params_known(struct http_req *r, const char *const *allowed)
+bool x_params_known(struct http_req *r, const char *const *allowed)
 {
     for (size_t i = 0; i < r->nparams; i++) {
         const char *k = r->params[i].key;
@@ -253,14 +254,14 @@ static bool params_known(struct http_req *r, const char *const *allowed)
             strncat(msg, *a, sizeof msg - strlen(msg) - 3);
             strncat(msg, a[1] ? "," : "]", sizeof msg - strlen(msg) - 1);
         }
-        invalid(r, k, r->params[i].val, msg);
+        x_invalid(r, k, r->params[i].val, msg);
         return false;
     }
     return true;
 }
 
 /* A comma list such as tweet.fields: every item must be a known field name. */
-static bool fields_ok(struct http_req *r, const char *param, const char *const *known)
+bool x_fields_ok(struct http_req *r, const char *param, const char *const *known)
 {
     const char *v = http_param(r, param);
     for (const char *p = v; p && *p;) {
@@ -272,7 +273,7 @@ static bool fields_ok(struct http_req *r, const char *param, const char *const *
                      "The `%s` query parameter value [%s] is not one of the "
                      "allowed values",
                      param, item);
-            invalid(r, param, item, msg);
+            x_invalid(r, param, item, msg);
             return false;
         }
         p += n + (p[n] == ',');
@@ -280,7 +281,7 @@ static bool fields_ok(struct http_req *r, const char *param, const char *const *
     return true;
 }
 
-static bool wants(const struct http_req *r, const char *param, const char *field)
+bool x_wants(const struct http_req *r, const char *param, const char *field)
 {
     const char *v = http_param(r, param);
     size_t n = strlen(field);
@@ -293,7 +294,7 @@ static bool wants(const struct http_req *r, const char *param, const char *field
     return false;
 }
 
-static bool parse_id(const char *s, uint64_t *id)
+bool x_parse_id(const char *s, uint64_t *id)
 {
     size_t n = strlen(s);
     if (n == 0 || n > 19 || strspn(s, "0123456789") != n)
@@ -311,17 +312,17 @@ static void user_object(const struct x_world *x, const struct http_req *r, struc
     jw_kstrf(j, "id", "%llu", (unsigned long long)x->user_id);
     jw_kstr(j, "name", x->name);
     jw_kstr(j, "username", x->username);
-    if (wants(r, "user.fields", "created_at")) {
+    if (x_wants(r, "user.fields", "created_at")) {
         fmt_x_time(x->user_created, ts, sizeof ts);
         jw_kstr(j, "created_at", ts);
     }
-    if (wants(r, "user.fields", "description"))
+    if (x_wants(r, "user.fields", "description"))
         jw_kstr(j, "description", "Measuring what B2B social is worth 📊 — posts by the team");
-    if (wants(r, "user.fields", "protected"))
+    if (x_wants(r, "user.fields", "protected"))
         jw_kbool(j, "protected", false);
-    if (wants(r, "user.fields", "verified"))
+    if (x_wants(r, "user.fields", "verified"))
         jw_kbool(j, "verified", false);
-    if (wants(r, "user.fields", "public_metrics")) {
+    if (x_wants(r, "user.fields", "public_metrics")) {
         jw_kobj(j, "public_metrics");
         jw_kint(j, "followers_count", x->followers);
         jw_kint(j, "following_count", x->following);
@@ -337,13 +338,13 @@ static void user_object(const struct x_world *x, const struct http_req *r, struc
 static void serve_user(struct x_world *x, struct http_req *r, const char *id_text)
 {
     uint64_t id;
-    if (!params_known(r, user_params) || !fields_ok(r, "user.fields", user_fields) ||
-        !fields_ok(r, "tweet.fields", tweet_fields))
+    if (!x_params_known(r, user_params) || !x_fields_ok(r, "user.fields", x_user_fields) ||
+        !x_fields_ok(r, "tweet.fields", x_tweet_fields))
         return;
     if (strcmp(id_text, "me") == 0) {
         id = x->user_id;
-    } else if (!parse_id(id_text, &id)) {
-        invalid_value(r, "id", id_text);
+    } else if (!x_parse_id(id_text, &id)) {
+        x_invalid_value(r, "id", id_text);
         return;
     }
     if (id != x->user_id) {
@@ -351,7 +352,7 @@ static void serve_user(struct x_world *x, struct http_req *r, const char *id_tex
         return;
     }
     struct jw j;
-    begin(r, 200, &j);
+    x_begin(r, 200, &j);
     jw_obj(&j);
     jw_key(&j, "data");
     user_object(x, r, &j);
@@ -409,7 +410,7 @@ static bool token_decode(const struct x_world *x, const char *s, uint64_t *id, b
     return true;
 }
 
-static bool parse_time_param(struct http_req *r, const char *name, int64_t *t)
+bool x_time_param(struct http_req *r, const char *name, int64_t *t)
 {
     const char *v = http_param(r, name);
     int64_t us;
@@ -419,7 +420,7 @@ static bool parse_time_param(struct http_req *r, const char *name, int64_t *t)
         char msg[512];
         snprintf(msg, sizeof msg, "Invalid '%s':'%.100s'. '%s' must be a valid RFC3339 date.", name,
                  v, name);
-        invalid(r, name, v, msg);
+        x_invalid(r, name, v, msg);
         return false;
     }
     *t = us / 1000000;
@@ -429,8 +430,8 @@ static bool parse_time_param(struct http_req *r, const char *name, int64_t *t)
 static bool parse_id_param(struct http_req *r, const char *name, uint64_t *id)
 {
     const char *v = http_param(r, name);
-    if (v && !parse_id(v, id)) {
-        invalid_value(r, name, v);
+    if (v && !x_parse_id(v, id)) {
+        x_invalid_value(r, name, v);
         return false;
     }
     return true;
@@ -448,7 +449,7 @@ static bool parse_max_results(struct http_req *r, int *max)
         char msg[256];
         snprintf(msg, sizeof msg,
                  "The `max_results` query parameter value [%.40s] is not between 5 and 100", v);
-        invalid(r, "max_results", v, msg);
+        x_invalid(r, "max_results", v, msg);
         return false;
     }
     *max = (int)n;
@@ -459,7 +460,7 @@ static bool parse_cursor(const struct x_world *x, struct http_req *r, struct tim
 {
     const char *v = http_param(r, "pagination_token");
     if (v && !token_decode(x, v, &q->cursor, &q->backward)) {
-        invalid_value(r, "pagination_token", v);
+        x_invalid_value(r, "pagination_token", v);
         return false;
     }
     return true;
@@ -471,10 +472,10 @@ static bool parse_timeline(const struct x_world *x, struct http_req *r, struct t
     q->start = INT64_MIN;
     q->end = INT64_MAX;
     q->until_id = UINT64_MAX;
-    if (!params_known(r, timeline_params) || !fields_ok(r, "tweet.fields", tweet_fields) ||
-        !fields_ok(r, "user.fields", user_fields) || !parse_max_results(r, &q->max) ||
-        !parse_time_param(r, "start_time", &q->start) ||
-        !parse_time_param(r, "end_time", &q->end) || !parse_id_param(r, "since_id", &q->since_id) ||
+    if (!x_params_known(r, timeline_params) || !x_fields_ok(r, "tweet.fields", x_tweet_fields) ||
+        !x_fields_ok(r, "user.fields", x_user_fields) || !parse_max_results(r, &q->max) ||
+        !x_time_param(r, "start_time", &q->start) || !x_time_param(r, "end_time", &q->end) ||
+        !parse_id_param(r, "since_id", &q->since_id) ||
         !parse_id_param(r, "until_id", &q->until_id) || !parse_cursor(x, r, q))
         return false;
     if (q->start != INT64_MIN && q->end != INT64_MAX && q->start >= q->end) {
@@ -483,7 +484,7 @@ static bool parse_timeline(const struct x_world *x, struct http_req *r, struct t
                  "Invalid 'start_time':'%.40s'. 'start_time' must be before "
                  "'end_time':'%.40s'.",
                  http_param(r, "start_time"), http_param(r, "end_time"));
-        invalid(r, "start_time", http_param(r, "start_time"), msg);
+        x_invalid(r, "start_time", http_param(r, "start_time"), msg);
         return false;
     }
     return true;
@@ -505,17 +506,17 @@ static void tweet_object(const struct x_world *x, const struct x_tweet *t, const
     jw_end(j);
     jw_kstrf(j, "id", "%llu", (unsigned long long)t->id);
     jw_kstr(j, "text", t->text);
-    if (wants(r, "tweet.fields", "created_at")) {
+    if (x_wants(r, "tweet.fields", "created_at")) {
         fmt_x_time(t->created, ts, sizeof ts);
         jw_kstr(j, "created_at", ts);
     }
-    if (wants(r, "tweet.fields", "author_id"))
+    if (x_wants(r, "tweet.fields", "author_id"))
         jw_kstrf(j, "author_id", "%llu", (unsigned long long)x->user_id);
-    if (wants(r, "tweet.fields", "conversation_id"))
+    if (x_wants(r, "tweet.fields", "conversation_id"))
         jw_kstrf(j, "conversation_id", "%llu", (unsigned long long)t->id);
-    if (wants(r, "tweet.fields", "lang"))
+    if (x_wants(r, "tweet.fields", "lang"))
         jw_kstr(j, "lang", "en");
-    if (wants(r, "tweet.fields", "public_metrics")) {
+    if (x_wants(r, "tweet.fields", "public_metrics")) {
         jw_kobj(j, "public_metrics");
         jw_kint(j, "retweet_count", t->retweets);
         jw_kint(j, "reply_count", t->replies);
@@ -592,8 +593,8 @@ static void serve_timeline(struct x_world *x, struct http_req *r, const char *id
 {
     struct timeline_query q;
     uint64_t id;
-    if (!parse_id(id_text, &id)) {
-        invalid_value(r, "id", id_text);
+    if (!x_parse_id(id_text, &id)) {
+        x_invalid_value(r, "id", id_text);
         return;
     }
     if (!parse_timeline(x, r, &q))
@@ -605,7 +606,7 @@ static void serve_timeline(struct x_world *x, struct http_req *r, const char *id
     size_t idx[100];
     size_t n = select_page(x, &q, idx);
     struct jw j;
-    begin(r, 200, &j);
+    x_begin(r, 200, &j);
     jw_obj(&j);
     if (n == 0) {
         jw_kobj(&j, "meta");
@@ -627,7 +628,7 @@ static void serve_timeline(struct x_world *x, struct http_req *r, const char *id
 static void oauth_error(struct http_req *r, int status, const char *error, const char *desc)
 {
     struct jw j;
-    begin(r, status, &j);
+    x_begin(r, status, &j);
     jw_obj(&j);
     jw_kstr(&j, "error", error);
     jw_kstr(&j, "error_description", desc);
@@ -680,7 +681,7 @@ static void serve_token(struct x_world *x, struct http_req *r)
     }
     cred_rotate(&x->cred);
     struct jw j;
-    begin(r, 200, &j);
+    x_begin(r, 200, &j);
     jw_obj(&j);
     jw_kstr(&j, "token_type", "bearer");
     jw_kint(&j, "expires_in", 7200);
@@ -692,10 +693,14 @@ static void serve_token(struct x_world *x, struct http_req *r)
 
 /* ---- dispatch ------------------------------------------------------------------------------- */
 
-static void route(struct x_world *x, struct http_req *r)
+static void route(struct x_world *x, const struct world *w, struct http_req *r)
 {
     char id[64];
     const char *s = r->sub;
+    if (strcmp(s, "/2/tweets/search/recent") == 0 && r->method == EVHTTP_REQ_GET) {
+        x_serve_search(x, w, r);
+        return;
+    }
     if (strncmp(s, "/2/users/", 9) != 0 || r->method != EVHTTP_REQ_GET) {
         not_found_route(r);
         return;
@@ -719,7 +724,6 @@ static void route(struct x_world *x, struct http_req *r)
 void sim_x_serve(void *pd, const struct world *w, struct http_req *r)
 {
     struct x_world *x = pd;
-    (void)w;
     if (strcmp(r->sub, "/2/oauth2/token") == 0) {
         struct x_limit *l = limit_window(x, X_EP_TOKEN);
         limit_headers(r, l->limit, l->remaining, l->reset);
@@ -732,7 +736,7 @@ void sim_x_serve(void *pd, const struct world *w, struct http_req *r)
         return;
     }
     if (limit_take(x, r))
-        route(x, r);
+        route(x, w, r);
 }
 
 void sim_x_fault(void *pd, const struct world *w, struct http_req *r, enum fault_kind kind,
@@ -744,11 +748,11 @@ void sim_x_fault(void *pd, const struct world *w, struct http_req *r, enum fault
     case FAULT_THROTTLE: {
         struct x_limit *l = limit_window(x, endpoint_of(r->sub));
         limit_headers(r, l->limit, 0, (int64_t)time(NULL) + (seconds < 0 ? 2 : seconds));
-        problem(r, 429, "Too Many Requests");
+        x_problem(r, 429, "Too Many Requests");
         break;
     }
     case FAULT_SERVER_ERROR:
-        problem(r, 503, "Service Unavailable");
+        x_problem(r, 503, "Service Unavailable");
         break;
     case FAULT_EXPIRE_TOKEN:
     case FAULT_REVOKE_TOKEN:

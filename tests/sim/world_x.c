@@ -9,6 +9,8 @@
  * Truth names: like_count -> likes, reply_count -> comments, retweet_count -> shares,
  * quote_count -> quotes, bookmark_count -> bookmarks, impression_count -> impressions; the
  * user's followers_count -> followers, following_count -> following, tweet_count -> posts.
+ * The posts of other users that recent search finds (the truth's "mentions") live in
+ * world_x_search.c, on a random stream of their own so the account above stays the same.
  */
 #include "world_x.h"
 
@@ -17,6 +19,7 @@
 
 #include "jw.h"
 #include "sim.h"
+#include "world_x_search.h"
 #include "xmalloc.h"
 
 #define TWITTER_EPOCH_MS 1288834974657LL
@@ -41,7 +44,7 @@ int64_t x_tweet_count(const struct x_world *x)
     return x->older_tweets + (int64_t)x->ntweets;
 }
 
-static uint64_t snowflake(struct rng *r, int64_t t)
+uint64_t x_snowflake(struct rng *r, int64_t t)
 {
     int64_t ms = t * 1000 + rng_range(r, 0, 999);
     return ((uint64_t)(ms - TWITTER_EPOCH_MS) << 22) | (uint64_t)rng_range(r, 0, (1 << 22) - 1);
@@ -81,7 +84,7 @@ static struct x_tweet *add_tweet(struct x_world *x, int64_t t)
 {
     x->tweets = xgrow(x->tweets, &x->cap, x->ntweets + 1, sizeof *x->tweets);
     struct x_tweet *tw = &x->tweets[x->ntweets++];
-    tw->id = snowflake(&x->rng, t);
+    tw->id = x_snowflake(&x->rng, t);
     tw->created = t;
     tw->text = tweet_text(&x->rng);
     return tw;
@@ -127,6 +130,7 @@ static void *x_world_new(const struct world *w)
     rng_alnum(&x->rng, x->client_id, "", 34);
     cred_init(&x->cred, w->seed, "x", "", 91);
     gen_tweets(x, w);
+    x->search = x_search_new(w, x->username);
     return x;
 }
 
@@ -135,6 +139,7 @@ static void x_world_free(void *pd)
     struct x_world *x = pd;
     if (!x)
         return;
+    x_search_free(x->search);
     for (size_t i = 0; i < x->ntweets; i++)
         free(x->tweets[i].text);
     free(x->tweets);
@@ -169,6 +174,7 @@ static void x_advance(void *pd, const struct world *w)
         tw->impressions /= 10;
         tw->likes /= 10;
     }
+    x_search_advance(x->search, w);
 }
 
 static void x_world_json(void *pd, const struct world *w, struct jw *j)
@@ -183,6 +189,7 @@ static void x_world_json(void *pd, const struct world *w, struct jw *j)
     jw_kstr(j, "access_token", x->cred.access);
     jw_kstr(j, "refresh_token", x->cred.refresh);
     jw_kstr(j, "client_id", x->client_id);
+    x_search_queries_json(x->search, j);
     jw_end(j);
     jw_end(j);
     jw_end(j);
@@ -210,7 +217,6 @@ static void x_truth_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct x_world *x = pd;
     char id[24];
-    (void)w;
     snprintf(id, sizeof id, "%llu", (unsigned long long)x->user_id);
     jw_obj(j);
     jw_kobj(j, id);
@@ -223,6 +229,7 @@ static void x_truth_json(void *pd, const struct world *w, struct jw *j)
     for (size_t i = 0; i < x->ntweets; i++)
         tweet_truth(&x->tweets[i], j);
     jw_end(j);
+    x_search_truth_json(x->search, w, j);
     jw_end(j);
     jw_end(j);
 }
@@ -230,11 +237,11 @@ static void x_truth_json(void *pd, const struct world *w, struct jw *j)
 static void x_totals_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct x_world *x = pd;
-    (void)w;
     jw_obj(j);
     jw_kint(j, "posts", (int64_t)x->ntweets);
     /* three account counters plus six counters per post */
     jw_kint(j, "snapshots", 3 + 6 * (int64_t)x->ntweets);
+    jw_kint(j, "mentions", (int64_t)x_search_mentions(x->search, w));
     jw_end(j);
 }
 

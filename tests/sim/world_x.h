@@ -1,7 +1,8 @@
 /*
- * world_x.h - the simulated X account: its user, its posts and their public metrics.
+ * world_x.h - the simulated X account: its user, its posts and their public metrics, and what
+ * recent search finds about it (world_x_search.h).
  *
- * Shared between world_x.c (generation, /_advance, /_world, /_truth) and sim_x.c (the
+ * Shared between world_x.c (generation, /_advance, /_world, /_truth) and sim_x*.c (the
  * endpoints). Shapes follow the platform reference §1 (X API v2) and §10.1.
  */
 #ifndef SIM_WORLD_X_H
@@ -12,6 +13,8 @@
 #include "cred.h"
 #include "sim.h"
 #include "world.h"
+
+struct x_search;
 
 struct x_tweet {
     uint64_t id; /* snowflake: milliseconds since the Twitter epoch << 22 */
@@ -26,7 +29,7 @@ struct x_limit {
     int64_t reset; /* epoch seconds */
 };
 
-enum x_endpoint { X_EP_USERS, X_EP_TWEETS, X_EP_TOKEN, X_EP_COUNT };
+enum x_endpoint { X_EP_USERS, X_EP_TWEETS, X_EP_SEARCH, X_EP_TOKEN, X_EP_COUNT };
 
 struct x_world {
     struct rng rng;
@@ -39,8 +42,12 @@ struct x_world {
     char client_id[40];
     struct cred cred;
     struct x_limit limits[X_EP_COUNT];
-    uint64_t token_key; /* scrambles pagination tokens */
+    uint64_t token_key;      /* scrambles pagination tokens */
+    struct x_search *search; /* other users' posts about the brand (world_x_search.h) */
 };
+
+/* A snowflake id for a post made at Unix second t: ids grow with time, like X's. */
+uint64_t x_snowflake(struct rng *r, int64_t t);
 
 /* The account's tweet_count (public_metrics): older posts plus those in the window. */
 int64_t x_tweet_count(const struct x_world *x);

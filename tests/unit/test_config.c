@@ -4,6 +4,7 @@
  */
 #include "unit.h"
 #include "config.h"
+#include "demoworld.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -308,6 +309,42 @@ static void test_quoting_and_comments(void **state)
     config_free(cfg);
 }
 
+/*
+ * The demo's config of a world whose X account has search queries with quotes and hashtags:
+ * the daemon must read back exactly the queries the world lists (unquoted, " #" would start a
+ * comment and a leading '"' would be refused).
+ */
+static void test_demo_world_queries(void **state)
+{
+    struct fx *f = *state;
+    cJSON *world = cJSON_Parse(
+        "{\"x\":{\"accounts\":[{\"user_id\":\"1588190392425373696\",\"access_token\":\"t\","
+        "\"queries\":[\"(\\\"acme analytics\\\" OR #acme) -is:retweet\",\"a\\\\b;c\","
+        "\"(globex OR initech) lang:en\"]}]}}");
+    struct buf conf = {0}, creds = {0}, campaigns = {0};
+    char *err = NULL;
+    assert_non_null(world);
+    demoworld_config(world, 8080, &conf, &creds, &campaigns);
+    unit_write_file(f->dir, "creds", creds.data, 0600);
+    char *text = xasprintf("[daemon]\ncredentials = %s/creds\n%s", f->dir, conf.data);
+    char *path = xstrdup(unit_write_file(f->dir, "main.conf", text, 0644));
+    struct config *cfg = config_load(path, 0, &err);
+    if (!cfg)
+        fail_msg("%s\n%s", err, conf.data);
+    const struct cfg_account *a = &cfg->accounts[0];
+    assert_int_equal(a->queries.n, 3);
+    assert_string_equal(a->queries.items[0], "(\"acme analytics\" OR #acme) -is:retweet");
+    assert_string_equal(a->queries.items[1], "a\\b;c");
+    assert_string_equal(a->queries.items[2], "(globex OR initech) lang:en");
+    config_free(cfg);
+    cJSON_Delete(world);
+    buf_free(&conf);
+    buf_free(&creds);
+    buf_free(&campaigns);
+    free(text);
+    free(path);
+}
+
 static void test_restart_keys_kept(void **state)
 {
     struct fx *f = *state;
@@ -363,6 +400,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_includes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_input_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quoting_and_comments, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_demo_world_queries, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_keys_kept, setup, teardown),
         cmocka_unit_test(test_readme_documents_every_key),
     };
