@@ -23,6 +23,7 @@
 
 #include "sim.h"
 #include "sim_hubspot.h"
+#include "timeutil.h"
 #include "world_facebook.h"
 #include "world_linkedin.h"
 #include "world_people.h"
@@ -112,58 +113,23 @@ int64_t roi_conv(int64_t micros, const char *currency)
     fail("a currency without a rate", currency);
 }
 
-/* ---- calendar (proleptic Gregorian, days since 1970-01-01) ---------------------------------- */
+/* ---- calendar (lib/timeutil: days since 1970-01-01) ------------------------------------------ */
 
-static bool leap_year(int y)
+/* Days in month m of year y. */
+static int month_days(int y, unsigned m)
 {
-    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-}
-
-static int month_days(int y, int m)
-{
-    static const int n[12] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-    return n[m - 1] + (m == 2 && leap_year(y));
-}
-
-static int32_t days_of(int y, int m, int d)
-{
-    int32_t days = 0;
-    for (int k = 1970; k < y; k++)
-        days += 365 + leap_year(k);
-    for (int k = y; k < 1970; k++)
-        days -= 365 + leap_year(k);
-    for (int k = 1; k < m; k++)
-        days += month_days(y, k);
-    return days + d - 1;
-}
-
-static void date_of(int32_t days, int *y, int *m, int *d)
-{
-    int yy = 1970, mm = 1;
-    while (days < 0)
-        days += 365 + leap_year(--yy);
-    while (days >= 365 + leap_year(yy))
-        days -= 365 + leap_year(yy++);
-    while (days >= month_days(yy, mm))
-        days -= month_days(yy, mm++);
-    *y = yy;
-    *m = mm;
-    *d = days + 1;
+    return m == 12 ? 31 : time_days_from_civil(y, m + 1, 1) - time_days_from_civil(y, m, 1);
 }
 
 /* Exactly "YYYY-MM-DD" of a real date, the n bytes at s. */
 static bool parse_date(const char *s, size_t n, int32_t *out)
 {
-    if (n != 10 || s[4] != '-' || s[7] != '-')
+    char buf[11];
+    if (n != 10)
         return false;
-    for (size_t i = 0; i < n; i++)
-        if (i != 4 && i != 7 && !isdigit((unsigned char)s[i]))
-            return false;
-    int y = atoi(s), m = (s[5] - '0') * 10 + (s[6] - '0'), d = (s[8] - '0') * 10 + (s[9] - '0');
-    if (m < 1 || m > 12 || d < 1 || d > month_days(y, m))
-        return false;
-    *out = days_of(y, m, d);
-    return true;
+    memcpy(buf, s, n);
+    buf[n] = '\0';
+    return time_parse_date(buf, out) == 0;
 }
 
 /* The UTC calendar day of Unix milliseconds. */
@@ -315,9 +281,10 @@ static void spread(struct ledger *l, const char *cur, int64_t amount, int32_t fi
 /* A monthly line: each month it touches gets amount x (its days inside) / (its days). */
 static void spread_monthly(struct ledger *l, const struct spend_line *s)
 {
-    int y, m, d;
-    date_of(s->from, &y, &m, &d);
-    for (int32_t start = s->from - (d - 1); start <= s->to;) {
+    int y;
+    unsigned m, d;
+    time_civil_from_days(s->from, &y, &m, &d);
+    for (int32_t start = s->from - (int32_t)(d - 1); start <= s->to;) {
         int32_t n = month_days(y, m), end = start + n - 1;
         int32_t lo = start > s->from ? start : s->from, hi = end < s->to ? end : s->to;
         spread(l, s->cur, rne_div((wide)s->amount * (hi - lo + 1), n), lo, hi - lo + 1);
