@@ -82,14 +82,23 @@ pg_restart() {
     done
 }
 
+# The roles a deployment uses (README, "First real deployment"): it_admin owns the database and
+# migrates it without being a superuser (CREATEROLE makes the group roles on the first
+# migration); it_daemon, it_dashboard and it_finance log in holding only socialroi_daemon,
+# socialroi_dashboard and socialroi_finance. Only pgTAP, an extension, needs the superuser.
 pg_make_template() {
-    psql -XqAt -v ON_ERROR_STOP=1 -c 'CREATE DATABASE socialroi_template' >/dev/null &&
+    psql -XqAt -v ON_ERROR_STOP=1 -c 'CREATE ROLE it_admin LOGIN CREATEROLE' \
+        -c 'CREATE DATABASE socialroi_template OWNER it_admin' >/dev/null &&
         psql -XqAt -v ON_ERROR_STOP=1 -d socialroi_template -c 'CREATE EXTENSION pgtap' \
             >/dev/null &&
-        "$B/socialroi" migrate --dsn "dbname=socialroi_template" >/dev/null
+        "$B/socialroi" migrate --dsn "dbname=socialroi_template user=it_admin" >/dev/null &&
+        psql -XqAt -v ON_ERROR_STOP=1 \
+            -c 'CREATE ROLE it_daemon LOGIN IN ROLE socialroi_daemon' \
+            -c 'CREATE ROLE it_dashboard LOGIN IN ROLE socialroi_dashboard' \
+            -c 'CREATE ROLE it_finance LOGIN IN ROLE socialroi_finance' >/dev/null
 }
 
 pg_clone() {
-    psql -XqAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE \"$1\" TEMPLATE socialroi_template" \
-        >/dev/null
+    psql -XqAt -v ON_ERROR_STOP=1 \
+        -c "CREATE DATABASE \"$1\" TEMPLATE socialroi_template OWNER it_admin" >/dev/null
 }

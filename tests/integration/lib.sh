@@ -89,15 +89,19 @@ sql() {
     psql -XqAt -v ON_ERROR_STOP=1 -d "$TEST_DB" -c "$1"
 }
 
+# conninfo [ROLE]: the test database as a deployment role (tests/pg.sh): it_daemon (the daemon,
+# rollup, fx import), it_dashboard, it_finance (reports), it_admin (migrate). The superuser is
+# only the tests' own oracle (`sql`).
 conninfo() {
-    echo "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$TEST_DB"
+    echo "host=$PGHOST port=$PGPORT user=${1:-it_daemon} dbname=$TEST_DB"
 }
 
 free_port() {
     "$B/tests/tools/freeport"
 }
 
-# write_config FILE [EXTRA]: a minimal daemon config for this test (credentials 0600).
+# write_config FILE [EXTRA]: a minimal daemon config for this test (credentials 0600); the
+# daemon connects as $DAEMON_ROLE (default it_daemon).
 write_config() {
     file=$1
     extra=${2:-}
@@ -109,7 +113,7 @@ write_config() {
     fi
     cat >"$file" <<CONF
 [daemon]
-database = "$(conninfo)"
+database = "$(conninfo "${DAEMON_ROLE:-it_daemon}")"
 http_listen = 127.0.0.1:$HTTP_PORT
 log_level = info
 credentials = $TEST_DIR/credentials
@@ -286,4 +290,33 @@ truth_check() {
         not_ok "$1" "$(wc -l <"$TEST_DIR/diff.out") differences (rc=$rc), first ones:"
         head -n 15 "$TEST_DIR/diff.out" | sed -e 's/^/# /'
     fi
+}
+
+ROI_FIELDS='{platform_spend_micros, configured_spend_micros, spend_micros, leads, customers,
+         revenue_micros, roi, roas, cost_per_lead_micros, customer_acquisition_cost_micros}'
+
+# roi_equal NAME [ROLE]: `socialroi report roi --format json`, run as ROLE (default it_finance),
+# equals the simulator's own ROI per campaign under first_touch and linear, field by field.
+roi_equal() {
+    sim_get /_truth >"$TEST_DIR/truth.json"
+    from=$(jq -r .roi.from "$TEST_DIR/truth.json")
+    to=$(jq -r .roi.to "$TEST_DIR/truth.json")
+    for m in first_touch linear; do
+        socialroi report roi --dsn "$(conninfo "${2:-it_finance}")" --from "$from" --to "$to" \
+            --by campaign --model "$m" --format json >"$TEST_DIR/roi_$m.json" \
+            2>"$TEST_DIR/roi_$m.err"
+        jq -S --arg m "$m" '.roi.models[$m]' "$TEST_DIR/truth.json" >"$TEST_DIR/want_$m.json"
+        jq -S "[.rows[] | {key: .key, value: $ROI_FIELDS}] | from_entries" \
+            "$TEST_DIR/roi_$m.json" >"$TEST_DIR/got_$m.json" 2>>"$TEST_DIR/roi_$m.err"
+        if [ -s "$TEST_DIR/want_$m.json" ] && [ "$(cat "$TEST_DIR/want_$m.json")" != null ] &&
+            diff -u "$TEST_DIR/want_$m.json" "$TEST_DIR/got_$m.json" >"$TEST_DIR/diff_$m.out"; then
+            ok "$1 ($m)"
+        else
+            not_ok "$1 ($m)" "$(head -c 300 "$TEST_DIR/roi_$m.err")"
+            head -n 30 "$TEST_DIR/diff_$m.out" | sed -e 's/^/# /'
+        fi
+    done
+    n=$(jq '[.rows[]] | length' "$TEST_DIR/roi_linear.json")
+    [ "${n:-0}" -ge 3 ] && ok "$1: the report has a row per campaign ($n)" ||
+        not_ok "$1: the report has a row per campaign" "$n rows"
 }
