@@ -206,7 +206,8 @@ COMMENT ON VIEW finance.campaign_roi IS
 COMMENT ON COLUMN finance.campaign_roi.month IS
     'The calendar month (its first day).';
 COMMENT ON COLUMN finance.campaign_roi.campaign IS
-    'The business campaign, or (unattributed) or (no campaign).';
+    'The business campaign; (unattributed) holds conversions without any touch, (no campaign) '
+    'the credit of touches that belong to no business campaign.';
 COMMENT ON COLUMN finance.campaign_roi.title IS
     'The business campaign''s title.';
 COMMENT ON COLUMN finance.campaign_roi.platform IS
@@ -247,8 +248,8 @@ COMMENT ON VIEW finance.channel_roi IS
 COMMENT ON COLUMN finance.channel_roi.month IS
     'The calendar month (its first day).';
 COMMENT ON COLUMN finance.channel_roi.channel IS
-    'The platform, or (configured) for the configured spend no platform reports, or '
-    '(unattributed).';
+    'The platform; (configured) holds the configured spend no platform reports, '
+    '(unattributed) the conversions without any touch.';
 COMMENT ON COLUMN finance.channel_roi.model IS
     'The attribution model.';
 COMMENT ON COLUMN finance.channel_roi.currency IS
