@@ -332,3 +332,25 @@ COMMENT ON FUNCTION dashboard.channel_report(date, date, text) IS
     'channel_report(from, to, by), by channel or month.';
 COMMENT ON FUNCTION dashboard.funnel_rows() IS
     'The stage counts behind dashboard.funnel.';
+
+-- Helpers of the dashboard schema that readers may call where this schema has them (they are
+-- commented when present, so this file applies whether or not they exist).
+DO $$
+DECLARE
+    f record;
+BEGIN
+    FOR f IN SELECT * FROM (VALUES
+        ('dashboard.round6(numeric)',
+         'x rounded half to even to six decimal places, trailing zeros dropped: the rounding of '
+         'the ratios in the views and reports.'),
+        ('dashboard.reporting_currency()',
+         'The reporting currency every amount is converted into ([daemon] reporting_currency).'))
+        AS t(sig, doc)
+    LOOP
+        IF pg_catalog.to_regprocedure(f.sig) IS NOT NULL THEN
+            EXECUTE pg_catalog.format('COMMENT ON FUNCTION %s IS %L',
+                                      pg_catalog.to_regprocedure(f.sig), f.doc);
+        END IF;
+    END LOOP;
+END
+$$;
