@@ -194,3 +194,7 @@ GRANT EXECUTE ON FUNCTION dashboard.reporting_currency()
 GRANT USAGE ON SCHEMA dashboard TO socialroi_daemon;
 GRANT SELECT ON dashboard.data_health, dashboard.backfills TO socialroi_daemon;
 GRANT EXECUTE ON FUNCTION socialroi.cursor_jsonb(text) TO socialroi_daemon;
+
+-- socialroi fx import runs as the daemon's role (the daemon imports its [fx] csv file the same
+-- way), and storing a rate marks the spend it converts dirty through this view.
+GRANT SELECT ON socialroi.configured_spend_daily, socialroi.snapshot_daily TO socialroi_daemon;
