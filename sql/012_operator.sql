@@ -114,8 +114,8 @@ DECLARE
     cur jsonb := socialroi.cursor_jsonb(NEW.cursor);
 BEGIN
     IF was IS NOT NULL AND cur IS NOT NULL AND NOT cur ? 'backfill'
-       AND NOT ((cur ->> 'backfilling') = 'true' AND cur ->> 'from' = was ->> 'from'
-                AND cur ->> 'to' = was ->> 'to')
+       AND NOT COALESCE((cur ->> 'backfilling') = 'true' AND cur ->> 'from' = was ->> 'from'
+                        AND cur ->> 'to' = was ->> 'to', false)
        AND (cur -> 'last_backfill') IS DISTINCT FROM was THEN
         cur := cur || pg_catalog.jsonb_build_object('backfill', was);
         NEW.cursor := cur::text;
@@ -130,6 +130,36 @@ $$;
 CREATE TRIGGER keep_backfill_request BEFORE UPDATE OF cursor ON socialroi.poll_job
     FOR EACH ROW WHEN (OLD.cursor IS DISTINCT FROM NEW.cursor)
     EXECUTE FUNCTION socialroi.keep_backfill_request();
+
+-- Every fetch of a backfill names its range in fetch_run (window_from, window_to), for the
+-- audit and so that "fetched exactly once" can be checked: the daemon records a window only
+-- for the pages of windowed streams before the last, so the rest is taken from the job's
+-- cursor, which at this point still describes the run (or the request the run starts from).
+CREATE FUNCTION socialroi.backfill_window() RETURNS trigger
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+    cur jsonb;
+BEGIN
+    IF NEW.window_from IS NOT NULL THEN
+        RETURN NEW;
+    END IF;
+    SELECT socialroi.cursor_jsonb(j.cursor) INTO cur FROM socialroi.poll_job j
+     WHERE j.job_id = NEW.job_id;
+    IF (cur ->> 'in_run') = 'true' AND (cur ->> 'backfilling') = 'true'
+       AND abs(pg_catalog.date_part('epoch', NEW.started_at) * 1e6
+               - (cur ->> 'run_started')::double precision) < 1000 THEN
+        NEW.window_from := (cur ->> 'from')::date;
+        NEW.window_to := (cur ->> 'to')::date;
+    ELSIF (cur ->> 'in_run') IS DISTINCT FROM 'true' AND cur ? 'backfill' THEN
+        NEW.window_from := (cur #>> '{backfill,from}')::date;
+        NEW.window_to := (cur #>> '{backfill,to}')::date;
+    END IF;
+    RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER backfill_window BEFORE INSERT ON socialroi.fetch_run
+    FOR EACH ROW EXECUTE FUNCTION socialroi.backfill_window();
 
 -- Backfills pending, running or last finished, per job, with the pages and rows the running
 -- one has fetched so far (its fetch runs share the run's start time).
@@ -172,10 +202,10 @@ COMMENT ON COLUMN dashboard.backfills.rows IS 'Rows written so far by the runnin
 
 REVOKE ALL ON FUNCTION socialroi.cursor_jsonb(text), socialroi.find_job(text, text),
     socialroi.poll_now(text, text), socialroi.request_backfill(text, text, date, date, boolean),
-    socialroi.keep_backfill_request() FROM PUBLIC;
+    socialroi.keep_backfill_request(), socialroi.backfill_window() FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION socialroi.cursor_jsonb(text), socialroi.find_job(text, text),
     socialroi.poll_now(text, text), socialroi.request_backfill(text, text, date, date, boolean),
-    socialroi.keep_backfill_request() TO socialroi_daemon;
+    socialroi.keep_backfill_request(), socialroi.backfill_window() TO socialroi_daemon;
 -- The readers' views call it; it reads nothing but its argument.
 GRANT EXECUTE ON FUNCTION socialroi.cursor_jsonb(text) TO socialroi_dashboard, socialroi_finance;
 GRANT SELECT ON dashboard.backfills TO socialroi_dashboard, socialroi_finance;
