@@ -431,7 +431,7 @@ static int check_report_kind(struct report_opts *r, bool by_set, bool model_set)
                            "and month");
     if (channels && !by_set)
         r->by = "channel";
-    if (!one_of(r->by, roi ? roi_bys : channel_bys))
+    if ((roi || channels) && !one_of(r->by, roi ? roi_bys : channel_bys))
         return usage_error("report %s --by takes %s, not \"%s\"", r->what,
                            roi ? "campaign, channel or month" : "channel or month", r->by);
     return 0;
