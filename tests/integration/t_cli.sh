@@ -142,7 +142,7 @@ check_eq "rows lead with key, then platform" "key platform" \
     "$(jq -r '.rows[0] | keys_unsorted[0:2] | join(" ")' "$TEST_DIR/last.out")"
 check_eq "by channel" channel "$(jq -r .by "$TEST_DIR/last.out")"
 # shellcheck disable=SC2086
-# (as the owner: the funnel's rounding is being moved into a dashboard function)
+# the key scheme of the funnel rows
 check_rc 0 "report funnel" socialroi report funnel $R --format json --dsn "$(conninfo)"
 check_eq "rows lead with key (the campaign), then month" "key month" \
     "$(jq -r '.rows[0] | keys_unsorted[0:2] | join(" ")' "$TEST_DIR/last.out")"
