@@ -205,7 +205,8 @@ static void print_csv(const struct table *t, PGresult *r, const struct report_op
     }
     buf_puts(&b, "\r\n");
     for (int i = 0; i < PQntuples(r); i++) {
-        buf_printf(&b, "%s,%s,%s,%s,%s", o->what, o->model, currency, o->from, o->to);
+        buf_printf(&b, "%s,%s,%s,%s,%s", o->what, o->model ? o->model : "", currency, o->from,
+                   o->to);
         for (size_t c = 0; c < t->ncols; c++) {
             const char *v = PQgetisnull(r, i, t->idx[c]) ? NULL : PQgetvalue(r, i, t->idx[c]);
             char list[256];
@@ -243,10 +244,13 @@ static void print_json(const struct table *t, PGresult *r, const struct report_o
                        const char *currency, FILE *out)
 {
     struct buf b = {0};
+    char model[64] = "null"; /* a report without attribution has no model */
+    if (o->model)
+        snprintf(model, sizeof model, "\"%s\"", o->model);
     buf_printf(&b,
-               "{\"report\":\"%s\",\"by\":\"%s\",\"model\":\"%s\",\"currency\":\"%s\","
+               "{\"report\":\"%s\",\"by\":\"%s\",\"model\":%s,\"currency\":\"%s\","
                "\"from\":\"%s\",\"to\":\"%s\",\"rows\":[",
-               o->what, o->by, o->model, currency, o->from, o->to);
+               o->what, o->by, model, currency, o->from, o->to);
     for (int i = 0; i < PQntuples(r); i++) {
         buf_puts(&b, i ? ",{" : "{");
         for (size_t c = 0; c < t->ncols; c++) {
@@ -329,12 +333,17 @@ int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err)
     for (size_t c = 0; c < t.ncols; c++) /* "key" is the first column, whatever its name */
         t.idx[c] = c == 0 ? 0 : PQfnumber(r, t.cols[c].name);
     char *currency = reporting_currency(conn);
-    snprintf(title, sizeof title, "%s by %s, %s..%s, model %s, currency %s",
+    struct report_opts shown = *o;
+    if (strcmp(o->what, "roi") != 0)
+        shown.model = NULL; /* only ROI is attributed */
+    snprintf(title, sizeof title, "%s by %s, %s..%s%s%s, currency %s",
              strcmp(o->what, "roi") == 0        ? "ROI"
              : strcmp(o->what, "channels") == 0 ? "Channels"
                                                 : "Funnel",
-             o->by, o->from, o->to, o->model, currency);
+             o->by, o->from, o->to, shown.model ? ", model " : "", shown.model ? shown.model : "",
+             currency);
     t.title = title;
+    o = &shown;
     if (strcmp(o->format, "csv") == 0)
         print_csv(&t, r, o, currency, out);
     else if (strcmp(o->format, "json") == 0)

@@ -141,6 +141,7 @@ check_rc 0 "report channels as socialroi_dashboard" socialroi report channels $R
 check_eq "rows lead with key, then platform" "key platform" \
     "$(jq -r '.rows[0] | keys_unsorted[0:2] | join(" ")' "$TEST_DIR/last.out")"
 check_eq "by channel" channel "$(jq -r .by "$TEST_DIR/last.out")"
+check_eq "and no attribution model" null "$(jq -r .model "$TEST_DIR/last.out")"
 # shellcheck disable=SC2086
 # the key scheme of the funnel rows
 check_rc 0 "report funnel" socialroi report funnel $R --format json --dsn "$(conninfo)"
