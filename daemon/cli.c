@@ -217,8 +217,11 @@ static bool db_opt(int ch, struct db_opts *o)
 static int positional(int argc, char **argv, int min, int max, const char *what)
 {
     int n = argc - optind;
-    if (n < min)
-        return usage_error("missing %s", what);
+    if (n < min) { /* then the synopsis: what is missing is best seen in place */
+        fprintf(stderr, "socialroi: %s: missing %s\n%.*s\n", current->name, what,
+                (int)(strstr(current->help, "\n\n") - current->help), current->help);
+        return EXIT_USAGE;
+    }
     if (n > max)
         return usage_error("unexpected argument \"%s\"", argv[optind + max]);
     return 0;
@@ -241,7 +244,7 @@ static int only_db_opts(int argc, char **argv, struct db_opts *o)
 /* Runs fn on a connection; returns its exit code, or 1 when the database is out of reach. */
 static int with_db(const struct db_opts *o, int (*fn)(PGconn *, void *), void *arg)
 {
-    PGconn *conn = clidb_connect(o->dsn, o->config, stderr);
+    PGconn *conn = clidb_connect(current->name, o->dsn, o->config, stderr);
     if (!conn)
         return 1;
     int rc = fn(conn, arg);

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-PGconn *clidb_connect(const char *dsn, const char *config_path, FILE *err)
+PGconn *clidb_connect(const char *cmd, const char *dsn, const char *config_path, FILE *err)
 {
     char *conninfo = NULL;
     if (dsn) {
@@ -17,7 +17,7 @@ PGconn *clidb_connect(const char *dsn, const char *config_path, FILE *err)
         char *why = NULL;
         struct config *cfg = config_load(config_path, CONFIG_NO_CREDENTIALS, &why);
         if (!cfg) {
-            fprintf(err, "%ssocialroi: configuration %s is not valid\n", why, config_path);
+            fprintf(err, "%ssocialroi: %s: configuration %s is not valid\n", why, cmd, config_path);
             free(why);
             return NULL;
         }
@@ -29,7 +29,8 @@ PGconn *clidb_connect(const char *dsn, const char *config_path, FILE *err)
     PGconn *conn = PQconnectdb(conninfo);
     free(conninfo);
     if (PQstatus(conn) != CONNECTION_OK) {
-        fprintf(err, "socialroi: cannot connect to the database: %s", PQerrorMessage(conn));
+        fprintf(err, "socialroi: %s: cannot connect to the database: %s", cmd,
+                PQerrorMessage(conn));
         PQfinish(conn);
         return NULL;
     }

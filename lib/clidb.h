@@ -14,7 +14,7 @@
 #include <stdio.h>
 
 /* Returns an open connection (caller closes with PQfinish) or NULL after printing why. */
-PGconn *clidb_connect(const char *dsn, const char *config_path, FILE *err);
+PGconn *clidb_connect(const char *cmd, const char *dsn, const char *config_path, FILE *err);
 
 /* Prints "socialroi: cmd: MESSAGE (HINT)" for a failed result r (or the connection's error). */
 void clidb_error(FILE *err, const char *cmd, PGconn *conn, const PGresult *r);

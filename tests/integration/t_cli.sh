@@ -51,7 +51,9 @@ usage_error "an unknown option" '^socialroi: status: unknown option --frobnicate
 usage_error "a missing value" '^socialroi: report: --by needs a value' report roi --by
 usage_error "backfill --format without --status" '^socialroi: backfill: --format applies to --status only' \
     backfill a b --from 2026-01-01 --to 2026-01-02 --format json
-usage_error "poll without an account" '^socialroi: poll: missing ACCOUNT' poll
+check_rc 2 "poll without an account is a usage error" socialroi poll
+check_grep "saying what is missing" '^socialroi: poll: missing ACCOUNT$' "$TEST_DIR/last.out"
+check_grep "with the synopsis" '^usage: socialroi poll ACCOUNT \[STREAM\]' "$TEST_DIR/last.out"
 
 # ---- migrate says where and what next -----------------------------------------------------------
 DB="${TEST_DB}_clash"
