@@ -105,8 +105,9 @@ $$;
 
 -- A daemon that claimed the job before a request writes back the cursor it read, which lacks
 -- the request: keep the request then, unless the new cursor shows the daemon took it up (its
--- run is that range, or has just finished it). A run that ends with a request still pending
--- is due again at once rather than after the stream's interval.
+-- run is that range, or has just finished it). A run that ends well with a request still
+-- pending is due again at once rather than after the stream's interval (after a failure, the
+-- daemon's retry delay stands).
 CREATE FUNCTION socialroi.keep_backfill_request() RETURNS trigger
 LANGUAGE plpgsql SET search_path = '' AS $$
 DECLARE
@@ -120,7 +121,8 @@ BEGIN
         cur := cur || pg_catalog.jsonb_build_object('backfill', was);
         NEW.cursor := cur::text;
     END IF;
-    IF cur ? 'backfill' AND (cur ->> 'in_run') IS DISTINCT FROM 'true' THEN
+    IF cur ? 'backfill' AND (cur ->> 'in_run') IS DISTINCT FROM 'true'
+       AND NEW.last_error_class IS NULL THEN
         NEW.next_due := LEAST(NEW.next_due, pg_catalog.now());
     END IF;
     RETURN NEW;
