@@ -2,8 +2,9 @@
 # first `socialroid --once` reaches back only `backfill = 4d`; a backfill of an older range is
 # then fetched by the next --once through the job's normal run, exactly once (one run with
 # that window, not repeated by later runs), its days land in the database, and the range is
-# shown pending, then done. Refusals exit non-zero with one clear message. A daemon that writes
-# back a cursor read before the request does not lose it.
+# shown pending, then done; a backfill interrupted mid-run is finished by the next run.
+# Refusals exit non-zero with one clear message. A daemon that writes back a cursor read
+# before the request does not lose it.
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
@@ -77,6 +78,24 @@ check_eq "shows it done" "done $from" "$state"
 make_due
 check_rc 0 "another --once exits 0" run_once "$CONF"
 check_eq "which does not fetch the range again" 1 "$(runs_of_range)"
+
+# ---- resumed: a daemon killed mid-backfill left the run under way in the cursor it committed
+from2=$(sql "SELECT '$today'::date - 21") to2=$(sql "SELECT '$today'::date - 17")
+sql "UPDATE socialroi.poll_job
+        SET cursor = (cursor::jsonb || jsonb_build_object('in_run', true, 'backfilling', true,
+                      'from', '$from2', 'to', '$to2', 'since', 0,
+                      'run_started', (extract(epoch FROM now()) * 1e6)::bigint - 60000000))::text,
+            next_due = now()
+      WHERE stream = '$JOB'" >/dev/null
+check_rc 0 "the next --once exits 0" run_once "$CONF"
+n=$(sql "SELECT count(DISTINCT day) FROM socialroi.metric_daily WHERE day BETWEEN '$from2' AND '$to2'")
+check_eq "it finished the interrupted range" 5 "$n"
+n=$(sql "SELECT count(DISTINCT started_at) FROM socialroi.fetch_run f JOIN socialroi.poll_job j USING (job_id)
+          WHERE j.stream = '$JOB' AND f.window_from = '$from2' AND f.window_to = '$to2'")
+check_eq "as the same run (its start time kept)" 1 "$n"
+cur=$(sql "SELECT (cursor::jsonb -> 'last_backfill' ->> 'from') || ' ' || (cursor::jsonb ->> 'done_through')
+             FROM socialroi.poll_job WHERE stream = '$JOB'")
+check_eq "recorded as done, done_through unchanged" "$from2 $today" "$cur"
 
 # ---- an incremental stream: since the range's first day ----------------------------------------
 check_rc 0 "a backfill of facebook.leads is accepted" socialroi backfill facebook-0 facebook.leads --from "$from" --to "$to" --dsn "$DSN"
