@@ -486,12 +486,17 @@ static int cmd_report(int argc, char **argv)
     while ((ch = next_opt(argc, argv, lo)) != -1) {
         if (ch == OPT_STOP)
             return opt_rc;
-        if (ch == 'f' || ch == 't' || ch == 'F')
+        if (ch == 'f' || ch == 't' || ch == 'F') {
             *(ch == 'f' ? &r.from : ch == 't' ? &r.to : &r.format) = optarg;
-        else if (ch == 'b' || ch == 'm')
-            *(ch == 'b' ? &r.by : &r.model) = optarg, *(ch == 'b' ? &by_set : &model_set) = true;
-        else
+        } else if (ch == 'b') {
+            r.by = optarg;
+            by_set = true;
+        } else if (ch == 'm') {
+            r.model = optarg;
+            model_set = true;
+        } else {
             db_opt(ch, &o);
+        }
     }
     if ((rc = positional(argc, argv, 1, 1, "the report: roi, channels or funnel")))
         return rc;
