@@ -1,148 +1,412 @@
 /*
  * cli.c - socialroi, the command-line tool: dispatch to one command per verb.
  *
- * Exit codes: 0 success, 1 runtime failure, 2 usage error, 3 (parse) an API error body.
+ * Every command has its own --help (exit 0). Exit codes: 0 success, 1 runtime failure (status:
+ * unhealthy), 2 usage error, 3 (parse) an API error body. An option that another command takes
+ * but this one does not is a usage error that says so; every message starts "socialroi: CMD: ".
  */
 #include "clidb.h"
-#include "democmd.h"
-#include "migrate.h"
 #include "config.h"
+#include "democmd.h"
 #include "fxcsv.h"
+#include "migrate.h"
 #include "money.h"
 #include "parsecmd.h"
+#include "pollcmd.h"
 #include "report.h"
 #include "statuscmd.h"
 #include "timeutil.h"
 
 #include <getopt.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define EXIT_USAGE 2
+#define OPT_STOP   (-2) /* next_opt: stop, exit with opt_rc */
+
+#define DB_HELP                                                                                    \
+    "  --dsn CONNINFO    the database (libpq connection string)\n"                                 \
+    "  -c, --config FILE the daemon's configuration: its [daemon] database\n"                      \
+    "Without --dsn or -c, libpq's environment (PGHOST, PGDATABASE, ...) is used.\n"
 
 struct command {
     const char *name;
     int (*run)(int argc, char **argv);
-    const char *synopsis;
+    const char *synopsis; /* one line in the global usage */
+    const char *help;     /* the command's own usage */
 };
 
 static int cmd_migrate(int argc, char **argv);
 static int cmd_parse(int argc, char **argv);
 static int cmd_status(int argc, char **argv);
-static int cmd_demo(int argc, char **argv);
+static int cmd_poll(int argc, char **argv);
+static int cmd_backfill(int argc, char **argv);
 static int cmd_report(int argc, char **argv);
 static int cmd_fx(int argc, char **argv);
 static int cmd_rollup(int argc, char **argv);
+static int cmd_demo(int argc, char **argv);
 
 static const struct command commands[] = {
-    {"migrate", cmd_migrate, "migrate [--dsn DSN | -c FILE]   apply the schema migrations"},
-    {"parse", cmd_parse,
-     "parse STREAM FILE [--status N] [--header 'Name: value']... [--page CURSOR]\n"
-     "                                           run a stream's parser on a saved body"},
-    {"status", cmd_status, "status [--dsn DSN | -c FILE]    jobs, lag, failures, token expiry"},
+    {"migrate", cmd_migrate, "migrate [--dsn DSN | -c FILE]",
+     "usage: socialroi migrate [--dsn DSN | -c FILE]\n\n"
+     "Applies the schema migrations this release carries (forward-only, each once, in one\n"
+     "transaction each). Run it as the role that owns the schema.\n\n" DB_HELP},
+    {"parse", cmd_parse, "parse STREAM FILE [--status N] [--header 'Name: value']... [--page P]",
+     "usage: socialroi parse STREAM FILE [--status N] [--header 'Name: value']... [--page P]\n\n"
+     "Runs a stream's parser on a saved response body (FILE, or - for standard input) and\n"
+     "prints the records as JSON Lines. Exit 0 records, 2 malformed body, 3 an API error body.\n\n"
+     "  --status N        the HTTP status the body came with (default 200)\n"
+     "  --header 'N: v'   a response header (rate-limit signals), repeatable\n"
+     "  --page P          the page cursor the body answered\n"},
+    {"status", cmd_status, "status [--format table|json] [--dsn DSN | -c FILE]",
+     "usage: socialroi status [--format table|json] [--dsn DSN | -c FILE]\n\n"
+     "Jobs (last success, lag, failures, next due, token expiry), backfills pending or\n"
+     "running, and the daemon's components when the database reports them. Reads only\n"
+     "dashboard views: works as socialroi_dashboard, socialroi_finance or the daemon's role.\n"
+     "Exit 0 when healthy; 1 when a job is failing, an account needs re-authorization or a\n"
+     "daemon component is failing.\n\n"
+     "  --format FORMAT   table (default) or json\n" DB_HELP},
+    {"poll", cmd_poll, "poll ACCOUNT [STREAM] [--dsn DSN | -c FILE]",
+     "usage: socialroi poll ACCOUNT [STREAM] [--dsn DSN | -c FILE]\n\n"
+     "Makes the account's jobs (or the one of STREAM) due now and tells a running daemon\n"
+     "(NOTIFY socialroi_jobs); socialroid --once runs them when it starts. Run it as a role\n"
+     "holding socialroi_daemon.\n\n" DB_HELP},
+    {"backfill", cmd_backfill,
+     "backfill ACCOUNT STREAM --from D --to D [--replace] | backfill --status",
+     "usage: socialroi backfill ACCOUNT STREAM --from YYYY-MM-DD --to YYYY-MM-DD [--replace]\n"
+     "                          [--dsn DSN | -c FILE]\n"
+     "       socialroi backfill --status [--format table|json] [--dsn DSN | -c FILE]\n\n"
+     "Re-polls a past range of days through the job's normal run, once: page by page with the\n"
+     "job's cursor, so a daemon stopped half-way resumes where it was. Incremental streams\n"
+     "read everything changed since the first day. Refused: --from after --to, a range that\n"
+     "ends in the future, an unknown account or stream, and a backfill already pending or\n"
+     "running (unless --replace). Run it as a role holding socialroi_daemon.\n\n"
+     "  --from D, --to D  the range, UTC days, inclusive\n"
+     "  --replace         replace a backfill already pending\n"
+     "  --status          list backfills pending, running (pages, rows so far) and last done\n"
+     "  --format FORMAT   with --status: table (default) or json\n" DB_HELP},
     {"report", cmd_report,
-     "report roi|channels|funnel [--from D] [--to D] [--by campaign|channel|month]\n"
-     "                 [--model MODEL] [--format table|csv|json] [--dsn DSN | -c FILE]"},
-    {"fx", cmd_fx, "fx import FILE [--base EUR] [--dsn DSN | -c FILE]   load daily FX rates"},
-    {"rollup", cmd_rollup,
-     "rollup [--rebuild] [--dsn DSN | -c FILE]   bring the ROI rollups up to date"},
-    {"demo", cmd_demo,
-     "demo [--dir DIR]                 private PostgreSQL + simulator + daemon, end to end"},
+     "report roi|channels|funnel [--from D] [--to D] [--by BY] [--model M] [--format F]",
+     "usage: socialroi report roi [--by campaign|channel|month] [--model MODEL] [OPTIONS]\n"
+     "       socialroi report channels [--by channel|month] [OPTIONS]\n"
+     "       socialroi report funnel [OPTIONS]\n\n"
+     "roi: spend, leads, customers, revenue, ROI, ROAS, cost per lead and CAC (as\n"
+     "socialroi_finance); channels: activity per platform (as socialroi_dashboard); funnel:\n"
+     "stages per campaign and month (as socialroi_dashboard).\n\n"
+     "  --from D, --to D  the range (default the last 30 days, UTC)\n"
+     "  --by BY           roi: campaign (default), channel or month; channels: channel\n"
+     "                    (default) or month; funnel rows are always per campaign and month\n"
+     "  --model MODEL     roi only: first_touch, last_touch, linear (default),\n"
+     "                    position_based, time_decay or platform_reported\n"
+     "  --format FORMAT   table (default), csv (RFC 4180) or json\n" DB_HELP},
+    {"fx", cmd_fx, "fx import FILE [--base EUR] [--dsn DSN | -c FILE]",
+     "usage: socialroi fx import FILE [--base EUR] [--dsn DSN | -c FILE]\n\n"
+     "Loads daily exchange rates from the ECB's daily file (eurofxref.csv) or historical file\n"
+     "(eurofxref-hist.csv), or any RFC 4180 CSV with a Date column and one column per\n"
+     "currency quoted against the base. Re-importing a file changes nothing.\n\n"
+     "  --base CODE       the currency the file quotes against (default EUR)\n" DB_HELP},
+    {"rollup", cmd_rollup, "rollup [--rebuild] [--dsn DSN | -c FILE]",
+     "usage: socialroi rollup [--rebuild] [--dsn DSN | -c FILE]\n\n"
+     "Brings the ROI rollups up to date (the daemon does this itself after each write).\n\n"
+     "  --rebuild         recompute everything from the facts\n" DB_HELP},
+    {"demo", cmd_demo, "demo [--dir DIR]",
+     "usage: socialroi demo [--dir DIR]\n\n"
+     "Starts a private PostgreSQL, the platform simulator and the daemon in DIR (default\n"
+     "demo) and shows the data end to end.\n\n"
+     "  --dir DIR         where everything lives (default demo)\n"},
 };
+
+static const struct command *current; /* the command being run, for messages */
+static int opt_rc;                    /* exit code when next_opt returns OPT_STOP */
 
 static void usage(FILE *fp)
 {
     fprintf(fp, "usage: socialroi COMMAND [OPTIONS]\n\ncommands:\n");
     for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
         fprintf(fp, "  socialroi %s\n", commands[i].synopsis);
-    fprintf(fp, "\n  socialroi --help | --version\n\n"
+    fprintf(fp, "\n  socialroi COMMAND --help | socialroi --help | socialroi --version\n\n"
                 "Commands that use the database take --dsn CONNINFO or -c FILE (the daemon's\n"
                 "configuration); without either they use libpq's environment (PGHOST, ...).\n");
 }
+
+/* Prints "socialroi: CMD: message (see socialroi CMD --help)"; returns EXIT_USAGE. */
+static int usage_error(const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "socialroi: %s: ", current->name);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fprintf(stderr, " (see socialroi %s --help)\n", current->name);
+    return EXIT_USAGE;
+}
+
+/* Every long option some command takes: the others are unknown, these merely do not apply. */
+static const char *const known_options[] = {"dsn",  "config", "format",  "from",    "to",
+                                            "by",   "model",  "base",    "status",  "header",
+                                            "page", "dir",    "rebuild", "replace", NULL};
+
+static bool takes(const struct option *lo, const char *name)
+{
+    for (; lo->name; lo++)
+        if (strcmp(lo->name, name) == 0)
+            return true;
+    return false;
+}
+
+/* Says why arg was refused: not this command's, unknown, or missing its value. */
+static int bad_option(const char *arg, const struct option *lo, bool missing)
+{
+    size_t n = strcspn(arg + 2, "=");
+    if (missing)
+        return usage_error("%s needs a value", arg);
+    if (strncmp(arg, "--", 2) == 0)
+        for (const char *const *k = known_options; *k; k++)
+            if (strlen(*k) == n && strncmp(*k, arg + 2, n) == 0 && !takes(lo, *k))
+                return usage_error("--%s does not apply to %s", *k, current->name);
+    return usage_error("unknown option %s", arg);
+}
+
+/* getopt_long over the command's options with our messages: the option, -1, or OPT_STOP. */
+static int next_opt(int argc, char **argv, const struct option *lo)
+{
+    opterr = 0;
+    int ch = getopt_long(argc, argv, ":c:h", lo, NULL);
+    if (ch == 'h') {
+        fputs(current->help, stdout);
+        opt_rc = 0;
+        return OPT_STOP;
+    }
+    if (ch == 'c' && !takes(lo, "config")) {
+        opt_rc = usage_error("-c does not apply to %s", current->name);
+        return OPT_STOP;
+    }
+    if (ch == '?' || ch == ':') {
+        char shortopt[3] = {'-', (char)optopt, '\0'};
+        opt_rc = bad_option(ch == '?' && optopt ? shortopt : argv[optind - 1], lo, ch == ':');
+        return OPT_STOP;
+    }
+    return ch;
+}
+
+#define DB_OPTIONS                                                                                 \
+    {"dsn", required_argument, NULL, 'd'}, {"config", required_argument, NULL, 'c'},               \
+        {"help", no_argument, NULL, 'h'},                                                          \
+    {                                                                                              \
+        NULL, 0, NULL, 0                                                                           \
+    }
 
 struct db_opts {
     const char *dsn;
     const char *config;
 };
 
-/* Parses --dsn / -c and nothing else; returns 0 or EXIT_USAGE. */
-static int parse_db_opts(int argc, char **argv, struct db_opts *o)
+/* Takes --dsn and -c; returns true when ch was one of them. */
+static bool db_opt(int ch, struct db_opts *o)
 {
-    static const struct option longopts[] = {{"dsn", required_argument, NULL, 'd'},
-                                             {"config", required_argument, NULL, 'c'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'd':
-            o->dsn = optarg;
-            break;
-        case 'c':
-            o->config = optarg;
-            break;
-        default:
-            usage(ch == 'h' ? stdout : stderr);
-            return ch == 'h' ? -1 : EXIT_USAGE;
-        }
-    }
-    if (optind < argc) {
-        fprintf(stderr, "socialroi %s: unexpected argument \"%s\"\n", argv[0], argv[optind]);
+    if (ch == 'd')
+        o->dsn = optarg;
+    else if (ch == 'c')
+        o->config = optarg;
+    return ch == 'd' || ch == 'c';
+}
+
+/* Checks the positional arguments' count; returns 0 or EXIT_USAGE after saying why. */
+static int positional(int argc, char **argv, int min, int max, const char *what)
+{
+    int n = argc - optind;
+    if (n < min) { /* then the synopsis: what is missing is best seen in place */
+        fprintf(stderr, "socialroi: %s: missing %s\n%.*s\n", current->name, what,
+                (int)(strstr(current->help, "\n\n") - current->help), current->help);
         return EXIT_USAGE;
     }
+    if (n > max)
+        return usage_error("unexpected argument \"%s\"", argv[optind + max]);
     return 0;
+}
+
+/* Parses the options of a command that takes only --dsn and -c; returns -1 to go on. */
+static int only_db_opts(int argc, char **argv, struct db_opts *o)
+{
+    static const struct option lo[] = {DB_OPTIONS};
+    int ch;
+    optind = 1;
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        db_opt(ch, o);
+    }
+    return -1;
+}
+
+/* Runs fn on a connection; returns its exit code, or 1 when the database is out of reach. */
+static int with_db(const struct db_opts *o, int (*fn)(PGconn *, void *), void *arg)
+{
+    PGconn *conn = clidb_connect(current->name, o->dsn, o->config, stderr);
+    if (!conn)
+        return 1;
+    int rc = fn(conn, arg);
+    PQfinish(conn);
+    return rc;
+}
+
+static int run_migrate(PGconn *conn, void *arg)
+{
+    (void)arg;
+    return migrate_run(conn, stdout, stderr) == 0 ? 0 : 1;
 }
 
 static int cmd_migrate(int argc, char **argv)
 {
     struct db_opts o = {0};
-    int rc = parse_db_opts(argc, argv, &o);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    PGconn *conn = clidb_connect(o.dsn, o.config, stderr);
-    if (!conn)
-        return 1;
-    rc = migrate_run(conn, stdout, stderr) == 0 ? 0 : 1;
-    PQfinish(conn);
-    return rc;
+    int rc = only_db_opts(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if ((rc = positional(argc, argv, 0, 0, "")))
+        return rc;
+    return with_db(&o, run_migrate, NULL);
+}
+
+/* --format FORMAT for the commands that print table or json; returns 0 or EXIT_USAGE. */
+static int table_or_json(const char *format, bool *json)
+{
+    if (strcmp(format, "table") != 0 && strcmp(format, "json") != 0)
+        return usage_error("--format takes table or json, not \"%s\"", format);
+    *json = strcmp(format, "json") == 0;
+    return 0;
+}
+
+static int run_status(PGconn *conn, void *arg)
+{
+    return statuscmd_run(conn, *(bool *)arg, stdout, stderr);
 }
 
 static int cmd_status(int argc, char **argv)
 {
+    static const struct option lo[] = {{"format", required_argument, NULL, 'F'}, DB_OPTIONS};
     struct db_opts o = {0};
-    int rc = parse_db_opts(argc, argv, &o);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    PGconn *conn = clidb_connect(o.dsn, o.config, stderr);
-    if (!conn)
-        return 1;
-    rc = statuscmd_run(conn, stdout, stderr);
-    PQfinish(conn);
-    return rc;
+    const char *format = "table";
+    bool json = false;
+    int ch, rc;
+    optind = 1;
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if (ch == 'F')
+            format = optarg;
+        else
+            db_opt(ch, &o);
+    }
+    if ((rc = positional(argc, argv, 0, 0, "")) || (rc = table_or_json(format, &json)))
+        return rc;
+    return with_db(&o, run_status, &json);
+}
+
+struct poll_args {
+    const char *account, *stream;
+};
+
+static int run_poll(PGconn *conn, void *arg)
+{
+    struct poll_args *p = arg;
+    return pollcmd_poll(conn, p->account, p->stream, stdout, stderr);
+}
+
+static int cmd_poll(int argc, char **argv)
+{
+    struct db_opts o = {0};
+    int rc = only_db_opts(argc, argv, &o);
+    if (rc >= 0)
+        return rc;
+    if ((rc = positional(argc, argv, 1, 2, "ACCOUNT")))
+        return rc;
+    struct poll_args p = {argv[optind], argc - optind == 2 ? argv[optind + 1] : NULL};
+    return with_db(&o, run_poll, &p);
+}
+
+static int run_backfill(PGconn *conn, void *arg)
+{
+    return pollcmd_backfill(conn, arg, stdout, stderr);
+}
+
+static int run_backfill_status(PGconn *conn, void *arg)
+{
+    return pollcmd_backfill_status(conn, *(bool *)arg, stdout, stderr);
+}
+
+/* The range of a backfill request: dates, in order, not in the future. */
+static int check_range(const struct backfill_opts *b)
+{
+    int32_t from, to, today = (int32_t)(time_wall_us() / 1000000 / 86400);
+    if (!b->from || !b->to)
+        return usage_error("a backfill needs --from and --to");
+    if (time_parse_date(b->from, &from) < 0 || time_parse_date(b->to, &to) < 0)
+        return usage_error("--from and --to take dates, YYYY-MM-DD");
+    if (from > to)
+        return usage_error("--from %s is after --to %s", b->from, b->to);
+    if (to > today)
+        return usage_error("--to %s is in the future: a backfill re-polls past days", b->to);
+    return 0;
+}
+
+static int cmd_backfill(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
+        {"replace", no_argument, NULL, 'r'},      {"status", no_argument, NULL, 's'},
+        {"format", required_argument, NULL, 'F'}, DB_OPTIONS};
+    struct backfill_opts b = {0};
+    struct db_opts o = {0};
+    const char *format = NULL;
+    bool status = false, json = false;
+    int ch, rc;
+    optind = 1;
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if (ch == 'f' || ch == 't')
+            *(ch == 'f' ? &b.from : &b.to) = optarg;
+        else if (ch == 'r' || ch == 's')
+            *(ch == 'r' ? &b.replace : &status) = true;
+        else if (ch == 'F')
+            format = optarg;
+        else
+            db_opt(ch, &o);
+    }
+    if (status) {
+        if (b.from || b.to || b.replace)
+            return usage_error("--status lists backfills: it takes no range or --replace");
+        if ((rc = positional(argc, argv, 0, 0, "")) ||
+            (rc = table_or_json(format ? format : "table", &json)))
+            return rc;
+        return with_db(&o, run_backfill_status, &json);
+    }
+    if (format)
+        return usage_error("--format applies to --status only");
+    if ((rc = positional(argc, argv, 2, 2, "ACCOUNT and STREAM")) || (rc = check_range(&b)))
+        return rc;
+    b.account = argv[optind];
+    b.stream = argv[optind + 1];
+    return with_db(&o, run_backfill, &b);
 }
 
 static int cmd_demo(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"dir", required_argument, NULL, 'd'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"dir", required_argument, NULL, 'D'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
     const char *dir = "demo";
-    int ch;
+    int ch, rc;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "d:h", longopts, NULL)) != -1) {
-        if (ch == 'd') {
-            dir = optarg;
-        } else {
-            usage(ch == 'h' ? stdout : stderr);
-            return ch == 'h' ? 0 : EXIT_USAGE;
-        }
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        dir = optarg;
     }
-    if (optind < argc) {
-        fprintf(stderr, "socialroi demo: unexpected argument \"%s\"\n", argv[optind]);
-        return EXIT_USAGE;
-    }
+    if ((rc = positional(argc, argv, 0, 0, "")))
+        return rc;
     return democmd_run(dir, stdout, stderr);
 }
 
@@ -154,97 +418,92 @@ static bool one_of(const char *v, const char *const *set)
     return false;
 }
 
-/* Checks report options; returns 0 or EXIT_USAGE after saying why. */
-static int check_report(struct report_opts *r)
+/* Which --by and --model go with which report: the rows a report has decide. */
+static int check_report_kind(struct report_opts *r, bool by_set, bool model_set)
 {
     static const char *const whats[] = {"roi", "channels", "funnel", NULL};
-    static const char *const bys[] = {"campaign", "channel", "month", NULL};
+    static const char *const roi_bys[] = {"campaign", "channel", "month", NULL};
+    static const char *const channel_bys[] = {"channel", "month", NULL};
+    bool roi = strcmp(r->what, "roi") == 0, channels = strcmp(r->what, "channels") == 0;
+    if (!one_of(r->what, whats))
+        return usage_error("\"%s\" is not a report: roi, channels or funnel", r->what);
+    if (!roi && model_set)
+        return usage_error("--model does not apply to report %s: it has no attribution", r->what);
+    if (!roi && !channels && by_set)
+        return usage_error("--by does not apply to report funnel: its rows are per campaign "
+                           "and month");
+    if (channels && !by_set)
+        r->by = "channel";
+    if ((roi || channels) && !one_of(r->by, roi ? roi_bys : channel_bys))
+        return usage_error("report %s --by takes %s, not \"%s\"", r->what,
+                           roi ? "campaign, channel or month" : "channel or month", r->by);
+    return 0;
+}
+
+/* Checks the report's model, format and dates; returns 0 or EXIT_USAGE after saying why. */
+static int check_report(const struct report_opts *r)
+{
     static const char *const models[] = {
         "first_touch", "last_touch",        "linear", "position_based",
         "time_decay",  "platform_reported", NULL};
     static const char *const formats[] = {"table", "csv", "json", NULL};
     int32_t from, to;
-    const char *bad = !one_of(r->what, whats)       ? "report: roi, channels or funnel"
-                      : !one_of(r->by, bys)         ? "--by: campaign, channel or month"
-                      : !one_of(r->model, models)   ? "--model: first_touch, last_touch, linear, "
-                                                      "position_based, time_decay or "
-                                                      "platform_reported"
-                      : !one_of(r->format, formats) ? "--format: table, csv or json"
-                      : time_parse_date(r->from, &from) < 0 ? "--from: a date, YYYY-MM-DD"
-                      : time_parse_date(r->to, &to) < 0     ? "--to: a date, YYYY-MM-DD"
-                      : to < from                           ? "--to is before --from"
-                                                            : NULL;
-    if (bad) {
-        fprintf(stderr, "socialroi report: %s\n", bad);
-        return EXIT_USAGE;
-    }
+    if (!one_of(r->model, models))
+        return usage_error("--model takes first_touch, last_touch, linear, position_based, "
+                           "time_decay or platform_reported, not \"%s\"",
+                           r->model);
+    if (!one_of(r->format, formats))
+        return usage_error("--format takes table, csv or json, not \"%s\"", r->format);
+    if (time_parse_date(r->from, &from) < 0 || time_parse_date(r->to, &to) < 0)
+        return usage_error("--from and --to take dates, YYYY-MM-DD");
+    if (to < from)
+        return usage_error("--to %s is before --from %s", r->to, r->from);
     return 0;
+}
+
+static int run_report(PGconn *conn, void *arg)
+{
+    return report_run(conn, arg, stdout, stderr);
 }
 
 static int cmd_report(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"from", required_argument, NULL, 'f'},
-                                             {"to", required_argument, NULL, 't'},
-                                             {"by", required_argument, NULL, 'b'},
-                                             {"model", required_argument, NULL, 'm'},
-                                             {"format", required_argument, NULL, 'F'},
-                                             {"dsn", required_argument, NULL, 'd'},
-                                             {"config", required_argument, NULL, 'c'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
+        {"by", required_argument, NULL, 'b'},     {"model", required_argument, NULL, 'm'},
+        {"format", required_argument, NULL, 'F'}, DB_OPTIONS};
     char from[16], to[16];
     int32_t today = (int32_t)(time_wall_us() / 1000000 / 86400);
     struct report_opts r = {.by = "campaign", .model = "linear", .format = "table"};
     struct db_opts o = {0};
-    int ch;
+    bool by_set = false, model_set = false;
+    int ch, rc;
     time_format_date(today, to, sizeof to);
     time_format_date(today - 29, from, sizeof from);
     r.from = from;
     r.to = to;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'f':
-            r.from = optarg;
-            break;
-        case 't':
-            r.to = optarg;
-            break;
-        case 'b':
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if (ch == 'f' || ch == 't' || ch == 'F') {
+            *(ch == 'f' ? &r.from : ch == 't' ? &r.to : &r.format) = optarg;
+        } else if (ch == 'b') {
             r.by = optarg;
-            break;
-        case 'm':
+            by_set = true;
+        } else if (ch == 'm') {
             r.model = optarg;
-            break;
-        case 'F':
-            r.format = optarg;
-            break;
-        case 'd':
-            o.dsn = optarg;
-            break;
-        case 'c':
-            o.config = optarg;
-            break;
-        default:
-            usage(ch == 'h' ? stdout : stderr);
-            return ch == 'h' ? 0 : EXIT_USAGE;
+            model_set = true;
+        } else {
+            db_opt(ch, &o);
         }
     }
-    if (argc - optind != 1) {
-        fprintf(stderr, "usage: socialroi report roi|channels|funnel [options]\n");
-        return EXIT_USAGE;
-    }
+    if ((rc = positional(argc, argv, 1, 1, "the report: roi, channels or funnel")))
+        return rc;
     r.what = argv[optind];
-    if (strcmp(r.what, "channels") == 0 && strcmp(r.by, "campaign") == 0)
-        r.by = "channel";
-    if (check_report(&r))
-        return EXIT_USAGE;
-    PGconn *conn = clidb_connect(o.dsn, o.config, stderr);
-    if (!conn)
-        return 1;
-    int rc = report_run(conn, &r, stdout, stderr);
-    PQfinish(conn);
-    return rc;
+    if ((rc = check_report_kind(&r, by_set, model_set)) || (rc = check_report(&r)))
+        return rc;
+    return with_db(&o, run_report, &r);
 }
 
 /* With -c FILE, the config's reporting currency and half-life are made current first. */
@@ -261,152 +520,139 @@ static int sync_settings(PGconn *conn, const char *config_path)
     }
     snprintf(half, sizeof half, "%.6f", (double)cfg->daemon.half_life_ms / 86400000.0);
     const char *p[2] = {cfg->daemon.reporting_currency, half};
-    PGresult *res = PQexecParams(conn, "SELECT socialroi.sync_settings($1, $2::numeric)", 2, NULL,
-                                 p, NULL, NULL, 0);
-    int rc = PQresultStatus(res) == PGRES_TUPLES_OK ? 0 : -1;
-    if (rc < 0)
-        fprintf(stderr, "socialroi: %s", PQerrorMessage(conn));
+    PGresult *res =
+        clidb_query(conn, "fx", "SELECT socialroi.sync_settings($1, $2::numeric)", 2, p, stderr);
     PQclear(res);
     config_free(cfg);
-    return rc;
+    return res ? 0 : -1;
+}
+
+struct fx_args {
+    const char *base, *config;
+    struct buf rows;
+    struct fxcsv_stats st;
+};
+
+static int run_fx(PGconn *conn, void *arg)
+{
+    struct fx_args *a = arg;
+    if (sync_settings(conn, a->config) < 0)
+        return 1;
+    const char *p[3] = {a->rows.data, a->base, "csv"};
+    PGresult *res =
+        clidb_query(conn, "fx", "SELECT socialroi.import_fx($1::jsonb, $2, $3)", 3, p, stderr);
+    if (!res)
+        return 1;
+    printf("fx import: %zu days, %zu quotes (%zu empty), %s rates stored or changed\n", a->st.days,
+           a->st.quotes, a->st.skipped, PQgetvalue(res, 0, 0));
+    PQclear(res);
+    return 0;
 }
 
 static int cmd_fx(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"base", required_argument, NULL, 'b'},
-                                             {"dsn", required_argument, NULL, 'd'},
-                                             {"config", required_argument, NULL, 'c'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
-    const char *base = "EUR";
+    static const struct option lo[] = {{"base", required_argument, NULL, 'b'}, DB_OPTIONS};
+    struct fx_args a = {.base = "EUR"};
     struct db_opts o = {0};
-    int ch;
-    optind = 1;
-    while ((ch = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
-        if (ch == 'b')
-            base = optarg;
-        else if (ch == 'd')
-            o.dsn = optarg;
-        else if (ch == 'c')
-            o.config = optarg;
-        else {
-            usage(ch == 'h' ? stdout : stderr);
-            return ch == 'h' ? 0 : EXIT_USAGE;
-        }
-    }
-    if (argc - optind != 2 || strcmp(argv[optind], "import") != 0 || !money_currency_valid(base)) {
-        fprintf(stderr, "usage: socialroi fx import FILE [--base EUR] [--dsn DSN | -c FILE]\n");
-        return EXIT_USAGE;
-    }
-    struct buf rows = {0};
-    struct fxcsv_stats st;
     char err[512];
-    if (fxcsv_read(argv[optind + 1], &rows, &st, err, sizeof err) < 0) {
-        fprintf(stderr, "socialroi fx import: %s\n", err);
-        buf_free(&rows);
+    int ch, rc;
+    optind = 1;
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if (ch == 'b')
+            a.base = optarg;
+        else
+            db_opt(ch, &o);
+    }
+    if ((rc = positional(argc, argv, 2, 2, "import FILE")))
+        return rc;
+    if (strcmp(argv[optind], "import") != 0)
+        return usage_error("\"%s\" is not an fx command: fx import FILE", argv[optind]);
+    if (!money_currency_valid(a.base))
+        return usage_error("--base takes a currency code (EUR), not \"%s\"", a.base);
+    if (fxcsv_read(argv[optind + 1], &a.rows, &a.st, err, sizeof err) < 0) {
+        fprintf(stderr, "socialroi: fx: %s\n", err);
+        buf_free(&a.rows);
         return 1;
     }
-    PGconn *conn = clidb_connect(o.dsn, o.config, stderr);
-    int rc = 1;
-    if (conn && sync_settings(conn, o.config) == 0) {
-        const char *p[3] = {rows.data, base, "csv"};
-        PGresult *res = PQexecParams(conn, "SELECT socialroi.import_fx($1::jsonb, $2, $3)", 3, NULL,
-                                     p, NULL, NULL, 0);
-        if (PQresultStatus(res) == PGRES_TUPLES_OK) {
-            printf("fx import: %zu days, %zu quotes (%zu empty), %s rates stored or changed\n",
-                   st.days, st.quotes, st.skipped, PQgetvalue(res, 0, 0));
-            rc = 0;
-        } else {
-            fprintf(stderr, "socialroi fx import: %s", PQerrorMessage(conn));
-        }
-        PQclear(res);
-    }
-    PQfinish(conn);
-    buf_free(&rows);
+    a.config = o.config;
+    rc = with_db(&o, run_fx, &a);
+    buf_free(&a.rows);
     return rc;
 }
 
-static int cmd_rollup(int argc, char **argv)
+static int run_rollup(PGconn *conn, void *arg)
 {
-    struct db_opts o = {0};
-    bool rebuild = argc > 1 && strcmp(argv[1], "--rebuild") == 0;
-    if (rebuild) {
-        argv[1] = argv[0];
-        argc--;
-        argv++;
-    }
-    int rc = parse_db_opts(argc, argv, &o);
-    if (rc)
-        return rc < 0 ? 0 : rc;
-    PGconn *conn = clidb_connect(o.dsn, o.config, stderr);
-    if (!conn)
-        return 1;
+    bool rebuild = *(bool *)arg;
     const char *sql =
         rebuild ? "SELECT socialroi.rollup_rebuild(), 0" : "SELECT socialroi.rollup_dirty(100000)";
-    rc = 1;
     for (int rounds = 0; rounds < 1000; rounds++) {
-        PGresult *res = PQexec(conn, sql);
-        if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-            fprintf(stderr, "socialroi rollup: %s", PQerrorMessage(conn));
-            PQclear(res);
-            break;
-        }
+        PGresult *res = clidb_query(conn, "rollup", sql, 0, NULL, stderr);
+        if (!res)
+            return 1;
         long left = atol(PQgetvalue(res, 0, PQnfields(res) - 1));
         PQclear(res);
         if (left == 0) {
             printf("rollup: %s\n", rebuild ? "rebuilt from scratch" : "up to date");
-            rc = 0;
-            break;
+            return 0;
         }
     }
-    PQfinish(conn);
-    return rc;
+    fprintf(stderr, "socialroi: rollup: still dirty after 1000 rounds; run it again\n");
+    return 1;
+}
+
+static int cmd_rollup(int argc, char **argv)
+{
+    static const struct option lo[] = {{"rebuild", no_argument, NULL, 'R'}, DB_OPTIONS};
+    struct db_opts o = {0};
+    bool rebuild = false;
+    int ch, rc;
+    optind = 1;
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if (ch == 'R')
+            rebuild = true;
+        else
+            db_opt(ch, &o);
+    }
+    if ((rc = positional(argc, argv, 0, 0, "")))
+        return rc;
+    return with_db(&o, run_rollup, &rebuild);
 }
 
 #define MAX_PARSE_HEADERS 32
 
 static int cmd_parse(int argc, char **argv)
 {
-    static const struct option longopts[] = {{"status", required_argument, NULL, 's'},
-                                             {"header", required_argument, NULL, 'H'},
-                                             {"page", required_argument, NULL, 'p'},
-                                             {"help", no_argument, NULL, 'h'},
-                                             {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {{"status", required_argument, NULL, 's'},
+                                       {"header", required_argument, NULL, 'H'},
+                                       {"page", required_argument, NULL, 'p'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
     const char *headers[MAX_PARSE_HEADERS];
     struct parse_opts po = {.status = 200, .headers = headers};
     char *end;
-    int ch;
+    int ch, rc;
     optind = 1;
-    while ((ch = getopt_long(argc, argv, "s:H:p:h", longopts, NULL)) != -1) {
-        switch (ch) {
-        case 'p':
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if (ch == 'p') {
             po.page = optarg;
-            break;
-        case 's':
+        } else if (ch == 's') {
             po.status = strtol(optarg, &end, 10);
-            if (*end || po.status < 100 || po.status > 599) {
-                fprintf(stderr, "socialroi parse: --status takes an HTTP status (100-599)\n");
-                return EXIT_USAGE;
-            }
-            break;
-        case 'H':
-            if (po.nheaders == MAX_PARSE_HEADERS || !strchr(optarg, ':')) {
-                fprintf(stderr, "socialroi parse: --header takes 'Name: value' (at most %d)\n",
-                        MAX_PARSE_HEADERS);
-                return EXIT_USAGE;
-            }
+            if (*end || po.status < 100 || po.status > 599)
+                return usage_error("--status takes an HTTP status (100-599)");
+        } else if (po.nheaders == MAX_PARSE_HEADERS || !strchr(optarg, ':')) {
+            return usage_error("--header takes 'Name: value' (at most %d)", MAX_PARSE_HEADERS);
+        } else {
             headers[po.nheaders++] = optarg;
-            break;
-        default:
-            usage(ch == 'h' ? stdout : stderr);
-            return ch == 'h' ? 0 : EXIT_USAGE;
         }
     }
-    if (argc - optind != 2) {
-        fprintf(stderr, "usage: socialroi parse STREAM FILE [--status N] [--header 'Name: "
-                        "value']...\n");
-        return EXIT_USAGE;
-    }
+    if ((rc = positional(argc, argv, 2, 2, "STREAM and FILE")))
+        return rc;
     po.stream = argv[optind];
     po.file = argv[optind + 1];
     return parsecmd_run(&po, stdout, stderr);
@@ -427,9 +673,12 @@ int main(int argc, char **argv)
         printf("socialroi %s\n", SR_VERSION);
         return 0;
     }
-    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++)
-        if (strcmp(argv[1], commands[i].name) == 0)
+    for (size_t i = 0; i < sizeof commands / sizeof commands[0]; i++) {
+        if (strcmp(argv[1], commands[i].name) == 0) {
+            current = &commands[i];
             return commands[i].run(argc - 1, argv + 1);
+        }
+    }
     fprintf(stderr, "socialroi: unknown command \"%s\"\n", argv[1]);
     usage(stderr);
     return EXIT_USAGE;

@@ -33,6 +33,22 @@ static int read_day(const cJSON *o, const char *key, int32_t *day)
     return g == JSON_OK && time_parse_date(s, day) == 0 ? 0 : -1;
 }
 
+/* An optional {"from", "to"} range under key; *has tells whether it was there. */
+static int read_range(const cJSON *o, const char *key, bool *has, int32_t *from, int32_t *to)
+{
+    const cJSON *r = json_get(o, key);
+    *has = false;
+    if (!r)
+        return 0;
+    const char *f, *t;
+    if (!cJSON_IsObject(r) || json_str(r, "from", &f) != JSON_OK ||
+        json_str(r, "to", &t) != JSON_OK || time_parse_date(f, from) < 0 ||
+        time_parse_date(t, to) < 0)
+        return -1;
+    *has = true;
+    return 0;
+}
+
 int cursor_parse(const char *json, struct job_cursor *c)
 {
     char why[128];
@@ -49,12 +65,16 @@ int cursor_parse(const char *json, struct job_cursor *c)
         json_int(o, "watermark", &c->watermark) == JSON_BAD ||
         json_int(o, "seen", &c->seen) == JSON_BAD ||
         json_bool(o, "by_data", &c->by_data) == JSON_BAD ||
-        json_bool(o, "in_run", &in_run) == JSON_BAD || json_str(o, "page", &page) == JSON_BAD) {
+        json_bool(o, "in_run", &in_run) == JSON_BAD || json_str(o, "page", &page) == JSON_BAD ||
+        json_bool(o, "backfilling", &c->backfilling) == JSON_BAD ||
+        read_range(o, "backfill", &c->bf_pending, &c->bf_from, &c->bf_to) < 0 ||
+        read_range(o, "last_backfill", &c->bf_done, &c->bf_done_from, &c->bf_done_to) < 0) {
         cJSON_Delete(o);
         cursor_init(c);
         return -1;
     }
     c->in_run = in_run;
+    c->backfilling = in_run && c->backfilling;
     c->page = page ? xstrdup(page) : NULL;
     cJSON_Delete(o);
     return 0;
@@ -67,11 +87,27 @@ static void put_day(struct buf *b, const char *key, int32_t day)
     buf_printf(b, ",\"%s\":\"%s\"", key, d);
 }
 
+static void put_range(struct buf *b, const char *key, int32_t from, int32_t to)
+{
+    char f[16], t[16];
+    time_format_date(from, f, sizeof f);
+    time_format_date(to, t, sizeof t);
+    buf_printf(b, ",\"%s\":{\"from\":\"%s\",\"to\":\"%s\"}", key, f, t);
+}
+
 char *cursor_format(const struct job_cursor *c)
 {
     struct buf b = {0};
     buf_printf(&b, "{\"in_run\":%s", c->in_run ? "true" : "false");
+    if (c->bf_pending)
+        put_range(&b, "backfill", c->bf_from, c->bf_to);
+    else if (c->backfilling && !c->in_run) /* a backfill run abandoned: ask for it again */
+        put_range(&b, "backfill", c->from, c->to);
+    if (c->bf_done)
+        put_range(&b, "last_backfill", c->bf_done_from, c->bf_done_to);
     if (c->in_run) {
+        if (c->backfilling)
+            buf_puts(&b, ",\"backfilling\":true");
         put_day(&b, "from", c->from);
         put_day(&b, "to", c->to);
         buf_printf(&b, ",\"since\":%lld,\"run_started\":%lld", (long long)c->since,
@@ -91,6 +127,30 @@ char *cursor_format(const struct job_cursor *c)
     return buf_steal(&b, NULL);
 }
 
+static void start_run(struct job_cursor *c, int64_t now_us)
+{
+    c->in_run = true;
+    c->by_data = false;
+    c->seen = 0;
+    free(c->page);
+    c->page = NULL;
+    c->run_started = now_us;
+}
+
+/* The requested range as it is, not clamped to the lookback or backfill horizon: asking for it
+ * is the point. */
+static void start_backfill(struct job_cursor *c, int32_t today, int64_t now_us)
+{
+    start_run(c, now_us);
+    c->backfilling = true;
+    c->bf_pending = false;
+    c->from = c->bf_from;
+    c->to = c->bf_to < today ? c->bf_to : today;
+    if (c->from > c->to)
+        c->from = c->to;
+    c->since = (int64_t)c->from * TIME_MS_PER_DAY * 1000;
+}
+
 void cursor_plan(struct job_cursor *c, int32_t today, int64_t now_us, int64_t lookback_ms,
                  int64_t backfill_ms)
 {
@@ -98,12 +158,16 @@ void cursor_plan(struct job_cursor *c, int32_t today, int64_t now_us, int64_t lo
     int32_t backfill_days = (int32_t)(backfill_ms / TIME_MS_PER_DAY);
     if (c->in_run)
         return;
-    c->in_run = true;
-    c->by_data = false;
-    c->seen = 0;
-    free(c->page);
-    c->page = NULL;
-    c->run_started = now_us;
+    if (c->backfilling || c->bf_pending) {
+        if (!c->bf_pending) { /* an abandoned backfill run starts over */
+            c->bf_pending = true;
+            c->bf_from = c->from;
+            c->bf_to = c->to;
+        }
+        start_backfill(c, today, now_us);
+        return;
+    }
+    start_run(c, now_us);
     c->to = today;
     if (c->done_through == NO_DAY) {
         c->from = today - backfill_days;
@@ -136,11 +200,24 @@ void cursor_saw(struct job_cursor *c, int64_t at_us)
 
 void cursor_finish(struct job_cursor *c)
 {
-    c->done_through = c->to;
-    if (!c->by_data)
-        c->watermark = c->run_started;
-    else if (c->seen > c->watermark)
-        c->watermark = c->seen;
+    if (c->backfilling) {
+        c->bf_done = true;
+        c->bf_done_from = c->from;
+        c->bf_done_to = c->to;
+        c->backfilling = false;
+        if (c->done_through == NO_DAY || c->to > c->done_through)
+            c->done_through = c->to;
+        /* an incremental backfill read everything since its first day: as a normal run */
+        int64_t mark = c->by_data ? c->seen : c->run_started;
+        if (mark > c->watermark && c->watermark)
+            c->watermark = mark;
+    } else {
+        c->done_through = c->to;
+        if (!c->by_data)
+            c->watermark = c->run_started;
+        else if (c->seen > c->watermark)
+            c->watermark = c->seen;
+    }
     c->by_data = false;
     c->seen = 0;
     c->in_run = false;

@@ -9,7 +9,13 @@
  * cursor commits with the rows of each page, a restart resumes where the last commit left off.
  *
  * Planning a new run re-polls a trailing lookback window, so days the platform restated are
- * fetched again; the first run reaches back `backfill`. Pure functions.
+ * fetched again; the first run reaches back `backfill`.
+ *
+ * An operator's backfill request (socialroi backfill, stored by socialroi.request_backfill as
+ * "backfill": {from, to}) becomes the next run when none is under way: the range's days, or
+ * for incremental streams everything since its first day. It is an ordinary run, page by page
+ * with the cursor, so a crash resumes it mid-range; when it ends the range is kept as
+ * "last_backfill" and done_through and the watermark never move backwards. Pure functions.
  */
 #ifndef SR_CURSOR_H
 #define SR_CURSOR_H
@@ -27,6 +33,11 @@ struct job_cursor {
     int64_t watermark;    /* start of the last complete run, or 0 */
     bool by_data;         /* this run's pages report modification times (cursor_saw) */
     int64_t seen;         /* the latest of them, or 0 */
+    bool backfilling;     /* this run is an operator's backfill (from..to) */
+    bool bf_pending;      /* a backfill was requested and has not started */
+    int32_t bf_from, bf_to;
+    bool bf_done; /* the last backfill finished: its range */
+    int32_t bf_done_from, bf_done_to;
 };
 
 void cursor_init(struct job_cursor *c);
@@ -37,7 +48,8 @@ int cursor_parse(const char *json, struct job_cursor *c);
 char *cursor_format(const struct job_cursor *c);
 
 /*
- * Starts a run unless one is under way: to = today; from = the day after done_through, but
+ * Starts a run unless one is under way: a pending backfill first (from..to as requested, since
+ * = the start of its first day); otherwise to = today; from = the day after done_through, but
  * never later than today - lookback, and today - backfill on the first run; since = watermark -
  * lookback, or now - backfill on the first run.
  */
@@ -49,7 +61,8 @@ void cursor_next_page(struct job_cursor *c, const char *page);
 void cursor_saw(struct job_cursor *c, int64_t at_us);
 /*
  * Ends the run: done_through = to, no page; watermark = the latest modification the run saw
- * (unchanged when it saw none) when its pages report them, else the run's start.
+ * (unchanged when it saw none) when its pages report them, else the run's start. A backfill
+ * run only moves them forward, and is remembered as the last backfill.
  */
 void cursor_finish(struct job_cursor *c);
 

@@ -4,6 +4,7 @@
 #include "migrate.h"
 #include "schema.h"
 #include "sha256.h"
+#include "sqlsplit.h"
 #include "xmalloc.h"
 
 #include <stdbool.h>
@@ -33,19 +34,74 @@ static int exec_ok(PGconn *conn, const char *sql, const char *what, FILE *err)
     ExecStatusType st = PQresultStatus(r);
     int rc = st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK ? 0 : -1;
     if (rc < 0)
-        fprintf(err, "socialroi: %s: %s", what, PQerrorMessage(conn));
+        fprintf(err, "socialroi: migrate: %s: %s", what, PQerrorMessage(conn));
     PQclear(r);
     return rc;
 }
 
-/* Line number of a 1-based character position in text, for error messages. */
-static int line_of(const char *text, size_t len, long pos)
+/* What to do about a failed migration, by the error's SQLSTATE class. */
+static const char *next_step(const char *state)
 {
-    int line = 1;
-    for (long i = 0; i < pos - 1 && (size_t)i < len; i++)
-        if (text[i] == '\n')
-            line++;
-    return line;
+    if (state && strcmp(state, "42501") == 0)
+        return "run socialroi migrate as the role that owns schema socialroi (or a superuser)";
+    if (state &&
+        (strcmp(state, "42P07") == 0 || strcmp(state, "42723") == 0 || strcmp(state, "42710") == 0))
+        return "the object was made outside socialroi migrate: drop it (or restore the "
+               "database) and run socialroi migrate again";
+    return "correct the cause above and run socialroi migrate again";
+}
+
+/*
+ * Says where a statement of f failed: the file's line (the error's own position when
+ * PostgreSQL gives one, else the statement's first line), the message, PL/pgSQL's context,
+ * and what to do next.
+ */
+static void report_failure(const struct schema_file *f, size_t stmt_off, const PGresult *r,
+                           PGconn *conn, FILE *err)
+{
+    const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
+    const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+    const char *ctx = PQresultErrorField(r, PG_DIAG_CONTEXT);
+    const char *hint = PQresultErrorField(r, PG_DIAG_MESSAGE_HINT);
+    size_t start = stmt_off + sqlsplit_lead(f->sql + stmt_off, f->len - stmt_off);
+    int first = sqlsplit_line(f->sql, start);
+    int line = pos ? sqlsplit_line(f->sql, start + (size_t)atol(pos) - 1) : first;
+    fprintf(err, "socialroi: migrate: %s:%d: %s\n", f->name, line,
+            msg ? msg : PQerrorMessage(conn));
+    if (line != first)
+        fprintf(err, "socialroi: migrate: %s:%d: in the statement that starts here\n", f->name,
+                first);
+    if (ctx)
+        fprintf(err, "socialroi: migrate: context: %.*s\n", (int)strcspn(ctx, "\n"), ctx);
+    if (hint)
+        fprintf(err, "socialroi: migrate: hint: %s\n", hint);
+    fprintf(err, "socialroi: migrate: nothing of %s was applied (one transaction); %s\n", f->name,
+            next_step(PQresultErrorField(r, PG_DIAG_SQLSTATE)));
+}
+
+/* Runs f statement by statement inside the caller's transaction; returns 0 or -1. */
+static int run_statements(PGconn *conn, const struct schema_file *f, FILE *err)
+{
+    size_t off = 0;
+    while (off < f->len) {
+        size_t n = sqlsplit_next(f->sql + off, f->len - off);
+        if (!sqlsplit_blank(f->sql + off, n)) {
+            char *stmt = xmalloc(n + 1);
+            memcpy(stmt, f->sql + off, n);
+            stmt[n] = '\0';
+            PGresult *r = PQexec(conn, stmt);
+            free(stmt);
+            ExecStatusType st = PQresultStatus(r);
+            if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK && st != PGRES_EMPTY_QUERY) {
+                report_failure(f, off, r, conn, err);
+                PQclear(r);
+                return -1;
+            }
+            PQclear(r);
+        }
+        off += n;
+    }
+    return 0;
 }
 
 static int apply_one(PGconn *conn, const struct schema_file *f, FILE *out, FILE *err)
@@ -55,17 +111,11 @@ static int apply_one(PGconn *conn, const struct schema_file *f, FILE *out, FILE 
     snprintf(version, sizeof version, "%d", schema_file_version(f->name));
     if (exec_ok(conn, "BEGIN", "begin", err) < 0)
         return -1;
-    PGresult *r = PQexec(conn, f->sql);
-    if (PQresultStatus(r) != PGRES_COMMAND_OK && PQresultStatus(r) != PGRES_TUPLES_OK) {
-        const char *pos = PQresultErrorField(r, PG_DIAG_STATEMENT_POSITION);
-        const char *msg = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
-        fprintf(err, "socialroi: migration %s failed at line %d: %s\n", f->name,
-                pos ? line_of(f->sql, f->len, atol(pos)) : 0, msg ? msg : PQerrorMessage(conn));
-        PQclear(r);
+    if (run_statements(conn, f, err) < 0) {
         exec_ok(conn, "ROLLBACK", "rollback", err);
         return -1;
     }
-    PQclear(r);
+    PGresult *r;
     const char *params[3] = {version, f->name, hex};
     r = PQexecParams(conn,
                      "INSERT INTO socialroi.schema_migration (version, name, checksum) "
@@ -73,7 +123,7 @@ static int apply_one(PGconn *conn, const struct schema_file *f, FILE *out, FILE 
                      3, NULL, params, NULL, NULL, 0);
     bool ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok)
-        fprintf(err, "socialroi: recording %s: %s", f->name, PQerrorMessage(conn));
+        fprintf(err, "socialroi: migrate: recording %s: %s", f->name, PQerrorMessage(conn));
     PQclear(r);
     if (!ok || exec_ok(conn, "COMMIT", "commit", err) < 0) {
         exec_ok(conn, "ROLLBACK", "rollback", err);
@@ -88,7 +138,8 @@ static struct applied *read_applied(PGconn *conn, int *n, FILE *err)
     PGresult *r = PQexec(conn, "SELECT version, name, checksum FROM socialroi.schema_migration "
                                "ORDER BY version");
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        fprintf(err, "socialroi: reading socialroi.schema_migration: %s", PQerrorMessage(conn));
+        fprintf(err, "socialroi: migrate: reading socialroi.schema_migration: %s",
+                PQerrorMessage(conn));
         PQclear(r);
         return NULL;
     }
@@ -127,16 +178,18 @@ static int verify_history(const struct applied *a, int n, FILE *err)
         const struct schema_file *f = find_file(a[i].version);
         char hex[65];
         if (!f) {
-            fprintf(err,
-                    "socialroi: the database has migration %03d (%s), which this socialroi "
-                    "does not know: it was migrated by a newer release; upgrade socialroi\n",
-                    a[i].version, a[i].name);
+            fprintf(
+                err,
+                "socialroi: migrate: the database has migration %03d (%s), which this socialroi "
+                "does not know: it was migrated by a newer release; upgrade socialroi\n",
+                a[i].version, a[i].name);
             return -1;
         }
         sha256_hex(f->sql, f->len, hex);
         if (strcmp(hex, a[i].checksum) != 0) {
             fprintf(err,
-                    "socialroi: migration %s was changed after it was applied (checksum in the "
+                    "socialroi: migrate: migration %s was changed after it was applied (checksum "
+                    "in the "
                     "database %.12s..., in this release %.12s...); migrations are forward-only: "
                     "restore the file and put the change in a new migration\n",
                     f->name, a[i].checksum, hex);

@@ -43,12 +43,12 @@ static char *read_all(const char *file, size_t *len, FILE *err)
     char chunk[65536];
     size_t n;
     if (!f) {
-        fprintf(err, "socialroi parse: %s: %s\n", file, strerror(errno));
+        fprintf(err, "socialroi: parse: %s: %s\n", file, strerror(errno));
         return NULL;
     }
     while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) {
         if (buf_append(&b, chunk, n) < 0) {
-            fprintf(err, "socialroi parse: %s: larger than %u bytes\n", file, PARSE_MAX_BODY);
+            fprintf(err, "socialroi: parse: %s: larger than %u bytes\n", file, PARSE_MAX_BODY);
             buf_free(&b);
             if (f != stdin)
                 fclose(f);
@@ -104,7 +104,7 @@ int parsecmd_run(const struct parse_opts *o, FILE *out, FILE *err)
     const struct adapter *ad = NULL;
     const struct stream_def *def = adapter_stream(o->stream, &ad);
     if (!def) {
-        fprintf(err, "socialroi parse: unknown stream \"%s\"\n", o->stream);
+        fprintf(err, "socialroi: parse: unknown stream \"%s\"\n", o->stream);
         return PARSE_EXIT_MALFORMED;
     }
     size_t len = 0;
@@ -137,7 +137,7 @@ int parsecmd_run(const struct parse_opts *o, FILE *out, FILE *err)
     } else if (rowset_error(rs, NULL, NULL) == ERR_MALFORMED) {
         const char *msg;
         rowset_error(rs, &msg, NULL);
-        fprintf(err, "socialroi parse: %s: not a valid %s body: %s\n", o->file, o->stream, msg);
+        fprintf(err, "socialroi: parse: %s: not a valid %s body: %s\n", o->file, o->stream, msg);
         rc = PARSE_EXIT_MALFORMED;
     } else {
         print_error(rs, out);

@@ -9,6 +9,7 @@
  */
 #include "report.h"
 #include "buf.h"
+#include "clidb.h"
 #include "json.h"
 #include "money.h"
 #include "xmalloc.h"
@@ -46,6 +47,7 @@ static const struct col roi_cols[] = {
 
 static const struct col channel_cols[] = {
     {"key", "", COL_TEXT},
+    {"platform", "PLATFORM", COL_TEXT},
     {"account", "ACCOUNT", COL_TEXT},
     {"impressions", "IMPRESSIONS", COL_COUNT},
     {"reach", "REACH", COL_COUNT},
@@ -60,8 +62,9 @@ static const struct col channel_cols[] = {
     {"paid_clicks", "PAID CLICKS", COL_COUNT},
 };
 
+/* key: the campaign, as in roi --by campaign (every report's rows lead with "key") */
 static const struct col funnel_cols[] = {
-    {"campaign", "CAMPAIGN", COL_TEXT},
+    {"key", "CAMPAIGN", COL_TEXT},
     {"month", "MONTH", COL_TEXT},
     {"interest_impressions", "IMPRESSIONS", COL_COUNT},
     {"interest_reach", "REACH", COL_COUNT},
@@ -86,6 +89,18 @@ struct table {
 
 /* ---- value formatting --------------------------------------------------------------------------
  */
+
+/* A PostgreSQL array of currency codes ({EUR,GBP}: letters only, never quoted) as a list. */
+static void array_list(const char *v, const char *sep, char *out, size_t len)
+{
+    struct buf b = {0};
+    for (const char *p = v + (*v == '{'), *e; *p && *p != '}'; p = *e ? e + 1 : e) {
+        e = p + strcspn(p, ",}");
+        buf_printf(&b, "%s%.*s", b.len ? sep : "", (int)(e - p), p);
+    }
+    snprintf(out, len, "%s", b.len ? b.data : "");
+    buf_free(&b);
+}
 
 static void fmt_cell(const struct col *c, const char *v, const char *currency, char *out,
                      size_t len)
@@ -118,7 +133,9 @@ static void fmt_cell(const struct col *c, const char *v, const char *currency, c
             snprintf(out, len, "%s", v);
         break;
     case COL_ARRAY:
-        snprintf(out, len, "%s", strcmp(v, "{}") == 0 ? "-" : v);
+        array_list(v, ", ", out, len);
+        if (!*out)
+            snprintf(out, len, "-");
         break;
     default:
         snprintf(out, len, "%s", v);
@@ -188,10 +205,15 @@ static void print_csv(const struct table *t, PGresult *r, const struct report_op
     }
     buf_puts(&b, "\r\n");
     for (int i = 0; i < PQntuples(r); i++) {
-        buf_printf(&b, "%s,%s,%s,%s,%s", o->what, o->model, currency, o->from, o->to);
+        buf_printf(&b, "%s,%s,%s,%s,%s", o->what, o->model ? o->model : "", currency, o->from,
+                   o->to);
         for (size_t c = 0; c < t->ncols; c++) {
+            const char *v = PQgetisnull(r, i, t->idx[c]) ? NULL : PQgetvalue(r, i, t->idx[c]);
+            char list[256];
             buf_puts(&b, ",");
-            csv_field(&b, PQgetisnull(r, i, t->idx[c]) ? NULL : PQgetvalue(r, i, t->idx[c]));
+            if (v && t->cols[c].kind == COL_ARRAY) /* EUR;GBP: no array syntax in a cell */
+                array_list(v, ";", list, sizeof list), v = list;
+            csv_field(&b, v);
         }
         buf_puts(&b, "\r\n");
     }
@@ -222,10 +244,13 @@ static void print_json(const struct table *t, PGresult *r, const struct report_o
                        const char *currency, FILE *out)
 {
     struct buf b = {0};
+    char model[64] = "null"; /* a report without attribution has no model */
+    if (o->model)
+        snprintf(model, sizeof model, "\"%s\"", o->model);
     buf_printf(&b,
-               "{\"report\":\"%s\",\"by\":\"%s\",\"model\":\"%s\",\"currency\":\"%s\","
+               "{\"report\":\"%s\",\"by\":\"%s\",\"model\":%s,\"currency\":\"%s\","
                "\"from\":\"%s\",\"to\":\"%s\",\"rows\":[",
-               o->what, o->by, o->model, currency, o->from, o->to);
+               o->what, o->by, model, currency, o->from, o->to);
     for (int i = 0; i < PQntuples(r); i++) {
         buf_puts(&b, i ? ",{" : "{");
         for (size_t c = 0; c < t->ncols; c++) {
@@ -268,7 +293,7 @@ static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
     }
     PGresult *r = PQexecParams(conn, sql, n, NULL, p, NULL, NULL, 0);
     if (PQresultStatus(r) != PGRES_TUPLES_OK) {
-        fprintf(err, "socialroi report: %s", PQerrorMessage(conn));
+        clidb_error(err, "report", conn, r);
         PQclear(r);
         return NULL;
     }
@@ -277,8 +302,8 @@ static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
 
 static char *reporting_currency(PGconn *conn)
 {
-    PGresult *r = PQexec(conn, "SELECT value FROM socialroi.setting WHERE key = "
-                               "'reporting_currency'");
+    /* through dashboard: the reader roles cannot read socialroi.setting */
+    PGresult *r = PQexec(conn, "SELECT dashboard.reporting_currency()");
     char *c = xstrdup(
         PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "USD");
     PQclear(r);
@@ -305,15 +330,20 @@ int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err)
     PGresult *r = query(conn, o, err);
     if (!r)
         return 1;
-    for (size_t c = 0; c < t.ncols; c++)
-        t.idx[c] = PQfnumber(r, t.cols[c].name);
+    for (size_t c = 0; c < t.ncols; c++) /* "key" is the first column, whatever its name */
+        t.idx[c] = c == 0 ? 0 : PQfnumber(r, t.cols[c].name);
     char *currency = reporting_currency(conn);
-    snprintf(title, sizeof title, "%s by %s, %s..%s, model %s, currency %s",
+    struct report_opts shown = *o;
+    if (strcmp(o->what, "roi") != 0)
+        shown.model = NULL; /* only ROI is attributed */
+    snprintf(title, sizeof title, "%s by %s, %s..%s%s%s, currency %s",
              strcmp(o->what, "roi") == 0        ? "ROI"
              : strcmp(o->what, "channels") == 0 ? "Channels"
                                                 : "Funnel",
-             o->by, o->from, o->to, o->model, currency);
+             o->by, o->from, o->to, shown.model ? ", model " : "", shown.model ? shown.model : "",
+             currency);
     t.title = title;
+    o = &shown;
     if (strcmp(o->format, "csv") == 0)
         print_csv(&t, r, o, currency, out);
     else if (strcmp(o->format, "json") == 0)

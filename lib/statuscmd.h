@@ -1,16 +1,22 @@
 /*
  * statuscmd.h - socialroi status: one line per job (last success, lag, failures, next due,
- * account state, token expiry) from socialroi.job_status.
+ * account state, token expiry), the backfills pending or running, and the daemon's components
+ * when the database has dashboard.daemon_health; then healthy or why not.
  *
- * Blocking libpq: command-line tool only.
+ * It reads only views of schema dashboard, so the reader roles, the daemon's role and the
+ * owner all get the same answer. Blocking libpq: command-line tool only.
  */
 #ifndef SR_STATUSCMD_H
 #define SR_STATUSCMD_H
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdio.h>
 
-/* Prints the table; returns 0, or 1 when the query failed. */
-int statuscmd_run(PGconn *conn, FILE *out, FILE *err);
+/*
+ * Prints status as a table or (json) one JSON object. Returns 0 when healthy, 1 when a job is
+ * failing, an account needs re-authorization, a daemon component is failing or a query failed.
+ */
+int statuscmd_run(PGconn *conn, bool json, FILE *out, FILE *err);
 
 #endif

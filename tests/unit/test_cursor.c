@@ -131,6 +131,81 @@ static void test_garbage(void **state)
     cursor_free(&c);
 }
 
+/* A requested range runs once, as asked, and leaves done_through and the watermark alone. */
+static void test_backfill_runs_once(void **state)
+{
+    (void)state;
+    struct job_cursor c;
+    assert_int_equal(cursor_parse("{\"in_run\":false,\"done_through\":\"2026-11-20\","
+                                  "\"watermark\":5000,\"backfill\":{\"from\":\"2026-08-01\","
+                                  "\"to\":\"2026-08-31\"}}",
+                                  &c),
+                     0);
+    assert_true(c.bf_pending);
+    cursor_plan(&c, d("2026-11-22"), 9000, 28 * DAY_MS, 30 * DAY_MS);
+    assert_true(c.in_run);
+    assert_true(c.backfilling);
+    assert_false(c.bf_pending);
+    assert_int_equal(c.from, d("2026-08-01"));
+    assert_int_equal(c.to, d("2026-08-31"));
+    assert_int_equal(c.since, (int64_t)d("2026-08-01") * DAY_MS * 1000);
+    char *json = cursor_format(&c);
+    assert_non_null(strstr(json, "\"backfilling\":true"));
+    assert_null(strstr(json, "\"backfill\":"));
+    free(json);
+    cursor_finish(&c);
+    assert_false(c.in_run);
+    assert_false(c.backfilling);
+    assert_int_equal(c.done_through, d("2026-11-20"));
+    assert_int_equal(c.watermark, 9000);
+    assert_true(c.bf_done);
+    assert_int_equal(c.bf_done_from, d("2026-08-01"));
+    /* the next run is an ordinary one */
+    cursor_plan(&c, d("2026-11-22"), 9500, 28 * DAY_MS, 30 * DAY_MS);
+    assert_false(c.backfilling);
+    assert_int_equal(c.from, d("2026-10-25"));
+    json = cursor_format(&c);
+    assert_non_null(
+        strstr(json, "\"last_backfill\":{\"from\":\"2026-08-01\",\"to\":\"2026-08-31\"}"));
+    free(json);
+    cursor_free(&c);
+}
+
+/* A request waits for the run under way; a crash mid-range resumes at the saved page. */
+static void test_backfill_waits_and_resumes(void **state)
+{
+    (void)state;
+    struct job_cursor c, r;
+    cursor_init(&c);
+    cursor_plan(&c, d("2026-11-22"), 1000, 28 * DAY_MS, 30 * DAY_MS);
+    c.bf_pending = true;
+    c.bf_from = d("2026-09-01");
+    c.bf_to = d("2026-09-10");
+    cursor_plan(&c, d("2026-11-22"), 2000, 28 * DAY_MS, 30 * DAY_MS);
+    assert_false(c.backfilling);
+    cursor_finish(&c);
+    assert_true(c.bf_pending);
+    cursor_plan(&c, d("2026-11-22"), 3000, 28 * DAY_MS, 30 * DAY_MS);
+    assert_true(c.backfilling);
+    cursor_next_page(&c, "p2");
+    char *json = cursor_format(&c);
+    assert_int_equal(cursor_parse(json, &r), 0);
+    free(json);
+    cursor_plan(&r, d("2026-11-23"), 4000, 28 * DAY_MS, 30 * DAY_MS);
+    assert_true(r.backfilling);
+    assert_string_equal(r.page, "p2");
+    assert_int_equal(r.from, d("2026-09-01"));
+    assert_int_equal(r.run_started, 3000);
+    /* a run given up (its page refused) asks for the same range again */
+    r.in_run = false;
+    json = cursor_format(&r);
+    assert_non_null(strstr(json, "\"backfill\":{\"from\":\"2026-09-01\",\"to\":\"2026-09-10\"}"));
+    free(json);
+    cursor_free(&c);
+    cursor_free(&r);
+    assert_int_equal(cursor_parse("{\"backfill\":{\"from\":\"2026-09-01\"}}", &c), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -139,6 +214,8 @@ int main(void)
         cmocka_unit_test(test_run_under_way_is_kept),
         cmocka_unit_test(test_watermark_from_data),
         cmocka_unit_test(test_garbage),
+        cmocka_unit_test(test_backfill_runs_once),
+        cmocka_unit_test(test_backfill_waits_and_resumes),
     };
     return cmocka_run_group_tests_name("cursor", tests, NULL, NULL);
 }
