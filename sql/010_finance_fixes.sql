@@ -672,5 +672,7 @@ GRANT SELECT ON dashboard.channel_daily, dashboard.channel_monthly, dashboard.to
 -- cost_per serves the finance functions, which run as their owner.
 REVOKE ALL ON FUNCTION socialroi.mark_settings(), socialroi.cost_per(bigint, numeric) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION socialroi.mark_settings() TO socialroi_daemon;
+-- The rollup and the links' marking read the configured spend per day.
+GRANT SELECT ON socialroi.configured_spend_daily TO socialroi_daemon;
 GRANT USAGE ON SEQUENCE socialroi.dirty_spend_mark_id_seq, socialroi.dirty_conversion_mark_id_seq
     TO socialroi_daemon;
