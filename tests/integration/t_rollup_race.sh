@@ -30,7 +30,7 @@ as() {
 
 # A campaign with two Meta ad campaigns over five days, a retainer, and people whose touches
 # and won deals credit it: few buckets, so the writer keeps hitting the ones the rollup holds.
-psql -XqAt -v ON_ERROR_STOP=1 "$(as race_daemon)" >"$TEST_DIR/setup.out" 2>&1 <<'SQL'
+cat >"$TEST_DIR/setup.sql" <<'SQL'
 SELECT socialroi.sync_settings('EUR', 7);
 SELECT socialroi.sync_account('fb', 'facebook', '1', 'EUR', '', true, '');
 SELECT socialroi.sync_account('hs', 'hubspot', '2', 'EUR', '', true, '');
@@ -60,7 +60,14 @@ SELECT 2, 'd' || i, 1000000000, 'EUR', true, true, '2026-03-04Z', '2026-03-05Z'
   FROM generate_series(1, 6) i;
 INSERT INTO socialroi.deal_contact SELECT 2, 'd' || i, 'c' || i FROM generate_series(1, 6) i;
 SQL
-[ $? -eq 0 ] && ok "setup as the daemon role" || { not_ok "setup as the daemon role" "$(cat "$TEST_DIR/setup.out")"; done_testing; exit 1; }
+if psql -XqAt -v ON_ERROR_STOP=1 "$(as race_daemon)" -f "$TEST_DIR/setup.sql" \
+    >"$TEST_DIR/setup.out" 2>&1; then
+    ok "setup as the daemon role"
+else
+    not_ok "setup as the daemon role" "$(cat "$TEST_DIR/setup.out")"
+    done_testing
+    exit 1
+fi
 socialroi rollup --dsn "$(as race_daemon)" >"$TEST_DIR/rollup.out" 2>&1 ||
     not_ok "the first rollup" "$(cat "$TEST_DIR/rollup.out")"
 
