@@ -279,16 +279,18 @@ static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
         sql = "SELECT * FROM dashboard.channel_report($1::date, $2::date, $3)";
         n = 3;
     } else {
-        sql =
-            "SELECT campaign, to_char(month, 'YYYY-MM') AS month, interest_impressions, "
-            "interest_reach, consideration_engagements, consideration_clicks, "
-            "socialroi.round6(trial_leads) AS trial_leads, loyalty_won_deals, "
-            "socialroi.round6(loyalty_customers) AS loyalty_customers, advocacy_shares, "
-            "advocacy_positive_mentions, socialroi.round6(interest_to_consideration) AS "
-            "interest_to_consideration, socialroi.round6(consideration_to_trial) AS "
-            "consideration_to_trial, socialroi.round6(trial_to_loyalty) AS trial_to_loyalty "
-            "FROM dashboard.funnel WHERE month BETWEEN date_trunc('month', $1::date) AND $2::date "
-            "ORDER BY campaign, month";
+        /* the view has rounded half to even to 6 places; the cast only prints all six, as the
+         * ROI report does, and names nothing a reader may not use */
+        sql = "SELECT campaign, to_char(month, 'YYYY-MM') AS month, interest_impressions, "
+              "interest_reach, consideration_engagements, consideration_clicks, "
+              "trial_leads::numeric(30, 6) AS trial_leads, loyalty_won_deals, "
+              "loyalty_customers::numeric(30, 6) AS loyalty_customers, advocacy_shares, "
+              "advocacy_positive_mentions, "
+              "interest_to_consideration::numeric(30, 6) AS interest_to_consideration, "
+              "consideration_to_trial::numeric(30, 6) AS consideration_to_trial, "
+              "trial_to_loyalty::numeric(30, 6) AS trial_to_loyalty "
+              "FROM dashboard.funnel WHERE month BETWEEN date_trunc('month', $1::date) AND "
+              "$2::date ORDER BY campaign, month";
         n = 2;
     }
     PGresult *r = PQexecParams(conn, sql, n, NULL, p, NULL, NULL, 0);

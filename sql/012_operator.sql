@@ -212,14 +212,8 @@ GRANT EXECUTE ON FUNCTION socialroi.cursor_jsonb(text), socialroi.find_job(text,
 GRANT EXECUTE ON FUNCTION socialroi.cursor_jsonb(text) TO socialroi_dashboard, socialroi_finance;
 GRANT SELECT ON dashboard.backfills TO socialroi_dashboard, socialroi_finance;
 
--- The reporting currency, for the reports' headings: the readers cannot read socialroi.setting.
-CREATE FUNCTION dashboard.reporting_currency() RETURNS text
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-    SELECT socialroi.reporting_currency()
-$$;
-REVOKE ALL ON FUNCTION dashboard.reporting_currency() FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION dashboard.reporting_currency()
-    TO socialroi_dashboard, socialroi_finance, socialroi_daemon;
+-- The reporting currency (010) for the headings of what the daemon's role runs.
+GRANT EXECUTE ON FUNCTION dashboard.reporting_currency() TO socialroi_daemon;
 
 -- socialroi status reads only these views, so the daemon's role (the one operators run poll
 -- and backfill as) gets the same answer as the readers.

@@ -111,8 +111,8 @@ SELECT results_eq(
     $$SELECT day, impressions, reach, clicks, engagements, engagement_rate, followers,
              followers_growth, posts, paid_impressions, paid_clicks
         FROM dashboard.channel_daily WHERE account = 'fb' AND day >= '2026-01-30' ORDER BY day$$,
-    $$VALUES ('2026-01-30'::date, 1000::numeric, 800::numeric, 3::numeric, 10::numeric,
-              0.01::numeric, 105::bigint, NULL::numeric, 1::bigint, 0::numeric, 0::numeric),
+    $$VALUES ('2026-01-30'::date, 1000::bigint, 800::bigint, 3::bigint, 10::bigint,
+              0.01::numeric, 105::bigint, NULL::bigint, 1::bigint, 0::bigint, 0::bigint),
              ('2026-01-31', 3000, 2000, 7, 90, 0.03, 110, 6, 1, 500, 5),
              ('2026-02-01', 500, NULL, 0, 0, 0, 120, 10, 1, 1000, 10),
              ('2026-02-02', 0, NULL, 0, 0, NULL, NULL, NULL, 0, 0, 0)$$,
@@ -124,7 +124,7 @@ SELECT is((SELECT platform FROM dashboard.channel_daily WHERE account = 'fb' LIM
 SELECT results_eq(
     $$SELECT day, impressions, engagements, engagement_rate, posts
         FROM dashboard.channel_daily WHERE account = 'fb' AND day < '2026-01-30' ORDER BY day$$,
-    $$VALUES ('2026-01-15'::date, 0::numeric, 0::numeric, NULL::numeric, 1::bigint),
+    $$VALUES ('2026-01-15'::date, 0::bigint, 0::bigint, NULL::numeric, 1::bigint),
              ('2026-01-20', 0, 0, NULL, 0)$$,
     'channel_daily facebook: a day with only a post or only counters has no rate');
 SELECT is((SELECT count(*)::int FROM dashboard.channel_daily WHERE account = 'fb'), 6,
@@ -135,7 +135,7 @@ SELECT is((SELECT count(*)::int FROM dashboard.channel_daily WHERE account = 'fb
 SELECT results_eq(
     $$SELECT day, impressions, clicks, engagements, engagement_rate, followers, posts
         FROM dashboard.channel_daily WHERE account = 'li' ORDER BY day$$,
-    $$VALUES ('2026-01-15'::date, 100::numeric, 4::numeric, 6::numeric, 0.06::numeric,
+    $$VALUES ('2026-01-15'::date, 100::bigint, 4::bigint, 6::bigint, 0.06::numeric,
               NULL::bigint, 0::bigint),
              ('2026-02-10', 0, 0, 2, NULL, NULL, 0)$$,
     'channel_daily linkedin: engagements are the sum of the interaction metrics');
@@ -148,7 +148,7 @@ SELECT results_eq(
 SELECT results_eq(
     $$SELECT day, engagements, engagement_rate, followers, followers_growth, posts
         FROM dashboard.channel_daily WHERE account = 'x' ORDER BY day$$,
-    $$VALUES ('2026-01-01'::date, 0::numeric, NULL::numeric, NULL::bigint, NULL::numeric, 1::bigint),
+    $$VALUES ('2026-01-01'::date, 0::bigint, NULL::numeric, NULL::bigint, NULL::bigint, 1::bigint),
              ('2026-01-05', 0, NULL, NULL, NULL, 1),
              ('2026-01-09', 0, NULL, 1000, NULL, 0),
              ('2026-01-11', 4, NULL, NULL, NULL, 0),
@@ -166,15 +166,15 @@ SELECT results_eq(
     $$SELECT month, impressions, reach, clicks, engagements, engagement_rate, followers,
              followers_growth, posts, paid_impressions, paid_clicks
         FROM dashboard.channel_monthly WHERE account = 'fb' ORDER BY month$$,
-    $$VALUES ('2026-01-01'::date, 4000::numeric, 2800::numeric, 10::numeric, 100::numeric,
-              0.025::numeric, 110::bigint, 6::numeric, 3::numeric, 500::numeric, 5::numeric),
+    $$VALUES ('2026-01-01'::date, 4000::bigint, 2800::bigint, 10::bigint, 100::bigint,
+              0.025::numeric, 110::bigint, 6::bigint, 3::bigint, 500::bigint, 5::bigint),
              ('2026-02-01', 500, NULL, 0, 0, 0, 120, 10, 1, 1000, 10)$$,
     'channel_monthly facebook');
 SELECT results_eq(
     $$SELECT month, impressions, engagements, engagement_rate, followers, followers_growth, posts
         FROM dashboard.channel_monthly WHERE account IN ('li', 'x') ORDER BY account, month$$,
-    $$VALUES ('2026-01-01'::date, 100::numeric, 6::numeric, 0.06::numeric, NULL::bigint,
-              NULL::numeric, 0::numeric),
+    $$VALUES ('2026-01-01'::date, 100::bigint, 6::bigint, 0.06::numeric, NULL::bigint,
+              NULL::bigint, 0::bigint),
              ('2026-02-01', 0, 2, NULL, NULL, NULL, 0),
              ('2026-01-01', 0, 6, NULL, 1010, 10, 2)$$,
     'channel_monthly linkedin and x: zero impressions give a NULL rate; followers at month end');
@@ -193,7 +193,7 @@ SELECT results_eq(
              engagement_rate, rank_in_month
         FROM dashboard.top_content WHERE platform = 'facebook'
        ORDER BY month, rank_in_month, content_id$$,
-    $$VALUES ('f1', '2026-01-01'::date, 30::numeric, 20::bigint, 5::bigint, 5::bigint,
+    $$VALUES ('f1', '2026-01-01'::date, 30::bigint, 20::bigint, 5::bigint, 5::bigint,
               600::bigint, NULL::bigint, 400::bigint, 0.05::numeric, 1::bigint),
              ('f2', '2026-01-01', 30, 30, NULL, NULL, 0, NULL, NULL, NULL, 1),
              ('f4', '2026-01-01', 5, 5, NULL, NULL, NULL, 50, NULL, 0.1, 3),
@@ -202,7 +202,7 @@ SELECT results_eq(
 SELECT results_eq(
     $$SELECT content_id, engagements, rank_in_month FROM dashboard.top_content
        WHERE platform = 'x' ORDER BY rank_in_month$$,
-    $$VALUES ('p2', 12::numeric, 1::bigint), ('p1', 10, 2)$$,
+    $$VALUES ('p2', 12::bigint, 1::bigint), ('p1', 10, 2)$$,
     'top_content x: p2 (12 likes) before p1 (8 likes + 2 shares), ranked apart from facebook');
 SELECT is((SELECT row(title, url, kind, account)::text FROM dashboard.top_content WHERE content_id = 'f1'),
           row('Launch post', 'https://fb.example/f1', 'post', 'fb')::text,
@@ -248,7 +248,8 @@ SELECT is(socialroi.rollup_dirty(1000) + socialroi.rollup_dirty(1000) + socialro
 -- spring, January: impressions 400 (ads) + 600 (f1) = 1000; reach 400 (f1); engagements 30
 -- (f1) + 8 (111's likes and shares) = 38; clicks 4; leads 0.5 + 1 = 1.5; shares 5 + 2 = 7;
 -- one positive mention (m1, 23:30 UTC Jan 31). Rates: (38 + 4) / 1000 = 0.042;
--- 1.5 / 42 = 1/28; 0 customers / 1.5 leads = 0; advocacy over 0 customers: NULL.
+-- 1.5 / 42 = 1/28 (0.035714 to six places); 0 customers / 1.5 leads = 0; advocacy over 0
+-- customers: NULL.
 -- spring, February: impressions 1000, clicks 10, d1 won: 1 deal, 0.5 customers. Rates:
 -- 10 / 1000 = 0.01; 0 leads / 10 = 0; 0.5 customers over 0 leads: NULL; 0 / 0.5 = 0.
 -- quiet, January: one lead and nothing else: interest and consideration rates over zero
@@ -264,7 +265,7 @@ SELECT results_eq(
               1::numeric, 0::bigint, 0::numeric, 0::bigint, 0::bigint, NULL::numeric,
               NULL::numeric, 0::numeric, NULL::numeric),
              ('spring', 'Spring', '2026-01-01', 1000, 400, 38, 4, 1.5, 0, 0, 7, 1, 0.042,
-              0.035714285714, 0, NULL),
+              0.035714, 0, NULL),
              ('spring', 'Spring', '2026-02-01', 1000, 0, 0, 10, 0, 1, 0.5, 0, 0, 0.01, 0, NULL, 0)$$,
     'funnel: every stage and rate per campaign and UTC month, NULL over zero');
 
@@ -320,16 +321,16 @@ SELECT results_eq(
     $$SELECT key, platform, account, impressions, reach, views, clicks, engagements,
              engagement_rate, followers, followers_growth, posts, paid_impressions, paid_clicks
         FROM dashboard.channel_report('2026-01-30', '2026-02-02', 'platform')$$,
-    $$VALUES ('facebook', 'facebook', 'fb', 4500::numeric, 2800::numeric, NULL::numeric,
-              10::numeric, 100::numeric, 0.022222::numeric, 120::bigint, 16::numeric,
-              3::numeric, 1500::numeric, 15::numeric)$$,
+    $$VALUES ('facebook', 'facebook', 'fb', 4500::bigint, 2800::bigint, NULL::bigint,
+              10::bigint, 100::bigint, 0.022222::numeric, 120::bigint, 16::bigint,
+              3::bigint, 1500::bigint, 15::bigint)$$,
     'channel_report by platform: sums, the rate of the sums, the latest follower count');
 SELECT results_eq(
     $$SELECT key, platform, account, impressions, clicks, engagements, engagement_rate, followers,
              followers_growth, posts, paid_impressions, paid_clicks
         FROM dashboard.channel_report('2026-01-01', '2026-02-28', 'month')$$,
-    $$VALUES ('2026-01', 'facebook', 'fb', 4000::numeric, 10::numeric, 100::numeric,
-              0.025::numeric, 110::bigint, 6::numeric, 3::numeric, 500::numeric, 5::numeric),
+    $$VALUES ('2026-01', 'facebook', 'fb', 4000::bigint, 10::bigint, 100::bigint,
+              0.025::numeric, 110::bigint, 6::bigint, 3::bigint, 500::bigint, 5::bigint),
              ('2026-01', 'linkedin', 'li', 100, 4, 6, 0.06, NULL, NULL, 0, 0, 0),
              ('2026-01', 'x', 'x', 0, 0, 6, NULL, 1010, 10, 2, 0, 0),
              ('2026-02', 'facebook', 'fb', 500, 0, 0, 0, 120, 10, 1, 1000, 10),

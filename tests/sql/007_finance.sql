@@ -49,10 +49,11 @@ SELECT is((SELECT (platform_spend, configured_spend, spend)::text FROM roi
 SELECT is((SELECT (leads, customers, revenue)::text FROM roi
             WHERE month = '2026-02-01' AND campaign = 'launch'),
           '(1,1,1000.000000)', 'the lead, the customer and the won revenue are the campaign''s');
-SELECT is((SELECT round(roi, 9) FROM roi WHERE month = '2026-02-01' AND campaign = 'launch'),
-          round((1000 - 1138.142857) / 1138.142857, 9), 'ROI = (revenue - spend) / spend');
-SELECT is((SELECT round(roas, 9) FROM roi WHERE month = '2026-02-01' AND campaign = 'launch'),
-          round(1000 / 1138.142857, 9), 'ROAS = revenue / spend');
+SELECT is((SELECT roi FROM roi WHERE month = '2026-02-01' AND campaign = 'launch'),
+          round((1000 - 1138.142857) / 1138.142857, 6),
+          'ROI = (revenue - spend) / spend, rounded to 6 places');
+SELECT is((SELECT roas FROM roi WHERE month = '2026-02-01' AND campaign = 'launch'),
+          round(1000 / 1138.142857, 6), 'ROAS = revenue / spend, rounded to 6 places');
 SELECT is((SELECT (cost_per_lead, customer_acquisition_cost)::text FROM roi
             WHERE month = '2026-02-01' AND campaign = 'launch'),
           '(1138.142857,1138.142857)', 'cost per lead and per customer');
