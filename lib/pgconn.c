@@ -41,6 +41,8 @@ struct pgconn {
     int64_t backoff_ms, backoff_max_ms;
     pgconn_state_fn *state_cb;
     void *state_arg;
+    pgconn_notify_fn *notify_cb;
+    void *notify_arg;
     struct pending *head, *tail;
     size_t npending;
     bool in_drain, broken;
@@ -295,6 +297,17 @@ static void drain(struct pgconn *c)
     }
 }
 
+/* Hands over what LISTEN brought in with the input just consumed. */
+static void notifications(struct pgconn *c)
+{
+    PGnotify *n;
+    while (c->state == ST_UP && (n = PQnotifies(c->conn)) != NULL) {
+        if (c->notify_cb)
+            c->notify_cb(c->notify_arg, n->relname, n->extra);
+        PQfreemem(n);
+    }
+}
+
 static void flush(struct pgconn *c)
 {
     int r = PQflush(c->conn);
@@ -321,6 +334,7 @@ static void sock_cb(evutil_socket_t fd, short what, void *arg)
             return;
         }
         drain(c);
+        notifications(c);
     }
     if (c->state == ST_UP)
         flush(c);
@@ -415,6 +429,12 @@ int pgconn_sync(struct pgconn *c, pgconn_result_fn *cb, void *arg)
     if (!c->in_drain)
         flush(c);
     return 0;
+}
+
+void pgconn_on_notify(struct pgconn *c, pgconn_notify_fn *cb, void *arg)
+{
+    c->notify_cb = cb;
+    c->notify_arg = arg;
 }
 
 void pgconn_reset(struct pgconn *c, const char *why)

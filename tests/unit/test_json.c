@@ -204,14 +204,10 @@ static void test_records_output(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8),
-        cmocka_unit_test(test_surrogate_pairs),
-        cmocka_unit_test(test_escaped_nul),
-        cmocka_unit_test(test_ids),
-        cmocka_unit_test(test_counts),
-        cmocka_unit_test(test_money_and_bools),
-        cmocka_unit_test(test_times),
-        cmocka_unit_test(test_records_output),
+        cmocka_unit_test(test_utf8),        cmocka_unit_test(test_surrogate_pairs),
+        cmocka_unit_test(test_escaped_nul), cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_counts),      cmocka_unit_test(test_money_and_bools),
+        cmocka_unit_test(test_times),       cmocka_unit_test(test_records_output),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
