@@ -267,7 +267,9 @@ static void deliver(struct pgconn *c, PGresult *r)
     if (st == PGRES_PIPELINE_ABORTED) {
         err = "aborted by an earlier error in the same pipeline";
     } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        copy_error(buf, sizeof buf, PQresultErrorMessage(r));
+        /* the server's own sentence, without "ERROR:" and the CONTEXT lines */
+        const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        copy_error(buf, sizeof buf, primary ? primary : PQresultErrorMessage(r));
         err = buf;
         c->st.query_errors++;
     }

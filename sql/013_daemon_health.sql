@@ -57,7 +57,8 @@ COMMENT ON COLUMN dashboard.daemon_health.failing_for IS
 -- ---- jobs: last success, interval changes -------------------------------------------------
 
 -- The result gains last_success (epoch seconds, NULL before the first complete run), so the
--- daemon's metrics survive a restart; a changed interval moves next_due by the difference.
+-- daemon's metrics survive a restart; a changed interval moves next_due by the difference (and
+-- never further than the new interval from now).
 DROP FUNCTION socialroi.sync_job(text, text, bigint, bigint, bigint);
 CREATE FUNCTION socialroi.sync_job(p_account text, p_stream text, p_interval_ms bigint,
                                    p_lookback_ms bigint, p_backfill_ms bigint)
@@ -74,7 +75,9 @@ BEGIN
     ON CONFLICT (account_id, stream) DO UPDATE
        SET poll_interval = EXCLUDED.poll_interval, lookback = EXCLUDED.lookback,
            backfill = EXCLUDED.backfill, enabled = true,
-           next_due = j.next_due - j.poll_interval + EXCLUDED.poll_interval
+           next_due = CASE WHEN j.poll_interval = EXCLUDED.poll_interval THEN j.next_due
+                           ELSE LEAST(j.next_due - j.poll_interval + EXCLUDED.poll_interval,
+                                      pg_catalog.now() + EXCLUDED.poll_interval) END
      WHERE (j.poll_interval, j.lookback, j.backfill, j.enabled)
            IS DISTINCT FROM (EXCLUDED.poll_interval, EXCLUDED.lookback, EXCLUDED.backfill, true);
     RETURN QUERY
