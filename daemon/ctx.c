@@ -286,7 +286,7 @@ static void rolled_up_cb(void *arg, bool failed)
     struct sr_ctx *ctx = arg;
     if (failed)
         ctx->exit_code = EXIT_FAILURE_RC;
-    log_notice("daemon: --once finished result=%s", ctx->exit_code ? "some jobs failed" : "ok");
+    log_notice("daemon: --once finished result=%s", ctx->exit_code ? "failed" : "ok");
     event_base_loopexit(ctx->base, NULL);
 }
 

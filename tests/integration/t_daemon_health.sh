@@ -128,4 +128,21 @@ check_grep "--once says why it failed" "db: sync_[a-z_]+ failed component=$SYNC"
     "$TEST_DIR/daemon.log"
 sql "GRANT SELECT ON socialroi.configured_spend_daily TO socialroi_daemon"
 
+# ---- --once when the jobs cannot be synced: exit 1, no job runs -----------------------------------
+printf '\n[account health-x]\nplatform = x\nid = 1\ncredential = none\n' >>"$CONF"
+sql "REVOKE EXECUTE ON FUNCTION socialroi.sync_job(text, text, bigint, bigint, bigint) FROM socialroi_daemon"
+: >"$TEST_DIR/daemon.log"
+start=$(date +%s)
+timeout 150 "$B/socialroid" --once -c "$CONF" >>"$TEST_DIR/daemon.log" 2>&1
+rc=$?
+took=$(($(date +%s) - start))
+check_eq "--once exits 1 when the job sync keeps failing" 1 "$rc"
+[ "$took" -le 75 ] && ok "and gives up within about a minute (${took} s)" ||
+    not_ok "and gives up within about a minute" "took ${took} s"
+check_grep "the log names the job sync and the database's error" \
+    'db: sync_job failed component=job_sync failures=1 error="permission denied for function sync_job"' \
+    "$TEST_DIR/daemon.log"
+check_eq "no job ran" 0 "$(sql 'SELECT count(*) FROM socialroi.fetch_run')"
+sql "GRANT EXECUTE ON FUNCTION socialroi.sync_job(text, text, bigint, bigint, bigint) TO socialroi_daemon"
+
 done_testing
