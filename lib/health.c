@@ -19,9 +19,9 @@
 
 /* Known components, listed in /metrics from the start. */
 static const char *const known[] = {
-    "schema_check", "account_sync", "job_sync",      "job_notify",   "claim",
-    "ingest",       "record_failure", "account_state", "token_expiry", "release_job",
-    "settings_sync", "fx_sync",      "campaign_sync", "rollup",       SELF,
+    "schema_check",  "account_sync",   "job_sync",      "job_notify",   "claim",
+    "ingest",        "record_failure", "account_state", "token_expiry", "release_job",
+    "settings_sync", "fx_sync",        "campaign_sync", "rollup",       SELF,
 };
 
 enum stored { STORED_UNKNOWN, STORED_OK, STORED_FAILING };
@@ -183,8 +183,8 @@ static void written_cb(void *arg, PGresult *res, const char *err)
     } else if (res) { /* a refused statement; a lost connection is pgconn's to report */
         health_fail(h, SELF, "set_daemon_health", err);
         h->next_flush_us = time_mono_us() + h->flush_backoff_us;
-        h->flush_backoff_us = h->flush_backoff_us * 2 > FLUSH_MAX_US ? FLUSH_MAX_US
-                                                                      : h->flush_backoff_us * 2;
+        h->flush_backoff_us =
+            h->flush_backoff_us * 2 > FLUSH_MAX_US ? FLUSH_MAX_US : h->flush_backoff_us * 2;
     }
     free(w);
 }
@@ -205,8 +205,7 @@ static void write_one(struct health *h, struct component *c)
     const char *p[4] = {c->name, h->owner, c->failing ? c->last_error : NULL, n};
     struct write *w = xcalloc(1, sizeof *w);
     *w = (struct write){h, c, c->failing, c->failures};
-    if (pgconn_query(h->db,
-                     "SELECT socialroi.set_daemon_health($1, $2, $3, $4::integer)", 4, p,
+    if (pgconn_query(h->db, "SELECT socialroi.set_daemon_health($1, $2, $3, $4::integer)", 4, p,
                      written_cb, w) < 0) {
         free(w);
         return;
