@@ -43,6 +43,7 @@ struct health {
     struct pgconn *db;
     char *owner;
     int64_t next_flush_us, flush_backoff_us;
+    bool cleared; /* rows left by an earlier run of this daemon were removed */
 };
 
 struct write {
@@ -213,11 +214,32 @@ static void write_one(struct health *h, struct component *c)
     c->writing = true;
 }
 
+static void cleared_cb(void *arg, PGresult *res, const char *err)
+{
+    struct health *h = arg;
+    if (!err) {
+        h->cleared = true;
+        for (struct component *c = h->list; c; c = c->next)
+            if (!c->writing)
+                c->stored = STORED_OK;
+    } else if (res) {
+        health_fail(h, SELF, "clearing socialroi.daemon_health", err);
+    }
+}
+
+/* Rows an earlier run of this daemon left behind (it stopped while failing) go first. */
+static bool clear_old_rows(struct health *h)
+{
+    const char *p[1] = {h->owner};
+    return pgconn_query(h->db, "DELETE FROM socialroi.daemon_health WHERE owner = $1", 1, p,
+                        cleared_cb, h) == 0;
+}
+
 void health_flush(struct health *h)
 {
     if (!h->db || !pgconn_is_up(h->db) || time_mono_us() < h->next_flush_us)
         return;
-    bool sent = false;
+    bool sent = !h->cleared && clear_old_rows(h);
     for (struct component *c = h->list; c; c = c->next) {
         if (changed(c)) {
             write_one(h, c);

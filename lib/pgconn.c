@@ -50,6 +50,7 @@ struct pgconn {
     struct complain complain;
     struct pgconn_stats st;
     char last_error[256];
+    char commit_error[256]; /* why the last failed commit failed */
 };
 
 static void start_connect(struct pgconn *c);
@@ -248,13 +249,16 @@ static void deliver(struct pgconn *c, PGresult *r)
             pop_head(c);
         if (c->head) {
             if (c->head->cb)
-                c->head->cb(c->head->arg, r, c->head->failed ? "commit failed" : NULL);
+                c->head->cb(c->head->arg, r, c->head->failed ? c->commit_error : NULL);
             pop_head(c);
         }
         return;
     }
     if (p && p->kind == PEND_SYNC && st == PGRES_FATAL_ERROR) {
         /* an error between the last command and the sync: the commit itself failed */
+        const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        copy_error(c->commit_error, sizeof c->commit_error,
+                   primary ? primary : PQresultErrorMessage(r));
         p->failed = true;
         c->st.query_errors++;
         return;
