@@ -151,11 +151,9 @@ static bool health_cb(void *arg, struct buf *body)
                           : ctx->schema == SCHEMA_OLD ? "schema_too_old"
                           : ctx->schema == SCHEMA_OK  ? "ok"
                                                       : "checking";
-    bool failing = health_failing(ctx->health);
-    bool ok = loop && db && !ctx->stopping && !failing;
-    const char *status = ok                                        ? "ok"
-                         : loop && db && !ctx->stopping && failing ? "degraded"
-                                                                   : "unavailable";
+    bool serving = loop && db && !ctx->stopping;
+    bool ok = serving && !health_failing(ctx->health);
+    const char *status = ok ? "ok" : serving ? "degraded" : "unavailable";
     buf_printf(body,
                "{\"status\":\"%s\",\"loop\":\"%s\",\"loop_lag_ms\":%lld,\"database\":\"%s\","
                "\"schema_version\":%d,\"schema_expected\":%d,\"stopping\":%s",
