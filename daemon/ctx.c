@@ -5,6 +5,7 @@
 #include "dbschema.h"
 #include "engine.h"
 #include "fetch.h"
+#include "health.h"
 #include "http.h"
 #include "log.h"
 #include "metrics.h"
@@ -34,6 +35,7 @@
 #define EXIT_FAILURE_RC    1
 #define WRITER_HIGH_WATER  64
 #define ONCE_DB_TIMEOUT_MS 60000
+#define SCHEMA_RETRY_MS    5000
 
 enum schema_state { SCHEMA_UNKNOWN, SCHEMA_OK, SCHEMA_OLD };
 
@@ -47,6 +49,7 @@ struct sr_ctx {
     struct tokens *tokens;
     struct engine *engine;
     struct rollup *rollup;
+    struct health *health;
     struct event *once_timer;
     char owner[128];
     struct http_status *http;
@@ -58,7 +61,8 @@ struct sr_ctx {
     double start_time;
     enum schema_state schema;
     int schema_version;
-    bool first_schema_check_done;
+    bool first_schema_check_done, schema_asking;
+    int64_t schema_retry_at_us;
     bool stopping;
     int exit_code;
     uint64_t reloads, reload_failures;
@@ -69,10 +73,14 @@ struct sr_ctx {
 static void schema_cb(void *arg, int version, const char *err)
 {
     struct sr_ctx *ctx = arg;
+    ctx->schema_asking = false;
     if (err) {
-        log_warn("db: cannot read schema version error=\"%s\"", err);
+        /* asked again from the tick while the connection stays up */
+        health_fail(ctx->health, "schema_check", "reading the schema version", err);
+        ctx->schema_retry_at_us = time_mono_us() + SCHEMA_RETRY_MS * 1000LL;
         return;
     }
+    health_ok(ctx->health, "schema_check");
     ctx->schema_version = version;
     if (version < schema_expected_version()) {
         ctx->schema = SCHEMA_OLD;
@@ -98,12 +106,22 @@ static void schema_cb(void *arg, int version, const char *err)
     ctx->first_schema_check_done = true;
 }
 
+static void ask_schema(struct sr_ctx *ctx)
+{
+    if (ctx->schema_asking || time_mono_us() < ctx->schema_retry_at_us)
+        return;
+    if (dbschema_query(ctx->db, schema_cb, ctx) < 0)
+        log_warn("db: connection went away before the schema check");
+    else
+        ctx->schema_asking = true;
+}
+
 static void db_state_cb(void *arg, enum pgconn_event ev)
 {
     struct sr_ctx *ctx = arg;
     if (ev == PGCONN_UP) {
-        if (dbschema_query(ctx->db, schema_cb, ctx) < 0)
-            log_warn("db: connection went away before the schema check");
+        ctx->schema_retry_at_us = 0;
+        ask_schema(ctx);
     } else {
         ctx->schema = SCHEMA_UNKNOWN;
         writer_set_ready(ctx->writer, false);
@@ -133,12 +151,16 @@ static bool health_cb(void *arg, struct buf *body)
                           : ctx->schema == SCHEMA_OLD ? "schema_too_old"
                           : ctx->schema == SCHEMA_OK  ? "ok"
                                                       : "checking";
-    bool ok = loop && db && !ctx->stopping;
+    bool serving = loop && db && !ctx->stopping;
+    bool ok = serving && !health_failing(ctx->health);
+    const char *status = ok ? "ok" : serving ? "degraded" : "unavailable";
     buf_printf(body,
                "{\"status\":\"%s\",\"loop\":\"%s\",\"loop_lag_ms\":%lld,\"database\":\"%s\","
-               "\"schema_version\":%d,\"schema_expected\":%d,\"stopping\":%s}\n",
-               ok ? "ok" : "unavailable", loop ? "ok" : "stalled", (long long)lag, dbstate,
-               ctx->schema_version, schema_expected_version(), ctx->stopping ? "true" : "false");
+               "\"schema_version\":%d,\"schema_expected\":%d,\"stopping\":%s",
+               status, loop ? "ok" : "stalled", (long long)lag, dbstate, ctx->schema_version,
+               schema_expected_version(), ctx->stopping ? "true" : "false");
+    health_json(ctx->health, body);
+    buf_puts(body, "}\n");
     return ok;
 }
 
@@ -162,10 +184,9 @@ static void metrics_cb(void *arg, struct buf *b)
     metrics_u64(b, "socialroi_db_disconnects_total", st.disconnects, NULL);
     metrics_family(b, "socialroi_db_queries_total", "counter", "Queries sent.");
     metrics_u64(b, "socialroi_db_queries_total", st.queries, NULL);
-    metrics_family(b, "socialroi_db_query_errors_total", "counter", "Queries that failed.");
-    metrics_u64(b, "socialroi_db_query_errors_total", st.query_errors, NULL);
     metrics_family(b, "socialroi_db_pending_queries", "gauge", "Queries awaiting results.");
     metrics_u64(b, "socialroi_db_pending_queries", st.pending, NULL);
+    health_metrics(ctx->health, b);
     engine_metrics(ctx->engine, b);
     rollup_metrics(ctx->rollup, b);
     metrics_family(b, "socialroi_config_reloads_total", "counter", "Reloads, by result.");
@@ -258,10 +279,12 @@ static void stats_cb(void *arg)
                engine);
 }
 
-static void rolled_up_cb(void *arg)
+static void rolled_up_cb(void *arg, bool failed)
 {
     struct sr_ctx *ctx = arg;
-    log_notice("daemon: --once finished result=%s", ctx->exit_code ? "some jobs failed" : "ok");
+    if (failed)
+        ctx->exit_code = EXIT_FAILURE_RC;
+    log_notice("daemon: --once finished result=%s", ctx->exit_code ? "failed" : "ok");
     event_base_loopexit(ctx->base, NULL);
 }
 
@@ -312,8 +335,9 @@ static void build_pipeline(struct sr_ctx *ctx, struct config *cfg)
     ctx->writer = writer_new(ctx->db, WRITER_HIGH_WATER);
     ctx->tokens = tokens_new(cfg->daemon.state_dir);
     tokens_load(ctx->tokens, cfg);
-    ctx->rollup = rollup_new(ctx->base, cfg);
-    struct engine_opts eo = {ctx->owner, ctx->opt.once};
+    health_attach(ctx->health, ctx->db, ctx->owner);
+    ctx->rollup = rollup_new(ctx->base, cfg, ctx->health, ctx->opt.once);
+    struct engine_opts eo = {ctx->owner, ctx->opt.once, ctx->health};
     ctx->engine = engine_new(ctx->base, ctx->db, ctx->writer, ctx->fetch, ctx->tokens, cfg, &eo,
                              engine_done_cb, ctx);
     if (ctx->opt.once) {
@@ -329,6 +353,9 @@ static void tick_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     ctx->last_tick_us = time_mono_us();
+    if (pgconn_is_up(ctx->db) && ctx->schema == SCHEMA_UNKNOWN)
+        ask_schema(ctx);
+    health_flush(ctx->health);
 }
 
 /* ---- lifecycle --------------------------------------------------------------------------- */
@@ -345,6 +372,7 @@ struct sr_ctx *ctx_new(const struct ctx_options *opt, struct config *cfg)
     ctx->base = event_base_new();
     if (!ctx->base || curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
         abort();
+    ctx->health = health_new();
     ctx->notify = notify_new(ctx->base);
     ctx->sig = signals_new(ctx->base, &sh, ctx);
     struct timeval tv = {TICK_MS / 1000, 0};
@@ -389,6 +417,7 @@ void ctx_free(struct sr_ctx *ctx)
     if (ctx->once_timer)
         event_free(ctx->once_timer);
     pgconn_free(ctx->db);
+    health_free(ctx->health);
     http_status_free(ctx->http);
     if (ctx->stop_timer)
         event_free(ctx->stop_timer);

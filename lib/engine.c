@@ -6,6 +6,7 @@
 #include "engine_int.h"
 #include "buf.h"
 #include "fetch.h"
+#include "health.h"
 #include "metrics.h"
 #include "pgconn.h"
 #include "platform.h"
@@ -16,13 +17,19 @@
 #include "writer.h"
 #include "xmalloc.h"
 
+#include <event2/event.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#define RETRY_DB_MS 5000
+#define RESYNC_FIRST_MS      5000
+#define RESYNC_MAX_MS        60000
+#define ONCE_RESYNC_FIRST_MS 1000
+#define ONCE_RESYNC_MAX_MS   16000
+#define ONCE_SYNC_ATTEMPTS   6 /* 1 + 2 + 4 + 8 + 16 s: a --once run gives up within a minute */
+#define JOBS_CHANNEL         "socialroi_jobs"
 
 /* ---- small registries -------------------------------------------------------------------- */
 
@@ -207,7 +214,7 @@ void engine_check_done(struct engine *e)
 {
     if (e->done_reported || !engine_idle(e))
         return;
-    if ((e->once && e->once_left <= 0 && !e->syncs_pending) || e->stopping) {
+    if ((e->once && e->once_left <= 0 && !e->syncs_pending && !e->resync_armed) || e->stopping) {
         e->done_reported = true;
         if (e->done)
             e->done(e->done_arg, e->once_failed);
@@ -230,12 +237,47 @@ static void token_hash(struct engine *e, const struct cfg_account *a, char hex[6
     sha256_hex(tok, strlen(tok), hex);
 }
 
-static void sync_done_one(struct engine *e)
+static int64_t resync_first_ms(const struct engine *e)
 {
-    if (--e->syncs_pending == 0) {
-        log_info("engine: jobs synced count=%d", e->once ? e->once_left : -1);
-        engine_kick(e);
+    return e->once ? ONCE_RESYNC_FIRST_MS : RESYNC_FIRST_MS;
+}
+
+/* A sync with a failed statement is tried again after a doubling wait; --once gives up. */
+static void resync_later(struct engine *e)
+{
+    e->sync_attempts++;
+    if (e->once && e->sync_attempts >= ONCE_SYNC_ATTEMPTS) {
+        log_err("engine: --once gives up syncing jobs after %d failed attempts", e->sync_attempts);
+        e->once_failed = true;
+        return;
     }
+    struct timeval tv = {(time_t)(e->resync_ms / 1000), (suseconds_t)(e->resync_ms % 1000 * 1000)};
+    evtimer_add(e->resync, &tv);
+    e->resync_armed = true;
+    int64_t cap = e->once ? ONCE_RESYNC_MAX_MS : RESYNC_MAX_MS;
+    e->resync_ms = e->resync_ms * 2 > cap ? cap : e->resync_ms * 2;
+}
+
+/* The end of one sync's pipeline segment: every statement of it has answered. */
+static void sync_end_cb(void *arg, PGresult *res, const char *err)
+{
+    struct engine *e = arg;
+    e->syncs_pending--;
+    if (!res) { /* the connection went: the reconnect syncs again */
+        e->sync_failed = false;
+    } else if (e->sync_failed || err) {
+        e->sync_failed = false;
+        if (err)
+            health_fail(e->health, "job_sync", "the jobs' sync commit", err);
+        if (e->ready && !e->stopping && !e->resync_armed)
+            resync_later(e);
+    } else {
+        e->sync_attempts = 0;
+        e->resync_ms = resync_first_ms(e);
+        health_ok(e->health, "job_sync");
+        log_info("engine: jobs synced count=%d", e->once ? e->once_left : -1);
+    }
+    engine_kick(e);
 }
 
 static void sync_job_cb(void *arg, PGresult *res, const char *err)
@@ -243,12 +285,16 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
     struct ejob *j = arg;
     struct engine *e = j->e;
     if (err || PQntuples(res) != 1) {
-        log_warn("engine: cannot sync job account=%s stream=%s error=\"%s\"", j->account, j->stream,
-                 err ? err : "no row");
-        sync_done_one(e);
+        /* a lost connection is pgconn's to report (a sync follows the reconnect); a statement
+         * aborted by an earlier one's error is not a failure of its own */
+        if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
+            health_fail(e->health, "job_sync", "sync_job", err ? err : "sync_job returned no row");
+        e->sync_failed = e->sync_failed || res != NULL;
         return;
     }
     j->id = atoll(PQgetvalue(res, 0, 0));
+    if (!PQgetisnull(res, 0, 4))
+        j->last_success_wall = atoll(PQgetvalue(res, 0, 4));
     double due_in = atof(PQgetvalue(res, 0, 1));
     j->failures = atoi(PQgetvalue(res, 0, 2));
     engine_account(e, j->account)->needs_reauth =
@@ -266,21 +312,40 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
         int64_t delay = due_in > 0 ? (int64_t)(due_in * 1000) : j->jitter_ms / 10;
         engine_schedule(j, delay);
     }
-    sync_done_one(e);
 }
 
-static void logged_cb(void *arg, PGresult *res, const char *err)
+static void stmt_cb(void *arg, PGresult *res, const char *err)
 {
-    (void)res;
-    if (err)
-        log_warn("engine: %s failed error=\"%s\"", (const char *)arg, err);
+    const struct stmt *s = arg;
+    if (!err)
+        health_ok(s->e->health, s->component);
+    else if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
+        health_fail(s->e->health, s->component, s->what, err); /* lost connections: pgconn's */
+    if (err && res && s <= &s->e->stmts[STMT_DISABLE_ACCOUNTS])
+        s->e->sync_failed = true; /* part of the jobs' sync: all of it is tried again */
 }
 
-/* A statement whose only outcome of interest is a logged failure; what names it in the log. */
-static void query_logged(struct engine *e, const char *what, const char *sql, int n,
-                         const char *const *params)
+void engine_stmt(struct engine *e, enum stmt_kind s, const char *sql, int n,
+                 const char *const *params)
 {
-    pgconn_query(e->db, sql, n, params, logged_cb, (void *)(uintptr_t)what);
+    pgconn_query(e->db, sql, n, params, stmt_cb, &e->stmts[s]);
+}
+
+static void init_stmts(struct engine *e)
+{
+    static const struct stmt known[STMT_COUNT] = {
+        [STMT_SYNC_ACCOUNT] = {NULL, "account_sync", "sync_account"},
+        [STMT_DISABLE_JOBS] = {NULL, "account_sync", "disable_jobs_except"},
+        [STMT_DISABLE_ACCOUNTS] = {NULL, "account_sync", "disable_accounts_except"},
+        [STMT_RELEASE] = {NULL, "release_job", "release_job"},
+        [STMT_ACCOUNT_STATE] = {NULL, "account_state", "set_account_state"},
+        [STMT_TOKEN_EXPIRY] = {NULL, "token_expiry", "set_token_expiry"},
+        [STMT_LISTEN] = {NULL, "job_notify", "LISTEN " JOBS_CHANNEL},
+    };
+    for (int i = 0; i < STMT_COUNT; i++) {
+        e->stmts[i] = known[i];
+        e->stmts[i].e = e;
+    }
 }
 
 /* Builds a text[] literal; names are config names ([A-Za-z0-9_.-]) but quote anyway. */
@@ -305,19 +370,22 @@ static void sync_account(struct engine *e, const struct cfg_account *a)
     token_hash(e, a, hash);
     const char *p[7] = {
         a->name, a->platform, a->id, a->currency, a->timezone, a->enabled ? "true" : "false", hash};
-    query_logged(e, "sync_account",
-                 "SELECT socialroi.sync_account($1, $2, $3, $4, $5, $6::boolean, $7)", 7, p);
+    engine_stmt(e, STMT_SYNC_ACCOUNT,
+                "SELECT socialroi.sync_account($1, $2, $3, $4, $5, $6::boolean, $7)", 7, p);
     struct buf b = {0};
     array_literal(&b, (const char *const *)a->streams.items, a->streams.n);
     const char *q[2] = {a->name, b.data};
-    query_logged(e, "disable_jobs_except", "SELECT socialroi.disable_jobs_except($1, $2::text[])",
-                 2, q);
+    engine_stmt(e, STMT_DISABLE_JOBS, "SELECT socialroi.disable_jobs_except($1, $2::text[])", 2, q);
     buf_free(&b);
 }
 
 static void sync_jobs(struct engine *e)
 {
     const struct config *cfg = e->cfg;
+    if (e->resync_armed) {
+        evtimer_del(e->resync);
+        e->resync_armed = false;
+    }
     const char **names = xcalloc(cfg->naccounts + 1, sizeof *names);
     for (size_t i = 0; i < cfg->naccounts; i++) {
         names[i] = cfg->accounts[i].name;
@@ -326,25 +394,102 @@ static void sync_jobs(struct engine *e)
     struct buf b = {0};
     array_literal(&b, names, cfg->naccounts);
     const char *p[1] = {b.data};
-    query_logged(e, "disable_accounts_except",
-                 "SELECT socialroi.disable_accounts_except($1::text[])", 1, p);
+    engine_stmt(e, STMT_DISABLE_ACCOUNTS, "SELECT socialroi.disable_accounts_except($1::text[])", 1,
+                p);
     buf_free(&b);
     free(names);
+    e->sync_failed = false;
     for (struct ejob *j = e->jobs; j; j = j->next) {
         char iv[24], lb[24], bf[24];
         snprintf(iv, sizeof iv, "%lld", (long long)j->interval_ms);
         snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
         snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
         const char *q[5] = {j->account, j->stream, iv, lb, bf};
-        if (pgconn_query(e->db,
-                         "SELECT job_id, due_in_s, failures, account_state FROM "
-                         "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint)",
-                         5, q, sync_job_cb, j) == 0)
-            e->syncs_pending++;
+        pgconn_query(e->db,
+                     "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
+                     "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint)",
+                     5, q, sync_job_cb, j);
     }
-    pgconn_sync(e->db, NULL, NULL);
-    if (!e->syncs_pending)
+    if (pgconn_sync(e->db, sync_end_cb, e) == 0)
+        e->syncs_pending++;
+    else
         engine_check_done(e);
+}
+
+static void resync_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct engine *e = arg;
+    (void)fd;
+    (void)what;
+    e->resync_armed = false;
+    if (e->ready && !e->stopping)
+        sync_jobs(e);
+    else
+        engine_check_done(e);
+}
+
+/* ---- jobs made due from outside: socialroi poll, backfill (NOTIFY socialroi_jobs) ---------- */
+
+static void ask_due(struct engine *e);
+
+static void due_cb(void *arg, PGresult *res, const char *err)
+{
+    struct engine *e = arg;
+    int moved = 0;
+    e->due_asking = false;
+    if (err) {
+        if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
+            health_fail(e->health, "job_notify", "jobs_due", err);
+        return;
+    }
+    health_ok(e->health, "job_notify");
+    for (int i = 0; i < PQntuples(res); i++) {
+        int64_t id = atoll(PQgetvalue(res, i, 0));
+        double due_in = atof(PQgetvalue(res, i, 1));
+        for (struct ejob *j = e->jobs; j; j = j->next) {
+            if (j->id != id || !j->synced || j->removed || j->state != J_IDLE)
+                continue;
+            engine_schedule(j, due_in > 0 ? (int64_t)(due_in * 1000) : 0);
+            moved += due_in <= 1;
+        }
+    }
+    log_info("engine: due times read again after a notification jobs=%d due_now=%d", PQntuples(res),
+             moved);
+    if (e->due_again) {
+        e->due_again = false;
+        ask_due(e);
+    }
+}
+
+/* Reads the due times of every synced job again; one question at a time. */
+static void ask_due(struct engine *e)
+{
+    if (e->due_asking) {
+        e->due_again = true;
+        return;
+    }
+    struct buf b = {0};
+    buf_puts(&b, "{");
+    for (struct ejob *j = e->jobs; j; j = j->next)
+        if (j->synced)
+            buf_printf(&b, "%s%lld", b.len > 1 ? "," : "", (long long)j->id);
+    buf_puts(&b, "}");
+    const char *p[1] = {b.data};
+    if (pgconn_query(e->db, "SELECT job_id, due_in_s FROM socialroi.jobs_due($1::bigint[])", 1, p,
+                     due_cb, e) == 0) {
+        e->due_asking = true;
+        pgconn_sync(e->db, NULL, NULL);
+    }
+    buf_free(&b);
+}
+
+static void notify_cb(void *arg, const char *channel, const char *payload)
+{
+    struct engine *e = arg;
+    (void)payload;
+    if (strcmp(channel, JOBS_CHANNEL) != 0 || !e->ready || e->stopping)
+        return;
+    ask_due(e);
 }
 
 /* ---- public -------------------------------------------------------------------------------- */
@@ -356,6 +501,7 @@ struct engine *engine_new(struct event_base *base, struct pgconn *db, struct wri
     struct engine *e = xcalloc(1, sizeof *e);
     e->base = base;
     e->db = db;
+    e->health = opts->health;
     e->w = w;
     e->f = f;
     e->tokens = t;
@@ -366,6 +512,13 @@ struct engine *engine_new(struct event_base *base, struct pgconn *db, struct wri
     e->done_arg = arg;
     e->rng = (uint64_t)time_mono_us() ^ ((uint64_t)getpid() << 32);
     e->sched = sched_new(base, fire_cb, e);
+    e->resync = evtimer_new(base, resync_cb, e);
+    if (!e->resync)
+        abort();
+    e->resync_ms = resync_first_ms(e);
+    init_stmts(e);
+    if (!e->once)
+        pgconn_on_notify(db, notify_cb, e);
     sched_pause(e->sched, true); /* until the database is ready */
     apply_jobs(e, cfg);
     return e;
@@ -378,6 +531,7 @@ void engine_free(struct engine *e)
     while (e->jobs)
         engine_free_job(e, e->jobs);
     sched_free(e->sched);
+    event_free(e->resync);
     free_registries(e);
     free(e->owner);
     free(e);
@@ -387,8 +541,14 @@ void engine_db_ready(struct engine *e, bool ready)
 {
     bool was = e->ready;
     e->ready = ready;
-    if (ready && !was && !e->stopping)
+    if (ready && !was && !e->stopping) {
         sync_jobs(e);
+        if (!e->once) { /* again on every connection: socialroi poll and backfill say so */
+            e->due_asking = false;
+            engine_stmt(e, STMT_LISTEN, "LISTEN " JOBS_CHANNEL, 0, NULL);
+            pgconn_sync(e->db, NULL, NULL);
+        }
+    }
     engine_kick(e);
 }
 
@@ -409,7 +569,7 @@ static void release_leases(struct engine *e)
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)j->id);
         const char *p[2] = {id, e->owner};
-        query_logged(e, "release_job", "SELECT socialroi.release_job($1::bigint, $2)", 2, p);
+        engine_stmt(e, STMT_RELEASE, "SELECT socialroi.release_job($1::bigint, $2)", 2, p);
     }
     pgconn_sync(e->db, NULL, NULL);
 }
@@ -455,7 +615,7 @@ static void job_metrics_family(const struct engine *e, struct buf *b)
         metrics_i64(b, "socialroi_job_failures", j->failures, "account", j->account, "stream",
                     j->stream, NULL);
     metrics_family(b, "socialroi_job_last_success_timestamp_seconds", "gauge",
-                   "When a job last finished a run (since this process started).");
+                   "When a job last finished a run (as recorded in the database).");
     for (const struct ejob *j = e->jobs; j; j = j->next)
         if (j->last_success_wall)
             metrics_i64(b, "socialroi_job_last_success_timestamp_seconds", j->last_success_wall,

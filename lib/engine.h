@@ -22,14 +22,16 @@
 
 struct event_base;
 struct fetch;
+struct health;
 struct pgconn;
 struct tokens;
 struct writer;
 struct engine;
 
 struct engine_opts {
-    const char *owner; /* lease owner id: host:pid:random */
-    bool once;         /* run the due jobs once, then call done */
+    const char *owner;     /* lease owner id: host:pid:random */
+    bool once;             /* run the due jobs once, then call done */
+    struct health *health; /* where failing statements are reported (borrowed) */
 };
 
 /* --once finished: failed is true when any job failed. */

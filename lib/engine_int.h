@@ -63,6 +63,23 @@ struct cred_state {
     struct cred_state *next;
 };
 
+/* A statement whose outcome only matters to health: which component, what it is called. */
+struct stmt {
+    struct engine *e;
+    const char *component, *what;
+};
+
+enum stmt_kind {
+    STMT_SYNC_ACCOUNT,
+    STMT_DISABLE_JOBS,
+    STMT_DISABLE_ACCOUNTS,
+    STMT_RELEASE,
+    STMT_ACCOUNT_STATE,
+    STMT_TOKEN_EXPIRY,
+    STMT_LISTEN,
+    STMT_COUNT
+};
+
 struct acct_state {
     char *name;
     bool needs_reauth;
@@ -72,6 +89,7 @@ struct acct_state {
 struct engine {
     struct event_base *base;
     struct pgconn *db;
+    struct health *health;
     struct writer *w;
     struct fetch *f;
     struct tokens *tokens;
@@ -87,6 +105,13 @@ struct engine {
     struct acct_state *accts;
     bool ready, stopping, done_reported;
     int syncs_pending;
+    bool sync_failed;     /* a statement of the running sync failed: sync again after a wait */
+    int sync_attempts;    /* consecutive failed syncs */
+    int64_t resync_ms;    /* the next wait */
+    struct event *resync; /* armed while a failed sync waits to be tried again */
+    bool resync_armed;
+    bool due_asking, due_again; /* a NOTIFY's re-read of due times in flight, another wanted */
+    struct stmt stmts[STMT_COUNT];
     int inflight, inflight_platform[PLATFORM_COUNT];
     uint64_t rng;
     int once_left;
@@ -101,6 +126,9 @@ void engine_check_done(struct engine *e);
 void engine_schedule(struct ejob *j, int64_t delay_ms);
 void engine_once_complete(struct ejob *j, bool failed);
 void engine_free_job(struct engine *e, struct ejob *j);
+/* Sends a statement whose failure is reported to health as s's component. */
+void engine_stmt(struct engine *e, enum stmt_kind s, const char *sql, int n,
+                 const char *const *params);
 
 /* engine_job.c */
 void job_fire(struct ejob *j);

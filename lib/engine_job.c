@@ -9,6 +9,7 @@
 #include "engine_int.h"
 #include "buf.h"
 #include "fetch.h"
+#include "health.h"
 #include "json.h"
 #include "pgconn.h"
 #include "sched.h"
@@ -131,8 +132,9 @@ static void failure_written_cb(void *arg, enum write_outcome out, int rows, cons
     struct engine *e = j->e;
     (void)rows;
     if (out != WRITE_OK && out != WRITE_SHUTDOWN)
-        log_warn("engine: failure record not written account=%s stream=%s error=\"%s\"", j->account,
-                 j->stream, err ? err : "");
+        health_fail(e->health, "record_failure", "record_failure", err);
+    else if (out == WRITE_OK && j->id)
+        health_ok(e->health, "record_failure");
     if (settle(j))
         engine_check_done(e);
     engine_kick(e);
@@ -209,14 +211,6 @@ static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t re
     free(cursor);
 }
 
-static void state_cb(void *arg, PGresult *res, const char *err)
-{
-    (void)res;
-    if (err)
-        log_warn("engine: cannot record the account state account=%s error=\"%s\"",
-                 (const char *)arg, err);
-}
-
 void job_mark_needs_reauth(struct ejob *j, const char *why)
 {
     struct engine *e = j->e;
@@ -230,8 +224,7 @@ void job_mark_needs_reauth(struct ejob *j, const char *why)
     a->needs_reauth = true;
     sha256_hex(tok, strlen(tok), hash);
     const char *p[4] = {j->account, "needs_reauth", why, hash};
-    pgconn_query(e->db, "SELECT socialroi.set_account_state($1, $2, $3, $4)", 4, p, state_cb,
-                 j->account);
+    engine_stmt(e, STMT_ACCOUNT_STATE, "SELECT socialroi.set_account_state($1, $2, $3, $4)", 4, p);
     pgconn_sync(e->db, NULL, NULL);
     /* every job of the account ends its --once run here */
     for (struct ejob *o = e->jobs; o; o = o->next)
@@ -251,6 +244,7 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
         return;
     }
     if (out == WRITE_OK) {
+        health_ok(e->health, "ingest");
         j->pages++;
         j->rows += (uint64_t)rows;
         j->failures = 0;
@@ -275,6 +269,7 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
         else if (!e->stopping)
             engine_schedule(j, j->interval_ms);
     } else if (out == WRITE_FAILED) {
+        health_fail(e->health, "ingest", "ingest_page", err ? err : "database refused the page");
         fail(j, ERR_TRANSIENT, err ? err : "database refused the page", -1, false);
         return;
     }
@@ -483,8 +478,7 @@ static void set_expiry_in_db(struct engine *e, const struct ejob *j)
     char exp[32];
     snprintf(exp, sizeof exp, "%lld", (long long)tokens_expires_at(e->tokens, j->acct->credential));
     const char *p[2] = {j->account, exp};
-    pgconn_query(e->db, "SELECT socialroi.set_token_expiry($1, $2::float8)", 2, p, state_cb,
-                 j->account);
+    engine_stmt(e, STMT_TOKEN_EXPIRY, "SELECT socialroi.set_token_expiry($1, $2::float8)", 2, p);
     pgconn_sync(e->db, NULL, NULL);
 }
 
@@ -575,6 +569,24 @@ static bool token_due(const struct ejob *j, int64_t now_s)
 
 /* ---- the lease ---------------------------------------------------------------------------- */
 
+/* The lease could not be asked for: retried, a few times only under --once. */
+static void claim_failed(struct ejob *j, PGresult *res, const char *err)
+{
+    struct engine *e = j->e;
+    if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
+        health_fail(e->health, "claim", "claim_job", err ? err : "claim_job returned no row");
+    if (e->once && ++j->once_attempts >= ONCE_MAX_ATTEMPTS) {
+        log_err("engine: --once gives up on a job whose lease cannot be taken account=%s "
+                "stream=%s",
+                j->account, j->stream);
+        engine_once_complete(j, true);
+        return;
+    }
+    if (!e->stopping)
+        engine_schedule(j, DB_RETRY_MS);
+    engine_check_done(e);
+}
+
 static void claim_cb(void *arg, PGresult *res, const char *err)
 {
     struct ejob *j = arg;
@@ -584,11 +596,10 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
         return;
     }
     if (err || !res || PQntuples(res) != 1) {
-        log_debug("engine: claim failed account=%s stream=%s error=\"%s\"", j->account, j->stream,
-                  err ? err : "no row");
-        engine_schedule(j, DB_RETRY_MS);
+        claim_failed(j, res, err);
         return;
     }
+    health_ok(e->health, "claim");
     bool claimed = PQgetvalue(res, 0, 0)[0] == 't';
     double due_in = atof(PQgetvalue(res, 0, 2));
     if (!claimed) {

@@ -49,6 +49,23 @@ bool json_utf8_valid(const char *buf, size_t len)
     return true;
 }
 
+/*
+ * Offset of the first escaped NUL (\u0000) in the text, or -1. cJSON would cut the string
+ * there without a word; a backslash only appears in strings, each escape is skipped whole, so
+ * an escaped backslash followed by "u0000" is not mistaken for one.
+ */
+static long escaped_nul(const char *buf, size_t len)
+{
+    for (size_t i = 0; i + 1 < len; i++) {
+        if (buf[i] != '\\')
+            continue;
+        if (buf[i + 1] == 'u' && i + 6 <= len && memcmp(buf + i + 2, "0000", 4) == 0)
+            return (long)i;
+        i++; /* the escaped character */
+    }
+    return -1;
+}
+
 cJSON *json_parse(const char *buf, size_t len, char *why, size_t whylen)
 {
     const char *end = NULL;
@@ -58,6 +75,11 @@ cJSON *json_parse(const char *buf, size_t len, char *why, size_t whylen)
     }
     if (memchr(buf, '\0', len)) {
         snprintf(why, whylen, "body contains a NUL byte");
+        return NULL;
+    }
+    long nul = escaped_nul(buf, len);
+    if (nul >= 0) {
+        snprintf(why, whylen, "string holds an escaped NUL (\\u0000) at byte %ld", nul);
         return NULL;
     }
     cJSON *root = cJSON_ParseWithLengthOpts(buf, len, &end, false);

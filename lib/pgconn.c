@@ -41,6 +41,8 @@ struct pgconn {
     int64_t backoff_ms, backoff_max_ms;
     pgconn_state_fn *state_cb;
     void *state_arg;
+    pgconn_notify_fn *notify_cb;
+    void *notify_arg;
     struct pending *head, *tail;
     size_t npending;
     bool in_drain, broken;
@@ -48,6 +50,7 @@ struct pgconn {
     struct complain complain;
     struct pgconn_stats st;
     char last_error[256];
+    char commit_error[256]; /* why the last failed commit failed */
 };
 
 static void start_connect(struct pgconn *c);
@@ -246,13 +249,16 @@ static void deliver(struct pgconn *c, PGresult *r)
             pop_head(c);
         if (c->head) {
             if (c->head->cb)
-                c->head->cb(c->head->arg, r, c->head->failed ? "commit failed" : NULL);
+                c->head->cb(c->head->arg, r, c->head->failed ? c->commit_error : NULL);
             pop_head(c);
         }
         return;
     }
     if (p && p->kind == PEND_SYNC && st == PGRES_FATAL_ERROR) {
         /* an error between the last command and the sync: the commit itself failed */
+        const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        copy_error(c->commit_error, sizeof c->commit_error,
+                   primary ? primary : PQresultErrorMessage(r));
         p->failed = true;
         c->st.query_errors++;
         return;
@@ -265,7 +271,9 @@ static void deliver(struct pgconn *c, PGresult *r)
     if (st == PGRES_PIPELINE_ABORTED) {
         err = "aborted by an earlier error in the same pipeline";
     } else if (st != PGRES_COMMAND_OK && st != PGRES_TUPLES_OK) {
-        copy_error(buf, sizeof buf, PQresultErrorMessage(r));
+        /* the server's own sentence, without "ERROR:" and the CONTEXT lines */
+        const char *primary = PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY);
+        copy_error(buf, sizeof buf, primary ? primary : PQresultErrorMessage(r));
         err = buf;
         c->st.query_errors++;
     }
@@ -295,6 +303,17 @@ static void drain(struct pgconn *c)
     }
 }
 
+/* Hands over what LISTEN brought in with the input just consumed. */
+static void notifications(struct pgconn *c)
+{
+    PGnotify *n;
+    while (c->state == ST_UP && (n = PQnotifies(c->conn)) != NULL) {
+        if (c->notify_cb)
+            c->notify_cb(c->notify_arg, n->relname, n->extra);
+        PQfreemem(n);
+    }
+}
+
 static void flush(struct pgconn *c)
 {
     int r = PQflush(c->conn);
@@ -321,6 +340,7 @@ static void sock_cb(evutil_socket_t fd, short what, void *arg)
             return;
         }
         drain(c);
+        notifications(c);
     }
     if (c->state == ST_UP)
         flush(c);
@@ -415,6 +435,12 @@ int pgconn_sync(struct pgconn *c, pgconn_result_fn *cb, void *arg)
     if (!c->in_drain)
         flush(c);
     return 0;
+}
+
+void pgconn_on_notify(struct pgconn *c, pgconn_notify_fn *cb, void *arg)
+{
+    c->notify_cb = cb;
+    c->notify_arg = arg;
 }
 
 void pgconn_reset(struct pgconn *c, const char *why)

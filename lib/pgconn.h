@@ -61,6 +61,13 @@ int pgconn_query(struct pgconn *c, const char *sql, int n, const char *const *pa
  */
 int pgconn_sync(struct pgconn *c, pgconn_result_fn *cb, void *arg);
 
+/*
+ * Notifications (LISTEN) received on the connection: cb runs for each, on the loop, with the
+ * channel and payload (both borrowed). Issuing LISTEN after each connect is the caller's.
+ */
+typedef void pgconn_notify_fn(void *arg, const char *channel, const char *payload);
+void pgconn_on_notify(struct pgconn *c, pgconn_notify_fn *cb, void *arg);
+
 /* Closes the connection now and reconnects after the backoff (for tests and fault handling). */
 void pgconn_reset(struct pgconn *c, const char *why);
 

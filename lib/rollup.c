@@ -12,6 +12,7 @@
 #include "buf.h"
 #include "campaign.h"
 #include "fxcsv.h"
+#include "health.h"
 #include "json.h"
 #include "log.h"
 #include "pgconn.h"
@@ -23,21 +24,37 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define BATCH    "500"
-#define RETRY_MS 5000
+#define BATCH          "500"
+#define RETRY_FIRST_MS 5000
+#define RETRY_MAX_MS   60000
+#define ONCE_FIRST_MS  1000
+#define ONCE_MAX_MS    16000
+#define ONCE_ATTEMPTS  6 /* 1 + 2 + 4 + 8 + 16 s: a --once run gives up within a minute */
+
+/* One statement of the config sync: which component it belongs to. */
+struct step {
+    struct rollup *r;
+    const char *component, *what;
+};
+
+enum { STEP_SETTINGS, STEP_FX, STEP_FX_CSV, STEP_CAMPAIGNS, STEP_COUNT };
 
 struct rollup {
     struct event_base *base;
     struct pgconn *db;
+    struct health *health;
     struct event *timer;
     const struct config *cfg;
-    bool ready, busy, need_sync, step_failed;
-    int64_t interval_ms;
+    bool once, ready, busy, need_sync, gave_up;
+    int64_t interval_ms, retry_ms;
+    int attempts; /* consecutive failures */
     rollup_drained_fn *drained;
     void *drained_arg;
     uint64_t runs, syncs, failures;
     int64_t left;
-    struct complain complain;
+    struct step steps[STEP_COUNT];
+    const struct step *failed_step; /* the first statement of the sync that failed */
+    char failed_err[300];
 };
 
 static void run(struct rollup *r);
@@ -48,12 +65,36 @@ static void arm(struct rollup *r, int64_t ms)
     evtimer_add(r->timer, &tv);
 }
 
-static void failed(struct rollup *r, const char *what, const char *err)
+static void finish_drain(struct rollup *r, bool failed)
+{
+    rollup_drained_fn *cb = r->drained;
+    r->drained = NULL;
+    if (cb)
+        cb(r->drained_arg, failed);
+}
+
+/* Counts a failed attempt, retries with a doubling delay; --once gives up after a few. */
+static void failed(struct rollup *r, const char *component, const char *what, const char *err)
 {
     r->failures++;
-    complain(&r->complain, LOG_WARNING, "rollup: %s failed error=\"%s\"", what, err);
+    r->attempts++;
     r->busy = false;
-    arm(r, RETRY_MS);
+    health_fail(r->health, component, what, err);
+    if (r->once && r->attempts >= ONCE_ATTEMPTS) {
+        log_err("rollup: --once gives up after %d failed attempts", r->attempts);
+        r->gave_up = true;
+        finish_drain(r, true);
+        return;
+    }
+    arm(r, r->retry_ms);
+    int64_t cap = r->once ? ONCE_MAX_MS : RETRY_MAX_MS;
+    r->retry_ms = r->retry_ms * 2 > cap ? cap : r->retry_ms * 2;
+}
+
+static void succeeded(struct rollup *r)
+{
+    r->attempts = 0;
+    r->retry_ms = r->once ? ONCE_FIRST_MS : RETRY_FIRST_MS;
 }
 
 /* ---- the rollup job ------------------------------------------------------------------------- */
@@ -61,23 +102,24 @@ static void failed(struct rollup *r, const char *what, const char *err)
 static void dirty_cb(void *arg, PGresult *res, const char *err)
 {
     struct rollup *r = arg;
-    if (err || !res) {
-        failed(r, "rollup_dirty", err ? err : "connection lost");
+    if (err) {
+        if (res)
+            failed(r, "rollup", "rollup_dirty", err);
+        else
+            r->busy = false; /* the connection went: state_cb starts again when it is back */
         return;
     }
     r->runs++;
     r->left = PQntuples(res) == 1 ? atoll(PQgetvalue(res, 0, 0)) : 0;
     r->busy = false;
-    complain_release(&r->complain, "rollup: working again");
-    if (r->left > 0) {
+    succeeded(r);
+    health_ok(r->health, "rollup");
+    if (r->left > 0)
         arm(r, 0); /* more to do: go on, but let the loop breathe between batches */
-    } else if (r->drained) {
-        rollup_drained_fn *cb = r->drained;
-        r->drained = NULL;
-        cb(r->drained_arg);
-    } else {
+    else if (r->drained)
+        finish_drain(r, false);
+    else
         arm(r, r->interval_ms);
-    }
 }
 
 static void run_dirty(struct rollup *r)
@@ -87,7 +129,6 @@ static void run_dirty(struct rollup *r)
     if (pgconn_query(r->db, "SELECT socialroi.rollup_dirty($1::integer)", 1, batch, dirty_cb, r) <
         0) {
         r->busy = false;
-        arm(r, RETRY_MS);
         return;
     }
     pgconn_sync(r->db, NULL, NULL);
@@ -96,18 +137,27 @@ static void run_dirty(struct rollup *r)
 /* ---- config sync ------------------------------------------------------------------------------
  */
 
-static void step_cb(void *arg, PGresult *res, const char *err);
-
 static void sync_cb(void *arg, PGresult *res, const char *err)
 {
     struct rollup *r = arg;
-    if (!res || err || r->step_failed) {
-        r->step_failed = false;
-        failed(r, "campaign and FX sync", err ? err : "connection lost");
+    const struct step *st = r->failed_step;
+    r->failed_step = NULL;
+    if (!res) { /* the connection went: state_cb syncs again when it is back */
+        r->busy = false;
         r->need_sync = true;
         return;
     }
+    if (st || err) {
+        r->need_sync = true;
+        if (st)
+            failed(r, st->component, st->what, r->failed_err);
+        else
+            failed(r, "campaign_sync", "campaign and FX sync commit", err);
+        return;
+    }
     r->syncs++;
+    for (int i = 0; i < STEP_COUNT; i++)
+        health_ok(r->health, r->steps[i].component);
     log_info("rollup: campaigns and FX synced campaigns=%zu static_rates=%zu", r->cfg->ncampaigns,
              r->cfg->nfx);
     run_dirty(r);
@@ -115,12 +165,17 @@ static void sync_cb(void *arg, PGresult *res, const char *err)
 
 static void step_cb(void *arg, PGresult *res, const char *err)
 {
-    struct rollup *r = arg;
-    (void)res;
-    if (err) {
-        r->step_failed = true;
-        log_err("rollup: sync statement failed error=\"%s\"", err);
+    struct step *st = arg;
+    struct rollup *r = st->r;
+    if (err && res && !r->failed_step) {
+        r->failed_step = st; /* the statements after it only say they were aborted */
+        snprintf(r->failed_err, sizeof r->failed_err, "%s", err);
     }
+}
+
+static void step(struct rollup *r, int which, const char *sql, int n, const char *const *p)
+{
+    pgconn_query(r->db, sql, n, p, step_cb, &r->steps[which]);
 }
 
 /* The [fx] csv file, read at each sync (a small local file). */
@@ -135,7 +190,7 @@ static void add_fx_csv(struct rollup *r)
         log_err("rollup: [fx] csv not imported: %s", err);
     } else {
         const char *p[3] = {rows.data, "EUR", "csv"};
-        pgconn_query(r->db, "SELECT socialroi.import_fx($1::jsonb, $2, $3)", 3, p, step_cb, r);
+        step(r, STEP_FX_CSV, "SELECT socialroi.import_fx($1::jsonb, $2, $3)", 3, p);
         log_info("rollup: [fx] csv read path=%s days=%zu rates=%zu", r->cfg->fx_csv, st.days,
                  st.quotes);
     }
@@ -160,14 +215,15 @@ static void sync(struct rollup *r)
     r->busy = true;
     r->need_sync = false;
     /* one pipeline segment, so one transaction: all of it or none */
-    if (pgconn_query(r->db, "SELECT socialroi.sync_settings($1, $2::numeric)", 2, s, step_cb, r) <
-        0) {
+    r->failed_step = NULL;
+    if (pgconn_query(r->db, "SELECT socialroi.sync_settings($1, $2::numeric)", 2, s, step_cb,
+                     &r->steps[STEP_SETTINGS]) < 0) {
         r->busy = false;
         r->need_sync = true;
     } else {
-        pgconn_query(r->db, "SELECT socialroi.sync_fx_static($1::jsonb)", 1, f, step_cb, r);
+        step(r, STEP_FX, "SELECT socialroi.sync_fx_static($1::jsonb)", 1, f);
         add_fx_csv(r);
-        pgconn_query(r->db, "SELECT socialroi.sync_campaigns($1::jsonb)", 1, c, step_cb, r);
+        step(r, STEP_CAMPAIGNS, "SELECT socialroi.sync_campaigns($1::jsonb)", 1, c);
         pgconn_sync(r->db, sync_cb, r);
     }
     buf_free(&campaigns);
@@ -205,11 +261,25 @@ static void state_cb(void *arg, enum pgconn_event ev)
 /* ---- public ------------------------------------------------------------------------------------
  */
 
-struct rollup *rollup_new(struct event_base *base, const struct config *cfg)
+struct rollup *rollup_new(struct event_base *base, const struct config *cfg, struct health *h,
+                          bool once)
 {
+    static const struct step steps[STEP_COUNT] = {
+        [STEP_SETTINGS] = {NULL, "settings_sync", "sync_settings"},
+        [STEP_FX] = {NULL, "fx_sync", "sync_fx_static"},
+        [STEP_FX_CSV] = {NULL, "fx_sync", "import_fx"},
+        [STEP_CAMPAIGNS] = {NULL, "campaign_sync", "sync_campaigns"},
+    };
     struct rollup *r = xcalloc(1, sizeof *r);
     r->base = base;
     r->cfg = cfg;
+    r->health = h;
+    r->once = once;
+    succeeded(r);
+    for (int i = 0; i < STEP_COUNT; i++) {
+        r->steps[i] = steps[i];
+        r->steps[i].r = r;
+    }
     r->interval_ms = cfg->daemon.rollup_interval_ms;
     r->need_sync = true;
     r->timer = evtimer_new(base, timer_cb, r);
@@ -246,9 +316,14 @@ void rollup_drain(struct rollup *r, rollup_drained_fn *cb, void *arg)
 {
     r->drained = cb;
     r->drained_arg = arg;
-    evtimer_del(r->timer);
-    if (!r->busy)
+    if (r->gave_up) {
+        finish_drain(r, true);
+        return;
+    }
+    if (!r->busy && !r->attempts) {
+        evtimer_del(r->timer);
         run(r);
+    }
 }
 
 bool rollup_is_up(const struct rollup *r)
@@ -263,7 +338,8 @@ void rollup_metrics(const struct rollup *r, struct buf *b)
     metrics_family(b, "socialroi_rollup_dirty", "gauge",
                    "Campaign days and conversions still to recompute (after the last batch).");
     metrics_i64(b, "socialroi_rollup_dirty", r->left, NULL);
-    metrics_family(b, "socialroi_rollup_failures_total", "counter", "Rollup or sync failures.");
+    metrics_family(b, "socialroi_rollup_failures_total", "counter",
+                   "Failed rollup batches and config syncs.");
     metrics_u64(b, "socialroi_rollup_failures_total", r->failures, NULL);
     metrics_family(b, "socialroi_config_syncs_total", "counter",
                    "Campaign and FX syncs of the config into the database.");

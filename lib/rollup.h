@@ -15,12 +15,19 @@
 #include <stdbool.h>
 
 struct event_base;
+struct health;
 struct rollup;
 
-typedef void rollup_drained_fn(void *arg);
+/* failed: the sync or a rollup batch kept failing and --once gave up on it. */
+typedef void rollup_drained_fn(void *arg, bool failed);
 
-/* cfg is borrowed (replace it with rollup_configure before freeing it). Connects at once. */
-struct rollup *rollup_new(struct event_base *base, const struct config *cfg);
+/*
+ * cfg is borrowed (replace it with rollup_configure before freeing it), h too. Connects at
+ * once. Failures are retried with a doubling delay (5 s to a minute); under once (a --once
+ * run) from 1 s, and given up after six attempts.
+ */
+struct rollup *rollup_new(struct event_base *base, const struct config *cfg, struct health *h,
+                          bool once);
 void rollup_free(struct rollup *r);
 
 /* The schema is known to be current: sync and roll up from now on. */

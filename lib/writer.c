@@ -125,14 +125,15 @@ static void retry_or_drop(struct writer *w, struct wreq *r)
 {
     if (r->attempts < MAX_ATTEMPTS) {
         w->st.retries++;
-        log_warn("writer: transaction failed, retrying job=%lld error=\"%s\"", (long long)r->job_id,
+        /* reported (rate-limited) by the engine's health once the retry fails too */
+        log_info("writer: transaction failed, retrying job=%lld error=\"%s\"", (long long)r->job_id,
                  r->err);
         enqueue(w, r, true);
         return;
     }
-    log_err("writer: dropping a %s after %d attempts job=%lld error=\"%s\"",
-            r->kind == W_PAGE ? "page" : "failure record", r->attempts, (long long)r->job_id,
-            r->err);
+    log_info("writer: dropping a %s after %d attempts job=%lld error=\"%s\"",
+             r->kind == W_PAGE ? "page" : "failure record", r->attempts, (long long)r->job_id,
+             r->err);
     complete(w, r, WRITE_FAILED);
 }
 

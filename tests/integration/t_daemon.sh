@@ -64,7 +64,10 @@ code=$(http_get /nope)
 code=$(curl -s -m 5 -o /dev/null -w '%{http_code}' -X POST "http://127.0.0.1:$HTTP_PORT/healthz")
 [ "$code" = 405 ] && ok "POST answers 405" || not_ok "POST answers 405" "code=$code"
 
+# notify-recv writes what it receives on its own time: wait for it, as for any other process
+wait_for 5 grep -q '^READY=1' "$NOTIFY_OUT"
 check_grep "sd_notify READY=1 was sent" '^READY=1' "$NOTIFY_OUT"
+wait_for 5 grep -q '^STATUS=database connected' "$NOTIFY_OUT"
 check_grep "sd_notify STATUS= reports the database" '^STATUS=database connected' "$NOTIFY_OUT"
 wait_for 5 grep -q '^WATCHDOG=1' "$NOTIFY_OUT"
 check_grep "the watchdog pings when WATCHDOG_USEC is set" '^WATCHDOG=1' "$NOTIFY_OUT"
@@ -79,6 +82,7 @@ check_grep "a broken config on SIGHUP is logged with file:line" \
 check_grep "a broken config on SIGHUP keeps the old one" 'reload failed, keeping the running' \
     "$TEST_DIR/daemon.log"
 if http_is 200 /healthz; then ok "still serving after a bad reload"; else not_ok "still serving after a bad reload"; fi
+wait_for 5 grep -q '^RELOADING=1' "$NOTIFY_OUT"
 check_grep "sd_notify RELOADING=1 then READY=1 around a reload" '^RELOADING=1' "$NOTIFY_OUT"
 
 # SIGHUP with a good config that changes the log level: applied.
@@ -98,6 +102,7 @@ stop_daemon TERM
 [ "$DAEMON_RC" -eq 0 ] && ok "SIGTERM stops the daemon with status 0" ||
     not_ok "SIGTERM stops the daemon with status 0" "rc=$DAEMON_RC"
 check_grep "the stop is logged" 'daemon: stopped' "$TEST_DIR/daemon.log"
+wait_for 5 grep -q '^STOPPING=1' "$NOTIFY_OUT"
 check_grep "sd_notify STOPPING=1 was sent" '^STOPPING=1' "$NOTIFY_OUT"
 kill "$NOTIFY_PID" 2>/dev/null
 

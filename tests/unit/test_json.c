@@ -56,6 +56,28 @@ static void test_surrogate_pairs(void **state)
     }
 }
 
+/* cJSON ends a string at an escaped NUL: such a body is refused, not silently cut. */
+static void test_escaped_nul(void **state)
+{
+    (void)state;
+    char why[128];
+    const char *cut = "{\"name\":\"ab\\u0000cd\"}";
+    assert_null(json_parse(cut, strlen(cut), why, sizeof why));
+    assert_non_null(strstr(why, "\\u0000"));
+    assert_non_null(strstr(why, "byte 11"));
+    /* an escaped backslash followed by the letters u0000 is text, kept whole */
+    cJSON *j = parse("{\"t\":\"a\\\\u0000b\"}");
+    const char *t;
+    assert_int_equal(json_str(j, "t", &t), JSON_OK);
+    assert_string_equal(t, "a\\u0000b");
+    cJSON_Delete(j);
+    /* other escapes of low code points are fine */
+    j = parse("{\"t\":\"\\u0001\\u0010\"}");
+    assert_int_equal(json_str(j, "t", &t), JSON_OK);
+    assert_int_equal(strlen(t), 2);
+    cJSON_Delete(j);
+}
+
 static void test_ids(void **state)
 {
     (void)state;
@@ -182,13 +204,10 @@ static void test_records_output(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_utf8),
-        cmocka_unit_test(test_surrogate_pairs),
-        cmocka_unit_test(test_ids),
-        cmocka_unit_test(test_counts),
-        cmocka_unit_test(test_money_and_bools),
-        cmocka_unit_test(test_times),
-        cmocka_unit_test(test_records_output),
+        cmocka_unit_test(test_utf8),        cmocka_unit_test(test_surrogate_pairs),
+        cmocka_unit_test(test_escaped_nul), cmocka_unit_test(test_ids),
+        cmocka_unit_test(test_counts),      cmocka_unit_test(test_money_and_bools),
+        cmocka_unit_test(test_times),       cmocka_unit_test(test_records_output),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
