@@ -997,6 +997,14 @@ static bool load_credentials(struct load *ld)
                   (unsigned)(st.st_mode & 07777), c->credentials_path);
         return false;
     }
+    /* Under the shipped unit the service user reads the file itself, on start and reload. */
+    if (access(c->credentials_path, R_OK) < 0) {
+        add_error(ld, c->credentials_path, 0,
+                  "credentials file: %s; the user socialroid runs as (uid %u) must own it: "
+                  "chown that user and chmod 600 it",
+                  strerror(errno), (unsigned)geteuid());
+        return false;
+    }
     static const struct ini_handler h = {on_section, on_key, on_error, false};
     ld->credentials_file = true;
     ld->kind = SEC_NONE;
