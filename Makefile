@@ -52,7 +52,7 @@ Q :=
 endif
 
 # Goals that need no compiler or packages.
-NODEPS_GOALS := clean format format-check help
+NODEPS_GOALS := clean format format-check help deps
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(B)/config.mk
 endif
