@@ -856,8 +856,9 @@ static bool lists_ads_stream(const struct cfg_account *a)
 }
 
 /*
- * Spend needs a currency whenever a platform row lacks one, and so do HubSpot deals without a
- * deal_currency_code; without it those rows fail at ingest, long after -n said yes.
+ * LinkedIn and Pinterest report spend only in the account's configured currency, Meta falls
+ * back to it for rows without account_currency, and HubSpot deals without deal_currency_code
+ * are in it: without one those rows fail or lose their money at ingest, long after -n said yes.
  */
 static void check_account_currency(struct load *ld, const struct cfg_account *a)
 {
