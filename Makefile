@@ -9,10 +9,14 @@
 #   make demo           private PostgreSQL + simulator + daemon, end to end
 #   make format         clang-format every C file; format-check fails on a diff
 #   make install        PREFIX=/usr/local DESTDIR=
+#   make deps           install every package the build and the tests need (apt-get, as root)
 #   make V=1            show the commands
 #
-# On Debian, missing packages are installed with apt-get when run as root; otherwise the exact
-# apt-get line is printed. The package lists below are the only place packages are named.
+# CFLAGS, CPPFLAGS, LDFLAGS and LDLIBS from the environment or the command line are added after
+# ours, so a distribution's flags (or -O1) win. Plain `make` never installs packages: when some
+# are missing it prints the exact apt-get line and stops. `make deps` and the test goals (check,
+# asan, valgrind, fuzz, bench, demo) install them with apt-get when run as root. The package
+# lists below are the only place packages are named.
 
 BUILD_PACKAGES := build-essential pkgconf libcurl4-openssl-dev libevent-dev libcjson-dev \
                   libsystemd-dev libpq-dev
@@ -48,15 +52,26 @@ Q :=
 endif
 
 # Goals that need no compiler or packages.
-NODEPS_GOALS := clean format format-check help
+NODEPS_GOALS := clean format format-check help deps
 ifneq ($(filter-out $(NODEPS_GOALS),$(or $(MAKECMDGOALS),all)),)
 -include $(B)/config.mk
 endif
 
-CPPFLAGS := -D_GNU_SOURCE -DSR_VERSION=\"$(VERSION)\" -Ilib -I$(B)/gen $(PKG_CFLAGS) -MMD -MP
-CFLAGS   := -std=c11 $(OPT) $(WARNINGS) $(HARDEN)
-LDFLAGS  := $(LDHARDEN)
-LDLIBS   := $(PKG_LIBS) -lm
+# Our flags come first and the caller's (CFLAGS=..., dpkg-buildflags) after them, so theirs win.
+# _FORTIFY_SOURCE is left to the caller when they set it (a second, different definition is an
+# error under -Werror), and dropped at -O0, where glibc warns that it does nothing.
+FORTIFY := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS))$(filter -O0,$(CFLAGS)),,\
+             $(filter -D_FORTIFY_SOURCE=%,$(HARDEN)))
+SR_CPPFLAGS := -D_GNU_SOURCE -DSR_VERSION=\"$(VERSION)\" -Ilib -I$(B)/gen $(PKG_CFLAGS) \
+               $(FORTIFY) -MMD -MP
+SR_CFLAGS   := -std=c11 $(OPT) $(WARNINGS) $(filter-out -D_FORTIFY_SOURCE=%,$(HARDEN))
+SR_LDFLAGS  := $(LDHARDEN)
+SR_LDLIBS   := $(PKG_LIBS) -lm
+
+ALL_CPPFLAGS = $(SR_CPPFLAGS) $(CPPFLAGS)
+ALL_CFLAGS   = $(SR_CFLAGS) $(CFLAGS)
+ALL_LDFLAGS  = $(SR_LDFLAGS) $(LDFLAGS)
+ALL_LDLIBS   = $(SR_LDLIBS) $(LDLIBS)
 
 LIB_SRC  := $(wildcard lib/*.c lib/adapters/*.c)
 LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(B)/gen/schema_files.o
@@ -76,7 +91,7 @@ UNITS   := $(patsubst tests/unit/%.c,$(B)/tests/unit/%,$(UNIT_SRC))
 LIBA    := $(B)/libsocialroi.a
 
 .PHONY: all check check-unit check-sql check-integration asan valgrind fuzz bench demo format \
-        format-check install clean deps help
+        format-check install clean deps test-deps help
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -84,15 +99,21 @@ all: $(DAEMON) $(CLI) $(if $(SIM_SRC),$(SIM)) $(TOOLS) $(UNITS)
 
 # ---- packages and library flags -------------------------------------------------------------
 
-# Which package set a goal needs: tests need the database, pgTAP, cmocka, clang and valgrind.
-NEEDS_TEST := $(filter check check-% asan valgrind fuzz bench demo,$(MAKECMDGOALS))
-DEPS_PKGS  := $(BUILD_PACKAGES) $(if $(NEEDS_TEST),$(TEST_PACKAGES))
+# Only the test goals (and `make deps`) may install packages; a plain build only checks.
+TEST_GOALS := check check-unit check-sql check-integration asan valgrind fuzz bench demo
+NEEDS_TEST := $(filter $(TEST_GOALS),$(MAKECMDGOALS))
+DEPS_MODE  := $(if $(NEEDS_TEST),--install,--check)
 
 deps:
-	$(Q)sh tests/tools/deps.sh $(BUILD_PACKAGES) $(TEST_PACKAGES)
+	$(Q)sh tests/tools/deps.sh --install $(BUILD_PACKAGES) $(TEST_PACKAGES)
+
+# Run on every test goal, since build/config.mk may come from a plain `make` that never
+# looked at the test packages.
+test-deps:
+	$(Q)sh tests/tools/deps.sh --install $(BUILD_PACKAGES) $(TEST_PACKAGES)
 
 $(B)/config.mk: Makefile tests/tools/deps.sh
-	$(Q)sh tests/tools/deps.sh $(DEPS_PKGS)
+	$(Q)sh tests/tools/deps.sh $(DEPS_MODE) $(BUILD_PACKAGES)
 	$(Q)mkdir -p $(B)
 	$(Q)pkg-config --exists $(PKGS) || { echo "pkg-config cannot find: $(PKGS)" >&2; exit 1; }
 	$(Q){ echo "PKG_CFLAGS := $$(pkg-config --cflags $(PKGS))"; \
@@ -103,7 +124,7 @@ $(B)/config.mk: Makefile tests/tools/deps.sh
 $(B)/%.o: %.c $(B)/config.mk
 	@mkdir -p $(dir $@)
 	@$(if $(Q),echo "  CC      $<")
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 # The migrations are compiled in, so an installed binary needs no SQL files beside it.
 $(B)/gen/schema_files.c: $(SQL) Makefile
@@ -121,48 +142,49 @@ $(B)/gen/schema_files.c: $(SQL) Makefile
 	      echo "const size_t schema_nfiles = $$i;"; } > $@.tmp && mv $@.tmp $@
 
 $(B)/gen/schema_files.o: $(B)/gen/schema_files.c
-	$(Q)$(CC) $(CPPFLAGS) $(CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
 $(DAEMON): $(patsubst %.c,$(B)/%.o,$(DAEMON_SRC)) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(CLI): $(patsubst %.c,$(B)/%.o,$(CLI_SRC)) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(SIM): $(patsubst %.c,$(B)/%.o,$(SIM_SRC)) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIBA)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
 $(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/tests/unit/unit.o $(LIBA)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS) -lcmocka
+	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS) -lcmocka
 
 # ---- tests ----------------------------------------------------------------------------------
 
-check: all
+# test-deps first: a test goal installs what it needs before anything is built.
+check: test-deps all
 	$(Q)B=$(B) sh tests/run.sh all
 
-check-unit check-sql check-integration: all
+check-unit check-sql check-integration: test-deps all
 	$(Q)B=$(B) sh tests/run.sh $(patsubst check-%,%,$@)
 
-asan:
+asan: test-deps
 	$(Q)$(MAKE) --no-print-directory B=build-asan SAN=1 check
 
-valgrind: all
+valgrind: test-deps all
 	$(Q)B=$(B) VALGRIND=1 sh tests/run.sh unit integration
 
-demo: all
+demo: test-deps all
 	$(Q)$(CLI) demo --dir demo
 
 FUZZ_SECONDS ?= 20
-fuzz: $(B)/config.mk $(B)/gen/schema_files.c
+fuzz: test-deps $(B)/config.mk $(B)/gen/schema_files.c
 	$(Q)B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
 
 # ---- formatting -----------------------------------------------------------------------------
@@ -177,21 +199,31 @@ format-check:
 
 # ---- install --------------------------------------------------------------------------------
 
+# Man pages by section, whichever of them exist: man/NAME.N goes to share/man/manN.
+MAN_PAGES := $(wildcard man/*.[1-8])
+DOC_FILES := README.md $(wildcard LICENSE)
+DOCDIR    := $(PREFIX)/share/doc/socialroi
+
 install: $(DAEMON) $(CLI)
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/systemd/system \
 	    $(DESTDIR)$(PREFIX)/lib/sysusers.d $(DESTDIR)$(PREFIX)/lib/tmpfiles.d \
-	    $(DESTDIR)$(PREFIX)/share/doc/socialroi/examples
+	    $(DESTDIR)$(DOCDIR)/examples
 	install -m 0755 $(DAEMON) $(CLI) $(DESTDIR)$(PREFIX)/bin/
-	sed -e 's|/usr/bin/socialroid|$(PREFIX)/bin/socialroid|g' -e 's|/usr/local/share/doc|$(PREFIX)/share/doc|' systemd/socialroid.service \
+	sed -e 's|/usr/bin/socialroid|$(PREFIX)/bin/socialroid|g' \
+	    -e 's|/usr/local/share/doc/socialroi|$(DOCDIR)|' systemd/socialroid.service \
 	    > $(DESTDIR)$(PREFIX)/lib/systemd/system/socialroid.service
 	install -m 0644 systemd/socialroi.sysusers.conf $(DESTDIR)$(PREFIX)/lib/sysusers.d/socialroi.conf
 	install -m 0644 systemd/socialroi.tmpfiles.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/socialroi.conf
-	install -m 0644 config/*.example README.md $(DESTDIR)$(PREFIX)/share/doc/socialroi/examples/
+	install -m 0644 config/*.example $(DESTDIR)$(DOCDIR)/examples/
+	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
+	for m in $(MAN_PAGES); do \
+	    install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/} || exit 1; \
+	done
 
 clean:
 	rm -rf build build-asan build-fuzz
 
 help:
-	@sed -n '3,13p' Makefile
+	@sed -n '3,14p' Makefile
 
 -include $(shell find $(B) -name '*.d' 2>/dev/null)

@@ -124,8 +124,11 @@ int main(int argc, char **argv)
         return 1;
     }
     if (a.check) {
-        printf("socialroid: configuration %s is valid (%zu accounts, %zu campaigns)\n", a.config,
-               cfg->naccounts, cfg->ncampaigns);
+        /* Naming the credentials file shows which one a reload under systemd will read. */
+        printf("socialroid: configuration %s is valid (%zu accounts, %zu campaigns; "
+               "credentials %s)\n",
+               a.config, cfg->naccounts, cfg->ncampaigns,
+               cfg->credentials_path ? cfg->credentials_path : "not read");
         config_free(cfg);
         return 0;
     }

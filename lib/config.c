@@ -110,6 +110,24 @@ static const char *check_path(const char *v)
     return v[0] == '/' || !*v ? NULL : "must be an absolute path";
 }
 
+/*
+ * The example credentials file's placeholder (REPLACE-ME...) and the other forms people type.
+ * A secret left like this passes every syntax check and only fails later, at the platform, as
+ * an authentication error on the first poll; refusing it here names the file:line instead.
+ */
+static bool is_placeholder(const char *v)
+{
+    static const char *const marks[] = {"replace-me", "replace_me", "replaceme",
+                                        "change-me",  "change_me",  "changeme"};
+    size_t n = strlen(v);
+    for (size_t i = 0; i < sizeof marks / sizeof marks[0]; i++)
+        if (strcasestr(v, marks[i]))
+            return true;
+    if (n >= 2 && v[0] == '<' && v[n - 1] == '>')
+        return true;
+    return (n >= 3 && strspn(v, "xX") == n) || strcmp(v, "...") == 0 || strcasecmp(v, "todo") == 0;
+}
+
 /* ---- key tables ------------------------------------------------------------------------ */
 
 #define D(f) offsetof(struct cfg_daemon, f)
@@ -181,7 +199,8 @@ static const struct key_def account_keys[] = {
      "trailing window re-polled for restated data (default: per stream)"},
     {"backfill", T_DURATION, A(backfill_ms), "30d", 0, 0, 0, NULL,
      "how far back the first run of each stream reaches"},
-    {"currency", T_STR, A(currency), "", 0, 0, 0, NULL, "account currency (ads accounts)"},
+    {"currency", T_STR, A(currency), "", 0, 0, 0, NULL,
+     "account currency; required for ads accounts and HubSpot"},
     {"timezone", T_STR, A(timezone), "", 0, 0, 0, check_timezone,
      "account time zone (ads day boundaries), IANA name"},
     {"enabled", T_BOOL, A(enabled), "yes", 0, 0, 0, NULL, "set to no to stop polling"},
@@ -251,6 +270,7 @@ struct seen {
 struct load {
     struct config *cfg;
     bool credentials_file; /* parsing the credentials file: only [credential] sections */
+    bool credentials_read; /* a credentials file was found and parsed */
     enum section_kind kind;
     void *obj;
     size_t obj_idx;
@@ -767,6 +787,9 @@ static void on_key(void *arg, const struct ini_pos *pos, const char *key, const 
     }
     if (k->type != T_LIST && (k->flags & F_REQUIRED) && !*value)
         add_error(ld, w.file, w.line, "%s %s: must not be empty", label, key);
+    if (ld->credentials_file && k->type == T_STR && is_placeholder(value))
+        add_error(ld, w.file, w.line, "%s %s: still a placeholder; put the real value here", label,
+                  key);
 }
 
 static void on_error(void *arg, const struct ini_pos *pos, const char *msg)
@@ -777,13 +800,20 @@ static void on_error(void *arg, const struct ini_pos *pos, const char *msg)
 
 /* ---- semantic checks ------------------------------------------------------------------- */
 
-static bool was_set(struct load *ld, enum section_kind kind, size_t idx, const char *key)
+/* Where the key was set in the files, or NULL when it was not. */
+static const struct cfg_where *set_at(struct load *ld, enum section_kind kind, size_t idx,
+                                      const char *key)
 {
     for (size_t i = 0; i < ld->nseen; i++)
         if (ld->seen[i].kind == kind && ld->seen[i].idx == idx &&
             strcmp(ld->seen[i].key->name, key) == 0)
-            return true;
-    return false;
+            return &ld->seen[i].where;
+    return NULL;
+}
+
+static bool was_set(struct load *ld, enum section_kind kind, size_t idx, const char *key)
+{
+    return set_at(ld, kind, idx, key) != NULL;
 }
 
 static void check_required(struct load *ld, enum section_kind kind, size_t idx, const char *name,
@@ -815,6 +845,35 @@ static void check_account_streams(struct load *ld, struct cfg_account *a)
     }
 }
 
+/* Ads streams (facebook.ads_insights, linkedin.ad_analytics, pinterest.ad_analytics) are the
+ * ones named ".ad_" or ".ads_"; only the streams listed in the file count, not the defaults. */
+static bool lists_ads_stream(const struct cfg_account *a)
+{
+    for (size_t i = 0; i < a->streams.n; i++)
+        if (strstr(a->streams.items[i], ".ad_") || strstr(a->streams.items[i], ".ads_"))
+            return true;
+    return false;
+}
+
+/*
+ * LinkedIn and Pinterest report spend only in the account's configured currency, Meta falls
+ * back to it for rows without account_currency, and HubSpot deals without deal_currency_code
+ * are in it: without one those rows fail or lose their money at ingest, long after -n said yes.
+ */
+static void check_account_currency(struct load *ld, const struct cfg_account *a)
+{
+    const char *why = NULL;
+    if (a->currency[0] && !money_currency_valid(a->currency))
+        why = "must be a three-letter ISO 4217 code";
+    else if (!a->currency[0] && (*a->ad_account || lists_ads_stream(a)))
+        why = "missing: an ads account needs the currency its spend is billed in (e.g. USD)";
+    else if (!a->currency[0] && a->platform_id == PLATFORM_HUBSPOT)
+        why = "missing: deals without a currency of their own are in the portal's currency "
+              "(e.g. USD)";
+    if (why)
+        add_error(ld, a->where.file, a->where.line, "[account %s] currency: %s", a->name, why);
+}
+
 static void check_accounts(struct load *ld, bool have_credentials)
 {
     struct config *c = ld->cfg;
@@ -828,10 +887,8 @@ static void check_accounts(struct load *ld, bool have_credentials)
                       a->name, a->platform);
             continue;
         }
+        check_account_currency(ld, a); /* before the default streams are filled in */
         check_account_streams(ld, a);
-        if (a->currency[0] && !money_currency_valid(a->currency))
-            add_error(ld, a->where.file, a->where.line,
-                      "[account %s] currency: must be a three-letter ISO 4217 code", a->name);
         if (a->enabled && have_credentials && !config_credential(c, a->credential))
             add_error(ld, a->where.file, a->where.line,
                       "[account %s] credential: no [credential %s] in %s", a->name, a->credential,
@@ -923,8 +980,11 @@ static bool load_credentials(struct load *ld)
     c->credentials_path =
         dir && *dir ? xasprintf("%s/credentials", dir) : xstrdup(c->daemon.credentials);
     if (stat(c->credentials_path, &st) < 0) {
-        if (errno == ENOENT && !accounts_need_credentials(c))
+        if (errno == ENOENT && !accounts_need_credentials(c)) {
+            free(c->credentials_path);
+            c->credentials_path = NULL; /* nothing was read */
             return true;
+        }
         add_error(ld, c->credentials_path, 0, "credentials file: %s", strerror(errno));
         return false;
     }
@@ -939,13 +999,36 @@ static bool load_credentials(struct load *ld)
                   (unsigned)(st.st_mode & 07777), c->credentials_path);
         return false;
     }
+    /* Under the shipped unit the service user reads the file itself, on start and reload. */
+    if (access(c->credentials_path, R_OK) < 0) {
+        add_error(ld, c->credentials_path, 0,
+                  "credentials file: %s; the user socialroid runs as (uid %u) must own it: "
+                  "chown that user and chmod 600 it",
+                  strerror(errno), (unsigned)geteuid());
+        return false;
+    }
     static const struct ini_handler h = {on_section, on_key, on_error, false};
     ld->credentials_file = true;
     ld->kind = SEC_NONE;
     int before = ld->nerrors;
     ini_parse_file(c->credentials_path, &h, ld);
     ld->credentials_file = false;
+    ld->credentials_read = true;
     return ld->nerrors == before;
+}
+
+/* An empty salt would hash every e-mail unsalted, and changing it later breaks every join. */
+static void check_hashing(struct load *ld)
+{
+    const struct cfg_where *w = set_at(ld, SEC_HASHING, 0, "email_salt");
+    if (!ld->credentials_read || *ld->cfg->hashing.email_salt)
+        return;
+    if (w)
+        add_error(ld, w->file, w->line, "[hashing] email_salt: must not be empty");
+    else
+        add_error(ld, ld->cfg->credentials_path, 0,
+                  "[hashing] email_salt: missing; add a [hashing] section with a long random "
+                  "email_salt");
 }
 
 /* ---- public ---------------------------------------------------------------------------- */
@@ -963,6 +1046,7 @@ struct config *config_load(const char *path, unsigned flags, char **err)
     ini_parse_file(path, &h, &ld);
     fill_platform_defaults(&ld);
     bool have_credentials = !(flags & CONFIG_NO_CREDENTIALS) && load_credentials(&ld);
+    check_hashing(&ld);
     check_accounts(&ld, have_credentials);
     check_campaigns(&ld);
     free(ld.seen);

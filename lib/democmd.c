@@ -1,13 +1,17 @@
 /*
  * democmd.c - socialroi demo: the whole product end to end on this machine.
  *
- * Starts a private PostgreSQL in DIR/pg (initdb on first use; as the postgres OS user when run
- * as root, since PostgreSQL refuses root), creates and migrates a database, starts the platform
+ * Starts a private PostgreSQL in DIR/pg (initdb on first use), creates and migrates a database,
+ * starts the platform
  * simulator, writes a daemon configuration and credentials for the simulated accounts, runs
  * socialroid for a few poll cycles (with the simulator restating recent days in between), and
  * prints what was ingested per platform beside the simulator's own truth, then the ROI report of
  * the world's business campaigns, checked against the ROI the simulator computes on its own.
  * Everything it started is stopped when it ends, also on Ctrl-C.
+ *
+ * As root, PostgreSQL runs as the postgres OS user (it refuses root), and that user may not be
+ * able to enter DIR at all (a clone in /root is 0700). Its data and socket then go to a fresh
+ * 0700 directory under /tmp owned by postgres, removed at the end; the logs stay in DIR/pg.
  *
  * Blocking calls throughout: command-line tool only. socialroid and socialroi-sim are looked up
  * next to this binary.
@@ -25,6 +29,7 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <grp.h>
 #include <libgen.h>
 #include <libpq-fe.h>
@@ -43,6 +48,10 @@
 
 /* Children to stop, visible to the signal handler (which may only kill and _exit). */
 static volatile pid_t child_pg, child_sim, child_daemon;
+
+/* The server's data and socket directory: DIR/pg, or a temporary one when run as root. */
+static char pg_dir[4096];
+static bool pg_dir_temp;
 
 static void on_signal(int signo)
 {
@@ -122,7 +131,7 @@ static void stop_child(volatile pid_t *pid, int signo)
 
 static int run_initdb(const char *dir)
 {
-    char *data = xasprintf("%s/pg/data", dir), *log = xasprintf("%s/pg/initdb.log", dir);
+    char *data = xasprintf("%s/data", pg_dir), *log = xasprintf("%s/pg/initdb.log", dir);
     char *argv[] = {
         (char *)PGBIN "/initdb",    (char *)"-D",           data,         (char *)"-U",
         (char *)"postgres",         (char *)"--auth=trust", (char *)"-E", (char *)"UTF8",
@@ -140,29 +149,56 @@ static int run_initdb(const char *dir)
     return rc;
 }
 
-static int start_postgres(const char *dir, FILE *err)
+static int rm_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
-    char *pg = xasprintf("%s/pg", dir);
-    mkdir(pg, 0755);
-    if (getuid() == 0) {
-        struct passwd *pw = getpwnam("postgres");
-        if (!pw || chown(pg, pw->pw_uid, pw->pw_gid) < 0) {
-            fprintf(err, "socialroi demo: running as root needs the postgres OS user\n");
-            free(pg);
-            return -1;
-        }
-    }
-    if (run_initdb(dir) < 0) {
-        fprintf(err, "socialroi demo: initdb failed, see %s/initdb.log\n", pg);
-        free(pg);
+    (void)st, (void)flag, (void)ftw;
+    return remove(path) < 0 && errno != ENOENT ? -1 : 0;
+}
+
+static void remove_pg_dir(void)
+{
+    if (pg_dir_temp)
+        nftw(pg_dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+    pg_dir_temp = false;
+}
+
+/* Picks pg_dir: as root a new 0700 directory under /tmp that postgres owns, else DIR/pg. */
+static int choose_pg_dir(const char *dir, FILE *err)
+{
+    char *logs = xasprintf("%s/pg", dir);
+    mkdir(logs, 0755);
+    snprintf(pg_dir, sizeof pg_dir, "%s", logs);
+    free(logs);
+    if (getuid() != 0)
+        return 0;
+    struct passwd *pw = getpwnam("postgres");
+    snprintf(pg_dir, sizeof pg_dir, "/tmp/socialroi-demo.XXXXXX");
+    if (!pw || !mkdtemp(pg_dir)) {
+        fprintf(err, "socialroi demo: running as root needs the postgres OS user and /tmp\n");
         return -1;
     }
-    char *data = xasprintf("%s/data", pg), *log = xasprintf("%s/server.log", pg);
+    pg_dir_temp = true;
+    if (chown(pg_dir, pw->pw_uid, pw->pw_gid) < 0 || chmod(pg_dir, 0700) < 0) {
+        fprintf(err, "socialroi demo: %s: %s\n", pg_dir, strerror(errno));
+        return -1;
+    }
+    return 0;
+}
+
+static int start_postgres(const char *dir, FILE *err)
+{
+    if (choose_pg_dir(dir, err) < 0)
+        return -1;
+    if (run_initdb(dir) < 0) {
+        fprintf(err, "socialroi demo: initdb failed, see %s/pg/initdb.log\n", dir);
+        return -1;
+    }
+    char *data = xasprintf("%s/data", pg_dir), *log = xasprintf("%s/pg/server.log", dir);
     char *argv[] = {(char *)PGBIN "/postgres",
                     (char *)"-D",
                     data,
                     (char *)"-k",
-                    pg,
+                    pg_dir,
                     (char *)"-c",
                     (char *)"listen_addresses=",
                     (char *)"-c",
@@ -171,7 +207,7 @@ static int start_postgres(const char *dir, FILE *err)
     child_pg = spawn(argv, log, true, NULL);
     free(data);
     free(log);
-    char *ping = xasprintf("host=%s dbname=postgres user=postgres", pg);
+    char *ping = xasprintf("host=%s dbname=postgres user=postgres", pg_dir);
     int rc = -1;
     for (int i = 0; i < 600 && child_pg > 0; i++, sleep_ms(WAIT_STEP_MS)) {
         if (PQping(ping) == PQPING_OK) {
@@ -180,15 +216,15 @@ static int start_postgres(const char *dir, FILE *err)
         }
     }
     if (rc < 0)
-        fprintf(err, "socialroi demo: PostgreSQL did not start, see %s/server.log\n", pg);
+        fprintf(err, "socialroi demo: PostgreSQL did not start, see %s/pg/server.log\n", dir);
     free(ping);
-    free(pg);
     return rc;
 }
 
 static PGconn *connect_db(const char *dir, const char *db)
 {
-    char *ci = xasprintf("host=%s/pg dbname=%s user=postgres", dir, db);
+    (void)dir; /* its server's socket is in pg_dir, which start_postgres chose for it */
+    char *ci = xasprintf("host=%s dbname=%s user=postgres", pg_dir, db);
     PGconn *c = PQconnectdb(ci);
     free(ci);
     return c;
@@ -291,10 +327,10 @@ static int write_config(const char *dir, int port, FILE *err)
         cur = "USD";
     buf_printf(&conf,
                "# written by socialroi demo for the simulated world\n[daemon]\n"
-               "database = \"host=%s/pg dbname=socialroi user=postgres\"\nhttp_listen = off\n"
+               "database = \"host=%s dbname=socialroi user=postgres\"\nhttp_listen = off\n"
                "log_level = notice\ncredentials = %s/credentials\nstate_dir = %s/state\n"
                "reporting_currency = %s\n",
-               dir, dir, dir, cur);
+               pg_dir, dir, dir, cur);
     demoworld_config(w, port, &conf, &creds, &campaigns);
     char *cpath = xasprintf("%s/socialroi.conf", dir), *kpath = xasprintf("%s/credentials", dir);
     char *ddir = xasprintf("%s/campaigns.d", dir), *wpath = xasprintf("%s/world.conf", ddir);
@@ -519,7 +555,6 @@ int democmd_run(const char *dir, FILE *out, FILE *err)
     }
     if (!realpath(dir, absdir))
         return 1;
-    chmod(absdir, 0755);
     struct sigaction sa = {.sa_handler = on_signal};
     sigaction(SIGINT, &sa, NULL);
     sigaction(SIGTERM, &sa, NULL);
@@ -527,6 +562,7 @@ int democmd_run(const char *dir, FILE *out, FILE *err)
     int rc = demo_steps(absdir, bindir, out, err);
     stop_child(&child_sim, SIGTERM);
     stop_child(&child_pg, SIGINT);
+    remove_pg_dir();
     curl_global_cleanup();
     fprintf(out, "%s\n",
             rc == 0 ? "demo: every platform's data and the ROI match the simulator's truth"

@@ -87,6 +87,8 @@ static void world_platform(const char *platform, const cJSON *p, int port, struc
             buf_printf(conf, "ad_account = %s\n", v);
         if (json_str(a, "currency", &v) == JSON_OK)
             buf_printf(conf, "currency = %s\n", v);
+        else if (pid == PLATFORM_HUBSPOT) /* socialroid -n wants one for deals that lack it */
+            buf_puts(conf, "currency = USD\n");
         if (json_str(a, "timezone", &v) == JSON_OK)
             buf_printf(conf, "timezone = %s\n", v);
         write_list(conf, "forms", json_get(a, "forms"));

@@ -108,7 +108,8 @@ write_config() {
     HTTP_PORT=${HTTP_PORT:-$(free_port)}
     mkdir -p "$TEST_DIR/state"
     if [ ! -f "$TEST_DIR/credentials" ]; then
-        printf '[credential none]\naccess_token = unused\n' >"$TEST_DIR/credentials"
+        printf '[hashing]\nemail_salt = socialroi-test-salt\n[credential none]\naccess_token = unused\n' \
+            >"$TEST_DIR/credentials"
         chmod 600 "$TEST_DIR/credentials"
     fi
     cat >"$file" <<CONF
@@ -238,7 +239,8 @@ sim_config() {
         jq -r --arg p "$p" '.[$p].accounts | to_entries[] |
             "\n[account \($p)-\(.key)]\nplatform = \($p)\nid = \(.value.id // .value.user_id // .value.page_id // .value.ig_user_id // .value.organization // .value.channel_id // .value.portal_id // .value.user)\ncredential = \($p)-\(.key)" +
             (if .value.ad_account then "\nad_account = \(.value.ad_account)" else "" end) +
-            (if .value.currency then "\ncurrency = \(.value.currency)" else "" end) +
+            (if .value.currency then "\ncurrency = \(.value.currency)"
+             elif $p == "hubspot" then "\ncurrency = USD" else "" end) +
             (if .value.timezone then "\ntimezone = \(.value.timezone)" else "" end) +
             (if .value.forms then "\nforms = \(.value.forms | join(", "))" else "" end) +
             (if .value.queries then "\nqueries = \"\(.value.queries | join(", ") | gsub("\\\\"; "\\\\") | gsub("\""; "\\\""))\"" else "" end)' \

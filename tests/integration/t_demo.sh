@@ -1,5 +1,6 @@
 # t_demo.sh - socialroi demo, the README's first command: its own PostgreSQL, the simulator,
-# three poll cycles, a summary that matches the simulator's truth, and nothing left running.
+# three poll cycles, a summary that matches the simulator's truth, and nothing left running;
+# also from a directory the postgres user cannot enter.
 . tests/integration/lib.sh
 
 check_rc 0 "socialroi demo exits 0" socialroi demo --dir "$TEST_DIR/demo"
@@ -16,4 +17,18 @@ else
     ok "nothing it started is left running"
 fi
 check_rc 0 "a second demo reuses the directory" socialroi demo --dir "$TEST_DIR/demo"
+
+# A directory the postgres user cannot enter, like a clone in /root: as root the server's files
+# go under /tmp instead, and nothing of them is left there afterwards.
+if [ "$(id -u)" -eq 0 ]; then
+    mkdir -p "$TEST_DIR/private"
+    chmod 700 "$TEST_DIR/private"
+    ls -d /tmp/socialroi-demo.* 2>/dev/null | sort >"$TEST_DIR/tmp.before"
+    check_rc 0 "the demo runs in a 0700 directory" socialroi demo --dir "$TEST_DIR/private/demo"
+    ls -d /tmp/socialroi-demo.* 2>/dev/null | sort >"$TEST_DIR/tmp.after"
+    check_eq "and removes its PostgreSQL directory from /tmp" "" \
+        "$(comm -13 "$TEST_DIR/tmp.before" "$TEST_DIR/tmp.after")"
+    check_grep "its logs stay in the demo directory" 'database system is shut down' \
+        "$TEST_DIR/private/demo/pg/server.log"
+fi
 done_testing

@@ -39,6 +39,7 @@ static struct config *load_text(struct fx *f, const char *text, char **err)
 {
     char *main_text = xasprintf("[daemon]\ncredentials = %s/creds\n%s", f->dir, text);
     unit_write_file(f->dir, "creds",
+                    "[hashing]\nemail_salt = unit-salt\n"
                     "[credential c1]\naccess_token = tok-SECRET-1\nexpires_at = 1800000000\n",
                     0600);
     char *path = xstrdup(unit_write_file(f->dir, "main.conf", main_text, 0644));
@@ -100,7 +101,8 @@ static void test_defaults_and_types(void **state)
                                    "log_level = debug\n"
                                    "[account a]\nplatform = facebook\nid = 1\ncredential = c1\n"
                                    "interval = 1h30m\nstreams = facebook.leads , "
-                                   "facebook.posts\nstreams = facebook.ads_insights\n",
+                                   "facebook.posts\nstreams = facebook.ads_insights\n"
+                                   "currency = USD\n",
                                    &err);
     if (!cfg)
         fail_msg("%s", err);
@@ -204,7 +206,8 @@ static void test_credentials_directory(void **state)
     char cmd[512];
     snprintf(cmd, sizeof cmd, "mkdir -p %s", sub);
     assert_int_equal(system(cmd), 0);
-    unit_write_file(sub, "credentials", "[credential from-dir]\naccess_token = t\n", 0400);
+    unit_write_file(sub, "credentials",
+                    "[hashing]\nemail_salt = s\n[credential from-dir]\naccess_token = t\n", 0400);
     char *path = xstrdup(unit_write_file(f->dir, "m.conf",
                                          "[daemon]\ncredentials = "
                                          "/nonexistent/creds\n[account a]\nplatform = x\n"
@@ -325,6 +328,7 @@ static void test_demo_world_queries(void **state)
     char *err = NULL;
     assert_non_null(world);
     demoworld_config(world, 8080, &conf, &creds, &campaigns);
+    buf_puts(&creds, "[hashing]\nemail_salt = demo-salt\n");
     unit_write_file(f->dir, "creds", creds.data, 0600);
     char *text = xasprintf("[daemon]\ncredentials = %s/creds\n%s", f->dir, conf.data);
     char *path = xstrdup(unit_write_file(f->dir, "main.conf", text, 0644));
@@ -343,6 +347,134 @@ static void test_demo_world_queries(void **state)
     buf_free(&campaigns);
     free(text);
     free(path);
+}
+
+/* Replaces every "REPLACE-ME..." word of text (as an operator would with sed); caller frees. */
+static char *fill_placeholders(const char *text)
+{
+    struct buf b = {0};
+    for (const char *p = text; *p;) {
+        if (strncmp(p, "REPLACE-ME", 10) == 0) {
+            buf_puts(&b, "filled-in-value");
+            p += strspn(p, "REPLACE-MWITHALONGRNDOS");
+        } else {
+            buf_append(&b, p++, 1);
+        }
+    }
+    buf_append(&b, "", 1);
+    return b.data;
+}
+
+static size_t count_lines_with(const char *text, const char *needle)
+{
+    size_t n = 0;
+    for (const char *p = text; (p = strstr(p, needle)) != NULL; p++)
+        n++;
+    return n;
+}
+
+/* The shipped examples: refused with every placeholder named, accepted once filled in. */
+static void test_example_placeholders(void **state)
+{
+    struct fx *f = *state;
+    char *creds = unit_read_file("config/credentials.example", NULL);
+    char *conf = unit_read_file("config/socialroi.conf.example", NULL);
+    assert_non_null(creds);
+    assert_non_null(conf);
+    unit_write_file(f->dir, "credentials", creds, 0600);
+    char *text = xasprintf("%s\n[daemon]\n", conf);
+    char *at = strstr(text, "credentials = /etc/socialroi/credentials");
+    assert_non_null(at);
+    char *main_text = xasprintf("%.*scredentials = %s/credentials%s", (int)(at - text), text,
+                                f->dir, at + strlen("credentials = /etc/socialroi/credentials"));
+    char *path = xstrdup(unit_write_file(f->dir, "main.conf", main_text, 0644));
+    char *err = NULL;
+    assert_null(config_load(path, 0, &err));
+    size_t want = count_lines_with(creds, "= REPLACE-ME");
+    assert_true(want >= 5);
+    assert_int_equal(count_lines_with(err, "still a placeholder"), want);
+    assert_non_null(strstr(err, "credentials:21: [hashing] email_salt: still a placeholder"));
+    assert_non_null(strstr(err, "[credential linkedin-acme] client_secret: still a placeholder"));
+    free(err);
+    char *filled = fill_placeholders(creds);
+    unit_write_file(f->dir, "credentials", filled, 0600);
+    struct config *cfg = config_load(path, 0, &err);
+    if (!cfg)
+        fail_msg("filled-in examples refused:\n%s", err);
+    assert_string_equal(cfg->hashing.email_salt, "filled-in-value");
+    config_free(cfg);
+    free(filled);
+    free(path);
+    free(main_text);
+    free(text);
+    free(conf);
+    free(creds);
+}
+
+static void expect_creds_error(struct fx *f, const char *creds, const char *needle)
+{
+    char *err = NULL;
+    unit_write_file(f->dir, "c", creds, 0600);
+    char *text = xasprintf("[daemon]\ncredentials = %s/c\n", f->dir);
+    char *path = xstrdup(unit_write_file(f->dir, "m.conf", text, 0644));
+    struct config *cfg = config_load(path, 0, &err);
+    if (cfg)
+        fail_msg("accepted:\n%s", creds);
+    if (!strstr(err, needle))
+        fail_msg("expected \"%s\" in:\n%s", needle, err);
+    free(err);
+    free(text);
+    free(path);
+}
+
+static void test_placeholders_and_salt(void **state)
+{
+    struct fx *f = *state;
+    expect_creds_error(f, "[hashing]\nemail_salt = s\n[credential a]\naccess_token = CHANGE_ME\n",
+                       "c:4: [credential a] access_token: still a placeholder");
+    expect_creds_error(f, "[hashing]\nemail_salt = s\n[credential a]\nclient_id = <client id>\n",
+                       "c:4: [credential a] client_id: still a placeholder");
+    expect_creds_error(f, "[hashing]\nemail_salt = xxxx\n", "c:2: [hashing] email_salt: still");
+    expect_creds_error(f, "[credential a]\naccess_token = t0k\n",
+                       "c: [hashing] email_salt: missing");
+    expect_creds_error(f, "[hashing]\nemail_salt =\n", "c:2: [hashing] email_salt: must not be");
+    char *err = NULL;
+    struct config *cfg = load_text(f, "", &err);
+    assert_non_null(cfg);
+    assert_string_equal(cfg->hashing.email_salt, "unit-salt");
+    config_free(cfg);
+    /* the tools that skip the credentials need no salt */
+    char *path = xstrdup(unit_write_file(f->dir, "m.conf", "[daemon]\n", 0644));
+    unit_write_file(f->dir, "creds", "", 0600);
+    cfg = config_load(path, CONFIG_NO_CREDENTIALS, &err);
+    assert_non_null(cfg);
+    config_free(cfg);
+    free(path);
+}
+
+static void test_currency_required(void **state)
+{
+    struct fx *f = *state;
+    expect_error(f, "[account a]\nplatform = linkedin\nid = 1\nad_account = 2\ncredential = c1\n",
+                 "main.conf:3: [account a] currency: missing: an ads account");
+    expect_error(f,
+                 "[account a]\nplatform = pinterest\nid = u\ncredential = c1\n"
+                 "streams = pinterest.ad_analytics\n",
+                 "main.conf:3: [account a] currency: missing");
+    expect_error(f, "[account h]\nplatform = hubspot\nid = 9\ncredential = c1\n",
+                 "main.conf:3: [account h] currency: missing: deals");
+    expect_error(f, "[account h]\nplatform = hubspot\nid = 9\ncredential = c1\ncurrency = $\n",
+                 "[account h] currency: must be a three-letter ISO 4217 code");
+    char *err = NULL;
+    struct config *cfg = load_text(f,
+                                   "[account h]\nplatform = hubspot\nid = 9\ncredential = c1\n"
+                                   "currency = EUR\n[account x]\nplatform = x\nid = 1\n"
+                                   "credential = c1\n[account fb]\nplatform = facebook\nid = 1\n"
+                                   "credential = c1\nstreams = facebook.posts\n",
+                                   &err);
+    if (!cfg)
+        fail_msg("%s", err);
+    config_free(cfg);
 }
 
 static void test_restart_keys_kept(void **state)
@@ -401,6 +533,9 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_hostile_input_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quoting_and_comments, setup, teardown),
         cmocka_unit_test_setup_teardown(test_demo_world_queries, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_example_placeholders, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_placeholders_and_salt, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_currency_required, setup, teardown),
         cmocka_unit_test_setup_teardown(test_restart_keys_kept, setup, teardown),
         cmocka_unit_test(test_readme_documents_every_key),
     };
