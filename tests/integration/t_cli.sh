@@ -145,8 +145,8 @@ check_eq "rows lead with key, then platform" "key platform" \
 check_eq "by channel" channel "$(jq -r .by "$TEST_DIR/last.out")"
 check_eq "and no attribution model" null "$(jq -r .model "$TEST_DIR/last.out")"
 # shellcheck disable=SC2086
-# the key scheme of the funnel rows
-check_rc 0 "report funnel" socialroi report funnel $R --format json --dsn "$(conninfo)"
+# the key scheme of the funnel rows, as the reader it is documented for
+check_rc 0 "report funnel as socialroi_dashboard" socialroi report funnel $R --format json --dsn "$(as dashboard)"
 check_eq "rows lead with key (the campaign), then month" "key month" \
     "$(jq -r '.rows[0] | keys_unsorted[0:2] | join(" ")' "$TEST_DIR/last.out")"
 # shellcheck disable=SC2086

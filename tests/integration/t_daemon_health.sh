@@ -7,17 +7,9 @@
 
 CONF="$TEST_DIR/socialroi.conf"
 
-# The daemon runs as the deployment does: a LOGIN role holding only socialroi_daemon.
-psql -XqAt -c "DO \$\$BEGIN
-    IF NOT EXISTS (SELECT FROM pg_catalog.pg_roles WHERE rolname = 't_daemon_login') THEN
-        CREATE ROLE t_daemon_login LOGIN IN ROLE socialroi_daemon;
-    END IF; END\$\$" >/dev/null 2>&1 || true
-# Until the migrations grant the views the rollup reads to socialroi_daemon, grant them here
-# (remove once sql/ does).
-sql "GRANT SELECT ON socialroi.configured_spend_daily, socialroi.snapshot_daily TO socialroi_daemon"
-
+# The daemon runs as the deployment does: write_config connects as it_daemon, a LOGIN role
+# holding only socialroi_daemon (tests/pg.sh).
 write_config "$CONF" "rollup_interval = 1s"
-sed -i -e "s|user=$PGUSER|user=t_daemon_login|" "$CONF"
 cat >>"$CONF" <<'CONF'
 
 [campaign health-check]
