@@ -116,19 +116,18 @@ check_rc 1 "an account that needs re-authorization: exit 1" socialroi status --d
 check_grep "and says so" '1 account\(s\) need re-authorization' "$TEST_DIR/last.out"
 sql "UPDATE socialroi.account SET state = 'ok'" >/dev/null
 
-# the daemon's components, once the database has dashboard.daemon_health
-sql "CREATE VIEW dashboard.daemon_health AS
-     SELECT 'database'::text AS component, 'host-1'::text AS owner,
-            now() - interval '5 minutes' AS failing_since, 4 AS failures,
-            'connection refused'::text AS last_error, now() AS updated_at;
-     GRANT SELECT ON dashboard.daemon_health TO socialroi_dashboard, socialroi_finance" >/dev/null
+# a daemon component that keeps failing, as socialroid records it (socialroi.daemon_health)
+sql "INSERT INTO socialroi.daemon_health (component, owner, failing_since, failures, last_error,
+                                         updated_at)
+     VALUES ('database', 'host-1', now() - interval '5 minutes', 4, 'connection refused', now())" \
+    >/dev/null
 check_rc 1 "a failing daemon component: exit 1" socialroi status --dsn "$(as dashboard)"
 check_grep "it shows the component" '^database +host-1 +[0-9-]+ [0-9:]+Z +4 +connection refused' "$TEST_DIR/last.out"
 check_grep "and counts it" '1 daemon component\(s\) failing$' "$TEST_DIR/last.out"
 check_rc 1 "json has it too" socialroi status --format json --dsn "$(as finance)"
 check_eq "json: daemon[0].component" database "$(jq -r '.daemon[0].component' "$TEST_DIR/last.out")"
-sql "DROP VIEW dashboard.daemon_health" >/dev/null
-check_rc 0 "without the view, healthy again" socialroi status --dsn "$(as dashboard)"
+sql "DELETE FROM socialroi.daemon_health" >/dev/null
+check_rc 0 "once it works again, healthy again" socialroi status --dsn "$(as dashboard)"
 
 # ---- reports as their reader roles --------------------------------------------------------------
 sim_get /_truth >"$TEST_DIR/truth.json"

@@ -10,8 +10,8 @@
  * deal currencies to the strings a client receives rather than to the generator's intentions,
  * and the dates and amounts are parsed here again, so a slip in the world's formatting shows.
  *
- * No floating point: money in int64 micros, weights as integers over ROI_DEN, products in
- * 128 bits, every rounding half to even.
+ * No floating point: money in int64 micros, weights as integers over ROI_DEN, credit in
+ * millionths, products in 128 bits, every rounding half to even.
  */
 #include "world_roi.h"
 
@@ -336,7 +336,7 @@ struct person {
 };
 
 struct tally {
-    int64_t leads, customers; /* weights over ROI_DEN */
+    int64_t leads, customers; /* credit in millionths */
     int64_t revenue;
     bool credited; /* some weight went here */
 };
@@ -650,12 +650,12 @@ static void order_touches(struct touch *t, size_t n, const char *what)
             fail("two touches of one conversion in the same millisecond", what);
 }
 
-static void give(struct tally *t, bool deal, int64_t weight, int64_t revenue)
+static void give(struct tally *t, bool deal, int64_t weight, int64_t millionths, int64_t revenue)
 {
     if (deal)
-        t->customers += weight;
+        t->customers += millionths;
     else
-        t->leads += weight;
+        t->leads += millionths;
     t->revenue += revenue;
     t->credited = t->credited || weight > 0;
 }
@@ -663,21 +663,25 @@ static void give(struct tally *t, bool deal, int64_t weight, int64_t revenue)
 /*
  * Credits one conversion under every model. Touch i's revenue is R x (weights 1..i) minus
  * R x (weights 1..i-1), each rounded: the shares add up to R exactly whatever the rounding.
+ * The credit (a lead or a customer) is split the same way in millionths, so every sum of
+ * credits is exact at six decimals and the conversion's parts add up to exactly 1.
  */
 static void credit(struct calc *c, const struct touch *t, size_t n, bool deal, int64_t revenue)
 {
     for (int m = 0; m < ROI_NMODELS; m++) {
         if (n == 0) {
-            give(&c->tally[m][ROW_UNATTRIBUTED], deal, ROI_DEN, revenue);
+            give(&c->tally[m][ROW_UNATTRIBUTED], deal, ROI_DEN, 1000000, revenue);
             continue;
         }
-        int64_t cum = 0, before = 0;
+        int64_t cum = 0, before = 0, mbefore = 0;
         for (size_t i = 0; i < n; i++) {
             int64_t weight = m == ROI_LINEAR ? ROI_DEN / (int64_t)n : i == 0 ? ROI_DEN : 0;
             cum += weight;
             int64_t upto = rne_div((wide)revenue * cum, ROI_DEN);
-            give(&c->tally[m][t[i].row], deal, weight, upto - before);
+            int64_t mupto = rne_div((wide)1000000 * cum, ROI_DEN);
+            give(&c->tally[m][t[i].row], deal, weight, mupto - mbefore, upto - before);
             before = upto;
+            mbefore = mupto;
         }
     }
 }
@@ -877,13 +881,13 @@ static void kratio(struct jw *j, const char *k, wide num, int64_t den)
     jw_kstr(j, k, s);
 }
 
-/* micros / (weight / ROI_DEN), rounded: a cost per lead or per customer. */
+/* micros / (millionths / 10^6), rounded: a cost per lead or per customer. */
 static void kcost(struct jw *j, const char *k, int64_t micros, int64_t weight)
 {
     if (weight == 0)
         jw_knull(j, k);
     else
-        jw_kint(j, k, rne_div((wide)micros * ROI_DEN, weight));
+        jw_kint(j, k, rne_div((wide)micros * 1000000, weight));
 }
 
 static void row_json(struct jw *j, const char *name, const struct tally *t, struct spend sp)
@@ -894,9 +898,9 @@ static void row_json(struct jw *j, const char *name, const struct tally *t, stru
     jw_kint(j, "platform_spend_micros", sp.platform);
     jw_kint(j, "configured_spend_micros", sp.configured);
     jw_kint(j, "spend_micros", spend);
-    fmt_ratio6(t->leads, ROI_DEN, s, sizeof s);
+    fmt_ratio6(t->leads, 1000000, s, sizeof s);
     jw_kstr(j, "leads", s);
-    fmt_ratio6(t->customers, ROI_DEN, s, sizeof s);
+    fmt_ratio6(t->customers, 1000000, s, sizeof s);
     jw_kstr(j, "customers", s);
     jw_kint(j, "revenue_micros", t->revenue);
     kratio(j, "roi", (wide)t->revenue - spend, spend);
