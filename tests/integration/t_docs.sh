@@ -136,7 +136,7 @@ chmod 600 "$ex/credentials" 2>/dev/null
 sed -i -e "s|^\\[daemon\\]\$|[daemon]\\ncredentials = $ex/credentials\\nstate_dir = $ex|" \
     "$ex/socialroi.conf" 2>/dev/null
 check_rc 0 "socialroi.conf.5's examples pass socialroid -n" socialroid -n -c "$ex/socialroi.conf"
-check_grep "and hold accounts and a campaign" 'valid \([1-9][0-9]* accounts, [1-9][0-9]* campaigns\)' \
+check_grep "and hold accounts and a campaign" 'valid \([1-9][0-9]* accounts, [1-9][0-9]* campaigns[;)]' \
     "$TEST_DIR/last.out"
 
 # ---- socialroid(8) and socialroi(1) against the code ------------------------------------------
