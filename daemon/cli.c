@@ -582,6 +582,26 @@ static int cmd_fx(int argc, char **argv)
     return rc;
 }
 
+/*
+ * "Up to date" covers what was written; a daemon whose syncs or writes keep failing writes
+ * nothing new, so say so rather than let the message stand for the whole pipeline.
+ */
+static void warn_failing_daemon(PGconn *conn)
+{
+    if (!clidb_readable(conn, "dashboard.daemon_health"))
+        return;
+    PGresult *res = clidb_query(conn, "rollup",
+                                "SELECT count(*), string_agg(DISTINCT component, ', ')"
+                                " FROM dashboard.daemon_health",
+                                0, NULL, stderr);
+    if (res && atol(PQgetvalue(res, 0, 0)) > 0)
+        fprintf(stderr,
+                "socialroi: rollup: the daemon reports %s failing component(s) (%s): what they "
+                "should have written is missing; see socialroi status\n",
+                PQgetvalue(res, 0, 0), PQgetvalue(res, 0, 1));
+    PQclear(res);
+}
+
 static int run_rollup(PGconn *conn, void *arg)
 {
     bool rebuild = *(bool *)arg;
@@ -595,6 +615,7 @@ static int run_rollup(PGconn *conn, void *arg)
         PQclear(res);
         if (left == 0) {
             printf("rollup: %s\n", rebuild ? "rebuilt from scratch" : "up to date");
+            warn_failing_daemon(conn);
             return 0;
         }
     }

@@ -105,4 +105,4 @@ GRANT EXECUTE ON FUNCTION socialroi.set_daemon_health(text, text, text, integer)
     socialroi.sync_job(text, text, bigint, bigint, bigint), socialroi.jobs_due(bigint[])
     TO socialroi_daemon;
 GRANT SELECT, INSERT, UPDATE, DELETE ON socialroi.daemon_health TO socialroi_daemon;
-GRANT SELECT ON dashboard.daemon_health TO socialroi_dashboard, socialroi_finance;
+GRANT SELECT ON dashboard.daemon_health TO socialroi_dashboard, socialroi_finance, socialroi_daemon;

@@ -126,6 +126,10 @@ check_grep "it shows the component" '^database +host-1 +[0-9-]+ [0-9:]+Z +4 +con
 check_grep "and counts it" '1 daemon component\(s\) failing$' "$TEST_DIR/last.out"
 check_rc 1 "json has it too" socialroi status --format json --dsn "$(as finance)"
 check_eq "json: daemon[0].component" database "$(jq -r '.daemon[0].component' "$TEST_DIR/last.out")"
+socialroi rollup --dsn "$(as daemon)" >"$TEST_DIR/rollup.out" 2>&1
+check_grep "rollup says the daemon's failing component leaves data missing" \
+    'rollup: the daemon reports 1 failing component\(s\) \(database\)' "$TEST_DIR/rollup.out"
+check_rc 1 "status as the daemon's role shows it too" socialroi status --dsn "$(as daemon)"
 sql "DELETE FROM socialroi.daemon_health" >/dev/null
 check_rc 0 "once it works again, healthy again" socialroi status --dsn "$(as dashboard)"
 
