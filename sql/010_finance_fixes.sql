@@ -243,7 +243,9 @@ LANGUAGE plpgsql STABLE SET search_path = '' AS $$
 BEGIN
     IF p_model = 'platform_reported' THEN
         RETURN QUERY
-        SELECT c.name, c.title, r.platform, p_model, socialroi.reporting_currency(),
+        SELECT CASE WHEN p_by = 'channel' THEN r.platform ELSE c.name END,
+               CASE WHEN p_by = 'channel' THEN NULL ELSE c.title END, r.platform, p_model,
+               socialroi.reporting_currency(),
                COALESCE(sum(r.reporting_micros), 0)::bigint, 0::bigint,
                COALESCE(sum(r.reporting_micros), 0)::bigint,
                pg_catalog.array_remove(pg_catalog.array_agg(DISTINCT CASE WHEN
@@ -253,7 +255,7 @@ BEGIN
           FROM socialroi.rollup_spend r JOIN socialroi.campaign c USING (campaign_id)
          WHERE r.source = 'platform' AND r.day BETWEEN p_from AND p_to
            AND (p_by <> 'total')
-         GROUP BY c.name, c.title, r.platform;
+         GROUP BY 1, 2, r.platform;
         RETURN;
     END IF;
     RETURN QUERY

@@ -8,8 +8,8 @@
 -- share, and every sum of them (per campaign, channel, month) is exact at six decimals, so the
 -- channel rows add up to the campaign rows to the last digit.
 --
--- platform_reported gets channel rows too (the platforms' own counts per platform), so
--- finance.channel_roi has every model finance.campaign_roi has.
+-- finance.channel_roi gets platform_reported rows too (the platforms' own counts per platform,
+-- socialroi.roi in 010), so it has every model finance.campaign_roi has.
 
 CREATE OR REPLACE FUNCTION socialroi.write_attribution(p_kind text, p_key text, p_time timestamptz,
                                             p_day date, p_won boolean, p_currency text,
@@ -60,88 +60,6 @@ BEGIN
             ON t.o = w.seq
          WHERE w.weight <> 0;
     END LOOP;
-END
-$$;
-
-
-CREATE OR REPLACE FUNCTION socialroi.roi(p_from date, p_to date, p_by text, p_model text)
-RETURNS TABLE (key text, title text, platform text, model text, currency text,
-               platform_spend_micros bigint, configured_spend_micros bigint,
-               spend_micros bigint, unconverted text[], leads numeric, customers numeric,
-               revenue_micros bigint)
-LANGUAGE plpgsql STABLE SET search_path = '' AS $$
-BEGIN
-    IF p_model = 'platform_reported' THEN
-        RETURN QUERY
-        SELECT CASE WHEN p_by = 'channel' THEN r.platform ELSE c.name END,
-               CASE WHEN p_by = 'channel' THEN NULL ELSE c.title END, r.platform, p_model,
-               socialroi.reporting_currency(),
-               COALESCE(sum(r.reporting_micros), 0)::bigint, 0::bigint,
-               COALESCE(sum(r.reporting_micros), 0)::bigint,
-               pg_catalog.array_remove(pg_catalog.array_agg(DISTINCT CASE WHEN
-                   r.reporting_micros IS NULL THEN r.currency::text END), NULL),
-               sum(r.platform_leads)::numeric, sum(r.platform_conversions)::numeric,
-               sum(socialroi.to_reporting(r.platform_value_micros, r.currency, r.day))::bigint
-          FROM socialroi.rollup_spend r JOIN socialroi.campaign c USING (campaign_id)
-         WHERE r.source = 'platform' AND r.day BETWEEN p_from AND p_to
-           AND (p_by <> 'total')
-         GROUP BY 1, 2, r.platform;
-        RETURN;
-    END IF;
-    RETURN QUERY
-    WITH credit AS (
-        SELECT CASE p_by WHEN 'campaign' THEN
-                    CASE WHEN a.seq = 0 THEN '(unattributed)'
-                         ELSE COALESCE(c.name, '(no campaign)') END
-                    WHEN 'channel' THEN
-                    CASE WHEN a.seq = 0 THEN '(unattributed)'
-                         ELSE COALESCE(a.channel, '(unknown)') END
-                    ELSE 'total' END AS k,
-               max(c.title) FILTER (WHERE p_by = 'campaign' AND a.seq <> 0) AS t,
-               sum(a.weight) FILTER (WHERE a.kind = 'lead') AS leads,
-               sum(a.weight) FILTER (WHERE a.kind = 'deal' AND a.won) AS customers,
-               sum(a.revenue_micros) FILTER (WHERE a.kind = 'deal' AND a.won) AS revenue,
-               pg_catalog.array_agg(DISTINCT a.currency::text)
-                   FILTER (WHERE a.kind = 'deal' AND a.won AND a.revenue_micros IS NULL) AS u
-          FROM socialroi.attribution a LEFT JOIN socialroi.campaign c USING (campaign_id)
-         WHERE a.model = p_model AND a.day BETWEEN p_from AND p_to
-         GROUP BY 1),
-    spend AS (
-        -- every campaign that runs in the period, spending or not, and any with spend in it
-        SELECT c.name AS k, c.title AS t, COALESCE(s.platform_micros, 0) AS pm,
-               COALESCE(s.configured_micros, 0) AS cm, COALESCE(s.unconverted, '{}') AS u
-          FROM socialroi.campaign c
-          LEFT JOIN socialroi.campaign_spend_between(p_from, p_to) s USING (campaign_id)
-         WHERE p_by = 'campaign'
-           AND (s.campaign_id IS NOT NULL
-                OR (c.active AND c.start_day <= p_to AND (c.end_day IS NULL OR c.end_day >= p_from)))
-        UNION ALL
-        SELECT CASE WHEN r.source = 'configured' THEN '(configured)' ELSE r.platform END, NULL,
-               COALESCE(sum(r.reporting_micros) FILTER (WHERE r.source = 'platform'), 0),
-               COALESCE(sum(r.reporting_micros) FILTER (WHERE r.source = 'configured'), 0),
-               pg_catalog.array_remove(pg_catalog.array_agg(DISTINCT
-                   CASE WHEN r.reporting_micros IS NULL THEN r.currency::text END), NULL)
-          FROM socialroi.rollup_spend r
-         WHERE p_by = 'channel' AND r.day BETWEEN p_from AND p_to
-         GROUP BY 1
-        UNION ALL
-        SELECT 'total', NULL,
-               COALESCE(sum(r.reporting_micros) FILTER (WHERE r.source = 'platform'), 0),
-               COALESCE(sum(r.reporting_micros) FILTER (WHERE r.source = 'configured'), 0),
-               pg_catalog.array_remove(pg_catalog.array_agg(DISTINCT
-                   CASE WHEN r.reporting_micros IS NULL THEN r.currency::text END), NULL)
-          FROM socialroi.rollup_spend r
-         WHERE p_by NOT IN ('campaign', 'channel') AND r.day BETWEEN p_from AND p_to
-        HAVING p_by NOT IN ('campaign', 'channel'))
-    SELECT COALESCE(s.k, cr.k), COALESCE(s.t, cr.t), NULL::text, p_model,
-           socialroi.reporting_currency(),
-           COALESCE(s.pm, 0)::bigint, COALESCE(s.cm, 0)::bigint,
-           (COALESCE(s.pm, 0) + COALESCE(s.cm, 0))::bigint,
-           ARRAY(SELECT DISTINCT x FROM pg_catalog.unnest(COALESCE(s.u, '{}')
-                                                         || COALESCE(cr.u, '{}')) x
-                  ORDER BY x),
-           COALESCE(cr.leads, 0), COALESCE(cr.customers, 0), COALESCE(cr.revenue, 0)::bigint
-      FROM spend s FULL JOIN credit cr ON cr.k = s.k;
 END
 $$;
 
