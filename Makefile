@@ -22,7 +22,7 @@ BUILD_PACKAGES := build-essential pkgconf libcurl4-openssl-dev libevent-dev libc
                   libsystemd-dev libpq-dev
 TEST_PACKAGES  := postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
                   libcmocka-dev valgrind clang libclang-rt-14-dev clang-format curl systemd \
-                  util-linux procps
+                  util-linux procps jq groff-base man-db
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
