@@ -6,6 +6,8 @@
 # ---- CFLAGS, CPPFLAGS, LDFLAGS from the caller ------------------------------------------------
 
 fb="$TEST_DIR/flags-build"
+# the plain build's flags, whatever build this suite runs under (make asan passes SAN=1 down)
+unset MAKEFLAGS MFLAGS MAKELEVEL SAN
 check "make CFLAGS=-O1 CPPFLAGS=-DFOO LDFLAGS=-Wl,--as-needed builds the daemon" \
     make --no-print-directory -j2 V=1 B="$fb" CFLAGS=-O1 CPPFLAGS=-DFOO \
     LDFLAGS=-Wl,--as-needed "$fb/socialroid"
