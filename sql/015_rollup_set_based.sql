@@ -90,20 +90,29 @@ BEGIN
         SELECT 'lead'::text AS kind, pl.key, pl.account_id, pl.lead_id FROM person_lead pl
         UNION ALL
         SELECT 'deal', dl.key, dl.account_id, dl.lead_id FROM deal_lead dl
-    ), touch AS (
-        -- the conversion's touches up to it, in time order, with their age in days
-        SELECT c.kind, c.key,
-               pg_catalog.row_number() OVER (PARTITION BY c.kind, c.key
-                                             ORDER BY t.occurred_at, t.account_id, t.touch_id)
-                   ::integer AS seq,
-               pg_catalog.count(*) OVER (PARTITION BY c.kind, c.key)::integer AS n,
-               (pg_catalog.date_part('epoch', c.at - t.occurred_at) / 86400.0)::numeric AS age,
-               socialroi.channel_of(t.platform) AS channel,
-               socialroi.touch_campaign(t.platform, t.campaign_id, t.utm_campaign) AS campaign_id
+    ), raw_touch AS (
+        SELECT c.kind, c.key, c.at, t.occurred_at, t.account_id, t.touch_id,
+               pg_catalog.jsonb_build_array(t.platform, t.campaign_id, t.utm_campaign) AS origin
           FROM conversion c
           JOIN conversion_lead cl ON cl.kind = c.kind AND cl.key = c.key
           JOIN socialroi.touchpoint t ON t.account_id = cl.account_id AND t.lead_id = cl.lead_id
          WHERE t.occurred_at <= c.at
+    ), origin AS MATERIALIZED (
+        -- channel and business campaign once per distinct (platform, ad campaign, utm_campaign)
+        SELECT o.origin, socialroi.channel_of(o.origin ->> 0) AS channel,
+               socialroi.touch_campaign(o.origin ->> 0, o.origin ->> 1, o.origin ->> 2)
+                   AS campaign_id
+          FROM (SELECT DISTINCT r.origin FROM raw_touch r) o
+    ), touch AS (
+        -- the conversion's touches up to it, in time order, with their age in days
+        SELECT r.kind, r.key,
+               pg_catalog.row_number() OVER (PARTITION BY r.kind, r.key
+                                             ORDER BY r.occurred_at, r.account_id, r.touch_id)
+                   ::integer AS seq,
+               pg_catalog.count(*) OVER (PARTITION BY r.kind, r.key)::integer AS n,
+               (pg_catalog.date_part('epoch', r.at - r.occurred_at) / 86400.0)::numeric AS age,
+               o.channel, o.campaign_id
+          FROM raw_touch r JOIN origin o ON o.origin = r.origin
     ), share AS (
         -- every model's exact share num/den (den 0: time_decay's 0.5^(age/half-life))
         SELECT t.*, m.model,
@@ -151,21 +160,58 @@ BEGIN
         WINDOW c AS (PARTITION BY w.kind, w.key, w.model ORDER BY w.seq)
     )
     SELECT cr.kind, cr.key, cr.model, cr.seq, cr.campaign_id, cr.channel,
-           (CASE WHEN cr.den > 0 THEN
-                     socialroi.div_round_even(1000000::numeric * cr.cum_num, cr.den)
-                   - socialroi.div_round_even(1000000::numeric * (cr.cum_num - cr.num), cr.den)
-                 ELSE socialroi.round_even(1000000 * cr.cum_weight)
-                    - socialroi.round_even(1000000 * (cr.cum_weight - cr.weight)) END)::numeric
-               / 1000000,
-           c.day, c.won, c.currency,
-           CASE WHEN c.revenue IS NULL THEN NULL
-                WHEN cr.den > 0 THEN
-                    socialroi.div_round_even(c.revenue::numeric * cr.cum_num, cr.den)
-                  - socialroi.div_round_even(c.revenue::numeric * (cr.cum_num - cr.num), cr.den)
-                ELSE socialroi.round_even(c.revenue * cr.cum_weight)
-                   - socialroi.round_even(c.revenue * (cr.cum_weight - cr.weight)) END
+           (r.w_hi - r.w_lo)::numeric / 1000000, c.day, c.won, c.currency,
+           CASE WHEN c.revenue IS NULL THEN NULL ELSE r.v_hi - r.v_lo END
       FROM credited cr
-      JOIN conversion c ON c.kind = cr.kind AND c.key = cr.key
+      JOIN conversion c ON c.kind = cr.kind AND c.key = cr.key,
+           -- the cumulative shares of touches 1..seq and 1..seq-1, in millionths (x1, x2 and
+           -- n1, n2 over den) and in revenue micros (x3, x4 and n3, n4 over den)
+           LATERAL (SELECT 1000000::numeric * cr.cum_num AS n1,
+                           1000000::numeric * (cr.cum_num - cr.num) AS n2,
+                           c.revenue::numeric * cr.cum_num AS n3,
+                           c.revenue::numeric * (cr.cum_num - cr.num) AS n4,
+                           1000000 * cr.cum_weight AS x1,
+                           1000000 * (cr.cum_weight - cr.weight) AS x2,
+                           c.revenue * cr.cum_weight AS x3,
+                           c.revenue * (cr.cum_weight - cr.weight) AS x4) a,
+           LATERAL (SELECT pg_catalog.floor(a.n1 / NULLIF(cr.den, 0)) AS q1,
+                           pg_catalog.floor(a.n2 / NULLIF(cr.den, 0)) AS q2,
+                           pg_catalog.floor(a.n3 / NULLIF(cr.den, 0)) AS q3,
+                           pg_catalog.floor(a.n4 / NULLIF(cr.den, 0)) AS q4) q0,
+           LATERAL (SELECT q0.q1, q0.q2, q0.q3, q0.q4,
+                           a.n1 - q0.q1 * cr.den AS r1, a.n2 - q0.q2 * cr.den AS r2,
+                           a.n3 - q0.q3 * cr.den AS r3, a.n4 - q0.q4 * cr.den AS r4) q,
+           -- R, half to even: socialroi.div_round_even (den > 0) and socialroi.round_even
+           -- (time_decay) written out, as a function call per row costs more than the row
+           LATERAL (SELECT
+                      CASE WHEN cr.den > 0
+                           THEN (q.q1 + CASE WHEN 2 * q.r1 > cr.den OR (2 * q.r1 = cr.den AND q.q1 % 2 <> 0)
+                                      THEN 1 ELSE 0 END)::bigint
+                           ELSE CASE WHEN a.x1 - pg_catalog.floor(a.x1) = 0.5
+                                THEN (pg_catalog.floor(a.x1)
+                                      + (pg_catalog.floor(a.x1)::bigint % 2 <> 0)::integer)::bigint
+                                ELSE pg_catalog.round(a.x1)::bigint END END AS w_hi,
+                      CASE WHEN cr.den > 0
+                           THEN (q.q2 + CASE WHEN 2 * q.r2 > cr.den OR (2 * q.r2 = cr.den AND q.q2 % 2 <> 0)
+                                      THEN 1 ELSE 0 END)::bigint
+                           ELSE CASE WHEN a.x2 - pg_catalog.floor(a.x2) = 0.5
+                                THEN (pg_catalog.floor(a.x2)
+                                      + (pg_catalog.floor(a.x2)::bigint % 2 <> 0)::integer)::bigint
+                                ELSE pg_catalog.round(a.x2)::bigint END END AS w_lo,
+                      CASE WHEN cr.den > 0
+                           THEN (q.q3 + CASE WHEN 2 * q.r3 > cr.den OR (2 * q.r3 = cr.den AND q.q3 % 2 <> 0)
+                                      THEN 1 ELSE 0 END)::bigint
+                           ELSE CASE WHEN a.x3 - pg_catalog.floor(a.x3) = 0.5
+                                THEN (pg_catalog.floor(a.x3)
+                                      + (pg_catalog.floor(a.x3)::bigint % 2 <> 0)::integer)::bigint
+                                ELSE pg_catalog.round(a.x3)::bigint END END AS v_hi,
+                      CASE WHEN cr.den > 0
+                           THEN (q.q4 + CASE WHEN 2 * q.r4 > cr.den OR (2 * q.r4 = cr.den AND q.q4 % 2 <> 0)
+                                      THEN 1 ELSE 0 END)::bigint
+                           ELSE CASE WHEN a.x4 - pg_catalog.floor(a.x4) = 0.5
+                                THEN (pg_catalog.floor(a.x4)
+                                      + (pg_catalog.floor(a.x4)::bigint % 2 <> 0)::integer)::bigint
+                                ELSE pg_catalog.round(a.x4)::bigint END END AS v_lo) r
     UNION ALL
     -- a conversion without touches: one unattributed row per model
     SELECT c.kind, c.key, m.model, 0, NULL, NULL, 1, c.day, c.won, c.currency, c.revenue

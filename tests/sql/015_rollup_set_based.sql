@@ -207,12 +207,14 @@ INSERT INTO socialroi.deal (account_id, deal_id, amount_micros, currency, is_won
     (1, 'lost', 900000000, 'USD', false, true, '2026-02-15 00:00Z', '2026-03-02 00:00Z'),
     (1, 'open', NULL, 'USD', false, false, '2026-02-04 00:00Z', NULL),
     (1, 'alone', 300000000, 'USD', true, true, '2026-02-04 00:00Z', '2026-02-05 00:00Z'),
-    (1, 'a:b', 333333333, 'USD', true, true, '2026-02-23 00:00Z', '2026-02-24 00:00Z');
+    (1, 'a:b', 333333333, 'USD', true, true, '2026-02-23 00:00Z', '2026-02-24 00:00Z'),
+    (1, 'half', 5, 'USD', true, true, '2026-02-23 00:00Z', '2026-02-24 00:00Z'),  -- 2.5 + 2.5
+    (1, 'odd', 3, 'USD', true, true, '2026-02-23 00:00Z', '2026-02-24 00:00Z');
 INSERT INTO socialroi.deal_contact (account_id, deal_id, lead_id) VALUES
     (1, 'won-usd', 'five'), (1, 'won-usd', 'sh-crm'), (1, 'won-usd', 'anon:1'),
     (1, 'won-eur', 'two'), (1, 'won-gbp', 'one'), (1, 'won-none', 'sh-crm'),
     (1, 'lost', 'five'), (1, 'open', 'none'), (1, 'a:b', 'two'), (1, 'a:b', 'five'),
-    (1, 'a:b', 'ghost');
+    (1, 'a:b', 'ghost'), (1, 'half', 'two'), (1, 'odd', 'sh-form');
 
 CREATE TEMP TABLE ref AS SELECT r FROM pg_temp.reference() r;
 CREATE TEMP TABLE ref3 (r text);
