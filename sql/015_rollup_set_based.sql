@@ -92,17 +92,19 @@ BEGIN
         SELECT 'deal', dl.key, dl.account_id, dl.lead_id FROM deal_lead dl
     ), raw_touch AS (
         SELECT c.kind, c.key, c.at, t.occurred_at, t.account_id, t.touch_id,
-               pg_catalog.jsonb_build_array(t.platform, t.campaign_id, t.utm_campaign) AS origin
+               pg_catalog.jsonb_build_array(t.platform, t.campaign_id, t.utm_campaign)::text
+                   AS origin
           FROM conversion c
           JOIN conversion_lead cl ON cl.kind = c.kind AND cl.key = c.key
           JOIN socialroi.touchpoint t ON t.account_id = cl.account_id AND t.lead_id = cl.lead_id
          WHERE t.occurred_at <= c.at
     ), origin AS MATERIALIZED (
-        -- channel and business campaign once per distinct (platform, ad campaign, utm_campaign)
-        SELECT o.origin, socialroi.channel_of(o.origin ->> 0) AS channel,
-               socialroi.touch_campaign(o.origin ->> 0, o.origin ->> 1, o.origin ->> 2)
-                   AS campaign_id
-          FROM (SELECT DISTINCT r.origin FROM raw_touch r) o
+        -- channel and business campaign once per distinct (platform, ad campaign, utm_campaign),
+        -- as one object keyed by that triple, so each touch finds its own by a key lookup
+        SELECT pg_catalog.jsonb_object_agg(o.origin, pg_catalog.jsonb_build_array(
+                   socialroi.channel_of(o.o ->> 0),
+                   socialroi.touch_campaign(o.o ->> 0, o.o ->> 1, o.o ->> 2))) AS map
+          FROM (SELECT DISTINCT r.origin, r.origin::jsonb AS o FROM raw_touch r) o
     ), touch AS (
         -- the conversion's touches up to it, in time order, with their age in days
         SELECT r.kind, r.key,
@@ -111,8 +113,9 @@ BEGIN
                    ::integer AS seq,
                pg_catalog.count(*) OVER (PARTITION BY r.kind, r.key)::integer AS n,
                (pg_catalog.date_part('epoch', r.at - r.occurred_at) / 86400.0)::numeric AS age,
-               o.channel, o.campaign_id
-          FROM raw_touch r JOIN origin o ON o.origin = r.origin
+               (o.map -> r.origin) ->> 0 AS channel,
+               ((o.map -> r.origin) ->> 1)::integer AS campaign_id
+          FROM raw_touch r, origin o
     ), share AS (
         -- every model's exact share num/den (den 0: time_decay's 0.5^(age/half-life))
         SELECT t.*, m.model,
