@@ -13,9 +13,11 @@
 -- unattributed row per model for a conversion without touches.
 
 -- Credits the people (person keys) and deals (account:deal keys) given: deletes their rows and
--- writes them again from the facts. A person or deal that no longer exists keeps no row.
+-- writes them again from the facts. A person or deal that no longer exists keeps no row. The
+-- statements are planned for each call's batch (a few hundred conversions from the daemon's
+-- job, every conversion in a rebuild): a plan cached for one size would do for neither.
 CREATE FUNCTION socialroi.credit_conversions(p_people text[], p_deals text[]) RETURNS void
-LANGUAGE plpgsql SET search_path = '' AS $$
+LANGUAGE plpgsql SET search_path = '' SET plan_cache_mode = force_custom_plan AS $$
 DECLARE
     half numeric := (SELECT value::numeric FROM socialroi.setting WHERE key = 'half_life_days');
     reporting text := socialroi.reporting_currency();
