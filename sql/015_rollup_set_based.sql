@@ -4,9 +4,10 @@
 -- and each touch lookup joined socialroi.touchpoint to an array of lead keys whose size the
 -- planner could not know, so it hashed the whole table on every call. A rebuild grew with
 -- people x touches. Now a batch of dirty people and deals is credited by one INSERT ... SELECT:
--- the batch's leads and touches are found by the keys of socialroi.lead and socialroi.touchpoint
--- (index scans for a small batch, one hash join for a rebuild), and every model's weights and
--- revenue shares are computed with window functions over each conversion's ordered touches.
+-- the batch's leads and touches are found through the indexes on the keys of socialroi.lead,
+-- socialroi.deal_contact and socialroi.touchpoint, so a batch costs what its own touches cost,
+-- and every model's weights and revenue shares are computed with window functions over each
+-- conversion's ordered touches.
 -- The rows are exactly those of socialroi.write_attribution (014): the same touches in the same
 -- order, weights in millionths and revenue in micros by cumulative rounding, half to even, the
 -- exact shares of the rational models and the 20-decimal shares of time_decay, and one
@@ -74,8 +75,8 @@ BEGIN
           JOIN socialroi.lead c ON c.account_id = dc.account_id AND c.lead_id = dc.lead_id
          WHERE c.email_hash IS NULL
     ), conversion AS (
-        SELECT 'lead'::text AS kind, pl.key, min(pl.created_at) AS at,
-               (min(pl.created_at) AT TIME ZONE 'UTC')::date AS day, false AS won,
+        SELECT 'lead'::text AS kind, pl.key, pg_catalog.min(pl.created_at) AS at,
+               (pg_catalog.min(pl.created_at) AT TIME ZONE 'UTC')::date AS day, false AS won,
                NULL::text AS currency, NULL::bigint AS revenue
           FROM person_lead pl GROUP BY pl.key
         UNION ALL
@@ -190,29 +191,33 @@ BEGIN
            -- (time_decay) written out, as a function call per row costs more than the row
            LATERAL (SELECT
                       CASE WHEN cr.den > 0
-                           THEN (q.q1 + CASE WHEN 2 * q.r1 > cr.den OR (2 * q.r1 = cr.den AND q.q1 % 2 <> 0)
-                                      THEN 1 ELSE 0 END)::bigint
+                           THEN (q.q1 + CASE WHEN 2 * q.r1 > cr.den
+                                                   OR (2 * q.r1 = cr.den AND q.q1 % 2 <> 0)
+                                              THEN 1 ELSE 0 END)::bigint
                            ELSE CASE WHEN a.x1 - pg_catalog.floor(a.x1) = 0.5
                                 THEN (pg_catalog.floor(a.x1)
                                       + (pg_catalog.floor(a.x1)::bigint % 2 <> 0)::integer)::bigint
                                 ELSE pg_catalog.round(a.x1)::bigint END END AS w_hi,
                       CASE WHEN cr.den > 0
-                           THEN (q.q2 + CASE WHEN 2 * q.r2 > cr.den OR (2 * q.r2 = cr.den AND q.q2 % 2 <> 0)
-                                      THEN 1 ELSE 0 END)::bigint
+                           THEN (q.q2 + CASE WHEN 2 * q.r2 > cr.den
+                                                   OR (2 * q.r2 = cr.den AND q.q2 % 2 <> 0)
+                                              THEN 1 ELSE 0 END)::bigint
                            ELSE CASE WHEN a.x2 - pg_catalog.floor(a.x2) = 0.5
                                 THEN (pg_catalog.floor(a.x2)
                                       + (pg_catalog.floor(a.x2)::bigint % 2 <> 0)::integer)::bigint
                                 ELSE pg_catalog.round(a.x2)::bigint END END AS w_lo,
                       CASE WHEN cr.den > 0
-                           THEN (q.q3 + CASE WHEN 2 * q.r3 > cr.den OR (2 * q.r3 = cr.den AND q.q3 % 2 <> 0)
-                                      THEN 1 ELSE 0 END)::bigint
+                           THEN (q.q3 + CASE WHEN 2 * q.r3 > cr.den
+                                                   OR (2 * q.r3 = cr.den AND q.q3 % 2 <> 0)
+                                              THEN 1 ELSE 0 END)::bigint
                            ELSE CASE WHEN a.x3 - pg_catalog.floor(a.x3) = 0.5
                                 THEN (pg_catalog.floor(a.x3)
                                       + (pg_catalog.floor(a.x3)::bigint % 2 <> 0)::integer)::bigint
                                 ELSE pg_catalog.round(a.x3)::bigint END END AS v_hi,
                       CASE WHEN cr.den > 0
-                           THEN (q.q4 + CASE WHEN 2 * q.r4 > cr.den OR (2 * q.r4 = cr.den AND q.q4 % 2 <> 0)
-                                      THEN 1 ELSE 0 END)::bigint
+                           THEN (q.q4 + CASE WHEN 2 * q.r4 > cr.den
+                                                   OR (2 * q.r4 = cr.den AND q.q4 % 2 <> 0)
+                                              THEN 1 ELSE 0 END)::bigint
                            ELSE CASE WHEN a.x4 - pg_catalog.floor(a.x4) = 0.5
                                 THEN (pg_catalog.floor(a.x4)
                                       + (pg_catalog.floor(a.x4)::bigint % 2 <> 0)::integer)::bigint

@@ -52,7 +52,8 @@ INSERT INTO socialroi.deal (account_id, deal_id, amount_micros, currency, is_won
                             created_at, closed_at)
 SELECT 1, 'D' || (:off::bigint * 100000000 + i), (1000 + i % 5000) * 1000000::bigint,
        CASE WHEN i % 3 = 0 THEN 'EUR' ELSE 'USD' END, i % 2 = 0, i % 4 <> 3,
-       timestamptz '2025-01-01 00:00Z' + (:off + (i * 5::numeric / :n) * :days + 1) * interval '1 day',
+       timestamptz '2025-01-01 00:00Z'
+           + (:off + (i * 5::numeric / :n) * :days + 1) * interval '1 day',
        CASE WHEN i % 4 <> 3 THEN timestamptz '2025-01-01 00:00Z'
             + (:off + (i * 5::numeric / :n) * :days + 20) * interval '1 day' END
   FROM generate_series(1, :n / 5) i;
@@ -72,7 +73,8 @@ for n in "$@"; do
 SELECT socialroi.sync_settings('USD', 7);
 INSERT INTO socialroi.account (name, platform, external_id) VALUES
     ('crm', 'hubspot', '1'), ('meta', 'facebook', '2'), ('li', 'linkedin', '3');
-INSERT INTO socialroi.fx_rate (day, currency, rate, source) VALUES ('2024-01-01', 'EUR', 1.1, 'ecb');
+INSERT INTO socialroi.fx_rate (day, currency, rate, source)
+VALUES ('2024-01-01', 'EUR', 1.1, 'ecb');
 INSERT INTO socialroi.campaign (name, title, start_day)
 SELECT 'c' || i, 'Campaign ' || i, '2025-01-01' FROM generate_series(1, 10) i;
 INSERT INTO socialroi.campaign_link (campaign_id, kind, platform, value)
