@@ -10,29 +10,43 @@ ALTER TABLE socialroi.metric_snapshot ADD COLUMN last_seen timestamptz;
 COMMENT ON COLUMN socialroi.metric_snapshot.last_seen IS
     'the latest observation of the same value (observed again without a new row); NULL: observed once';
 
--- Repeated observations already stored fold into the first row of their value.
-WITH runs AS (
-    SELECT account_id, object_id, metric, observed_at, value,
-           value IS NOT DISTINCT FROM pg_catalog.lag(value) OVER w AS repeat
-      FROM socialroi.metric_snapshot
-    WINDOW w AS (PARTITION BY account_id, object_id, metric ORDER BY observed_at)),
-groups AS (
-    SELECT *, pg_catalog.count(*) FILTER (WHERE NOT repeat)
-                  OVER (PARTITION BY account_id, object_id, metric ORDER BY observed_at) AS g
-      FROM runs),
-spans AS (
-    SELECT account_id, object_id, metric, pg_catalog.min(observed_at) AS first_at,
-           pg_catalog.max(observed_at) AS last_at
-      FROM groups GROUP BY account_id, object_id, metric, g HAVING pg_catalog.count(*) > 1),
-kept AS (
-    UPDATE socialroi.metric_snapshot s SET last_seen = p.last_at
-      FROM spans p
-     WHERE (s.account_id, s.object_id, s.metric, s.observed_at) =
-           (p.account_id, p.object_id, p.metric, p.first_at))
-DELETE FROM socialroi.metric_snapshot s
- USING spans p
- WHERE (s.account_id, s.object_id, s.metric) = (p.account_id, p.object_id, p.metric)
-   AND s.observed_at > p.first_at AND s.observed_at <= p.last_at;
+-- Folds repeated observations into the first row of their value (the series as the page
+-- writer below keeps it); returns the number of rows removed. Run once here for the rows
+-- stored before.
+CREATE FUNCTION socialroi.compact_snapshots() RETURNS integer
+LANGUAGE plpgsql SET search_path = '' AS $$
+DECLARE
+    c integer;
+BEGIN
+    WITH runs AS (
+        SELECT account_id, object_id, metric, observed_at, last_seen,
+               value IS NOT DISTINCT FROM pg_catalog.lag(value) OVER w AS repeat
+          FROM socialroi.metric_snapshot
+        WINDOW w AS (PARTITION BY account_id, object_id, metric ORDER BY observed_at)),
+    groups AS (
+        SELECT *, pg_catalog.count(*) FILTER (WHERE NOT repeat)
+                      OVER (PARTITION BY account_id, object_id, metric ORDER BY observed_at) AS g
+          FROM runs),
+    spans AS (
+        SELECT account_id, object_id, metric, pg_catalog.min(observed_at) AS first_at,
+               pg_catalog.max(observed_at) AS last_at,
+               pg_catalog.max(COALESCE(last_seen, observed_at)) AS seen
+          FROM groups GROUP BY account_id, object_id, metric, g HAVING pg_catalog.count(*) > 1),
+    kept AS (
+        UPDATE socialroi.metric_snapshot s SET last_seen = p.seen
+          FROM spans p
+         WHERE (s.account_id, s.object_id, s.metric, s.observed_at) =
+               (p.account_id, p.object_id, p.metric, p.first_at))
+    DELETE FROM socialroi.metric_snapshot s
+     USING spans p
+     WHERE (s.account_id, s.object_id, s.metric) = (p.account_id, p.object_id, p.metric)
+       AND s.observed_at > p.first_at AND s.observed_at <= p.last_at;
+    GET DIAGNOSTICS c = ROW_COUNT;
+    RETURN c;
+END
+$$;
+
+SELECT socialroi.compact_snapshots();
 
 -- Snapshots of one page: a value equal to the latest stored one at or before its time only
 -- moves that row's last_seen (not counted: no fact changed); any other value is a new row.

@@ -2,7 +2,7 @@
 -- the series keeps the first observation of each value and when it was last seen, and the
 -- views that difference or read the latest value answer as they did with one row per poll.
 BEGIN;
-SELECT plan(10);
+SELECT plan(13);
 
 SELECT socialroi.sync_account('acme-x', 'x', '42', 'USD', 'UTC', true, 'h1');
 
@@ -48,6 +48,20 @@ SELECT is((SELECT sum(delta)::bigint FROM socialroi.snapshot_daily), 0::bigint,
 
 -- A value observed at the very time of a stored one replaces it, as before.
 SELECT is(pg_temp.observe('2026-03-06 10:00Z', 101), 1, 'a corrected observation is updated');
+
+-- Rows stored one per poll before fold into the first of each value, with the same answers.
+DELETE FROM socialroi.metric_snapshot;
+INSERT INTO socialroi.metric_snapshot (account_id, object_id, metric, observed_at, value)
+SELECT 1, '', 'followers', at, value FROM obs;
+SELECT is(socialroi.compact_snapshots(), 4, 'compacting removes the repeated observations');
+SELECT is((SELECT array_agg(value || '@' || to_char(observed_at AT TIME ZONE 'UTC', 'DD') || '..' ||
+                            to_char(COALESCE(last_seen, observed_at) AT TIME ZONE 'UTC', 'DD')
+                            ORDER BY observed_at) FROM socialroi.metric_snapshot),
+          ARRAY['100@01..03', '105@04..05', '100@06..06'],
+          'each value kept once, seen until its last repeat');
+SELECT results_eq('SELECT day, value, delta FROM socialroi.snapshot_daily ORDER BY day',
+                  'SELECT day, value, delta FROM expected ORDER BY day',
+                  'and snapshot_daily answers as before');
 
 SELECT * FROM finish();
 ROLLBACK;
