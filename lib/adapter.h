@@ -87,6 +87,10 @@ struct stream_def {
      * without it gets no job for the stream. NULL: every account of the platform does.
      */
     bool (*applies)(const struct cfg_account *a);
+    /* Longest window one request may ask for, in days (0: any): longer ones go in chunks. */
+    int max_window_days;
+    /* Days before today (UTC) the platform still serves (0: all): older days are skipped. */
+    int max_days_back;
 };
 
 /* Tokens obtained from a refresh. Strings point into the adapter's copy; see refresh_parse. */

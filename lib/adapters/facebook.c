@@ -7,7 +7,8 @@
  * (the last page still carries cursors) and embeds the access token, so only its `after` cursor is
  * kept; Page insights values are dated by end_time, the end of a Pacific day, and their paging.next
  * walks into the future forever, so it is ignored; counts may be numbers or numeric strings and
- * fields are often left out when empty.
+ * fields are often left out when empty. Graph shows at most 90 days of Page insights per
+ * since..until, so facebook.page_insights reads a longer window in chunks (chunk.h).
  *
  * Every record of a page is held in a pending list and handed to the rowset only once the whole
  * page has been read: a rejected page leaves no records behind.
@@ -15,6 +16,7 @@
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "facebook.h"
+#include "chunk.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -318,21 +320,26 @@ static char *page_path(const struct adapter_ctx *ctx, const char *edge, char *wh
 static int build_page_insights(const struct adapter_ctx *ctx, struct http_request *req, char *why,
                                size_t whylen)
 {
-    char *path = page_path(ctx, "insights", why, whylen);
     char since[16], until[16];
     struct buf q = {0}, metrics = {0};
+    struct chunk c;
+    if (chunk_cursor(ctx, ctx->page, &c) < 0) {
+        snprintf(why, whylen, "page cursor is not a page insights chunk of this window");
+        return -1;
+    }
+    char *path = page_path(ctx, "insights", why, whylen);
     if (!path)
         return -1;
     for (size_t i = 0; i < NPAGE_METRICS; i++)
         buf_printf(&metrics, "%s%s", i ? "," : "", page_metrics[i].name);
-    /* until is exclusive: to_day's value has end_time at the start of to_day + 1 */
-    time_format_date(ctx->from_day, since, sizeof since);
-    time_format_date(ctx->to_day + 1, until, sizeof until);
+    /* until is exclusive: the chunk's last value has end_time at the start of the day after */
+    time_format_date(c.from, since, sizeof since);
+    time_format_date(c.to + 1, until, sizeof until);
     facebook_query(&q, "metric", metrics.data);
     facebook_query(&q, "period", "day");
     facebook_query(&q, "since", since);
     facebook_query(&q, "until", until);
-    /* one request covers the window: no after cursor, paging.next is never followed */
+    /* one request per chunk: no after cursor, paging.next is never followed */
     int rc = facebook_get(ctx, req, path, &q, NULL, why, whylen);
     buf_free(&metrics);
     buf_free(&q);
@@ -400,8 +407,16 @@ static int insights_item(const struct adapter_ctx *ctx, const cJSON *item, void 
 static int parse_page_insights(const struct adapter_ctx *ctx, const struct http_response *resp,
                                struct rowset *rs)
 {
-    /* no cursor: paging.next of insights points at the next window, forever */
-    return facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL);
+    struct chunk c;
+    char next[32];
+    if (chunk_cursor(ctx, ctx->page, &c) < 0)
+        return facebook_malformed(rs, "page cursor is not a page insights chunk of this window");
+    /* the next chunk, never paging.next: it points at the next window, forever */
+    if (facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL) < 0)
+        return -1;
+    chunk_next(ctx, &c, next, sizeof next);
+    rowset_set_next(rs, *next ? next : NULL);
+    return 0;
 }
 
 /* ---- facebook.posts -------------------------------------------------------------------------- */
@@ -565,11 +580,12 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 
 static const struct stream_def streams[] = {
     {"facebook.page_insights", BASIS_PACIFIC, true, false, build_page_insights, parse_page_insights,
-     NULL},
-    {"facebook.posts", BASIS_UTC, true, false, build_posts, parse_posts, NULL},
+     NULL, 90, 0},
+    {"facebook.posts", BASIS_UTC, true, false, build_posts, parse_posts, NULL, 0, 0},
     {"facebook.ads_insights", BASIS_ACCOUNT_TZ, true, false, facebook_build_ads, facebook_parse_ads,
-     NULL},
-    {"facebook.leads", BASIS_UTC, false, true, facebook_build_leads, facebook_parse_leads, NULL},
+     NULL, 0, 0},
+    {"facebook.leads", BASIS_UTC, false, true, facebook_build_leads, facebook_parse_leads, NULL, 0,
+     0},
 };
 
 const struct adapter adapter_facebook = {

@@ -708,8 +708,8 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"hubspot.contacts", BASIS_UTC, false, true, build_contacts, parse_contacts, NULL},
-    {"hubspot.deals", BASIS_UTC, false, true, hubspot_build_deals, hubspot_parse_deals, NULL},
+    {"hubspot.contacts", BASIS_UTC, false, true, build_contacts, parse_contacts, NULL, 0, 0},
+    {"hubspot.deals", BASIS_UTC, false, true, hubspot_build_deals, hubspot_parse_deals, NULL, 0, 0},
 };
 
 const struct adapter adapter_hubspot = {

@@ -32,6 +32,7 @@
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "instagram.h"
+#include "chunk.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
@@ -304,7 +305,6 @@ int instagram_next_after(const cJSON *root, struct rowset *rs, char **after)
 /* ---- instagram.account_insights: pages ------------------------------------------------------- */
 
 enum ai_kind { AI_SERIES, AI_TOTAL, AI_PROFILE };
-enum { AI_SERIES_DAYS = 29 };
 
 /* Reads the page cursor (see the top of the file); -1 when it is not one of ours. */
 static int ai_cursor(const struct adapter_ctx *ctx, enum ai_kind *kind, int32_t *day)
@@ -330,11 +330,12 @@ static int ai_cursor(const struct adapter_ctx *ctx, enum ai_kind *kind, int32_t 
 
 /* The last day of the series chunk that starts on day: Graph refuses since..until ranges longer
  * than 30 days (error 100, "There cannot be more than 30 days (2592000 s) between since and
- * until"), so a longer window is read as consecutive series pages of 29 days: 30 Pacific days
- * that contain the autumn clock change last 30 days and an hour. */
+ * until"), so a longer window is read as consecutive series pages of 29 days (the stream's
+ * max_window_days): 30 Pacific days that contain the autumn clock change last 30 days and an
+ * hour. */
 static int32_t ai_series_end(const struct adapter_ctx *ctx, int32_t day)
 {
-    return day + AI_SERIES_DAYS - 1 < ctx->to_day ? day + AI_SERIES_DAYS - 1 : ctx->to_day;
+    return chunk_at(ctx, day).to;
 }
 
 /* The cursor of the page after (kind, day) into next, or "" after the last page. */
@@ -669,8 +670,9 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 
 static const struct stream_def streams[] = {
     {"instagram.account_insights", BASIS_PACIFIC, true, false, build_account_insights,
-     parse_account_insights, NULL},
-    {"instagram.media", BASIS_UTC, true, false, instagram_build_media, instagram_parse_media, NULL},
+     parse_account_insights, NULL, 29, 0},
+    {"instagram.media", BASIS_UTC, true, false, instagram_build_media, instagram_parse_media, NULL,
+     0, 0},
 };
 
 const struct adapter adapter_instagram = {

@@ -482,9 +482,11 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"linkedin.org_stats", BASIS_UTC, true, false, build_org_stats, parse_org_stats, NULL},
-    {"linkedin.ad_analytics", BASIS_UTC, true, false, linkedin_build_ads, linkedin_parse_ads, NULL},
-    {"linkedin.leads", BASIS_UTC, false, true, linkedin_build_leads, linkedin_parse_leads, NULL},
+    {"linkedin.org_stats", BASIS_UTC, true, false, build_org_stats, parse_org_stats, NULL, 0, 0},
+    {"linkedin.ad_analytics", BASIS_UTC, true, false, linkedin_build_ads, linkedin_parse_ads, NULL,
+     0, 0},
+    {"linkedin.leads", BASIS_UTC, false, true, linkedin_build_leads, linkedin_parse_leads, NULL, 0,
+     0},
 };
 
 const struct adapter adapter_linkedin = {

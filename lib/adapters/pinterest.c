@@ -16,14 +16,19 @@
  *
  * Both streams are runs of several pages; the page cursor says which:
  *
- *   pinterest.user_analytics   (none) the daily analytics, then "account" the profile counters
+ *   pinterest.user_analytics   (none) the daily analytics of the first chunk of the window,
+ *                              "chunk:YYYY-MM-DD" of a later one, then "account" the profile
+ *                              counters
  *   pinterest.ad_analytics     (none) the first campaigns page, "campaigns:BOOKMARK" a later one,
- *                              "analytics:ID,ID,...:BOOKMARK" the daily analytics of the campaigns
- *                              of the page before (at most 250 ids); BOOKMARK, empty at the end,
- *                              is where the campaign list goes on
+ *                              "analytics:ID,ID,...[@YYYY-MM-DD]:BOOKMARK" the daily analytics of
+ *                              the campaigns of the page before (at most 250 ids) for the chunk
+ *                              that starts on that day (none: the first); BOOKMARK, empty at the
+ *                              end, is where the campaign list goes on
  *
- * Campaign ids are digits only, so ',' and the first ':' after them separate safely; the bookmark
- * comes last and may contain anything.
+ * Analytics answer at most 90 days per request and nothing older than 90 days, so a longer
+ * window is read in chunks from the oldest day still served (chunk.h). Campaign ids are digits
+ * only, so ',', '@' and the first ':' after them separate safely; the bookmark comes last and
+ * may contain anything.
  *
  * Every record of a page is held in a pending list and handed to the rowset only once the whole
  * page has been read: a rejected page leaves no records behind.
@@ -32,6 +37,7 @@
  */
 #include "adapter.h"
 #include "buf.h"
+#include "chunk.h"
 #include "json.h"
 #include "money.h"
 #include "timeutil.h"
@@ -178,12 +184,12 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     return rc;
 }
 
-/* start_date and end_date of the window (UTC days, both inclusive). */
-static void window_query(const struct adapter_ctx *ctx, struct buf *q)
+/* start_date and end_date of a chunk of the window (UTC days, both inclusive). */
+static void window_query(const struct chunk *c, struct buf *q)
 {
     char start[16], end[16];
-    time_format_date(ctx->from_day, start, sizeof start);
-    time_format_date(ctx->to_day, end, sizeof end);
+    time_format_date(c->from, start, sizeof start);
+    time_format_date(c->to, end, sizeof end);
     query(q, "start_date", start);
     query(q, "end_date", end);
 }
@@ -200,10 +206,11 @@ static const struct {
 };
 #define NORGANIC (sizeof organic / sizeof organic[0])
 
-static int user_cursor(const char *page, bool *account)
+/* The page a cursor names: the profile counters, or the analytics of chunk c. 0, or -1. */
+static int user_cursor(const struct adapter_ctx *ctx, bool *account, struct chunk *c)
 {
-    *account = page && strcmp(page, "account") == 0;
-    return !page || *account ? 0 : -1;
+    *account = ctx->page && strcmp(ctx->page, "account") == 0;
+    return *account ? 0 : chunk_cursor(ctx, ctx->page, c);
 }
 
 static int build_user_analytics(const struct adapter_ctx *ctx, struct http_request *req, char *why,
@@ -211,14 +218,15 @@ static int build_user_analytics(const struct adapter_ctx *ctx, struct http_reque
 {
     struct buf q = {0}, types = {0};
     bool account;
-    if (user_cursor(ctx->page, &account) < 0) {
+    struct chunk c;
+    if (user_cursor(ctx, &account, &c) < 0) {
         snprintf(why, whylen, "page cursor is not a user analytics page");
         return -1;
     }
     if (!account) {
         for (size_t i = 0; i < NORGANIC; i++)
             buf_printf(&types, "%s%s", i ? "," : "", organic[i].key);
-        window_query(ctx, &q);
+        window_query(&c, &q);
         query(&q, "metric_types", types.data);
         query(&q, "content_type", "ORGANIC");
     }
@@ -284,7 +292,12 @@ static int organic_page(const struct adapter_ctx *ctx, const cJSON *root, struct
         if (organic_day(ctx, d, rs, p) < 0)
             return -1;
     }
-    *next = xstrdup("account"); /* summary_metrics is the sum of the days: not stored */
+    struct chunk c;
+    char cur[32];
+    chunk_cursor(ctx, ctx->page, &c); /* checked by parse_user_analytics */
+    chunk_next(ctx, &c, cur, sizeof cur);
+    /* summary_metrics is the sum of the days: not stored */
+    *next = xstrdup(*cur ? cur : "account");
     return 0;
 }
 
@@ -315,7 +328,8 @@ static int parse_user_analytics(const struct adapter_ctx *ctx, const struct http
                                 struct rowset *rs)
 {
     bool account;
-    if (user_cursor(ctx->page, &account) < 0)
+    struct chunk c;
+    if (user_cursor(ctx, &account, &c) < 0)
         return malformed(rs, "page cursor is not a user analytics page");
     return parse_page(ctx, resp, false, rs, account ? account_page : organic_page);
 }
@@ -327,12 +341,15 @@ struct ad_cursor {
     bool analytics;
     const char *ids; /* ids_len bytes, comma-separated */
     size_t ids_len;
+    struct chunk chunk;   /* analytics: the days asked for */
     const char *bookmark; /* where the campaign list goes on; NULL for the first page or none */
 };
 
 /* Reads the cursor (see the top of the file); -1 when it is not one of ours. */
-static int ad_cursor(const char *page, struct ad_cursor *c)
+static int ad_cursor(const struct adapter_ctx *ctx, struct ad_cursor *c)
 {
+    const char *page = ctx->page;
+    char date[16] = "";
     memset(c, 0, sizeof *c);
     if (!page)
         return 0;
@@ -343,13 +360,20 @@ static int ad_cursor(const char *page, struct ad_cursor *c)
     if (strncmp(page, "analytics:", 10) != 0)
         return -1;
     const char *ids = page + 10;
-    size_t n = strspn(ids, "0123456789,");
-    if (n == 0 || ids[n] != ':')
+    size_t n = strspn(ids, "0123456789,"), d = 0;
+    if (ids[n] == '@') {
+        d = strcspn(ids + n + 1, ":");
+        if (d >= sizeof date)
+            return -1;
+        memcpy(date, ids + n + 1, d);
+        date[d++] = '\0';
+    }
+    if (n == 0 || ids[n + d] != ':' || chunk_starting(ctx, d ? date : NULL, &c->chunk) < 0)
         return -1;
     c->analytics = true;
     c->ids = ids;
     c->ids_len = n;
-    c->bookmark = ids[n + 1] ? ids + n + 1 : NULL;
+    c->bookmark = ids[n + d + 1] ? ids + n + d + 1 : NULL;
     return 0;
 }
 
@@ -376,13 +400,13 @@ static int build_ad_analytics(const struct adapter_ctx *ctx, struct http_request
                  "account's currency, set `currency` to it");
         return -1;
     }
-    if (ad_cursor(ctx->page, &c) < 0) {
+    if (ad_cursor(ctx, &c) < 0) {
         snprintf(why, whylen, "page cursor is not an ad analytics page");
         return -1;
     }
     if (c.analytics) {
         char *ids = xstrndup(c.ids, c.ids_len);
-        window_query(ctx, &q);
+        window_query(&c.chunk, &q);
         query(&q, "campaign_ids", ids);
         query(&q, "columns",
               "SPEND_IN_MICRO_DOLLAR,TOTAL_IMPRESSION,TOTAL_CLICKTHROUGH,TOTAL_CONVERSIONS,"
@@ -507,13 +531,20 @@ static int analytics_page(const struct adapter_ctx *ctx, const cJSON *root, stru
     const cJSON *row;
     /* build() refuses an account without a currency: only `socialroi parse` gets here without */
     const char *cur = currency(ctx) ? currency(ctx) : "";
-    ad_cursor(ctx->page, &c); /* checked by parse_ad_analytics */
+    char date[16];
+    ad_cursor(ctx, &c); /* checked by parse_ad_analytics */
     cJSON_ArrayForEach(row, root)
     {
         if (analytics_row(ctx, row, cur, rs, p) < 0)
             return -1;
     }
-    *next = c.bookmark ? xasprintf("campaigns:%s", c.bookmark) : NULL;
+    if (c.analytics && chunk_more(ctx, &c.chunk)) { /* the same campaigns, the next days */
+        time_format_date(c.chunk.to + 1, date, sizeof date);
+        *next = xasprintf("analytics:%.*s@%s:%s", (int)c.ids_len, c.ids, date,
+                          c.bookmark ? c.bookmark : "");
+    } else {
+        *next = c.bookmark ? xasprintf("campaigns:%s", c.bookmark) : NULL;
+    }
     return 0;
 }
 
@@ -530,7 +561,7 @@ static int parse_ad_analytics(const struct adapter_ctx *ctx, const struct http_r
                               struct rowset *rs)
 {
     struct ad_cursor c;
-    if (ad_cursor(ctx->page, &c) < 0)
+    if (ad_cursor(ctx, &c) < 0)
         return malformed(rs, "page cursor is not an ad analytics page");
     /*
      * The analytics answer is a bare array, the campaign list an object. Without a cursor
@@ -639,9 +670,9 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 
 static const struct stream_def streams[] = {
     {"pinterest.user_analytics", BASIS_UTC, true, false, build_user_analytics, parse_user_analytics,
-     NULL},
-    {"pinterest.ad_analytics", BASIS_UTC, true, false, build_ad_analytics, parse_ad_analytics,
-     NULL},
+     NULL, 90, 90},
+    {"pinterest.ad_analytics", BASIS_UTC, true, false, build_ad_analytics, parse_ad_analytics, NULL,
+     90, 90},
 };
 
 /* v5 documents no reliable rate-limit headers: a 429 and its Retry-After are the signal. */

@@ -531,9 +531,10 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"x.user", BASIS_UTC, false, false, build_user, parse_user, NULL},
-    {"x.tweets", BASIS_UTC, true, false, build_tweets, parse_tweets, NULL},
-    {"x.mentions", BASIS_UTC, false, true, x_build_mentions, x_parse_mentions, x_mentions_applies},
+    {"x.user", BASIS_UTC, false, false, build_user, parse_user, NULL, 0, 0},
+    {"x.tweets", BASIS_UTC, true, false, build_tweets, parse_tweets, NULL, 0, 0},
+    {"x.mentions", BASIS_UTC, false, true, x_build_mentions, x_parse_mentions, x_mentions_applies,
+     0, 0},
 };
 
 const struct adapter adapter_x = {

@@ -645,10 +645,10 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"youtube.channel", BASIS_UTC, false, false, build_channel, parse_channel, NULL},
-    {"youtube.videos", BASIS_UTC, true, false, build_videos, parse_videos, NULL},
+    {"youtube.channel", BASIS_UTC, false, false, build_channel, parse_channel, NULL, 0, 0},
+    {"youtube.videos", BASIS_UTC, true, false, build_videos, parse_videos, NULL, 0, 0},
     {"youtube.analytics", BASIS_PACIFIC, true, false, youtube_build_analytics,
-     youtube_parse_analytics, NULL},
+     youtube_parse_analytics, NULL, 0, 0},
 };
 
 /* Google sends no usage headers: 403/429 bodies and Retry-After are the only signals. */

@@ -34,6 +34,7 @@ counts() {
 # ---- second run: nothing changes --------------------------------------------------------------
 before=$(counts)
 snaps_before=$(sql "SELECT count(DISTINCT (account_id, object_id, metric)) FROM socialroi.metric_snapshot")
+snap_rows_before=$(sql "SELECT count(*) FROM socialroi.metric_snapshot")
 make_due
 check_rc 0 "a second --once exits 0" run_once "$CONF"
 after=$(counts)
@@ -42,6 +43,8 @@ after=$(counts)
 snaps_after=$(sql "SELECT count(DISTINCT (account_id, object_id, metric)) FROM socialroi.metric_snapshot")
 [ "$snaps_before" = "$snaps_after" ] && ok "snapshots gain observations, not new series" ||
     not_ok "snapshots gain observations, not new series" "$snaps_before -> $snaps_after"
+snap_rows_after=$(sql "SELECT count(*) FROM socialroi.metric_snapshot")
+check_eq "an unchanged counter observed again adds no snapshot row" "$snap_rows_before" "$snap_rows_after"
 n=$(sql "SELECT sum(rows_written) FROM socialroi.fetch_run WHERE run_id > (SELECT max(run_id) - 8 FROM socialroi.fetch_run) AND job_id IN (SELECT job_id FROM socialroi.poll_job WHERE stream = 'facebook.ads_insights')")
 [ "${n:-0}" -eq 0 ] && ok "re-fetched unchanged ad days write no row" || not_ok "re-fetched unchanged ad days write no row" "wrote $n"
 truth_check "X still equals the truth" x

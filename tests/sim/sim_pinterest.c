@@ -106,7 +106,7 @@ bool pin_dates(struct http_req *r, const struct world *w, int max_span, bool all
         pin_bad_param(r, "end_date", what);
         return false;
     }
-    if (*start < w->today - 90) {
+    if (*start < w->today - PIN_DAYS_BACK) {
         pin_bad_param(r, "start_date", "cannot be more than 90 days before today");
         return false;
     }

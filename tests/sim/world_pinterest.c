@@ -17,7 +17,8 @@
  * following, pin_count -> posts; ad days keyed by UTC DATE: SPEND_IN_MICRO_DOLLAR ->
  * spend_micros (EUR), TOTAL_IMPRESSION -> impressions, TOTAL_CLICKTHROUGH -> clicks,
  * TOTAL_CONVERSIONS -> conversions, TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR ->
- * conversion_value_micros, LEADS -> leads (0 when the column is left out of a row).
+ * conversion_value_micros, LEADS -> leads (0 when the column is left out of a row). Days
+ * older than analytics serve (PIN_DAYS_BACK) are not in the truth: nobody can fetch them.
  */
 #include "world_pinterest.h"
 
@@ -257,14 +258,20 @@ static const char *const truth_names[] = {"impressions", "saves", "clicks", "lin
                                           "engagements"};
 #define NTRUTH 5
 
-static void metric_truth(const struct pin_world *pw, struct jw *j)
+/* Whether analytics still serve day d of the history. */
+static bool served(const struct pin_world *pw, const struct world *w, int d)
+{
+    return pw->first_day + d >= w->today - PIN_DAYS_BACK;
+}
+
+static void metric_truth(const struct pin_world *pw, const struct world *w, struct jw *j)
 {
     char day[16];
     jw_kobj(j, "metric_daily");
     for (int m = 0; m < NTRUTH; m++) {
         jw_kobj(j, truth_names[m]);
         for (int d = 0; d < pw->ndays; d++) {
-            if (!pin_day_ready(pw, d))
+            if (!pin_day_ready(pw, d) || !served(pw, w, d))
                 continue;
             fmt_date(pw->first_day + d, day, sizeof day);
             jw_kint(j, day, day_metric(&pw->days[d], m));
@@ -286,7 +293,7 @@ static void adday_truth(const struct pin_adday *a, const char *day, struct jw *j
     jw_end(j);
 }
 
-static void campaigns_truth(const struct pin_world *pw, struct jw *j)
+static void campaigns_truth(const struct pin_world *pw, const struct world *w, struct jw *j)
 {
     char day[16];
     jw_kobj(j, "campaigns");
@@ -296,7 +303,7 @@ static void campaigns_truth(const struct pin_world *pw, struct jw *j)
         jw_kstr(j, "status", pw->camps[c].paused ? "PAUSED" : "ACTIVE");
         jw_kobj(j, "days");
         for (int d = 0; d < pw->ndays; d++) {
-            if (!pin_adday(pw, c, d)->delivered)
+            if (!pin_adday(pw, c, d)->delivered || !served(pw, w, d))
                 continue;
             fmt_date(pw->first_day + d, day, sizeof day);
             adday_truth(pin_adday(pw, c, d), day, j);
@@ -310,10 +317,9 @@ static void campaigns_truth(const struct pin_world *pw, struct jw *j)
 static void pin_truth_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct pin_world *pw = pd;
-    (void)w;
     jw_obj(j);
     jw_kobj(j, pw->username);
-    metric_truth(pw, j);
+    metric_truth(pw, w, j);
     jw_kobj(j, "snapshots");
     jw_kint(j, "followers", pin_followers(pw));
     jw_kint(j, "following", pw->following);
@@ -321,7 +327,7 @@ static void pin_truth_json(void *pd, const struct world *w, struct jw *j)
     jw_end(j);
     jw_kstr(j, "ad_account", pw->ad_account);
     jw_kstr(j, "currency", pw->currency);
-    campaigns_truth(pw, j);
+    campaigns_truth(pw, w, j);
     jw_end(j);
     jw_end(j);
 }

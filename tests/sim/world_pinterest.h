@@ -18,6 +18,8 @@
 
 #define PIN_CAMPAIGNS_MAX  4
 #define PIN_REFRESH_PREFIX "pinr_"
+/* Analytics serve no day older than this many days before today (reference §6.4). */
+#define PIN_DAYS_BACK 90
 
 /* One UTC day of organic user analytics. */
 struct pin_day {

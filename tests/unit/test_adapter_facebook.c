@@ -334,11 +334,9 @@ static void test_build_page_insights(void **state)
           "https://graph.facebook.com/v24.0/104858302236475/insights?" METRICS
           "&period=day&since=2024-01-12&until=2024-01-15",
           log);
-    ctx.page = "QVFIUkJR"; /* one request covers the window: a cursor is never sent */
-    build(&ctx,
-          "https://graph.facebook.com/v24.0/104858302236475/insights?" METRICS
-          "&period=day&since=2024-01-12&until=2024-01-15",
-          log);
+    ctx.page = "QVFIUkJR"; /* paging cursors of insights are never followed */
+    build_fails(&ctx, "page cursor is not a page insights chunk of this window");
+    ctx.page = NULL;
     struct cfg_platform unversioned = platform;
     unversioned.version = NULL;
     ctx.platform = &unversioned;
@@ -346,6 +344,41 @@ static void test_build_page_insights(void **state)
           "https://graph.facebook.com/104858302236475/insights?" METRICS
           "&period=day&since=2024-01-12&until=2024-01-15",
           "https://graph.facebook.com/104858302236475/insights");
+}
+
+/* Graph shows at most 90 days per since..until: a longer window is read 90 days a page, the
+ * cursor naming the next chunk's first day, until the last chunk, which names none. */
+static void test_page_insights_chunks(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("facebook.page_insights");
+    const char *log = "https://graph.facebook.com/v24.0/104858302236475/insights";
+    static const struct {
+        const char *page, *since, *until, *next;
+    } chunks[] = {
+        {NULL, "2024-01-01", "2024-03-31", "chunk:2024-03-31"},
+        {"chunk:2024-03-31", "2024-03-31", "2024-06-29", "chunk:2024-06-29"},
+        {"chunk:2024-06-29", "2024-06-29", "2024-07-01", NULL},
+    };
+    char url[512];
+    ctx.from_day = day(2024, 1, 1);
+    ctx.to_day = day(2024, 6, 30);
+    for (size_t i = 0; i < sizeof chunks / sizeof chunks[0]; i++) {
+        ctx.page = chunks[i].page;
+        snprintf(url, sizeof url, "%s?%s&period=day&since=%s&until=%s", log, METRICS,
+                 chunks[i].since, chunks[i].until);
+        build(&ctx, url, log);
+        struct rowset *rs = parse_ctx(&ctx, "page_insights.json");
+        if (chunks[i].next)
+            assert_string_equal(rowset_next(rs), chunks[i].next);
+        else
+            assert_null(rowset_next(rs));
+        rowset_free(rs);
+    }
+    ctx.page = "chunk:2024-01-01"; /* the first chunk has no cursor: not a page of this run */
+    build_fails(&ctx, "page cursor is not a page insights chunk of this window");
+    ctx.page = "chunk:2024-07-01";
+    build_fails(&ctx, "page cursor is not a page insights chunk of this window");
 }
 
 #define POST_FIELDS                                                                                \
@@ -1000,6 +1033,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_page_insights),
+        cmocka_unit_test(test_page_insights_chunks),
         cmocka_unit_test(test_build_posts),
         cmocka_unit_test(test_build_ads),
         cmocka_unit_test(test_build_leads),

@@ -307,6 +307,57 @@ static void test_build_ad_analytics(void **state)
     expect_refused(&ctx, "account has no ad_account");
 }
 
+/* A request's URL for ctx (built), checked against url. */
+static void expect_ctx_url(const struct adapter_ctx *ctx, const char *url)
+{
+    struct http_request req = {0};
+    char why[160] = "";
+    if (stream(ctx->stream)->build(ctx, &req, why, sizeof why) != 0)
+        fail_msg("%s: %s", ctx->stream, why);
+    assert_string_equal(req.url, url);
+    http_request_free(&req);
+}
+
+#define ORGANIC_TYPES                                                                              \
+    "&metric_types=IMPRESSION%2CSAVE%2CPIN_CLICK%2COUTBOUND_CLICK%2CENGAGEMENT&content_type="      \
+    "ORGANIC"
+#define AD_COLUMNS                                                                                 \
+    "&columns=SPEND_IN_MICRO_DOLLAR%2CTOTAL_IMPRESSION%2CTOTAL_CLICKTHROUGH"                       \
+    "%2CTOTAL_CONVERSIONS%2CTOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR%2CLEADS&granularity=DAY"
+
+/* Analytics serve at most 90 days per request and none older than 90 days: a 120-day window
+ * asks from the oldest day still served (today 2024-05-04 less 90 days), never for more. */
+static void test_long_window(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("pinterest.user_analytics", NULL);
+    ctx.from_day = day(2024, 1, 5);
+    expect_ctx_url(
+        &ctx, V5 "user_account/analytics?start_date=2024-02-04&end_date=2024-05-03" ORGANIC_TYPES);
+    struct rowset *rs = rowset_new();
+    const char *body = "{\"all\":{\"daily_metrics\":[]}}";
+    struct http_response resp = response(200, body, strlen(body));
+    assert_int_equal(stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
+    is_next(rs, "account");
+    rowset_free(rs);
+
+    ctx = make_ctx("pinterest.ad_analytics", "analytics:" C1 ":" BM);
+    ctx.from_day = day(2024, 1, 5);
+    expect_ctx_url(&ctx, V5 "ad_accounts/" ACCT "/campaigns/analytics?start_date=2024-02-04"
+                            "&end_date=2024-05-03&campaign_ids=" C1 AD_COLUMNS);
+    /* a later chunk of the same campaigns starts on the day its cursor names */
+    ctx.page = "analytics:" C1 "@2024-03-01:" BM;
+    expect_ctx_url(&ctx, V5 "ad_accounts/" ACCT "/campaigns/analytics?start_date=2024-03-01"
+                            "&end_date=2024-05-03&campaign_ids=" C1 AD_COLUMNS);
+    static const char *const bad[] = {
+        "analytics:" C1 "@2024-02-04:", "analytics:" C1 "@2024-05-04:", "analytics:" C1 "@x:",
+        "analytics:" C1 "@2024-03-01"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        ctx.page = bad[i];
+        expect_refused(&ctx, "page cursor is not an ad analytics page");
+    }
+}
+
 /* ---- pinterest.user_analytics --------------------------------------------------------------- */
 
 static void test_user_analytics(void **state)
@@ -670,6 +721,7 @@ int main(void)
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_user_analytics),
         cmocka_unit_test(test_build_ad_analytics),
+        cmocka_unit_test(test_long_window),
         cmocka_unit_test(test_user_analytics),
         cmocka_unit_test(test_user_account),
         cmocka_unit_test(test_user_malformed),
