@@ -14,12 +14,7 @@ start_sim 5 || { not_ok "the simulator starts"; done_testing; exit 1; }
 sim_config "$CONF" facebook
 sed -i "/^\[account facebook-0\]/a backfill = 4d\nstreams = $JOB, facebook.leads" "$CONF"
 
-sql "DO \$\$ BEGIN
-       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 't_backfill_daemon') THEN
-         CREATE ROLE t_backfill_daemon LOGIN;
-       END IF;
-     END \$\$; GRANT socialroi_daemon TO t_backfill_daemon" >/dev/null
-DSN="host=$PGHOST port=$PGPORT user=t_backfill_daemon dbname=$TEST_DB"
+DSN="$(conninfo it_daemon)" # the daemon's role (tests/pg.sh), as operators run backfill
 
 check_rc 0 "a first --once exits 0" run_once "$CONF"
 today=$(sql "SELECT (now() AT TIME ZONE 'America/Los_Angeles')::date")

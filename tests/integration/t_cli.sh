@@ -68,14 +68,7 @@ psql -XqAt -d "$DB" -c "SET client_min_messages = warning; DROP SCHEMA socialroi
 check_rc 0 "after the next step, migrate succeeds" socialroi migrate --dsn "host=$PGHOST port=$PGPORT user=$PGUSER dbname=$DB"
 
 # ---- a database with data, and one login role per deployment role -------------------------------
-for r in daemon dashboard finance; do
-    sql "DO \$\$ BEGIN
-           IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 't_cli_$r') THEN
-             CREATE ROLE t_cli_$r LOGIN;
-           END IF;
-         END \$\$; GRANT socialroi_$r TO t_cli_$r" >/dev/null
-done
-as() { echo "host=$PGHOST port=$PGPORT user=t_cli_$1 dbname=$TEST_DB"; }
+as() { conninfo "it_$1"; } # the deployment's login roles (tests/pg.sh)
 
 CONF="$TEST_DIR/socialroi.conf"
 start_sim 3 || { not_ok "the simulator starts"; done_testing; exit 1; }

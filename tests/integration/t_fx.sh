@@ -4,13 +4,7 @@
 # import changes nothing, and a malformed file is refused with its line.
 . tests/integration/lib.sh
 
-sql "DO \$\$ BEGIN
-       IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 't_fx_daemon') THEN
-         CREATE ROLE t_fx_daemon LOGIN;
-       END IF;
-     END \$\$; GRANT socialroi_daemon TO t_fx_daemon" >/dev/null
-DSN="$(conninfo) user=t_fx_daemon"
-DSN="host=$PGHOST port=$PGPORT user=t_fx_daemon dbname=$TEST_DB"
+DSN="$(conninfo it_daemon)" # the daemon's role (tests/pg.sh)
 sql "SELECT socialroi.sync_settings('USD', 7)" >/dev/null
 
 rate() {

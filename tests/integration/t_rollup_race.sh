@@ -9,24 +9,7 @@ ROUNDS=${ROUNDS:-12}
 WRITES=${WRITES:-30}
 
 # Login roles for the deployment's group roles (roles are cluster-wide: reuse them).
-sql "DO \$\$
-DECLARE
-    r text[];
-BEGIN
-    FOREACH r SLICE 1 IN ARRAY ARRAY[['race_daemon', 'socialroi_daemon'],
-                                     ['race_dashboard', 'socialroi_dashboard'],
-                                     ['race_finance', 'socialroi_finance']] LOOP
-        IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = r[1]) THEN
-            EXECUTE format('CREATE ROLE %I LOGIN', r[1]);
-        END IF;
-        EXECUTE format('GRANT %I TO %I', r[2], r[1]);
-    END LOOP;
-END
-\$\$" >/dev/null
-sql "GRANT SELECT ON socialroi.configured_spend_daily TO socialroi_daemon" >/dev/null
-as() {
-    echo "host=$PGHOST port=$PGPORT user=$1 dbname=$TEST_DB"
-}
+as() { conninfo "$1"; } # the deployment's login roles (tests/pg.sh)
 
 # A campaign with two Meta ad campaigns over five days, a retainer, and people whose touches
 # and won deals credit it: few buckets, so the writer keeps hitting the ones the rollup holds.
@@ -60,7 +43,7 @@ SELECT 2, 'd' || i, 1000000000, 'EUR', true, true, '2026-03-04Z', '2026-03-05Z'
   FROM generate_series(1, 6) i;
 INSERT INTO socialroi.deal_contact SELECT 2, 'd' || i, 'c' || i FROM generate_series(1, 6) i;
 SQL
-if psql -XqAt -v ON_ERROR_STOP=1 "$(as race_daemon)" -f "$TEST_DIR/setup.sql" \
+if psql -XqAt -v ON_ERROR_STOP=1 "$(as it_daemon)" -f "$TEST_DIR/setup.sql" \
     >"$TEST_DIR/setup.out" 2>&1; then
     ok "setup as the daemon role"
 else
@@ -68,7 +51,7 @@ else
     done_testing
     exit 1
 fi
-socialroi rollup --dsn "$(as race_daemon)" >"$TEST_DIR/rollup.out" 2>&1 ||
+socialroi rollup --dsn "$(as it_daemon)" >"$TEST_DIR/rollup.out" 2>&1 ||
     not_ok "the first rollup" "$(cat "$TEST_DIR/rollup.out")"
 
 snap() {
@@ -97,11 +80,11 @@ for round in $(seq 1 "$ROUNDS"); do
         print "SET ROLE socialroi_daemon;";
         for (i = 1; i <= n * 8; i++) print "SELECT socialroi.rollup_dirty(2), pg_sleep(0.001);";
     }' >"$TEST_DIR/rollup.sql"
-    psql -XqAt -v ON_ERROR_STOP=1 "$(as race_daemon)" -f "$TEST_DIR/writer.sql" \
+    psql -XqAt -v ON_ERROR_STOP=1 "$(as it_daemon)" -f "$TEST_DIR/writer.sql" \
         >"$TEST_DIR/writer.out" 2>&1 &
     wpid=$!
     register_pid $wpid
-    psql -XqAt -v ON_ERROR_STOP=1 "$(as race_daemon)" -f "$TEST_DIR/rollup.sql" \
+    psql -XqAt -v ON_ERROR_STOP=1 "$(as it_daemon)" -f "$TEST_DIR/rollup.sql" \
         >"$TEST_DIR/rollup_job.out" 2>&1 &
     rpid=$!
     register_pid $rpid
@@ -114,9 +97,9 @@ for round in $(seq 1 "$ROUNDS"); do
             "$(tail -n 3 "$TEST_DIR/rollup_job.out")"
         continue
     fi
-    socialroi rollup --dsn "$(as race_daemon)" >"$TEST_DIR/rollup.out" 2>&1
+    socialroi rollup --dsn "$(as it_daemon)" >"$TEST_DIR/rollup.out" 2>&1
     incremental=$(snap)
-    socialroi rollup --rebuild --dsn "$(as race_daemon)" >"$TEST_DIR/rebuild.out" 2>&1
+    socialroi rollup --rebuild --dsn "$(as it_daemon)" >"$TEST_DIR/rebuild.out" 2>&1
     rebuilt=$(snap)
     if [ "$incremental" = "$rebuilt" ]; then
         ok "round $round: the incremental rollup after $WRITES restatements during rollups equals --rebuild"
@@ -137,13 +120,13 @@ report() {
         --dsn "$(as "$role")" >"$TEST_DIR/report.json" 2>"$TEST_DIR/report.err" &&
         jq -e '.currency == "EUR" and (.rows | length) > 0' "$TEST_DIR/report.json" >/dev/null
 }
-for r in race_dashboard race_finance; do
+for r in it_dashboard it_finance; do
     check "$r runs report funnel (rows, currency EUR)" report "$r" funnel
     check "$r runs report channels (rows, currency EUR)" report "$r" channels
 done
 for by in campaign channel month; do
-    check "race_finance runs report roi --by $by (rows, currency EUR)" report race_finance roi --by "$by"
+    check "it_finance runs report roi --by $by (rows, currency EUR)" report it_finance roi --by "$by"
 done
-check_rc 1 "race_dashboard may not run report roi" socialroi report roi --from 2026-03-01 \
-    --to 2026-03-31 --format json --dsn "$(as race_dashboard)"
+check_rc 1 "it_dashboard may not run report roi" socialroi report roi --from 2026-03-01 \
+    --to 2026-03-31 --format json --dsn "$(as it_dashboard)"
 done_testing
