@@ -58,6 +58,9 @@ struct adapter_ctx {
     const char *page;         /* page cursor from the previous page's rowset, NULL at first */
     int32_t from_day, to_day; /* window, inclusive, days since epoch in the stream's basis */
     int64_t since;            /* incremental watermark, epoch microseconds (0 = none) */
+    /* the run reads everything changed since `since` from scratch: no watermark yet (a first
+     * run) or an operator's backfill, as opposed to an increment from the last run's watermark */
+    bool full;
     int64_t now;              /* wall clock, epoch microseconds: snapshots are observed now */
 };
 
@@ -106,6 +109,12 @@ struct adapter {
     size_t nstreams;
     /* Reads the platform's rate-limit signals (now: epoch microseconds); may be NULL. */
     void (*ratelimit)(const struct http_response *resp, int64_t now, struct rl_signal *sig);
+    /*
+     * Whether the request a stream builds for ctx is one the platform's requests_per_second
+     * paces (HubSpot: its CRM search, with a per-second limit of its own); the others go by the
+     * rate-limit signals alone. NULL: every request is paced.
+     */
+    bool (*paced)(const struct adapter_ctx *ctx);
     /* Builds a token refresh request, or returns -1 when the credential cannot refresh. */
     int (*refresh_build)(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,

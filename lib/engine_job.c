@@ -80,6 +80,7 @@ static void make_ctx(const struct ejob *j, struct adapter_ctx *ctx)
     ctx->from_day = j->cur.from;
     ctx->to_day = j->cur.to;
     ctx->since = j->cur.since;
+    ctx->full = !j->cur.watermark || j->cur.backfilling;
     ctx->now = time_wall_us();
 }
 
@@ -645,6 +646,13 @@ static bool gates_open(struct ejob *j)
     /* a platform with a documented pace (HubSpot search) gets its requests spaced evenly */
     long rps = platform_cfg(j)->requests_per_second;
     struct gate *pace = NULL;
+    /* ... only the requests the adapter says the pace is for */
+    if (rps > 0 && j->ad->paced) {
+        struct adapter_ctx ctx;
+        make_ctx(j, &ctx);
+        if (!j->ad->paced(&ctx))
+            rps = 0;
+    }
     if (rps > 0) {
         snprintf(key, sizeof key, "pace/%s/%s", platform_info(j->acct->platform_id)->name,
                  j->acct->credential);

@@ -17,6 +17,30 @@
  * millisecond are read twice (upserts make that harmless), none is skipped. The page cursor is
  * "WATERMARK:AFTER" (epoch ms, HubSpot's after token, "" at a window's start).
  *
+ * A full load (a first run without a watermark, or an operator's backfill) reads the list
+ * endpoints instead, which fall under the general ten-second budget rather than the search's
+ * per-second one; the facts, from HubSpot's developer documentation:
+ *   - GET /crm/v3/objects/{objectType}: query parameters limit (default 10; 100 at most per the
+ *     CRM object guides), after ("the paging cursor token of the last successfully read
+ *     resource", returned as paging.next.after), properties and associations (comma-separated;
+ *     unknown names are ignored), archived (default false). Answer {"results":[{"id",
+ *     "properties","createdAt","updatedAt","archived","associations":{"contacts":{"results":
+ *     [{"id","type":"deal_to_contact"}]}}}],"paging":{"next":{"after","link"}}}, no "total";
+ *     no paging on the last page (api-reference .../crm/objects/.../get-contacts, get-deals).
+ *   - The search: 5 requests a second per account, 200 results a page, 10,000 results per query
+ *     (reference §7.2, "API usage guidelines and limits": developers.hubspot.com/docs/api/
+ *     usage-details); its answers carry no X-HubSpot-RateLimit-* headers (reference §7.4).
+ *   - The other endpoints: a burst budget per app and portal of 100 to 190 requests per 10
+ *     seconds by tier (110 for public OAuth apps; changelog "Increasing our API limits"),
+ *     announced in X-HubSpot-RateLimit-Max, -Remaining and -Interval-Milliseconds; a 429 with
+ *     policyName TEN_SECONDLY_ROLLING when exceeded (reference §7.4).
+ * The list is ordered by id, not by modification, so a full load keeps only the results
+ * modified at or after the watermark (what the search's GTE filter would have returned) and
+ * reads every field as the search path does: the stored rows are the same either way. Its
+ * watermark is the latest modified date seen, like a search's. The engine paces only the search
+ * (adapter.paced): requests_per_second is the search's limit; list pages go by the ten-second
+ * headers (ratelimit below).
+ *
  * Contacts become a `lead` (source crm) and touchpoints: crm_first_source at createdate with the
  * original source, and crm_latest_source at hs_latest_source_timestamp when the latest source
  * differs from the first or was stamped after createdate (a later visit from the same source). A
@@ -47,6 +71,8 @@
 extern const struct adapter adapter_hubspot;
 
 #define SEARCH_LIMIT 200
+#define LIST_LIMIT   100   /* the most a list page holds */
+#define BURST_SHARE  10    /* keep 1/10 of the ten-second budget in reserve */
 #define AFTER_MAX    9800  /* the last `after` whose page stays within the 10,000 results */
 #define RESULTS_MAX  10000 /* results one search query can page through */
 
@@ -301,6 +327,58 @@ int hubspot_search_next(const cJSON *root, const struct hubspot_search *st, int6
     return 0;
 }
 
+/* ---- the list endpoints ---------------------------------------------------------------------- */
+
+int hubspot_list_request(const struct adapter_ctx *ctx, struct http_request *req,
+                         const char *object, const char *after, const char *const *properties,
+                         const char *associations, char *why, size_t whylen)
+{
+    struct buf b = {0};
+    buf_printf(&b, "/crm/v3/objects/%s?limit=%d&archived=false&properties=", object, LIST_LIMIT);
+    for (size_t i = 0; properties[i]; i++)
+        buf_printf(&b, "%s%s", i ? "," : "", properties[i]);
+    if (associations)
+        buf_printf(&b, "&associations=%s", associations);
+    if (*after) {
+        char *a = adapter_urlencode(after);
+        buf_printf(&b, "&after=%s", a);
+        free(a);
+    }
+    char *path = buf_steal(&b, NULL);
+    int rc = hubspot_request(ctx, req, "GET", path, NULL, why, whylen);
+    free(path);
+    return rc;
+}
+
+int hubspot_list_next(const cJSON *root, struct rowset *rs, char **next)
+{
+    const cJSON *paging = json_get(root, "paging");
+    char buf[32];
+    const char *after;
+    *next = NULL;
+    if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
+        return hubspot_malformed(rs, "paging is not an object");
+    enum json_get g = json_id(json_get(paging, "next"), "after", buf, sizeof buf, &after);
+    if (g == JSON_ABSENT)
+        return 0;
+    if (g == JSON_BAD || !*after || strlen(after) > 256)
+        return hubspot_malformed(rs, "paging.next.after is not a usable token");
+    *next = xasprintf(HUBSPOT_PAGE_LIST "%s", after);
+    return 0;
+}
+
+bool hubspot_list_keeps(const struct adapter_ctx *ctx, const cJSON *res, const char *prop)
+{
+    const cJSON *props = json_get(res, "properties");
+    int64_t us;
+    if (!cJSON_IsObject(res) || !cJSON_IsObject(props))
+        return true;
+    enum json_get g = hubspot_time(props, prop, &us);
+    /* the search compares epoch ms; a record without the date never matches its filter */
+    return g == JSON_BAD ||
+           (g == JSON_OK && us / 1000 >= (ctx->since > 0 ? ctx->since / 1000 : 0));
+}
+
 /* ---- hubspot.contacts requests --------------------------------------------------------------- */
 
 static const char *const contact_props[] = {
@@ -333,10 +411,26 @@ static int search_state(const struct adapter_ctx *ctx, struct hubspot_search *st
     return 0;
 }
 
+/* Whether ctx reads a list page (after in *after): a "list:" cursor, or a full load's start. */
+static bool contacts_list(const struct adapter_ctx *ctx, const char **after)
+{
+    size_t n = strlen(HUBSPOT_PAGE_LIST);
+    *after = "";
+    if (!ctx->page)
+        return ctx->full;
+    if (strncmp(ctx->page, HUBSPOT_PAGE_LIST, n) != 0)
+        return false;
+    *after = ctx->page + n;
+    return true;
+}
+
 static int build_contacts(const struct adapter_ctx *ctx, struct http_request *req, char *why,
                           size_t whylen)
 {
     struct hubspot_search st;
+    const char *after;
+    if (contacts_list(ctx, &after))
+        return hubspot_list_request(ctx, req, "contacts", after, contact_props, NULL, why, whylen);
     if (search_state(ctx, &st) < 0) {
         snprintf(why, whylen, "page cursor is not a search position");
         return -1;
@@ -544,6 +638,24 @@ static int contact_result(const struct adapter_ctx *ctx, const cJSON *c, struct 
     return contact_touchpoints(props, l, rs, p);
 }
 
+/* A page's contacts, the latest modified date in *last_ms; a list page skips the results
+ * modified before the watermark. */
+static int contacts_page(const struct adapter_ctx *ctx, const cJSON *root, bool list,
+                         struct rowset *rs, struct adapter_pending *p, int64_t *last_ms)
+{
+    const cJSON *results = hubspot_results(root, rs), *c;
+    if (!results)
+        return -1;
+    cJSON_ArrayForEach(c, results)
+    {
+        if (list && !hubspot_list_keeps(ctx, c, "lastmodifieddate"))
+            continue;
+        if (contact_result(ctx, c, rs, p, last_ms) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 static int parse_contacts(const struct adapter_ctx *ctx, const struct http_response *resp,
                           struct rowset *rs)
 {
@@ -551,23 +663,19 @@ static int parse_contacts(const struct adapter_ctx *ctx, const struct http_respo
     struct hubspot_search st;
     int64_t last_ms = -1;
     char *next = NULL;
-    int rc = -1;
-    if (search_state(ctx, &st) < 0)
+    const char *after;
+    bool list = contacts_list(ctx, &after);
+    if (!list && search_state(ctx, &st) < 0)
         return hubspot_malformed(rs, "page cursor is not a search position");
     cJSON *root = hubspot_read_body(ctx, resp, rs);
     if (!root)
         return -1;
-    const cJSON *results = hubspot_results(root, rs), *c;
-    if (results) {
-        rc = 0;
-        cJSON_ArrayForEach(c, results)
-        {
-            if ((rc = contact_result(ctx, c, rs, &p, &last_ms)) < 0)
-                break;
-        }
-    }
+    if (!ctx->page && !json_get(root, "total")) /* a lone list answer (socialroi parse) */
+        list = true;
+    int rc = contacts_page(ctx, root, list, rs, &p, &last_ms);
     if (rc == 0)
-        rc = hubspot_search_next(root, &st, last_ms, rs, &next);
+        rc = list ? hubspot_list_next(root, rs, &next)
+                  : hubspot_search_next(root, &st, last_ms, rs, &next);
     if (rc == 0) {
         adapter_pending_commit(&p, rs);
         rowset_set_next(rs, next);
@@ -594,6 +702,26 @@ static void usage(const struct http_response *resp, const char *max, const char 
         *pct = v;
 }
 
+/*
+ * The ten-second budget of the non-search endpoints (Max requests per Interval-Milliseconds,
+ * Remaining after this one): free while more than a tenth of it remains, then spaced at the
+ * window's own rate, more widely the less remains, so that a long list load runs at the budget
+ * instead of into TEN_SECONDLY_ROLLING refusals. -1 when the headers do not say.
+ */
+static int64_t burst_wait(const struct http_response *resp)
+{
+    int64_t max, left, interval;
+    if (adapter_header_int(resp, "X-HubSpot-RateLimit-Max", &max) < 0 ||
+        adapter_header_int(resp, "X-HubSpot-RateLimit-Remaining", &left) < 0 ||
+        adapter_header_int(resp, "X-HubSpot-RateLimit-Interval-Milliseconds", &interval) < 0 ||
+        max <= 0 || left > max || interval <= 0 || interval > 3600000)
+        return -1;
+    int64_t reserve = max / BURST_SHARE;
+    if (left >= reserve)
+        return -1;
+    return interval * (reserve - left) / max;
+}
+
 static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
 {
     int64_t s;
@@ -601,13 +729,28 @@ static void ratelimit(const struct http_response *resp, int64_t now, struct rl_s
     sig->wait_ms = -1;
     sig->usage_pct = -1;
     sig->per_stream = false; /* the buckets are per app and portal */
-    usage(resp, "X-HubSpot-RateLimit-Max", "X-HubSpot-RateLimit-Remaining", &sig->usage_pct);
+    /* a window whose length is known is paced by it; the share used would pause for minutes */
+    if (adapter_header_int(resp, "X-HubSpot-RateLimit-Interval-Milliseconds", &s) == 0)
+        sig->wait_ms = burst_wait(resp);
+    else
+        usage(resp, "X-HubSpot-RateLimit-Max", "X-HubSpot-RateLimit-Remaining", &sig->usage_pct);
     usage(resp, "X-HubSpot-RateLimit-Secondly", "X-HubSpot-RateLimit-Secondly-Remaining",
           &sig->usage_pct);
     usage(resp, "X-HubSpot-RateLimit-Daily", "X-HubSpot-RateLimit-Daily-Remaining",
           &sig->usage_pct);
     if (resp->status == 429 && adapter_header_int(resp, "Retry-After", &s) == 0)
         sig->wait_ms = s * 1000;
+}
+
+/* Only the search counts against requests_per_second (its own per-second limit). A run's first
+ * contacts page counts unless the run is a full load: the engine asks before the run is planned,
+ * and waiting once too often is better than a refused search. */
+static bool paced(const struct adapter_ctx *ctx)
+{
+    const char *after;
+    if (strcmp(ctx->stream, "hubspot.contacts") == 0)
+        return !contacts_list(ctx, &after);
+    return hubspot_deals_paced(ctx);
 }
 
 /* ---- tokens (reference §7.1, §12) ------------------------------------------------------------ */
@@ -717,6 +860,7 @@ const struct adapter adapter_hubspot = {
     .streams = streams,
     .nstreams = sizeof streams / sizeof streams[0],
     .ratelimit = ratelimit,
+    .paced = paced,
     .refresh_build = refresh_build,
     .refresh_parse = refresh_parse,
 };

@@ -71,6 +71,24 @@ char *hubspot_search_body(const char *prop, const struct hubspot_search *st,
 int hubspot_search_next(const cJSON *root, const struct hubspot_search *st, int64_t last_ms,
                         struct rowset *rs, char **next);
 
+/*
+ * The list endpoints (GET /crm/v3/objects/{contacts|deals}; hubspot.c says where the facts come
+ * from) read a full load: a page cursor "list:AFTER" ("list:" = the first page).
+ */
+#define HUBSPOT_PAGE_LIST "list:"
+
+/* Sets req to a list page: limit 100, these properties (and associations), `after` unless "". */
+int hubspot_list_request(const struct adapter_ctx *ctx, struct http_request *req,
+                         const char *object, const char *after, const char *const *properties,
+                         const char *associations, char *why, size_t whylen);
+/* The cursor after a list page (caller frees; NULL on the last page); -1 with the error set. */
+int hubspot_list_next(const cJSON *root, struct rowset *rs, char **next);
+/*
+ * Whether a list page's result belongs to the run: modified (property prop) at or after the
+ * watermark, as the search's GTE filter would have it. A result the parser will refuse is kept.
+ */
+bool hubspot_list_keeps(const struct adapter_ctx *ctx, const cJSON *res, const char *prop);
+
 /* The results[] array of a body; NULL after hubspot_malformed when missing or not an array. */
 const cJSON *hubspot_results(const cJSON *root, struct rowset *rs);
 
@@ -79,5 +97,7 @@ int hubspot_build_deals(const struct adapter_ctx *ctx, struct http_request *req,
                         size_t whylen);
 int hubspot_parse_deals(const struct adapter_ctx *ctx, const struct http_response *resp,
                         struct rowset *rs);
+/* Whether the deals request of ctx is a search (paced by requests_per_second). */
+bool hubspot_deals_paced(const struct adapter_ctx *ctx);
 
 #endif

@@ -9,8 +9,15 @@
  *   "assoc:IDS[:W:A]"    POST /crm/v4/associations/deals/contacts/batch/read for the deal ids of
  *                        the search page just read (digits, comma-separated) -> `deal_contact`s;
  *                        then the search page W:A when there is one
+ *   "list:AFTER"         GET /crm/v3/objects/deals?associations=contacts&after=AFTER, a full
+ *                        load (after the pipelines when the run has no watermark yet) -> `deal`s
+ *                        and their `deal_contact`s
  * Search results never carry associations (reference §7.2, §15.15), hence the extra request per
- * page. W:A is the search position of hubspot.c, moved past 9,800 results like contacts.
+ * page. W:A is the search position of hubspot.c, moved past 9,800 results like contacts. A list
+ * page names each deal's contacts itself ("associations":{"contacts":{"results":[{"id":"201",
+ * "type":"deal_to_contact"}]}}, ids as strings; absent for a deal without any); a pair listed
+ * under more than one association type (labels) is one `deal_contact`, as in the v4 answer, and
+ * paging inside "associations" (more contacts than the answer holds) is a warning, as there.
  *
  * Stages (reference §7.3): metadata values are strings ("true", "1.0"); a closed stage with
  * probability 1.0 is won, a closed one with probability 0 is lost. Deals: amount is a decimal
@@ -21,7 +28,7 @@
  * associations batch as errors, which are normal; any other error there is counted as a warning,
  * and so is a deal with more associated contacts than one answer holds.
  *
- * With no cursor (`socialroi parse` on a saved body) a search answer or an associations answer is
+ * With no cursor (`socialroi parse` on a saved body) a search, list or associations answer is
  * read as that page, without a next cursor.
  *
  * Pure, like the rest of the adapter.
@@ -39,7 +46,7 @@
 #define PAGE_SEARCH "search:"
 #define PAGE_ASSOC  "assoc:"
 
-enum deal_page { PAGE_PIPELINES, PAGE_DEALS, PAGE_CONTACTS };
+enum deal_page { PAGE_PIPELINES, PAGE_DEALS, PAGE_CONTACTS, PAGE_LIST };
 
 struct deal_cursor {
     enum deal_page kind;
@@ -47,6 +54,7 @@ struct deal_cursor {
     bool more;                /* PAGE_CONTACTS: a search page follows */
     char *ids;                /* PAGE_CONTACTS: "1,2,3" (owned) */
     bool lone;                /* no cursor, a later page's body: no next page */
+    const char *after;        /* PAGE_LIST: the after token ("" = the first page), borrowed */
 };
 
 static const char *const deal_props[] = {
@@ -73,6 +81,11 @@ static int read_cursor(const char *page, struct deal_cursor *c)
     memset(c, 0, sizeof *c);
     if (!page)
         return 0;
+    if (strncmp(page, HUBSPOT_PAGE_LIST, strlen(HUBSPOT_PAGE_LIST)) == 0) {
+        c->kind = PAGE_LIST;
+        c->after = page + strlen(HUBSPOT_PAGE_LIST);
+        return 0;
+    }
     if (strncmp(page, PAGE_SEARCH, strlen(PAGE_SEARCH)) == 0) {
         c->kind = PAGE_DEALS;
         return hubspot_search_read(page + strlen(PAGE_SEARCH), &c->st);
@@ -120,6 +133,8 @@ int hubspot_build_deals(const struct adapter_ctx *ctx, struct http_request *req,
     }
     if (c.kind == PAGE_PIPELINES)
         rc = hubspot_request(ctx, req, "GET", "/crm/v3/pipelines/deals", NULL, why, whylen);
+    else if (c.kind == PAGE_LIST)
+        rc = hubspot_list_request(ctx, req, "deals", c.after, deal_props, "contacts", why, whylen);
     else if (c.kind == PAGE_DEALS)
         rc = hubspot_request(ctx, req, "POST", "/crm/v3/objects/deals/search",
                              hubspot_search_body("hs_lastmodifieddate", &c.st, deal_props), why,
@@ -129,6 +144,14 @@ int hubspot_build_deals(const struct adapter_ctx *ctx, struct http_request *req,
                              assoc_body(c.ids), why, whylen);
     free(c.ids);
     return rc;
+}
+
+bool hubspot_deals_paced(const struct adapter_ctx *ctx)
+{
+    struct deal_cursor c;
+    bool search = read_cursor(ctx->page, &c) == 0 && c.kind == PAGE_DEALS;
+    free(c.ids);
+    return search;
 }
 
 /* ---- pipelines (reference §7.3) -------------------------------------------------------------- */
@@ -279,6 +302,71 @@ static int deals_page(const struct adapter_ctx *ctx, const cJSON *root, const st
     return rc;
 }
 
+/* ---- list pages ------------------------------------------------------------------------------ */
+
+/* The contacts a list result names (associations.contacts.results[].id), each pair once. */
+static int list_contacts(const cJSON *res, const char *deal, struct rowset *rs,
+                         struct adapter_pending *p)
+{
+    const cJSON *assoc = json_get(res, "associations");
+    const cJSON *to = json_get(assoc, "contacts"), *results = json_get(to, "results"), *t;
+    if (!assoc || cJSON_IsNull(assoc) || (cJSON_IsObject(assoc) && !to))
+        return 0;
+    if (!cJSON_IsObject(assoc) || !cJSON_IsObject(to) || !cJSON_IsArray(results))
+        return hubspot_malformed(rs, "deal %s: associations.contacts without results", deal);
+    size_t n = 0;
+    const char **seen = xcalloc((size_t)cJSON_GetArraySize(results) + 1, sizeof *seen);
+    int rc = 0;
+    cJSON_ArrayForEach(t, results)
+    {
+        const char *id = hubspot_id(t, "id", rs);
+        bool dup = false;
+        if (!id) {
+            rc = hubspot_malformed(rs, "deal %s: an associated contact without a numeric id", deal);
+            break;
+        }
+        for (size_t i = 0; i < n && !dup; i++)
+            dup = strcmp(seen[i], id) == 0;
+        if (dup)
+            continue;
+        seen[n++] = id;
+        struct record r = {.type = REC_DEAL_CONTACT};
+        r.u.deal_contact.deal = deal;
+        r.u.deal_contact.contact = id;
+        adapter_pending_add(p, &r);
+    }
+    free(seen);
+    if (rc == 0 && json_path(to, "paging", "next", NULL)) /* more than the answer holds */
+        rowset_add_warning(rs);
+    return rc;
+}
+
+/* Deals of a list page modified since the watermark, each followed by its contacts. */
+static int list_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
+                     struct adapter_pending *p, char **next)
+{
+    const cJSON *results = hubspot_results(root, rs), *res;
+    int64_t last_ms = -1;
+    if (!results)
+        return -1;
+    cJSON_ArrayForEach(res, results)
+    {
+        struct buf id = {0};
+        if (!hubspot_list_keeps(ctx, res, "hs_lastmodifieddate"))
+            continue;
+        int rc = deal_result(ctx, res, rs, p, &id, &last_ms);
+        if (rc == 0)
+            rc = list_contacts(res, rowset_strdup(rs, id.data), rs, p);
+        buf_free(&id);
+        if (rc < 0)
+            return -1;
+    }
+    if (hubspot_list_next(root, rs, next) < 0)
+        return -1;
+    rowset_set_seen(rs, last_ms > 0 ? last_ms * 1000 : 0);
+    return 0;
+}
+
 /* ---- associations ---------------------------------------------------------------------------- */
 
 /* errors[] of a batch answer: a deal without contacts is normal, anything else a warning. */
@@ -346,8 +434,8 @@ static void sniff(const struct adapter_ctx *ctx, const cJSON *root, struct deal_
     const cJSON *first = cJSON_GetArrayItem(json_get(root, "results"), 0);
     if (ctx->page || !first)
         return;
-    if (json_get(first, "properties"))
-        c->kind = PAGE_DEALS;
+    if (json_get(first, "properties")) /* only a search answer counts a total */
+        c->kind = json_get(root, "total") ? PAGE_DEALS : PAGE_LIST;
     else if (json_get(first, "from"))
         c->kind = PAGE_CONTACTS;
     else
@@ -365,9 +453,21 @@ static int deals_dispatch(const struct adapter_ctx *ctx, const cJSON *root, stru
         return deals_page(ctx, root, c, rs, p, next);
     if (c->kind == PAGE_CONTACTS)
         return contacts_page(root, c, rs, p, next);
+    if (c->kind == PAGE_LIST) {
+        int rc = list_page(ctx, root, rs, p, next);
+        if (c->lone) {
+            free(*next);
+            *next = NULL;
+        }
+        return rc;
+    }
     if (pipelines_page(root, rs, p) < 0)
         return -1;
-    *next = xasprintf(PAGE_SEARCH "%" PRId64 ":", ctx->since > 0 ? ctx->since / 1000 : 0);
+    /* a full load lists the deals; an increment searches from the watermark */
+    if (ctx->full)
+        *next = xstrdup(HUBSPOT_PAGE_LIST);
+    else
+        *next = xasprintf(PAGE_SEARCH "%" PRId64 ":", ctx->since > 0 ? ctx->since / 1000 : 0);
     return 0;
 }
 
