@@ -61,7 +61,7 @@ struct adapter_ctx {
     /* the run reads everything changed since `since` from scratch: no watermark yet (a first
      * run) or an operator's backfill, as opposed to an increment from the last run's watermark */
     bool full;
-    int64_t now;              /* wall clock, epoch microseconds: snapshots are observed now */
+    int64_t now; /* wall clock, epoch microseconds: snapshots are observed now */
 };
 
 /* Rate-limit signals read from any response (success or error). */

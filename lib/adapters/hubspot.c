@@ -375,8 +375,7 @@ bool hubspot_list_keeps(const struct adapter_ctx *ctx, const cJSON *res, const c
         return true;
     enum json_get g = hubspot_time(props, prop, &us);
     /* the search compares epoch ms; a record without the date never matches its filter */
-    return g == JSON_BAD ||
-           (g == JSON_OK && us / 1000 >= (ctx->since > 0 ? ctx->since / 1000 : 0));
+    return g == JSON_BAD || (g == JSON_OK && us / 1000 >= (ctx->since > 0 ? ctx->since / 1000 : 0));
 }
 
 /* ---- hubspot.contacts requests --------------------------------------------------------------- */
@@ -670,8 +669,6 @@ static int parse_contacts(const struct adapter_ctx *ctx, const struct http_respo
     cJSON *root = hubspot_read_body(ctx, resp, rs);
     if (!root)
         return -1;
-    if (!ctx->page && !json_get(root, "total")) /* a lone list answer (socialroi parse) */
-        list = true;
     int rc = contacts_page(ctx, root, list, rs, &p, &last_ms);
     if (rc == 0)
         rc = list ? hubspot_list_next(root, rs, &next)

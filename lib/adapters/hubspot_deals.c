@@ -434,8 +434,8 @@ static void sniff(const struct adapter_ctx *ctx, const cJSON *root, struct deal_
     const cJSON *first = cJSON_GetArrayItem(json_get(root, "results"), 0);
     if (ctx->page || !first)
         return;
-    if (json_get(first, "properties")) /* only a search answer counts a total */
-        c->kind = json_get(root, "total") ? PAGE_DEALS : PAGE_LIST;
+    if (json_get(first, "properties")) /* search results never carry associations */
+        c->kind = json_get(first, "associations") ? PAGE_LIST : PAGE_DEALS;
     else if (json_get(first, "from"))
         c->kind = PAGE_CONTACTS;
     else

@@ -4,6 +4,8 @@
  *
  * Served under /hubspot (reference §7, README "Streams and records", hubspot.*):
  *   POST /crm/v3/objects/contacts/search, /crm/v3/objects/deals/search (sim_hubspot_search.c)
+ *   GET  /crm/v3/objects/contacts, /crm/v3/objects/deals: the list endpoints
+ *        (sim_hubspot_list.c)
  *   GET  /crm/v3/pipelines/deals[/{pipelineId}] -> {"results":[{"id","label","displayOrder",
  *        "stages":[{"id","label","displayOrder","metadata":{"isClosed":"false",
  *        "probability":"0.2"},...}],...}]}; metadata values are strings
@@ -17,8 +19,14 @@
  * "message","correlationId","category"} (reference §7.4). The search endpoints share a token
  * bucket of 5 requests per second per portal and answer 429 {"status":"error","message":
  * "You have reached your secondly limit.","errorType":"RATE_LIMIT","correlationId",
- * "policyName":"SECONDLY"} without rate-limit headers; the other endpoints carry
- * X-HubSpot-RateLimit-* headers (reference §7.4).
+ * "policyName":"SECONDLY"} without rate-limit headers; the other endpoints share a rolling
+ * window of 190 requests per 10 seconds (the Professional and Enterprise burst limit, HubSpot's
+ * "API usage guidelines and limits" and changelog "Increasing our API limits") that the search
+ * does not count against; they carry X-HubSpot-RateLimit-Interval-Milliseconds (10000), -Max
+ * (190), -Remaining (what the window still lets through after this request), -Daily and
+ * -Daily-Remaining, and past the window get 429 {"status":"error","message":"You have reached
+ * your ten_secondly_rolling limit.","errorType":"RATE_LIMIT","correlationId","policyName":
+ * "TEN_SECONDLY_ROLLING"} with the same headers, Remaining 0 (reference §7.4).
  */
 #include "sim_hubspot.h"
 
@@ -34,6 +42,7 @@
 
 #define JSON_HS         "application/json;charset=utf-8"
 #define SEARCH_PER_SEC  5
+#define BURST_WINDOW_US 10000000
 #define ASSOC_MAX_INPUT 1000
 
 /* ---- answers -------------------------------------------------------------------------------- */
@@ -86,18 +95,23 @@ cJSON *hs_body(struct hs_ctx *c)
     return o;
 }
 
-static void rate_limit(struct hs_ctx *c)
+static void refuse(struct hs_ctx *c, const char *message, const char *policy)
 {
     struct jw j;
     http_answer(c->r, 429, JSON_HS);
     jw_init(&j, &c->r->body, JW_UTF8);
     jw_obj(&j);
     jw_kstr(&j, "status", "error");
-    jw_kstr(&j, "message", "You have reached your secondly limit.");
+    jw_kstr(&j, "message", message);
     jw_kstr(&j, "errorType", "RATE_LIMIT");
     jw_kstr(&j, "correlationId", c->correlation);
-    jw_kstr(&j, "policyName", "SECONDLY");
+    jw_kstr(&j, "policyName", policy);
     jw_end(&j);
+}
+
+static void rate_limit(struct hs_ctx *c)
+{
+    refuse(c, "You have reached your secondly limit.", "SECONDLY");
 }
 
 /* The search bucket: SEARCH_PER_SEC tokens a second, as many at most. */
@@ -116,13 +130,35 @@ static bool take_search_token(struct hs_world *hs)
     return true;
 }
 
-/* The ten-second burst headers of the non-search endpoints (not enforced). */
-static void usage_headers(struct hs_ctx *c)
+/*
+ * The rolling ten-second window of the other endpoints: lets a request through when fewer than
+ * HS_BURST_MAX went through in the last ten seconds; *left is how many more it would let through
+ * now. The ring is written in order, so its next slot is the oldest.
+ */
+static bool take_burst(struct hs_world *hs, int *left)
+{
+    int64_t now = time_mono_us();
+    int used = 0;
+    for (size_t i = 0; i < HS_BURST_MAX; i++)
+        if (hs->burst[i] && now - hs->burst[i] < BURST_WINDOW_US)
+            used++;
+    if (used >= HS_BURST_MAX) {
+        *left = 0;
+        return false;
+    }
+    hs->burst[hs->burst_next] = now;
+    hs->burst_next = (hs->burst_next + 1) % HS_BURST_MAX;
+    *left = HS_BURST_MAX - used - 1;
+    return true;
+}
+
+static void usage_headers(struct hs_ctx *c, int left)
 {
     char v[32];
     http_set_header(c->r, "X-HubSpot-RateLimit-Interval-Milliseconds", "10000");
-    http_set_header(c->r, "X-HubSpot-RateLimit-Max", "190");
-    snprintf(v, sizeof v, "%d", 189 - (int)(c->hs->requests % 190));
+    snprintf(v, sizeof v, "%d", HS_BURST_MAX);
+    http_set_header(c->r, "X-HubSpot-RateLimit-Max", v);
+    snprintf(v, sizeof v, "%d", left);
     http_set_header(c->r, "X-HubSpot-RateLimit-Remaining", v);
     http_set_header(c->r, "X-HubSpot-RateLimit-Daily", "625000");
     snprintf(v, sizeof v, "%d", 625000 - (int)(c->hs->requests % 625000));
@@ -346,8 +382,16 @@ static void route(struct hs_ctx *c)
             hs_search(c, strstr(sub, "/contacts/") ? HS_CONTACTS : HS_DEALS);
         return;
     }
-    usage_headers(c);
-    if (c->r->method == EVHTTP_REQ_GET && strcmp(sub, "/crm/v3/pipelines/deals") == 0)
+    int left;
+    bool through = take_burst(c->hs, &left);
+    usage_headers(c, left);
+    if (!through)
+        refuse(c, "You have reached your ten_secondly_rolling limit.", "TEN_SECONDLY_ROLLING");
+    else if (is(c, EVHTTP_REQ_GET, "/crm/v3/objects/contacts"))
+        hs_list(c, HS_CONTACTS);
+    else if (is(c, EVHTTP_REQ_GET, "/crm/v3/objects/deals"))
+        hs_list(c, HS_DEALS);
+    else if (c->r->method == EVHTTP_REQ_GET && strcmp(sub, "/crm/v3/pipelines/deals") == 0)
         pipelines(c, NULL);
     else if (c->r->method == EVHTTP_REQ_GET && strncmp(sub, "/crm/v3/pipelines/deals/", 24) == 0)
         pipelines(c, sub + 24);

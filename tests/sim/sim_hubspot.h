@@ -54,5 +54,7 @@ extern const char *const hs_defaults[2][9];
 
 /* POST /crm/v3/objects/{contacts|deals}/search (answers c->r completely). */
 void hs_search(struct hs_ctx *c, enum hs_object o);
+/* GET /crm/v3/objects/{contacts|deals} (sim_hubspot_list.c; answers c->r completely). */
+void hs_list(struct hs_ctx *c, enum hs_object o);
 
 #endif

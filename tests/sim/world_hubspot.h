@@ -21,6 +21,7 @@
 #include "world_people.h"
 
 #define HS_MAX_STAGES 7
+#define HS_BURST_MAX  190 /* requests per ten seconds (Professional and Enterprise) */
 
 struct hs_stage {
     char id[24];
@@ -66,6 +67,10 @@ struct hs_world {
     struct cred cred;
     double tokens;     /* the search endpoints' secondly bucket */
     int64_t refill_us; /* monotonic time the bucket was last filled */
+    /* the other endpoints' rolling ten-second window: monotonic times of the last requests
+     * it let through, a ring of HS_BURST_MAX */
+    int64_t burst[HS_BURST_MAX];
+    size_t burst_next;
     uint64_t requests;
 };
 
