@@ -51,19 +51,28 @@ n=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE error_class IS NOT NULL"
 [ "$n" -eq 0 ] && ok "no request was refused on the way" || not_ok "no request was refused on the way" "$n failed fetches"
 
 # the floor: the requests over the rate the platform allows them (the ten-second budget the
-# simulator announces in X-HubSpot-RateLimit-Max / -Interval-Milliseconds)
+# simulator announces in X-HubSpot-RateLimit-Max / -Interval-Milliseconds); the fetch phase runs
+# from the first request to the end of the last run (log times, in ms)
+stamp_ms() {
+    d=$(printf '%s' "$1" | cut -c1-23)
+    echo $(($(date -u -d "${d%.*}" +%s) * 1000 + 10#${d#*.}))
+}
+first=$(grep -m 1 'engine: fetch account=[^ ]* stream=hubspot' "$TEST_DIR/load.log" | cut -d' ' -f1)
+last=$(grep 'engine: run complete account=[^ ]* stream=hubspot' "$TEST_DIR/load.log" | tail -n 1 | cut -d' ' -f1)
+fetch_ms=$(($(stamp_ms "$last") - $(stamp_ms "$first")))
 total=$((list_c + list_d + pipes))
 ms=$(((t1 - t0) / 1000000))
 floor_ms=$((total * 10000 / 190))
-old_floor_ms=$(((CONTACTS + 199) / 200 * 1000 / 5))
-echo "# first load: $total requests in ${ms} ms; floor $total / 19 per s = ${floor_ms} ms;" \
-    "the search alone would need $(((CONTACTS + 199) / 200)) searches, ${old_floor_ms} ms at 5 per s"
-[ "$ms" -le $((floor_ms * 13 / 10)) ] &&
-    ok "the load takes at most 1.3 times its floor (${ms} ms, floor ${floor_ms} ms)" ||
-    not_ok "the load takes at most 1.3 times its floor" "${ms} ms, floor ${floor_ms} ms"
+old_n=$(((CONTACTS + 199) / 200))
+echo "# first load: $total requests; fetch phase ${fetch_ms} ms (--once ${ms} ms in all);" \
+    "floor $total / 19 per s = ${floor_ms} ms; the search would make $old_n searches," \
+    "$((old_n * 200)) ms at 5 per s"
+[ "$fetch_ms" -le $((floor_ms * 13 / 10)) ] &&
+    ok "the fetch phase takes at most 1.3 times its floor (${fetch_ms} ms, floor ${floor_ms} ms)" ||
+    not_ok "the fetch phase takes at most 1.3 times its floor" "${fetch_ms} ms, floor ${floor_ms} ms"
 
 # ---- an increment: the search from the watermark -----------------------------------------------------
-wm=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE stream LIKE 'hubspot.%' AND job_cursor ? 'watermark'")
+wm=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE stream LIKE 'hubspot.%' AND job_cursor::jsonb ? 'watermark'")
 [ "$wm" -eq 2 ] && ok "both streams keep a watermark after the load" ||
     not_ok "both streams keep a watermark after the load" "$(sql "SELECT stream, job_cursor FROM socialroi.poll_job")"
 sim_post /_advance >/dev/null

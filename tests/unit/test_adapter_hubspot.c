@@ -794,7 +794,6 @@ static void test_ratelimit(void **state)
     (void)state;
     const struct hdr interval[] = {{"X-HubSpot-RateLimit-Max", "110"},
                                    {"X-HubSpot-RateLimit-Remaining", "11"},
-                                   {"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
                                    {"X-HubSpot-RateLimit-Daily", "500000"},
                                    {"X-HubSpot-RateLimit-Daily-Remaining", "499000"},
                                    {NULL, NULL}};
@@ -822,6 +821,269 @@ static void test_ratelimit(void **state)
     s = rl(200, NULL);
     assert_int_equal(s.wait_ms, -1);
     assert_int_equal(s.usage_pct, -1);
+}
+
+/* With the window's length known, the ten-second budget paces instead of pausing. */
+static void test_ratelimit_window(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *remaining;
+        int64_t wait_ms;
+    } cases[] = {
+        {"189", -1}, {"20", -1},  {"19", -1},  /* a tenth of 190 in reserve: free */
+        {"18", 52},  {"10", 473}, {"0", 1000}, /* then 10,000 ms * missing reserve / 190 */
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        const struct hdr h[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
+                                {"X-HubSpot-RateLimit-Max", "190"},
+                                {"X-HubSpot-RateLimit-Remaining", cases[i].remaining},
+                                {"X-HubSpot-RateLimit-Daily", "500000"},
+                                {"X-HubSpot-RateLimit-Daily-Remaining", "499000"},
+                                {NULL, NULL}};
+        struct rl_signal s = rl(200, h);
+        if (s.wait_ms != cases[i].wait_ms)
+            fail_msg("remaining %s: wait %lld", cases[i].remaining, (long long)s.wait_ms);
+        assert_int_equal(s.usage_pct, 0); /* the daily share only */
+    }
+    /* a 429 with Retry-After still says how long */
+    const struct hdr refused[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
+                                  {"X-HubSpot-RateLimit-Max", "190"},
+                                  {"X-HubSpot-RateLimit-Remaining", "0"},
+                                  {"Retry-After", "3"},
+                                  {NULL, NULL}};
+    assert_int_equal(rl(429, refused).wait_ms, 3000);
+    /* nonsense is no signal */
+    const struct hdr junk[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
+                               {"X-HubSpot-RateLimit-Max", "0"},
+                               {"X-HubSpot-RateLimit-Remaining", "0"},
+                               {NULL, NULL}};
+    assert_int_equal(rl(200, junk).wait_ms, -1);
+}
+
+/* ---- full loads: the list endpoints ---------------------------------------------------------- */
+
+#define CONTACT_LIST_URL                                                                           \
+    "https://api.hubapi.com/crm/v3/objects/contacts?limit=100&archived=false&properties=email,"    \
+    "createdate,lastmodifieddate,lifecyclestage,hs_analytics_source,hs_analytics_source_data_1,"   \
+    "hs_analytics_source_data_2,hs_analytics_first_url,hs_latest_source,hs_latest_source_data_1,"  \
+    "hs_latest_source_data_2,hs_latest_source_timestamp,utm_source,utm_medium,utm_campaign,"       \
+    "utm_content"
+#define DEAL_LIST_URL                                                                              \
+    "https://api.hubapi.com/crm/v3/objects/deals?limit=100&archived=false&properties=amount,"      \
+    "deal_currency_code,dealstage,pipeline,createdate,closedate,hs_lastmodifieddate,hs_is_closed," \
+    "hs_is_closed_won&associations=contacts"
+
+static struct rowset *parse_full(const char *name, const char *page, const char *file, bool full)
+{
+    struct adapter_ctx ctx = make_ctx(name, page);
+    const char *msg;
+    int rc;
+    ctx.full = full;
+    struct rowset *rs = parse_file(&ctx, 200, file, NULL, &rc);
+    if (rc != 0)
+        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
+    return rs;
+}
+
+static void expect_full_request(const char *name, const char *page, const char *url)
+{
+    struct adapter_ctx ctx = make_ctx(name, page);
+    struct http_request req = {0};
+    char why[128] = "";
+    ctx.full = true;
+    if (stream(name)->build(&ctx, &req, why, sizeof why) != 0)
+        fail_msg("%s %s: %s", name, page ? page : "(first)", why);
+    assert_string_equal(req.method, "GET");
+    assert_string_equal(req.url, url);
+    assert_null(strchr(req.log_url, '?'));
+    assert_string_equal(req.headers[0], "Authorization: Bearer " TOKEN);
+    assert_null(req.headers[1]);
+    assert_null(req.body);
+    http_request_free(&req);
+}
+
+static void test_list_build(void **state)
+{
+    (void)state;
+    expect_full_request("hubspot.contacts", NULL, CONTACT_LIST_URL);
+    expect_full_request("hubspot.contacts", "list:784566996486",
+                        CONTACT_LIST_URL "&after=784566996486");
+    /* an opaque token is percent-encoded */
+    expect_full_request("hubspot.contacts",
+                        "list:Q2Fm/ZQ==", CONTACT_LIST_URL "&after=Q2Fm%2FZQ%3D%3D");
+    expect_full_request("hubspot.deals", NULL, "https://api.hubapi.com/crm/v3/pipelines/deals");
+    expect_full_request("hubspot.deals", "list:", DEAL_LIST_URL);
+    expect_full_request("hubspot.deals", "list:312929584", DEAL_LIST_URL "&after=312929584");
+    /* a full load's pipelines lead to the list, an increment's to the search */
+    struct rowset *rs = parse_full("hubspot.deals", NULL, "deals_pipelines.json", true);
+    assert_string_equal(rowset_next(rs), "list:");
+    rowset_free(rs);
+    rs = parse_full("hubspot.deals", NULL, "deals_pipelines.json", false);
+    assert_string_equal(rowset_next(rs), "search:" W0 ":");
+    rowset_free(rs);
+}
+
+static void same_record(const struct record *a, const struct record *b)
+{
+    assert_int_equal(a->type, b->type);
+    if (a->type == REC_LEAD) {
+        assert_string_equal(a->u.lead.id, b->u.lead.id);
+        assert_int_equal(a->u.lead.created_at, b->u.lead.created_at);
+        str_or_null(a->u.lead.email_hash, b->u.lead.email_hash);
+        str_or_null(a->u.lead.lifecycle_stage, b->u.lead.lifecycle_stage);
+    } else if (a->type == REC_TOUCHPOINT) {
+        const struct rec_touchpoint *x = &a->u.touchpoint, *y = &b->u.touchpoint;
+        assert_string_equal(x->id, y->id);
+        assert_string_equal(x->kind, y->kind);
+        assert_int_equal(x->occurred_at, y->occurred_at);
+        str_or_null(x->platform, y->platform);
+        str_or_null(x->campaign, y->campaign);
+        str_or_null(x->utm_source, y->utm_source);
+        str_or_null(x->utm_medium, y->utm_medium);
+        str_or_null(x->utm_campaign, y->utm_campaign);
+        str_or_null(x->utm_content, y->utm_content);
+    } else if (a->type == REC_DEAL) {
+        assert_memory_equal(&a->u.deal.amount_micros, &b->u.deal.amount_micros, sizeof(int64_t));
+        assert_string_equal(a->u.deal.id, b->u.deal.id);
+        assert_string_equal(a->u.deal.currency, b->u.deal.currency);
+        assert_int_equal(a->u.deal.has_amount, b->u.deal.has_amount);
+        str_or_null(a->u.deal.stage, b->u.deal.stage);
+        str_or_null(a->u.deal.pipeline, b->u.deal.pipeline);
+        assert_int_equal(a->u.deal.is_won, b->u.deal.is_won);
+        assert_int_equal(a->u.deal.is_closed, b->u.deal.is_closed);
+        assert_int_equal(a->u.deal.created_at, b->u.deal.created_at);
+        assert_int_equal(a->u.deal.closed_at, b->u.deal.closed_at);
+    } else {
+        assert_string_equal(a->u.deal_contact.deal, b->u.deal_contact.deal);
+        assert_string_equal(a->u.deal_contact.contact, b->u.deal_contact.contact);
+    }
+}
+
+static void test_list_contacts(void **state)
+{
+    (void)state;
+    /* the same contacts as a list page: the same records, less the one modified before the
+     * watermark (a search would not have returned it) */
+    struct rowset *list = parse_full("hubspot.contacts", NULL, "contacts_list.json", true);
+    struct rowset *search = parse_ok("hubspot.contacts", NULL, "contacts_page1.json");
+    int64_t seen_l, seen_s;
+    assert_int_equal(rowset_count(list), rowset_count(search));
+    for (size_t i = 0; i < rowset_count(list); i++)
+        same_record(rowset_get(list, i), rowset_get(search, i));
+    assert_string_equal(rowset_next(list), "list:784566996486");
+    assert_true(rowset_seen(list, &seen_l));
+    assert_true(rowset_seen(search, &seen_s));
+    assert_int_equal(seen_l, seen_s); /* the watermark: the latest lastmodifieddate seen */
+    assert_int_equal(seen_l, ts(2024, 11, 4, 13, 30, 0));
+    rowset_free(search);
+    rowset_free(list);
+    /* the next page of a full load, the last one */
+    list = parse_full("hubspot.contacts", "list:784566996486", "contacts_empty.json", true);
+    assert_int_equal(rowset_count(list), 0);
+    assert_null(rowset_next(list));
+    rowset_free(list);
+    /* with the watermark at zero (a backfill from the beginning) the old contact is kept */
+    struct adapter_ctx ctx = make_ctx("hubspot.contacts", "list:");
+    int rc;
+    ctx.since = 0;
+    list = parse_file(&ctx, 200, "contacts_list.json", NULL, &rc);
+    assert_int_equal(rc, 0);
+    is_lead(list, 2, "900", ts(2024, 9, 2, 10, 0, 0), "old.contact@example.com", "subscriber");
+    rowset_free(list);
+}
+
+static void test_list_deals(void **state)
+{
+    (void)state;
+    struct rowset *rs = parse_full("hubspot.deals", "list:", "deals_list.json", true);
+    struct rowset *deals = parse_ok("hubspot.deals", "search:" W0 ":", "deals_page1.json");
+    struct rowset *assoc = parse_ok("hubspot.deals", "assoc:1", "deals_associations.json");
+    /* deal 312929400 is older than the watermark: neither it nor its contact */
+    assert_int_equal(rowset_count(rs), 7);
+    same_record(rowset_get(rs, 0), rowset_get(deals, 0));
+    same_record(rowset_get(rs, 1), rowset_get(assoc, 0)); /* 312929580 - 551 */
+    same_record(rowset_get(rs, 2), rowset_get(assoc, 1)); /* 312929580 - 1201, listed twice */
+    same_record(rowset_get(rs, 3), rowset_get(deals, 1));
+    same_record(rowset_get(rs, 4), rowset_get(assoc, 2)); /* 312929581 - 784566996485 */
+    same_record(rowset_get(rs, 5), rowset_get(deals, 2)); /* no associations key: none */
+    same_record(rowset_get(rs, 6), rowset_get(deals, 3));
+    assert_null(rowset_next(rs)); /* no paging: the last page */
+    int64_t seen;
+    assert_true(rowset_seen(rs, &seen));
+    assert_int_equal(seen, ts(2024, 11, 4, 13, 16, 0));
+    rowset_free(assoc);
+    rowset_free(deals);
+    rowset_free(rs);
+    /* no cursor (socialroi parse): a list body is read as one, without a next page */
+    rs = parse_ok("hubspot.deals", NULL, "deals_list.json");
+    assert_int_equal(rowset_count(rs), 7);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+    /* more contacts than the answer holds: a warning */
+    const char *more = "{\"results\":[{\"id\":\"7\",\"properties\":{\"createdate\":"
+                       "\"2024-11-04T10:00:00Z\",\"hs_lastmodifieddate\":\"2024-11-04T13:00:00Z\"},"
+                       "\"associations\":{\"contacts\":{\"results\":[{\"id\":\"8\",\"type\":"
+                       "\"deal_to_contact\"}],\"paging\":{\"next\":{\"after\":\"8\"}}}}}]}";
+    struct adapter_ctx ctx = make_ctx("hubspot.deals", "list:");
+    int rc;
+    rs = parse_body(&ctx, 200, more, strlen(more), NULL, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(rowset_count(rs), 2);
+    is_deal_contact(rs, 1, "7", "8");
+    assert_int_equal(rowset_warnings(rs), 1);
+    rowset_free(rs);
+}
+
+static void test_list_malformed(void **state)
+{
+    (void)state;
+    static const char *const deals[] = {
+        "{\"results\":[{\"id\":\"7\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"hs_lastmodifieddate\":\"2024-11-04T13:00:00Z\"},\"associations\":{\"contacts\":{}}}]}",
+        "{\"results\":[{\"id\":\"7\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"hs_lastmodifieddate\":\"2024-11-04T13:00:00Z\"},\"associations\":{\"contacts\":{"
+        "\"results\":[{\"id\":\"x\"}]}}}]}",
+        "{\"results\":[{\"id\":\"7\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","
+        "\"hs_lastmodifieddate\":\"later\"}}]}",
+        "{\"results\":[],\"paging\":{\"next\":{\"after\":\"\"}}}",
+        "{\"results\":{}}",
+    };
+    for (size_t i = 0; i < sizeof deals / sizeof deals[0]; i++)
+        expect_body_error("hubspot.deals", "list:", 200, deals[i], ERR_MALFORMED, -1);
+    expect_body_error("hubspot.contacts", "list:", 200,
+                      "{\"results\":[{\"id\":\"1\",\"properties\":{\"createdate\":"
+                      "\"2024-11-04T10:00:00Z\",\"lastmodifieddate\":\"soon\"}}]}",
+                      ERR_MALFORMED, -1);
+    expect_body_error("hubspot.contacts", "list:", 200, "{\"results\":[{\"id\":\"1\"}]}",
+                      ERR_MALFORMED, -1);
+}
+
+/* Only the search counts against requests_per_second. */
+static void test_paced(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *stream, *page;
+        bool full, paced;
+    } cases[] = {
+        {"hubspot.contacts", NULL, true, false},
+        {"hubspot.contacts", NULL, false, true},
+        {"hubspot.contacts", "list:5", false, false},
+        {"hubspot.contacts", W0 ":200", true, true},
+        {"hubspot.deals", NULL, false, false},
+        {"hubspot.deals", "list:", true, false},
+        {"hubspot.deals", "search:" W0 ":", true, true},
+        {"hubspot.deals", "assoc:1,2", false, false},
+    };
+    const struct adapter *a = adapter_for(PLATFORM_HUBSPOT);
+    assert_non_null(a->paced);
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct adapter_ctx ctx = make_ctx(cases[i].stream, cases[i].page);
+        ctx.full = cases[i].full;
+        if (a->paced(&ctx) != cases[i].paced)
+            fail_msg("%s %s: paced is not %d", cases[i].stream, cases[i].page, cases[i].paced);
+    }
 }
 
 /* ---- tokens --------------------------------------------------------------------------------- */
@@ -911,6 +1173,12 @@ int main(void)
         cmocka_unit_test(test_error_message),
         cmocka_unit_test(test_errors_without_body),
         cmocka_unit_test(test_ratelimit),
+        cmocka_unit_test(test_ratelimit_window),
+        cmocka_unit_test(test_list_build),
+        cmocka_unit_test(test_list_contacts),
+        cmocka_unit_test(test_list_deals),
+        cmocka_unit_test(test_list_malformed),
+        cmocka_unit_test(test_paced),
         cmocka_unit_test(test_refresh_build),
         cmocka_unit_test(test_refresh_parse),
     };
