@@ -54,8 +54,7 @@ n=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE error_class IS NOT NULL"
 # simulator announces in X-HubSpot-RateLimit-Max / -Interval-Milliseconds); the fetch phase runs
 # from the first request to the end of the last run (log times, in ms)
 stamp_ms() {
-    d=$(printf '%s' "$1" | cut -c1-23)
-    echo $(($(date -u -d "${d%.*}" +%s) * 1000 + 10#${d#*.}))
+    date -u -d "$1" +%s%3N
 }
 first=$(grep -m 1 'engine: fetch account=[^ ]* stream=hubspot' "$TEST_DIR/load.log" | cut -d' ' -f1)
 last=$(grep 'engine: run complete account=[^ ]* stream=hubspot' "$TEST_DIR/load.log" | tail -n 1 | cut -d' ' -f1)
@@ -72,9 +71,9 @@ echo "# first load: $total requests; fetch phase ${fetch_ms} ms (--once ${ms} ms
     not_ok "the fetch phase takes at most 1.3 times its floor" "${fetch_ms} ms, floor ${floor_ms} ms"
 
 # ---- an increment: the search from the watermark -----------------------------------------------------
-wm=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE stream LIKE 'hubspot.%' AND job_cursor::jsonb ? 'watermark'")
+wm=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE stream LIKE 'hubspot.%' AND cursor::jsonb ? 'watermark'")
 [ "$wm" -eq 2 ] && ok "both streams keep a watermark after the load" ||
-    not_ok "both streams keep a watermark after the load" "$(sql "SELECT stream, job_cursor FROM socialroi.poll_job")"
+    not_ok "both streams keep a watermark after the load" "$(sql "SELECT stream, cursor FROM socialroi.poll_job")"
 sim_post /_advance >/dev/null
 sim_get /_truth >"$TEST_DIR/truth1.json"
 more=$(jq -r '.totals.hubspot.contacts' "$TEST_DIR/truth1.json")
