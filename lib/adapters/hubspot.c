@@ -739,9 +739,9 @@ static void ratelimit(const struct http_response *resp, int64_t now, struct rl_s
         sig->wait_ms = s * 1000;
 }
 
-/* Only the search counts against requests_per_second (its own per-second limit). A run's first
- * contacts page counts unless the run is a full load: the engine asks before the run is planned,
- * and waiting once too often is better than a refused search. */
+/* Only the search counts against requests_per_second (its own per-second limit). The engine
+ * asks before it plans a run, so a run's first contacts page is judged by the last run's
+ * watermark: a search unless there is none yet. */
 static bool paced(const struct adapter_ctx *ctx)
 {
     const char *after;
