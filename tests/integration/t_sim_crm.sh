@@ -2,7 +2,8 @@
 # determinism, LinkedIn's required headers and Rest.li refusals, paging to the end against
 # /_truth totals (campaigns, ad analytics in field chunks, lead responses), exact cost strings,
 # tokens and the bare 429; HubSpot's search to the end, string properties, the 10,000-result
-# refusal, the secondly limit, pipelines and associations; the links between people (paid
+# refusal, the secondly limit, pipelines and associations, the list endpoints (id order, limit 100,
+# associations) and the ten-second window; the links between people (paid
 # contacts carry a business campaign's utm_campaign, form e-mails are contact e-mails) and
 # /_advance moving deals and restating LinkedIn's last days. JSON is read with jq.
 # shellcheck disable=SC2016 # $names inside single quotes are jq variables
@@ -275,6 +276,44 @@ code=$(fetch /hubspot/crm/v4/associations/deals/contacts/batch/read "$T/assoc.js
 same "HubSpot associations: every deal's contacts (numbers, typeId 3) are the truth's" \
     "$code $(jq -r -n --slurpfile a "$T/assoc.json" --slurpfile t "$T/truth.json" --arg p "$PORTAL" '[$a[0].results[] | ([.to[].toObjectId | tostring] | sort) == ($t[0].hubspot[$p].deals[.from.id].contacts | sort) and all(.to[]; (.toObjectId | type) == "number" and .associationTypes[0].typeId == 3)] | "\(length) \(all)"')" \
     "200 $(jv "$T/truth.json" '.totals.hubspot.deals') true"
+
+# ---- HubSpot: the list endpoints and the ten-second window -------------------------------------
+
+: >"$T/hs_list"
+after=""
+pages=0
+while [ $pages -lt 10 ]; do
+    fetch "/hubspot/crm/v3/objects/contacts?limit=100&properties=email,hs_analytics_source,nope${after:+&after=$after}" "$T/cl.json" -H "Authorization: Bearer $HTOKEN" >/dev/null
+    pages=$((pages + 1))
+    [ $pages = 1 ] && cp "$T/cl.json" "$T/cl1.json"
+    jv "$T/cl.json" '.results[].id' >>"$T/hs_list"
+    after=$(jv "$T/cl.json" '.paging.next.after // ""')
+    [ -n "$after" ] || break
+done
+same "HubSpot list: limit 100 pages through every contact in id order, no total" \
+    "$pages $(sort -n "$T/hs_list" | md5sum) $(jv "$T/cl1.json" '.total // "none"')" \
+    "3 $(jv "$T/truth.json" "$HT.contacts | keys[]" | sort -n | md5sum) none"
+same "HubSpot list: asked properties and the always-sent ones, unknown ones left out; link to the next page" \
+    "$(jv "$T/cl1.json" '[.results[] | .properties | keys] | unique | .[0] | join(",")') $(jv "$T/cl1.json" '.paging.next.link | test("after=")')" \
+    "createdate,email,hs_analytics_source,hs_object_id,lastmodifieddate true"
+same "HubSpot list: limit defaults to 10, above 100 is a 400 VALIDATION_ERROR" \
+    "$(fetch /hubspot/crm/v3/objects/contacts "$T/x.json" -H "Authorization: Bearer $HTOKEN") $(jv "$T/x.json" '.results | length') $(fetch '/hubspot/crm/v3/objects/contacts?limit=101' "$T/x.json" -H "Authorization: Bearer $HTOKEN") $(jv "$T/x.json" .category)" \
+    "200 10 400 VALIDATION_ERROR"
+fetch "/hubspot/crm/v3/objects/deals?limit=100&associations=contacts&properties=dealstage" "$T/dl.json" -H "Authorization: Bearer $HTOKEN" >/dev/null
+same "HubSpot list: each deal's associations.contacts are the truth's contacts (ids as strings)" \
+    "$(jq -r -n --slurpfile d "$T/dl.json" --slurpfile t "$T/truth.json" --arg p "$PORTAL" '[$d[0].results[] | ([(.associations.contacts.results // [])[] | .id] | sort) == ($t[0].hubspot[$p].deals[.id].contacts | sort) and all((.associations.contacts.results // [])[]; .type == "deal_to_contact" and (.id | type) == "string")] | "\(length) \(all)"')" \
+    "$(jv "$T/truth.json" '.totals.hubspot.deals') true"
+same "HubSpot list: archived=true lists none here" \
+    "$(fetch '/hubspot/crm/v3/objects/contacts?archived=true' "$T/x.json" -H "Authorization: Bearer $HTOKEN") $(jv "$T/x.json" '.results | length')" "200 0"
+same "HubSpot list: ten-second headers (interval 10000, max 190, remaining counting down)" \
+    "$(tr -d '\r' <"$T/x.json.h" | awk -F': ' 'tolower($1) == "x-hubspot-ratelimit-interval-milliseconds" {i = $2} tolower($1) == "x-hubspot-ratelimit-max" {m = $2} tolower($1) == "x-hubspot-ratelimit-remaining" {r = $2} END {print i, m, (r < m - 1)}')" \
+    "10000 190 1"
+seq 1 200 | xargs -P 8 -I{} curl -s -m 10 -o "$T/tb.{}" -w '%{http_code}\n' \
+    -H "Authorization: Bearer $HTOKEN" "$SIM/hubspot/crm/v3/pipelines/deals" >"$T/tburst"
+same "HubSpot: 200 requests within ten seconds meet the rolling window (429 TEN_SECONDLY_ROLLING)" \
+    "$(grep -c 429 "$T/tburst" | awk '{print ($1 > 0)}') $(cat "$T"/tb.* | jq -rs '[.[] | select(.policyName)] | .[0] | "\(.errorType) \(.policyName)"')" \
+    "1 RATE_LIMIT TEN_SECONDLY_ROLLING"
+same "HubSpot: the search does not count against that window" "$(hs_search contacts '{"limit":1}' "$T/x.json")" 200
 
 # ---- people across platforms ----------------------------------------------------------------
 
