@@ -1,7 +1,8 @@
-# t_lease.sh - three daemons share one database while X throttles one account's timeline with
-# a reset (12 s) four times longer than the lease (3 s): the daemon that was throttled keeps the
-# job's lease across the whole wait (lease_expires keeps moving forward), no other daemon fetches
-# that job, no daemon loses a lease, and the data ends equal to the simulator's truth.
+# t_lease.sh - three daemons share one database while X throttles the second page of one
+# account's timeline with a reset (12 s) four times longer than the lease (3 s): the daemon
+# that was throttled keeps the job's lease across the whole wait (lease_expires keeps moving
+# forward) and its page cursor, no other daemon fetches that job, no daemon loses a lease, and
+# the data ends equal to the simulator's truth.
 . tests/integration/lib.sh
 
 LEASE=3
@@ -17,8 +18,9 @@ uid=$(jq -r '.x.accounts[0] | .id // .user_id' "$TEST_DIR/world.json")
 ACC=x-0
 JOB="SELECT job_id FROM socialroi.poll_job
       WHERE stream = 'x.tweets' AND account_id = socialroi.account_id('$ACC')"
-sim_fault "{\"platform\":\"x\",\"kind\":\"throttle\",\"count\":1,\"seconds\":$RESET,
-            \"path\":\"/users/$uid/tweets\"}"
+TIMELINE="/users/$uid/tweets"
+# the first page comes slowly (2 s): time to make the second one throttled
+sim_fault "{\"platform\":\"x\",\"kind\":\"slow\",\"count\":1,\"seconds\":2,\"path\":\"$TIMELINE\"}"
 
 # ---- three daemons, each with its own configuration file (so its own lease owner) -------------
 host=$(hostname)
@@ -36,10 +38,16 @@ done
 fired() {
     sim_get /_faults | jq '[.faults[].fired] | add'
 }
-if wait_for 30 sh -c "[ \"\$(curl -sf http://127.0.0.1:$SIM_PORT/_faults | jq '[.faults[].fired] | add')\" = 1 ]"; then
-    ok "one daemon's request for the timeline is throttled for ${RESET}s"
+fired_is() {
+    [ "$(fired)" = "$1" ]
+}
+wait_for 30 fired_is 1 || not_ok "a daemon asks for the timeline's first page" "fired: $(fired)"
+sim_fault "{\"platform\":\"x\",\"kind\":\"throttle\",\"count\":1,\"seconds\":$RESET,
+            \"path\":\"$TIMELINE\"}"
+if wait_for 30 fired_is 2; then
+    ok "the timeline's second page is throttled for ${RESET}s"
 else
-    not_ok "one daemon's request for the timeline is throttled for ${RESET}s" "fired: $(fired)"
+    not_ok "the timeline's second page is throttled for ${RESET}s" "fired: $(fired)"
 fi
 
 # ---- during the wait: the lease is held by one owner and renewed -------------------------------
@@ -48,7 +56,7 @@ sleep 1
 n=0
 while [ $n -lt $((2 * (RESET - 3))) ]; do # two samples a second for most of the wait
     sql "SELECT COALESCE(lease_owner, '-'), COALESCE(date_part('epoch', lease_expires)::text, '-'),
-                COALESCE(lease_expires > now(), false)
+                COALESCE(cursor::jsonb ? 'page', false), COALESCE(lease_expires > now(), false)
            FROM socialroi.poll_job WHERE job_id = ($JOB)" >>"$TEST_DIR/samples"
     sleep 0.5
     n=$((n + 1))
@@ -65,6 +73,11 @@ if ! grep -q '|f$' "$TEST_DIR/samples"; then
     ok "the lease never runs out during the wait"
 else
     not_ok "the lease never runs out during the wait" "$(grep -c '|f$' "$TEST_DIR/samples") samples without a live lease"
+fi
+if ! grep -q '|f|' "$TEST_DIR/samples"; then
+    ok "the cursor keeps the next page through the wait"
+else
+    not_ok "the cursor keeps the next page through the wait" "$(grep -c '|f|' "$TEST_DIR/samples") samples without it"
 fi
 moves=$(cut -d'|' -f2 "$TEST_DIR/samples" | grep -v '^-$' | uniq | wc -l)
 sorted=$(cut -d'|' -f2 "$TEST_DIR/samples" | grep -v '^-$' | sort -n -c 2>&1 && echo yes)
@@ -99,12 +112,16 @@ check_grep "that daemon logged the throttling" "account=$ACC stream=x.tweets cla
     "$TEST_DIR/d${f:-0}.log"
 lost=$(cat "$TEST_DIR"/d[123].log | grep -c 'lease lost')
 check_eq "no daemon lost a lease" 0 "$lost"
-check_eq "the throttle fired once" 1 "$(fired)"
+check_eq "the faults fired once each" 2 "$(fired)"
 fetches=$(cat "$TEST_DIR"/d[123].log | grep -c "engine: fetch account=$ACC stream=x.tweets ")
 runs=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE job_id = ($JOB)")
 okruns=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE job_id = ($JOB) AND outcome = 'ok'")
 check_eq "every fetch of the job has one fetch record, no page twice" "$fetches" "$runs"
 check_eq "one throttled attempt, then every page once" "$((fetches - 1))" "$okruns"
+pages=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE job_id = ($JOB) AND outcome = 'ok'
+               AND run_id < (SELECT run_id FROM socialroi.fetch_run
+                              WHERE job_id = ($JOB) AND error_class = 'throttled')")
+check_eq "the first page was written before the wait" 1 "$pages"
 truth_check "X equals the truth" x
 
 for i in 1 2 3; do
