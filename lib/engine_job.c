@@ -721,11 +721,11 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
     }
     health_ok(e->health, "claim");
     bool claimed = PQgetvalue(res, 0, 0)[0] == 't';
+    double due_in = atof(PQgetvalue(res, 0, 2));
+    j->leased = false;
+    j->wait_until = 0;
     if (claimed)
         lease_taken(j);
-    double due_in = atof(PQgetvalue(res, 0, 2));
-    j->leased = claimed;
-    j->wait_until = 0;
     if (!claimed) {
         /* another daemon ran it or holds it: come back when it is due again */
         if (e->once)
@@ -817,6 +817,7 @@ void job_fire(struct ejob *j)
         return;
     }
     if (engine_account(e, j->account)->needs_reauth) {
+        lease_give_back(j); /* a run that waited: no daemon polls the account now */
         engine_once_complete(j, true);
         return; /* not rescheduled: a reload with a new token brings it back */
     }
