@@ -49,17 +49,17 @@ if wait_for 30 fired_is 2; then
 else
     not_ok "the timeline's second page is throttled for ${RESET}s" "fired: $(fired)"
 fi
+throttled_ms=$(date +%s%3N)
 
 # ---- during the wait: the lease is held by one owner and renewed -------------------------------
+# two samples a second from a second after the 429 to two seconds before the reset
 sleep 1
 : >"$TEST_DIR/samples"
-n=0
-while [ $n -lt $((2 * (RESET - 3))) ]; do # two samples a second for most of the wait
+while [ "$(date +%s%3N)" -lt $((throttled_ms + (RESET - 2) * 1000)) ]; do
     sql "SELECT COALESCE(lease_owner, '-'), COALESCE(date_part('epoch', lease_expires)::text, '-'),
                 COALESCE(cursor::jsonb ? 'page', false), COALESCE(lease_expires > now(), false)
            FROM socialroi.poll_job WHERE job_id = ($JOB)" >>"$TEST_DIR/samples"
     sleep 0.5
-    n=$((n + 1))
 done
 holders=$(cut -d'|' -f1 "$TEST_DIR/samples" | sort -u)
 HOLDER=$(echo "$holders" | head -n 1)
