@@ -105,6 +105,15 @@ static const char *check_timezone(const char *v)
     return NULL;
 }
 
+/* Whole seconds (claim_job takes seconds) from 1s to a day. */
+static const char *check_lease(const char *v)
+{
+    int64_t ms;
+    return time_parse_duration(v, &ms) == 0 && ms >= 1000 && ms <= 86400000 && ms % 1000 == 0
+               ? NULL
+               : "must be whole seconds from 1s to 1d, e.g. 10m";
+}
+
 static const char *check_path(const char *v)
 {
     return v[0] == '/' || !*v ? NULL : "must be an absolute path";
@@ -150,6 +159,8 @@ static const struct key_def daemon_keys[] = {
      "longest wait between database reconnect attempts"},
     {"max_inflight", T_INT, D(max_inflight), "16", 0, 1, 1000, NULL,
      "most HTTP requests in flight across all platforms"},
+    {"lease", T_DURATION, D(lease_ms), "10m", 0, 0, 0, check_lease,
+     "how long a job's lease lasts; renewed while a run waits, so a crash frees it after this"},
     {"attribution_half_life", T_DURATION, D(half_life_ms), "7d", 0, 0, 0, NULL,
      "half-life of a touch's credit in the time_decay model"},
     {"rollup_interval", T_DURATION, D(rollup_interval_ms), "30s", 0, 0, 0, NULL,

@@ -33,6 +33,9 @@ struct ejob {
     int failures;
     bool auth_retried, removed, synced, wait_forced;
     bool fire_deferred; /* came due while a write of its own was outstanding */
+    bool leased;        /* holds the job's lease in the database: from the claim to the release */
+    int64_t renew_at;   /* monotonic microseconds: when a run that still waits renews it */
+    int64_t wait_until; /* monotonic microseconds: end of a wait the platform asked for */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
     long http_status;

@@ -23,7 +23,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define LEASE_S              600
 #define CAPACITY_RETRY_MS    200
 #define DB_RETRY_MS          2000
 #define BACKOFF_BASE_MS      30000
@@ -84,9 +83,14 @@ static void make_ctx(const struct ejob *j, struct adapter_ctx *ctx)
     ctx->now = time_wall_us();
 }
 
-/* The fetch record socialroi.record_run stores (no secrets: messages come sanitized). */
+/*
+ * The fetch record socialroi.record_run stores (no secrets: messages come sanitized). keep_lease
+ * adds lease_s: the page or failure it goes with keeps the job leased for that long, since the
+ * run goes on (the next page, or a retry after a rate-limit wait); without it the lease is given
+ * back with the record.
+ */
 static char *run_json(const struct ejob *j, const char *outcome, enum err_class cls,
-                      const char *err)
+                      const char *err, bool keep_lease)
 {
     struct buf b = {0};
     char from[16], to[16];
@@ -106,6 +110,8 @@ static char *run_json(const struct ejob *j, const char *outcome, enum err_class 
         buf_puts(&b, ",\"error\":");
         json_write_str(&b, log_redact(msg));
     }
+    if (keep_lease)
+        buf_printf(&b, ",\"lease_s\":%lld", (long long)(j->e->cfg->daemon.lease_ms / 1000));
     buf_puts(&b, "}");
     return buf_steal(&b, NULL);
 }
@@ -125,6 +131,105 @@ static bool settle(struct ejob *j)
     return true;
 }
 
+/* ---- keeping the lease -------------------------------------------------------------------- */
+
+/*
+ * A run holds its job's lease from the claim to its last page, or to a failure that gives the
+ * job back. Whatever it waits for in between - a rate-limit reset (X windows last 15 minutes),
+ * a quota, a Retry-After, a slow answer - it renews the lease every third of its length, so two
+ * renewals may fail before another daemon could take the job, and a daemon that dies frees its
+ * jobs one lease later. Keeping the lease, rather than giving it back with next_due at the
+ * reset, keeps the run, its page cursor and the gate that knows the reset on one daemon, and
+ * shows operators who holds a waiting job (poll_job.lease_owner, lease_expires moving on).
+ */
+
+static int64_t lease_ms(const struct ejob *j)
+{
+    return j->e->cfg->daemon.lease_ms;
+}
+
+/* The database has just set lease_expires a whole lease ahead. */
+static void lease_taken(struct ejob *j)
+{
+    j->leased = true;
+    j->renew_at = sched_now(j->e->sched) + lease_ms(j) * 1000 / 3;
+}
+
+static void renew_cb(void *arg, PGresult *res, const char *err)
+{
+    struct engine *e = arg; /* not the job: a job may be freed by a reload meanwhile */
+    if (err || !res || PQntuples(res) != 1) {
+        if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
+            health_fail(e->health, "claim", "renew_lease",
+                        err ? err : "renew_lease returned no row");
+        return; /* the next renewal tries again */
+    }
+    health_ok(e->health, "claim");
+    if (PQgetvalue(res, 0, 1)[0] == 't')
+        return;
+    int64_t id = atoll(PQgetvalue(res, 0, 0));
+    for (struct ejob *j = e->jobs; j; j = j->next) {
+        if (j->id != id || !j->leased)
+            continue;
+        j->leased = false; /* its next claim finds out who runs the job now */
+        log_notice("engine: lease lost while the run waited, another daemon runs the job "
+                   "account=%s stream=%s",
+                   j->account, j->stream);
+    }
+}
+
+/* Renews j's lease when a third of it has gone by; the answer comes to renew_cb. */
+static void lease_renew(struct ejob *j)
+{
+    struct engine *e = j->e;
+    int64_t now = sched_now(e->sched);
+    char id[24], lease[24];
+    if (!j->leased || now < j->renew_at)
+        return;
+    snprintf(id, sizeof id, "%lld", (long long)j->id);
+    snprintf(lease, sizeof lease, "%lld", (long long)(lease_ms(j) / 1000));
+    const char *p[3] = {id, e->owner, lease};
+    log_debug("engine: renewing the lease account=%s stream=%s", j->account, j->stream);
+    if (pgconn_query(e->db, "SELECT $1::bigint, socialroi.renew_lease($1::bigint, $2, $3::integer)",
+                     3, p, renew_cb, e) == 0) {
+        pgconn_sync(e->db, NULL, NULL);
+        j->renew_at = now + lease_ms(j) * 1000 / 3;
+    } else {
+        j->renew_at = now + lease_ms(j) * 100; /* the database is away: a tenth of the lease */
+    }
+}
+
+/* Gives the lease back now: the run stops without a retry of its own. */
+static void lease_give_back(struct ejob *j)
+{
+    char id[24];
+    if (!j->leased)
+        return;
+    j->leased = false;
+    snprintf(id, sizeof id, "%lld", (long long)j->id);
+    const char *p[2] = {id, j->e->owner};
+    engine_stmt(j->e, STMT_RELEASE, "SELECT socialroi.release_job($1::bigint, $2)", 2, p);
+    pgconn_sync(j->e->db, NULL, NULL);
+}
+
+/* Takes back a renewal tick armed while the job was fetched or waited for its token. */
+static void tick_cancel(struct ejob *j)
+{
+    if (j->sj && sched_is_scheduled(j->sj))
+        sched_unschedule(j->e->sched, j->sj);
+}
+
+/* Schedules j in delay_ms, or sooner for its next renewal while it holds the lease. */
+static void wait_leased(struct ejob *j, int64_t delay_ms)
+{
+    if (j->leased) {
+        int64_t renew_in = (j->renew_at - sched_now(j->e->sched)) / 1000 + 1;
+        if (renew_in < delay_ms)
+            delay_ms = renew_in;
+    }
+    engine_schedule(j, delay_ms);
+}
+
 /* ---- failures ----------------------------------------------------------------------------- */
 
 static void failure_written_cb(void *arg, enum write_outcome out, int rows, const char *err)
@@ -136,6 +241,10 @@ static void failure_written_cb(void *arg, enum write_outcome out, int rows, cons
         health_fail(e->health, "record_failure", "record_failure", err);
     else if (out == WRITE_OK && j->id)
         health_ok(e->health, "record_failure");
+    if (out == WRITE_OK && j->leased)
+        lease_taken(j); /* the record kept the lease for the wait and renewed it */
+    if (e->stopping)
+        lease_give_back(j); /* stopped while the record was written: no retry comes */
     if (settle(j))
         engine_check_done(e);
     engine_kick(e);
@@ -189,20 +298,23 @@ static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t re
         j->cur.in_run = false;
         cursor_next_page(&j->cur, NULL);
     }
-    char *cursor = restart ? cursor_format(&j->cur) : NULL;
-    char *run = run_json(j, cls == ERR_MALFORMED ? "rejected" : "error", cls, msg);
-    j->state = J_WRITING;
+    bool again = !e->stopping;
     if (e->once) {
         j->once_attempts++;
-        bool again = retryable(cls) && j->once_attempts < ONCE_MAX_ATTEMPTS &&
-                     wait <= ONCE_MAX_WAIT_MS && !e->stopping;
-        if (again)
-            engine_schedule(j, wait);
-        else
-            engine_once_complete(j, true);
-    } else if (!e->stopping) {
-        engine_schedule(j, wait);
+        again = again && retryable(cls) && j->once_attempts < ONCE_MAX_ATTEMPTS &&
+                wait <= ONCE_MAX_WAIT_MS;
     }
+    /* a wait the platform asks for is part of the run: it keeps the lease; a failure does not */
+    j->leased = again && j->leased && (cls == ERR_THROTTLED || cls == ERR_QUOTA);
+    j->wait_until = j->leased ? sched_now(e->sched) + wait * 1000 : 0;
+    char *cursor = restart ? cursor_format(&j->cur) : NULL;
+    char *run = run_json(j, cls == ERR_MALFORMED ? "rejected" : "error", cls, msg, j->leased);
+    j->state = J_WRITING;
+    tick_cancel(j);
+    if (again)
+        wait_leased(j, wait);
+    else if (e->once)
+        engine_once_complete(j, true);
     if (j->id)
         writer_failure(e->w, j->id, e->owner, run, (double)wait / 1000.0, cursor,
                        failure_written_cb, j);
@@ -253,8 +365,10 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
         complain_release(&j->complain, "engine: job recovered account=%s stream=%s", j->account,
                          j->stream);
         if (!final) {
+            lease_taken(j);        /* the page renewed it */
             engine_schedule(j, 0); /* the next page, through the gates again */
         } else {
+            j->leased = false;
             j->last_success_wall = time_wall_us() / 1000000;
             log_info("engine: run complete account=%s stream=%s", j->account, j->stream);
             if (e->once)
@@ -263,6 +377,7 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
                 engine_schedule(j, j->interval_ms + j->jitter_ms);
         }
     } else if (out == WRITE_LEASE_LOST) {
+        j->leased = false;
         log_notice("engine: lease lost, another daemon runs the job account=%s stream=%s",
                    j->account, j->stream);
         if (e->once)
@@ -290,7 +405,7 @@ static void write_page(struct ejob *j, struct rowset *rs)
     else
         cursor_next_page(&j->cur, next);
     char *cursor = cursor_format(&j->cur);
-    char *run = run_json(j, "ok", ERR_NONE, NULL);
+    char *run = run_json(j, "ok", ERR_NONE, NULL, !final);
     double next_in = final ? (double)(j->interval_ms + j->jitter_ms) / 1000.0 : 0;
     if (rowset_warnings(rs))
         log_notice("engine: page had partial errors account=%s stream=%s count=%u", j->account,
@@ -382,6 +497,7 @@ static void fetch_cb(void *arg, const struct fetch_result *res)
     struct ejob *j = arg;
     struct engine *e = j->e;
     j->fr = NULL;
+    tick_cancel(j);
     e->inflight--;
     e->inflight_platform[j->ad->platform]--;
     j->http_status = res->status;
@@ -430,6 +546,8 @@ static void do_fetch(struct ejob *j)
     }
     e->inflight++;
     e->inflight_platform[j->ad->platform]++;
+    if (j->leased)
+        wait_leased(j, lease_ms(j)); /* an answer slower than a third of the lease */
 }
 
 /* ---- tokens ------------------------------------------------------------------------------- */
@@ -519,6 +637,8 @@ static void refresh_start(struct ejob *j, bool forced)
     struct cred_state *c = cred_state(e, j->acct->credential);
     j->state = J_TOKEN;
     j->wait_forced = forced;
+    if (j->leased)
+        wait_leased(j, lease_ms(j)); /* renewed while the token endpoint answers */
     c->waiters = xgrow(c->waiters, &c->capw, c->nwait + 1, sizeof *c->waiters);
     c->waiters[c->nwait++] = j;
     if (c->refreshing)
@@ -603,6 +723,10 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
     health_ok(e->health, "claim");
     bool claimed = PQgetvalue(res, 0, 0)[0] == 't';
     double due_in = atof(PQgetvalue(res, 0, 2));
+    j->leased = false;
+    j->wait_until = 0;
+    if (claimed)
+        lease_taken(j);
     if (!claimed) {
         /* another daemon ran it or holds it: come back when it is due again */
         if (e->once)
@@ -666,10 +790,11 @@ static bool gates_open(struct ejob *j)
             log_warn("engine: --once gives up on a job its rate limit keeps closed for %llds "
                      "account=%s stream=%s",
                      (long long)(wait_ms / 1000), j->account, j->stream);
+            lease_give_back(j);
             engine_once_complete(j, true);
             return false;
         }
-        engine_schedule(j, wait_ms);
+        wait_leased(j, wait_ms);
         return false;
     }
     if (pace)
@@ -680,7 +805,12 @@ static bool gates_open(struct ejob *j)
 void job_fire(struct ejob *j)
 {
     struct engine *e = j->e;
-    char id[24], lease[16];
+    char id[24], lease[24];
+    if ((j->state == J_FETCHING || j->state == J_TOKEN) && j->leased) {
+        lease_renew(j); /* a slow answer or token refresh: the tick do_fetch armed */
+        wait_leased(j, lease_ms(j));
+        return;
+    }
     if (j->state == J_WRITING) {
         /* a retry is scheduled before its failure record is written; a slow database must
          * not make it vanish: it fires once the write is done */
@@ -695,8 +825,17 @@ void job_fire(struct ejob *j)
         return;
     }
     if (engine_account(e, j->account)->needs_reauth) {
+        lease_give_back(j); /* a run that waited: no daemon polls the account now */
         engine_once_complete(j, true);
         return; /* not rescheduled: a reload with a new token brings it back */
+    }
+    if (j->leased) {
+        int64_t now = sched_now(e->sched);
+        lease_renew(j);
+        if (j->wait_until > now) { /* a renewal inside the platform's wait */
+            wait_leased(j, (j->wait_until - now) / 1000 + 1);
+            return;
+        }
     }
     if (writer_congested(e->w)) {
         engine_schedule(j, 0);
@@ -706,7 +845,7 @@ void job_fire(struct ejob *j)
     if (!gates_open(j))
         return;
     snprintf(id, sizeof id, "%lld", (long long)j->id);
-    snprintf(lease, sizeof lease, "%d", LEASE_S);
+    snprintf(lease, sizeof lease, "%lld", (long long)(lease_ms(j) / 1000));
     /* never forced: a run that is not due (another daemon just did it) is not repeated */
     const char *p[4] = {id, e->owner, lease, "false"};
     j->state = J_CLAIMING;
