@@ -1,37 +1,45 @@
 #!/bin/sh
 # collectd.sh SIM_URL CONNINFO [SECONDS [ROWS]] - collectd ingesting socialroi-sim into PostgreSQL.
 #
-# The peer of socialroid in `make bench` (tests/bench/collectd.md). Given a running simulator
-# (SIM_URL, e.g. http://127.0.0.1:PORT; its GET /_world gives the ids and tokens) and a
-# PostgreSQL database (CONNINFO, libpq key=value words such as
-# "host=/tmp/pg port=5432 user=postgres dbname=collectd_bench"; fields left out come from the
-# PG* environment), it:
+# The peer of socialroid in `make bench` (tests/bench/collectd.md). Arguments:
+#   SIM_URL   a running socialroi-sim, e.g. http://127.0.0.1:PORT (GET /_world gives the ids
+#             and tokens);
+#   CONNINFO  libpq key=value words without spaces inside values, e.g.
+#             "host=/tmp/pg port=5432 user=postgres dbname=collectd_bench"; what is left out
+#             comes from the PG* environment. A database of its own: every run drops and
+#             recreates collectd's stock tables and functions in its public schema, so the
+#             role needs CREATE there;
+#   SECONDS   how long collectd runs at most (default 60, at most 300);
+#   ROWS      stop as soon as that many rows are committed (default 0: no row target).
 #
-#   1. creates collectd's stock schema in that database when it is missing, by running the
-#      shipped /usr/share/doc/collectd-core/examples/postgresql/collectd_insert.sql as it is
-#      (tables identifiers and "values", the daily partitions, collectd_insert()), then adds
-#      the partitions of today and the next two days (values_update_childs(2), as its comments
-#      ask of a daily job). The role needs CREATE on the database's public schema.
-#   2. writes a collectd config from tests/bench/collectd/collectd.conf.in (curl_json polling
-#      Meta ads insights, LinkedIn adAnalytics and the X timeline of the simulator; the
-#      postgresql plugin writing with collectd_insert) and runs `collectd -f -C` on it;
-#   3. stops collectd (SIGTERM, which commits the open transaction) after SECONDS (default 30,
-#      at most 300) or as soon as ROWS new rows are committed (default 0: no row target);
-#   4. prints one JSON line on stdout:
-#      {"rows":N,"seconds":S,"rows_per_s":R,"cpu_s":C,"cpu_s_per_million_rows":X,
-#       "requests":K,"pg_cpu_s":P,"pg_cpu_s_per_million_rows":Y,"interval_s":I}
-#      rows: rows added to "values" by the three URLs (one per value; the per-request timing
-#      value collectd.sh uses to count requests is left out); seconds: collectd's wall time
-#      from start to exit; cpu_s: collectd's user+sys CPU (all its threads, from the wait
-#      status); requests: fetches whose values were stored; pg_cpu_s: user+sys CPU of the
-#      PostgreSQL backend serving collectd's connection (null when that server is not on this
-#      machine or its /proc entry is not readable). rows_per_s, the per-million figures and
-#      pg_cpu_s are null when rows is 0.
+# It (1) drops and recreates collectd's stock schema by running the shipped
+# /usr/share/doc/collectd-core/examples/postgresql/collectd_insert.sql as it is (tables
+# identifiers and "values" with its daily partitions, collectd_insert()); (2) writes a collectd
+# config from tests/bench/collectd/collectd.conf.in: curl_json polling Meta ads insights,
+# LinkedIn adAnalytics and the X timeline of the simulator, the postgresql plugin writing with
+# collectd_insert; (3) runs `collectd -f -C` on it and stops it with SIGTERM (which commits the
+# open transaction) after SECONDS, at ROWS, or, when each URL is fetched only once, as soon as
+# its database backend has stopped working; (4) prints one JSON line on stdout:
 #
-# Needs collectd-core (with libyajl2 for curl_json), curl, jq and psql; as root, collectd.sh
-# installs the first two with apt-get when they are missing. Environment: INTERVAL (seconds
-# between fetches of each URL, default 2: see collectd.md), KEEP=1 keeps the run directory
-# (config, collectd.log) and prints its path on stderr.
+#   {"rows":N,"seconds":S,"rows_per_s":R,"cpu_s":C,"cpu_s_per_million_rows":X,"requests":K,
+#    "pg_cpu_s":P,"pg_cpu_s_per_million_rows":Y,"backlog":B,"interval_s":I}
+#
+#   rows      rows stored in "values" from the three URLs (one per value);
+#   seconds   collectd's wall time, start to exit;
+#   cpu_s     collectd's user+sys CPU, all threads (from its wait status);
+#   requests  fetches whose timing value was stored (curl_json's per-request statistics,
+#             refused ones included; not counted in rows);
+#   pg_cpu_s  user+sys CPU of the PostgreSQL backend serving collectd's connection (null when
+#             that server is not on this machine or its /proc entry is unreadable);
+#   backlog   value lists fetched but still queued when collectd stopped (collectd discards
+#             them; fetching them is part of cpu_s);
+#   rows_per_s and the per-million figures are null when rows is 0.
+#
+# Environment: WINDOW (days of history each Meta and LinkedIn fetch covers, 1-90, default 7,
+# or "all": the whole history, fetched once), INTERVAL (seconds between fetches of each URL,
+# default 0.1, or longer than the run with WINDOW=all), KEEP=1 keeps the run directory
+# (config, collectd.log) and names it on stderr. Needs curl, jq, psql and collectd-core with
+# libyajl2 (curl_json's JSON parser); as root it installs the last two with apt-get.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TEMPLATE=$ROOT/tests/bench/collectd/collectd.conf.in
@@ -56,7 +64,7 @@ all) # one fetch of the whole history gives more values than the writer stores i
 *[!0-9]* | '') die "WINDOW is a number of days (1 to 90) or all" ;;
 *)
     [ "$WINDOW" -ge 1 ] && [ "$WINDOW" -le 90 ] || die "WINDOW is 1 to 90 days or all"
-    INTERVAL=${INTERVAL:-0.5} ;;
+    INTERVAL=${INTERVAL:-0.1} ;;
 esac
 # fetching once, the run ends when the writer has stored everything
 ONCE=$(awk -v i="$INTERVAL" -v l="$LIMIT" 'BEGIN { print (i > l) ? 1 : 0 }')
@@ -144,6 +152,7 @@ set -- $LI_START
 sed -e "s|@SIM@|$SIM|g" \
     -e "s|@DIR@|$DIR|g" \
     -e "s|@INTERVAL@|$INTERVAL|g" \
+    -e "s|@X_INTERVAL@|$(awk -v i="$INTERVAL" 'BEGIN { print (i > 1) ? i : 1 }')|g" \
     -e "s|@TIMEOUT_MS@|30000|g" \
     -e "s|@QUEUE_HIGH@|2000000|g" \
     -e "s|@FB_ACT@|$(w '.facebook.accounts[0].ad_account')|g" \
@@ -242,24 +251,31 @@ wait "$RUNNER" || true
 CPID=""
 grep -q 'Dropping' "$DIR/collectd.log" 2>/dev/null &&
     echo "collectd.sh: collectd dropped values (write queue full): raise INTERVAL" >&2
-grep -E '\[(error|warning)\]' "$DIR/collectd.log" 2>/dev/null | head -n 5 >&2 || true
+# trouble worth seeing (tokens in URLs masked); an interval shorter than a fetch is expected
+grep -E '\[(error|warning)\]' "$DIR/collectd.log" 2>/dev/null |
+    grep -v -e 'left after shutting' -e 'above its read interval' | head -n 5 |
+    sed -e 's/access_token=[^&"'"'"' ]*/access_token=.../g' >&2 || true
 
 set -- $(stored)
 ROWS=$1
 REQ=$2
+# value lists fetched but still queued when collectd stopped (it logs how many it discards)
+BACKLOG=$(sed -n 's/.* \([0-9][0-9]*\) value lists\{0,1\} w[ae][rs]e\{0,1\} left after.*/\1/p' \
+    "$DIR/collectd.log" | tail -n 1)
 T1=$(cat "$DIR/t1")
 # `times`: the second line is the children's user and system time, as 0m1.234000s
 CPU=$(sed -n 2p "$DIR/times" | awk '{ split($0, f, /[ms ]+/); print f[1] * 60 + f[2] + f[3] * 60 + f[4] }')
 [ "$BPID" = none ] && PG_CPU=""
 awk -v rows="$ROWS" -v t0="$T0" -v t1="$T1" -v cpu="$CPU" -v req="$REQ" -v pg="$PG_CPU" \
-    -v iv="$INTERVAL" 'BEGIN {
+    -v iv="$INTERVAL" -v bl="${BACKLOG:-0}" 'BEGIN {
     s = t1 - t0
     per = rows > 0
     printf "{\"rows\":%d,\"seconds\":%.3f,\"rows_per_s\":%s,\"cpu_s\":%.3f,", rows, s,
         per ? sprintf("%.1f", rows / s) : "null", cpu
     printf "\"cpu_s_per_million_rows\":%s,\"requests\":%d,",
         per ? sprintf("%.2f", cpu * 1e6 / rows) : "null", req
-    printf "\"pg_cpu_s\":%s,\"pg_cpu_s_per_million_rows\":%s,\"interval_s\":%s}\n",
+    printf "\"pg_cpu_s\":%s,\"pg_cpu_s_per_million_rows\":%s,\"backlog\":%d,",
         pg != "" ? sprintf("%.3f", pg) : "null",
-        per && pg != "" ? sprintf("%.2f", pg * 1e6 / rows) : "null", iv
+        per && pg != "" ? sprintf("%.2f", pg * 1e6 / rows) : "null", bl
+    printf "\"interval_s\":%s}\n", iv
 }'
