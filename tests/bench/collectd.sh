@@ -90,14 +90,20 @@ for c in curl jq psql; do command -v $c >/dev/null 2>&1 || die "$c is needed"; d
 
 DIR=$(mktemp -d /tmp/socialroi-collectd.XXXXXX)
 CPID=""
+RUNNER=""
 cleanup() {
     [ -n "$CPID" ] && kill -TERM "$CPID" 2>/dev/null
+    [ -n "$RUNNER" ] && wait "$RUNNER" 2>/dev/null
     if [ "${KEEP:-0}" = 1 ]; then echo "collectd.sh: kept $DIR" >&2; else rm -rf "$DIR"; fi
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 q() { psql "$CONNINFO" -XqAt -v ON_ERROR_STOP=1 "$@"; }
+
+WORLD=$(curl -sf -m 10 "$SIM/_world") || die "no answer from $SIM/_world"
+# a /_world field, escaped for a sed replacement
+w() { printf '%s' "$WORLD" | jq -er "$1" | sed -e 's/[&|\\]/\\&/g'; }
 
 # ---- the database ------------------------------------------------------------------------------
 
@@ -125,19 +131,8 @@ for word in $CONNINFO; do
     esac
 done >"$DIR/pgconn"
 
-# counts: stored rows of the three URLs and stored requests (their timing values)
-counts() {
-    q -F ' ' -c "SELECT count(*) FILTER (WHERE i.type <> 'duration'),
-                        count(*) FILTER (WHERE i.type = 'duration')
-                   FROM public.\"values\" v JOIN public.identifiers i ON i.id = v.id
-                  WHERE i.host = 'socialroi-bench' AND i.plugin = 'curl_json'"
-}
-
 # ---- the config --------------------------------------------------------------------------------
 
-WORLD=$(curl -sf -m 10 "$SIM/_world") || die "no answer from $SIM/_world"
-# a /_world field, escaped for a sed replacement
-w() { printf '%s' "$WORLD" | jq -er "$1" | sed -e 's/[&|\\]/\\&/g'; }
 TODAY=$(w .today)
 LI_VERSION=$(echo "$TODAY" | cut -c1-4,6-7)
 if [ "$WINDOW" = all ]; then
@@ -147,6 +142,7 @@ else
     FB_RANGE=date_preset=last_${WINDOW}d
     LI_START=$(date -u -d "$TODAY - $WINDOW days" '+%Y %-m %-d')
 fi
+# shellcheck disable=SC2086 # year, month and day as three words
 set -- $LI_START
 # the LinkedIn window starts before any history; insights take the whole history (maximum)
 sed -e "s|@SIM@|$SIM|g" \
@@ -236,6 +232,7 @@ while sleep 0.25; do
         [ "$ONCE" = 1 ] && [ $IDLE -ge 2 ] && break
     fi
     if [ "$TARGET" -gt 0 ] && [ $((n % 4)) -eq 0 ]; then
+        # shellcheck disable=SC2046 # rows and requests as two words
         set -- $(stored)
         [ "$1" -ge "$TARGET" ] && break
     fi
@@ -249,6 +246,7 @@ while [ -n "$BPID" ] && [ "$BPID" != none ] && [ -e "/proc/$BPID" ]; do
 done
 wait "$RUNNER" || true
 CPID=""
+RUNNER=""
 grep -q 'Dropping' "$DIR/collectd.log" 2>/dev/null &&
     echo "collectd.sh: collectd dropped values (write queue full): raise INTERVAL" >&2
 # trouble worth seeing (tokens in URLs masked); an interval shorter than a fetch is expected
@@ -256,6 +254,7 @@ grep -E '\[(error|warning)\]' "$DIR/collectd.log" 2>/dev/null |
     grep -v -e 'left after shutting' -e 'above its read interval' | head -n 5 |
     sed -e 's/access_token=[^&"'"'"' ]*/access_token=.../g' >&2 || true
 
+# shellcheck disable=SC2046
 set -- $(stored)
 ROWS=$1
 REQ=$2
