@@ -1,0 +1,1 @@
+to_entries[] | "\(.key)\t\(.value|tostring)"
