@@ -84,7 +84,7 @@ section_ingest() {
     copy=$(copy_reference bench_ingest)
     TEST_DB=bench_ingest
     json_add ingest "$(jq -c --argjson rows "$rows" --argjson copy "$copy" \
-        --argjson fetch "$fetch" '. + {rows: $rows, copy_s: $copy, fetch_write_s: $fetch}' \
+        --argjson fetch "$fetch" '. + $copy + {rows: $rows, fetch_write_s: $fetch}' \
         "$TEST_DIR/first.json")"
 
     say "refetch: the same window again"
@@ -94,7 +94,7 @@ section_ingest() {
     json_add refetch "$(jq -c --argjson rows "$rows" --argjson copy "$copy" \
         --argjson fetch "$(fetch_window_s "$t")" \
         --argjson after "$(fact_rows)" \
-        '. + {rows: $rows, rows_after: $after, copy_s: $copy, fetch_write_s: $fetch}' \
+        '. + $copy + {rows: $rows, rows_after: $after, fetch_write_s: $fetch}' \
         "$TEST_DIR/refetch.json")"
 
     say "idle: a normal poll with nothing new"
@@ -105,6 +105,109 @@ section_ingest() {
 }
 
 wants ingest && section_ingest
+
+# ---- 6, 7: the rollup and the views at a large customer's size --------------------------------
+
+BENCH_PEOPLE=${BENCH_PEOPLE:-100000}
+BENCH_FACTS=${BENCH_FACTS:-10000000}
+CUSTOMER_DAYS=730
+
+# as ROLE SQL: psql as a deployment role on the current database.
+as() {
+    role=$1
+    shift
+    psql -XqAt -v ON_ERROR_STOP=1 -d "$(conninfo "$role")" "$@"
+}
+
+# customer DB PEOPLE OBJECTS: a database holding the synthetic customer.
+customer() {
+    fresh_db "$1"
+    q -f tests/bench/customer.sql >/dev/null || return 1
+    q -v off=0 -v days=$CUSTOMER_DAYS -v objects="$3" -f tests/bench/fill_facts.sql || return 1
+    q -v n="$2" -v off=0 -v days=$CUSTOMER_DAYS -f tests/bench/fill_people.sql || return 1
+    q -c 'VACUUM ANALYZE'
+}
+
+# timed ROLE SQL: seconds the statement takes as ROLE.
+timed() {
+    t0=$(now)
+    as "$1" -c "$2" >/dev/null || return 1
+    t1=$(now)
+    echo "$t0 $t1" | awk '{ printf "%.3f\n", $2 - $1 }'
+}
+
+DRAIN='DO $$ BEGIN WHILE socialroi.rollup_dirty(100000) > 0 LOOP END LOOP; END $$'
+# The conversion half of a rebuild alone (every person and deal credited again, no spend), so
+# its cost per person can be compared at two sizes: linear when the cost per person holds.
+PEOPLE_ONLY="BEGIN; DELETE FROM socialroi.attribution;
+INSERT INTO socialroi.dirty_conversion (kind, key)
+SELECT DISTINCT 'person', socialroi.person_key(account_id, lead_id, email_hash) FROM socialroi.lead
+ON CONFLICT DO NOTHING;
+INSERT INTO socialroi.dirty_conversion (kind, key)
+SELECT 'deal', account_id || ':' || deal_id FROM socialroi.deal ON CONFLICT DO NOTHING;
+$DRAIN; COMMIT"
+
+section_rollup() {
+    objects=$(( (BENCH_FACTS + 10 * CUSTOMER_DAYS - 1) / (10 * CUSTOMER_DAYS) ))
+    small=$((BENCH_PEOPLE / 10))
+    say "rollup: linearity reference, $small people"
+    customer bench_rollup_small "$small" 1 || return 1
+    rebuild_small=$(timed it_daemon 'SELECT socialroi.rollup_rebuild()')
+    people_small=$(timed it_daemon "$PEOPLE_ONLY")
+    say "rollup: $BENCH_PEOPLE people, about $BENCH_FACTS fact rows"
+    customer bench_rollup "$BENCH_PEOPLE" "$objects" || return 1
+    rows=$(fact_rows)
+    rebuild=$(timed it_daemon 'SELECT socialroi.rollup_rebuild()')
+    people=$(timed it_daemon "$PEOPLE_ONLY")
+    say "rollup: one new day"
+    q -v n=$((BENCH_PEOPLE / 400)) -v off=$CUSTOMER_DAYS -v days=1 -f tests/bench/fill_people.sql
+    q -v off=$CUSTOMER_DAYS -v days=1 -v objects="$objects" -f tests/bench/fill_facts.sql
+    q -c ANALYZE
+    incremental=$(timed it_daemon "$DRAIN")
+    json_add rollup "$(jq -n -c --argjson rows "$rows" --argjson people "$BENCH_PEOPLE" \
+        --argjson rebuild "$rebuild" --argjson incremental "$incremental" \
+        --argjson small "$small" --argjson rebuild_small "$rebuild_small" \
+        --argjson people_s "$people" --argjson people_small "$people_small" \
+        '{rows: $rows, people: $people, rebuild_s: $rebuild, incremental_s: $incremental,
+          people_s: $people_s, small_people: $small, small_rebuild_s: $rebuild_small,
+          small_people_s: $people_small}')"
+    say "views: one month and one year, median of 3"
+    view_times
+}
+
+# view_times: every dashboard and finance view, as its reader role, for a one-month and a
+# one-year range of its first date column (the whole view when it has none), median of 3 runs.
+view_times() {
+    q -F ' ' -c "SELECT v.table_schema || '.' || v.table_name,
+                        COALESCE((SELECT c.column_name FROM information_schema.columns c
+                                   WHERE c.table_schema = v.table_schema
+                                     AND c.table_name = v.table_name
+                                     AND c.data_type IN ('date', 'timestamp with time zone')
+                                   ORDER BY c.ordinal_position LIMIT 1), '-')
+                   FROM information_schema.views v
+                  WHERE v.table_schema IN ('dashboard', 'finance') ORDER BY 1" |
+        while read -r view col; do
+            case $view in finance.*) role=it_finance ;; *) role=it_dashboard ;; esac
+            for range in month year; do
+                case $range in
+                    month) from=2026-06-01 to=2026-07-01 ;;
+                    year) from=2025-07-01 to=2026-07-01 ;;
+                esac
+                where=""
+                [ "$col" != - ] && where="WHERE $col >= '$from' AND $col < '$to'"
+                # three runs in one session, timed by psql: no connection set-up counted
+                med=$(as "$role" -c '\o /dev/null' -c '\timing on' \
+                    -c "SELECT * FROM $view $where" -c "SELECT * FROM $view $where" \
+                    -c "SELECT * FROM $view $where" 2>/dev/null |
+                    awk '/^Time:/ { print $2 / 1000 }' | sort -g | sed -n 2p)
+                printf '{"view":"%s","range":"%s","column":"%s","median_s":%s}\n' \
+                    "$view" "$range" "$col" "${med:-null}"
+            done
+        done | jq -s -c . >"$TEST_DIR/views.json"
+    json_add views "$(cat "$TEST_DIR/views.json")"
+}
+
+wants rollup && section_rollup
 
 # ---- report -----------------------------------------------------------------------------------
 jq -s 'add' "$RESULTS" >"$ROOT/bench/results.json"

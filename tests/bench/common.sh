@@ -49,8 +49,9 @@ fresh_db() {
     pg_clone "$TEST_DB"
 }
 
-# copy_reference SRC_DB: seconds a plain COPY of exactly SRC_DB's fact rows takes into a fresh
-# database of the same schema (one transaction, server-side files, as the superuser).
+# copy_reference SRC_DB: what a plain COPY of exactly SRC_DB's fact rows into a fresh database of
+# the same schema costs (one transaction, server-side files, as the superuser), as JSON: copy_s,
+# copy_pg_cpu_s.
 copy_reference() {
     src=$1
     dir=$DIR/copy
@@ -65,10 +66,12 @@ copy_reference() {
     q -c "COPY socialroi.account FROM '$dir/account.copy'" || return 1
     load="BEGIN;"
     for t in $FACT_TABLES; do load="$load COPY socialroi.$t FROM '$dir/$t.copy';"; done
+    c0=$(pg_cpu)
     t0=$(now)
     q -c "$load COMMIT;" || return 1
     t1=$(now)
-    echo "$t0 $t1" | awk '{ printf "%.3f\n", $2 - $1 }'
+    c1=$(pg_cpu)
+    echo "$t0 $t1 $c0 $c1" | awk '{ printf "{\"copy_s\":%.3f,\"copy_pg_cpu_s\":%.2f}\n", $2 - $1, $4 - $3 }'
 }
 
 # run_daemon_once OUT CONFIG: socialroid --once under runstat (OUT gets wall, CPU, peak RSS)
@@ -79,6 +82,7 @@ run_daemon_once() {
     "$B/tests/tools/runstat" "$out.raw" -- "$B/socialroid" --once -c "$2" \
         >>"$TEST_DIR/daemon.log" 2>&1
     rc=$?
+    sleep 0.3 # the backend that served it exits: its CPU moves to the postmaster's children
     c1=$(pg_cpu)
     jq -c --argjson pg "$(echo "$c0 $c1" | awk '{ printf "%.2f", $2 - $1 }')" \
         '. + {pg_cpu_s: $pg}' "$out.raw" >"$out"
