@@ -13,7 +13,8 @@
 --
 -- The marking triggers return at once when their statement changed no row: an upsert whose
 -- rows were all unchanged still fires the UPDATE triggers, and mark_touches joined its empty
--- transition table to every lead (1.8 ms a page at 42k leads).
+-- transition table to every lead (1.8 ms a page at 42k leads); it now looks each touch's lead
+-- up by its key.
 --
 -- credit_conversions plans its statements for each call: the rollup's connection lives as long
 -- as the daemon, and a plan made while socialroi.attribution was nearly empty (a sequential
@@ -279,9 +280,14 @@ BEGIN
     IF NOT EXISTS (SELECT FROM changed) THEN
         RETURN NULL;
     END IF;
+    -- Each touch's lead by its key (the LIMIT keeps the planner from hashing every lead: it
+    -- cannot know how few touches a transition table holds).
     INSERT INTO socialroi.dirty_conversion
-    SELECT DISTINCT 'person', socialroi.person_key(l.account_id, l.lead_id, l.email_hash)
-      FROM changed t JOIN socialroi.lead l ON l.account_id = t.account_id AND l.lead_id = t.lead_id
+    SELECT DISTINCT 'person', l.key
+      FROM changed t,
+           LATERAL (SELECT socialroi.person_key(l.account_id, l.lead_id, l.email_hash) AS key
+                      FROM socialroi.lead l
+                     WHERE l.account_id = t.account_id AND l.lead_id = t.lead_id LIMIT 1) l
     ON CONFLICT DO NOTHING;
     RETURN NULL;
 END
