@@ -34,9 +34,12 @@ WORK=$DIR
 TEST_DIR=$DIR/run
 mkdir -p "$TEST_DIR" "$ROOT/bench"
 RESULTS=$DIR/results.jsonl
+SR_WRAP=""
+MAIN_PID=$BASHPID
 : >"$RESULTS"
 : >"$WORK/pids"
 cleanup() {
+    [ "$BASHPID" = "$MAIN_PID" ] || return 0 # a background job's shell leaves things alone
     while read -r p; do kill -TERM "$p" 2>/dev/null; done <"$WORK/pids"
     pg_stop
     [ "${KEEP:-0}" = 1 ] && echo "bench: kept $DIR" >&2 || rm -rf "$DIR"
@@ -105,6 +108,104 @@ section_ingest() {
 }
 
 wants ingest && section_ingest
+
+# ---- 1b: the same world with the platforms' rate limits --------------------------------------
+
+# The floor the simulator's limits set: per account, its requests over the rate its platform
+# allows, the largest of them. HubSpot allows 190 requests per 10 s outside the search (5 per
+# second), and a first load lists; X's 15-minute windows, Meta's usage and the daily quotas of
+# LinkedIn, Pinterest and YouTube are far from reached by one run, so they set no floor.
+pacing_floor() {
+    q -F ' ' -c "SELECT round(sum(f.pages) / 19.0, 3), a.name
+                   FROM socialroi.fetch_run f
+                   JOIN socialroi.poll_job j USING (job_id)
+                   JOIN socialroi.account a USING (account_id)
+                  WHERE a.platform = 'hubspot'
+                  GROUP BY a.name ORDER BY sum(f.pages) DESC LIMIT 1"
+}
+
+section_ratelimited() {
+    say "ratelimited: the same world with the platforms' rate limits"
+    SIM_ARGS=${BENCH_SIM_ARGS_RL-"--days $BENCH_DAYS --crm-contacts 10500 --accounts $BENCH_ACCOUNTS"}
+    start_sim 11 || { say "simulator did not start"; return 1; }
+    fresh_db bench_limited
+    world_config "$TEST_DIR/limited.conf" || return 1
+    run_daemon_once "$TEST_DIR/limited.json" "$TEST_DIR/limited.conf" ||
+        say "rate-limited run exited $? (see $TEST_DIR/daemon.log)"
+    read -r floor who <<EOF
+$(pacing_floor)
+EOF
+    json_add ratelimited "$(jq -c --argjson floor "${floor:-null}" --arg who "${who:-}" \
+        --argjson rows "$(fact_rows)" '. + {rows: $rows, floor_s: $floor, floor_platform: $who}' \
+        "$TEST_DIR/limited.json")"
+    stop_sim
+}
+
+wants ratelimited && section_ratelimited
+
+# ---- 5: many accounts on one daemon -----------------------------------------------------------
+
+BENCH_SCALE_ACCOUNTS=${BENCH_SCALE_ACCOUNTS:-10000}
+BENCH_SCALE_INTERVAL=${BENCH_SCALE_INTERVAL:-60}
+BENCH_SCALE_WINDOW=${BENCH_SCALE_WINDOW:-150}
+
+# peak_connections PORT SECONDS: the most established TCP connections to PORT seen in samples
+# every half second.
+peak_connections() {
+    end=$(($(date +%s) + $2))
+    peak=0
+    while [ "$(date +%s)" -lt "$end" ]; do
+        n=$(ss -Htn state established "( dport = :$1 )" 2>/dev/null | wc -l)
+        [ "$n" -gt "$peak" ] && peak=$n
+        sleep 0.5
+    done
+    echo "$peak"
+}
+
+# Every X account polls x.user, x.tweets and x.mentions every BENCH_SCALE_INTERVAL seconds
+# against a simulator answering each request after 200 ms. A job is on time when each of its
+# runs in the window started within its interval (plus 10%) of the previous one, the first
+# within one interval of the daemon's start.
+section_scale() {
+    say "scale: $BENCH_SCALE_ACCOUNTS X accounts x 3 streams, 200 ms per request"
+    SIM_ARGS="--days 7 --accounts x=$BENCH_SCALE_ACCOUNTS --latency-ms 200"
+    start_sim 13 || { say "simulator did not start"; return 1; }
+    fresh_db bench_scale
+    sim_config "$TEST_DIR/scale.conf" x || return 1
+    sed -i -e "/^\[account /a interval = ${BENCH_SCALE_INTERVAL}s\nbackfill = 1d" \
+        -e "s/^log_level = info/log_level = notice/" \
+        -e "/^\[platform x\]/a max_inflight = 100" "$TEST_DIR/scale.conf"
+    sed -i -e "/^\[daemon\]/a max_inflight = 100" "$TEST_DIR/scale.conf"
+    t0=$(q -c "SELECT now()")
+    start_daemon "$TEST_DIR/scale.conf"
+    peak=$(peak_connections "$SIM_PORT" "$BENCH_SCALE_WINDOW")
+    rss=$(awk '/^VmHWM/ { print $2 }' "/proc/$DAEMON_PID/status")
+    stop_daemon
+    stop_sim
+    q -F ' ' -c "WITH runs AS (
+                   SELECT j.job_id, f.started_at,
+                          f.started_at - COALESCE(lag(f.started_at) OVER w, '$t0') AS gap
+                     FROM socialroi.poll_job j
+                     LEFT JOIN socialroi.fetch_run f
+                       ON f.job_id = j.job_id AND f.started_at < '$t0'::timestamptz
+                                                  + interval '$BENCH_SCALE_WINDOW seconds'
+                    WINDOW w AS (PARTITION BY j.job_id ORDER BY f.started_at)),
+                 jobs AS (
+                   SELECT job_id, count(started_at) > 0
+                              AND max(gap) <= interval '$BENCH_SCALE_INTERVAL seconds' * 1.1
+                              AS on_time
+                     FROM runs GROUP BY job_id)
+                 SELECT count(*), count(*) FILTER (WHERE on_time) FROM jobs" >"$TEST_DIR/scale.out"
+    read -r jobs on_time <"$TEST_DIR/scale.out"
+    json_add scale "$(jq -n -c --argjson accounts "$BENCH_SCALE_ACCOUNTS" \
+        --argjson jobs "${jobs:-0}" --argjson on_time "${on_time:-0}" \
+        --argjson rss "${rss:-null}" --argjson peak "$peak" \
+        --argjson interval "$BENCH_SCALE_INTERVAL" --argjson window "$BENCH_SCALE_WINDOW" \
+        '{accounts: $accounts, jobs: $jobs, on_time: $on_time, maxrss_kb: $rss,
+          peak_connections: $peak, interval_s: $interval, window_s: $window}')"
+}
+
+wants scale && section_scale
 
 # ---- 6, 7: the rollup and the views at a large customer's size --------------------------------
 
