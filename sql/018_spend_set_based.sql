@@ -1,4 +1,4 @@
--- 017_spend_set_based.sql - the spend rollup credits a batch of dirty (campaign, day) buckets
+-- 018_spend_set_based.sql - the spend rollup credits a batch of dirty (campaign, day) buckets
 -- with one statement per source, instead of one function call per bucket.
 --
 -- compute_spend(campaign, day) read socialroi.configured_spend_daily for one day: the view

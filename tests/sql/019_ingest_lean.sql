@@ -1,4 +1,4 @@
--- 018_ingest_lean.sql - the page writer runs only the statements of the kinds a page holds: a
+-- 019_ingest_lean.sql - the page writer runs only the statements of the kinds a page holds: a
 -- page of every kind still writes every table (leads before their touches and deals, deals
 -- before their stages) and counts what it wrote; a page of metrics alone, or an empty page,
 -- leaves the rollup's dirty marks and the CRM tables alone; the folded helpers are gone.

@@ -1,4 +1,4 @@
--- 017_spend_set_based.sql - the batch spend rollup (socialroi.compute_spend_batch, used by
+-- 018_spend_set_based.sql - the batch spend rollup (socialroi.compute_spend_batch, used by
 -- rollup_dirty) writes exactly the rows the per-bucket compute_spend of 005 wrote: platform
 -- spend of several accounts, currencies and ad campaigns, configured fixed, monthly and
 -- one-off lines in two currencies, days without any spend, a campaign without links. The

@@ -1,4 +1,4 @@
--- 018_ingest_lean.sql - the page writer runs only the statements a page needs.
+-- 019_ingest_lean.sql - the page writer runs only the statements a page needs.
 --
 -- upsert_facts ran every record kind's INSERT for every page, and each one costs even when its
 -- kind is absent from the page: the statement is planned and run over an empty set, and the
