@@ -331,7 +331,13 @@ static void make_owner(struct sr_ctx *ctx)
 static void build_pipeline(struct sr_ctx *ctx, struct config *cfg)
 {
     make_owner(ctx);
-    ctx->fetch = fetch_new(ctx->base, 4, cfg->daemon.max_inflight);
+    /*
+     * The engine admits at most each platform's max_inflight requests and the daemon's in all;
+     * libcurl only caps connections so that it never queues a request the engine admitted (a
+     * queued request's timeout runs while it waits: it would fail without being sent). Several
+     * platforms may share a host (a proxy, the simulator), so the host cap is the daemon's.
+     */
+    ctx->fetch = fetch_new(ctx->base, cfg->daemon.max_inflight, cfg->daemon.max_inflight);
     ctx->writer = writer_new(ctx->db, WRITER_HIGH_WATER);
     ctx->tokens = tokens_new(cfg->daemon.state_dir);
     tokens_load(ctx->tokens, cfg);

@@ -5,6 +5,9 @@
 # pg_stop        fast shutdown and wait; safe to call twice.
 # pg_clone NAME  createdb NAME from the socialroi_template database (migrated, with pgTAP).
 #
+# Tests trade durability for speed (fsync off); PG_SETTINGS="-c name=value ..." replaces those
+# settings (PG_SETTINGS= runs a stock server, as make bench does).
+#
 # PostgreSQL refuses to run as root, so as root the server runs as the postgres OS user via
 # setpriv (exec, no fork: $! is the postmaster and `wait` reaps it).
 
@@ -28,8 +31,9 @@ pg_free_port() {
 # run as a simple command (not through a shell function, which would fork a subshell whose
 # pid we would then signal instead).
 pg_spawn() {
+    # shellcheck disable=SC2086
     set -- -D "$PG_DIR/data" -k "$PG_DIR" -p "$PGPORT" -c listen_addresses=127.0.0.1 \
-        -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200
+        -c max_connections=200 ${PG_SETTINGS--c fsync=off -c synchronous_commit=off -c full_page_writes=off}
     if [ "$(id -u)" -eq 0 ]; then
         setpriv --reuid=postgres --regid=postgres --init-groups -- "$PGBIN/postgres" "$@" &
     else
