@@ -23,6 +23,8 @@ BUILD_PACKAGES := build-essential pkgconf libcurl4-openssl-dev libevent-dev libc
 TEST_PACKAGES  := postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
                   libcmocka-dev valgrind clang libclang-rt-14-dev clang-format curl systemd \
                   util-linux procps jq groff-base man-db
+# make bench's peer: collectd and the JSON parser its curl_json plugin loads
+BENCH_PACKAGES := collectd-core libyajl2
 
 PREFIX  ?= /usr/local
 DESTDIR ?=
@@ -190,6 +192,12 @@ valgrind: test-deps all
 
 demo: test-deps all
 	$(Q)$(CLI) demo --dir demo
+
+# Ratios measured in one run, never pass/fail on time: prints a table, writes bench/results.json
+# (bench/README.md says what each figure is and what was found).
+bench: test-deps all
+	$(Q)sh tests/tools/deps.sh --install $(BENCH_PACKAGES)
+	$(Q)B=$(B) bash tests/bench/bench.sh
 
 FUZZ_SECONDS ?= 20
 fuzz: test-deps $(B)/config.mk $(B)/gen/schema_files.c

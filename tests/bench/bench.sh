@@ -207,6 +207,23 @@ section_scale() {
 
 wants scale && section_scale
 
+# ---- the peer: collectd against the same simulated world ---------------------------------------
+
+section_collectd() {
+    say "collectd: curl_json on the same world into PostgreSQL, ${BENCH_COLLECTD_SECONDS:-60} s"
+    SIM_ARGS="--days $BENCH_DAYS --accounts $BENCH_ACCOUNTS --no-rate-limits"
+    start_sim 11 || { say "simulator did not start"; return 1; }
+    psql -XqAt -v ON_ERROR_STOP=1 -c 'CREATE DATABASE collectd_bench' >/dev/null
+    tests/bench/collectd.sh "http://127.0.0.1:$SIM_PORT" \
+        "host=$PGHOST port=$PGPORT user=postgres dbname=collectd_bench" \
+        "${BENCH_COLLECTD_SECONDS:-60}" >"$TEST_DIR/collectd.json" ||
+        say "collectd run failed"
+    [ -s "$TEST_DIR/collectd.json" ] && json_add collectd "$(tail -n 1 "$TEST_DIR/collectd.json")"
+    stop_sim
+}
+
+wants collectd && section_collectd
+
 # ---- 6, 7: the rollup and the views at a large customer's size --------------------------------
 
 BENCH_PEOPLE=${BENCH_PEOPLE:-100000}

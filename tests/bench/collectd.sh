@@ -39,7 +39,7 @@
 # or "all": the whole history, fetched once), INTERVAL (seconds between fetches of each URL,
 # default 0.1, or longer than the run with WINDOW=all), KEEP=1 keeps the run directory
 # (config, collectd.log) and names it on stderr. Needs curl, jq, psql and collectd-core with
-# libyajl2 (curl_json's JSON parser); as root it installs the last two with apt-get.
+# libyajl2 (curl_json's JSON parser): `make bench` installs them (the Makefile names them).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 TEMPLATE=$ROOT/tests/bench/collectd/collectd.conf.in
@@ -76,15 +76,8 @@ plugins_load() {
         grep -q 'not found'
 }
 
-if ! command -v collectd >/dev/null 2>&1 || ! plugins_load; then
-    [ "$(id -u)" -eq 0 ] || die "collectd-core and libyajl2 are needed (apt-get install)"
-    export DEBIAN_FRONTEND=noninteractive
-    apt-get install -y -q collectd-core libyajl2 >/dev/null 2>&1 ||
-        { apt-get update -q >/dev/null 2>&1 &&
-            apt-get install -y -q collectd-core libyajl2 >/dev/null 2>&1; } ||
-        die "apt-get install collectd-core libyajl2 failed"
-    plugins_load || die "collectd's curl_json or postgresql plugin cannot load its libraries"
-fi
+command -v collectd >/dev/null 2>&1 && plugins_load ||
+    die "collectd with its curl_json and postgresql plugins is needed (make bench installs it)"
 [ -f "$SHIPPED_SQL" ] || die "$SHIPPED_SQL is missing (collectd-core's example)"
 for c in curl jq psql; do command -v $c >/dev/null 2>&1 || die "$c is needed"; done
 
