@@ -183,6 +183,7 @@ void engine_schedule(struct ejob *j, int64_t delay_ms)
 {
     struct engine *e = j->e;
     int64_t due = sched_now(e->sched) + (delay_ms > 0 ? delay_ms : 0) * 1000;
+    j->due_at = due;
     if (j->sj)
         sched_at(e->sched, j->sj, due);
     else

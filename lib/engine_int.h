@@ -36,6 +36,8 @@ struct ejob {
     bool leased;        /* holds the job's lease in the database: from the claim to the release */
     int64_t renew_at;   /* monotonic microseconds: when a run that still waits renews it */
     int64_t wait_until; /* monotonic microseconds: end of a wait the platform asked for */
+    int64_t due_at;     /* monotonic microseconds: when the job was last scheduled for */
+    int64_t run_due_at; /* ... and when its current run was: the next is one interval later */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
     long http_status;

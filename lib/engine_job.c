@@ -347,6 +347,18 @@ void job_mark_needs_reauth(struct ejob *j, const char *why)
 
 /* ---- the response -------------------------------------------------------------------------- */
 
+/*
+ * Milliseconds until the next run: one interval after the current run was due, not after it
+ * ended, so the time a run spends waiting for a slot, paging and writing does not push every
+ * later run back (a job is polled once per interval, at the phase its first run had). A run
+ * that took longer than the interval is followed at once.
+ */
+static int64_t next_run_in_ms(const struct ejob *j)
+{
+    int64_t left = j->run_due_at + j->interval_ms * 1000 - sched_now(j->e->sched);
+    return left > 0 ? left / 1000 : 0;
+}
+
 static void page_written_cb(void *arg, enum write_outcome out, int rows, const char *err)
 {
     struct ejob *j = arg;
@@ -374,7 +386,7 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
             if (e->once)
                 engine_once_complete(j, false);
             else if (!e->stopping)
-                engine_schedule(j, j->interval_ms + j->jitter_ms);
+                engine_schedule(j, next_run_in_ms(j));
         }
     } else if (out == WRITE_LEASE_LOST) {
         j->leased = false;
@@ -406,7 +418,7 @@ static void write_page(struct ejob *j, struct rowset *rs)
         cursor_next_page(&j->cur, next);
     char *cursor = cursor_format(&j->cur);
     char *run = run_json(j, "ok", ERR_NONE, NULL, !final);
-    double next_in = final ? (double)(j->interval_ms + j->jitter_ms) / 1000.0 : 0;
+    double next_in = final ? (double)next_run_in_ms(j) / 1000.0 : 0;
     if (rowset_warnings(rs))
         log_notice("engine: page had partial errors account=%s stream=%s count=%u", j->account,
                    j->stream, rowset_warnings(rs));
@@ -741,6 +753,8 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
     if (cursor_parse(PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), &j->cur) < 0)
         log_warn("engine: unreadable cursor, starting over account=%s stream=%s", j->account,
                  j->stream);
+    if (!j->cur.in_run)
+        j->run_due_at = j->due_at; /* a new run: its period counts from when it was due */
     int64_t now = time_wall_us();
     cursor_plan(&j->cur, today_for(j, now), now, j->lookback_ms, j->backfill_ms);
     warn_expiry(j, now / 1000000);
