@@ -315,6 +315,8 @@ void http_later(struct http *h, struct evhttp_request *req, int ms, http_later_f
     struct pending *p = pending_new(h, req, false, fn);
     struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
     p->later_arg = arg;
+    /* The loop's cached time may be older than this request: never wait less than ms. */
+    event_base_update_cache_time(h->base);
     evtimer_add(p->timer, &tv);
 }
 

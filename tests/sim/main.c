@@ -252,11 +252,26 @@ static int listen_on(struct sim *s, const struct options *o)
     return 0;
 }
 
+/*
+ * With --latency-ms the loop reads the precise monotonic clock: the default coarse one ticks
+ * every few milliseconds, so a timer could end a little before the latency asked for.
+ */
+static struct event_base *new_base(const struct options *o)
+{
+    if (o->latency_ms == 0)
+        return event_base_new();
+    struct event_config *cfg = event_config_new();
+    event_config_set_flag(cfg, EVENT_BASE_FLAG_PRECISE_TIMER);
+    struct event_base *base = event_base_new_with_config(cfg);
+    event_config_free(cfg);
+    return base;
+}
+
 static int run(const struct options *o)
 {
     struct sim s = {0};
     int rc = 1;
-    s.base = event_base_new();
+    s.base = new_base(o);
     s.evhttp = evhttp_new(s.base);
     s.http = http_new(s.base);
     struct world *w = world_new(o->seed, o->today, o->days, o->crm_contacts);

@@ -228,14 +228,13 @@ static void gen_authors(struct x_search *s, const struct world *w)
 static char *fill(const char *sentence, const char *subject)
 {
     struct buf b = {0};
-    for (const char *p = sentence; *p; p++) {
-        if (strncmp(p, "{S}", 3) == 0) {
-            buf_puts(&b, subject);
-            p += 2;
-        } else {
-            buf_append(&b, p, 1);
-        }
+    const char *p = sentence, *s;
+    while ((s = strstr(p, "{S}")) != NULL) {
+        buf_append(&b, p, (size_t)(s - p));
+        buf_puts(&b, subject);
+        p = s + 3;
     }
+    buf_puts(&b, p);
     return buf_steal(&b, NULL);
 }
 
