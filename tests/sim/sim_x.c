@@ -28,6 +28,7 @@
 
 #include "json.h"
 #include "sim_x.h"
+#include "world_x_search.h"
 
 #define JSON_UTF8 "application/json; charset=utf-8"
 
@@ -705,6 +706,7 @@ static void route(struct x_world *x, const struct world *w, struct http_req *r)
     char id[64];
     const char *s = r->sub;
     if (strcmp(s, "/2/tweets/search/recent") == 0 && r->method == EVHTTP_REQ_GET) {
+        x_search_draw(x->search, w);
         x_serve_search(x, w, r);
         return;
     }

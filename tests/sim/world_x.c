@@ -213,6 +213,7 @@ static void x_truth_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct x_world *x = pd;
     char id[24];
+    x_search_draw(x->search, w);
     snprintf(id, sizeof id, "%llu", (unsigned long long)x->user_id);
     jw_obj(j);
     jw_kobj(j, id);
@@ -233,6 +234,7 @@ static void x_truth_json(void *pd, const struct world *w, struct jw *j)
 static void x_totals_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct x_world *x = pd;
+    x_search_draw(x->search, w);
     jw_obj(j);
     jw_kint(j, "posts", (int64_t)x->ntweets);
     /* three account counters plus six counters per post */

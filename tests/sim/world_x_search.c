@@ -86,9 +86,12 @@ static const struct {
 };
 
 static const char *const descriptions[] = {
-    "B2B marketer. Opinions my own.",       "Demand gen @ a SaaS you have not heard of yet",
-    "RevOps, spreadsheets & coffee ☕",      "Writing about attribution so you don't have to",
-    "Marketing analytics lead. Ex-agency.", "Daily notes on paid social for B2B",
+    "B2B marketer. Opinions my own.",
+    "Demand gen @ a SaaS you have not heard of yet",
+    "RevOps, spreadsheets & coffee ☕",
+    "Writing about attribution so you don't have to",
+    "Marketing analytics lead. Ex-agency.",
+    "Daily notes on paid social for B2B",
     NULL,
 };
 
@@ -479,10 +482,23 @@ struct x_search *x_search_new(const struct world *w, const char *username)
     /* its own stream, so the account's posts and tokens stay what they were */
     rng_seed(&s->rng, w->seed, "x-search");
     set_queries(s, username);
+    if (w->account == 0)
+        x_search_draw(s, w);
+    return s;
+}
+
+static void advance_step(struct x_search *s, const struct world *w);
+
+void x_search_draw(struct x_search *s, const struct world *w)
+{
+    if (s->drawn)
+        return;
+    s->drawn = true;
     gen_authors(s, w);
     gen_old(s, w);
     gen_window(s, w);
-    return s;
+    for (; s->owed > 0; s->owed--)
+        advance_step(s, w);
 }
 
 void x_search_free(struct x_search *s)
@@ -509,6 +525,14 @@ static int64_t after_newest(const struct x_search *s, int64_t t)
 }
 
 void x_search_advance(struct x_search *s, const struct world *w)
+{
+    if (!s->drawn)
+        s->owed++;
+    else
+        advance_step(s, w);
+}
+
+static void advance_step(struct x_search *s, const struct world *w)
 {
     int64_t t = x_search_clock(w) - 60;
     int k = (int)rng_range(&s->rng, 1, 3);
