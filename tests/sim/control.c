@@ -12,6 +12,7 @@
 
 #include <event2/buffer.h>
 
+#include "accounts.h"
 #include "log.h"
 #include "sim.h"
 #include "world_people.h"
@@ -28,8 +29,40 @@ static void send_buf(struct evhttp_request *req, int status, struct buf *b)
     buf_free(b);
 }
 
-static void world_json(struct world *w, struct evhttp_request *req)
+/* A query parameter as a count: def when absent, -1 when not a number. */
+static long long query_count(const struct http_req *r, const char *key, long long def)
 {
+    const char *v = http_param(r, key);
+    char *end;
+    if (!v)
+        return def;
+    long long n = strtoll(v, &end, 10);
+    return *v && !*end && n >= 0 ? n : -1;
+}
+
+/* Accounts [from, from + count) of each platform, account 0 first when from is 0. */
+static void accounts_json(struct accounts *a, size_t plat, size_t from, size_t count, struct jw *j)
+{
+    size_t n = accounts_count(a, plat);
+    jw_obj(j);
+    jw_karr(j, "accounts");
+    for (size_t k = from; k < n && k - from < count; k++) {
+        struct world *w = accounts_get(a, plat, k, false);
+        sim_platforms[plat]->account_json(w->pdata[plat], w, j);
+        accounts_release(a, plat, k);
+    }
+    jw_end(j);
+    jw_end(j);
+}
+
+static void world_json(struct accounts *a, struct http_req *r)
+{
+    struct world *w = accounts_base(a);
+    long long from = query_count(r, "from", 0), count = query_count(r, "count", ACCOUNTS_MAX);
+    if (from < 0 || count < 0) {
+        http_reply_json(r->req, 400, "{\"error\":\"from and count must be numbers\"}");
+        return;
+    }
     struct buf b = {0};
     struct jw j;
     char day[16];
@@ -41,7 +74,7 @@ static void world_json(struct world *w, struct evhttp_request *req)
     jw_kint(&j, "generation", w->generation);
     for (size_t i = 0; sim_platforms[i]; i++) {
         jw_key(&j, sim_platforms[i]->name);
-        sim_platforms[i]->world_json(w->pdata[i], w, &j);
+        accounts_json(a, i, (size_t)from, (size_t)count, &j);
     }
     jw_key(&j, "campaigns");
     people_campaigns_json(w->people, &j);
@@ -53,11 +86,55 @@ static void world_json(struct world *w, struct evhttp_request *req)
     jw_end(&j);
     jw_end(&j);
     jw_end(&j);
+    send_buf(r->req, 200, &b);
+}
+
+/* /_truth?account=K (K >= 1): each platform's account K in /_truth's shape, without roi. */
+static void extra_truth_json(struct accounts *a, size_t k, struct evhttp_request *req)
+{
+    struct world *base = accounts_base(a);
+    struct buf b = {0};
+    struct jw j;
+    char day[16];
+    jw_init(&j, &b, JW_UTF8);
+    fmt_date(base->today, day, sizeof day);
+    jw_obj(&j);
+    jw_kstr(&j, "today", day);
+    jw_kint(&j, "generation", base->generation);
+    jw_kuint(&j, "account", k);
+    for (int pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            jw_kobj(&j, "totals");
+        for (size_t i = 0; sim_platforms[i]; i++) {
+            if (k >= accounts_count(a, i))
+                continue;
+            struct world *w = accounts_get(a, i, k, false);
+            jw_key(&j, sim_platforms[i]->name);
+            if (pass == 0)
+                sim_platforms[i]->truth_json(w->pdata[i], w, &j);
+            else
+                sim_platforms[i]->totals_json(w->pdata[i], w, &j);
+            accounts_release(a, i, k);
+        }
+    }
+    jw_end(&j);
+    jw_end(&j);
     send_buf(req, 200, &b);
 }
 
-static void truth_json(struct world *w, struct evhttp_request *req)
+static void truth_json(struct accounts *a, struct http_req *r)
 {
+    struct world *w = accounts_base(a);
+    struct evhttp_request *req = r->req;
+    long long k = query_count(r, "account", 0);
+    if (k < 0 || k >= ACCOUNTS_MAX) {
+        http_reply_json(req, 400, "{\"error\":\"account must be a number\"}");
+        return;
+    }
+    if (k > 0) {
+        extra_truth_json(a, (size_t)k, req);
+        return;
+    }
     struct buf b = {0};
     struct jw j;
     char day[16];
@@ -82,10 +159,10 @@ static void truth_json(struct world *w, struct evhttp_request *req)
     send_buf(req, 200, &b);
 }
 
-static void advance(struct world *w, struct evhttp_request *req)
+static void advance(struct accounts *a, struct evhttp_request *req)
 {
     char body[64];
-    unsigned g = world_advance(w);
+    unsigned g = accounts_advance(a);
     log_info("sim: advanced generation=%u", g);
     snprintf(body, sizeof body, "{\"generation\":%u}", g);
     http_reply_json(req, 200, body);
@@ -142,17 +219,19 @@ static void faults_serve(struct faults *f, struct evhttp_request *req)
     }
 }
 
-void control_serve(struct world *w, struct faults *f, struct evhttp_request *req, const char *path)
+void control_serve(struct accounts *a, struct faults *f, struct http_req *r)
 {
-    enum evhttp_cmd_type m = evhttp_request_get_command(req);
+    struct evhttp_request *req = r->req;
+    const char *path = r->path;
+    enum evhttp_cmd_type m = r->method;
     if (strcmp(path, "/_faults") == 0)
         faults_serve(f, req);
     else if (strcmp(path, "/_world") == 0 && m == EVHTTP_REQ_GET)
-        world_json(w, req);
+        world_json(a, r);
     else if (strcmp(path, "/_truth") == 0 && m == EVHTTP_REQ_GET)
-        truth_json(w, req);
+        truth_json(a, r);
     else if (strcmp(path, "/_advance") == 0 && m == EVHTTP_REQ_POST)
-        advance(w, req);
+        advance(a, req);
     else if (strcmp(path, "/_world") == 0 || strcmp(path, "/_truth") == 0 ||
              strcmp(path, "/_advance") == 0)
         http_reply_json(req, 405, "{\"error\":\"method not allowed\"}");

@@ -11,23 +11,27 @@
 /* Draws a new access token and, when refresh is set, a new refresh token. */
 static void issue(struct cred *c, bool refresh)
 {
-    char tag[48], rt[CRED_MAX];
+    char tag[48], rt[CRED_MAX], pre[sizeof c->prefix + sizeof c->mark];
     struct rng r;
     snprintf(tag, sizeof tag, "%s/%u", c->tag, c->serial++);
+    snprintf(pre, sizeof pre, "%s%s", c->prefix, c->mark);
     rng_seed(&r, c->seed, tag);
-    rng_alnum(&r, c->access, c->prefix, c->len);
-    rng_alnum(&r, rt, "", c->len > 80 ? 80 : c->len);
+    rng_alnum(&r, c->access, pre, c->len);
+    rng_alnum(&r, rt, c->mark, c->len > 80 ? 80 : c->len);
     if (refresh)
         memcpy(c->refresh, rt, sizeof c->refresh);
 }
 
-void cred_init(struct cred *c, uint64_t seed, const char *tag, const char *prefix, size_t len)
+void cred_init(struct cred *c, const struct world *w, const char *tag, const char *prefix,
+               size_t len)
 {
     memset(c, 0, sizeof *c);
-    c->seed = seed;
+    c->seed = w->seed;
     snprintf(c->tag, sizeof c->tag, "%s", tag);
     snprintf(c->prefix, sizeof c->prefix, "%s", prefix);
-    c->len = len < CRED_MAX - sizeof c->prefix ? len : CRED_MAX - sizeof c->prefix;
+    if (w->account > 0)
+        snprintf(c->mark, sizeof c->mark, "k%u-", w->account);
+    c->len = len < CRED_MAX - 2 * sizeof c->prefix ? len : CRED_MAX - 2 * sizeof c->prefix;
     issue(c, true);
 }
 

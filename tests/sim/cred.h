@@ -34,13 +34,23 @@ struct cred {
     unsigned serial;
     uint64_t seed;
     char tag[16], prefix[16];
+    char mark[16]; /* "" for account 0, "k<K>-" for account K of a --accounts world */
     size_t len;
 };
 
 enum cred_state { CRED_VALID, CRED_EXPIRED, CRED_REVOKED, CRED_UNKNOWN };
 
-/* Issues the first tokens: prefix + len random characters ("EAA..." for Meta). */
-void cred_init(struct cred *c, uint64_t seed, const char *tag, const char *prefix, size_t len);
+struct world;
+
+/*
+ * Issues the first tokens from the world's seed: prefix + len random characters ("EAA..." for
+ * Meta). In account K >= 1 of a --accounts world (README "Many accounts") the access token is
+ * prefix + "k<K>-" + random characters and the refresh token "k<K>-" + random characters: the
+ * random part never holds '-' and no prefix holds a 'k', so the mark is unambiguous and the
+ * simulator routes a request by it (accounts.h).
+ */
+void cred_init(struct cred *c, const struct world *w, const char *tag, const char *prefix,
+               size_t len);
 /* What an access token presented by a client is worth (NULL is CRED_UNKNOWN). */
 enum cred_state cred_check(const struct cred *c, const char *token);
 /* True when token is the current refresh token. */

@@ -21,7 +21,7 @@
 
 #define SLOW_CHUNKS 10
 
-/* A reply that is still going out (slow) or being withheld (timeout). */
+/* A reply that is still going out (slow), being withheld (timeout) or waiting (latency). */
 struct pending {
     struct http *h;
     struct evhttp_request *req;
@@ -31,6 +31,8 @@ struct pending {
     size_t len, pos, chunk;
     struct timeval interval;
     bool hold;
+    http_later_fn *later; /* set for a request waiting out --latency-ms */
+    void *later_arg;
     struct pending *prev, *next;
 };
 
@@ -269,14 +271,30 @@ static void hold_cb(evutil_socket_t fd, short what, void *arg)
     evhttp_connection_free(evcon); /* frees the unanswered request with it */
 }
 
-static struct pending *pending_new(struct http *h, struct evhttp_request *req, bool hold)
+/* The wait is over: forget the connection's close callback, then answer. */
+static void later_cb(evutil_socket_t fd, short what, void *arg)
+{
+    struct pending *p = arg;
+    (void)fd;
+    (void)what;
+    struct evhttp_request *req = p->req;
+    http_later_fn *fn = p->later;
+    void *fn_arg = p->later_arg;
+    evhttp_connection_set_closecb(p->evcon, NULL, NULL);
+    pending_free(p);
+    fn(req, fn_arg);
+}
+
+static struct pending *pending_new(struct http *h, struct evhttp_request *req, bool hold,
+                                   http_later_fn *later)
 {
     struct pending *p = xcalloc(1, sizeof *p);
     p->h = h;
     p->req = req;
     p->hold = hold;
+    p->later = later;
     p->evcon = evhttp_request_get_connection(req);
-    p->timer = evtimer_new(h->base, hold ? hold_cb : slow_cb, p);
+    p->timer = evtimer_new(h->base, later ? later_cb : hold ? hold_cb : slow_cb, p);
     p->next = h->pending;
     if (h->pending)
         h->pending->prev = p;
@@ -287,14 +305,24 @@ static struct pending *pending_new(struct http *h, struct evhttp_request *req, b
 
 void http_hold(struct http *h, struct evhttp_request *req, int seconds)
 {
-    struct pending *p = pending_new(h, req, true);
+    struct pending *p = pending_new(h, req, true, NULL);
     struct timeval tv = {.tv_sec = seconds, .tv_usec = 0};
+    evtimer_add(p->timer, &tv);
+}
+
+void http_later(struct http *h, struct evhttp_request *req, int ms, http_later_fn *fn, void *arg)
+{
+    struct pending *p = pending_new(h, req, false, fn);
+    struct timeval tv = {.tv_sec = ms / 1000, .tv_usec = (ms % 1000) * 1000};
+    p->later_arg = arg;
+    /* The loop's cached time may be older than this request: never wait less than ms. */
+    event_base_update_cache_time(h->base);
     evtimer_add(p->timer, &tv);
 }
 
 static void deliver_slow(struct http *h, struct http_req *r, int seconds)
 {
-    struct pending *p = pending_new(h, r->req, false);
+    struct pending *p = pending_new(h, r->req, false, NULL);
     p->len = r->body.len;
     p->body = buf_steal(&r->body, NULL);
     if (!p->body)

@@ -73,6 +73,12 @@ enum http_mode { HTTP_NORMAL, HTTP_SLOW, HTTP_TRUNCATED, HTTP_MALFORMED };
 void http_deliver(struct http *h, struct http_req *r, enum http_mode mode, int seconds);
 /* Leaves req unanswered and closes its connection after seconds. */
 void http_hold(struct http *h, struct evhttp_request *req, int seconds);
+/*
+ * Calls fn(req, arg) after ms milliseconds on the event loop (--latency-ms), or never when the
+ * client goes away first (then req is freed). Nothing blocks meanwhile.
+ */
+typedef void http_later_fn(struct evhttp_request *req, void *arg);
+void http_later(struct http *h, struct evhttp_request *req, int ms, http_later_fn *fn, void *arg);
 /* Replies at once with a small JSON body (used for control endpoints and routing errors). */
 void http_reply_json(struct evhttp_request *req, int status, const char *json);
 

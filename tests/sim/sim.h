@@ -24,8 +24,11 @@ struct sim_platform {
     void (*world_free)(void *pd);
     /* One /_advance step (w->generation is already the new one). */
     void (*advance)(void *pd, const struct world *w);
-    /* Writes one JSON value: the platform's /_world entry, its /_truth entry, its totals. */
-    void (*world_json)(void *pd, const struct world *w, struct jw *j);
+    /*
+     * Writes one JSON value: the account's object in the platform's /_world "accounts" array,
+     * its /_truth entry, its totals.
+     */
+    void (*account_json)(void *pd, const struct world *w, struct jw *j);
     void (*truth_json)(void *pd, const struct world *w, struct jw *j);
     void (*totals_json)(void *pd, const struct world *w, struct jw *j);
     /* Answers a request below the prefix (r->path starts after "/<name>"). */

@@ -530,7 +530,8 @@ static const struct ig_media *media_named(const struct ig_world *ig, const char 
 static void route(struct ig_ctx *c)
 {
     const struct ig_media *m;
-    usage_headers(c, 1 + (int)(c->ig->requests / 9 % 25), 0);
+    /* Under --no-rate-limits the usage stays at 0 so a client never paces itself. */
+    usage_headers(c, c->w->no_rate_limits ? 0 : 1 + (int)(c->ig->requests / 9 % 25), 0);
     if (strcmp(c->node, c->ig->user_id) == 0) {
         if (!c->edge[0])
             user_node(c);

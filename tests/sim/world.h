@@ -58,6 +58,12 @@ struct world {
     void *pdata[SIM_MAX_PLATFORMS];
     struct people *people; /* world_people.c: business campaigns and the people across platforms */
     size_t crm_contacts;   /* HubSpot contacts wanted (--crm-contacts): at least the people's */
+    /*
+     * 0 for the world of account 0 (every platform, the people); K >= 1 for the world of one
+     * extra account of one platform (accounts.h): own seed, no people of its own.
+     */
+    unsigned account;
+    bool no_rate_limits; /* --no-rate-limits: no throttling or usage pressure from counting */
 };
 
 /*

@@ -252,7 +252,7 @@ static void *fb_world_new(const struct world *w)
     fb->days = xcalloc((size_t)fb->ndays, sizeof *fb->days);
     fb->ads = xcalloc((size_t)fb->ndays * FB_CAMPAIGNS, sizeof *fb->ads);
     gen_ids(fb);
-    cred_init(&fb->cred, w->seed, "facebook", "EAA", 180);
+    cred_init(&fb->cred, w, "facebook", "EAA", 180);
     gen_days(fb);
     gen_posts(fb, w);
     gen_ads(fb);
@@ -334,12 +334,10 @@ static void fb_advance(void *pd, const struct world *w)
 
 /* ---- /_world and /_truth -------------------------------------------------------------------- */
 
-static void fb_world_json(void *pd, const struct world *w, struct jw *j)
+static void fb_account_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct fb_world *fb = pd;
     (void)w;
-    jw_obj(j);
-    jw_karr(j, "accounts");
     jw_obj(j);
     jw_kstr(j, "page_id", fb->page_id);
     jw_kstr(j, "ad_account", fb->ad_account);
@@ -355,8 +353,6 @@ static void fb_world_json(void *pd, const struct world *w, struct jw *j)
     jw_kstr(j, "client_secret", fb->client_secret);
     jw_kstr(j, "currency", "USD");
     jw_kstr(j, "timezone", "America/Los_Angeles");
-    jw_end(j);
-    jw_end(j);
     jw_end(j);
 }
 
@@ -486,7 +482,7 @@ const struct sim_platform sim_platform_facebook = {
     .world_new = fb_world_new,
     .world_free = fb_world_free,
     .advance = fb_advance,
-    .world_json = fb_world_json,
+    .account_json = fb_account_json,
     .truth_json = fb_truth_json,
     .totals_json = fb_totals_json,
     .serve = sim_facebook_serve,

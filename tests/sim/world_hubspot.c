@@ -156,7 +156,7 @@ static void *hs_world_new(const struct world *w)
     hs->next_contact = 50000000000ULL + strtoull(d, NULL, 10) % 40000000000ULL;
     rng_digits(&hs->rng, d, 10);
     hs->next_deal = 15000000000ULL + strtoull(d, NULL, 10) % 15000000000ULL;
-    cred_init(&hs->cred, w->seed, "hubspot", "pat-na1-", 36);
+    cred_init(&hs->cred, w, "hubspot", "pat-na1-", 36);
     hs->tokens = 5;
     gen_pipelines(hs, w);
     return hs; /* contacts and deals come with the people: hs_link */
@@ -279,19 +279,15 @@ static void hs_advance(void *pd, const struct world *w)
 
 /* ---- /_world and /_truth -------------------------------------------------------------------- */
 
-static void hs_world_json(void *pd, const struct world *w, struct jw *j)
+static void hs_account_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct hs_world *hs = pd;
     (void)w;
-    jw_obj(j);
-    jw_karr(j, "accounts");
     jw_obj(j);
     jw_kstr(j, "portal_id", hs->portal);
     jw_kstr(j, "access_token", hs->cred.access);
     jw_kstr(j, "email_salt", hs->salt);
     jw_kstr(j, "currency", "USD");
-    jw_end(j);
-    jw_end(j);
     jw_end(j);
 }
 
@@ -425,7 +421,7 @@ const struct sim_platform sim_platform_hubspot = {
     .world_new = hs_world_new,
     .world_free = hs_world_free,
     .advance = hs_advance,
-    .world_json = hs_world_json,
+    .account_json = hs_account_json,
     .truth_json = hs_truth_json,
     .totals_json = hs_totals_json,
     .serve = sim_hubspot_serve,

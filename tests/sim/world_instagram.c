@@ -169,7 +169,7 @@ static void *ig_world_new(const struct world *w)
     snprintf(ig->name, sizeof ig->name, "Acme Analytics");
     rng_digits(&ig->rng, ig->client_id, 15);
     rng_alnum(&ig->rng, ig->client_secret, "", 32);
-    cred_init(&ig->cred, w->seed, "instagram", "IGAA", 160);
+    cred_init(&ig->cred, w, "instagram", "IGAA", 160);
     ig->followers_base = rng_range(&ig->rng, 3000, 12000);
     ig->following = rng_range(&ig->rng, 150, 900);
     ig->older_media = rng_range(&ig->rng, 150, 600);
@@ -247,20 +247,16 @@ static void ig_advance(void *pd, const struct world *w)
 
 /* ---- /_world and /_truth -------------------------------------------------------------------- */
 
-static void ig_world_json(void *pd, const struct world *w, struct jw *j)
+static void ig_account_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct ig_world *ig = pd;
     (void)w;
-    jw_obj(j);
-    jw_karr(j, "accounts");
     jw_obj(j);
     jw_kstr(j, "ig_user_id", ig->user_id);
     jw_kstr(j, "username", ig->username);
     jw_kstr(j, "access_token", ig->cred.access);
     jw_kstr(j, "client_id", ig->client_id);
     jw_kstr(j, "client_secret", ig->client_secret);
-    jw_end(j);
-    jw_end(j);
     jw_end(j);
 }
 
@@ -394,7 +390,7 @@ const struct sim_platform sim_platform_instagram = {
     .world_new = ig_world_new,
     .world_free = ig_world_free,
     .advance = ig_advance,
-    .world_json = ig_world_json,
+    .account_json = ig_account_json,
     .truth_json = ig_truth_json,
     .totals_json = ig_totals_json,
     .serve = sim_instagram_serve,

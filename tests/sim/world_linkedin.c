@@ -230,7 +230,7 @@ static void *li_world_new(const struct world *w)
     li->days = xcalloc((size_t)li->ndays, sizeof *li->days);
     li->ads = xcalloc((size_t)li->ndays * LI_CAMPAIGNS, sizeof *li->ads);
     gen_ids(li, w);
-    cred_init(&li->cred, w->seed, "linkedin", "AQV", 180);
+    cred_init(&li->cred, w, "linkedin", "AQV", 180);
     /* authorized 15 days ago: 60-day access token, 365-day refresh token (reference §4.1) */
     li->token_expires = day_start_utc(w->today) - 15 * 86400 + 5184000 + 37215;
     li->refresh_expires = li->token_expires - 5184000 + 31536000;
@@ -379,12 +379,10 @@ static void li_advance(void *pd, const struct world *w)
 
 /* ---- /_world and /_truth -------------------------------------------------------------------- */
 
-static void li_world_json(void *pd, const struct world *w, struct jw *j)
+static void li_account_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct li_world *li = pd;
     (void)w;
-    jw_obj(j);
-    jw_karr(j, "accounts");
     jw_obj(j);
     jw_kstr(j, "organization", li->org);
     jw_kstr(j, "ad_account", li->account);
@@ -401,8 +399,6 @@ static void li_world_json(void *pd, const struct world *w, struct jw *j)
     jw_kstr(j, "client_id", li->client_id);
     jw_kstr(j, "client_secret", li->client_secret);
     jw_kint(j, "token_expires_at", li->token_expires);
-    jw_end(j);
-    jw_end(j);
     jw_end(j);
 }
 
@@ -563,7 +559,7 @@ const struct sim_platform sim_platform_linkedin = {
     .world_new = li_world_new,
     .world_free = li_world_free,
     .advance = li_advance,
-    .world_json = li_world_json,
+    .account_json = li_account_json,
     .truth_json = li_truth_json,
     .totals_json = li_totals_json,
     .serve = sim_linkedin_serve,

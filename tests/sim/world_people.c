@@ -632,6 +632,14 @@ struct people *people_new(const struct world *w)
     return pp;
 }
 
+struct people *people_empty(const struct world *w)
+{
+    struct people *pp = xcalloc(1, sizeof *pp);
+    pp->w = w;
+    pp->fb = pp->li = PP_NONE;
+    return pp;
+}
+
 void people_free(struct people *pp)
 {
     if (!pp)

@@ -121,6 +121,11 @@ struct people {
 
 /* Generates the people once every platform's world exists. Caller frees with people_free. */
 struct people *people_new(const struct world *w);
+/*
+ * No campaigns and nobody: the people of an extra account's world (accounts.h), whose platform
+ * serves only its own data. Caller frees with people_free.
+ */
+struct people *people_empty(const struct world *w);
 void people_free(struct people *pp);
 /* One /_advance step: new people with leads and contacts, deals that move, a late click. */
 void people_advance(struct people *pp, const struct world *w);

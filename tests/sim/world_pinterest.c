@@ -140,7 +140,7 @@ static void *pin_world_new(const struct world *w)
     rng_digits(&pw->rng, pw->client_id, 7);
     rng_alnum(&pw->rng, pw->client_secret, "", 40);
     pw->currency = "EUR";
-    cred_init(&pw->cred, w->seed, "pinterest", "pina_", 100);
+    cred_init(&pw->cred, w, "pinterest", "pina_", 100);
     pw->followers_base = rng_range(&pw->rng, 900, 6000);
     pw->following = rng_range(&pw->rng, 40, 300);
     pw->pins = rng_range(&pw->rng, 300, 2500);
@@ -213,14 +213,12 @@ static void pin_advance(void *pd, const struct world *w)
 
 /* ---- /_world and /_truth -------------------------------------------------------------------- */
 
-static void pin_world_json(void *pd, const struct world *w, struct jw *j)
+static void pin_account_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct pin_world *pw = pd;
     char rt[CRED_MAX + 8];
     (void)w;
     pin_refresh_token(pw, rt, sizeof rt);
-    jw_obj(j);
-    jw_karr(j, "accounts");
     jw_obj(j);
     jw_kstr(j, "user", pw->username);
     jw_kstr(j, "ad_account", pw->ad_account);
@@ -233,8 +231,6 @@ static void pin_world_json(void *pd, const struct world *w, struct jw *j)
     jw_kstr(j, "refresh_token", rt);
     jw_kstr(j, "client_id", pw->client_id);
     jw_kstr(j, "client_secret", pw->client_secret);
-    jw_end(j);
-    jw_end(j);
     jw_end(j);
 }
 
@@ -360,7 +356,7 @@ const struct sim_platform sim_platform_pinterest = {
     .world_new = pin_world_new,
     .world_free = pin_world_free,
     .advance = pin_advance,
-    .world_json = pin_world_json,
+    .account_json = pin_account_json,
     .truth_json = pin_truth_json,
     .totals_json = pin_totals_json,
     .serve = sim_pinterest_serve,

@@ -128,7 +128,7 @@ static void *x_world_new(const struct world *w)
     x->likes_given = rng_range(&x->rng, 300, 2000);
     x->token_key = rng_next(&x->rng);
     rng_alnum(&x->rng, x->client_id, "", 34);
-    cred_init(&x->cred, w->seed, "x", "", 91);
+    cred_init(&x->cred, w, "x", "", 91);
     gen_tweets(x, w);
     x->search = x_search_new(w, x->username);
     return x;
@@ -177,12 +177,10 @@ static void x_advance(void *pd, const struct world *w)
     x_search_advance(x->search, w);
 }
 
-static void x_world_json(void *pd, const struct world *w, struct jw *j)
+static void x_account_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct x_world *x = pd;
     (void)w;
-    jw_obj(j);
-    jw_karr(j, "accounts");
     jw_obj(j);
     jw_kstrf(j, "user_id", "%llu", (unsigned long long)x->user_id);
     jw_kstr(j, "username", x->username);
@@ -190,8 +188,6 @@ static void x_world_json(void *pd, const struct world *w, struct jw *j)
     jw_kstr(j, "refresh_token", x->cred.refresh);
     jw_kstr(j, "client_id", x->client_id);
     x_search_queries_json(x->search, j);
-    jw_end(j);
-    jw_end(j);
     jw_end(j);
 }
 
@@ -217,6 +213,7 @@ static void x_truth_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct x_world *x = pd;
     char id[24];
+    x_search_draw(x->search, w);
     snprintf(id, sizeof id, "%llu", (unsigned long long)x->user_id);
     jw_obj(j);
     jw_kobj(j, id);
@@ -237,6 +234,7 @@ static void x_truth_json(void *pd, const struct world *w, struct jw *j)
 static void x_totals_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct x_world *x = pd;
+    x_search_draw(x->search, w);
     jw_obj(j);
     jw_kint(j, "posts", (int64_t)x->ntweets);
     /* three account counters plus six counters per post */
@@ -250,7 +248,7 @@ const struct sim_platform sim_platform_x = {
     .world_new = x_world_new,
     .world_free = x_world_free,
     .advance = x_advance,
-    .world_json = x_world_json,
+    .account_json = x_account_json,
     .truth_json = x_truth_json,
     .totals_json = x_totals_json,
     .serve = sim_x_serve,

@@ -228,14 +228,13 @@ static void gen_authors(struct x_search *s, const struct world *w)
 static char *fill(const char *sentence, const char *subject)
 {
     struct buf b = {0};
-    for (const char *p = sentence; *p; p++) {
-        if (strncmp(p, "{S}", 3) == 0) {
-            buf_puts(&b, subject);
-            p += 2;
-        } else {
-            buf_append(&b, p, 1);
-        }
+    const char *p = sentence, *s;
+    while ((s = strstr(p, "{S}")) != NULL) {
+        buf_append(&b, p, (size_t)(s - p));
+        buf_puts(&b, subject);
+        p = s + 3;
     }
+    buf_puts(&b, p);
     return buf_steal(&b, NULL);
 }
 
@@ -480,10 +479,23 @@ struct x_search *x_search_new(const struct world *w, const char *username)
     /* its own stream, so the account's posts and tokens stay what they were */
     rng_seed(&s->rng, w->seed, "x-search");
     set_queries(s, username);
+    if (w->account == 0)
+        x_search_draw(s, w);
+    return s;
+}
+
+static void advance_step(struct x_search *s, const struct world *w);
+
+void x_search_draw(struct x_search *s, const struct world *w)
+{
+    if (s->drawn)
+        return;
+    s->drawn = true;
     gen_authors(s, w);
     gen_old(s, w);
     gen_window(s, w);
-    return s;
+    for (; s->owed > 0; s->owed--)
+        advance_step(s, w);
 }
 
 void x_search_free(struct x_search *s)
@@ -510,6 +522,14 @@ static int64_t after_newest(const struct x_search *s, int64_t t)
 }
 
 void x_search_advance(struct x_search *s, const struct world *w)
+{
+    if (!s->drawn)
+        s->owed++;
+    else
+        advance_step(s, w);
+}
+
+static void advance_step(struct x_search *s, const struct world *w)
 {
     int64_t t = x_search_clock(w) - 60;
     int k = (int)rng_range(&s->rng, 1, 3);

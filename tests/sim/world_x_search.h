@@ -52,10 +52,18 @@ struct x_search {
     size_t nauthors;
     struct x_post *posts; /* ascending by id (and so by time) */
     size_t nposts, cap;
+    bool drawn;    /* authors and posts exist (x_search_draw) */
+    unsigned owed; /* /_advance steps taken before they did */
 };
 
-/* Generates the posts for an account with that @username; freed with x_search_free. */
+/*
+ * The queries for an account with that @username, and for account 0 the posts too; freed with
+ * x_search_free. An extra account (accounts.h) draws its posts on first use, x_search_draw:
+ * most of the cost of making one, and a listing of 10,000 accounts needs only the queries.
+ */
 struct x_search *x_search_new(const struct world *w, const char *username);
+/* Draws the authors and posts if not done yet, then the /_advance steps owed. */
+void x_search_draw(struct x_search *s, const struct world *w);
 void x_search_free(struct x_search *s);
 /* /_advance: a few new mentions made in the minute before the request clock. */
 void x_search_advance(struct x_search *s, const struct world *w);

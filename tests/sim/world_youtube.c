@@ -165,7 +165,7 @@ static void *yt_world_new(const struct world *w)
         *p = (char)(*p >= 'A' && *p <= 'Z' ? *p - 'A' + 'a' : *p);
     snprintf(yt->client_id, sizeof yt->client_id, "%s-%s.apps.googleusercontent.com", d, s);
     rng_alnum(&yt->rng, yt->client_secret, "GOCSPX-", 28);
-    cred_init(&yt->cred, w->seed, "youtube", "ya29.", 150);
+    cred_init(&yt->cred, w, "youtube", "ya29.", 150);
     yt->views_before = rng_range(&yt->rng, 150000, 900000);
     yt->subs_before = rng_range(&yt->rng, 8000, 60000);
     for (int i = 0; i < yt->ndays; i++)
@@ -229,22 +229,18 @@ static void yt_advance(void *pd, const struct world *w)
 
 /* ---- /_world and /_truth -------------------------------------------------------------------- */
 
-static void yt_world_json(void *pd, const struct world *w, struct jw *j)
+static void yt_account_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct yt_world *yt = pd;
     char rt[CRED_MAX + 8];
     (void)w;
     yt_refresh_token(yt, rt, sizeof rt);
     jw_obj(j);
-    jw_karr(j, "accounts");
-    jw_obj(j);
     jw_kstr(j, "channel_id", yt->channel_id);
     jw_kstr(j, "access_token", yt->cred.access);
     jw_kstr(j, "refresh_token", rt);
     jw_kstr(j, "client_id", yt->client_id);
     jw_kstr(j, "client_secret", yt->client_secret);
-    jw_end(j);
-    jw_end(j);
     jw_end(j);
 }
 
@@ -350,7 +346,7 @@ const struct sim_platform sim_platform_youtube = {
     .world_new = yt_world_new,
     .world_free = yt_world_free,
     .advance = yt_advance,
-    .world_json = yt_world_json,
+    .account_json = yt_account_json,
     .truth_json = yt_truth_json,
     .totals_json = yt_totals_json,
     .serve = sim_youtube_serve,

@@ -60,6 +60,8 @@ static bool word_char(const unsigned char *p, size_t len)
 static size_t entity_len(const char *p)
 {
     static const char *const entities[] = {"&amp;", "&lt;", "&gt;", NULL};
+    if (*p != '&') /* the common case, tried for every character of every post drawn */
+        return 0;
     for (const char *const *e = entities; *e; e++)
         if (strncmp(p, *e, strlen(*e)) == 0)
             return strlen(*e);
