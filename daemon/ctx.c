@@ -36,6 +36,7 @@
 #define WRITER_HIGH_WATER  64
 #define ONCE_DB_TIMEOUT_MS 60000
 #define SCHEMA_RETRY_MS    5000
+#define WRITERS_MAX        4
 
 enum schema_state { SCHEMA_UNKNOWN, SCHEMA_OK, SCHEMA_OLD };
 
@@ -44,6 +45,9 @@ struct sr_ctx {
     struct event_base *base;
     struct config *cfg;
     struct pgconn *db;
+    /* the writer's connections: db first, then the ones [daemon] writers adds */
+    struct pgconn *lanes[WRITERS_MAX];
+    size_t nlanes;
     struct writer *writer;
     struct fetch *fetch;
     struct tokens *tokens;
@@ -130,6 +134,29 @@ static void db_state_cb(void *arg, enum pgconn_event ev)
     }
 }
 
+/* A writer connection besides the main one: its pages wait while it is away (and say so). */
+static void lane_state_cb(void *arg, enum pgconn_event ev)
+{
+    struct sr_ctx *ctx = arg;
+    if (ev == PGCONN_UP) {
+        health_ok(ctx->health, "writer");
+        if (ctx->writer)
+            writer_connection_up(ctx->writer);
+        return;
+    }
+    for (size_t i = 1; i < ctx->nlanes; i++)
+        if (!pgconn_is_up(ctx->lanes[i]))
+            health_fail(ctx->health, "writer", "connect", pgconn_last_error(ctx->lanes[i]));
+}
+
+static size_t lanes_up(const struct sr_ctx *ctx)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < ctx->nlanes; i++)
+        n += pgconn_is_up(ctx->lanes[i]);
+    return n;
+}
+
 /* ---- health and metrics ------------------------------------------------------------------ */
 
 static bool loop_ok(const struct sr_ctx *ctx, int64_t *lag_ms)
@@ -174,6 +201,12 @@ static void metrics_cb(void *arg, struct buf *b)
     metrics_u64(b, "socialroi_build_info", 1, "version", SR_VERSION, NULL);
     metrics_family(b, "socialroi_db_up", "gauge", "1 when the database connection is up.");
     metrics_u64(b, "socialroi_db_up", st.up, NULL);
+    metrics_family(b, "socialroi_db_writer_connections", "gauge",
+                   "Connections the page writer uses ([daemon] writers).");
+    metrics_u64(b, "socialroi_db_writer_connections", ctx->nlanes, NULL);
+    metrics_family(b, "socialroi_db_writer_connections_up", "gauge",
+                   "The page writer's connections that are up.");
+    metrics_u64(b, "socialroi_db_writer_connections_up", lanes_up(ctx), NULL);
     metrics_family(b, "socialroi_db_schema_version", "gauge", "Schema version of the database.");
     metrics_i64(b, "socialroi_db_schema_version", ctx->schema_version, NULL);
     metrics_family(b, "socialroi_db_connects_total", "counter", "Successful connections.");
@@ -201,7 +234,9 @@ static void apply_config(struct sr_ctx *ctx, struct config *cfg)
 {
     config_keep_restart_keys(ctx->cfg, cfg);
     log_set_level(cfg->daemon.log_level);
-    pgconn_set_backoff_max(ctx->db, cfg->daemon.reconnect_max_ms);
+    for (size_t i = 0; i < ctx->nlanes; i++)
+        pgconn_set_backoff_max(ctx->lanes[i], cfg->daemon.reconnect_max_ms);
+    fetch_set_limits(ctx->fetch, cfg->daemon.max_inflight, cfg->daemon.max_inflight);
     tokens_load(ctx->tokens, cfg);
     engine_reconfigure(ctx->engine, cfg); /* before the old config (which jobs point at) goes */
     rollup_configure(ctx->rollup, cfg);
@@ -338,7 +373,7 @@ static void build_pipeline(struct sr_ctx *ctx, struct config *cfg)
      * platforms may share a host (a proxy, the simulator), so the host cap is the daemon's.
      */
     ctx->fetch = fetch_new(ctx->base, cfg->daemon.max_inflight, cfg->daemon.max_inflight);
-    ctx->writer = writer_new(ctx->db, WRITER_HIGH_WATER);
+    ctx->writer = writer_new(ctx->lanes, ctx->nlanes, WRITER_HIGH_WATER);
     ctx->tokens = tokens_new(cfg->daemon.state_dir);
     tokens_load(ctx->tokens, cfg);
     health_attach(ctx->health, ctx->db, ctx->owner);
@@ -394,6 +429,13 @@ struct sr_ctx *ctx_new(const struct ctx_options *opt, struct config *cfg)
     }
     ctx->db =
         pgconn_new(ctx->base, cfg->daemon.database, cfg->daemon.reconnect_max_ms, db_state_cb, ctx);
+    ctx->lanes[0] = ctx->db;
+    ctx->nlanes = cfg->daemon.writers > 0 && cfg->daemon.writers <= WRITERS_MAX
+                      ? (size_t)cfg->daemon.writers
+                      : 1;
+    for (size_t i = 1; i < ctx->nlanes; i++)
+        ctx->lanes[i] = pgconn_new(ctx->base, cfg->daemon.database, cfg->daemon.reconnect_max_ms,
+                                   lane_state_cb, ctx);
     build_pipeline(ctx, cfg);
     return ctx;
 }
@@ -422,6 +464,8 @@ void ctx_free(struct sr_ctx *ctx)
     fetch_free(ctx->fetch); /* curl_multi_cleanup needs the base */
     if (ctx->once_timer)
         event_free(ctx->once_timer);
+    for (size_t i = 1; i < ctx->nlanes; i++)
+        pgconn_free(ctx->lanes[i]);
     pgconn_free(ctx->db);
     health_free(ctx->health);
     http_status_free(ctx->http);

@@ -47,6 +47,7 @@ struct cfg_daemon {
     int64_t shutdown_timeout_ms;
     int64_t reconnect_max_ms;
     long max_inflight;
+    long writers;     /* connections the page writer uses */
     int64_t lease_ms; /* a job's lease in the database (whole seconds) */
     int64_t half_life_ms;
     int64_t rollup_interval_ms;

@@ -269,9 +269,14 @@ struct fetch *fetch_new(struct event_base *base, long max_per_host, long max_tot
     curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
     curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb);
     curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+    fetch_set_limits(f, max_per_host, max_total);
+    return f;
+}
+
+void fetch_set_limits(struct fetch *f, long max_per_host, long max_total)
+{
     curl_multi_setopt(f->multi, CURLMOPT_MAX_HOST_CONNECTIONS, max_per_host);
     curl_multi_setopt(f->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS, max_total);
-    return f;
 }
 
 void fetch_free(struct fetch *f)

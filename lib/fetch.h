@@ -47,6 +47,8 @@ struct fetch_stats {
 };
 
 struct fetch *fetch_new(struct event_base *base, long max_per_host, long max_total);
+/* New connection limits (a reload); transfers already running keep theirs. */
+void fetch_set_limits(struct fetch *f, long max_per_host, long max_total);
 /* Cancels everything in flight (no callbacks) and frees. NULL is a no-op. */
 void fetch_free(struct fetch *f);
 

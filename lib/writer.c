@@ -34,18 +34,30 @@ struct wreq {
     bool call_failed, lease_lost;
     char err[256];
     struct writer *w;
+    struct lane *lane;
     struct wreq *next;
 };
 
-struct writer {
+/*
+ * One connection and its FIFO. A job always writes through the same lane, so its pages commit
+ * in the order they were fetched; jobs write disjoint rows, so lanes do not wait on each other
+ * (a rare conflict, two accounts' leads marking the same person, is a retried transaction).
+ */
+struct lane {
     struct pgconn *db;
     struct wreq *head, *tail; /* queued, not sent */
-    size_t queued, inflight, high_water;
+    size_t queued, inflight;
+};
+
+struct writer {
+    struct lane *lanes;
+    size_t nlanes;
+    size_t queued, inflight, high_water; /* over all lanes */
     bool ready;
     struct writer_stats st;
 };
 
-static void pump(struct writer *w);
+static void pump(struct writer *w, struct lane *l);
 
 static void free_req(struct wreq *r)
 {
@@ -58,30 +70,33 @@ static void free_req(struct wreq *r)
 
 static void enqueue(struct writer *w, struct wreq *r, bool front)
 {
+    struct lane *l = r->lane;
     r->next = NULL;
     if (front) {
-        r->next = w->head;
-        w->head = r;
-        if (!w->tail)
-            w->tail = r;
+        r->next = l->head;
+        l->head = r;
+        if (!l->tail)
+            l->tail = r;
     } else {
-        if (w->tail)
-            w->tail->next = r;
+        if (l->tail)
+            l->tail->next = r;
         else
-            w->head = r;
-        w->tail = r;
+            l->head = r;
+        l->tail = r;
     }
+    l->queued++;
     w->queued++;
 }
 
-static struct wreq *dequeue(struct writer *w)
+static struct wreq *dequeue(struct writer *w, struct lane *l)
 {
-    struct wreq *r = w->head;
+    struct wreq *r = l->head;
     if (!r)
         return NULL;
-    w->head = r->next;
-    if (!w->head)
-        w->tail = NULL;
+    l->head = r->next;
+    if (!l->head)
+        l->tail = NULL;
+    l->queued--;
     w->queued--;
     r->next = NULL;
     return r;
@@ -142,7 +157,9 @@ static void sync_cb(void *arg, PGresult *res, const char *err)
 {
     struct wreq *r = arg;
     struct writer *w = r->w;
+    struct lane *l = r->lane;
     w->inflight--;
+    l->inflight--;
     if (!res) {
         /* connection lost before the answer: send it again once reconnected */
         r->call_failed = r->lease_lost = false;
@@ -158,26 +175,26 @@ static void sync_cb(void *arg, PGresult *res, const char *err)
         complete(w, r, WRITE_LEASE_LOST);
     else
         retry_or_drop(w, r);
-    pump(w);
+    pump(w, l);
 }
 
 /* ---- sending ------------------------------------------------------------------------------- */
 
-static int send_call(struct writer *w, struct wreq *r)
+static int send_call(struct wreq *r)
 {
     if (r->kind == W_PAGE) {
         const char *p[7] = {r->job_txt, r->owner, r->rows_json,
                             r->cursor,  r->run,   r->final ? "true" : "false",
                             r->next_txt};
-        return pgconn_query(w->db,
+        return pgconn_query(r->lane->db,
                             "SELECT socialroi.ingest_page($1::bigint, $2, $3::jsonb, $4, "
                             "$5::jsonb, $6::boolean, $7::float8)",
                             7, p, call_cb, r);
     }
     const char *p[5] = {r->job_txt, r->owner, r->run, r->next_txt, r->cursor};
     return pgconn_query(
-        w->db, "SELECT socialroi.record_failure($1::bigint, $2, $3::jsonb, $4::float8, $5)", 5, p,
-        call_cb, r);
+        r->lane->db, "SELECT socialroi.record_failure($1::bigint, $2, $3::jsonb, $4::float8, $5)",
+        5, p, call_cb, r);
 }
 
 /*
@@ -189,22 +206,24 @@ static int send_one(struct writer *w, struct wreq *r)
     r->rows = 0;
     r->err[0] = '\0';
     r->call_failed = r->lease_lost = false;
-    if (send_call(w, r) < 0)
+    if (send_call(r) < 0)
         return -1;
     r->attempts++;
     w->inflight++;
-    if (pgconn_sync(w->db, sync_cb, r) == 0)
+    r->lane->inflight++;
+    if (pgconn_sync(r->lane->db, sync_cb, r) == 0)
         return 0;
     /* the connection went down before sync_cb was registered: keep it */
     w->inflight--;
+    r->lane->inflight--;
     r->attempts--;
     return -1;
 }
 
-static void pump(struct writer *w)
+static void pump(struct writer *w, struct lane *l)
 {
-    while (w->ready && w->head && w->inflight < MAX_INFLIGHT && pgconn_is_up(w->db)) {
-        struct wreq *r = dequeue(w);
+    while (w->ready && l->head && l->inflight < MAX_INFLIGHT && pgconn_is_up(l->db)) {
+        struct wreq *r = dequeue(w, l);
         if (send_one(w, r) < 0) {
             enqueue(w, r, true);
             break;
@@ -212,12 +231,21 @@ static void pump(struct writer *w)
     }
 }
 
+static void pump_all(struct writer *w)
+{
+    for (size_t i = 0; i < w->nlanes; i++)
+        pump(w, &w->lanes[i]);
+}
+
 /* ---- public -------------------------------------------------------------------------------- */
 
-struct writer *writer_new(struct pgconn *db, size_t high_water)
+struct writer *writer_new(struct pgconn *const *dbs, size_t n, size_t high_water)
 {
     struct writer *w = xcalloc(1, sizeof *w);
-    w->db = db;
+    w->nlanes = n ? n : 1;
+    w->lanes = xcalloc(w->nlanes, sizeof *w->lanes);
+    for (size_t i = 0; i < w->nlanes; i++)
+        w->lanes[i].db = dbs[n ? i : 0];
     w->high_water = high_water ? high_water : 1;
     return w;
 }
@@ -226,18 +254,26 @@ void writer_free(struct writer *w)
 {
     if (!w)
         return;
-    struct wreq *r;
-    while ((r = dequeue(w)) != NULL) {
-        snprintf(r->err, sizeof r->err, "shutting down");
-        complete(w, r, WRITE_SHUTDOWN);
+    for (size_t i = 0; i < w->nlanes; i++) {
+        struct wreq *r;
+        while ((r = dequeue(w, &w->lanes[i])) != NULL) {
+            snprintf(r->err, sizeof r->err, "shutting down");
+            complete(w, r, WRITE_SHUTDOWN);
+        }
     }
+    free(w->lanes);
     free(w);
 }
 
 void writer_set_ready(struct writer *w, bool ready)
 {
     w->ready = ready;
-    pump(w);
+    pump_all(w);
+}
+
+void writer_connection_up(struct writer *w)
+{
+    pump_all(w);
 }
 
 static struct wreq *new_req(struct writer *w, enum wkind kind, int64_t job_id, const char *owner,
@@ -245,6 +281,7 @@ static struct wreq *new_req(struct writer *w, enum wkind kind, int64_t job_id, c
 {
     struct wreq *r = xcalloc(1, sizeof *r);
     r->w = w;
+    r->lane = &w->lanes[(uint64_t)job_id % w->nlanes];
     r->kind = kind;
     r->job_id = job_id;
     snprintf(r->job_txt, sizeof r->job_txt, "%lld", (long long)job_id);
@@ -268,7 +305,7 @@ void writer_page(struct writer *w, int64_t job_id, const char *owner, struct row
     r->cursor = cursor ? xstrdup(cursor) : NULL;
     r->final = final;
     enqueue(w, r, false);
-    pump(w);
+    pump(w, r->lane);
 }
 
 void writer_failure(struct writer *w, int64_t job_id, const char *owner, const char *run,
@@ -277,7 +314,7 @@ void writer_failure(struct writer *w, int64_t job_id, const char *owner, const c
     struct wreq *r = new_req(w, W_FAILURE, job_id, owner, run, next_in_s, cb, arg);
     r->cursor = cursor ? xstrdup(cursor) : NULL;
     enqueue(w, r, false);
-    pump(w);
+    pump(w, r->lane);
 }
 
 bool writer_congested(const struct writer *w)

@@ -39,13 +39,19 @@ struct writer_stats {
     size_t queued, inflight;
 };
 
-/* db is borrowed and must outlive the writer. */
-struct writer *writer_new(struct pgconn *db, size_t high_water);
+/*
+ * Writes through n connections (borrowed; they must outlive the writer): each job's requests
+ * always go through the same one, chosen by its id, so a job's pages commit in order. high_water
+ * is the most requests queued or in flight over all of them before writer_congested().
+ */
+struct writer *writer_new(struct pgconn *const *dbs, size_t n, size_t high_water);
 /* Calls back WRITE_SHUTDOWN for everything still queued. NULL is a no-op. */
 void writer_free(struct writer *w);
 
 /* Whether the database may be written (connected and the schema checked). */
 void writer_set_ready(struct writer *w, bool ready);
+/* One of its connections came up: what waited for it is sent. */
+void writer_connection_up(struct writer *w);
 
 /*
  * Queues a page of job_id (leased by owner). Takes ownership of rs. cursor is the job state to

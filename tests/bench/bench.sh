@@ -104,6 +104,17 @@ section_ingest() {
     q -c "UPDATE socialroi.poll_job SET next_due = now()"
     run_daemon_once "$TEST_DIR/idle.json" "$TEST_DIR/ingest.conf"
     json_add idle "$(cat "$TEST_DIR/idle.json")"
+
+    say "ingest again with two writer connections"
+    fresh_db bench_ingest2
+    sed -e "s/dbname=bench_ingest\"/dbname=bench_ingest2\"/" \
+        -e "/^\[daemon\]/a writers = 2" "$TEST_DIR/ingest.conf" >"$TEST_DIR/ingest2.conf"
+    t=$(q -c "SELECT now()")
+    run_daemon_once "$TEST_DIR/two.json" "$TEST_DIR/ingest2.conf" ||
+        say "two-writer run exited $? (see $TEST_DIR/daemon.log)"
+    json_add ingest2 "$(jq -c --argjson rows "$(fact_rows)" --argjson copy "$copy" \
+        --argjson fetch "$(fetch_window_s "$t")" '. + $copy + {rows: $rows, fetch_write_s: $fetch}' \
+        "$TEST_DIR/two.json")"
     stop_sim
 }
 

@@ -24,6 +24,15 @@ def row(name; value; ref; ratio; target; ok):
        "-"; null),
    row("4 daemon peak RSS MB"; r($i.maxrss_kb / 1024); "-"; null; "-"; null)
  else empty end),
+(if .ingest2 then
+   .ingest2 as $i |
+   row("1 ingest with two writer connections: rows/s ÷ COPY";
+       "\($i.rows) rows in \($i.wall_s) s"; "COPY \($i.copy_s) s";
+       $i.copy_s / $i.wall_s; ">= 0.65"; ($i.copy_s / $i.wall_s) >= 0.65),
+   row("1 its fetch-and-write phase ÷ COPY";
+       "\($i.fetch_write_s) s"; "COPY \($i.copy_s) s";
+       $i.copy_s / $i.fetch_write_s; "(phase)"; null)
+ else empty end),
 (if .ratelimited then
    .ratelimited as $l |
    row("1b ingest, real rate limits: run ÷ pacing floor";
