@@ -75,8 +75,8 @@ unpaced() {
 }
 
 section_ingest() {
-    say "ingest: simulator with $BENCH_ACCOUNTS accounts per platform, $BENCH_DAYS days, no rate limits"
-    SIM_ARGS=${BENCH_SIM_ARGS-"--days $BENCH_DAYS --crm-contacts 10500 --accounts $BENCH_ACCOUNTS --no-rate-limits"}
+    say "ingest: $BENCH_ACCOUNTS accounts of each ad and social platform, one CRM portal, $BENCH_DAYS days, no rate limits"
+    SIM_ARGS=${BENCH_SIM_ARGS-"--days $BENCH_DAYS --crm-contacts 10500 --accounts $BENCH_ACCOUNTS,hubspot=1 --no-rate-limits"}
     start_sim 11 || { say "simulator did not start"; return 1; }
     fresh_db bench_ingest
     world_config "$TEST_DIR/ingest.conf" || return 1
