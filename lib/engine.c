@@ -30,6 +30,7 @@
 #define ONCE_RESYNC_MAX_MS   16000
 #define ONCE_SYNC_ATTEMPTS   6 /* 1 + 2 + 4 + 8 + 16 s: a --once run gives up within a minute */
 #define JOBS_CHANNEL         "socialroi_jobs"
+#define SYNC_BATCH           256 /* accounts per pipeline segment of a sync */
 
 /* ---- small registries -------------------------------------------------------------------- */
 
@@ -349,20 +350,30 @@ static void resync_later(struct engine *e)
     e->resync_ms = e->resync_ms * 2 > cap ? cap : e->resync_ms * 2;
 }
 
-/* The end of one sync's pipeline segment: every statement of it has answered. */
+static void sync_batch(struct engine *e);
+
+/*
+ * The end of one sync's pipeline segment: every statement of it has answered. The next batch
+ * of accounts goes out, or, after the last, the sync is done.
+ */
 static void sync_end_cb(void *arg, PGresult *res, const char *err)
 {
     struct engine *e = arg;
     e->syncs_pending--;
     if (!res) { /* the connection went: the reconnect syncs again */
         e->sync_failed = false;
+        e->sync_running = false;
     } else if (e->sync_failed || err) {
         e->sync_failed = false;
+        e->sync_running = false;
         if (err)
             health_fail(e->health, "job_sync", "the jobs' sync commit", err);
         if (e->ready && !e->stopping && !e->resync_armed)
             resync_later(e);
+    } else if (e->sync_running && !e->stopping) {
+        sync_batch(e);
     } else {
+        e->sync_running = false;
         e->sync_attempts = 0;
         e->resync_ms = resync_first_ms(e);
         health_ok(e->health, "job_sync");
@@ -469,18 +480,25 @@ static void sync_account(struct engine *e, const struct cfg_account *a)
     buf_free(&b);
 }
 
-static void sync_jobs(struct engine *e)
+static void sync_job(struct engine *e, struct ejob *j)
+{
+    char iv[24], lb[24], bf[24];
+    snprintf(iv, sizeof iv, "%lld", (long long)j->interval_ms);
+    snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
+    snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
+    const char *q[5] = {j->account, j->stream, iv, lb, bf};
+    pgconn_query(e->db,
+                 "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
+                 "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint)",
+                 5, q, sync_job_cb, j);
+}
+
+static void disable_other_accounts(struct engine *e)
 {
     const struct config *cfg = e->cfg;
-    if (e->resync_armed) {
-        evtimer_del(e->resync);
-        e->resync_armed = false;
-    }
     const char **names = xcalloc(cfg->naccounts + 1, sizeof *names);
-    for (size_t i = 0; i < cfg->naccounts; i++) {
+    for (size_t i = 0; i < cfg->naccounts; i++)
         names[i] = cfg->accounts[i].name;
-        sync_account(e, &cfg->accounts[i]);
-    }
     struct buf b = {0};
     array_literal(&b, names, cfg->naccounts);
     const char *p[1] = {b.data};
@@ -488,22 +506,52 @@ static void sync_jobs(struct engine *e)
                 p);
     buf_free(&b);
     free(names);
-    e->sync_failed = false;
-    for (struct ejob *j = e->jobs; j; j = j->next) {
-        char iv[24], lb[24], bf[24];
-        snprintf(iv, sizeof iv, "%lld", (long long)j->interval_ms);
-        snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
-        snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
-        const char *q[5] = {j->account, j->stream, iv, lb, bf};
-        pgconn_query(e->db,
-                     "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
-                     "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint)",
-                     5, q, sync_job_cb, j);
+}
+
+/*
+ * Sends the next SYNC_BATCH accounts (each with its jobs) as one pipeline segment; the last
+ * segment also disables the accounts no longer configured. A segment commits on its own: every
+ * statement is idempotent, and a failed one makes the whole sync run again.
+ */
+static void sync_batch(struct engine *e)
+{
+    const struct config *cfg = e->cfg;
+    size_t end = e->sync_next + SYNC_BATCH;
+    if (end > cfg->naccounts)
+        end = cfg->naccounts;
+    for (size_t i = e->sync_next; i < end; i++) {
+        const struct cfg_account *a = &cfg->accounts[i];
+        sync_account(e, a);
+        struct acct_state *as = find_account(e, a->name);
+        for (struct ejob *j = as ? as->jobs : NULL; j; j = j->acct_next)
+            if (j->acct) /* not a removed job still finishing its step */
+                sync_job(e, j);
     }
-    if (pgconn_sync(e->db, sync_end_cb, e) == 0)
+    e->sync_next = end;
+    if (end == cfg->naccounts) {
+        disable_other_accounts(e);
+        e->sync_running = false; /* this segment's end ends the sync */
+    }
+    if (pgconn_sync(e->db, sync_end_cb, e) == 0) {
         e->syncs_pending++;
-    else
+    } else {
+        e->sync_running = false; /* the connection went: the reconnect syncs again */
         engine_check_done(e);
+    }
+}
+
+static void sync_jobs(struct engine *e)
+{
+    if (e->resync_armed) {
+        evtimer_del(e->resync);
+        e->resync_armed = false;
+    }
+    e->sync_next = 0;
+    e->sync_running = true;
+    if (e->syncs_pending)
+        return; /* the segment under way goes on with the first batch when it ends */
+    e->sync_failed = false;
+    sync_batch(e);
 }
 
 static void resync_cb(evutil_socket_t fd, short what, void *arg)

@@ -114,6 +114,10 @@ struct engine {
     size_t acct_cap, nacct;
     bool ready, stopping, done_reported;
     int syncs_pending;
+    /* a sync goes SYNC_BATCH accounts per pipeline segment, so libpq never buffers every
+     * account's statements at once: the next account to send while one is under way */
+    bool sync_running;
+    size_t sync_next;
     bool sync_failed;     /* a statement of the running sync failed: sync again after a wait */
     int sync_attempts;    /* consecutive failed syncs */
     int64_t resync_ms;    /* the next wait */

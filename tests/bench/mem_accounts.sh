@@ -101,6 +101,7 @@ for n in "$@"; do
     "$B/socialroi" migrate --dsn "dbname=$DB" >/dev/null
     mkdir -p "$DIR/state"
     write_config "$n"
+    : >"$DIR/daemon_$n.log"
     t0=$(date +%s.%N)
     # shellcheck disable=SC2086
     ${WRAP:-} "$B/socialroid" -f -c "$DIR/$n.conf" >"$DIR/daemon_$n.log" 2>&1 &
