@@ -18,6 +18,9 @@
 #include "xmalloc.h"
 
 #include <event2/event.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -378,6 +381,9 @@ static void sync_end_cb(void *arg, PGresult *res, const char *err)
         e->resync_ms = resync_first_ms(e);
         health_ok(e->health, "job_sync");
         log_info("engine: jobs synced count=%d", e->once ? e->once_left : -1);
+#ifdef __GLIBC__
+        malloc_trim(0); /* the sync's statements and results are freed: give their pages back */
+#endif
     }
     engine_kick(e);
 }

@@ -19,6 +19,7 @@ struct sched_job;
 
 enum jstate { J_IDLE, J_CLAIMING, J_TOKEN, J_FETCHING, J_WRITING };
 
+/* Fields grouped by size: 30,000 of these must fit a small daemon. */
 struct ejob {
     struct engine *e;
     const char *account; /* its acct_state's name */
@@ -29,24 +30,24 @@ struct ejob {
     const struct stream_def *def;
     int64_t id; /* socialroi.poll_job.job_id, 0 until synced */
     struct sched_job *sj;
-    enum jstate state;
     int64_t interval_ms, lookback_ms, backfill_ms, jitter_ms;
     struct job_cursor cur;
-    int failures;
-    bool auth_retried, removed, synced, wait_forced;
-    bool fire_deferred; /* came due while a write of its own was outstanding */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
     long http_status;
     struct complain complain;
     /* counters for /metrics */
-    uint64_t pages, rows, errors[ERR_MALFORMED + 1];
+    uint64_t pages, rows;
     int64_t last_success_wall; /* epoch seconds, 0 = none this process */
-    /* --once bookkeeping */
-    bool once_active;
-    int once_attempts;
     struct ejob *next;
     struct ejob *acct_next; /* the next job of the same account */
+    uint32_t errors[ERR_MALFORMED + 1];
+    enum jstate state;
+    int failures;
+    int once_attempts; /* --once bookkeeping */
+    bool once_active;
+    bool auth_retried, removed, synced, wait_forced;
+    bool fire_deferred; /* came due while a write of its own was outstanding */
 };
 
 /* A rate-limit gate. One that is open (open_at passed) is the same as none: such gates are
