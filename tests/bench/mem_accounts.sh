@@ -16,7 +16,8 @@
 # after startup, VmHWM after the runs, VmRSS then, and the peak per account (KB).
 # Not part of make check. B=build directory (default build), KEEP=1 keeps the directory,
 # WAIT=seconds to wait for every job to run (default 600), MAX_INFLIGHT (default 16),
-# HTTP_LISTEN (default off; 127.0.0.1:PORT serves /metrics while it runs), WRAP (a profiler
+# HTTP_LISTEN (default off; with 127.0.0.1:PORT one /metrics is fetched after the runs and
+# the VmHWM after it is the last column), WRAP (a profiler
 # command put before socialroid, e.g. "heaptrack -o FILE"; the RSS columns are then the
 # wrapper's, not socialroid's).
 set -eu
@@ -93,8 +94,8 @@ CONF
     chmod 600 "$cred"
 }
 
-printf '%8s %6s %7s %7s %12s %12s %12s %10s\n' accounts jobs sync_s run_s hwm_start_kb \
-    hwm_run_kb rss_run_kb kb_per_acct
+printf '%8s %6s %7s %7s %12s %12s %12s %10s %13s\n' accounts jobs sync_s run_s hwm_start_kb \
+    hwm_run_kb rss_run_kb kb_per_acct hwm_scrape_kb
 for n in "$@"; do
     DB=mem_$n
     psql -XqAt -v ON_ERROR_STOP=1 -c "CREATE DATABASE $DB" >/dev/null
@@ -123,11 +124,18 @@ for n in "$@"; do
     t2=$(date +%s.%N)
     hwm1=$(kb VmHWM)
     rss1=$(kb VmRSS)
+    hwm2=-
+    if [ -n "${HTTP_LISTEN:-}" ]; then
+        curl -sf -m 60 -o "$DIR/metrics" "http://$HTTP_LISTEN/metrics" ||
+            echo "mem_accounts: /metrics failed" >&2
+        sleep 1
+        hwm2=$(kb VmHWM)
+    fi
     kill -TERM "$DPID"
     wait "$DPID" || echo "mem_accounts: socialroid exited with $?" >&2
     DPID=""
-    printf '%8d %6d %7.1f %7.1f %12d %12d %12d %10.2f\n' "$n" "$jobs" \
+    printf '%8d %6d %7.1f %7.1f %12d %12d %12d %10.2f %13s\n' "$n" "$jobs" \
         "$(echo "$t1 - $t0" | bc)" "$(echo "$t2 - $t1" | bc)" "$hwm0" "$hwm1" "$rss1" \
-        "$(echo "scale=2; $hwm1 / $n" | bc)"
+        "$(echo "scale=2; $hwm1 / $n" | bc)" "$hwm2"
     psql -XqAt -c "DROP DATABASE $DB" >/dev/null
 done
