@@ -750,9 +750,15 @@ static const struct key_def *find_key(const struct section_def *sd, const char *
 
 static bool check_duplicate(struct load *ld, const struct key_def *k, struct cfg_where w)
 {
-    for (size_t i = 0; i < ld->nseen; i++) {
+    /* A named section is never reopened, so its keys are the last ones seen: with thousands
+     * of accounts, looking further back would make loading quadratic. */
+    bool named = ld->kind == SEC_ACCOUNT || ld->kind == SEC_CAMPAIGN || ld->kind == SEC_CRED;
+    for (size_t i = ld->nseen; i-- > 0;) {
         struct seen *s = &ld->seen[i];
-        if (s->kind == ld->kind && s->idx == ld->obj_idx && s->key == k) {
+        bool same = s->kind == ld->kind && s->idx == ld->obj_idx;
+        if (named && !same)
+            break;
+        if (same && s->key == k) {
             char label[160];
             add_error(ld, w.file, w.line, "%s %s: duplicate key (first at %s:%d)",
                       section_label(ld, label, sizeof label), k->name, s->where.file,
@@ -1046,6 +1052,45 @@ static void check_hashing(struct load *ld)
 
 /* ---- public ---------------------------------------------------------------------------- */
 
+/* Gives back the spare room of an array grown by doubling (n items kept). */
+static void *shrink(void *p, size_t *cap, size_t n, size_t size)
+{
+    if (n == 0 || *cap == n)
+        return p;
+    *cap = n;
+    return xrealloc(p, n * size);
+}
+
+static void shrink_list(struct cfg_list *l)
+{
+    size_t cap = l->cap;
+    l->items = shrink(l->items, &cap, l->n, sizeof *l->items);
+    l->where = shrink(l->where, &l->cap, l->n, sizeof *l->where);
+}
+
+/*
+ * A loaded config lives as long as the daemon runs it: its arrays keep only their items
+ * (doubling leaves up to half of each spare, and a daemon may have 10,000 accounts).
+ */
+static void compact(struct config *c)
+{
+    c->accounts = shrink(c->accounts, &c->accounts_cap, c->naccounts, sizeof *c->accounts);
+    c->credentials =
+        shrink(c->credentials, &c->credentials_cap, c->ncredentials, sizeof *c->credentials);
+    c->campaigns = shrink(c->campaigns, &c->campaigns_cap, c->ncampaigns, sizeof *c->campaigns);
+    for (size_t i = 0; i < c->naccounts; i++) {
+        shrink_list(&c->accounts[i].streams);
+        shrink_list(&c->accounts[i].forms);
+        shrink_list(&c->accounts[i].queries);
+    }
+    for (size_t i = 0; i < c->ncampaigns; i++) {
+        shrink_list(&c->campaigns[i].spend);
+        shrink_list(&c->campaigns[i].link);
+        shrink_list(&c->campaigns[i].utm_campaign);
+        shrink_list(&c->campaigns[i].content);
+    }
+}
+
 struct config *config_load(const char *path, unsigned flags, char **err)
 {
     static const struct ini_handler h = {on_section, on_key, on_error, true};
@@ -1074,6 +1119,7 @@ struct config *config_load(const char *path, unsigned flags, char **err)
     free(ld.errors);
     if (err)
         *err = NULL;
+    compact(c);
     return c;
 }
 

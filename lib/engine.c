@@ -18,6 +18,9 @@
 #include "xmalloc.h"
 
 #include <event2/event.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,41 +33,102 @@
 #define ONCE_RESYNC_MAX_MS   16000
 #define ONCE_SYNC_ATTEMPTS   6 /* 1 + 2 + 4 + 8 + 16 s: a --once run gives up within a minute */
 #define JOBS_CHANNEL         "socialroi_jobs"
+#define SYNC_BATCH           256 /* accounts per pipeline segment of a sync */
 
 /* ---- small registries -------------------------------------------------------------------- */
 
+/*
+ * Hash tables, because a daemon may poll tens of thousands of jobs: a linear search per fire
+ * would cost more than the fire itself. Gates have a fixed table (only closed gates stay in it);
+ * accounts one that doubles as they are added.
+ */
+#define GATE_BUCKETS 1024
+
+static uint64_t hash_str(const char *s)
+{
+    uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+    for (; *s; s++)
+        h = (h ^ (unsigned char)*s) * 1099511628211ULL;
+    return h;
+}
+
 struct gate *engine_gate(struct engine *e, const char *key)
 {
-    for (struct gate *g = e->gates; g; g = g->next)
-        if (strcmp(g->key, key) == 0)
-            return g;
-    struct gate *g = xcalloc(1, sizeof *g);
-    g->key = xstrdup(key);
-    g->next = e->gates;
-    e->gates = g;
+    struct gate **p = &e->gates[hash_str(key) % GATE_BUCKETS], *found = NULL;
+    int64_t now = sched_now(e->sched);
+    while (*p) {
+        struct gate *g = *p;
+        if (!found && strcmp(g->key, key) == 0) {
+            found = g;
+        } else if (g->open_at <= now) { /* open: the same as no gate; callers hold only key's */
+            *p = g->next;
+            free(g);
+            continue;
+        }
+        p = &g->next;
+    }
+    if (found)
+        return found;
+    size_t len = strlen(key) + 1;
+    struct gate *g = xcalloc(1, sizeof *g + len);
+    memcpy(g->key, key, len);
+    g->next = *p;
+    *p = g;
     return g;
+}
+
+static struct acct_state *find_account(const struct engine *e, const char *name)
+{
+    if (!e->acct_cap)
+        return NULL;
+    for (struct acct_state *a = e->acct_tab[hash_str(name) % e->acct_cap]; a; a = a->hnext)
+        if (strcmp(a->name, name) == 0)
+            return a;
+    return NULL;
+}
+
+static void grow_accounts(struct engine *e)
+{
+    size_t cap = e->acct_cap ? e->acct_cap * 2 : 64;
+    struct acct_state **tab = xcalloc(cap, sizeof *tab);
+    for (struct acct_state *a = e->accts; a; a = a->next) {
+        size_t h = hash_str(a->name) % cap;
+        a->hnext = tab[h];
+        tab[h] = a;
+    }
+    free(e->acct_tab);
+    e->acct_tab = tab;
+    e->acct_cap = cap;
 }
 
 struct acct_state *engine_account(struct engine *e, const char *name)
 {
-    for (struct acct_state *a = e->accts; a; a = a->next)
-        if (strcmp(a->name, name) == 0)
-            return a;
-    struct acct_state *a = xcalloc(1, sizeof *a);
-    a->name = xstrdup(name);
+    struct acct_state *a = find_account(e, name);
+    if (a)
+        return a;
+    if (e->nacct >= e->acct_cap)
+        grow_accounts(e);
+    size_t len = strlen(name) + 1, h = hash_str(name) % e->acct_cap;
+    a = xcalloc(1, sizeof *a + len);
+    memcpy(a->name, name, len);
     a->next = e->accts;
     e->accts = a;
+    a->hnext = e->acct_tab[h];
+    e->acct_tab[h] = a;
+    e->nacct++;
     return a;
 }
 
 static void free_registries(struct engine *e)
 {
-    while (e->gates) {
-        struct gate *g = e->gates;
-        e->gates = g->next;
-        free(g->key);
-        free(g);
+    for (size_t i = 0; i < GATE_BUCKETS; i++) {
+        while (e->gates[i]) {
+            struct gate *g = e->gates[i];
+            e->gates[i] = g->next;
+            free(g);
+        }
     }
+    free(e->gates);
     while (e->creds) {
         struct cred_state *c = e->creds;
         e->creds = c->next;
@@ -75,9 +139,9 @@ static void free_registries(struct engine *e)
     while (e->accts) {
         struct acct_state *a = e->accts;
         e->accts = a->next;
-        free(a->name);
         free(a);
     }
+    free(e->acct_tab);
 }
 
 /* ---- jobs from the config ---------------------------------------------------------------- */
@@ -89,8 +153,9 @@ static int64_t pick(int64_t configured, int64_t fallback)
 
 static struct ejob *find_job(struct engine *e, const char *account, const char *stream)
 {
-    for (struct ejob *j = e->jobs; j; j = j->next)
-        if (strcmp(j->account, account) == 0 && strcmp(j->stream, stream) == 0)
+    struct acct_state *a = find_account(e, account);
+    for (struct ejob *j = a ? a->jobs : NULL; j; j = j->acct_next)
+        if (strcmp(j->stream, stream) == 0)
             return j;
     return NULL;
 }
@@ -118,8 +183,11 @@ static void add_job(struct engine *e, const struct cfg_account *a, const char *s
     }
     struct ejob *j = xcalloc(1, sizeof *j);
     j->e = e;
-    j->account = xstrdup(a->name);
-    j->stream = xstrdup(stream);
+    j->as = engine_account(e, a->name);
+    j->account = j->as->name;
+    j->stream = stream_lookup(stream)->name; /* the config names only known streams */
+    j->acct_next = j->as->jobs;
+    j->as->jobs = j;
     j->ad = ad;
     j->def = def;
     cursor_init(&j->cur);
@@ -136,11 +204,15 @@ void engine_free_job(struct engine *e, struct ejob *j)
             break;
         }
     }
+    for (struct ejob **p = &j->as->jobs; *p; p = &(*p)->acct_next) {
+        if (*p == j) {
+            *p = j->acct_next;
+            break;
+        }
+    }
     if (j->sj)
         sched_remove(e->sched, j->sj);
     cursor_free(&j->cur);
-    free(j->account);
-    free(j->stream);
     free(j);
 }
 
@@ -175,6 +247,29 @@ static void apply_jobs(struct engine *e, const struct config *cfg)
         else
             j->removed = true; /* freed when its current step ends */
     }
+}
+
+/* ---- capacity ------------------------------------------------------------------------------ */
+
+bool engine_has_capacity(const struct ejob *j)
+{
+    const struct engine *e = j->e;
+    int p = j->ad->platform;
+    return e->inflight + e->claiming < e->cfg->daemon.max_inflight &&
+           e->inflight_platform[p] + e->claiming_platform[p] <
+               e->cfg->platforms[j->acct->platform_id].max_inflight;
+}
+
+void engine_claim_begin(struct ejob *j)
+{
+    j->e->claiming++;
+    j->e->claiming_platform[j->ad->platform]++;
+}
+
+void engine_claim_end(struct ejob *j)
+{
+    j->e->claiming--;
+    j->e->claiming_platform[j->ad->platform]--;
 }
 
 /* ---- scheduling ---------------------------------------------------------------------------- */
@@ -259,24 +354,37 @@ static void resync_later(struct engine *e)
     e->resync_ms = e->resync_ms * 2 > cap ? cap : e->resync_ms * 2;
 }
 
-/* The end of one sync's pipeline segment: every statement of it has answered. */
+static void sync_batch(struct engine *e);
+
+/*
+ * The end of one sync's pipeline segment: every statement of it has answered. The next batch
+ * of accounts goes out, or, after the last, the sync is done.
+ */
 static void sync_end_cb(void *arg, PGresult *res, const char *err)
 {
     struct engine *e = arg;
     e->syncs_pending--;
     if (!res) { /* the connection went: the reconnect syncs again */
         e->sync_failed = false;
+        e->sync_running = false;
     } else if (e->sync_failed || err) {
         e->sync_failed = false;
+        e->sync_running = false;
         if (err)
             health_fail(e->health, "job_sync", "the jobs' sync commit", err);
         if (e->ready && !e->stopping && !e->resync_armed)
             resync_later(e);
+    } else if (e->sync_running && !e->stopping) {
+        sync_batch(e);
     } else {
+        e->sync_running = false;
         e->sync_attempts = 0;
         e->resync_ms = resync_first_ms(e);
         health_ok(e->health, "job_sync");
         log_info("engine: jobs synced count=%d", e->once ? e->once_left : -1);
+#ifdef __GLIBC__
+        malloc_trim(0); /* the sync's statements and results are freed: give their pages back */
+#endif
     }
     engine_kick(e);
 }
@@ -298,12 +406,11 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
         j->last_success_wall = atoll(PQgetvalue(res, 0, 4));
     double due_in = atof(PQgetvalue(res, 0, 1));
     j->failures = atoi(PQgetvalue(res, 0, 2));
-    engine_account(e, j->account)->needs_reauth =
-        strcmp(PQgetvalue(res, 0, 3), "needs_reauth") == 0;
+    j->as->needs_reauth = strcmp(PQgetvalue(res, 0, 3), "needs_reauth") == 0;
     j->synced = true;
     if (e->once) {
         /* --once runs exactly the jobs that are due now */
-        if (due_in <= 1 && !engine_account(e, j->account)->needs_reauth && !j->once_active) {
+        if (due_in <= 1 && !j->as->needs_reauth && !j->once_active) {
             j->once_active = true;
             e->once_left++;
             engine_schedule(j, 0);
@@ -380,18 +487,25 @@ static void sync_account(struct engine *e, const struct cfg_account *a)
     buf_free(&b);
 }
 
-static void sync_jobs(struct engine *e)
+static void sync_job(struct engine *e, struct ejob *j)
+{
+    char iv[24], lb[24], bf[24];
+    snprintf(iv, sizeof iv, "%lld", (long long)j->interval_ms);
+    snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
+    snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
+    const char *q[5] = {j->account, j->stream, iv, lb, bf};
+    pgconn_query(e->db,
+                 "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
+                 "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint)",
+                 5, q, sync_job_cb, j);
+}
+
+static void disable_other_accounts(struct engine *e)
 {
     const struct config *cfg = e->cfg;
-    if (e->resync_armed) {
-        evtimer_del(e->resync);
-        e->resync_armed = false;
-    }
     const char **names = xcalloc(cfg->naccounts + 1, sizeof *names);
-    for (size_t i = 0; i < cfg->naccounts; i++) {
+    for (size_t i = 0; i < cfg->naccounts; i++)
         names[i] = cfg->accounts[i].name;
-        sync_account(e, &cfg->accounts[i]);
-    }
     struct buf b = {0};
     array_literal(&b, names, cfg->naccounts);
     const char *p[1] = {b.data};
@@ -399,22 +513,52 @@ static void sync_jobs(struct engine *e)
                 p);
     buf_free(&b);
     free(names);
-    e->sync_failed = false;
-    for (struct ejob *j = e->jobs; j; j = j->next) {
-        char iv[24], lb[24], bf[24];
-        snprintf(iv, sizeof iv, "%lld", (long long)j->interval_ms);
-        snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
-        snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
-        const char *q[5] = {j->account, j->stream, iv, lb, bf};
-        pgconn_query(e->db,
-                     "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
-                     "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint)",
-                     5, q, sync_job_cb, j);
+}
+
+/*
+ * Sends the next SYNC_BATCH accounts (each with its jobs) as one pipeline segment; the last
+ * segment also disables the accounts no longer configured. A segment commits on its own: every
+ * statement is idempotent, and a failed one makes the whole sync run again.
+ */
+static void sync_batch(struct engine *e)
+{
+    const struct config *cfg = e->cfg;
+    size_t end = e->sync_next + SYNC_BATCH;
+    if (end > cfg->naccounts)
+        end = cfg->naccounts;
+    for (size_t i = e->sync_next; i < end; i++) {
+        const struct cfg_account *a = &cfg->accounts[i];
+        sync_account(e, a);
+        struct acct_state *as = find_account(e, a->name);
+        for (struct ejob *j = as ? as->jobs : NULL; j; j = j->acct_next)
+            if (j->acct) /* not a removed job still finishing its step */
+                sync_job(e, j);
     }
-    if (pgconn_sync(e->db, sync_end_cb, e) == 0)
+    e->sync_next = end;
+    if (end == cfg->naccounts) {
+        disable_other_accounts(e);
+        e->sync_running = false; /* this segment's end ends the sync */
+    }
+    if (pgconn_sync(e->db, sync_end_cb, e) == 0) {
         e->syncs_pending++;
-    else
+    } else {
+        e->sync_running = false; /* the connection went: the reconnect syncs again */
         engine_check_done(e);
+    }
+}
+
+static void sync_jobs(struct engine *e)
+{
+    if (e->resync_armed) {
+        evtimer_del(e->resync);
+        e->resync_armed = false;
+    }
+    e->sync_next = 0;
+    e->sync_running = true;
+    if (e->syncs_pending)
+        return; /* the segment under way goes on with the first batch when it ends */
+    e->sync_failed = false;
+    sync_batch(e);
 }
 
 static void resync_cb(evutil_socket_t fd, short what, void *arg)
@@ -513,6 +657,7 @@ struct engine *engine_new(struct event_base *base, struct pgconn *db, struct wri
     e->done_arg = arg;
     e->rng = (uint64_t)time_mono_us() ^ ((uint64_t)getpid() << 32);
     e->sched = sched_new(base, fire_cb, e);
+    e->gates = xcalloc(GATE_BUCKETS, sizeof *e->gates);
     e->resync = evtimer_new(base, resync_cb, e);
     if (!e->resync)
         abort();

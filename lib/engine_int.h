@@ -19,21 +19,19 @@ struct sched_job;
 
 enum jstate { J_IDLE, J_CLAIMING, J_TOKEN, J_FETCHING, J_WRITING };
 
+/* Fields grouped by size: 30,000 of these must fit a small daemon. */
 struct ejob {
     struct engine *e;
-    char *account, *stream;
+    const char *account; /* its acct_state's name */
+    const char *stream;  /* platform.c's name of the stream */
+    struct acct_state *as;
     const struct cfg_account *acct; /* the current config's section (NULL once removed) */
     const struct adapter *ad;
     const struct stream_def *def;
     int64_t id; /* socialroi.poll_job.job_id, 0 until synced */
     struct sched_job *sj;
-    enum jstate state;
     int64_t interval_ms, lookback_ms, backfill_ms, jitter_ms;
     struct job_cursor cur;
-    int failures;
-    bool auth_retried, removed, synced, wait_forced;
-    bool fire_deferred; /* came due while a write of its own was outstanding */
-    bool leased;        /* holds the job's lease in the database: from the claim to the release */
     int64_t renew_at;   /* monotonic microseconds: when a run that still waits renews it */
     int64_t wait_until; /* monotonic microseconds: end of a wait the platform asked for */
     int64_t due_at;     /* monotonic microseconds: when the job was last scheduled for */
@@ -43,18 +41,26 @@ struct ejob {
     long http_status;
     struct complain complain;
     /* counters for /metrics */
-    uint64_t pages, rows, errors[ERR_MALFORMED + 1];
+    uint64_t pages, rows;
     int64_t last_success_wall; /* epoch seconds, 0 = none this process */
-    /* --once bookkeeping */
-    bool once_active;
-    int once_attempts;
     struct ejob *next;
+    struct ejob *acct_next; /* the next job of the same account */
+    uint32_t errors[ERR_MALFORMED + 1];
+    enum jstate state;
+    int failures;
+    int once_attempts; /* --once bookkeeping */
+    bool once_active;
+    bool auth_retried, removed, synced, wait_forced;
+    bool fire_deferred; /* came due while a write of its own was outstanding */
+    bool leased;        /* holds the job's lease in the database: from the claim to the release */
 };
 
+/* A rate-limit gate. One that is open (open_at passed) is the same as none: such gates are
+ * dropped whenever their hash bucket is visited, so only closed ones take memory. */
 struct gate {
-    char *key;
     int64_t open_at; /* monotonic microseconds */
     struct gate *next;
+    char key[];
 };
 
 /* Refresh coordination: one refresh in flight per credential, jobs wait on it. */
@@ -86,9 +92,11 @@ enum stmt_kind {
 };
 
 struct acct_state {
-    char *name;
     bool needs_reauth;
-    struct acct_state *next;
+    struct ejob *jobs;        /* its jobs, through ejob.acct_next */
+    struct acct_state *next;  /* every account, for metrics */
+    struct acct_state *hnext; /* its hash bucket */
+    char name[];
 };
 
 struct engine {
@@ -105,11 +113,17 @@ struct engine {
     void *done_arg;
     struct sched *sched;
     struct ejob *jobs;
-    struct gate *gates;
+    struct gate **gates; /* GATE_BUCKETS hash chains */
     struct cred_state *creds;
     struct acct_state *accts;
+    struct acct_state **acct_tab; /* hash chains of accts, acct_cap of them */
+    size_t acct_cap, nacct;
     bool ready, stopping, done_reported;
     int syncs_pending;
+    /* a sync goes SYNC_BATCH accounts per pipeline segment, so libpq never buffers every
+     * account's statements at once: the next account to send while one is under way */
+    bool sync_running;
+    size_t sync_next;
     bool sync_failed;     /* a statement of the running sync failed: sync again after a wait */
     int sync_attempts;    /* consecutive failed syncs */
     int64_t resync_ms;    /* the next wait */
@@ -118,6 +132,8 @@ struct engine {
     bool due_asking, due_again; /* a NOTIFY's re-read of due times in flight, another wanted */
     struct stmt stmts[STMT_COUNT];
     int inflight, inflight_platform[PLATFORM_COUNT];
+    /* leases asked for: each becomes a request, so they count against max_inflight too */
+    int claiming, claiming_platform[PLATFORM_COUNT];
     uint64_t rng;
     int once_left;
     bool once_failed;
@@ -131,6 +147,12 @@ void engine_check_done(struct engine *e);
 void engine_schedule(struct ejob *j, int64_t delay_ms);
 void engine_once_complete(struct ejob *j, bool failed);
 void engine_free_job(struct engine *e, struct ejob *j);
+/* Whether j may start a run now: requests in flight plus leases being asked for under the
+ * daemon's and the platform's max_inflight (each run holds its buffers only while it runs). */
+bool engine_has_capacity(const struct ejob *j);
+/* A lease request for j was sent (begin) or answered (end). */
+void engine_claim_begin(struct ejob *j);
+void engine_claim_end(struct ejob *j);
 /* Sends a statement whose failure is reported to health as s's component. */
 void engine_stmt(struct engine *e, enum stmt_kind s, const char *sql, int n,
                  const char *const *params);

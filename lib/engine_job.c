@@ -724,6 +724,7 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
 {
     struct ejob *j = arg;
     struct engine *e = j->e;
+    engine_claim_end(j);
     if (!settle(j)) {
         engine_check_done(e);
         return;
@@ -770,8 +771,7 @@ static bool gates_open(struct ejob *j)
     struct engine *e = j->e;
     char key[256];
     int64_t now = sched_now(e->sched), open_at = now;
-    if (e->inflight_platform[j->ad->platform] >= platform_cfg(j)->max_inflight ||
-        e->inflight >= e->cfg->daemon.max_inflight) {
+    if (!engine_has_capacity(j)) {
         engine_schedule(j, CAPACITY_RETRY_MS + (int64_t)(sched_rand(&e->rng) % 100));
         return false;
     }
@@ -871,5 +871,6 @@ void job_fire(struct ejob *j)
         engine_schedule(j, DB_RETRY_MS);
         return;
     }
+    engine_claim_begin(j);
     pgconn_sync(e->db, NULL, NULL);
 }

@@ -63,12 +63,16 @@ void tokens_free(struct tokens *t)
     free(t);
 }
 
+static int by_name(const void *a, const void *b)
+{
+    return strcmp(((const struct tok *)a)->name, ((const struct tok *)b)->name);
+}
+
+/* Sorted by name (tokens_load): every request looks its token up, with thousands of them. */
 static struct tok *find(const struct tokens *t, const char *cred)
 {
-    for (size_t i = 0; i < t->n; i++)
-        if (strcmp(t->v[i].name, cred) == 0)
-            return &t->v[i];
-    return NULL;
+    struct tok key = {.name = (char *)cred};
+    return t->n ? bsearch(&key, t->v, t->n, sizeof *t->v, by_name) : NULL;
 }
 
 static void source_hash(const struct cfg_credential *c, char out[65])
@@ -128,6 +132,11 @@ void tokens_load(struct tokens *t, const struct config *cfg)
         source_hash(c, tk->source);
         if (t->dir)
             read_saved(t, tk);
+    }
+    qsort(t->v, t->n, sizeof *t->v, by_name);
+    if (t->n && t->cap > t->n) { /* no spare room: a reload loads them all again */
+        t->v = xrealloc(t->v, t->n * sizeof *t->v);
+        t->cap = t->n;
     }
 }
 
