@@ -53,6 +53,7 @@ struct ejob {
     bool auth_retried, removed, synced, wait_forced;
     bool fire_deferred; /* came due while a write of its own was outstanding */
     bool leased;        /* holds the job's lease in the database: from the claim to the release */
+    bool next_page;     /* its last page committed and the run goes on: no claim needed */
 };
 
 /* A rate-limit gate. One that is open (open_at passed) is the same as none: such gates are

@@ -287,6 +287,7 @@ static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t re
 {
     struct engine *e = j->e;
     int64_t wait = wait_after(j, cls, retry_ms);
+    j->next_page = false; /* what the database holds decides where the retry starts */
     j->errors[cls]++;
     if (cls != ERR_THROTTLED && cls != ERR_QUOTA)
         j->failures++;
@@ -377,7 +378,8 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
         complain_release(&j->complain, "engine: job recovered account=%s stream=%s", j->account,
                          j->stream);
         if (!final) {
-            lease_taken(j);        /* the page renewed it */
+            lease_taken(j); /* the page renewed it */
+            j->next_page = true;
             engine_schedule(j, 0); /* the next page, through the gates again */
         } else {
             j->leased = false;
@@ -720,6 +722,18 @@ static void claim_failed(struct ejob *j, PGresult *res, const char *err)
     engine_check_done(e);
 }
 
+/* The leased job's next request, from its cursor: a token refresh first when one is due. */
+static void start_fetch(struct ejob *j)
+{
+    int64_t now = time_wall_us();
+    cursor_plan(&j->cur, today_for(j, now), now, j->lookback_ms, j->backfill_ms);
+    warn_expiry(j, now / 1000000);
+    if (token_due(j, now / 1000000))
+        refresh_start(j, false);
+    else
+        do_fetch(j);
+}
+
 static void claim_cb(void *arg, PGresult *res, const char *err)
 {
     struct ejob *j = arg;
@@ -756,13 +770,7 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
                  j->stream);
     if (!j->cur.in_run)
         j->run_due_at = j->due_at; /* a new run: its period counts from when it was due */
-    int64_t now = time_wall_us();
-    cursor_plan(&j->cur, today_for(j, now), now, j->lookback_ms, j->backfill_ms);
-    warn_expiry(j, now / 1000000);
-    if (token_due(j, now / 1000000))
-        refresh_start(j, false);
-    else
-        do_fetch(j);
+    start_fetch(j);
 }
 
 /* Whether the gates let j go now; otherwise reschedules it for when they open. */
@@ -858,6 +866,17 @@ void job_fire(struct ejob *j)
     }
     if (!gates_open(j))
         return;
+    if (j->next_page && j->leased) {
+        /*
+         * The run's next page: the lease is ours (each page renewed it) and the cursor in
+         * memory is the one the last page committed, so asking the database again would only
+         * cost a round trip per page. A lease lost meanwhile shows when the page is written.
+         */
+        j->next_page = false;
+        start_fetch(j);
+        return;
+    }
+    j->next_page = false;
     snprintf(id, sizeof id, "%lld", (long long)j->id);
     snprintf(lease, sizeof lease, "%lld", (long long)(lease_ms(j) / 1000));
     /* never forced: a run that is not due (another daemon just did it) is not repeated */
