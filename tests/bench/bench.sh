@@ -160,8 +160,8 @@ wants ratelimited && section_ratelimited
 # ---- 5: many accounts on one daemon -----------------------------------------------------------
 
 BENCH_SCALE_ACCOUNTS=${BENCH_SCALE_ACCOUNTS:-10000}
-BENCH_SCALE_INTERVAL=${BENCH_SCALE_INTERVAL:-60}
-BENCH_SCALE_WINDOW=${BENCH_SCALE_WINDOW:-150}
+BENCH_SCALE_INTERVAL=${BENCH_SCALE_INTERVAL:-180}
+BENCH_SCALE_WINDOW=${BENCH_SCALE_WINDOW:-270}
 
 # peak_connections PORT SECONDS: the most established TCP connections to PORT seen in samples
 # every half second.
