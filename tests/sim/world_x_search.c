@@ -86,9 +86,12 @@ static const struct {
 };
 
 static const char *const descriptions[] = {
-    "B2B marketer. Opinions my own.",       "Demand gen @ a SaaS you have not heard of yet",
-    "RevOps, spreadsheets & coffee ☕",      "Writing about attribution so you don't have to",
-    "Marketing analytics lead. Ex-agency.", "Daily notes on paid social for B2B",
+    "B2B marketer. Opinions my own.",
+    "Demand gen @ a SaaS you have not heard of yet",
+    "RevOps, spreadsheets & coffee ☕",
+    "Writing about attribution so you don't have to",
+    "Marketing analytics lead. Ex-agency.",
+    "Daily notes on paid social for B2B",
     NULL,
 };
 
