@@ -196,8 +196,6 @@ static void add_job(struct engine *e, const struct cfg_account *a, const char *s
     e->jobs = j;
 }
 
-static void cap_unlink(struct engine *e, struct ejob *j);
-
 void engine_free_job(struct engine *e, struct ejob *j)
 {
     for (struct ejob **p = &e->jobs; *p; p = &(*p)->next) {
@@ -214,7 +212,6 @@ void engine_free_job(struct engine *e, struct ejob *j)
     }
     if (j->sj)
         sched_remove(e->sched, j->sj);
-    cap_unlink(e, j);
     cursor_free(&j->cur);
     free(j);
 }
@@ -254,91 +251,13 @@ static void apply_jobs(struct engine *e, const struct config *cfg)
 
 /* ---- capacity ------------------------------------------------------------------------------ */
 
-static bool slot_free(const struct engine *e, int p, const struct cfg_account *a)
+bool engine_has_capacity(const struct ejob *j)
 {
-    return e->inflight + e->claiming + e->woken < e->cfg->daemon.max_inflight &&
-           e->inflight_platform[p] + e->claiming_platform[p] + e->woken_platform[p] <
-               e->cfg->platforms[a->platform_id].max_inflight;
-}
-
-/* Whether j may take a slot now: a woken job takes the one held for it. */
-bool engine_has_capacity(struct ejob *j)
-{
-    struct engine *e = j->e;
+    const struct engine *e = j->e;
     int p = j->ad->platform;
-    if (j->cap_woken) {
-        j->cap_woken = false;
-        e->woken--;
-        e->woken_platform[p]--;
-    }
-    return slot_free(e, p, j->acct);
-}
-
-/*
- * A job that found every slot taken waits in its platform's line and is woken, in order, when
- * one frees (polling for a slot every few hundred milliseconds cost 150,000 wake-ups a second
- * with 30,000 jobs waiting, and let late-comers overtake).
- */
-void engine_wait_capacity(struct ejob *j)
-{
-    struct engine *e = j->e;
-    int p = j->ad->platform;
-    if (j->cap_waiting)
-        return;
-    j->cap_waiting = true;
-    j->cap_next = NULL;
-    if (e->cap_tail[p])
-        e->cap_tail[p]->cap_next = j;
-    else
-        e->cap_head[p] = j;
-    e->cap_tail[p] = j;
-}
-
-static struct ejob *cap_pop(struct engine *e, int p)
-{
-    struct ejob *j = e->cap_head[p];
-    e->cap_head[p] = j->cap_next;
-    if (!e->cap_head[p])
-        e->cap_tail[p] = NULL;
-    j->cap_next = NULL;
-    j->cap_waiting = false;
-    return j;
-}
-
-/* Slots freed: the first jobs in line get them (held until they fire). */
-void engine_capacity_freed(struct engine *e)
-{
-    for (int p = 0; p < PLATFORM_COUNT; p++) {
-        while (e->cap_head[p] && (!e->cap_head[p]->acct || e->cap_head[p]->removed ||
-                                  slot_free(e, p, e->cap_head[p]->acct))) {
-            struct ejob *j = cap_pop(e, p);
-            if (j->acct && !j->removed) {
-                j->cap_woken = true;
-                e->woken++;
-                e->woken_platform[p]++;
-            }
-            engine_schedule(j, 0);
-        }
-    }
-}
-
-static void cap_unlink(struct engine *e, struct ejob *j)
-{
-    int p = j->ad->platform;
-    if (j->cap_woken) {
-        e->woken--;
-        e->woken_platform[p]--;
-    }
-    if (!j->cap_waiting)
-        return;
-    for (struct ejob **q = &e->cap_head[p], *prev = NULL; *q; prev = *q, q = &(*q)->cap_next) {
-        if (*q == j) {
-            *q = j->cap_next;
-            if (e->cap_tail[p] == j)
-                e->cap_tail[p] = prev;
-            break;
-        }
-    }
+    return e->inflight + e->claiming < e->cfg->daemon.max_inflight &&
+           e->inflight_platform[p] + e->claiming_platform[p] <
+               e->cfg->platforms[j->acct->platform_id].max_inflight;
 }
 
 void engine_claim_begin(struct ejob *j)
@@ -351,7 +270,6 @@ void engine_claim_end(struct ejob *j)
 {
     j->e->claiming--;
     j->e->claiming_platform[j->ad->platform]--;
-    engine_capacity_freed(j->e);
 }
 
 /* ---- scheduling ---------------------------------------------------------------------------- */
@@ -401,7 +319,6 @@ void engine_check_done(struct engine *e)
 
 void engine_kick(struct engine *e)
 {
-    engine_capacity_freed(e); /* whatever freed a slot, the line moves */
     bool congested = writer_congested(e->w);
     if (sched_paused(e->sched) != (congested || e->stopping || !e->ready))
         sched_pause(e->sched, congested || e->stopping || !e->ready);

@@ -54,9 +54,6 @@ struct ejob {
     bool fire_deferred; /* came due while a write of its own was outstanding */
     bool leased;        /* holds the job's lease in the database: from the claim to the release */
     bool next_page;     /* its last page committed and the run goes on: no claim needed */
-    bool cap_waiting;   /* in its platform's line for a free slot (cap_next links it) */
-    bool cap_woken;     /* woken from that line: holds a slot until it fires */
-    struct ejob *cap_next;
 };
 
 /* A rate-limit gate. One that is open (open_at passed) is the same as none: such gates are
@@ -138,9 +135,6 @@ struct engine {
     int inflight, inflight_platform[PLATFORM_COUNT];
     /* leases asked for: each becomes a request, so they count against max_inflight too */
     int claiming, claiming_platform[PLATFORM_COUNT];
-    /* jobs waiting for a free slot, per platform, in order; and slots held for woken ones */
-    struct ejob *cap_head[PLATFORM_COUNT], *cap_tail[PLATFORM_COUNT];
-    int woken, woken_platform[PLATFORM_COUNT];
     uint64_t rng;
     int once_left;
     bool once_failed;
@@ -156,9 +150,7 @@ void engine_once_complete(struct ejob *j, bool failed);
 void engine_free_job(struct engine *e, struct ejob *j);
 /* Whether j may start a run now: requests in flight plus leases being asked for under the
  * daemon's and the platform's max_inflight (each run holds its buffers only while it runs). */
-bool engine_has_capacity(struct ejob *j);
-void engine_wait_capacity(struct ejob *j);
-void engine_capacity_freed(struct engine *e);
+bool engine_has_capacity(const struct ejob *j);
 /* A lease request for j was sent (begin) or answered (end). */
 void engine_claim_begin(struct ejob *j);
 void engine_claim_end(struct ejob *j);

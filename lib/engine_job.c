@@ -23,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#define CAPACITY_RETRY_MS    200
 #define DB_RETRY_MS          2000
 #define BACKOFF_BASE_MS      30000
 #define BACKOFF_CAP_MS       3600000
@@ -513,7 +514,6 @@ static void fetch_cb(void *arg, const struct fetch_result *res)
     tick_cancel(j);
     e->inflight--;
     e->inflight_platform[j->ad->platform]--;
-    engine_capacity_freed(e);
     j->http_status = res->status;
     if (j->removed || !j->acct) {
         settle(j);
@@ -780,7 +780,7 @@ static bool gates_open(struct ejob *j)
     char key[256];
     int64_t now = sched_now(e->sched), open_at = now;
     if (!engine_has_capacity(j)) {
-        engine_wait_capacity(j);
+        engine_schedule(j, CAPACITY_RETRY_MS + (int64_t)(sched_rand(&e->rng) % 100));
         return false;
     }
     for (int per_stream = 0; per_stream < 2; per_stream++) {
@@ -808,7 +808,6 @@ static bool gates_open(struct ejob *j)
     }
     if (open_at > now) {
         int64_t wait_ms = (open_at - now) / 1000 + 1;
-        engine_capacity_freed(e); /* the slot it was given goes to the next in line */
         if (e->once && wait_ms > ONCE_MAX_WAIT_MS) {
             log_warn("engine: --once gives up on a job its rate limit keeps closed for %llds "
                      "account=%s stream=%s",
