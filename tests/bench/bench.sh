@@ -152,6 +152,10 @@ EOF
     json_add ratelimited "$(jq -c --argjson floor "${floor:-null}" --arg who "${who:-}" \
         --argjson rows "$(fact_rows)" '. + {rows: $rows, floor_s: $floor, floor_platform: $who}' \
         "$TEST_DIR/limited.json")"
+    say "idle: a normal poll with nothing new in the same world"
+    q -c "UPDATE socialroi.poll_job SET next_due = now()"
+    run_daemon_once "$TEST_DIR/idle_small.json" "$TEST_DIR/limited.conf"
+    json_add idle_small "$(cat "$TEST_DIR/idle_small.json")"
     stop_sim
 }
 
