@@ -36,7 +36,6 @@
 #define WRITER_HIGH_WATER  64
 #define ONCE_DB_TIMEOUT_MS 60000
 #define SCHEMA_RETRY_MS    5000
-#define WRITERS_MAX        4
 
 enum schema_state { SCHEMA_UNKNOWN, SCHEMA_OK, SCHEMA_OLD };
 
@@ -46,7 +45,7 @@ struct sr_ctx {
     struct config *cfg;
     struct pgconn *db;
     /* the writer's connections: db first, then the ones [daemon] writers adds */
-    struct pgconn *lanes[WRITERS_MAX];
+    struct pgconn *lanes[CFG_WRITERS_MAX];
     size_t nlanes;
     struct writer *writer;
     struct fetch *fetch;
@@ -134,19 +133,29 @@ static void db_state_cb(void *arg, enum pgconn_event ev)
     }
 }
 
-/* A writer connection besides the main one: its pages wait while it is away (and say so). */
+/* The first of the writer's extra connections that is down, or NULL. */
+static struct pgconn *lane_down(const struct sr_ctx *ctx)
+{
+    for (size_t i = 1; i < ctx->nlanes; i++)
+        if (ctx->lanes[i] && !pgconn_is_up(ctx->lanes[i]))
+            return ctx->lanes[i];
+    return NULL;
+}
+
+/*
+ * A writer connection besides the main one came up or went away: its pages wait while it is
+ * away, and the "writer" component says so until every one of them is up again.
+ */
 static void lane_state_cb(void *arg, enum pgconn_event ev)
 {
     struct sr_ctx *ctx = arg;
-    if (ev == PGCONN_UP) {
+    struct pgconn *down = lane_down(ctx);
+    if (down)
+        health_fail(ctx->health, "writer", "connect", pgconn_last_error(down));
+    else
         health_ok(ctx->health, "writer");
-        if (ctx->writer)
-            writer_connection_up(ctx->writer);
-        return;
-    }
-    for (size_t i = 1; i < ctx->nlanes; i++)
-        if (!pgconn_is_up(ctx->lanes[i]))
-            health_fail(ctx->health, "writer", "connect", pgconn_last_error(ctx->lanes[i]));
+    if (ev == PGCONN_UP && ctx->writer)
+        writer_connection_up(ctx->writer);
 }
 
 static size_t lanes_up(const struct sr_ctx *ctx)
@@ -430,7 +439,7 @@ struct sr_ctx *ctx_new(const struct ctx_options *opt, struct config *cfg)
     ctx->db =
         pgconn_new(ctx->base, cfg->daemon.database, cfg->daemon.reconnect_max_ms, db_state_cb, ctx);
     ctx->lanes[0] = ctx->db;
-    ctx->nlanes = cfg->daemon.writers > 0 && cfg->daemon.writers <= WRITERS_MAX
+    ctx->nlanes = cfg->daemon.writers > 0 && cfg->daemon.writers <= CFG_WRITERS_MAX
                       ? (size_t)cfg->daemon.writers
                       : 1;
     for (size_t i = 1; i < ctx->nlanes; i++)

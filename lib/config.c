@@ -159,7 +159,7 @@ static const struct key_def daemon_keys[] = {
      "longest wait between database reconnect attempts"},
     {"max_inflight", T_INT, D(max_inflight), "16", 0, 1, 1000, NULL,
      "most HTTP requests in flight across all platforms"},
-    {"writers", T_INT, D(writers), "1", F_RESTART, 1, 4, NULL,
+    {"writers", T_INT, D(writers), "1", F_RESTART, 1, CFG_WRITERS_MAX, NULL,
      "database connections that write fetched pages (jobs spread over them by id)"},
     {"lease", T_DURATION, D(lease_ms), "10m", 0, 0, 0, check_lease,
      "how long a job's lease lasts; renewed while a run waits, so a crash frees it after this"},

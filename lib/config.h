@@ -22,8 +22,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#define CFG_UNSET_MS   (-1)
-#define CFG_UNSET_DATE INT32_MIN
+#define CFG_UNSET_MS    (-1)
+#define CFG_UNSET_DATE  INT32_MIN
+#define CFG_WRITERS_MAX 4 /* [daemon] writers: database connections of the page writer */
 
 struct cfg_where {
     const char *file; /* owned by the config */
