@@ -1,11 +1,15 @@
 # t_ingest.sh - socialroid --once against the simulator, X and Meta: the database equals the
 # simulator's truth exactly; a second run changes nothing; restated days are corrected and
-# their previous values kept; tokens never reach the database or the logs.
+# their previous values kept; tokens never reach the database or the logs. The daemon writes
+# through two connections ([daemon] writers = 2).
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
 start_sim 7 || { not_ok "the simulator starts"; done_testing; exit 1; }
 sim_config "$CONF" x facebook
+# two writer connections: jobs spread over them by id, each job's pages still in order (every
+# other test writes through one)
+sed -i '/^\[daemon\]/a writers = 2' "$CONF"
 
 check "socialroid -n accepts the simulator config" socialroid -n -c "$CONF"
 
