@@ -15,6 +15,7 @@
 #include "pollcmd.h"
 #include "report.h"
 #include "statuscmd.h"
+#include "streamscmd.h"
 #include "timeutil.h"
 
 #include <getopt.h>
@@ -41,6 +42,7 @@ struct command {
 static int cmd_migrate(int argc, char **argv);
 static int cmd_parse(int argc, char **argv);
 static int cmd_status(int argc, char **argv);
+static int cmd_streams(int argc, char **argv);
 static int cmd_poll(int argc, char **argv);
 static int cmd_backfill(int argc, char **argv);
 static int cmd_report(int argc, char **argv);
@@ -68,6 +70,13 @@ static const struct command commands[] = {
      "Exit 0 when healthy; 1 when a job is failing, an account needs re-authorization or a\n"
      "daemon component is failing.\n\n"
      "  --format FORMAT   table (default) or json\n" DB_HELP},
+    {"streams", cmd_streams, "streams [--format table|json]",
+     "usage: socialroi streams [--format table|json]\n\n"
+     "Lists the streams this release polls: platform, default interval and lookback (an\n"
+     "[account] section's interval and lookback override them), day basis, what a request\n"
+     "takes (a window of days, a since watermark, or nothing), the longest window one request\n"
+     "may ask for (0: any) and whether the stream delivers the account's daily metrics.\n\n"
+     "  --format FORMAT   table (default) or json\n"},
     {"poll", cmd_poll, "poll ACCOUNT [STREAM] [--dsn DSN | -c FILE]",
      "usage: socialroi poll ACCOUNT [STREAM] [--dsn DSN | -c FILE]\n\n"
      "Makes the account's jobs (or the one of STREAM) due now and tells a running daemon\n"
@@ -621,6 +630,25 @@ static int run_rollup(PGconn *conn, void *arg)
     }
     fprintf(stderr, "socialroi: rollup: still dirty after 1000 rounds; run it again\n");
     return 1;
+}
+
+static int cmd_streams(int argc, char **argv)
+{
+    static const struct option lo[] = {{"format", required_argument, NULL, 'F'},
+                                       {"help", no_argument, NULL, 'h'},
+                                       {NULL, 0, NULL, 0}};
+    bool json = false;
+    int ch, rc;
+    optind = 1;
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if ((rc = table_or_json(optarg, &json)))
+            return rc;
+    }
+    if ((rc = positional(argc, argv, 0, 0, "")))
+        return rc;
+    return streamscmd_run(json, stdout);
 }
 
 static int cmd_rollup(int argc, char **argv)

@@ -48,6 +48,37 @@ const struct stream_def *adapter_stream(const char *stream, const struct adapter
     return NULL;
 }
 
+int stream_platform(const char *name, enum platform_id *platform)
+{
+    const struct adapter *owner;
+    if (!adapter_stream(name, &owner))
+        return -1;
+    *platform = owner->platform;
+    return 0;
+}
+
+const struct stream_def *adapter_stream_at(size_t i, const struct adapter **owner)
+{
+    for (size_t r = 0; r < sizeof registry / sizeof registry[0]; r++) {
+        if (i < registry[r]->nstreams) {
+            *owner = registry[r];
+            return &registry[r]->streams[i];
+        }
+        i -= registry[r]->nstreams;
+    }
+    return NULL;
+}
+
+const char *stream_name_at(size_t i, enum platform_id *platform)
+{
+    const struct adapter *owner;
+    const struct stream_def *d = adapter_stream_at(i, &owner);
+    if (!d)
+        return NULL;
+    *platform = owner->platform;
+    return d->name;
+}
+
 int http_request_header(struct http_request *r, const char *fmt, ...)
 {
     size_t n = 0;

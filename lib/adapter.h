@@ -71,9 +71,23 @@ struct rl_signal {
     bool per_stream; /* the limit is per endpoint (X windows), not per credential */
 };
 
+/* Durations in a stream's row, in milliseconds. */
+#define MINUTES(n) ((int64_t)(n)*60 * 1000)
+#define HOURS(n)   (MINUTES(n) * 60)
+#define DAYS(n)    (HOURS(n) * 24)
+
+/*
+ * A stream: everything socialroi knows of it is its row in its adapter's table (the README's
+ * stream table is checked against `socialroi streams`). Defaults follow each platform's
+ * restatement behaviour and cost: Meta ads restate 28 days, LinkedIn ads 30, YouTube
+ * Analytics lags 2-3 days (a 5-day window), CRM deltas run often with a short overlap.
+ */
 struct stream_def {
-    const char *name;
+    const char *name;     /* "facebook.ads_insights": the platform's name, a dot, the stream's */
     enum day_basis basis; /* day basis of its windows and dates */
+    int64_t interval_ms;  /* default poll interval ([account] interval overrides it) */
+    int64_t lookback_ms;  /* default trailing window polled again for restatements */
+    bool daily_metrics;   /* delivers the account's daily metrics (data_health counts gaps) */
     bool windowed;        /* takes from_day/to_day (else a snapshot or paged list) */
     bool incremental;     /* takes a `since` watermark (leads, CRM deltas) */
     /* Builds the request for ctx (first page when ctx->page is NULL). 0, or -1 with why. */
@@ -127,6 +141,8 @@ struct adapter {
 /* The adapter of a platform, and the definition of a stream by name (NULL when unknown). */
 const struct adapter *adapter_for(enum platform_id platform);
 const struct stream_def *adapter_stream(const char *stream, const struct adapter **owner);
+/* The i-th of all streams in a stable order, and its adapter; NULL past the last. */
+const struct stream_def *adapter_stream_at(size_t i, const struct adapter **owner);
 
 /* ---- helpers every adapter uses ------------------------------------------------------------ */
 

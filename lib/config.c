@@ -849,18 +849,18 @@ static void check_required(struct load *ld, enum section_kind kind, size_t idx, 
 static void check_account_streams(struct load *ld, struct cfg_account *a)
 {
     for (size_t i = 0; i < a->streams.n; i++) {
-        const struct stream_info *si = stream_lookup(a->streams.items[i]);
-        if (!si || si->platform != a->platform_id)
+        enum platform_id p;
+        if (stream_platform(a->streams.items[i], &p) != 0 || p != a->platform_id)
             add_error(ld, a->streams.where[i].file, a->streams.where[i].line,
                       "[account %s] streams: \"%s\" is not a %s stream", a->name,
                       a->streams.items[i], a->platform);
     }
     if (a->streams.n == 0) {
-        size_t n;
-        const struct stream_info *all = stream_all(&n);
-        for (size_t i = 0; i < n; i++)
-            if (all[i].platform == a->platform_id)
-                list_add(&a->streams, all[i].name, a->where);
+        enum platform_id p;
+        const char *name;
+        for (size_t i = 0; (name = stream_name_at(i, &p)) != NULL; i++)
+            if (p == a->platform_id)
+                list_add(&a->streams, name, a->where);
     }
 }
 

@@ -163,10 +163,9 @@ static struct ejob *find_job(struct engine *e, const char *account, const char *
 /* Points a job at its current config section and refreshes its timing. */
 static void configure_job(struct ejob *j, const struct cfg_account *a)
 {
-    const struct stream_info *si = stream_lookup(j->stream);
     j->acct = a;
-    j->interval_ms = pick(a->interval_ms, si->interval_ms);
-    j->lookback_ms = pick(a->lookback_ms, si->lookback_ms);
+    j->interval_ms = pick(a->interval_ms, j->def->interval_ms);
+    j->lookback_ms = pick(a->lookback_ms, j->def->lookback_ms);
     j->backfill_ms = a->backfill_ms;
     if (j->interval_ms < 1000)
         j->interval_ms = 1000;
@@ -185,7 +184,7 @@ static void add_job(struct engine *e, const struct cfg_account *a, const char *s
     j->e = e;
     j->as = engine_account(e, a->name);
     j->account = j->as->name;
-    j->stream = stream_lookup(stream)->name; /* the config names only known streams */
+    j->stream = def->name;
     j->acct_next = j->as->jobs;
     j->as->jobs = j;
     j->ad = ad;
@@ -493,11 +492,11 @@ static void sync_job(struct engine *e, struct ejob *j)
     snprintf(iv, sizeof iv, "%lld", (long long)j->interval_ms);
     snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
     snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
-    const char *q[5] = {j->account, j->stream, iv, lb, bf};
+    const char *q[6] = {j->account, j->stream, iv, lb, bf, j->def->daily_metrics ? "t" : "f"};
     pgconn_query(e->db,
                  "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
-                 "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint)",
-                 5, q, sync_job_cb, j);
+                 "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::boolean)",
+                 6, q, sync_job_cb, j);
 }
 
 static void disable_other_accounts(struct engine *e)

@@ -1,9 +1,9 @@
 /*
- * platform.h - the fixed catalogue of platforms and their streams.
+ * platform.h - the fixed catalogue of platforms, and the names of their streams.
  *
- * A stream is one endpoint family of one platform (DESIGN §4). This table is the single place
- * that names them, with the default poll interval and lookback window each gets when the
- * config does not say. Pure data.
+ * A stream is one endpoint family of one platform (DESIGN §4). Each is declared once, in its
+ * adapter's stream table (adapter.h, struct stream_def); the functions below read those tables
+ * for code that needs only names (the config's checks). Pure data.
  */
 #ifndef SR_PLATFORM_H
 #define SR_PLATFORM_H
@@ -32,21 +32,14 @@ struct platform_info {
     int refresh_margin_s;    /* refresh a token this long before it expires */
 };
 
-struct stream_info {
-    const char *name; /* "facebook.ads_insights" */
-    enum platform_id platform;
-    int64_t interval_ms; /* default poll interval */
-    int64_t lookback_ms; /* default trailing window re-polled for restatements */
-};
-
 /* Returns the platform's row, or NULL. */
 const struct platform_info *platform_info(enum platform_id id);
 /* Returns 0 and sets *id for a known name, -1 otherwise. */
 int platform_lookup(const char *name, enum platform_id *id);
 
-/* All streams, in a stable order; *n receives the count. */
-const struct stream_info *stream_all(size_t *n);
-/* Returns the stream's row, or NULL. */
-const struct stream_info *stream_lookup(const char *name);
+/* Sets *platform to a known stream's platform and returns 0; -1 for an unknown name. */
+int stream_platform(const char *name, enum platform_id *platform);
+/* The i-th of all streams in a stable order, with its platform; NULL past the last. */
+const char *stream_name_at(size_t i, enum platform_id *platform);
 
 #endif

@@ -848,8 +848,20 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"hubspot.contacts", BASIS_UTC, false, true, build_contacts, parse_contacts, NULL, 0, 0},
-    {"hubspot.deals", BASIS_UTC, false, true, hubspot_build_deals, hubspot_parse_deals, NULL, 0, 0},
+    {.name = "hubspot.contacts",
+     .basis = BASIS_UTC,
+     .interval_ms = MINUTES(15),
+     .lookback_ms = HOURS(1),
+     .incremental = true,
+     .build = build_contacts,
+     .parse = parse_contacts},
+    {.name = "hubspot.deals",
+     .basis = BASIS_UTC,
+     .interval_ms = MINUTES(15),
+     .lookback_ms = HOURS(1),
+     .incremental = true,
+     .build = hubspot_build_deals,
+     .parse = hubspot_parse_deals},
 };
 
 const struct adapter adapter_hubspot = {

@@ -669,10 +669,22 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"instagram.account_insights", BASIS_PACIFIC, true, false, build_account_insights,
-     parse_account_insights, NULL, 29, 0},
-    {"instagram.media", BASIS_UTC, true, false, instagram_build_media, instagram_parse_media, NULL,
-     0, 0},
+    {.name = "instagram.account_insights",
+     .basis = BASIS_PACIFIC,
+     .interval_ms = HOURS(12),
+     .lookback_ms = DAYS(3),
+     .windowed = true,
+     .daily_metrics = true,
+     .build = build_account_insights,
+     .parse = parse_account_insights,
+     .max_window_days = 29},
+    {.name = "instagram.media",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(12),
+     .lookback_ms = DAYS(30),
+     .windowed = true,
+     .build = instagram_build_media,
+     .parse = instagram_parse_media},
 };
 
 const struct adapter adapter_instagram = {

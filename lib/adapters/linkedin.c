@@ -482,11 +482,28 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"linkedin.org_stats", BASIS_UTC, true, false, build_org_stats, parse_org_stats, NULL, 0, 0},
-    {"linkedin.ad_analytics", BASIS_UTC, true, false, linkedin_build_ads, linkedin_parse_ads, NULL,
-     0, 0},
-    {"linkedin.leads", BASIS_UTC, false, true, linkedin_build_leads, linkedin_parse_leads, NULL, 0,
-     0},
+    {.name = "linkedin.org_stats",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(24),
+     .lookback_ms = DAYS(7),
+     .windowed = true,
+     .daily_metrics = true,
+     .build = build_org_stats,
+     .parse = parse_org_stats},
+    {.name = "linkedin.ad_analytics",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(12),
+     .lookback_ms = DAYS(30),
+     .windowed = true,
+     .build = linkedin_build_ads,
+     .parse = linkedin_parse_ads},
+    {.name = "linkedin.leads",
+     .basis = BASIS_UTC,
+     .interval_ms = MINUTES(30),
+     .lookback_ms = DAYS(1),
+     .incremental = true,
+     .build = linkedin_build_leads,
+     .parse = linkedin_parse_leads},
 };
 
 const struct adapter adapter_linkedin = {

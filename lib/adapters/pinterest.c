@@ -669,10 +669,25 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"pinterest.user_analytics", BASIS_UTC, true, false, build_user_analytics, parse_user_analytics,
-     NULL, 90, 90},
-    {"pinterest.ad_analytics", BASIS_UTC, true, false, build_ad_analytics, parse_ad_analytics, NULL,
-     90, 90},
+    {.name = "pinterest.user_analytics",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(24),
+     .lookback_ms = DAYS(7),
+     .windowed = true,
+     .daily_metrics = true,
+     .build = build_user_analytics,
+     .parse = parse_user_analytics,
+     .max_window_days = 90,
+     .max_days_back = 90},
+    {.name = "pinterest.ad_analytics",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(24),
+     .lookback_ms = DAYS(30),
+     .windowed = true,
+     .build = build_ad_analytics,
+     .parse = parse_ad_analytics,
+     .max_window_days = 90,
+     .max_days_back = 90},
 };
 
 /* v5 documents no reliable rate-limit headers: a 429 and its Retry-After are the signal. */

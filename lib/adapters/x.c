@@ -531,10 +531,26 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"x.user", BASIS_UTC, false, false, build_user, parse_user, NULL, 0, 0},
-    {"x.tweets", BASIS_UTC, true, false, build_tweets, parse_tweets, NULL, 0, 0},
-    {"x.mentions", BASIS_UTC, false, true, x_build_mentions, x_parse_mentions, x_mentions_applies,
-     0, 0},
+    {.name = "x.user",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(1),
+     .build = build_user,
+     .parse = parse_user},
+    {.name = "x.tweets",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(6),
+     .lookback_ms = DAYS(30),
+     .windowed = true,
+     .build = build_tweets,
+     .parse = parse_tweets},
+    {.name = "x.mentions",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(1),
+     .lookback_ms = HOURS(1), /* no restatements: an overlap will do */
+     .incremental = true,
+     .build = x_build_mentions,
+     .parse = x_parse_mentions,
+     .applies = x_mentions_applies},
 };
 
 const struct adapter adapter_x = {

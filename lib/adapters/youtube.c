@@ -645,10 +645,26 @@ static int refresh_parse(const struct http_response *resp, struct token_set *out
 /* ---- the adapter ----------------------------------------------------------------------------- */
 
 static const struct stream_def streams[] = {
-    {"youtube.channel", BASIS_UTC, false, false, build_channel, parse_channel, NULL, 0, 0},
-    {"youtube.videos", BASIS_UTC, true, false, build_videos, parse_videos, NULL, 0, 0},
-    {"youtube.analytics", BASIS_PACIFIC, true, false, youtube_build_analytics,
-     youtube_parse_analytics, NULL, 0, 0},
+    {.name = "youtube.channel",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(24),
+     .build = build_channel,
+     .parse = parse_channel},
+    {.name = "youtube.videos",
+     .basis = BASIS_UTC,
+     .interval_ms = HOURS(24),
+     .lookback_ms = DAYS(30),
+     .windowed = true,
+     .build = build_videos,
+     .parse = parse_videos},
+    {.name = "youtube.analytics",
+     .basis = BASIS_PACIFIC,
+     .interval_ms = HOURS(24),
+     .lookback_ms = DAYS(5),
+     .windowed = true,
+     .daily_metrics = true,
+     .build = youtube_build_analytics,
+     .parse = youtube_parse_analytics},
 };
 
 /* Google sends no usage headers: 403/429 bodies and Retry-After are the only signals. */

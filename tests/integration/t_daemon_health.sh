@@ -122,7 +122,7 @@ sql "GRANT SELECT ON socialroi.configured_spend_daily TO socialroi_daemon"
 
 # ---- --once when the jobs cannot be synced: exit 1, no job runs -----------------------------------
 printf '\n[account health-x]\nplatform = x\nid = 1\ncredential = none\n' >>"$CONF"
-sql "REVOKE EXECUTE ON FUNCTION socialroi.sync_job(text, text, bigint, bigint, bigint) FROM socialroi_daemon"
+sql "REVOKE EXECUTE ON FUNCTION socialroi.sync_job(text, text, bigint, bigint, bigint, boolean) FROM socialroi_daemon"
 : >"$TEST_DIR/daemon.log"
 start=$(date +%s)
 timeout 150 "$B/socialroid" --once -c "$CONF" >>"$TEST_DIR/daemon.log" 2>&1
@@ -135,6 +135,6 @@ check_grep "the log names the job sync and the database's error" \
     'db: sync_job failed component=job_sync failures=1 error="permission denied for function sync_job"' \
     "$TEST_DIR/daemon.log"
 check_eq "no job ran" 0 "$(sql 'SELECT count(*) FROM socialroi.fetch_run')"
-sql "GRANT EXECUTE ON FUNCTION socialroi.sync_job(text, text, bigint, bigint, bigint) TO socialroi_daemon"
+sql "GRANT EXECUTE ON FUNCTION socialroi.sync_job(text, text, bigint, bigint, bigint, boolean) TO socialroi_daemon"
 
 done_testing

@@ -192,24 +192,37 @@ else
 fi
 
 # the commands every release documents, whether or not this build has them yet
-for c in migrate parse status poll backfill report fx rollup demo; do
+for c in migrate parse status streams poll backfill report fx rollup demo; do
     check_grep "socialroi.1 documents socialroi $c" "^\\.B socialroi $c\\b" "$M/socialroi.1"
 done
 
 # ---- streams ------------------------------------------------------------------------------------
 
-streams=$(sed -n -e 's/^ *{"\([a-z]*\.[a-z_]*\)", PLATFORM_.*/\1/p' lib/platform.c)
+# The adapters declare the streams; socialroi streams prints them. Each is named by both pages,
+# and the README's table and socialroi.conf(5) give it the interval and lookback it has.
+"$B/socialroi" streams | sed 1d >"$TEST_DIR/streams.txt"
 bad=""
 n=0
-for s in $streams; do
+while read -r s platform interval lookback _; do
     n=$((n + 1))
     grep -q "^\\.BR\\? $s\\b" "$M/socialroi.1" || bad="$bad $s(socialroi.1)"
     grep -q "^\\.BR\\? $s\\b" "$M/socialroi.conf.5" || bad="$bad $s(socialroi.conf.5)"
-done
+    grep -qF "| \`$s\` | $platform | $interval | $lookback |" README.md || bad="$bad $s(README)"
+    want="($interval, $lookback"
+    [ "$lookback" = 0 ] && want="($interval)"
+    grep -A1 "^\\.B $s\$" "$M/socialroi.conf.5" | sed -n 2p | grep -qF "$want" ||
+        bad="$bad $s(socialroi.conf.5 says not $want)"
+done <"$TEST_DIR/streams.txt"
 if [ "$n" -ge 19 ] && [ -z "$bad" ]; then
-    ok "socialroi.1 and socialroi.conf.5 name each of the $n streams"
+    ok "socialroi.1, socialroi.conf.5 and the README name each of the $n streams, with its interval and lookback"
 else
-    not_ok "socialroi.1 and socialroi.conf.5 name each of the $n streams" "missing:$bad"
+    not_ok "socialroi.1, socialroi.conf.5 and the README name each of the $n streams, with its interval and lookback" "wrong:$bad"
+fi
+readme=$(grep -c '^| `[a-z]*\.[a-z_]*` | [a-z]* | ' README.md)
+if [ "$readme" -eq "$n" ]; then
+    ok "the README's stream table has no stream socialroi streams does not list"
+else
+    not_ok "the README's stream table has no stream socialroi streams does not list" "$readme rows, $n streams"
 fi
 
 done_testing

@@ -8,7 +8,7 @@ SELECT is(socialroi.sync_account('acme-fb', 'facebook', '111', 'USD', 'America/L
 SELECT is(socialroi.sync_account('acme-fb', 'facebook', '111', 'USD', 'America/Los_Angeles', true, 'h1'),
           NULL, 'an unchanged account is not rewritten');
 SELECT is((SELECT count(*)::int FROM socialroi.sync_job('acme-fb', 'facebook.ads_insights',
-                                                       21600000, 2419200000, 2592000000)),
+                                                       21600000, 2419200000, 2592000000, false)),
           1, 'sync_job creates the job');
 SELECT is((SELECT poll_interval FROM socialroi.poll_job), interval '6 hours', 'interval stored');
 

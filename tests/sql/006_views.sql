@@ -273,9 +273,9 @@ SELECT results_eq(
 
 -- Instagram: account insights delivered on the 30 UTC days before today but two (7 and 20
 -- days ago): gaps_30d = 2. A day 31 days ago and a post's metric on a missing day do not count.
-SELECT count(*) FROM socialroi.sync_job('ig', 'instagram.account_insights', 86400000, 172800000, 2592000000);
-SELECT count(*) FROM socialroi.sync_job('ig', 'instagram.media', 86400000, 172800000, 2592000000);
-SELECT count(*) FROM socialroi.sync_job('ig', 'instagram.stories', 86400000, 172800000, 2592000000);
+SELECT count(*) FROM socialroi.sync_job('ig', 'instagram.account_insights', 86400000, 172800000, 2592000000, true);
+SELECT count(*) FROM socialroi.sync_job('ig', 'instagram.media', 86400000, 172800000, 2592000000, false);
+SELECT count(*) FROM socialroi.sync_job('ig', 'instagram.stories', 86400000, 172800000, 2592000000, false);
 SELECT socialroi.disable_jobs_except('ig', ARRAY['instagram.account_insights', 'instagram.media']);
 UPDATE socialroi.poll_job SET last_success = now() - interval '2 hours', failures = 3,
                               last_error_class = 'transient'

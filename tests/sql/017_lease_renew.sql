@@ -5,7 +5,7 @@ BEGIN;
 SELECT plan(15);
 
 SELECT socialroi.sync_account('acme-x', 'x', '42', 'USD', 'UTC', true, 'h1');
-SELECT socialroi.sync_job('acme-x', 'x.tweets', 900000, 0, 2592000000);
+SELECT socialroi.sync_job('acme-x', 'x.tweets', 900000, 0, 2592000000, false);
 CREATE FUNCTION pg_temp.expires_in() RETURNS double precision LANGUAGE sql AS $$
     SELECT date_part('epoch', lease_expires - now())::float8 FROM socialroi.poll_job
 $$;
