@@ -492,9 +492,9 @@ static void test_posts_absent_counts(void **state)
     (void)state;
     const char *body = "{\"data\":[{\"id\":\"1_2\",\"shares\":null},{\"id\":\"1_3\"}]}";
     struct adapter_ctx ctx = make_ctx("facebook.posts");
-    struct http_response resp = fixture_response(200, body, strlen(body), NULL);
-    struct rowset *rs = rowset_new();
-    assert_int_equal(fixture_stream("facebook.posts")->parse(&ctx, &resp, rs), 0);
+    int rc;
+    struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+    assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 3);
     is_post(rs, 0, "1_2", 0, NULL, NULL);
     is_post(rs, 1, "1_3", 0, NULL, NULL);
@@ -563,9 +563,9 @@ static void test_ads_currency_fallback(void **state)
         "\"clicks\":\"1\",\"date_start\":\"2023-06-01\",\"date_stop\":\"2023-06-01\"}"
         "]}";
     struct adapter_ctx ctx = make_ctx("facebook.ads_insights");
-    struct http_response resp = fixture_response(200, body, strlen(body), NULL);
-    struct rowset *rs = rowset_new();
-    assert_int_equal(fixture_stream("facebook.ads_insights")->parse(&ctx, &resp, rs), 0);
+    int rc;
+    struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+    assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 2);
     assert_null(rowset_get(rs, 0)->u.campaign.name);
     is_ad_day(rs, 1, (struct ad_day){"1", day(2023, 6, 1), "USD", 1500000, 2, 1, 0, 0, 0});
@@ -663,10 +663,10 @@ static void test_leads_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         struct adapter_ctx ctx = make_ctx("facebook.leads");
-        struct http_response resp = fixture_response(200, bodies[i], strlen(bodies[i]), NULL);
-        struct rowset *rs = rowset_new();
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 200, bodies[i], strlen(bodies[i]), NULL, &rc);
         const char *msg;
-        assert_int_equal(fixture_stream("facebook.leads")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, &msg, NULL) != ERR_MALFORMED)
             fail_msg("body %zu: %s", i, msg);
         assert_null(strstr(msg, "EAA"));
@@ -733,16 +733,14 @@ static void test_error_message(void **state)
     ctx.access_token = "EAAB-short";
     const char *echo =
         "{\"error\":{\"message\":\"Malformed access token EAAB-short.\",\"code\":190}}";
-    struct http_response resp = fixture_response(400, echo, strlen(echo), NULL);
-    rs = rowset_new();
-    assert_int_equal(fixture_stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
+    rs = fixture_parse_body(&ctx, 400, echo, strlen(echo), NULL, &rc);
+    assert_int_equal(rc, -1);
     assert_string_equal((rowset_error(rs, &msg, NULL), msg),
                         "facebook: HTTP 400, Graph error 190/0: Malformed access token [redacted]");
     rowset_free(rs);
     echo = "{\"data\":[{\"id\":\"https://x/?access_token=EAAB-short\",\"created_time\":1}]}";
-    resp = fixture_response(200, echo, strlen(echo), NULL);
-    rs = rowset_new();
-    assert_int_equal(fixture_stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
+    rs = fixture_parse_body(&ctx, 200, echo, strlen(echo), NULL, &rc);
+    assert_int_equal(rc, -1);
     assert_string_equal((rowset_error(rs, &msg, NULL), msg),
                         "facebook: post (not a Graph id): created_time is not a timestamp");
     rowset_free(rs);
@@ -799,11 +797,11 @@ static void test_errors_without_body(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("facebook.posts");
-        struct http_response resp =
-            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
-        struct rowset *rs = rowset_new();
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, cases[i].status, cases[i].body,
+                                               strlen(cases[i].body), NULL, &rc);
         const char *msg;
-        assert_int_equal(fixture_stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
         assert_int_equal(rowset_count(rs), 0);
@@ -826,9 +824,9 @@ static void test_page_insights_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         struct adapter_ctx ctx = make_ctx("facebook.page_insights");
-        struct http_response resp = fixture_response(200, bodies[i], strlen(bodies[i]), NULL);
-        struct rowset *rs = rowset_new();
-        assert_int_equal(fixture_stream("facebook.page_insights")->parse(&ctx, &resp, rs), -1);
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 200, bodies[i], strlen(bodies[i]), NULL, &rc);
+        assert_int_equal(rc, -1);
         assert_int_equal(rowset_error(rs, NULL, NULL), ERR_MALFORMED);
         assert_int_equal(rowset_count(rs), 0);
         rowset_free(rs);

@@ -384,15 +384,15 @@ static void test_account_insights_run(void **state)
     /* a one-day window has one total page; an empty one goes from the series to the profile */
     struct adapter_ctx ctx = make_ctx("instagram.account_insights", NULL);
     const char *body = "{\"data\":[]}";
-    struct http_response resp = fixture_response(200, body, strlen(body), NULL);
     ctx.from_day = ctx.to_day = day(2024, 1, 14);
-    struct rowset *rs = rowset_new();
-    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
+    int rc;
+    struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+    assert_int_equal(rc, 0);
     is_next(rs, "total:2024-01-14");
     rowset_free(rs);
     ctx.from_day = day(2024, 1, 15);
-    rs = rowset_new();
-    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
+    rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+    assert_int_equal(rc, 0);
     is_next(rs, "profile");
     rowset_free(rs);
 }
@@ -425,9 +425,9 @@ static void test_account_insights_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         struct adapter_ctx ctx = make_ctx(n, NULL);
-        struct http_response resp = fixture_response(200, bodies[i], strlen(bodies[i]), NULL);
-        struct rowset *rs = rowset_new();
-        assert_int_equal(fixture_stream(n)->parse(&ctx, &resp, rs), -1);
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 200, bodies[i], strlen(bodies[i]), NULL, &rc);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, NULL, NULL) != ERR_MALFORMED)
             fail_msg("body %zu", i);
         assert_int_equal(rowset_count(rs), 0);
@@ -445,9 +445,9 @@ static void test_account_insights_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
         struct adapter_ctx ctx = make_ctx(n, "total:2024-01-12");
-        struct http_response resp = fixture_response(200, totals[i], strlen(totals[i]), NULL);
-        struct rowset *rs = rowset_new();
-        assert_int_equal(fixture_stream(n)->parse(&ctx, &resp, rs), -1);
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 200, totals[i], strlen(totals[i]), NULL, &rc);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, NULL, NULL) != ERR_MALFORMED)
             fail_msg("total body %zu", i);
         assert_int_equal(rowset_count(rs), 0);
@@ -627,9 +627,9 @@ static void test_media_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         struct adapter_ctx ctx = make_ctx(n, NULL);
-        struct http_response resp = fixture_response(200, lists[i], strlen(lists[i]), NULL);
-        struct rowset *rs = rowset_new();
-        assert_int_equal(fixture_stream(n)->parse(&ctx, &resp, rs), -1);
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 200, lists[i], strlen(lists[i]), NULL, &rc);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, NULL, NULL) != ERR_MALFORMED)
             fail_msg("list body %zu", i);
         assert_int_equal(rowset_count(rs), 0);
@@ -644,9 +644,10 @@ static void test_media_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof insights / sizeof insights[0]; i++) {
         struct adapter_ctx ctx = make_ctx(n, "insights:" M1 ",1:");
-        struct http_response resp = fixture_response(200, insights[i], strlen(insights[i]), NULL);
-        struct rowset *rs = rowset_new();
-        assert_int_equal(fixture_stream(n)->parse(&ctx, &resp, rs), -1);
+        int rc;
+        struct rowset *rs =
+            fixture_parse_body(&ctx, 200, insights[i], strlen(insights[i]), NULL, &rc);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, NULL, NULL) != ERR_MALFORMED)
             fail_msg("insights body %zu", i);
         assert_int_equal(rowset_count(rs), 0);
@@ -706,18 +707,16 @@ static void test_error_message(void **state)
     assert_non_null(strstr(msg, "please refer to [redacted]"));
     rowset_free(rs);
     const char *echo = "{\"error\":{\"message\":\"bad token " TOKEN "\",\"code\":190}}";
-    struct http_response resp = fixture_response(401, echo, strlen(echo), NULL);
-    rs = rowset_new();
-    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
+    rs = fixture_parse_body(&ctx, 401, echo, strlen(echo), NULL, &rc);
+    assert_int_equal(rc, -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "instagram: HTTP 401, Graph error 190/0: bad token [redacted]");
     rowset_free(rs);
     /* a bad medium id is not quoted */
     const char *bad = "{\"data\":[{\"id\":\"17895695668004550\",\"timestamp\":\"soon\"}]}";
-    resp = fixture_response(200, bad, strlen(bad), NULL);
     ctx = make_ctx("instagram.media", NULL);
-    rs = rowset_new();
-    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
+    rs = fixture_parse_body(&ctx, 200, bad, strlen(bad), NULL, &rc);
+    assert_int_equal(rc, -1);
     assert_string_equal((rowset_error(rs, &msg, NULL), msg),
                         "instagram: medium 17895695668004550: timestamp is not a timestamp");
     rowset_free(rs);
@@ -742,11 +741,11 @@ static void test_errors_without_body(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("instagram.media", NULL);
-        struct http_response resp =
-            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
-        struct rowset *rs = rowset_new();
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, cases[i].status, cases[i].body,
+                                               strlen(cases[i].body), NULL, &rc);
         const char *msg;
-        assert_int_equal(fixture_stream("instagram.media")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
         assert_int_equal(rowset_count(rs), 0);

@@ -278,10 +278,10 @@ static void test_long_window(void **state)
     ctx.from_day = day(2024, 1, 5);
     expect_ctx_url(
         &ctx, V5 "user_account/analytics?start_date=2024-02-04&end_date=2024-05-03" ORGANIC_TYPES);
-    struct rowset *rs = rowset_new();
     const char *body = "{\"all\":{\"daily_metrics\":[]}}";
-    struct http_response resp = fixture_response(200, body, strlen(body), NULL);
-    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
+    int rc;
+    struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+    assert_int_equal(rc, 0);
     is_next(rs, "account");
     rowset_free(rs);
 
@@ -508,10 +508,10 @@ static void test_errors(void **state)
     /* a code that looks like another status changes nothing */
     struct adapter_ctx ctx = make_ctx(a, NULL);
     const char *body = "{\"code\":429,\"message\":\"not really\"}";
-    struct http_response resp = fixture_response(400, body, strlen(body), NULL);
-    struct rowset *rs = rowset_new();
+    int rc;
+    struct rowset *rs = fixture_parse_body(&ctx, 400, body, strlen(body), NULL, &rc);
     const char *msg;
-    assert_int_equal(fixture_stream(a)->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(rc, -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_BAD_REQUEST);
     assert_string_equal(msg, "pinterest: HTTP 400, code 429: not really");
     rowset_free(rs);
@@ -529,9 +529,8 @@ static void test_error_message(void **state)
                              "Try again later.");
     rowset_free(rs);
     const char *echo = "{\"code\":2,\"message\":\"token " TOKEN " is dead, see https://x.y\"}";
-    struct http_response resp = fixture_response(401, echo, strlen(echo), NULL);
-    rs = rowset_new();
-    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
+    rs = fixture_parse_body(&ctx, 401, echo, strlen(echo), NULL, &rc);
+    assert_int_equal(rc, -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "pinterest: HTTP 401, code 2: token [redacted] is dead, see "
                              "[redacted]");
@@ -560,11 +559,11 @@ static void test_errors_without_body(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("pinterest.ad_analytics", NULL);
-        struct http_response resp =
-            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
-        struct rowset *rs = rowset_new();
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, cases[i].status, cases[i].body,
+                                               strlen(cases[i].body), NULL, &rc);
         const char *msg;
-        assert_int_equal(fixture_stream("pinterest.ad_analytics")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
         assert_int_equal(rowset_count(rs), 0);

@@ -476,9 +476,8 @@ static void test_error_message(void **state)
     rowset_free(rs);
     /* a body that echoes the token in use: the word is blanked */
     const char *echo = "{\"title\":\"bad (" TOKEN ")\",\"type\":\"about:blank\"}";
-    struct http_response resp = fixture_response(400, echo, strlen(echo), NULL);
-    rs = rowset_new();
-    assert_int_equal(fixture_stream("x.user")->parse(&ctx, &resp, rs), -1);
+    rs = fixture_parse_body(&ctx, 400, echo, strlen(echo), NULL, &rc);
+    assert_int_equal(rc, -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_BAD_REQUEST);
     assert_string_equal(msg, "x: HTTP 400 about:blank: bad [redacted]");
     rowset_free(rs);
@@ -512,10 +511,10 @@ static void test_errors_without_body(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("x.tweets");
-        struct http_response resp =
-            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
-        struct rowset *rs = rowset_new();
-        assert_int_equal(fixture_stream("x.tweets")->parse(&ctx, &resp, rs), -1);
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, cases[i].status, cases[i].body,
+                                               strlen(cases[i].body), NULL, &rc);
+        assert_int_equal(rc, -1);
         const char *msg;
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);

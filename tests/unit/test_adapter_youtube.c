@@ -473,10 +473,10 @@ static void test_analytics_seconds(void **state)
                       "\"day\"}],\"rows\":[[%s,\"2024-03-09\"]]}",
                       cases[i].minutes);
         struct adapter_ctx ctx = make_ctx("youtube.analytics", NULL);
-        struct http_response resp = fixture_response(200, body, strlen(body), NULL);
-        struct rowset *rs = rowset_new();
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
         const char *msg;
-        if (fixture_stream(ctx.stream)->parse(&ctx, &resp, rs) != 0)
+        if (rc != 0)
             fail_msg("%s: %s", cases[i].minutes, (rowset_error(rs, &msg, NULL), msg));
         assert_int_equal(rowset_count(rs), 1);
         if (rowset_get(rs, 0)->u.metric.value != cases[i].seconds)
@@ -591,9 +591,8 @@ static void test_error_message(void **state)
     assert_non_null(strstr(msg, "See [redacted]"));
     rowset_free(rs);
     const char *echo = "{\"error\":{\"code\":401,\"message\":\"bad " TOKEN " here\"}}";
-    struct http_response resp = fixture_response(401, echo, strlen(echo), NULL);
-    rs = rowset_new();
-    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
+    rs = fixture_parse_body(&ctx, 401, echo, strlen(echo), NULL, &rc);
+    assert_int_equal(rc, -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "youtube: HTTP 401: bad [redacted] here");
     rowset_free(rs);
@@ -627,11 +626,11 @@ static void test_errors_without_body(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("youtube.channel", NULL);
-        struct http_response resp =
-            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
-        struct rowset *rs = rowset_new();
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, cases[i].status, cases[i].body,
+                                               strlen(cases[i].body), NULL, &rc);
         const char *msg;
-        assert_int_equal(fixture_stream("youtube.channel")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(rc, -1);
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
         assert_int_equal(rowset_count(rs), 0);
