@@ -4,7 +4,7 @@
 #   make check          unit + SQL + integration tests; ends with "N passed, N failed"
 #   make asan           the same suites built with ASan + UBSan (into build-asan/)
 #   make valgrind       unit and integration tests under valgrind memcheck
-#   make fuzz           libFuzzer targets (clang), bounded runs; FUZZ_SECONDS=N per target
+#   make fuzz           libFuzzer runs (clang), FUZZ_SECONDS=N each; FUZZ_ADAPTERS="x ..." some
 #   make bench          throughput and memory ratios (never pass/fail on time)
 #   make demo           private PostgreSQL + simulator + daemon, end to end
 #   make format         clang-format every C file; format-check fails on a diff
@@ -172,7 +172,8 @@ $(SIM): $(patsubst %.c,$(B)/%.o,$(SIM_SRC)) $(LIBA)
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIBA)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
-$(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/tests/unit/unit.o $(LIBA)
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/tests/unit/unit.o $(B)/tests/unit/adapter_fixture.o \
+                    $(LIBA)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS) -lcmocka
 
 # ---- tests ----------------------------------------------------------------------------------
@@ -199,9 +200,12 @@ bench: test-deps all
 	$(Q)sh tests/tools/deps.sh --install $(BENCH_PACKAGES)
 	$(Q)B=$(B) bash tests/bench/bench.sh
 
+# tests/fuzz/run.sh: fuzz_config, then fuzz_adapters once per platform (FUZZ_ADAPTERS, default
+# every platform with fixtures), each seeded with the files it parses.
 FUZZ_SECONDS ?= 20
+FUZZ_ADAPTERS ?=
 fuzz: test-deps $(B)/config.mk $(B)/gen/schema_files.c
-	$(Q)B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh
+	$(Q)B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ADAPTERS="$(FUZZ_ADAPTERS)" sh tests/fuzz/run.sh
 
 # ---- formatting -----------------------------------------------------------------------------
 

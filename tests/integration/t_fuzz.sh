@@ -1,11 +1,16 @@
-# t_fuzz.sh - a bounded libFuzzer run of every parser target (config, each platform's stream
-# parsers) under ASan and UBSan, seeded with the fixtures: a few seconds each, so make check
-# catches a crash a new fixture or parser change brings; `make fuzz` runs them longer.
+# t_fuzz.sh - a bounded libFuzzer run of every parser target under ASan and UBSan: the
+# configuration loader, and the adapters' stream parsers once per platform, seeded with that
+# platform's fixtures; a few seconds each, so make check catches a crash a new fixture or
+# parser change brings; `make fuzz` runs them longer.
 . tests/integration/lib.sh
 
 FUZZ_DIR="$TEST_DIR/fuzz" FUZZ_SECONDS=${FUZZ_SECONDS:-3} sh tests/fuzz/run.sh >"$TEST_DIR/fuzz.out" 2>&1
-for src in tests/fuzz/fuzz_*.c; do
-    name=$(basename "$src" .c)
+names="fuzz_config"
+for d in tests/fixtures/*/; do
+    ls "$d" | grep -q '\.json$' && names="$names fuzz_adapters:$(basename "$d")"
+done
+for n in $names; do
+    name=$(echo "$n" | tr ':' ' ')
     if grep -q "^fuzz: $name ok" "$TEST_DIR/fuzz.out"; then
         ok "$name runs clean"
     else
