@@ -18,6 +18,16 @@
 -- calls only dashboard.round6 and built-in functions, so dashboard.funnel_rows (a SECURITY
 -- DEFINER function for that) goes.
 
+-- The positive mentions of a month, for the advocacy stage of each of its (campaign, month)
+-- pairs and for the first and last month. Without it every pair read the whole table: with
+-- 210,000 mentions over two years added to the customer above, one month took 1.4 s and one
+-- year 9.0 s (the function: 3.6 s); with it 115 ms and 1.6 s (the rest is matching each
+-- positive mention of those months against each campaign's utm_campaign values). It holds
+-- only mentions above the threshold (3.7 MB for 94,500 of the 210,000) and grows at the end
+-- as mentions arrive in order: copying the 210,000 mentions took 1.48 to 1.65 s with it
+-- against 1.61 to 1.77 s without, no difference beyond the noise.
+CREATE INDEX mention_positive_posted_idx ON socialroi.mention (posted_at) WHERE sentiment > 0.25;
+
 -- Per business campaign and month, the funnel of the essays: interest (impressions of its ad
 -- campaigns and its content, reach of the content), consideration (engagements of the content
 -- and the ad campaigns, ad clicks), trial (leads, linear attribution), loyalty (won deals and

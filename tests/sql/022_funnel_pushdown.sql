@@ -9,7 +9,7 @@
 -- values, naming two campaigns, naming nothing). Run in Pacific/Kiritimati (UTC+14): months
 -- are UTC months.
 BEGIN;
-SELECT plan(15);
+SELECT plan(16);
 
 SET LOCAL TimeZone = 'Pacific/Kiritimati';
 -- Dozens of queries of the view follow; compiling each would take longer than running it.
@@ -303,6 +303,8 @@ SELECT ok((SELECT bool_and(s > 0) FROM (
 -- ---- the view against the function --------------------------------------------------------------
 
 SELECT hasnt_function('dashboard', 'funnel_rows', 'dashboard.funnel_rows is gone');
+SELECT has_index('socialroi', 'mention', 'mention_positive_posted_idx', ARRAY['posted_at'],
+                 'mention has the index of positive mentions by time');
 SELECT set_eq('SELECT * FROM dashboard.funnel', 'SELECT * FROM want',
               'the view gives the function''s rows, every column');
 SELECT is((SELECT count(*) FROM dashboard.funnel), (SELECT count(*) FROM want),
@@ -400,9 +402,9 @@ SELECT set_eq('SELECT * FROM as_finance', 'SELECT * FROM want',
 
 -- ---- what one month reads -----------------------------------------------------------------------
 
--- Many more metric and credit rows of other objects and of no campaign, so that reading all
--- of a table would show; then one month's plan reaches the daily metrics and the credit, the
--- two largest tables, through their indexes only.
+-- Many more metric and credit rows of other objects and of no campaign, and mentions that name
+-- nothing, so that reading all of a table would show; then one month's plan reaches the daily
+-- metrics, the credit and the mentions through their indexes only.
 INSERT INTO socialroi.metric_daily (account_id, object_id, metric, day, day_basis, value)
 SELECT (SELECT account_id FROM acc WHERE name = 'fb'), 'post' || (i % 400), 'likes',
        date '2025-01-01' + i / 400, 'utc', i
@@ -412,6 +414,10 @@ INSERT INTO socialroi.attribution (kind, conversion, model, seq, campaign_id, ch
 SELECT 'lead', 'bulk' || i, mo, 1, NULL, 'x', 1, date '2025-01-01' + i % 500, false
   FROM pg_catalog.generate_series(1, 8000) i,
        pg_catalog.unnest(ARRAY['linear', 'first_touch', 'last_touch']) mo;
+INSERT INTO socialroi.mention (account_id, mention_id, query, body, posted_at, sentiment)
+SELECT (SELECT account_id FROM acc WHERE name = 'x'), 'bulk' || i, 'acme', 'nothing to see',
+       timestamptz '2025-01-01 00:00Z' + i * interval '1 hour', 0.5
+  FROM pg_catalog.generate_series(1, 20000) i;
 ANALYZE;
 CREATE FUNCTION pg_temp.seq_scans(q text) RETURNS text[] LANGUAGE plpgsql AS $$
 DECLARE
@@ -419,7 +425,7 @@ DECLARE
     found text[] := '{}';
 BEGIN
     FOR line IN EXECUTE 'EXPLAIN ' || q LOOP
-        IF line ~ 'Seq Scan on (metric_daily|attribution) ' THEN
+        IF line ~ 'Seq Scan on (metric_daily|attribution|mention) ' THEN
             found := found || pg_catalog.btrim(line);
         END IF;
     END LOOP;
