@@ -70,8 +70,10 @@ SELECT campaign, title, month, impressions AS interest_impressions, reach AS int
         SELECT pg_catalog.array_agg(o.account_id) AS accounts,
                pg_catalog.array_agg(o.content_id) AS ids,
                pg_catalog.array_agg(o.published_at) AS published,
-               (min(o.published_at) AT TIME ZONE 'UTC')::date AS lo,
-               (max(o.published_at) AT TIME ZONE 'UTC')::date AS hi
+               (min(o.published_at) FILTER (WHERE pg_catalog.isfinite(o.published_at))
+                   AT TIME ZONE 'UTC')::date AS lo,
+               (max(o.published_at) FILTER (WHERE pg_catalog.isfinite(o.published_at))
+                   AT TIME ZONE 'UTC')::date AS hi
           FROM (SELECT t.account_id, t.content_id, t.published_at
                   FROM socialroi.campaign_link l
                   JOIN socialroi.account a ON a.platform = l.platform
@@ -91,16 +93,19 @@ SELECT campaign, title, month, impressions AS interest_impressions, reach AS int
       -- positive mentions when it has a utm_campaign value for them to name. An array, so
       -- the planner counts a few months a campaign rather than the thousand rows it assumes
       -- of a set-returning function (estimated a thousand, the whole view cost enough to be
-      -- compiled: 3 s of JIT for a query of 1 s).
+      -- compiled: 3 s of JIT for a query of 1 s). Only finite days bound it: no platform
+      -- gives an infinite one, and a row with one must not make the months endless.
      CROSS JOIN LATERAL (
         SELECT ARRAY(SELECT pg_catalog.generate_series(
                                 pg_catalog.date_trunc('month', min(d.lo)::timestamp),
                                 max(d.hi)::timestamp, interval '1 month')) AS months
           FROM (SELECT min(r.day) AS lo, max(r.day) AS hi FROM socialroi.rollup_spend r
                  WHERE r.campaign_id = c.campaign_id AND r.source = 'platform'
+                   AND pg_catalog.isfinite(r.day)
                 UNION ALL
                 SELECT min(x.day), max(x.day) FROM socialroi.attribution x
                  WHERE x.campaign_id = c.campaign_id AND x.model = 'linear'
+                   AND pg_catalog.isfinite(x.day)
                 UNION ALL
                 SELECT own.lo, own.hi
                 UNION ALL
@@ -108,10 +113,10 @@ SELECT campaign, title, month, impressions AS interest_impressions, reach AS int
                 -- first and last day, two more
                 SELECT (SELECT min(md.day) FROM socialroi.metric_daily md
                          WHERE md.account_id = a.account_id AND md.object_id = l.value
-                           AND md.metric = m.metric),
+                           AND md.metric = m.metric AND pg_catalog.isfinite(md.day)),
                        (SELECT max(md.day) FROM socialroi.metric_daily md
                          WHERE md.account_id = a.account_id AND md.object_id = l.value
-                           AND md.metric = m.metric)
+                           AND md.metric = m.metric AND pg_catalog.isfinite(md.day))
                   FROM socialroi.campaign_link l
                   JOIN socialroi.account a ON a.platform = l.platform
                  CROSS JOIN LATERAL (
@@ -127,9 +132,11 @@ SELECT campaign, title, month, impressions AS interest_impressions, reach AS int
                  WHERE l.campaign_id = c.campaign_id AND l.kind = 'ad_campaign'
                 UNION ALL
                 SELECT ((SELECT min(m.posted_at) FROM socialroi.mention m
-                          WHERE m.sentiment > 0.25) AT TIME ZONE 'UTC')::date,
+                          WHERE m.sentiment > 0.25 AND pg_catalog.isfinite(m.posted_at))
+                            AT TIME ZONE 'UTC')::date,
                        ((SELECT max(m.posted_at) FROM socialroi.mention m
-                          WHERE m.sentiment > 0.25) AT TIME ZONE 'UTC')::date
+                          WHERE m.sentiment > 0.25 AND pg_catalog.isfinite(m.posted_at))
+                            AT TIME ZONE 'UTC')::date
                  WHERE EXISTS (
                     SELECT FROM socialroi.campaign_link l
                      WHERE l.campaign_id = c.campaign_id AND l.kind = 'utm_campaign'

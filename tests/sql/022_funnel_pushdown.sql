@@ -9,7 +9,7 @@
 -- values, naming two campaigns, naming nothing). Run in Pacific/Kiritimati (UTC+14): months
 -- are UTC months.
 BEGIN;
-SELECT plan(16);
+SELECT plan(17);
 
 SET LOCAL TimeZone = 'Pacific/Kiritimati';
 -- Dozens of queries of the view follow; compiling each would take longer than running it.
@@ -385,6 +385,29 @@ SELECT is(pg_temp.range_mismatches(), '{}'::text[],
 SELECT set_eq($$SELECT * FROM dashboard.funnel WHERE month >= '2026-02-01'$$,
               $$SELECT * FROM want WHERE month >= '2026-02-01'$$,
               'an open range too');
+
+-- A day that is not finite (no platform gives one) makes no month and does not make the months
+-- endless: a post of spring published at infinity, a mention and a spend day of brand at
+-- -infinity; the other rows stay what they were.
+SET LOCAL statement_timeout = '20s';
+INSERT INTO socialroi.content (account_id, content_id, kind, published_at, title, utm_campaign)
+VALUES ((SELECT account_id FROM acc WHERE name = 'fb'), 'f9', 'post', 'infinity', 'f9',
+        'Spring-Sale');
+INSERT INTO socialroi.metric_snapshot (account_id, object_id, metric, observed_at, value)
+VALUES ((SELECT account_id FROM acc WHERE name = 'fb'), 'f9', 'likes', '2026-02-02 10:00Z', 1);
+INSERT INTO socialroi.mention (account_id, mention_id, query, body, posted_at, sentiment)
+VALUES ((SELECT account_id FROM acc WHERE name = 'x'), 'm99', 'acme', '#brand', '-infinity', 0.9);
+INSERT INTO socialroi.rollup_spend (campaign_id, day, source, platform, currency, micros,
+                                    impressions, clicks)
+VALUES ((SELECT campaign_id FROM socialroi.campaign WHERE name = 'brand'), '-infinity',
+        'platform', 'linkedin', 'EUR', 0, 5, 1);
+SELECT set_eq($$SELECT * FROM dashboard.funnel$$, $$SELECT * FROM want$$,
+              'days that are not finite make no month and bound none');
+RESET statement_timeout;
+DELETE FROM socialroi.rollup_spend WHERE day = '-infinity';
+DELETE FROM socialroi.mention WHERE mention_id = 'm99';
+DELETE FROM socialroi.metric_snapshot WHERE object_id = 'f9';
+DELETE FROM socialroi.content WHERE content_id = 'f9';
 
 -- ---- readers ----------------------------------------------------------------------------------
 
