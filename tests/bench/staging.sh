@@ -16,8 +16,10 @@
 #       per record kind into socialroi.ingest_stage, one of the pages into ingest_stage_page,
 #       SELECT socialroi.ingest_merge(batch);
 #   (c) the reference: a plain COPY of the rows (a) wrote (common.sh, copy_reference).
-# Then every page is written again (all rows unchanged, as a refetch) by (a) and by (b) at the
-# largest N. Every page's p_final is false so one lease covers the replay.
+# Then every page is written again by (a) and by (b) at the last N, twice: as they were (every
+# row unchanged, as a refetch) and with every seventh metric, snapshot, ad_daily and deal record
+# restated. After each pass the two databases are compared. Every page's p_final is false so
+# one lease covers the replay.
 #
 # Sourced by bench.sh (BENCH_ONLY=staging tests/bench/bench.sh runs it alone); run directly, it
 # does just that.
@@ -95,26 +97,28 @@ stage_capture() {
         -c "VACUUM ANALYZE" || return 1
 }
 
-# stage_scripts N...: from stage_src's pages, $DIR/stage/pages.sql (path a) and
-# $DIR/stage/merge_N.sql for each N (path b), psql scripts with the data inline.
+# stage_scripts TABLE N...: from stage_src's pages in public.TABLE, $DIR/stage/TABLE.sql (path
+# a) and $DIR/stage/TABLE_merge_N.sql for each N (path b), psql scripts with the data inline.
 stage_scripts() {
     sd=$DIR/stage
+    pt=$1
+    shift
     mkdir -p "$sd"
     {
         echo "SET synchronous_commit = off;"
         q -c "SELECT format('SELECT socialroi.ingest_page(%s, %L, %L, %L, %L, false, %s);',
                             job, 'bench', rows, cursor, run, next_in_s)
-                FROM public.bench_page ORDER BY seq"
-    } >"$sd/pages.sql" || return 1
+                FROM public.$pt ORDER BY seq"
+    } >"$sd/$pt.sql" || return 1
     # every record of every page as a staging row, once: jsonb_populate_record reads the
     # record's keys into the columns of the same names, as upsert_facts' jsonb_to_recordset
     # reads them; ord orders a kind's records page by page
-    q -c "CREATE TABLE public.bench_stage AS
+    q -c "CREATE TABLE public.${pt}_stage AS
           SELECT s.*
             FROM (SELECT p.r, k.k, e.v,
                          row_number() OVER (PARTITION BY k.k ORDER BY p.r, e.i) AS ord
                     FROM (SELECT row_number() OVER (ORDER BY seq) AS r, rows
-                            FROM public.bench_page) p,
+                            FROM public.$pt) p,
                          jsonb_object_keys(p.rows) AS k(k),
                          jsonb_array_elements(p.rows -> k.k) WITH ORDINALITY AS e(v, i)) x,
                  jsonb_populate_record(NULL::socialroi.ingest_stage,
@@ -122,11 +126,11 @@ stage_scripts() {
                                                'ord', x.ord)) AS s" || return 1
     for n in "$@"; do
         q -c "COPY (SELECT (r - 1) / $n, r, job, 'bench', cursor, run, false, next_in_s
-                      FROM (SELECT row_number() OVER (ORDER BY seq) AS r, * FROM public.bench_page) p
+                      FROM (SELECT row_number() OVER (ORDER BY seq) AS r, * FROM public.$pt) p
                      ORDER BY r) TO STDOUT" >"$sd/pages.copy" || return 1
         spec=""
         while IFS=: read -r kind cols; do
-            q -c "COPY (SELECT (page - 1) / $n, page, ord, rec, $cols FROM public.bench_stage
+            q -c "COPY (SELECT (page - 1) / $n, page, ord, rec, $cols FROM public.${pt}_stage
                          WHERE rec = '$kind' ORDER BY ord) TO STDOUT" >"$sd/$kind.copy" || return 1
             spec="$spec $kind:$cols"
         done <<EOF
@@ -159,7 +163,7 @@ EOF
                     print "SELECT socialroi.ingest_merge(" b ");"
                     print "COMMIT;"
                 }
-            }' >"merge_$n.sql") || return 1
+            }' >"${pt}_merge_$n.sql") || return 1
     done
 }
 
@@ -201,6 +205,28 @@ EOF
     echo "$total"
 }
 
+# stage_restate: public.bench_page_r, the same pages with every seventh metric, snapshot,
+# ad_daily and deal record of each page changed (a value, a spend, an amount; a record without
+# one stays as it was): restated facts that the guarded upserts rewrite, with their revisions
+# and the rollup's marks.
+stage_restate() {
+    q -c "CREATE TABLE public.bench_page_r AS
+          SELECT p.seq, p.job, p.cursor, p.run, p.next_in_s,
+                 (SELECT jsonb_object_agg(k, (
+                      SELECT jsonb_agg(COALESCE(CASE
+                          WHEN e.i % 7 <> 0 THEN e.v
+                          WHEN k IN ('metric', 'snapshot') THEN
+                              jsonb_set(e.v, '{value}', to_jsonb((e.v ->> 'value')::bigint + 1))
+                          WHEN k = 'ad_daily' THEN jsonb_set(e.v, '{spend_micros}',
+                              to_jsonb((e.v ->> 'spend_micros')::bigint + 1000))
+                          WHEN k = 'deal' THEN jsonb_set(e.v, '{amount_micros}',
+                              to_jsonb((e.v ->> 'amount_micros')::bigint + 1000000))
+                          END, e.v) ORDER BY e.i)
+                        FROM jsonb_array_elements(p.rows -> k) WITH ORDINALITY AS e(v, i)))
+                    FROM jsonb_object_keys(p.rows) AS k) AS rows
+            FROM public.bench_page p"
+}
+
 section_staging() {
     say "staging: $BENCH_STAGE_ACCOUNTS accounts of each platform, $BENCH_DAYS days: capturing the daemon's pages"
     # shellcheck disable=SC2034 # start_sim (tests/integration/lib.sh) reads it
@@ -212,14 +238,17 @@ section_staging() {
     rows=$(q -c "SELECT sum(jsonb_array_length(rows -> k))
                    FROM public.bench_page, jsonb_object_keys(rows) k")
     # shellcheck disable=SC2086
-    stage_scripts $BENCH_STAGE_BATCHES || { say "staging: scripts failed"; return 1; }
+    stage_scripts bench_page $BENCH_STAGE_BATCHES || { say "staging: scripts failed"; return 1; }
+    last=${BENCH_STAGE_BATCHES##* }
+    { stage_restate && stage_scripts bench_page_r "$last"; } ||
+        { say "staging: restated scripts failed"; return 1; }
     for db in stage_a $(for n in $BENCH_STAGE_BATCHES; do echo "stage_b$n"; done); do
         psql -XqAt -v ON_ERROR_STOP=1 \
             -c "CREATE DATABASE $db TEMPLATE stage_src OWNER it_admin" || return 1
     done
 
     say "staging: (a) $pages pages, $rows rows, one ingest_page transaction each"
-    a=$(stage_write stage_a "$DIR/stage/pages.sql") || { say "staging: (a) failed"; return 1; }
+    a=$(stage_write stage_a "$DIR/stage/bench_page.sql") || { say "staging: (a) failed"; return 1; }
     # shellcheck disable=SC2034 # fact_rows (common.sh) counts the current database's rows
     TEST_DB=stage_a
     written=$(fact_rows)
@@ -228,25 +257,42 @@ section_staging() {
     merges="{}"
     for n in $BENCH_STAGE_BATCHES; do
         say "staging: (b) COPY and one ingest_merge per $n pages"
-        b=$(stage_write "stage_b$n" "$DIR/stage/merge_$n.sql") ||
+        b=$(stage_write "stage_b$n" "$DIR/stage/bench_page_merge_$n.sql") ||
             { say "staging: (b) at $n failed"; return 1; }
-        diff=$(stage_differ stage_a "stage_b$n") || return 1
-        [ "$diff" -eq 0 ] || { say "staging: FAILED: (a) and (b) at $n pages differ in $diff rows"; return 1; }
+        stage_same "$n" "the first write" || return 1
         merges=$(echo "$merges" | jq -c --arg n "$n" --argjson b "$b" '. + {($n): $b}')
-        last=$n
     done
 
     say "staging: the same pages again, every row unchanged: (a), then (b) at $last pages"
-    a2=$(stage_write stage_a "$DIR/stage/pages.sql") || { say "staging: (a) again failed"; return 1; }
-    b2=$(stage_write "stage_b$last" "$DIR/stage/merge_$last.sql") ||
+    a2=$(stage_write stage_a "$DIR/stage/bench_page.sql") ||
+        { say "staging: (a) again failed"; return 1; }
+    b2=$(stage_write "stage_b$last" "$DIR/stage/bench_page_merge_$last.sql") ||
         { say "staging: (b) again failed"; return 1; }
-    diff=$(stage_differ stage_a "stage_b$last") || return 1
-    [ "$diff" -eq 0 ] || { say "staging: FAILED: after the refetch (a) and (b) differ in $diff rows"; return 1; }
+    stage_same "$last" "the unchanged pages" || return 1
+
+    say "staging: the same pages with every seventh record restated: (a), then (b) at $last pages"
+    a3=$(stage_write stage_a "$DIR/stage/bench_page_r.sql") ||
+        { say "staging: (a) restated failed"; return 1; }
+    b3=$(stage_write "stage_b$last" "$DIR/stage/bench_page_r_merge_$last.sql") ||
+        { say "staging: (b) restated failed"; return 1; }
+    revisions=$(psql -XqAt -d stage_a -c "SELECT count(*) FROM socialroi.revision")
+    [ "$revisions" -gt 0 ] || { say "staging: FAILED: the restated pages left no revision"; return 1; }
+    stage_same "$last" "the restated pages" || return 1
 
     json_add staging "$(jq -n -c --argjson pages "$pages" --argjson rows "$rows" \
         --argjson written "$written" --argjson copy "$copy" --argjson a "$a" \
-        --argjson merges "$merges" --argjson a2 "$a2" --argjson b2 "$b2" --arg last "$last" \
+        --argjson merges "$merges" --argjson a2 "$a2" --argjson b2 "$b2" --argjson a3 "$a3" \
+        --argjson b3 "$b3" --argjson last "$last" --argjson revisions "$revisions" \
         '{pages: $pages, rows: $rows, rows_written: $written, per_page: $a, merge: $merges,
-          refetch_per_page: $a2, refetch_merge: ($b2 + {pages_per_batch: ($last | tonumber)}),
-          equal: true} + $copy')"
+          pages_per_batch: $last, refetch_per_page: $a2, refetch_merge: $b2,
+          restated_per_page: $a3, restated_merge: $b3, revisions: $revisions, equal: true}
+         + $copy')"
+}
+
+# stage_same N WHAT: fails loudly unless stage_a and stage_bN hold the same rows after WHAT.
+stage_same() {
+    diff=$(stage_differ stage_a "stage_b$1") || return 1
+    [ "$diff" -eq 0 ] && return 0
+    say "staging: FAILED: after $2, one ingest_page per page and one merge per $1 pages differ in $diff rows"
+    return 1
 }

@@ -175,8 +175,10 @@ COMMENT ON FUNCTION socialroi.merge_stage_snapshots(bigint, integer, integer) IS
     'The snapshots of one staged page written as upsert_snapshots writes them (ingest_merge).';
 
 -- The facts of a staged batch, kind by kind in upsert_facts' order; returns the rows written.
+-- A batch's records are sorted to keep the last of each key: with the default work_mem the
+-- sort of a batch of 200 large pages (100,000 records) went to disk.
 CREATE FUNCTION socialroi.merge_stage_facts(p_batch bigint) RETURNS integer
-LANGUAGE plpgsql SET search_path = '' AS $$
+LANGUAGE plpgsql SET search_path = '' SET work_mem = '64MB' AS $$
 DECLARE
     n integer := 0;
     c integer;

@@ -55,9 +55,15 @@ def row(name; value; ref; ratio; target; ok):
    row("1c the same pages again (unchanged), one ingest_page each: rows/s ÷ COPY";
        "\($s.refetch_per_page.s) s"; "COPY \($s.copy_s) s"; $s.copy_s / $s.refetch_per_page.s;
        "-"; null),
-   row("1c again, one merge per \($s.refetch_merge.pages_per_batch) pages: rows/s ÷ COPY";
+   row("1c again, one merge per \($s.pages_per_batch) pages: rows/s ÷ COPY";
        "\($s.refetch_merge.s) s (÷ one each: \(r($s.refetch_per_page.s / $s.refetch_merge.s)))";
-       "COPY \($s.copy_s) s"; $s.copy_s / $s.refetch_merge.s; "-"; null)
+       "COPY \($s.copy_s) s"; $s.copy_s / $s.refetch_merge.s; "-"; null),
+   row("1c again, every 7th record restated, one ingest_page each: rows/s ÷ COPY";
+       "\($s.restated_per_page.s) s"; "COPY \($s.copy_s) s"; $s.copy_s / $s.restated_per_page.s;
+       "-"; null),
+   row("1c the same, one merge per \($s.pages_per_batch) pages: rows/s ÷ COPY";
+       "\($s.restated_merge.s) s (÷ one each: \(r($s.restated_per_page.s / $s.restated_merge.s)))";
+       "COPY \($s.copy_s) s"; $s.copy_s / $s.restated_merge.s; "-"; null)
  else empty end),
 (if .ratelimited then
    .ratelimited as $l |
