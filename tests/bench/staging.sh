@@ -16,7 +16,7 @@
 #       per record kind into socialroi.ingest_stage, one of the pages into ingest_stage_page,
 #       SELECT socialroi.ingest_merge(batch);
 #   (c) the reference: a plain COPY of the rows (a) wrote (common.sh, copy_reference).
-# Then every page is written again by (a) and by (b) at the last N, twice: as they were (every
+# Then every page is written again by (a) and by (b) at the first N, twice: as they were (every
 # row unchanged, as a refetch) and with every seventh metric, snapshot, ad_daily and deal record
 # restated. After each pass the two databases are compared. Every page's p_final is false so
 # one lease covers the replay.
@@ -239,8 +239,8 @@ section_staging() {
                    FROM public.bench_page, jsonb_object_keys(rows) k")
     # shellcheck disable=SC2086
     stage_scripts bench_page $BENCH_STAGE_BATCHES || { say "staging: scripts failed"; return 1; }
-    last=${BENCH_STAGE_BATCHES##* }
-    { stage_restate && stage_scripts bench_page_r "$last"; } ||
+    again=${BENCH_STAGE_BATCHES%% *}
+    { stage_restate && stage_scripts bench_page_r "$again"; } ||
         { say "staging: restated scripts failed"; return 1; }
     for db in stage_a $(for n in $BENCH_STAGE_BATCHES; do echo "stage_b$n"; done); do
         psql -XqAt -v ON_ERROR_STOP=1 \
@@ -263,28 +263,28 @@ section_staging() {
         merges=$(echo "$merges" | jq -c --arg n "$n" --argjson b "$b" '. + {($n): $b}')
     done
 
-    say "staging: the same pages again, every row unchanged: (a), then (b) at $last pages"
+    say "staging: the same pages again, every row unchanged: (a), then (b) at $again pages"
     a2=$(stage_write stage_a "$DIR/stage/bench_page.sql") ||
         { say "staging: (a) again failed"; return 1; }
-    b2=$(stage_write "stage_b$last" "$DIR/stage/bench_page_merge_$last.sql") ||
+    b2=$(stage_write "stage_b$again" "$DIR/stage/bench_page_merge_$again.sql") ||
         { say "staging: (b) again failed"; return 1; }
-    stage_same "$last" "the unchanged pages" || return 1
+    stage_same "$again" "the unchanged pages" || return 1
 
-    say "staging: the same pages with every seventh record restated: (a), then (b) at $last pages"
+    say "staging: the same pages with every seventh record restated: (a), then (b) at $again pages"
     a3=$(stage_write stage_a "$DIR/stage/bench_page_r.sql") ||
         { say "staging: (a) restated failed"; return 1; }
-    b3=$(stage_write "stage_b$last" "$DIR/stage/bench_page_r_merge_$last.sql") ||
+    b3=$(stage_write "stage_b$again" "$DIR/stage/bench_page_r_merge_$again.sql") ||
         { say "staging: (b) restated failed"; return 1; }
     revisions=$(psql -XqAt -d stage_a -c "SELECT count(*) FROM socialroi.revision")
     [ "$revisions" -gt 0 ] || { say "staging: FAILED: the restated pages left no revision"; return 1; }
-    stage_same "$last" "the restated pages" || return 1
+    stage_same "$again" "the restated pages" || return 1
 
     json_add staging "$(jq -n -c --argjson pages "$pages" --argjson rows "$rows" \
         --argjson written "$written" --argjson copy "$copy" --argjson a "$a" \
         --argjson merges "$merges" --argjson a2 "$a2" --argjson b2 "$b2" --argjson a3 "$a3" \
-        --argjson b3 "$b3" --argjson last "$last" --argjson revisions "$revisions" \
+        --argjson b3 "$b3" --argjson again "$again" --argjson revisions "$revisions" \
         '{pages: $pages, rows: $rows, rows_written: $written, per_page: $a, merge: $merges,
-          pages_per_batch: $last, refetch_per_page: $a2, refetch_merge: $b2,
+          pages_per_batch: $again, refetch_per_page: $a2, refetch_merge: $b2,
           restated_per_page: $a3, restated_merge: $b3, revisions: $revisions, equal: true}
          + $copy')"
 }
