@@ -11,15 +11,16 @@
 # arguments (about 510,000 rows in 10,400 pages at the defaults). They are then written again,
 # from the tables emptied, as it_daemon with asynchronous commit (as the daemon's sessions
 # commit):
-#   (a) one transaction per page: SELECT socialroi.ingest_page(...), as the daemon sends it;
+#   (a) one transaction per page: SELECT socialroi.ingest_page(...), as the daemon sends it
+#       (psql waits for each result where the daemon pipelines: one local round trip a page);
 #   (b) per batch of N pages (BENCH_STAGE_BATCHES, default "50 200"), one transaction: a COPY
 #       per record kind into socialroi.ingest_stage, one of the pages into ingest_stage_page,
 #       SELECT socialroi.ingest_merge(batch);
 #   (c) the reference: a plain COPY of the rows (a) wrote (common.sh, copy_reference).
 # Then every page is written again by (a) and by (b) at the first N, twice: as they were (every
 # row unchanged, as a refetch) and with every seventh metric, snapshot, ad_daily and deal record
-# restated. After each pass the two databases are compared. Every page's p_final is false so
-# one lease covers the replay.
+# restated. After each pass the two databases are compared; a difference fails the section and
+# make bench exits 1. Every page's p_final is false so one lease covers the replay.
 #
 # Sourced by bench.sh (BENCH_ONLY=staging tests/bench/bench.sh runs it alone); run directly, it
 # does just that.
