@@ -8,7 +8,8 @@
 # BENCH_RL_DAYS (the world of the rate-limited run, default 1 and 400), BENCH_PEOPLE (CRM
 # people of the rollup section, default 100000), BENCH_FACTS (fact rows there, default
 # 10000000), BENCH_SCALE_ACCOUNTS (the many-accounts run, default 10000), BENCH_ONLY (a
-# space-separated list of sections to run: ingest ratelimited scale rollup collectd), KEEP=1.
+# space-separated list of sections to run: ingest staging ratelimited scale rollup collectd),
+# BENCH_STAGE_ACCOUNTS and BENCH_STAGE_BATCHES (the staging section, tests/bench/staging.sh), KEEP=1.
 set -u
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 cd "$ROOT" || exit 1
@@ -22,7 +23,7 @@ BENCH_ACCOUNTS=${BENCH_ACCOUNTS:-48}
 BENCH_DAYS=${BENCH_DAYS:-730}
 BENCH_RL_ACCOUNTS=${BENCH_RL_ACCOUNTS:-1}
 BENCH_RL_DAYS=${BENCH_RL_DAYS:-400}
-BENCH_ONLY=${BENCH_ONLY:-ingest ratelimited scale rollup collectd}
+BENCH_ONLY=${BENCH_ONLY:-ingest staging ratelimited scale rollup collectd}
 
 # shellcheck source=tests/pg.sh
 . "$ROOT/tests/pg.sh"
@@ -30,6 +31,8 @@ BENCH_ONLY=${BENCH_ONLY:-ingest ratelimited scale rollup collectd}
 . "$ROOT/tests/integration/lib.sh"
 # shellcheck source=tests/bench/common.sh
 . "$ROOT/tests/bench/common.sh"
+# shellcheck source=tests/bench/staging.sh
+. "$ROOT/tests/bench/staging.sh"
 
 DIR=$(mktemp -d /tmp/socialroi-bench.XXXXXX)
 [ "$(id -u)" -eq 0 ] && chmod 755 "$DIR"
@@ -122,6 +125,12 @@ section_ingest() {
 }
 
 wants ingest && section_ingest
+
+# ---- 1c: the same pages through staging tables and one merge per batch ------------------------
+
+# the one section that checks what it measures: the two paths must write the same rows
+STAGING_FAILED=0
+if wants staging; then section_staging || STAGING_FAILED=1; fi
 
 # ---- 1b: the same world with the platforms' rate limits --------------------------------------
 
@@ -356,3 +365,4 @@ wants rollup && section_rollup
 # ---- report -----------------------------------------------------------------------------------
 jq -s 'add' "$RESULTS" >"$ROOT/bench/results.json"
 "$ROOT/tests/bench/table.sh" "$ROOT/bench/results.json"
+[ "$STAGING_FAILED" = 0 ] || { say "the staging section failed (see above)"; exit 1; }

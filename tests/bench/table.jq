@@ -33,6 +33,39 @@ def row(name; value; ref; ratio; target; ok):
        "\($i.fetch_write_s) s"; "COPY \($i.copy_s) s";
        $i.copy_s / $i.fetch_write_s; "(phase)"; null)
  else empty end),
+(if .staging then
+   .staging as $s |
+   row("1c \($s.pages) pages, \($s.rows) rows, one ingest_page each: rows/s ÷ COPY";
+       "\($s.per_page.s) s"; "COPY \($s.copy_s) s"; $s.copy_s / $s.per_page.s; "-"; null),
+   ($s.merge | to_entries[] |
+    row("1c the same by COPY and one merge per \(.key) pages: rows/s ÷ COPY";
+        "\(.value.s) s (÷ one each: \(r($s.per_page.s / .value.s)), CPU \(r($s.per_page.pg_cpu_s / .value.pg_cpu_s)))";
+        "COPY \($s.copy_s) s";
+        $s.copy_s / .value.s; "-"; null)),
+   row("1c PostgreSQL CPU s per million rows, one ingest_page each ÷ COPY's";
+       r($s.per_page.pg_cpu_s * 1e6 / $s.rows_written);
+       "COPY \(r($s.copy_pg_cpu_s * 1e6 / $s.rows_written))";
+       (if ($s.copy_pg_cpu_s // 0) > 0 then $s.per_page.pg_cpu_s / $s.copy_pg_cpu_s else null end);
+       "-"; null),
+   ($s.merge | to_entries[] |
+    row("1c the same, one merge per \(.key) pages ÷ COPY's";
+        r(.value.pg_cpu_s * 1e6 / $s.rows_written);
+        "COPY \(r($s.copy_pg_cpu_s * 1e6 / $s.rows_written))";
+        (if ($s.copy_pg_cpu_s // 0) > 0 then .value.pg_cpu_s / $s.copy_pg_cpu_s else null end);
+        "-"; null)),
+   row("1c the same pages again (unchanged), one ingest_page each: rows/s ÷ COPY";
+       "\($s.refetch_per_page.s) s"; "COPY \($s.copy_s) s"; $s.copy_s / $s.refetch_per_page.s;
+       "-"; null),
+   row("1c again, one merge per \($s.pages_per_batch) pages: rows/s ÷ COPY";
+       "\($s.refetch_merge.s) s (÷ one each: \(r($s.refetch_per_page.s / $s.refetch_merge.s)), CPU \(r($s.refetch_per_page.pg_cpu_s / $s.refetch_merge.pg_cpu_s)))";
+       "COPY \($s.copy_s) s"; $s.copy_s / $s.refetch_merge.s; "-"; null),
+   row("1c again, every 7th record restated, one ingest_page each: rows/s ÷ COPY";
+       "\($s.restated_per_page.s) s"; "COPY \($s.copy_s) s"; $s.copy_s / $s.restated_per_page.s;
+       "-"; null),
+   row("1c the same, one merge per \($s.pages_per_batch) pages: rows/s ÷ COPY";
+       "\($s.restated_merge.s) s (÷ one each: \(r($s.restated_per_page.s / $s.restated_merge.s)), CPU \(r($s.restated_per_page.pg_cpu_s / $s.restated_merge.pg_cpu_s)))";
+       "COPY \($s.copy_s) s"; $s.copy_s / $s.restated_merge.s; "-"; null)
+ else empty end),
 (if .ratelimited then
    .ratelimited as $l |
    row("1b ingest, real rate limits: run ÷ pacing floor";
