@@ -172,7 +172,8 @@ $(SIM): $(patsubst %.c,$(B)/%.o,$(SIM_SRC)) $(LIBA)
 $(B)/tests/tools/%: $(B)/tests/tools/%.o $(LIBA)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
 
-$(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/tests/unit/unit.o $(LIBA)
+$(B)/tests/unit/%: $(B)/tests/unit/%.o $(B)/tests/unit/unit.o $(B)/tests/unit/adapter_fixture.o \
+                    $(LIBA)
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS) -lcmocka
 
 # ---- tests ----------------------------------------------------------------------------------

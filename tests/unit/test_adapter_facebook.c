@@ -6,6 +6,7 @@
  */
 #include "unit.h"
 #include "adapter.h"
+#include "adapter_fixture.h"
 #include "buf.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -13,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define TOKEN "EAAB-SECRET-current-token-0123456789"
 #define SALT  "pepper-1"
@@ -64,89 +64,20 @@ static struct adapter_ctx make_ctx(const char *stream)
     return c;
 }
 
-static const struct stream_def *stream(const char *name)
-{
-    const struct adapter *owner = NULL;
-    const struct stream_def *s = adapter_stream(name, &owner);
-    assert_non_null(s);
-    assert_ptr_equal(owner, adapter_for(PLATFORM_FACEBOOK));
-    return s;
-}
-
 /* ---- responses ------------------------------------------------------------------------------ */
-
-struct hdr {
-    const char *name, *value;
-};
-
-static const char *lookup(const struct http_response *r, const char *name)
-{
-    for (const struct hdr *h = r->priv; h && h->name; h++)
-        if (strcasecmp(h->name, name) == 0)
-            return h->value;
-    return NULL;
-}
-
-static struct http_response response(long status, const char *body, size_t len,
-                                     const struct hdr *headers)
-{
-    struct http_response r = {status, body, len, lookup, headers};
-    return r;
-}
-
-static struct rowset *parse_with(const struct adapter_ctx *ctx, long status, const char *file,
-                                 const struct hdr *headers, int *rc)
-{
-    char path[256];
-    size_t len;
-    snprintf(path, sizeof path, "tests/fixtures/facebook/%s", file);
-    char *body = unit_read_file(path, &len);
-    if (!body)
-        fail_msg("cannot read %s", path);
-    struct http_response resp = response(status, body, len, headers);
-    struct rowset *rs = rowset_new();
-    *rc = stream(ctx->stream)->parse(ctx, &resp, rs);
-    free(body);
-    return rs;
-}
-
-static struct rowset *parse_ctx(const struct adapter_ctx *ctx, const char *file)
-{
-    const char *msg;
-    int rc;
-    struct rowset *rs = parse_with(ctx, 200, file, NULL, &rc);
-    if (rc != 0)
-        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
-    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
-    return rs;
-}
 
 static struct rowset *parse_ok(const char *name, const char *file)
 {
     struct adapter_ctx ctx = make_ctx(name);
-    return parse_ctx(&ctx, file);
+    return fixture_parse_ok(&ctx, file);
 }
 
 /* A refused page: class, retry_after, no records, no cursor, nothing secret in the message. */
-static void expect_error(const char *name, long status, const char *file, const struct hdr *headers,
-                         enum err_class cls, int64_t retry)
+static void expect_error(const char *name, long status, const char *file,
+                         const struct fixture_hdr *headers, enum err_class cls, int64_t retry)
 {
     struct adapter_ctx ctx = make_ctx(name);
-    const char *msg;
-    int64_t after;
-    int rc;
-    struct rowset *rs = parse_with(&ctx, status, file, headers, &rc);
-    assert_int_equal(rc, -1);
-    enum err_class got = rowset_error(rs, &msg, &after);
-    if (got != cls)
-        fail_msg("%s: class %s, expected %s (%s)", file, err_class_name(got), err_class_name(cls),
-                 msg);
-    assert_int_equal(after, retry);
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    assert_null(strstr(msg, "http"));
-    assert_null(strstr(msg, "EAA"));
-    rowset_free(rs);
+    fixture_expect_error(&ctx, status, file, headers, cls, retry);
 }
 
 /* ---- record checks -------------------------------------------------------------------------- */
@@ -297,7 +228,7 @@ static void build(const struct adapter_ctx *ctx, const char *url, const char *lo
 {
     struct http_request req = {0};
     char why[128] = "";
-    if (stream(ctx->stream)->build(ctx, &req, why, sizeof why) != 0)
+    if (fixture_stream(ctx->stream)->build(ctx, &req, why, sizeof why) != 0)
         fail_msg("build %s: %s", ctx->stream, why);
     assert_string_equal(req.method, "GET");
     assert_string_equal(req.url, url);
@@ -315,7 +246,7 @@ static void build_fails(const struct adapter_ctx *ctx, const char *reason)
 {
     struct http_request req = {0};
     char why[128] = "";
-    assert_int_equal(stream(ctx->stream)->build(ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream(ctx->stream)->build(ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, reason);
     http_request_free(&req);
 }
@@ -368,7 +299,7 @@ static void test_page_insights_chunks(void **state)
         snprintf(url, sizeof url, "%s?%s&period=day&since=%s&until=%s", log, METRICS,
                  chunks[i].since, chunks[i].until);
         build(&ctx, url, log);
-        struct rowset *rs = parse_ctx(&ctx, "page_insights.json");
+        struct rowset *rs = fixture_parse_ok(&ctx, "page_insights.json");
         if (chunks[i].next)
             assert_string_equal(rowset_next(rs), chunks[i].next);
         else
@@ -499,7 +430,7 @@ static void test_page_insights_dst(void **state)
     struct adapter_ctx ctx = make_ctx("facebook.page_insights");
     ctx.from_day = day(2024, 3, 1);
     ctx.to_day = day(2024, 12, 31);
-    struct rowset *rs = parse_ctx(&ctx, "page_insights_dst.json");
+    struct rowset *rs = fixture_parse_ok(&ctx, "page_insights_dst.json");
     assert_int_equal(rowset_count(rs), 5);
     is_metric(rs, 0, "engagements", day(2024, 3, 9), 10);
     is_metric(rs, 1, "engagements", day(2024, 3, 10), 11);
@@ -561,9 +492,9 @@ static void test_posts_absent_counts(void **state)
     (void)state;
     const char *body = "{\"data\":[{\"id\":\"1_2\",\"shares\":null},{\"id\":\"1_3\"}]}";
     struct adapter_ctx ctx = make_ctx("facebook.posts");
-    struct http_response resp = response(200, body, strlen(body), NULL);
+    struct http_response resp = fixture_response(200, body, strlen(body), NULL);
     struct rowset *rs = rowset_new();
-    assert_int_equal(stream("facebook.posts")->parse(&ctx, &resp, rs), 0);
+    assert_int_equal(fixture_stream("facebook.posts")->parse(&ctx, &resp, rs), 0);
     assert_int_equal(rowset_count(rs), 3);
     is_post(rs, 0, "1_2", 0, NULL, NULL);
     is_post(rs, 1, "1_3", 0, NULL, NULL);
@@ -632,9 +563,9 @@ static void test_ads_currency_fallback(void **state)
         "\"clicks\":\"1\",\"date_start\":\"2023-06-01\",\"date_stop\":\"2023-06-01\"}"
         "]}";
     struct adapter_ctx ctx = make_ctx("facebook.ads_insights");
-    struct http_response resp = response(200, body, strlen(body), NULL);
+    struct http_response resp = fixture_response(200, body, strlen(body), NULL);
     struct rowset *rs = rowset_new();
-    assert_int_equal(stream("facebook.ads_insights")->parse(&ctx, &resp, rs), 0);
+    assert_int_equal(fixture_stream("facebook.ads_insights")->parse(&ctx, &resp, rs), 0);
     assert_int_equal(rowset_count(rs), 2);
     assert_null(rowset_get(rs, 0)->u.campaign.name);
     is_ad_day(rs, 1, (struct ad_day){"1", day(2023, 6, 1), "USD", 1500000, 2, 1, 0, 0, 0});
@@ -689,7 +620,7 @@ static void test_leads_forms(void **state)
     struct adapter_ctx ctx = make_ctx("facebook.leads");
     struct cfg_account one = account;
     ctx.page = "0:QVFIUkx3bUVBdk1xLUdB";
-    struct rowset *rs = parse_ctx(&ctx, "leads_last.json");
+    struct rowset *rs = fixture_parse_ok(&ctx, "leads_last.json");
     assert_int_equal(rowset_count(rs), 2);
     is_lead(rs, 0, "1211534416253096", ts(2024, 5, 2, 8, 0, 0), "sam@example.net", FORM0,
             "23854695759200548", "23854404676190549");
@@ -697,21 +628,21 @@ static void test_leads_forms(void **state)
     rowset_free(rs);
 
     ctx.page = "1:";
-    rs = parse_ctx(&ctx, "leads_page1.json");
+    rs = fixture_parse_ok(&ctx, "leads_page1.json");
     is_lead(rs, 4, "1211534416253095", ts(2024, 5, 1, 14, 15, 0), NULL, FORM1, "23854404676180548",
             "23854404676190548");
     assert_string_equal(rowset_next(rs), "1:QVFIUkx3bUVBdk1xLUdB");
     rowset_free(rs);
 
     ctx.page = "1:QVFIUkx3bUVBdk1xLUdB";
-    rs = parse_ctx(&ctx, "leads_last.json");
+    rs = fixture_parse_ok(&ctx, "leads_last.json");
     assert_null(rowset_next(rs));
     rowset_free(rs);
 
     one.forms.n = 1;
     ctx.account = &one;
     ctx.page = NULL;
-    rs = parse_ctx(&ctx, "leads_last.json");
+    rs = fixture_parse_ok(&ctx, "leads_last.json");
     assert_null(rowset_next(rs));
     rowset_free(rs);
 }
@@ -732,10 +663,10 @@ static void test_leads_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         struct adapter_ctx ctx = make_ctx("facebook.leads");
-        struct http_response resp = response(200, bodies[i], strlen(bodies[i]), NULL);
+        struct http_response resp = fixture_response(200, bodies[i], strlen(bodies[i]), NULL);
         struct rowset *rs = rowset_new();
         const char *msg;
-        assert_int_equal(stream("facebook.leads")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream("facebook.leads")->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, &msg, NULL) != ERR_MALFORMED)
             fail_msg("body %zu: %s", i, msg);
         assert_null(strstr(msg, "EAA"));
@@ -788,12 +719,12 @@ static void test_error_message(void **state)
     struct adapter_ctx ctx = make_ctx("facebook.posts");
     const char *msg;
     int rc;
-    struct rowset *rs = parse_with(&ctx, 400, "error_190_malformed_token.json", NULL, &rc);
+    struct rowset *rs = fixture_parse(&ctx, 400, "error_190_malformed_token.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg,
                         "facebook: HTTP 400, Graph error 190/0: Malformed access token [redacted]");
     rowset_free(rs);
-    rs = parse_with(&ctx, 400, "error_100_object_missing.json", NULL, &rc);
+    rs = fixture_parse(&ctx, 400, "error_100_object_missing.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_NOT_FOUND);
     assert_non_null(strstr(msg, "Graph error 100/33: Unsupported get request."));
     assert_null(strstr(msg, "facebook.com"));
@@ -802,16 +733,16 @@ static void test_error_message(void **state)
     ctx.access_token = "EAAB-short";
     const char *echo =
         "{\"error\":{\"message\":\"Malformed access token EAAB-short.\",\"code\":190}}";
-    struct http_response resp = response(400, echo, strlen(echo), NULL);
+    struct http_response resp = fixture_response(400, echo, strlen(echo), NULL);
     rs = rowset_new();
-    assert_int_equal(stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(fixture_stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
     assert_string_equal((rowset_error(rs, &msg, NULL), msg),
                         "facebook: HTTP 400, Graph error 190/0: Malformed access token [redacted]");
     rowset_free(rs);
     echo = "{\"data\":[{\"id\":\"https://x/?access_token=EAAB-short\",\"created_time\":1}]}";
-    resp = response(200, echo, strlen(echo), NULL);
+    resp = fixture_response(200, echo, strlen(echo), NULL);
     rs = rowset_new();
-    assert_int_equal(stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(fixture_stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
     assert_string_equal((rowset_error(rs, &msg, NULL), msg),
                         "facebook: post (not a Graph id): created_time is not a timestamp");
     rowset_free(rs);
@@ -821,13 +752,13 @@ static void test_error_message(void **state)
 static void test_throttle_retry(void **state)
 {
     (void)state;
-    const struct hdr buc[] = {
+    const struct fixture_hdr buc[] = {
         {"X-Business-Use-Case-Usage",
          "{\"798085168510957\":[{\"type\":\"ads_insights\",\"call_count\":100,\"total_cputime\":"
          "40,\"total_time\":40,\"estimated_time_to_regain_access\":12,\"ads_api_access_tier\":"
          "\"standard_access\"}]}"},
         {NULL, NULL}};
-    const struct hdr idle[] = {
+    const struct fixture_hdr idle[] = {
         {"X-Business-Use-Case-Usage",
          "{\"798085168510957\":[{\"type\":\"ads_insights\",\"call_count\":100,"
          "\"estimated_time_to_regain_access\":0}]}"},
@@ -869,10 +800,10 @@ static void test_errors_without_body(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("facebook.posts");
         struct http_response resp =
-            response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
+            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
         struct rowset *rs = rowset_new();
         const char *msg;
-        assert_int_equal(stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream("facebook.posts")->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
         assert_int_equal(rowset_count(rs), 0);
@@ -895,9 +826,9 @@ static void test_page_insights_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         struct adapter_ctx ctx = make_ctx("facebook.page_insights");
-        struct http_response resp = response(200, bodies[i], strlen(bodies[i]), NULL);
+        struct http_response resp = fixture_response(200, bodies[i], strlen(bodies[i]), NULL);
         struct rowset *rs = rowset_new();
-        assert_int_equal(stream("facebook.page_insights")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream("facebook.page_insights")->parse(&ctx, &resp, rs), -1);
         assert_int_equal(rowset_error(rs, NULL, NULL), ERR_MALFORMED);
         assert_int_equal(rowset_count(rs), 0);
         rowset_free(rs);
@@ -906,10 +837,10 @@ static void test_page_insights_malformed(void **state)
 
 /* ---- usage headers -------------------------------------------------------------------------- */
 
-static struct rl_signal rl(const struct hdr *headers)
+static struct rl_signal rl(const struct fixture_hdr *headers)
 {
     struct rl_signal sig = {123, 123, true};
-    struct http_response resp = response(200, "", 0, headers);
+    struct http_response resp = fixture_response(200, "", 0, headers);
     adapter_for(PLATFORM_FACEBOOK)->ratelimit(&resp, NOW, &sig);
     return sig;
 }
@@ -917,10 +848,10 @@ static struct rl_signal rl(const struct hdr *headers)
 static void test_ratelimit(void **state)
 {
     (void)state;
-    const struct hdr app[] = {
+    const struct fixture_hdr app[] = {
         {"x-app-usage", "{\"call_count\":28,\"total_time\":25,\"total_cputime\":25}"},
         {NULL, NULL}};
-    const struct hdr buc[] = {
+    const struct fixture_hdr buc[] = {
         {"X-App-Usage", "{\"call_count\":5,\"total_time\":5,\"total_cputime\":5}"},
         {"X-Business-Use-Case-Usage",
          "{\"798085168510957\":[{\"type\":\"ads_insights\",\"call_count\":95,\"total_cputime\":20,"
@@ -929,15 +860,15 @@ static void test_ratelimit(void **state)
          "\"104858302236475\":[{\"type\":\"pages\",\"call_count\":3,\"total_cputime\":1,"
          "\"total_time\":99,\"estimated_time_to_regain_access\":7}]}"},
         {NULL, NULL}};
-    const struct hdr acc[] = {
+    const struct fixture_hdr acc[] = {
         {"X-Ad-Account-Usage",
          "{\"acc_id_util_pct\":9.67,\"reset_time_duration\":100,\"ads_api_access_tier\":"
          "\"standard_access\"}"},
         {NULL, NULL}};
-    const struct hdr junk[] = {{"X-App-Usage", "not json"},
-                               {"X-Business-Use-Case-Usage", "{\"1\":{\"call_count\":50}}"},
-                               {"X-Ad-Account-Usage", "[1,2]"},
-                               {NULL, NULL}};
+    const struct fixture_hdr junk[] = {{"X-App-Usage", "not json"},
+                                       {"X-Business-Use-Case-Usage", "{\"1\":{\"call_count\":50}}"},
+                                       {"X-Ad-Account-Usage", "[1,2]"},
+                                       {NULL, NULL}};
     struct rl_signal s = rl(app);
     assert_int_equal(s.usage_pct, 28);
     assert_int_equal(s.wait_ms, -1);
@@ -991,7 +922,7 @@ static void test_refresh_build(void **state)
 static int refresh(long status, const char *body, struct token_set *out, enum err_class *cls,
                    char *why, size_t whylen)
 {
-    struct http_response resp = response(status, body, strlen(body), NULL);
+    struct http_response resp = fixture_response(status, body, strlen(body), NULL);
     return adapter_for(PLATFORM_FACEBOOK)->refresh_parse(&resp, out, cls, why, whylen);
 }
 
@@ -1030,6 +961,7 @@ static void test_refresh_parse(void **state)
 
 int main(void)
 {
+    fixture_use(PLATFORM_FACEBOOK, "EAA");
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_page_insights),

@@ -7,6 +7,7 @@
  */
 #include "unit.h"
 #include "adapter.h"
+#include "adapter_fixture.h"
 #include "json.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define TOKEN "pat-na1-SECRET-0123456789"
 #define NOW   (INT64_C(1730728800) * 1000000 + 250000) /* 2024-11-04T14:00:00.25Z */
@@ -50,100 +50,27 @@ static int64_t ts(int y, unsigned mo, unsigned d, int h, int mi, int s)
     return ((int64_t)time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000000;
 }
 
-static const struct stream_def *stream(const char *name)
-{
-    const struct adapter *owner = NULL;
-    const struct stream_def *s = adapter_stream(name, &owner);
-    assert_non_null(s);
-    assert_ptr_equal(owner, adapter_for(PLATFORM_HUBSPOT));
-    return s;
-}
-
 /* ---- responses ------------------------------------------------------------------------------ */
-
-struct hdr {
-    const char *name, *value;
-};
-
-static const char *lookup(const struct http_response *r, const char *name)
-{
-    for (const struct hdr *h = r->priv; h && h->name; h++)
-        if (strcasecmp(h->name, name) == 0)
-            return h->value;
-    return NULL;
-}
-
-static struct rowset *parse_body(const struct adapter_ctx *ctx, long status, const char *body,
-                                 size_t len, const struct hdr *headers, int *rc)
-{
-    struct http_response resp = {status, body, len, lookup, headers};
-    struct rowset *rs = rowset_new();
-    *rc = stream(ctx->stream)->parse(ctx, &resp, rs);
-    return rs;
-}
-
-static struct rowset *parse_file(const struct adapter_ctx *ctx, long status, const char *file,
-                                 const struct hdr *headers, int *rc)
-{
-    char path[256];
-    size_t len;
-    snprintf(path, sizeof path, "tests/fixtures/hubspot/%s", file);
-    char *body = unit_read_file(path, &len);
-    if (!body)
-        fail_msg("cannot read %s", path);
-    struct rowset *rs = parse_body(ctx, status, body, len, headers, rc);
-    free(body);
-    return rs;
-}
 
 static struct rowset *parse_ok(const char *name, const char *page, const char *file)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    const char *msg;
-    int rc;
-    struct rowset *rs = parse_file(&ctx, 200, file, NULL, &rc);
-    if (rc != 0)
-        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
-    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
-    return rs;
-}
-
-static void check_rejected(struct rowset *rs, int rc, enum err_class cls, int64_t retry,
-                           const char *what)
-{
-    const char *msg;
-    int64_t after;
-    assert_int_equal(rc, -1);
-    enum err_class got = rowset_error(rs, &msg, &after);
-    if (got != cls)
-        fail_msg("%s: class %s, expected %s (%s)", what, err_class_name(got), err_class_name(cls),
-                 msg);
-    assert_int_equal(after, retry);
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    assert_null(strstr(msg, "http"));
-    assert_null(strstr(msg, TOKEN));
+    return fixture_parse_ok(&ctx, file);
 }
 
 /* A page that must be refused: class cls, retry_after as given, and never a record. */
 static void expect_error(const char *name, const char *page, long status, const char *file,
-                         const struct hdr *headers, enum err_class cls, int64_t retry)
+                         const struct fixture_hdr *headers, enum err_class cls, int64_t retry)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    int rc;
-    struct rowset *rs = parse_file(&ctx, status, file, headers, &rc);
-    check_rejected(rs, rc, cls, retry, file);
-    rowset_free(rs);
+    fixture_expect_error(&ctx, status, file, headers, cls, retry);
 }
 
 static void expect_body_error(const char *name, const char *page, long status, const char *body,
                               enum err_class cls, int64_t retry)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    int rc;
-    struct rowset *rs = parse_body(&ctx, status, body, strlen(body), NULL, &rc);
-    check_rejected(rs, rc, cls, retry, body);
-    rowset_free(rs);
+    fixture_expect_body_error(&ctx, status, body, NULL, cls, retry);
 }
 
 /* ---- record checks -------------------------------------------------------------------------- */
@@ -280,7 +207,7 @@ static void expect_request(const char *name, const char *page, const char *metho
     struct adapter_ctx ctx = make_ctx(name, page);
     struct http_request req = {0};
     char why[128] = "";
-    if (stream(name)->build(&ctx, &req, why, sizeof why) != 0)
+    if (fixture_stream(name)->build(&ctx, &req, why, sizeof why) != 0)
         fail_msg("%s %s: %s", name, page ? page : "(first)", why);
     assert_string_equal(req.method, method);
     assert_string_equal(req.url, url);
@@ -368,7 +295,7 @@ static void test_build_refused(void **state)
         struct adapter_ctx ctx = make_ctx(bad[i].stream, bad[i].page);
         struct http_request req = {0};
         char why[128] = "";
-        if (stream(bad[i].stream)->build(&ctx, &req, why, sizeof why) != -1)
+        if (fixture_stream(bad[i].stream)->build(&ctx, &req, why, sizeof why) != -1)
             fail_msg("%s: cursor \"%s\" was accepted", bad[i].stream, bad[i].page);
         assert_non_null(strstr(why, "page cursor"));
         http_request_free(&req);
@@ -377,7 +304,7 @@ static void test_build_refused(void **state)
     struct http_request req = {0};
     char why[128];
     ctx.access_token = NULL;
-    assert_int_equal(stream("hubspot.contacts")->build(&ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream("hubspot.contacts")->build(&ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, "no access token");
     http_request_free(&req);
 }
@@ -465,7 +392,7 @@ static void test_search_window(void **state)
         "\"paging\":{\"next\":{\"after\":\"10000\"}}}";
     struct adapter_ctx dctx = make_ctx("hubspot.deals", "search:" W0 ":9800");
     int drc;
-    rs = parse_body(&dctx, 200, deals, strlen(deals), NULL, &drc);
+    rs = fixture_parse_body(&dctx, 200, deals, strlen(deals), NULL, &drc);
     assert_int_equal(drc, 0);
     assert_string_equal(rowset_next(rs), "assoc:70001:1730727662789:");
     rowset_free(rs);
@@ -488,7 +415,7 @@ static void test_search_window(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("hubspot.contacts", NULL);
         int rc;
-        rs = parse_body(&ctx, 200, cases[i].body, strlen(cases[i].body), NULL, &rc);
+        rs = fixture_parse_body(&ctx, 200, cases[i].body, strlen(cases[i].body), NULL, &rc);
         assert_int_equal(rc, 0);
         assert_string_equal(rowset_next(rs), cases[i].next);
         rowset_free(rs);
@@ -531,7 +458,7 @@ static void test_contacts_malformed(void **state)
                        "\"https://x.example/?utm_source=%FF&utm_medium=cpc\"}}]}";
     struct adapter_ctx ctx = make_ctx("hubspot.contacts", NULL);
     int rc;
-    struct rowset *rs = parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+    struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
     assert_int_equal(rc, 0);
     is_touch(rs, 1,
              (struct touch){"crm_first_source", "1", ts(2024, 11, 4, 10, 0, 0), NULL, NULL, NULL,
@@ -680,7 +607,7 @@ static void test_assoc_warnings(void **state)
                        "\"errors\":[{\"category\":\"RATE_LIMITS\",\"message\":\"later\"}]}";
     struct adapter_ctx ctx = make_ctx("hubspot.deals", "assoc:1");
     int rc;
-    struct rowset *rs = parse_body(&ctx, 207, body, strlen(body), NULL, &rc);
+    struct rowset *rs = fixture_parse_body(&ctx, 207, body, strlen(body), NULL, &rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 1);
     is_deal_contact(rs, 0, "1", "7");
@@ -694,7 +621,7 @@ static void test_assoc_warnings(void **state)
 static void test_errors(void **state)
 {
     (void)state;
-    const struct hdr retry3[] = {{"Retry-After", "3"}, {NULL, NULL}};
+    const struct fixture_hdr retry3[] = {{"Retry-After", "3"}, {NULL, NULL}};
     static const struct {
         long status;
         const char *file;
@@ -719,7 +646,7 @@ static void test_errors(void **state)
     };
     static const char *const pages[] = {NULL, "search:" W0 ":", "assoc:1"};
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const struct hdr *h = cases[i].retry_header ? retry3 : NULL;
+        const struct fixture_hdr *h = cases[i].retry_header ? retry3 : NULL;
         expect_error("hubspot.contacts", NULL, cases[i].status, cases[i].file, h, cases[i].cls,
                      cases[i].retry);
         for (size_t p = 0; p < 3; p++)
@@ -736,19 +663,19 @@ static void test_error_message(void **state)
     struct adapter_ctx ctx = make_ctx("hubspot.contacts", NULL);
     const char *msg;
     int rc;
-    struct rowset *rs = parse_file(&ctx, 401, "error_401.json", NULL, &rc);
+    struct rowset *rs = fixture_parse(&ctx, 401, "error_401.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "hubspot: HTTP 401 INVALID_AUTHENTICATION: Authentication "
                              "credentials not found. This API supports OAuth 2.0 authentication "
                              "and you can find more details at [redacted]");
     rowset_free(rs);
-    rs = parse_file(&ctx, 429, "error_429_ten_secondly.json", NULL, &rc);
+    rs = fixture_parse(&ctx, 429, "error_429_ten_secondly.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_THROTTLED);
     assert_string_equal(msg, "hubspot: HTTP 429 TEN_SECONDLY_ROLLING: You have reached your "
                              "ten_secondly_rolling limit.");
     rowset_free(rs);
     const char *echo = "{\"status\":\"error\",\"message\":\"token " TOKEN " is bad\"}";
-    rs = parse_body(&ctx, 401, echo, strlen(echo), NULL, &rc);
+    rs = fixture_parse_body(&ctx, 401, echo, strlen(echo), NULL, &rc);
     assert_string_equal((rowset_error(rs, &msg, NULL), msg),
                         "hubspot: HTTP 401: token [redacted] is bad");
     rowset_free(rs);
@@ -781,10 +708,10 @@ static void test_errors_without_body(void **state)
 
 /* ---- rate limits ---------------------------------------------------------------------------- */
 
-static struct rl_signal rl(long status, const struct hdr *headers)
+static struct rl_signal rl(long status, const struct fixture_hdr *headers)
 {
     struct rl_signal sig = {123, 123, true};
-    struct http_response resp = {status, "", 0, lookup, headers};
+    struct http_response resp = fixture_response(status, "", 0, headers);
     adapter_for(PLATFORM_HUBSPOT)->ratelimit(&resp, NOW, &sig);
     return sig;
 }
@@ -792,20 +719,20 @@ static struct rl_signal rl(long status, const struct hdr *headers)
 static void test_ratelimit(void **state)
 {
     (void)state;
-    const struct hdr interval[] = {{"X-HubSpot-RateLimit-Max", "110"},
-                                   {"X-HubSpot-RateLimit-Remaining", "11"},
-                                   {"X-HubSpot-RateLimit-Daily", "500000"},
-                                   {"X-HubSpot-RateLimit-Daily-Remaining", "499000"},
-                                   {NULL, NULL}};
-    const struct hdr daily[] = {{"x-hubspot-ratelimit-daily", "250000"},
-                                {"x-hubspot-ratelimit-daily-remaining", "0"},
-                                {NULL, NULL}};
-    const struct hdr junk[] = {{"X-HubSpot-RateLimit-Max", "0"},
-                               {"X-HubSpot-RateLimit-Remaining", "5"},
-                               {"X-HubSpot-RateLimit-Daily", "10"},
-                               {"X-HubSpot-RateLimit-Daily-Remaining", "20"},
-                               {NULL, NULL}};
-    const struct hdr retry[] = {{"Retry-After", "2"}, {NULL, NULL}};
+    const struct fixture_hdr interval[] = {{"X-HubSpot-RateLimit-Max", "110"},
+                                           {"X-HubSpot-RateLimit-Remaining", "11"},
+                                           {"X-HubSpot-RateLimit-Daily", "500000"},
+                                           {"X-HubSpot-RateLimit-Daily-Remaining", "499000"},
+                                           {NULL, NULL}};
+    const struct fixture_hdr daily[] = {{"x-hubspot-ratelimit-daily", "250000"},
+                                        {"x-hubspot-ratelimit-daily-remaining", "0"},
+                                        {NULL, NULL}};
+    const struct fixture_hdr junk[] = {{"X-HubSpot-RateLimit-Max", "0"},
+                                       {"X-HubSpot-RateLimit-Remaining", "5"},
+                                       {"X-HubSpot-RateLimit-Daily", "10"},
+                                       {"X-HubSpot-RateLimit-Daily-Remaining", "20"},
+                                       {NULL, NULL}};
+    const struct fixture_hdr retry[] = {{"Retry-After", "2"}, {NULL, NULL}};
     struct rl_signal s = rl(200, interval);
     assert_int_equal(s.usage_pct, 90);
     assert_int_equal(s.wait_ms, -1);
@@ -835,29 +762,29 @@ static void test_ratelimit_window(void **state)
         {"18", 52},  {"10", 473}, {"0", 1000}, /* then 10,000 ms * missing reserve / 190 */
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
-        const struct hdr h[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
-                                {"X-HubSpot-RateLimit-Max", "190"},
-                                {"X-HubSpot-RateLimit-Remaining", cases[i].remaining},
-                                {"X-HubSpot-RateLimit-Daily", "500000"},
-                                {"X-HubSpot-RateLimit-Daily-Remaining", "499000"},
-                                {NULL, NULL}};
+        const struct fixture_hdr h[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
+                                        {"X-HubSpot-RateLimit-Max", "190"},
+                                        {"X-HubSpot-RateLimit-Remaining", cases[i].remaining},
+                                        {"X-HubSpot-RateLimit-Daily", "500000"},
+                                        {"X-HubSpot-RateLimit-Daily-Remaining", "499000"},
+                                        {NULL, NULL}};
         struct rl_signal s = rl(200, h);
         if (s.wait_ms != cases[i].wait_ms)
             fail_msg("remaining %s: wait %lld", cases[i].remaining, (long long)s.wait_ms);
         assert_int_equal(s.usage_pct, 0); /* the daily share only */
     }
     /* a 429 with Retry-After still says how long */
-    const struct hdr refused[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
-                                  {"X-HubSpot-RateLimit-Max", "190"},
-                                  {"X-HubSpot-RateLimit-Remaining", "0"},
-                                  {"Retry-After", "3"},
-                                  {NULL, NULL}};
+    const struct fixture_hdr refused[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
+                                          {"X-HubSpot-RateLimit-Max", "190"},
+                                          {"X-HubSpot-RateLimit-Remaining", "0"},
+                                          {"Retry-After", "3"},
+                                          {NULL, NULL}};
     assert_int_equal(rl(429, refused).wait_ms, 3000);
     /* nonsense is no signal */
-    const struct hdr junk[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
-                               {"X-HubSpot-RateLimit-Max", "0"},
-                               {"X-HubSpot-RateLimit-Remaining", "0"},
-                               {NULL, NULL}};
+    const struct fixture_hdr junk[] = {{"X-HubSpot-RateLimit-Interval-Milliseconds", "10000"},
+                                       {"X-HubSpot-RateLimit-Max", "0"},
+                                       {"X-HubSpot-RateLimit-Remaining", "0"},
+                                       {NULL, NULL}};
     assert_int_equal(rl(200, junk).wait_ms, -1);
 }
 
@@ -880,7 +807,7 @@ static struct rowset *parse_full(const char *name, const char *page, const char 
     const char *msg;
     int rc;
     ctx.full = full;
-    struct rowset *rs = parse_file(&ctx, 200, file, NULL, &rc);
+    struct rowset *rs = fixture_parse(&ctx, 200, file, NULL, &rc);
     if (rc != 0)
         fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
     return rs;
@@ -892,7 +819,7 @@ static void expect_full_request(const char *name, const char *page, const char *
     struct http_request req = {0};
     char why[128] = "";
     ctx.full = true;
-    if (stream(name)->build(&ctx, &req, why, sizeof why) != 0)
+    if (fixture_stream(name)->build(&ctx, &req, why, sizeof why) != 0)
         fail_msg("%s %s: %s", name, page ? page : "(first)", why);
     assert_string_equal(req.method, "GET");
     assert_string_equal(req.url, url);
@@ -987,7 +914,7 @@ static void test_list_contacts(void **state)
     struct adapter_ctx ctx = make_ctx("hubspot.contacts", "list:");
     int rc;
     ctx.since = 0;
-    list = parse_file(&ctx, 200, "contacts_list.json", NULL, &rc);
+    list = fixture_parse(&ctx, 200, "contacts_list.json", NULL, &rc);
     assert_int_equal(rc, 0);
     is_lead(list, 2, "900", ts(2024, 9, 2, 10, 0, 0), "old.contact@example.com", "subscriber");
     rowset_free(list);
@@ -1027,7 +954,7 @@ static void test_list_deals(void **state)
                        "\"deal_to_contact\"}],\"paging\":{\"next\":{\"after\":\"8\"}}}}}]}";
     struct adapter_ctx ctx = make_ctx("hubspot.deals", "list:");
     int rc;
-    rs = parse_body(&ctx, 200, more, strlen(more), NULL, &rc);
+    rs = fixture_parse_body(&ctx, 200, more, strlen(more), NULL, &rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 2);
     is_deal_contact(rs, 1, "7", "8");
@@ -1119,7 +1046,7 @@ static void test_refresh_build(void **state)
 static int refresh(long status, const char *body, struct token_set *out, enum err_class *cls,
                    char *why, size_t whylen)
 {
-    struct http_response resp = {status, body, strlen(body), lookup, NULL};
+    struct http_response resp = fixture_response(status, body, strlen(body), NULL);
     return adapter_for(PLATFORM_HUBSPOT)->refresh_parse(&resp, out, cls, why, whylen);
 }
 
@@ -1157,6 +1084,7 @@ static void test_refresh_parse(void **state)
 
 int main(void)
 {
+    fixture_use(PLATFORM_HUBSPOT, TOKEN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_contacts),

@@ -7,13 +7,13 @@
  */
 #include "unit.h"
 #include "adapter.h"
+#include "adapter_fixture.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define TOKEN "EAAB-SECRET-instagram-token-0123456789"
 #define NOW   (INT64_C(1705219200) * 1000000 + 500000) /* 2024-01-14T08:00:00.5Z */
@@ -61,86 +61,20 @@ static struct adapter_ctx make_ctx(const char *stream, const char *page)
     return c;
 }
 
-static const struct stream_def *stream(const char *name)
-{
-    const struct adapter *owner = NULL;
-    const struct stream_def *s = adapter_stream(name, &owner);
-    assert_non_null(s);
-    assert_ptr_equal(owner, adapter_for(PLATFORM_INSTAGRAM));
-    return s;
-}
-
 /* ---- responses ------------------------------------------------------------------------------ */
-
-struct hdr {
-    const char *name, *value;
-};
-
-static const char *lookup(const struct http_response *r, const char *name)
-{
-    for (const struct hdr *h = r->priv; h && h->name; h++)
-        if (strcasecmp(h->name, name) == 0)
-            return h->value;
-    return NULL;
-}
-
-static struct http_response response(long status, const char *body, size_t len,
-                                     const struct hdr *headers)
-{
-    struct http_response r = {status, body, len, lookup, headers};
-    return r;
-}
-
-/* Parses fixture `file` with ctx (its stream and page); returns the rowset. */
-static struct rowset *parse_with(const struct adapter_ctx *ctx, long status, const char *file,
-                                 const struct hdr *headers, int *rc)
-{
-    char path[256];
-    size_t len;
-    snprintf(path, sizeof path, "tests/fixtures/instagram/%s", file);
-    char *body = unit_read_file(path, &len);
-    if (!body)
-        fail_msg("cannot read %s", path);
-    struct http_response resp = response(status, body, len, headers);
-    struct rowset *rs = rowset_new();
-    *rc = stream(ctx->stream)->parse(ctx, &resp, rs);
-    free(body);
-    return rs;
-}
 
 static struct rowset *parse_ok(const char *name, const char *page, const char *file)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    const char *msg;
-    int rc;
-    struct rowset *rs = parse_with(&ctx, 200, file, NULL, &rc);
-    if (rc != 0)
-        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
-    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
-    return rs;
+    return fixture_parse_ok(&ctx, file);
 }
 
 /* A page that must be refused: class cls, retry_after as given, and never a record. */
 static void expect_error(const char *name, const char *page, long status, const char *file,
-                         const struct hdr *headers, enum err_class cls, int64_t retry)
+                         const struct fixture_hdr *headers, enum err_class cls, int64_t retry)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    const char *msg;
-    int64_t after;
-    int rc;
-    struct rowset *rs = parse_with(&ctx, status, file, headers, &rc);
-    assert_int_equal(rc, -1);
-    enum err_class got = rowset_error(rs, &msg, &after);
-    if (got != cls)
-        fail_msg("%s: class %s, expected %s (%s)", file, err_class_name(got), err_class_name(cls),
-                 msg);
-    assert_int_equal(after, retry);
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    assert_int_equal(rowset_warnings(rs), 0);
-    assert_null(strstr(msg, "://"));
-    assert_null(strstr(msg, TOKEN));
-    rowset_free(rs);
+    fixture_expect_error(&ctx, status, file, headers, cls, retry);
 }
 
 static void is_metric(const struct rowset *rs, size_t i, const char *metric, int32_t d,
@@ -222,7 +156,7 @@ static void expect_url(const char *name, const char *page, const char *url)
     struct adapter_ctx ctx = make_ctx(name, page);
     struct http_request req = {0};
     char why[128] = "";
-    if (stream(name)->build(&ctx, &req, why, sizeof why) != 0)
+    if (fixture_stream(name)->build(&ctx, &req, why, sizeof why) != 0)
         fail_msg("%s at %s: %s", name, page ? page : "(first)", why);
     assert_string_equal(req.url, url);
     assert_string_equal(req.method, "GET");
@@ -243,7 +177,7 @@ static void expect_refused(const char *name, const char *page, const struct cfg_
     char why[128] = "";
     ctx.account = acct;
     ctx.access_token = token;
-    assert_int_equal(stream(name)->build(&ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream(name)->build(&ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, why_expected);
     http_request_free(&req);
 }
@@ -296,15 +230,15 @@ static void test_build_series_chunks(void **state)
         int rc;
         ctx.from_day = day(2024, 1, 1);
         ctx.to_day = day(2024, 3, 15);
-        assert_int_equal(stream("instagram.account_insights")->build(&ctx, &req, why, sizeof why),
-                         0);
+        assert_int_equal(
+            fixture_stream("instagram.account_insights")->build(&ctx, &req, why, sizeof why), 0);
         url = xasprintf(GRAPH IGU "/insights?metric=reach%%2Cfollower_count&period=day&since=%s"
                                   "&until=%s",
                         chunks[i].since, chunks[i].until);
         assert_string_equal(req.url, url);
         free(url);
         http_request_free(&req);
-        struct rowset *rs = parse_with(&ctx, 200, "account_total_empty.json", NULL, &rc);
+        struct rowset *rs = fixture_parse(&ctx, 200, "account_total_empty.json", NULL, &rc);
         assert_int_equal(rc, 0);
         is_next(rs, chunks[i].next);
         rowset_free(rs);
@@ -371,7 +305,7 @@ static void test_account_series_dst(void **state)
     int rc;
     ctx.from_day = day(2024, 3, 1);
     ctx.to_day = day(2024, 11, 30);
-    struct rowset *rs = parse_with(&ctx, 200, "account_series_dst.json", NULL, &rc);
+    struct rowset *rs = fixture_parse(&ctx, 200, "account_series_dst.json", NULL, &rc);
     if (rc != 0)
         fail_msg("%s", (rowset_error(rs, &msg, NULL), msg));
     assert_int_equal(rowset_count(rs), 5);
@@ -450,15 +384,15 @@ static void test_account_insights_run(void **state)
     /* a one-day window has one total page; an empty one goes from the series to the profile */
     struct adapter_ctx ctx = make_ctx("instagram.account_insights", NULL);
     const char *body = "{\"data\":[]}";
-    struct http_response resp = response(200, body, strlen(body), NULL);
+    struct http_response resp = fixture_response(200, body, strlen(body), NULL);
     ctx.from_day = ctx.to_day = day(2024, 1, 14);
     struct rowset *rs = rowset_new();
-    assert_int_equal(stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
+    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
     is_next(rs, "total:2024-01-14");
     rowset_free(rs);
     ctx.from_day = day(2024, 1, 15);
     rs = rowset_new();
-    assert_int_equal(stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
+    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
     is_next(rs, "profile");
     rowset_free(rs);
 }
@@ -491,9 +425,9 @@ static void test_account_insights_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
         struct adapter_ctx ctx = make_ctx(n, NULL);
-        struct http_response resp = response(200, bodies[i], strlen(bodies[i]), NULL);
+        struct http_response resp = fixture_response(200, bodies[i], strlen(bodies[i]), NULL);
         struct rowset *rs = rowset_new();
-        assert_int_equal(stream(n)->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream(n)->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, NULL, NULL) != ERR_MALFORMED)
             fail_msg("body %zu", i);
         assert_int_equal(rowset_count(rs), 0);
@@ -511,9 +445,9 @@ static void test_account_insights_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof totals / sizeof totals[0]; i++) {
         struct adapter_ctx ctx = make_ctx(n, "total:2024-01-12");
-        struct http_response resp = response(200, totals[i], strlen(totals[i]), NULL);
+        struct http_response resp = fixture_response(200, totals[i], strlen(totals[i]), NULL);
         struct rowset *rs = rowset_new();
-        assert_int_equal(stream(n)->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream(n)->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, NULL, NULL) != ERR_MALFORMED)
             fail_msg("total body %zu", i);
         assert_int_equal(rowset_count(rs), 0);
@@ -573,7 +507,7 @@ static void test_media_run(void **state)
         struct adapter_ctx ctx = make_ctx("instagram.media", run[i].page);
         const char *msg;
         int rc;
-        struct rowset *rs = parse_with(&ctx, run[i].status, run[i].file, NULL, &rc);
+        struct rowset *rs = fixture_parse(&ctx, run[i].status, run[i].file, NULL, &rc);
         if (rc != 0)
             fail_msg("step %zu: %s", i, (rowset_error(rs, &msg, NULL), msg));
         assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
@@ -597,7 +531,7 @@ static void test_media_skipped(void **state)
     for (size_t i = 0; i < sizeof files / sizeof files[0]; i++) {
         struct adapter_ctx ctx = make_ctx("instagram.media", "insights:" M2 "," M3 ":" AFTER);
         int rc;
-        struct rowset *rs = parse_with(&ctx, 400, files[i], NULL, &rc);
+        struct rowset *rs = fixture_parse(&ctx, 400, files[i], NULL, &rc);
         assert_int_equal(rc, 0);
         assert_int_equal(rowset_count(rs), 0);
         assert_int_equal(rowset_warnings(rs), 1);
@@ -645,7 +579,7 @@ static void test_media_old(void **state)
     struct adapter_ctx ctx = make_ctx("instagram.media", NULL);
     ctx.from_day = day(2024, 1, 2); /* now every medium on the page is older */
     int rc;
-    rs = parse_with(&ctx, 200, "media_old.json", NULL, &rc);
+    rs = fixture_parse(&ctx, 200, "media_old.json", NULL, &rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 0);
     is_next(rs, NULL);
@@ -693,9 +627,9 @@ static void test_media_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++) {
         struct adapter_ctx ctx = make_ctx(n, NULL);
-        struct http_response resp = response(200, lists[i], strlen(lists[i]), NULL);
+        struct http_response resp = fixture_response(200, lists[i], strlen(lists[i]), NULL);
         struct rowset *rs = rowset_new();
-        assert_int_equal(stream(n)->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream(n)->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, NULL, NULL) != ERR_MALFORMED)
             fail_msg("list body %zu", i);
         assert_int_equal(rowset_count(rs), 0);
@@ -710,9 +644,9 @@ static void test_media_malformed(void **state)
     };
     for (size_t i = 0; i < sizeof insights / sizeof insights[0]; i++) {
         struct adapter_ctx ctx = make_ctx(n, "insights:" M1 ",1:");
-        struct http_response resp = response(200, insights[i], strlen(insights[i]), NULL);
+        struct http_response resp = fixture_response(200, insights[i], strlen(insights[i]), NULL);
         struct rowset *rs = rowset_new();
-        assert_int_equal(stream(n)->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream(n)->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, NULL, NULL) != ERR_MALFORMED)
             fail_msg("insights body %zu", i);
         assert_int_equal(rowset_count(rs), 0);
@@ -742,7 +676,7 @@ static void test_errors(void **state)
     expect_error(ai, NULL, 500, "error_1_unknown.json", NULL, ERR_TRANSIENT, -1);
     expect_error(m, NULL, 503, "media_truncated.json", NULL, ERR_TRANSIENT, -1);
     /* throttles come as 400 or 403: the code decides, the usage header says how long */
-    const struct hdr buc[] = {
+    const struct fixture_hdr buc[] = {
         {"X-Business-Use-Case-Usage",
          "{\"" IGU "\":[{\"type\":\"instagram\",\"call_count\":100,\"total_cputime\":12,"
          "\"total_time\":30,\"estimated_time_to_regain_access\":17}]}"},
@@ -760,30 +694,30 @@ static void test_error_message(void **state)
     struct adapter_ctx ctx = make_ctx("instagram.account_insights", NULL);
     const char *msg;
     int rc;
-    struct rowset *rs = parse_with(&ctx, 400, "error_190_expired.json", NULL, &rc);
+    struct rowset *rs = fixture_parse(&ctx, 400, "error_190_expired.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "instagram: HTTP 400, Graph error 190/463: Error validating access "
                              "token: Session has expired on Friday, 12-Jan-24 10:00:00 PST. The "
                              "current time is Saturday, 13-Jan-24 09:14:27 PST.");
     rowset_free(rs);
     /* a message that links the docs or quotes the token in use: those words are blanked */
-    rs = parse_with(&ctx, 400, "error_80002_instagram.json", NULL, &rc);
+    rs = fixture_parse(&ctx, 400, "error_80002_instagram.json", NULL, &rc);
     rowset_error(rs, &msg, NULL);
     assert_non_null(strstr(msg, "please refer to [redacted]"));
     rowset_free(rs);
     const char *echo = "{\"error\":{\"message\":\"bad token " TOKEN "\",\"code\":190}}";
-    struct http_response resp = response(401, echo, strlen(echo), NULL);
+    struct http_response resp = fixture_response(401, echo, strlen(echo), NULL);
     rs = rowset_new();
-    assert_int_equal(stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "instagram: HTTP 401, Graph error 190/0: bad token [redacted]");
     rowset_free(rs);
     /* a bad medium id is not quoted */
     const char *bad = "{\"data\":[{\"id\":\"17895695668004550\",\"timestamp\":\"soon\"}]}";
-    resp = response(200, bad, strlen(bad), NULL);
+    resp = fixture_response(200, bad, strlen(bad), NULL);
     ctx = make_ctx("instagram.media", NULL);
     rs = rowset_new();
-    assert_int_equal(stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
     assert_string_equal((rowset_error(rs, &msg, NULL), msg),
                         "instagram: medium 17895695668004550: timestamp is not a timestamp");
     rowset_free(rs);
@@ -809,10 +743,10 @@ static void test_errors_without_body(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("instagram.media", NULL);
         struct http_response resp =
-            response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
+            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
         struct rowset *rs = rowset_new();
         const char *msg;
-        assert_int_equal(stream("instagram.media")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream("instagram.media")->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
         assert_int_equal(rowset_count(rs), 0);
@@ -822,10 +756,10 @@ static void test_errors_without_body(void **state)
 
 /* ---- usage headers -------------------------------------------------------------------------- */
 
-static struct rl_signal rl(const struct hdr *headers)
+static struct rl_signal rl(const struct fixture_hdr *headers)
 {
     struct rl_signal sig = {123, 123, true};
-    struct http_response resp = response(200, "", 0, headers);
+    struct http_response resp = fixture_response(200, "", 0, headers);
     adapter_for(PLATFORM_INSTAGRAM)->ratelimit(&resp, NOW, &sig);
     return sig;
 }
@@ -833,10 +767,10 @@ static struct rl_signal rl(const struct hdr *headers)
 static void test_ratelimit(void **state)
 {
     (void)state;
-    const struct hdr app[] = {
+    const struct fixture_hdr app[] = {
         {"x-app-usage", "{\"call_count\":28,\"total_time\":25,\"total_cputime\":25}"},
         {NULL, NULL}};
-    const struct hdr buc[] = {
+    const struct fixture_hdr buc[] = {
         {"X-App-Usage", "{\"call_count\":5,\"total_time\":5,\"total_cputime\":5}"},
         {"X-Business-Use-Case-Usage",
          "{\"" IGU "\":[{\"type\":\"instagram\",\"call_count\":\"96\",\"total_cputime\":20,"
@@ -844,9 +778,9 @@ static void test_ratelimit(void **state)
          "\"104858302236475\":[{\"type\":\"pages\",\"call_count\":3,\"total_time\":1,"
          "\"estimated_time_to_regain_access\":4}]}"},
         {NULL, NULL}};
-    const struct hdr junk[] = {{"X-App-Usage", "not json"},
-                               {"X-Business-Use-Case-Usage", "{\"1\":{\"call_count\":50}}"},
-                               {NULL, NULL}};
+    const struct fixture_hdr junk[] = {{"X-App-Usage", "not json"},
+                                       {"X-Business-Use-Case-Usage", "{\"1\":{\"call_count\":50}}"},
+                                       {NULL, NULL}};
     struct rl_signal s = rl(app);
     assert_int_equal(s.usage_pct, 28);
     assert_int_equal(s.wait_ms, -1);
@@ -892,7 +826,7 @@ static void test_refresh_build(void **state)
 static int refresh(long status, const char *body, struct token_set *out, enum err_class *cls,
                    char *why, size_t whylen)
 {
-    struct http_response resp = response(status, body, strlen(body), NULL);
+    struct http_response resp = fixture_response(status, body, strlen(body), NULL);
     return adapter_for(PLATFORM_INSTAGRAM)->refresh_parse(&resp, out, cls, why, whylen);
 }
 
@@ -935,6 +869,7 @@ static void test_refresh_parse(void **state)
 
 int main(void)
 {
+    fixture_use(PLATFORM_INSTAGRAM, TOKEN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_account_insights),

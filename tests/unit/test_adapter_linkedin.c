@@ -7,6 +7,7 @@
  */
 #include "unit.h"
 #include "adapter.h"
+#include "adapter_fixture.h"
 #include "buf.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -14,7 +15,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define TOKEN "tok-SECRET-li-0123456789"
 #define NOW   (INT64_C(1730728800) * 1000000 + 250000) /* 2024-11-04T14:00:00.25Z */
@@ -59,85 +59,12 @@ static int64_t ts(int y, unsigned mo, unsigned d, int h, int mi, int s)
     return ((int64_t)day(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000000;
 }
 
-static const struct stream_def *stream(const char *name)
-{
-    const struct adapter *owner = NULL;
-    const struct stream_def *s = adapter_stream(name, &owner);
-    assert_non_null(s);
-    assert_ptr_equal(owner, adapter_for(PLATFORM_LINKEDIN));
-    return s;
-}
-
 /* ---- responses ------------------------------------------------------------------------------ */
-
-struct hdr {
-    const char *name, *value;
-};
-
-static const char *lookup(const struct http_response *r, const char *name)
-{
-    for (const struct hdr *h = r->priv; h && h->name; h++)
-        if (strcasecmp(h->name, name) == 0)
-            return h->value;
-    return NULL;
-}
-
-static struct http_response response(long status, const char *body, size_t len)
-{
-    struct http_response r = {status, body, len, lookup, NULL};
-    return r;
-}
-
-static struct rowset *parse_body(const struct adapter_ctx *ctx, long status, const char *body,
-                                 size_t len, int *rc)
-{
-    struct http_response resp = response(status, body, len);
-    struct rowset *rs = rowset_new();
-    *rc = stream(ctx->stream)->parse(ctx, &resp, rs);
-    return rs;
-}
-
-static struct rowset *parse_file(const struct adapter_ctx *ctx, long status, const char *file,
-                                 int *rc)
-{
-    char path[256];
-    size_t len;
-    snprintf(path, sizeof path, "tests/fixtures/linkedin/%s", file);
-    char *body = unit_read_file(path, &len);
-    if (!body)
-        fail_msg("cannot read %s", path);
-    struct rowset *rs = parse_body(ctx, status, body, len, rc);
-    free(body);
-    return rs;
-}
 
 static struct rowset *parse_ok(const char *name, const char *page, const char *file)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    const char *msg;
-    int rc;
-    struct rowset *rs = parse_file(&ctx, 200, file, &rc);
-    if (rc != 0)
-        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
-    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
-    return rs;
-}
-
-static void check_rejected(struct rowset *rs, int rc, enum err_class cls, int64_t retry,
-                           const char *what)
-{
-    const char *msg;
-    int64_t after;
-    assert_int_equal(rc, -1);
-    enum err_class got = rowset_error(rs, &msg, &after);
-    if (got != cls)
-        fail_msg("%s: class %s, expected %s (%s)", what, err_class_name(got), err_class_name(cls),
-                 msg);
-    assert_int_equal(after, retry);
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    assert_null(strstr(msg, "http"));
-    assert_null(strstr(msg, TOKEN));
+    return fixture_parse_ok(&ctx, file);
 }
 
 /* A page that must be refused: class cls, retry_after as given, and never a record. */
@@ -145,20 +72,14 @@ static void expect_error(const char *name, const char *page, long status, const 
                          enum err_class cls, int64_t retry)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    int rc;
-    struct rowset *rs = parse_file(&ctx, status, file, &rc);
-    check_rejected(rs, rc, cls, retry, file);
-    rowset_free(rs);
+    fixture_expect_error(&ctx, status, file, NULL, cls, retry);
 }
 
 static void expect_body_error(const char *name, const char *page, long status, const char *body,
                               enum err_class cls)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    int rc;
-    struct rowset *rs = parse_body(&ctx, status, body, strlen(body), &rc);
-    check_rejected(rs, rc, cls, cls == ERR_QUOTA ? 35999750 : -1, body);
-    rowset_free(rs);
+    fixture_expect_body_error(&ctx, status, body, NULL, cls, cls == ERR_QUOTA ? 35999750 : -1);
 }
 
 /* ---- record checks -------------------------------------------------------------------------- */
@@ -294,7 +215,7 @@ static void expect_url(const char *name, const char *page, const char *url)
     struct adapter_ctx ctx = make_ctx(name, page);
     struct http_request req = {0};
     char why[128] = "";
-    if (stream(name)->build(&ctx, &req, why, sizeof why) != 0)
+    if (fixture_stream(name)->build(&ctx, &req, why, sizeof why) != 0)
         fail_msg("%s %s: %s", name, page ? page : "(first)", why);
     assert_string_equal(req.url, url);
     check_headers(&req);
@@ -328,7 +249,7 @@ static void test_build_org_stats(void **state)
     struct adapter_ctx ctx = make_ctx("linkedin.org_stats", NULL);
     struct http_request req = {0};
     char why[128];
-    assert_int_equal(stream("linkedin.org_stats")->build(&ctx, &req, why, sizeof why), 0);
+    assert_int_equal(fixture_stream("linkedin.org_stats")->build(&ctx, &req, why, sizeof why), 0);
     assert_string_equal(req.log_url,
                         "https://api.linkedin.com/rest/organizationalEntityFollowerStatistics");
     http_request_free(&req);
@@ -378,7 +299,8 @@ static void test_build_ads(void **state)
         struct adapter_ctx ctx = make_ctx("linkedin.ad_analytics", chunks[i]);
         struct http_request req = {0};
         char why[128];
-        assert_int_equal(stream("linkedin.ad_analytics")->build(&ctx, &req, why, sizeof why), 0);
+        assert_int_equal(
+            fixture_stream("linkedin.ad_analytics")->build(&ctx, &req, why, sizeof why), 0);
         assert_true(field_count(req.url) <= 20);
         assert_null(strstr(req.url, "%28"));
         assert_null(strstr(req.url, "%2C"));
@@ -415,7 +337,7 @@ static void expect_refused(const char *name, const char *page, const char *why_w
     struct adapter_ctx ctx = make_ctx(name, page);
     struct http_request req = {0};
     char why[160] = "";
-    assert_int_equal(stream(name)->build(&ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream(name)->build(&ctx, &req, why, sizeof why), -1);
     if (!strstr(why, why_want))
         fail_msg("%s: why \"%s\", expected \"%s\"", name, why, why_want);
     http_request_free(&req);
@@ -450,7 +372,7 @@ static void test_build_refused(void **state)
     struct http_request req = {0};
     char why[128];
     ctx.access_token = "";
-    assert_int_equal(stream("linkedin.leads")->build(&ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream("linkedin.leads")->build(&ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, "no access token");
     http_request_free(&req);
 }
@@ -597,7 +519,7 @@ static void test_ads_empty_window_and_lone(void **state)
     struct adapter_ctx ctx = make_ctx("linkedin.ad_analytics", "analytics:1");
     int rc;
     ctx.from_day = day(2024, 11, 1);
-    rs = parse_file(&ctx, 200, "ad_analytics_spend.json", &rc);
+    rs = fixture_parse(&ctx, 200, "ad_analytics_spend.json", NULL, &rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 2);
     is_daily(rs, 0, (struct daily){"612349999", day(2024, 11, 3), 123456750, 5120, 37, 0, 0, 0});
@@ -701,7 +623,7 @@ static void test_leads_without_total(void **state)
     buf_puts(&b, "]}");
     struct adapter_ctx ctx = make_ctx("linkedin.leads", "100:1730728000000");
     int rc;
-    struct rowset *rs = parse_body(&ctx, 200, b.data, b.len, &rc);
+    struct rowset *rs = fixture_parse_body(&ctx, 200, b.data, b.len, NULL, &rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 200);
     assert_null(rec(rs, 0, REC_LEAD)->u.lead.form);
@@ -709,7 +631,7 @@ static void test_leads_without_total(void **state)
     rowset_free(rs);
     buf_free(&b);
     const char *short_page = "{\"elements\":[{\"id\":\"x\",\"submittedAt\":1730500000000}]}";
-    rs = parse_body(&ctx, 200, short_page, strlen(short_page), &rc);
+    rs = fixture_parse_body(&ctx, 200, short_page, strlen(short_page), NULL, &rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 2);
     assert_null(rowset_next(rs));
@@ -736,7 +658,7 @@ static void test_lead_email_syntax(void **state)
         struct adapter_ctx ctx = make_ctx("linkedin.leads", NULL);
         int rc;
         char hex[65];
-        struct rowset *rs = parse_body(&ctx, 200, body, strlen(body), &rc);
+        struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
         assert_int_equal(rc, 0);
         adapter_email_hash(SALT, "x+y@sub.example.co", hex);
         if (strcmp(rec(rs, 0, REC_LEAD)->u.lead.email_hash, hex) != 0)
@@ -817,18 +739,18 @@ static void test_error_message(void **state)
     struct adapter_ctx ctx = make_ctx("linkedin.ad_analytics", "analytics:1");
     const char *msg;
     int rc;
-    struct rowset *rs = parse_file(&ctx, 403, "error_403_access_denied.json", &rc);
+    struct rowset *rs = fixture_parse(&ctx, 403, "error_403_access_denied.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_PERMISSION);
     /* a 45-byte word could be a credential: blanked */
     assert_string_equal(msg, "linkedin: HTTP 403 ACCESS_DENIED serviceErrorCode 100: Not enough "
                              "permissions to access: [redacted]");
     rowset_free(rs);
-    rs = parse_file(&ctx, 400, "error_400.json", &rc);
+    rs = fixture_parse(&ctx, 400, "error_400.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_BAD_REQUEST);
     assert_string_equal(msg, "linkedin: HTTP 400: Parameter 'account' is required.");
     rowset_free(rs);
     const char *echo = "{\"status\":401,\"message\":\"bad token " TOKEN "\"}";
-    rs = parse_body(&ctx, 401, echo, strlen(echo), &rc);
+    rs = fixture_parse_body(&ctx, 401, echo, strlen(echo), NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "linkedin: HTTP 401: bad token [redacted]");
     rowset_free(rs);
@@ -891,7 +813,7 @@ static void test_refresh_build(void **state)
 static int refresh(long status, const char *body, struct token_set *out, enum err_class *cls,
                    char *why, size_t whylen)
 {
-    struct http_response resp = response(status, body, strlen(body));
+    struct http_response resp = fixture_response(status, body, strlen(body), NULL);
     return adapter_for(PLATFORM_LINKEDIN)->refresh_parse(&resp, out, cls, why, whylen);
 }
 
@@ -940,6 +862,7 @@ static void test_refresh_parse(void **state)
 
 int main(void)
 {
+    fixture_use(PLATFORM_LINKEDIN, TOKEN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_org_stats),

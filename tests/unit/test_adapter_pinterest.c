@@ -7,6 +7,7 @@
  */
 #include "unit.h"
 #include "adapter.h"
+#include "adapter_fixture.h"
 #include "buf.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -53,49 +54,12 @@ static struct adapter_ctx make_ctx(const char *stream, const char *page)
     return c;
 }
 
-static const struct stream_def *stream(const char *name)
-{
-    const struct adapter *owner = NULL;
-    const struct stream_def *s = adapter_stream(name, &owner);
-    assert_non_null(s);
-    assert_ptr_equal(owner, adapter_for(PLATFORM_PINTEREST));
-    return s;
-}
-
 /* ---- responses ------------------------------------------------------------------------------ */
-
-static struct http_response response(long status, const char *body, size_t len)
-{
-    struct http_response r = {status, body, len, NULL, NULL};
-    return r;
-}
-
-static struct rowset *parse_with(const struct adapter_ctx *ctx, long status, const char *file,
-                                 int *rc)
-{
-    char path[256];
-    size_t len;
-    snprintf(path, sizeof path, "tests/fixtures/pinterest/%s", file);
-    char *body = unit_read_file(path, &len);
-    if (!body)
-        fail_msg("cannot read %s", path);
-    struct http_response resp = response(status, body, len);
-    struct rowset *rs = rowset_new();
-    *rc = stream(ctx->stream)->parse(ctx, &resp, rs);
-    free(body);
-    return rs;
-}
 
 static struct rowset *parse_ok(const char *name, const char *page, const char *file)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    const char *msg;
-    int rc;
-    struct rowset *rs = parse_with(&ctx, 200, file, &rc);
-    if (rc != 0)
-        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
-    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
-    return rs;
+    return fixture_parse_ok(&ctx, file);
 }
 
 /* A page that must be refused: class cls, no retry time of its own, and never a record. */
@@ -103,34 +67,14 @@ static void expect_error(const char *name, const char *page, long status, const 
                          enum err_class cls)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    const char *msg;
-    int64_t after;
-    int rc;
-    struct rowset *rs = parse_with(&ctx, status, file, &rc);
-    assert_int_equal(rc, -1);
-    enum err_class got = rowset_error(rs, &msg, &after);
-    if (got != cls)
-        fail_msg("%s: class %s, expected %s (%s)", file, err_class_name(got), err_class_name(cls),
-                 msg);
-    assert_int_equal(after, -1); /* Retry-After is read by the HTTP layer */
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    assert_null(strstr(msg, TOKEN));
-    rowset_free(rs);
+    /* Retry-After is read by the HTTP layer */
+    fixture_expect_error(&ctx, status, file, NULL, cls, -1);
 }
 
 static void expect_malformed(const char *name, const char *page, const char *body)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    struct http_response resp = response(200, body, strlen(body));
-    struct rowset *rs = rowset_new();
-    const char *msg;
-    assert_int_equal(stream(name)->parse(&ctx, &resp, rs), -1);
-    if (rowset_error(rs, &msg, NULL) != ERR_MALFORMED)
-        fail_msg("%s: %s (%s)", body, err_class_name(rowset_error(rs, NULL, NULL)), msg);
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    rowset_free(rs);
+    fixture_expect_body_error(&ctx, 200, body, NULL, ERR_MALFORMED, -1);
 }
 
 static void is_metric(const struct rowset *rs, size_t i, const char *metric, int32_t d,
@@ -226,7 +170,7 @@ static void expect_url(const char *name, const char *page, const char *url)
     struct adapter_ctx ctx = make_ctx(name, page);
     struct http_request req = {0};
     char why[160] = "";
-    if (stream(name)->build(&ctx, &req, why, sizeof why) != 0)
+    if (fixture_stream(name)->build(&ctx, &req, why, sizeof why) != 0)
         fail_msg("%s at %s: %s", name, page ? page : "(first)", why);
     assert_string_equal(req.url, url);
     assert_string_equal(req.method, "GET");
@@ -242,7 +186,7 @@ static void expect_refused(const struct adapter_ctx *ctx, const char *why_expect
 {
     struct http_request req = {0};
     char why[160] = "";
-    assert_int_equal(stream(ctx->stream)->build(ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream(ctx->stream)->build(ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, why_expected);
     http_request_free(&req);
 }
@@ -312,7 +256,7 @@ static void expect_ctx_url(const struct adapter_ctx *ctx, const char *url)
 {
     struct http_request req = {0};
     char why[160] = "";
-    if (stream(ctx->stream)->build(ctx, &req, why, sizeof why) != 0)
+    if (fixture_stream(ctx->stream)->build(ctx, &req, why, sizeof why) != 0)
         fail_msg("%s: %s", ctx->stream, why);
     assert_string_equal(req.url, url);
     http_request_free(&req);
@@ -336,8 +280,8 @@ static void test_long_window(void **state)
         &ctx, V5 "user_account/analytics?start_date=2024-02-04&end_date=2024-05-03" ORGANIC_TYPES);
     struct rowset *rs = rowset_new();
     const char *body = "{\"all\":{\"daily_metrics\":[]}}";
-    struct http_response resp = response(200, body, strlen(body));
-    assert_int_equal(stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
+    struct http_response resp = fixture_response(200, body, strlen(body), NULL);
+    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), 0);
     is_next(rs, "account");
     rowset_free(rs);
 
@@ -497,7 +441,7 @@ static void test_ad_analytics(void **state)
     struct cfg_account bare = {.ad_account = ad_account};
     int rc;
     ctx.account = &bare;
-    rs = parse_with(&ctx, 200, "ad_analytics.json", &rc);
+    rs = fixture_parse(&ctx, 200, "ad_analytics.json", NULL, &rc);
     assert_int_equal(rc, 0);
     is_ad_daily(rs, 0, (struct ad){C1, "", day(2024, 5, 1), 30000000, 12040, 216, 2, 4, 159960000});
     rowset_free(rs);
@@ -564,10 +508,10 @@ static void test_errors(void **state)
     /* a code that looks like another status changes nothing */
     struct adapter_ctx ctx = make_ctx(a, NULL);
     const char *body = "{\"code\":429,\"message\":\"not really\"}";
-    struct http_response resp = response(400, body, strlen(body));
+    struct http_response resp = fixture_response(400, body, strlen(body), NULL);
     struct rowset *rs = rowset_new();
     const char *msg;
-    assert_int_equal(stream(a)->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(fixture_stream(a)->parse(&ctx, &resp, rs), -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_BAD_REQUEST);
     assert_string_equal(msg, "pinterest: HTTP 400, code 429: not really");
     rowset_free(rs);
@@ -579,15 +523,15 @@ static void test_error_message(void **state)
     struct adapter_ctx ctx = make_ctx("pinterest.ad_analytics", NULL);
     const char *msg;
     int rc;
-    struct rowset *rs = parse_with(&ctx, 429, "error_429.json", &rc);
+    struct rowset *rs = fixture_parse(&ctx, 429, "error_429.json", NULL, &rc);
     rowset_error(rs, &msg, NULL);
     assert_string_equal(msg, "pinterest: HTTP 429, code 8: You have exceeded your rate limit. "
                              "Try again later.");
     rowset_free(rs);
     const char *echo = "{\"code\":2,\"message\":\"token " TOKEN " is dead, see https://x.y\"}";
-    struct http_response resp = response(401, echo, strlen(echo));
+    struct http_response resp = fixture_response(401, echo, strlen(echo), NULL);
     rs = rowset_new();
-    assert_int_equal(stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "pinterest: HTTP 401, code 2: token [redacted] is dead, see "
                              "[redacted]");
@@ -616,10 +560,11 @@ static void test_errors_without_body(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("pinterest.ad_analytics", NULL);
-        struct http_response resp = response(cases[i].status, cases[i].body, strlen(cases[i].body));
+        struct http_response resp =
+            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
         struct rowset *rs = rowset_new();
         const char *msg;
-        assert_int_equal(stream("pinterest.ad_analytics")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream("pinterest.ad_analytics")->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
         assert_int_equal(rowset_count(rs), 0);
@@ -663,7 +608,7 @@ static void test_refresh_build(void **state)
 static int refresh(long status, const char *body, struct token_set *out, enum err_class *cls,
                    char *why, size_t whylen)
 {
-    struct http_response resp = response(status, body, strlen(body));
+    struct http_response resp = fixture_response(status, body, strlen(body), NULL);
     return adapter_for(PLATFORM_PINTEREST)->refresh_parse(&resp, out, cls, why, whylen);
 }
 
@@ -717,6 +662,7 @@ static void test_refresh_parse(void **state)
 
 int main(void)
 {
+    fixture_use(PLATFORM_PINTEREST, TOKEN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_user_analytics),

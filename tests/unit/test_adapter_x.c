@@ -5,13 +5,13 @@
  */
 #include "unit.h"
 #include "adapter.h"
+#include "adapter_fixture.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define TOKEN "tok-SECRET-x-0123456789"
 #define NOW   (INT64_C(1730728800) * 1000000 + 250000) /* 2024-11-04T14:00:00.25Z */
@@ -44,85 +44,20 @@ static int64_t ts(int y, unsigned mo, unsigned d, int h, int mi, int s)
     return ((int64_t)time_days_from_civil(y, mo, d) * 86400 + h * 3600 + mi * 60 + s) * 1000000;
 }
 
-static const struct stream_def *stream(const char *name)
-{
-    const struct adapter *owner = NULL;
-    const struct stream_def *s = adapter_stream(name, &owner);
-    assert_non_null(s);
-    assert_ptr_equal(owner, adapter_for(PLATFORM_X));
-    return s;
-}
-
 /* ---- a response with headers ---------------------------------------------------------------- */
-
-struct hdr {
-    const char *name, *value;
-};
-
-static const char *lookup(const struct http_response *r, const char *name)
-{
-    for (const struct hdr *h = r->priv; h && h->name; h++)
-        if (strcasecmp(h->name, name) == 0)
-            return h->value;
-    return NULL;
-}
-
-static struct http_response response(long status, const char *body, size_t len,
-                                     const struct hdr *headers)
-{
-    struct http_response r = {status, body, len, lookup, headers};
-    return r;
-}
-
-/* Parses fixture `file` (relative to tests/fixtures/x/) as stream name; returns the rowset. */
-static struct rowset *parse_as(const char *name, const struct adapter_ctx *ctx, long status,
-                               const char *file, const struct hdr *headers, int *rc)
-{
-    char path[256];
-    size_t len;
-    snprintf(path, sizeof path, "tests/fixtures/x/%s", file);
-    char *body = unit_read_file(path, &len);
-    if (!body)
-        fail_msg("cannot read %s", path);
-    struct http_response resp = response(status, body, len, headers);
-    struct rowset *rs = rowset_new();
-    *rc = stream(name)->parse(ctx, &resp, rs);
-    free(body);
-    return rs;
-}
 
 static struct rowset *parse_ok(const char *name, const char *file)
 {
     struct adapter_ctx ctx = make_ctx(name);
-    const char *msg;
-    int rc;
-    struct rowset *rs = parse_as(name, &ctx, 200, file, NULL, &rc);
-    if (rc != 0)
-        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
-    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
-    return rs;
+    return fixture_parse_ok(&ctx, file);
 }
 
 /* A page that must be refused: class cls, retry_after as given, and never a record. */
-static void expect_error(const char *name, long status, const char *file, const struct hdr *headers,
-                         enum err_class cls, int64_t retry)
+static void expect_error(const char *name, long status, const char *file,
+                         const struct fixture_hdr *headers, enum err_class cls, int64_t retry)
 {
     struct adapter_ctx ctx = make_ctx(name);
-    const char *msg;
-    int64_t after;
-    int rc;
-    struct rowset *rs = parse_as(name, &ctx, status, file, headers, &rc);
-    assert_int_equal(rc, -1);
-    enum err_class got = rowset_error(rs, &msg, &after);
-    if (got != cls)
-        fail_msg("%s: class %s, expected %s (%s)", file, err_class_name(got), err_class_name(cls),
-                 msg);
-    assert_int_equal(after, retry);
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    assert_null(strstr(msg, "http"));
-    assert_null(strstr(msg, TOKEN));
-    rowset_free(rs);
+    fixture_expect_error(&ctx, status, file, headers, cls, retry);
 }
 
 static void is_snapshot(const struct rowset *rs, size_t i, const char *object, const char *metric,
@@ -209,7 +144,7 @@ static void test_build_user(void **state)
     struct adapter_ctx ctx = make_ctx("x.user");
     struct http_request req = {0};
     char why[128];
-    assert_int_equal(stream("x.user")->build(&ctx, &req, why, sizeof why), 0);
+    assert_int_equal(fixture_stream("x.user")->build(&ctx, &req, why, sizeof why), 0);
     assert_string_equal(req.url, "https://api.x.com/2/users/2244994945?user.fields=public_metrics");
     assert_string_equal(req.log_url, "https://api.x.com/2/users/2244994945");
     check_auth(&req);
@@ -222,7 +157,7 @@ static void test_build_tweets(void **state)
     struct adapter_ctx ctx = make_ctx("x.tweets");
     struct http_request req = {0};
     char why[128];
-    assert_int_equal(stream("x.tweets")->build(&ctx, &req, why, sizeof why), 0);
+    assert_int_equal(fixture_stream("x.tweets")->build(&ctx, &req, why, sizeof why), 0);
     assert_string_equal(req.url, "https://api.x.com/2/users/2244994945/tweets"
                                  "?tweet.fields=created_at%2Cpublic_metrics&max_results=100"
                                  "&start_time=2024-10-01T00%3A00%3A00Z");
@@ -232,7 +167,7 @@ static void test_build_tweets(void **state)
 
     /* a later page: the cursor our parse() stored goes back as pagination_token, encoded */
     ctx.page = "7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y";
-    assert_int_equal(stream("x.tweets")->build(&ctx, &req, why, sizeof why), 0);
+    assert_int_equal(fixture_stream("x.tweets")->build(&ctx, &req, why, sizeof why), 0);
     assert_string_equal(req.url, "https://api.x.com/2/users/2244994945/tweets"
                                  "?tweet.fields=created_at%2Cpublic_metrics&max_results=100"
                                  "&start_time=2024-10-01T00%3A00%3A00Z"
@@ -240,7 +175,7 @@ static void test_build_tweets(void **state)
     check_auth(&req);
     http_request_free(&req);
     ctx.page = "a+b/c=";
-    assert_int_equal(stream("x.tweets")->build(&ctx, &req, why, sizeof why), 0);
+    assert_int_equal(fixture_stream("x.tweets")->build(&ctx, &req, why, sizeof why), 0);
     assert_non_null(strstr(req.url, "&pagination_token=a%2Bb%2Fc%3D"));
     http_request_free(&req);
 }
@@ -253,12 +188,12 @@ static void test_build_refused(void **state)
     struct http_request req = {0};
     char why[128] = "";
     ctx.access_token = "";
-    assert_int_equal(stream("x.user")->build(&ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream("x.user")->build(&ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, "no access token");
     http_request_free(&req);
     ctx = make_ctx("x.tweets");
     ctx.account = &no_id;
-    assert_int_equal(stream("x.tweets")->build(&ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream("x.tweets")->build(&ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, "account has no id");
     http_request_free(&req);
 }
@@ -268,7 +203,7 @@ static void test_build_refused(void **state)
 static void test_build_mentions(void **state)
 {
     (void)state;
-    const struct stream_def *s = stream("x.mentions");
+    const struct stream_def *s = fixture_stream("x.mentions");
     struct adapter_ctx ctx = make_ctx("x.mentions");
     struct http_request req = {0};
     char why[128] = "";
@@ -350,7 +285,7 @@ static void test_mentions(void **state)
     struct adapter_ctx ctx = make_ctx("x.mentions");
     int rc;
     ctx.page = "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh";
-    rs = parse_as("x.mentions", &ctx, 200, "search_last.json", NULL, &rc);
+    rs = fixture_parse(&ctx, 200, "search_last.json", NULL, &rc);
     assert_int_equal(rc, 0);
     is_mention(rs, 0, "1852282540224749568", "783214", ts(2024, 11, 1, 8, 0, 59), queries[0]);
     assert_true(rowset_get(rs, 0)->u.mention.sentiment_milli > 250); /* never disappointed */
@@ -358,7 +293,7 @@ static void test_mentions(void **state)
     rowset_free(rs);
     /* the last query's last (here empty) page ends the run */
     ctx.page = "1:";
-    rs = parse_as("x.mentions", &ctx, 200, "search_empty.json", NULL, &rc);
+    rs = fixture_parse(&ctx, 200, "search_empty.json", NULL, &rc);
     assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 0);
     assert_null(rowset_next(rs));
@@ -509,10 +444,10 @@ static void test_errors(void **state)
     (void)state;
     char reset[32];
     snprintf(reset, sizeof reset, "%lld", (long long)(NOW / 1000000 + 120));
-    const struct hdr limits[] = {{"x-rate-limit-limit", "900"},
-                                 {"x-rate-limit-remaining", "0"},
-                                 {"x-rate-limit-reset", reset},
-                                 {NULL, NULL}};
+    const struct fixture_hdr limits[] = {{"x-rate-limit-limit", "900"},
+                                         {"x-rate-limit-remaining", "0"},
+                                         {"x-rate-limit-reset", reset},
+                                         {NULL, NULL}};
     /* the window resets 120 s after now: retry in 120000 - 250 ms (now has .25 s) */
     expect_error("x.tweets", 429, "error_429.json", limits, ERR_THROTTLED, 119750);
     expect_error("x.tweets", 429, "error_429.json", NULL, ERR_THROTTLED, -1);
@@ -531,19 +466,19 @@ static void test_error_message(void **state)
     struct adapter_ctx ctx = make_ctx("x.user");
     const char *msg;
     int rc;
-    struct rowset *rs = parse_as("x.user", &ctx, 403, "error_403_client_forbidden.json", NULL, &rc);
+    struct rowset *rs = fixture_parse(&ctx, 403, "error_403_client_forbidden.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_PERMISSION);
     assert_string_equal(msg, "x: HTTP 403 client-forbidden: Client Forbidden");
     rowset_free(rs);
-    rs = parse_as("x.user", &ctx, 200, "user_not_found.json", NULL, &rc);
+    rs = fixture_parse(&ctx, 200, "user_not_found.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_NOT_FOUND);
     assert_string_equal(msg, "x: resource-not-found: Not Found Error");
     rowset_free(rs);
     /* a body that echoes the token in use: the word is blanked */
     const char *echo = "{\"title\":\"bad (" TOKEN ")\",\"type\":\"about:blank\"}";
-    struct http_response resp = response(400, echo, strlen(echo), NULL);
+    struct http_response resp = fixture_response(400, echo, strlen(echo), NULL);
     rs = rowset_new();
-    assert_int_equal(stream("x.user")->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(fixture_stream("x.user")->parse(&ctx, &resp, rs), -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_BAD_REQUEST);
     assert_string_equal(msg, "x: HTTP 400 about:blank: bad [redacted]");
     rowset_free(rs);
@@ -578,9 +513,9 @@ static void test_errors_without_body(void **state)
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("x.tweets");
         struct http_response resp =
-            response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
+            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
         struct rowset *rs = rowset_new();
-        assert_int_equal(stream("x.tweets")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream("x.tweets")->parse(&ctx, &resp, rs), -1);
         const char *msg;
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
@@ -591,10 +526,10 @@ static void test_errors_without_body(void **state)
 
 /* ---- rate limits ---------------------------------------------------------------------------- */
 
-static struct rl_signal rl(long status, const struct hdr *headers)
+static struct rl_signal rl(long status, const struct fixture_hdr *headers)
 {
     struct rl_signal sig = {123, 123, false};
-    struct http_response resp = response(status, "", 0, headers);
+    struct http_response resp = fixture_response(status, "", 0, headers);
     adapter_for(PLATFORM_X)->ratelimit(&resp, NOW, &sig);
     return sig;
 }
@@ -605,21 +540,21 @@ static void test_ratelimit(void **state)
     char reset[32], past[32];
     snprintf(reset, sizeof reset, "%lld", (long long)(NOW / 1000000 + 600));
     snprintf(past, sizeof past, "%lld", (long long)(NOW / 1000000 - 5));
-    const struct hdr spent[] = {{"X-Rate-Limit-Limit", "1500"},
-                                {"X-Rate-Limit-Remaining", "0"},
-                                {"X-Rate-Limit-Reset", reset},
-                                {NULL, NULL}};
-    const struct hdr half[] = {{"x-rate-limit-limit", "900"},
-                               {"x-rate-limit-remaining", "450"},
-                               {"x-rate-limit-reset", reset},
-                               {NULL, NULL}};
-    const struct hdr stale[] = {
+    const struct fixture_hdr spent[] = {{"X-Rate-Limit-Limit", "1500"},
+                                        {"X-Rate-Limit-Remaining", "0"},
+                                        {"X-Rate-Limit-Reset", reset},
+                                        {NULL, NULL}};
+    const struct fixture_hdr half[] = {{"x-rate-limit-limit", "900"},
+                                       {"x-rate-limit-remaining", "450"},
+                                       {"x-rate-limit-reset", reset},
+                                       {NULL, NULL}};
+    const struct fixture_hdr stale[] = {
         {"x-rate-limit-remaining", "0"}, {"x-rate-limit-reset", past}, {NULL, NULL}};
-    const struct hdr junk[] = {{"x-rate-limit-limit", "lots"},
-                               {"x-rate-limit-remaining", "-1"},
-                               {"x-rate-limit-reset", "99999999999999999999"},
-                               {NULL, NULL}};
-    const struct hdr reset_only[] = {{"x-rate-limit-reset", reset}, {NULL, NULL}};
+    const struct fixture_hdr junk[] = {{"x-rate-limit-limit", "lots"},
+                                       {"x-rate-limit-remaining", "-1"},
+                                       {"x-rate-limit-reset", "99999999999999999999"},
+                                       {NULL, NULL}};
+    const struct fixture_hdr reset_only[] = {{"x-rate-limit-reset", reset}, {NULL, NULL}};
     struct rl_signal s = rl(200, spent);
     assert_int_equal(s.wait_ms, 600000 - 250);
     assert_int_equal(s.usage_pct, 100);
@@ -681,7 +616,7 @@ static void test_refresh_build(void **state)
 static int refresh(long status, const char *body, struct token_set *out, enum err_class *cls,
                    char *why, size_t whylen)
 {
-    struct http_response resp = response(status, body, strlen(body), NULL);
+    struct http_response resp = fixture_response(status, body, strlen(body), NULL);
     return adapter_for(PLATFORM_X)->refresh_parse(&resp, out, cls, why, whylen);
 }
 
@@ -734,6 +669,7 @@ static void test_refresh_parse(void **state)
 
 int main(void)
 {
+    fixture_use(PLATFORM_X, TOKEN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_user),

@@ -8,13 +8,13 @@
  */
 #include "unit.h"
 #include "adapter.h"
+#include "adapter_fixture.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #define TOKEN   "ya29.SECRET-youtube-token-0123456789"
 #define NOW     (INT64_C(1710316800) * 1000000 + 500000) /* 2024-03-13T08:00:00.5Z */
@@ -59,70 +59,19 @@ static struct adapter_ctx make_ctx(const char *stream, const char *page)
     return c;
 }
 
-static const struct stream_def *stream(const char *name)
-{
-    const struct adapter *owner = NULL;
-    const struct stream_def *s = adapter_stream(name, &owner);
-    assert_non_null(s);
-    assert_ptr_equal(owner, adapter_for(PLATFORM_YOUTUBE));
-    return s;
-}
-
 /* ---- responses ------------------------------------------------------------------------------ */
-
-static struct http_response response(long status, const char *body, size_t len)
-{
-    struct http_response r = {status, body, len, NULL, NULL};
-    return r;
-}
-
-static struct rowset *parse_with(const struct adapter_ctx *ctx, long status, const char *file,
-                                 int *rc)
-{
-    char path[256];
-    size_t len;
-    snprintf(path, sizeof path, "tests/fixtures/youtube/%s", file);
-    char *body = unit_read_file(path, &len);
-    if (!body)
-        fail_msg("cannot read %s", path);
-    struct http_response resp = response(status, body, len);
-    struct rowset *rs = rowset_new();
-    *rc = stream(ctx->stream)->parse(ctx, &resp, rs);
-    free(body);
-    return rs;
-}
 
 static struct rowset *parse_ok(const char *name, const char *page, const char *file)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    const char *msg;
-    int rc;
-    struct rowset *rs = parse_with(&ctx, 200, file, &rc);
-    if (rc != 0)
-        fail_msg("%s: %s", file, (rowset_error(rs, &msg, NULL), msg));
-    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_NONE);
-    return rs;
+    return fixture_parse_ok(&ctx, file);
 }
 
 /* A page that must be refused: class cls, retry_after as given, and never a record. */
 static void expect_error_at(const struct adapter_ctx *ctx, long status, const char *file,
                             enum err_class cls, int64_t retry)
 {
-    const char *msg;
-    int64_t after;
-    int rc;
-    struct rowset *rs = parse_with(ctx, status, file, &rc);
-    assert_int_equal(rc, -1);
-    enum err_class got = rowset_error(rs, &msg, &after);
-    if (got != cls)
-        fail_msg("%s: class %s, expected %s (%s)", file, err_class_name(got), err_class_name(cls),
-                 msg);
-    assert_int_equal(after, retry);
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    assert_null(strstr(msg, "://"));
-    assert_null(strstr(msg, TOKEN));
-    rowset_free(rs);
+    fixture_expect_error(ctx, status, file, NULL, cls, retry);
 }
 
 static void expect_error(const char *name, const char *page, long status, const char *file,
@@ -136,15 +85,7 @@ static void expect_error(const char *name, const char *page, long status, const 
 static void expect_malformed(const char *name, const char *page, const char *body)
 {
     struct adapter_ctx ctx = make_ctx(name, page);
-    struct http_response resp = response(200, body, strlen(body));
-    struct rowset *rs = rowset_new();
-    const char *msg;
-    assert_int_equal(stream(name)->parse(&ctx, &resp, rs), -1);
-    if (rowset_error(rs, &msg, NULL) != ERR_MALFORMED)
-        fail_msg("%s: %s (%s)", body, err_class_name(rowset_error(rs, NULL, NULL)), msg);
-    assert_int_equal(rowset_count(rs), 0);
-    assert_null(rowset_next(rs));
-    rowset_free(rs);
+    fixture_expect_body_error(&ctx, 200, body, NULL, ERR_MALFORMED, -1);
 }
 
 static void is_metric(const struct rowset *rs, size_t i, const char *metric, int32_t d,
@@ -237,7 +178,7 @@ static void expect_url(const char *name, const char *page, const char *url)
     struct adapter_ctx ctx = make_ctx(name, page);
     struct http_request req = {0};
     char why[128] = "";
-    if (stream(name)->build(&ctx, &req, why, sizeof why) != 0)
+    if (fixture_stream(name)->build(&ctx, &req, why, sizeof why) != 0)
         fail_msg("%s at %s: %s", name, page ? page : "(first)", why);
     assert_string_equal(req.url, url);
     assert_string_equal(req.method, "GET");
@@ -253,7 +194,7 @@ static void expect_refused(const struct adapter_ctx *ctx, const char *why_expect
 {
     struct http_request req = {0};
     char why[128] = "";
-    assert_int_equal(stream(ctx->stream)->build(ctx, &req, why, sizeof why), -1);
+    assert_int_equal(fixture_stream(ctx->stream)->build(ctx, &req, why, sizeof why), -1);
     assert_string_equal(why, why_expected);
     http_request_free(&req);
 }
@@ -343,7 +284,7 @@ static void test_channel_not_found(void **state)
     const char *msg;
     int rc;
     struct adapter_ctx ctx = make_ctx("youtube.channel", NULL);
-    struct rowset *rs = parse_with(&ctx, 200, "channel_not_found.json", &rc);
+    struct rowset *rs = fixture_parse(&ctx, 200, "channel_not_found.json", NULL, &rc);
     assert_int_equal(rc, -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_NOT_FOUND);
     assert_string_equal(msg, "youtube: channel " CHANNEL " not found");
@@ -424,7 +365,7 @@ static void test_playlist_edges(void **state)
     struct adapter_ctx ctx = make_ctx("youtube.videos", NULL);
     int rc;
     ctx.from_day = day(2024, 3, 3); /* now every video on the page is older */
-    rs = parse_with(&ctx, 200, "playlist_old.json", &rc);
+    rs = fixture_parse(&ctx, 200, "playlist_old.json", NULL, &rc);
     assert_int_equal(rc, 0);
     is_next(rs, NULL);
     rowset_free(rs);
@@ -498,7 +439,7 @@ static void test_analytics_reordered(void **state)
     struct adapter_ctx ctx = make_ctx("youtube.analytics", NULL);
     int rc;
     ctx.to_day = day(2024, 3, 11);
-    rs = parse_with(&ctx, 200, "analytics_reordered.json", &rc);
+    rs = fixture_parse(&ctx, 200, "analytics_reordered.json", NULL, &rc);
     assert_int_equal(rc, 0);
     is_metric(rs, 21, "watch_time_seconds", day(2024, 3, 11), 0); /* 0.498 s rounds to 0 */
     rowset_free(rs);
@@ -532,10 +473,10 @@ static void test_analytics_seconds(void **state)
                       "\"day\"}],\"rows\":[[%s,\"2024-03-09\"]]}",
                       cases[i].minutes);
         struct adapter_ctx ctx = make_ctx("youtube.analytics", NULL);
-        struct http_response resp = response(200, body, strlen(body));
+        struct http_response resp = fixture_response(200, body, strlen(body), NULL);
         struct rowset *rs = rowset_new();
         const char *msg;
-        if (stream(ctx.stream)->parse(&ctx, &resp, rs) != 0)
+        if (fixture_stream(ctx.stream)->parse(&ctx, &resp, rs) != 0)
             fail_msg("%s: %s", cases[i].minutes, (rowset_error(rs, &msg, NULL), msg));
         assert_int_equal(rowset_count(rs), 1);
         if (rowset_get(rs, 0)->u.metric.value != cases[i].seconds)
@@ -639,20 +580,20 @@ static void test_error_message(void **state)
     struct adapter_ctx ctx = make_ctx("youtube.videos", NULL);
     const char *msg;
     int rc;
-    struct rowset *rs = parse_with(&ctx, 403, "error_403_rate_limit.json", &rc);
+    struct rowset *rs = fixture_parse(&ctx, 403, "error_403_rate_limit.json", NULL, &rc);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_THROTTLED);
     assert_string_equal(msg, "youtube: HTTP 403 userRateLimitExceeded: The request cannot be "
                              "completed because you have exceeded the user rate limit.");
     rowset_free(rs);
-    rs = parse_with(&ctx, 401, "error_401_auth.json", &rc);
+    rs = fixture_parse(&ctx, 401, "error_401_auth.json", NULL, &rc);
     rowset_error(rs, &msg, NULL);
     assert_non_null(strstr(msg, "youtube: HTTP 401 authError: Request had invalid"));
     assert_non_null(strstr(msg, "See [redacted]"));
     rowset_free(rs);
     const char *echo = "{\"error\":{\"code\":401,\"message\":\"bad " TOKEN " here\"}}";
-    struct http_response resp = response(401, echo, strlen(echo));
+    struct http_response resp = fixture_response(401, echo, strlen(echo), NULL);
     rs = rowset_new();
-    assert_int_equal(stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
+    assert_int_equal(fixture_stream(ctx.stream)->parse(&ctx, &resp, rs), -1);
     assert_int_equal(rowset_error(rs, &msg, NULL), ERR_AUTH);
     assert_string_equal(msg, "youtube: HTTP 401: bad [redacted] here");
     rowset_free(rs);
@@ -686,10 +627,11 @@ static void test_errors_without_body(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
         struct adapter_ctx ctx = make_ctx("youtube.channel", NULL);
-        struct http_response resp = response(cases[i].status, cases[i].body, strlen(cases[i].body));
+        struct http_response resp =
+            fixture_response(cases[i].status, cases[i].body, strlen(cases[i].body), NULL);
         struct rowset *rs = rowset_new();
         const char *msg;
-        assert_int_equal(stream("youtube.channel")->parse(&ctx, &resp, rs), -1);
+        assert_int_equal(fixture_stream("youtube.channel")->parse(&ctx, &resp, rs), -1);
         if (rowset_error(rs, &msg, NULL) != cases[i].cls)
             fail_msg("case %zu: %s (%s)", i, err_class_name(rowset_error(rs, NULL, NULL)), msg);
         assert_int_equal(rowset_count(rs), 0);
@@ -738,7 +680,7 @@ static void test_refresh_build(void **state)
 static int refresh(long status, const char *body, struct token_set *out, enum err_class *cls,
                    char *why, size_t whylen)
 {
-    struct http_response resp = response(status, body, strlen(body));
+    struct http_response resp = fixture_response(status, body, strlen(body), NULL);
     return adapter_for(PLATFORM_YOUTUBE)->refresh_parse(&resp, out, cls, why, whylen);
 }
 
@@ -792,6 +734,7 @@ static void test_refresh_parse(void **state)
 
 int main(void)
 {
+    fixture_use(PLATFORM_YOUTUBE, TOKEN);
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_channel),
