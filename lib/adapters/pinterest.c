@@ -36,6 +36,7 @@
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "adapter.h"
+#include "oauth.h"
 #include "buf.h"
 #include "chunk.h"
 #include "json.h"
@@ -574,96 +575,29 @@ static int parse_ad_analytics(const struct adapter_ctx *ctx, const struct http_r
 
 /* ---- tokens (reference §6.1, §12) ------------------------------------------------------------ */
 
+/* Apps created before 2025-09-25 must ask for continuous refresh; later ones get it anyway.
+ * The refresh token rotates on every refresh; a refusal says why in "error" or "message". */
+static const struct oauth_client oauth = {
+    .name = "pinterest",
+    .auth = OAUTH_AUTH_BASIC,
+    .extra_form = "continuous_refresh=true",
+    .said = {"error", "message"},
+    .said_none = "no error message",
+    .said_max = 96,
+};
+
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
                          struct http_request *req)
 {
     (void)access_token;
-    if (!refresh_token || !*refresh_token)
-        refresh_token = cred->refresh_token;
-    if (!refresh_token || !*refresh_token || !cred->client_id || !*cred->client_id ||
-        !cred->client_secret || !*cred->client_secret || !p->token_url || !*p->token_url)
-        return -1;
-    struct buf b = {0};
-    query(&b, "grant_type", "refresh_token");
-    query(&b, "refresh_token", refresh_token);
-    /* apps created before 2025-09-25 must ask for it; later ones get it anyway */
-    query(&b, "continuous_refresh", "true");
-    req->method = "POST";
-    http_request_set_url(req, xstrdup(p->token_url));
-    req->body = buf_steal(&b, NULL);
-    int rc = http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
-    return rc == 0 ? adapter_basic_auth(req, cred->client_id, cred->client_secret) : rc;
-}
-
-/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or too long. */
-static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
-{
-    const char *v;
-    if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
-        return -1;
-    memcpy(dst, v, strlen(v) + 1);
-    return 0;
-}
-
-/* A failed refresh: no token survives in out; why says what went wrong (never a secret). */
-__attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
-                                                              enum err_class *cls, enum err_class c,
-                                                              char *why, size_t whylen,
-                                                              const char *fmt, ...)
-{
-    va_list ap;
-    explicit_bzero(out, sizeof *out);
-    *cls = c;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* What a refused refresh said: an OAuth "error" code or Pinterest's message, made safe. */
-static void refusal(const cJSON *root, char *text, size_t n)
-{
-    const char *s = "";
-    if (json_str(root, "error", &s) != JSON_OK && json_str(root, "message", &s) != JSON_OK)
-        s = "no error message";
-    adapter_safe_text(text, n, s, NULL);
+    return oauth_refresh_build(&oauth, p, cred, refresh_token, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    char jwhy[128], text[96];
-    const char *rt;
-    int64_t expires = 0;
-    int rc = 0;
-    memset(out, 0, sizeof *out);
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
-    if (resp->status < 200 || resp->status > 299) {
-        refusal(root, text, sizeof text);
-        enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
-                           : resp->status == 429 ? ERR_THROTTLED
-                                                 : ERR_AUTH; /* a dead or revoked refresh token */
-        rc = refresh_fail(out, cls, c, why, whylen,
-                          "pinterest token endpoint refused the refresh: %s", text);
-    } else if (!cJSON_IsObject(root) ||
-               copy_token(root, "access_token", out->access_token, sizeof out->access_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "pinterest token answer without a usable access_token");
-    } else if (json_str(root, "refresh_token", &rt) != JSON_ABSENT &&
-               copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "pinterest token answer with an unusable refresh_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "pinterest token answer: expires_in is not a number of seconds");
-    } else {
-        /* the refresh token rotates on every refresh: out->refresh_token must be saved */
-        out->expires_in_s = expires;
-        *cls = ERR_NONE;
-    }
-    cJSON_Delete(root);
-    return rc;
+    return oauth_refresh_parse(&oauth, resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

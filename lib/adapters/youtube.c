@@ -32,6 +32,7 @@
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "youtube.h"
+#include "oauth.h"
 #include "xmalloc.h"
 
 #include <stdarg.h>
@@ -559,87 +560,27 @@ static int parse_videos(const struct adapter_ctx *ctx, const struct http_respons
 
 /* ---- tokens (reference §5.1, §12) ------------------------------------------------------------ */
 
+/* Google's endpoint: invalid_grant means someone must authorize again. Expires in about an
+ * hour; no new refresh token means the old one stays. */
+static const struct oauth_client oauth = {
+    .name = "google",
+    .auth = OAUTH_AUTH_BODY,
+    .client_first = true,
+    .said = {"error"},
+};
+
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
                          struct http_request *req)
 {
     (void)access_token;
-    if (!refresh_token || !*refresh_token)
-        refresh_token = cred->refresh_token;
-    if (!refresh_token || !*refresh_token || !cred->client_id || !*cred->client_id ||
-        !cred->client_secret || !*cred->client_secret || !p->token_url || !*p->token_url)
-        return -1;
-    struct buf b = {0};
-    youtube_query(&b, "grant_type", "refresh_token");
-    youtube_query(&b, "client_id", cred->client_id);
-    youtube_query(&b, "client_secret", cred->client_secret);
-    youtube_query(&b, "refresh_token", refresh_token);
-    req->method = "POST";
-    http_request_set_url(req, xstrdup(p->token_url));
-    req->body = buf_steal(&b, NULL);
-    return http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
-}
-
-/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or too long. */
-static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
-{
-    const char *v;
-    if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
-        return -1;
-    memcpy(dst, v, strlen(v) + 1);
-    return 0;
-}
-
-/* A failed refresh: no token survives in out; why says what went wrong (never a secret). */
-__attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
-                                                              enum err_class *cls, enum err_class c,
-                                                              char *why, size_t whylen,
-                                                              const char *fmt, ...)
-{
-    va_list ap;
-    explicit_bzero(out, sizeof *out);
-    *cls = c;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-    return -1;
+    return oauth_refresh_build(&oauth, p, cred, refresh_token, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    char jwhy[128], code[64] = "";
-    const char *err = "";
-    int64_t expires = 0;
-    int rc = 0;
-    memset(out, 0, sizeof *out);
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
-    if (resp->status < 200 || resp->status > 299) {
-        if (json_str(root, "error", &err) == JSON_OK)
-            adapter_safe_text(code, sizeof code, err, NULL);
-        /* invalid_grant: the refresh token expired or was revoked, someone must re-authorize */
-        enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
-                           : resp->status == 429 ? ERR_THROTTLED
-                                                 : ERR_AUTH;
-        rc = refresh_fail(out, cls, c, why, whylen, "google token endpoint refused the refresh: %s",
-                          *code ? code : "no error code");
-    } else if (!cJSON_IsObject(root) ||
-               copy_token(root, "access_token", out->access_token, sizeof out->access_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "google token answer without a usable access_token");
-    } else if (json_str(root, "refresh_token", &err) != JSON_ABSENT &&
-               copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "google token answer with an unusable refresh_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "google token answer: expires_in is not a number of seconds");
-    } else {
-        out->expires_in_s = expires; /* usually 3599; no new refresh token: keep the old one */
-        *cls = ERR_NONE;
-    }
-    cJSON_Delete(root);
-    return rc;
+    return oauth_refresh_parse(&oauth, resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */
