@@ -278,6 +278,24 @@ static char *base64(const char *s)
     return out;
 }
 
+void adapter_query(struct buf *q, const char *name, const char *value)
+{
+    char *enc = adapter_urlencode(value);
+    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
+    free(enc);
+}
+
+int adapter_malformed(struct rowset *rs, const char *platform, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rowset_set_error(rs, ERR_MALFORMED, -1, "%s: %s", platform, msg);
+    return -1;
+}
+
 void adapter_free_secret(char *s)
 {
     if (s) {

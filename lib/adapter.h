@@ -148,6 +148,12 @@ const struct stream_def *adapter_stream_at(size_t i, const struct adapter **owne
 
 /* Percent-encodes s for a query string value (RFC 3986 unreserved characters kept). */
 char *adapter_urlencode(const char *s);
+/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
+struct buf;
+void adapter_query(struct buf *q, const char *name, const char *value);
+/* Marks the page malformed ("<platform>: ..."); always returns -1, for `return ...(rs, ...)`. */
+int adapter_malformed(struct rowset *rs, const char *platform, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The value of query parameter `name` in a URL or query string, decoded; NULL when absent. */
 char *adapter_query_param(const char *url, const char *name);
 /* The salted hash of a lower-cased, trimmed e-mail address (hex HMAC-SHA-256). */

@@ -16,11 +16,11 @@
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "facebook.h"
+#include "meta.h"
 #include "chunk.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,187 +72,16 @@ int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const 
     return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
 }
 
-/*
- * Copies text from an API answer into an error message: control characters become spaces and any
- * word that could be a URL or a credential (contains "://", "token=", "_token" or the current
- * token `secret`, or is 32 bytes or longer without a space: Graph messages sometimes quote the
- * token) becomes "[redacted]".
- */
-
-/* ---- usage headers (reference §2.6) ---------------------------------------------------------- */
-
-/* A percentage member: an integer, or a decimal (X-Ad-Account-Usage sends 9.67) rounded up. */
-static int pct_of(const cJSON *it)
-{
-    int64_t v;
-    if (json_count_item(it, &v) == JSON_OK)
-        return v > 1000 ? 1000 : (int)v;
-    /* a percentage is not an id, a count or money: its double is exact enough */
-    if (cJSON_IsNumber(it) && isfinite(it->valuedouble) && it->valuedouble >= 0)
-        return it->valuedouble > 1000 ? 1000 : (int)ceil(it->valuedouble);
-    return -1;
-}
-
-/* Raises *pct to the highest of keys in o and *eta to its estimated_time_to_regain_access. */
-static void usage_object(const cJSON *o, const char *const *keys, int *pct, int64_t *eta)
-{
-    int64_t m;
-    for (size_t i = 0; keys[i]; i++) {
-        int v = pct_of(json_get(o, keys[i]));
-        if (v > *pct)
-            *pct = v;
-    }
-    if (json_count(o, "estimated_time_to_regain_access", &m) == JSON_OK && m > *eta)
-        *eta = m;
-}
-
-static cJSON *header_json(const struct http_response *resp, const char *name)
-{
-    char why[64];
-    const char *v = resp->header ? resp->header(resp, name) : NULL;
-    return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
-}
-
-/* The highest usage percentage of the three usage headers and the longest regain time. */
-static void read_usage(const struct http_response *resp, int *pct, int64_t *eta_min)
-{
-    static const char *const app_keys[] = {"call_count", "total_cputime", "total_time", NULL};
-    static const char *const acc_keys[] = {"acc_id_util_pct", NULL};
-    const cJSON *per_id, *bucket;
-    *pct = -1;
-    *eta_min = 0;
-    cJSON *j = header_json(resp, "X-App-Usage");
-    usage_object(j, app_keys, pct, eta_min);
-    cJSON_Delete(j);
-    j = header_json(resp, "X-Ad-Account-Usage");
-    usage_object(j, acc_keys, pct, eta_min);
-    cJSON_Delete(j);
-    /* {"<business id>":[{"type":"ads_insights","call_count":N,...}, ...], ...} */
-    j = header_json(resp, "X-Business-Use-Case-Usage");
-    if (cJSON_IsObject(j)) {
-        cJSON_ArrayForEach(per_id, j)
-        {
-            if (!cJSON_IsArray(per_id))
-                continue;
-            cJSON_ArrayForEach(bucket, per_id)
-            {
-                usage_object(bucket, app_keys, pct, eta_min);
-            }
-        }
-    }
-    cJSON_Delete(j);
-}
+/* Graph as the Page and Marketing APIs speak it: ad account usage counts too. */
+static const struct meta_api graph = {.name = "facebook", .ad_account_usage = true};
 
 static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
 {
-    int64_t eta_min;
     (void)now;
-    read_usage(resp, &sig->usage_pct, &eta_min);
-    sig->wait_ms = eta_min > 0 ? eta_min * 60 * 1000 : -1;
-    sig->per_stream = false; /* Meta counts per app, user, page or ad account, not endpoint */
-}
-
-/* ---- Graph errors (reference §2.7, §11) ------------------------------------------------------ */
-
-static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)
-{
-    if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80000 && code <= 80014))
-        return ERR_THROTTLED;
-    if (transient || code == 1 || code == 2)
-        return ERR_TRANSIENT;
-    if (code == 190 || code == 102)
-        return ERR_AUTH;
-    if (code == 10 || (code >= 200 && code <= 299))
-        return ERR_PERMISSION;
-    if (code == 803 || (code == 100 && subcode == 33)) /* 33: object does not exist */
-        return ERR_NOT_FOUND;
-    if (code == 100) /* 1504018: the query timed out; a retry may get through */
-        return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-    return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-}
-
-/* Classifies an error object; a throttle waits out estimated_time_to_regain_access. */
-static void graph_error(const struct http_response *resp, const cJSON *err, const char *secret,
-                        struct rowset *rs)
-{
-    int64_t code = 0, subcode = 0, eta_min;
-    bool transient = false;
-    const char *msg = "";
-    char text[160];
-    int pct;
-    json_int(err, "code", &code);
-    json_int(err, "error_subcode", &subcode);
-    json_bool(err, "is_transient", &transient);
-    if (json_str(err, "message", &msg) != JSON_OK)
-        msg = "";
-    adapter_safe_text(text, sizeof text, msg, secret);
-    enum err_class cls = code_class(code, subcode, transient, resp->status);
-    read_usage(resp, &pct, &eta_min);
-    int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
-    rowset_set_error(rs, cls, retry, "facebook: HTTP %ld, Graph error %lld/%lld: %s", resp->status,
-                     (long long)code, (long long)subcode, text);
-}
-
-/* A non-2xx answer without a Graph error object (a proxy page, an empty 502). */
-static void status_error(const struct http_response *resp, struct rowset *rs)
-{
-    if (resp->status >= 500)
-        rowset_set_error(rs, ERR_TRANSIENT, -1, "facebook: HTTP %ld without an error body",
-                         resp->status);
-    else
-        facebook_malformed(rs, "HTTP %ld without a Graph error body", resp->status);
-}
-
-/* The body object of a good answer, or NULL with the error set (secret: the token in use). */
-static cJSON *read_body(const struct http_response *resp, const char *secret, struct rowset *rs)
-{
-    char why[128];
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, why, sizeof why) : NULL;
-    const cJSON *err = json_get(root, "error");
-    if (cJSON_IsObject(err))
-        graph_error(resp, err, secret, rs);
-    else if (resp->status < 200 || resp->status > 299)
-        status_error(resp, rs);
-    else if (!root)
-        facebook_malformed(rs, "%s", resp->len ? why : "empty body");
-    else if (!cJSON_IsObject(root))
-        facebook_malformed(rs, "body is not a JSON object");
-    else
-        return root;
-    cJSON_Delete(root);
-    return NULL;
+    meta_ratelimit(&graph, resp, sig);
 }
 
 /* ---- paging and list pages (reference §2.5) -------------------------------------------------- */
-
-/* The next page's after cursor (caller frees), NULL on the last page; -1 when unusable. */
-static int next_after(const cJSON *root, struct rowset *rs, char **after)
-{
-    const cJSON *paging = json_get(root, "paging");
-    const char *next, *a;
-    *after = NULL;
-    if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
-        return facebook_malformed(rs, "paging is not an object");
-    enum json_get g = json_str(paging, "next", &next);
-    if (g == JSON_ABSENT)
-        return 0; /* the last page, even when it still carries cursors */
-    if (g == JSON_BAD)
-        return facebook_malformed(rs, "paging.next is not a string");
-    g = json_str(json_get(paging, "cursors"), "after", &a);
-    if (g == JSON_BAD)
-        return facebook_malformed(rs, "paging.cursors.after is not a string");
-    if (g == JSON_OK && *a) {
-        *after = xstrdup(a);
-        return 0;
-    }
-    /* no cursors: take the after parameter out of the next URL, never the URL itself */
-    *after = adapter_query_param(next, "after");
-    if (*after && **after)
-        return 0;
-    free(*after);
-    *after = NULL;
-    return facebook_malformed(rs, "paging.next without an after cursor");
-}
 
 static int list_items(const struct adapter_ctx *ctx, const cJSON *root, facebook_item_fn *fn,
                       void *arg, struct rowset *rs, struct adapter_pending *p)
@@ -276,20 +105,18 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
     struct adapter_pending p = {0};
     if (after)
         *after = NULL;
-    cJSON *root = read_body(resp, ctx->access_token, rs);
+    cJSON *root = meta_body(&graph, resp, ctx->access_token, rs);
     if (!root)
         return -1;
     int rc = list_items(ctx, root, fn, arg, rs, &p);
     if (rc == 0 && after)
-        rc = next_after(root, rs, after);
+        rc = meta_next_after(&graph, root, rs, after);
     if (rc == 0)
         adapter_pending_commit(&p, rs);
     adapter_pending_drop(&p);
     cJSON_Delete(root);
     return rc;
 }
-
-/* ---- Pacific days (reference §2.2, §15.4) ---------------------------------------------------- */
 
 /* ---- facebook.page_insights ------------------------------------------------------------------ */
 
@@ -539,41 +366,13 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
     facebook_query(&q, "client_id", cred->client_id);
     facebook_query(&q, "client_secret", cred->client_secret);
     facebook_query(&q, "fb_exchange_token", access_token);
-    req->method = "GET";
-    http_request_set_url(
-        req, xasprintf("%s%c%s", p->token_url, strchr(p->token_url, '?') ? '&' : '?', q.data));
-    adapter_free_secret(buf_steal(&q, NULL));
-    return 0;
+    return meta_token_request(p, &q, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    struct rowset *rs = rowset_new();
-    const char *tok, *msg;
-    int64_t expires = 0;
-    int rc = -1;
-    memset(out, 0, sizeof *out);
-    cJSON *root = read_body(resp, NULL, rs); /* Graph errors: 190 is auth, 5xx transient */
-    if (!root) {
-        *cls = rowset_error(rs, &msg, NULL);
-        snprintf(why, whylen, "token exchange failed: %s", msg);
-    } else if (json_str(root, "access_token", &tok) != JSON_OK || !*tok ||
-               strlen(tok) >= sizeof out->access_token) {
-        *cls = ERR_MALFORMED;
-        snprintf(why, whylen, "token exchange answer without a usable access_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        *cls = ERR_MALFORMED;
-        snprintf(why, whylen, "token exchange answer: expires_in is not a number of seconds");
-    } else {
-        memcpy(out->access_token, tok, strlen(tok) + 1);
-        out->expires_in_s = expires; /* absent: a token that does not expire */
-        *cls = ERR_NONE;
-        rc = 0;
-    }
-    cJSON_Delete(root);
-    rowset_free(rs);
-    return rc;
+    return meta_token_parse(&graph, "token exchange", resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

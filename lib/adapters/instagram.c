@@ -36,7 +36,6 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -112,194 +111,16 @@ void instagram_snapshot(const struct adapter_ctx *ctx, const char *object, const
     adapter_pending_add(p, &r);
 }
 
-/* ---- usage headers (reference §2.6, §3.4) ---------------------------------------------------- */
+/* ---- Graph (meta.c) -------------------------------------------------------------------------- */
 
-/* A percentage member: an integer, or a decimal rounded up. */
-static int pct_of(const cJSON *it)
-{
-    int64_t v;
-    if (json_count_item(it, &v) == JSON_OK)
-        return v > 1000 ? 1000 : (int)v;
-    /* a percentage is not an id, a count or money: its double is exact enough */
-    if (cJSON_IsNumber(it) && isfinite(it->valuedouble) && it->valuedouble >= 0)
-        return it->valuedouble > 1000 ? 1000 : (int)ceil(it->valuedouble);
-    return -1;
-}
-
-/* Raises *pct to the highest usage of o and *eta to its estimated_time_to_regain_access. */
-static void usage_object(const cJSON *o, int *pct, int64_t *eta)
-{
-    static const char *const keys[] = {"call_count", "total_cputime", "total_time"};
-    int64_t m;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        int v = pct_of(json_get(o, keys[i]));
-        if (v > *pct)
-            *pct = v;
-    }
-    if (json_count(o, "estimated_time_to_regain_access", &m) == JSON_OK && m > *eta)
-        *eta = m;
-}
-
-static cJSON *header_json(const struct http_response *resp, const char *name)
-{
-    char why[64];
-    const char *v = resp->header ? resp->header(resp, name) : NULL;
-    return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
-}
-
-/*
- * The highest usage percentage of X-App-Usage and X-Business-Use-Case-Usage (BUC type "instagram"
- * on Instagram calls), and the longest regain time in minutes.
+/* Instagram calls count in X-App-Usage and the BUC header (type "instagram"), not per ad account.
  */
-static void read_usage(const struct http_response *resp, int *pct, int64_t *eta_min)
-{
-    const cJSON *per_id, *bucket;
-    *pct = -1;
-    *eta_min = 0;
-    cJSON *j = header_json(resp, "X-App-Usage");
-    usage_object(j, pct, eta_min);
-    cJSON_Delete(j);
-    /* {"<business or IG user id>":[{"type":"instagram","call_count":N,...}, ...], ...} */
-    j = header_json(resp, "X-Business-Use-Case-Usage");
-    if (cJSON_IsObject(j)) {
-        cJSON_ArrayForEach(per_id, j)
-        {
-            if (!cJSON_IsArray(per_id))
-                continue;
-            cJSON_ArrayForEach(bucket, per_id)
-            {
-                usage_object(bucket, pct, eta_min);
-            }
-        }
-    }
-    cJSON_Delete(j);
-}
+const struct meta_api instagram_graph = {.name = "instagram", .ad_account_usage = false};
 
 static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
 {
-    int64_t eta_min;
     (void)now;
-    read_usage(resp, &sig->usage_pct, &eta_min);
-    sig->wait_ms = eta_min > 0 ? eta_min * 60 * 1000 : -1;
-    sig->per_stream = false; /* Meta counts per app, user and business, not per endpoint */
-}
-
-/* ---- Graph errors and bodies (reference §2.7, §11) ------------------------------------------- */
-
-static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)
-{
-    /* 80002 is the instagram business use case; the whole 80000 range throttles */
-    if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80000 && code <= 80014))
-        return ERR_THROTTLED;
-    if (transient || code == 1 || code == 2)
-        return ERR_TRANSIENT;
-    if (code == 190 || code == 102)
-        return ERR_AUTH;
-    if (code == 10 || (code >= 200 && code <= 299))
-        return ERR_PERMISSION;
-    if (code == 803 || (code == 100 && subcode == 33)) /* 33: the object does not exist */
-        return ERR_NOT_FOUND;
-    if (code == 100) /* a bad parameter, a retired metric; 1504018: the query timed out */
-        return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-    return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-}
-
-bool instagram_error_code(const cJSON *root, int64_t *code, int64_t *subcode)
-{
-    const cJSON *err = json_get(root, "error");
-    *code = *subcode = 0;
-    if (!cJSON_IsObject(err))
-        return false;
-    json_int(err, "code", code);
-    json_int(err, "error_subcode", subcode);
-    return true;
-}
-
-/* Classifies an error object; a throttle waits out estimated_time_to_regain_access. */
-static void graph_error(const struct http_response *resp, const cJSON *root, const char *secret,
-                        struct rowset *rs)
-{
-    const cJSON *err = json_get(root, "error");
-    int64_t code, subcode, eta_min;
-    bool transient = false;
-    const char *msg = "";
-    char text[160];
-    int pct;
-    instagram_error_code(root, &code, &subcode);
-    json_bool(err, "is_transient", &transient);
-    if (json_str(err, "message", &msg) != JSON_OK)
-        msg = "";
-    adapter_safe_text(text, sizeof text, msg, secret);
-    enum err_class cls = code_class(code, subcode, transient, resp->status);
-    read_usage(resp, &pct, &eta_min);
-    int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
-    rowset_set_error(rs, cls, retry, "instagram: HTTP %ld, Graph error %lld/%lld: %s", resp->status,
-                     (long long)code, (long long)subcode, text);
-}
-
-cJSON *instagram_json(const struct http_response *resp, char *why, size_t whylen)
-{
-    snprintf(why, whylen, "empty body");
-    return resp->len ? json_parse(resp->body, resp->len, why, whylen) : NULL;
-}
-
-int instagram_check(const struct http_response *resp, const cJSON *root, const char *jwhy,
-                    const char *secret, struct rowset *rs)
-{
-    if (cJSON_IsObject(json_get(root, "error"))) {
-        graph_error(resp, root, secret, rs);
-        return -1;
-    }
-    if (resp->status >= 500) { /* a proxy page, an empty 502 */
-        rowset_set_error(rs, ERR_TRANSIENT, -1, "instagram: HTTP %ld without a Graph error body",
-                         resp->status);
-        return -1;
-    }
-    if (resp->status < 200 || resp->status > 299)
-        return instagram_malformed(rs, "HTTP %ld without a Graph error body", resp->status);
-    if (!root)
-        return instagram_malformed(rs, "%s", jwhy);
-    if (!cJSON_IsObject(root))
-        return instagram_malformed(rs, "body is not a JSON object");
-    return 0;
-}
-
-cJSON *instagram_body(const struct http_response *resp, const char *secret, struct rowset *rs)
-{
-    char why[128];
-    cJSON *root = instagram_json(resp, why, sizeof why);
-    if (instagram_check(resp, root, why, secret, rs) == 0)
-        return root;
-    cJSON_Delete(root);
-    return NULL;
-}
-
-int instagram_next_after(const cJSON *root, struct rowset *rs, char **after)
-{
-    const cJSON *paging = json_get(root, "paging");
-    const char *next, *a;
-    *after = NULL;
-    if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
-        return instagram_malformed(rs, "paging is not an object");
-    enum json_get g = json_str(paging, "next", &next);
-    if (g == JSON_ABSENT)
-        return 0; /* the last page, even when it still carries cursors */
-    if (g == JSON_BAD)
-        return instagram_malformed(rs, "paging.next is not a string");
-    g = json_str(json_get(paging, "cursors"), "after", &a);
-    if (g == JSON_BAD)
-        return instagram_malformed(rs, "paging.cursors.after is not a string");
-    if (g == JSON_OK && *a) {
-        *after = xstrdup(a);
-        return 0;
-    }
-    /* no cursors: take the after parameter out of the next URL, never the URL itself */
-    *after = adapter_query_param(next, "after");
-    if (*after && **after)
-        return 0;
-    free(*after);
-    *after = NULL;
-    return instagram_malformed(rs, "paging.next without an after cursor");
+    meta_ratelimit(&instagram_graph, resp, sig);
 }
 
 /* ---- instagram.account_insights: pages ------------------------------------------------------- */
@@ -596,7 +417,7 @@ static int parse_account_insights(const struct adapter_ctx *ctx, const struct ht
     struct adapter_pending p = {0};
     if (ai_cursor(ctx, &kind, &day) < 0)
         return instagram_malformed(rs, "page cursor is not an account insights page");
-    cJSON *root = instagram_body(resp, ctx->access_token, rs);
+    cJSON *root = meta_body(&instagram_graph, resp, ctx->access_token, rs);
     if (!root)
         return -1;
     int rc = kind == AI_PROFILE ? profile_page(ctx, root, rs, &p)
@@ -629,41 +450,13 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
     struct buf q = {0};
     instagram_query(&q, "grant_type", "ig_refresh_token");
     instagram_query(&q, "access_token", access_token);
-    req->method = "GET";
-    http_request_set_url(
-        req, xasprintf("%s%c%s", p->token_url, strchr(p->token_url, '?') ? '&' : '?', q.data));
-    adapter_free_secret(buf_steal(&q, NULL));
-    return 0;
+    return meta_token_request(p, &q, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    struct rowset *rs = rowset_new();
-    const char *tok, *msg;
-    int64_t expires = 0;
-    int rc = -1;
-    memset(out, 0, sizeof *out);
-    cJSON *root = instagram_body(resp, NULL, rs); /* Graph errors: 190 is auth, 5xx transient */
-    if (!root) {
-        *cls = rowset_error(rs, &msg, NULL);
-        snprintf(why, whylen, "token refresh failed: %s", msg);
-    } else if (json_str(root, "access_token", &tok) != JSON_OK || !*tok ||
-               strlen(tok) >= sizeof out->access_token) {
-        *cls = ERR_MALFORMED;
-        snprintf(why, whylen, "token refresh answer without a usable access_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        *cls = ERR_MALFORMED;
-        snprintf(why, whylen, "token refresh answer: expires_in is not a number of seconds");
-    } else {
-        memcpy(out->access_token, tok, strlen(tok) + 1);
-        out->expires_in_s = expires; /* absent: unknown */
-        *cls = ERR_NONE;
-        rc = 0;
-    }
-    cJSON_Delete(root);
-    rowset_free(rs);
-    return rc;
+    return meta_token_parse(&instagram_graph, "token refresh", resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

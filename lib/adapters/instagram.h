@@ -3,10 +3,9 @@
  * helpers both halves share. Not an API for anything else; the adapter itself is
  * `adapter_instagram`.
  *
- * instagram.c holds the Graph request, error, body and paging machinery, account insights, usage
- * headers and the token refresh; instagram_media.c holds the media list and per-medium insights.
- * The Meta adapter has its own copy of the Graph machinery on purpose: each adapter is one
- * platform's private business, and Instagram's messages say "instagram:".
+ * instagram.c holds the Graph requests, account insights and the token refresh; instagram_media.c
+ * holds the media list and per-medium insights. Graph errors, bodies, paging and usage headers
+ * are meta.c's, shared with the Facebook adapter.
  */
 #ifndef SR_ADAPTERS_INSTAGRAM_H
 #define SR_ADAPTERS_INSTAGRAM_H
@@ -14,6 +13,7 @@
 #include "adapter.h"
 #include "buf.h"
 #include "json.h"
+#include "meta.h"
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -43,30 +43,8 @@ int instagram_get(const struct adapter_ctx *ctx, struct http_request *req, const
 /* The account's IG user id; NULL with why when the account has none. */
 const char *instagram_user(const struct adapter_ctx *ctx, char *why, size_t whylen);
 
-/* Parses the body (NULL when it is not JSON; why says where). */
-cJSON *instagram_json(const struct http_response *resp, char *why, size_t whylen);
-
-/*
- * Checks a parsed answer: a Graph error object is classified by error.code (not the HTTP status),
- * a non-2xx without one by its status, and a good answer must be a JSON object. 0 when root is a
- * good answer, -1 with the error set on rs. jwhy is instagram_json's reason for a NULL root;
- * secret is the token in use (blanked in messages).
- */
-int instagram_check(const struct http_response *resp, const cJSON *root, const char *jwhy,
-                    const char *secret, struct rowset *rs);
-
-/* instagram_json and instagram_check in one: the good answer (caller frees) or NULL. */
-cJSON *instagram_body(const struct http_response *resp, const char *secret, struct rowset *rs);
-
-/* The code and subcode of a Graph error answer; false when root is not one. */
-bool instagram_error_code(const cJSON *root, int64_t *code, int64_t *subcode);
-
-/*
- * The next page's `after` cursor of a list answer (caller frees), NULL on the last page; -1 after
- * instagram_malformed. paging.next alone decides whether there is another page (the last page
- * still carries cursors), and only the cursor is kept: the next URL embeds the access token.
- */
-int instagram_next_after(const cJSON *root, struct rowset *rs, char **after);
+/* Graph as Instagram speaks it (meta.h): messages start "instagram:". */
+extern const struct meta_api instagram_graph;
 
 /* A lifetime count snapshot of object, observed now. */
 void instagram_snapshot(const struct adapter_ctx *ctx, const char *object, const char *metric,

@@ -202,7 +202,7 @@ static int list_page(const struct adapter_ctx *ctx, const cJSON *root, struct ro
             break;
     }
     if (rc == 0)
-        rc = instagram_next_after(root, rs, &after);
+        rc = meta_next_after(&instagram_graph, root, rs, &after);
     if (rc == 0)
         *next = after_list(&l, after);
     free(after);
@@ -291,7 +291,7 @@ static int insights_page(const struct adapter_ctx *ctx, const cJSON *root,
 static bool medium_without_insights(const cJSON *root)
 {
     int64_t code, subcode;
-    if (!instagram_error_code(root, &code, &subcode))
+    if (!meta_error_code(root, &code, &subcode))
         return false;
     return (code == 100 && (subcode == 2108006 || subcode == 33)) || code == 10;
 }
@@ -305,11 +305,11 @@ int instagram_parse_media(const struct adapter_ctx *ctx, const struct http_respo
     int rc;
     if (media_cursor(ctx->page, &c) < 0)
         return instagram_malformed(rs, "page cursor is not a media page");
-    cJSON *root = instagram_json(resp, why, sizeof why);
+    cJSON *root = meta_json(resp, why, sizeof why);
     if (c.insights && medium_without_insights(root)) {
         rowset_add_warning(rs); /* skipped, and the run goes on */
         rc = 0;
-    } else if ((rc = instagram_check(resp, root, why, ctx->access_token, rs)) == 0) {
+    } else if ((rc = meta_check(&instagram_graph, resp, root, why, ctx->access_token, rs)) == 0) {
         rc =
             c.insights ? insights_page(ctx, root, &c, rs, &p) : list_page(ctx, root, rs, &p, &next);
     }

@@ -116,11 +116,14 @@ static int refused(const struct oauth_client *c, const struct http_response *res
     }
     return fail(out, cls, refusal_class(c, resp->status), why, whylen,
                 "%s token endpoint refused the refresh: %s", c->name,
-                *said ? said : c->said_none ? c->said_none : "no error code");
+                *said          ? said
+                : c->said_none ? c->said_none
+                               : "no error code");
 }
 
 /* A refresh_token member the answer cannot be trusted with (see rt_string_only). */
-static bool bad_refresh_token(const struct oauth_client *c, const cJSON *root, struct token_set *out)
+static bool bad_refresh_token(const struct oauth_client *c, const cJSON *root,
+                              struct token_set *out)
 {
     const char *rt;
     enum json_get g = json_str(root, "refresh_token", &rt);

@@ -30,13 +30,13 @@ enum oauth_auth {
 struct oauth_client {
     const char *name; /* starts every message: "x token endpoint refused the refresh: ..." */
     enum oauth_auth auth;
-    bool client_first;       /* the client's fields before refresh_token in the body */
-    const char *extra_form;  /* appended to the body as is ("continuous_refresh=true"), or NULL */
-    const char *said[2];     /* members naming why a refresh was refused, first present wins */
-    const char *said_none;   /* what the message says when none is (default "no error code") */
-    size_t said_max;         /* bytes of that text kept, NUL included (default 64) */
-    enum err_class on_429;   /* the class of a 429 (default ERR_THROTTLED) */
-    long not_transient;      /* a 5xx status that is a refusal, not server trouble (HubSpot 530) */
+    bool client_first;      /* the client's fields before refresh_token in the body */
+    const char *extra_form; /* appended to the body as is ("continuous_refresh=true"), or NULL */
+    const char *said[2];    /* members naming why a refresh was refused, first present wins */
+    const char *said_none;  /* what the message says when none is (default "no error code") */
+    size_t said_max;        /* bytes of that text kept, NUL included (default 64) */
+    enum err_class on_429;  /* the class of a 429 (default ERR_THROTTLED) */
+    long not_transient;     /* a 5xx status that is a refusal, not server trouble (HubSpot 530) */
     /* a refresh_token that is not a string is ignored rather than refused (a non-rotating one
      * the platform may send as anything) */
     bool rt_string_only;
