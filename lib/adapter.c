@@ -3,6 +3,7 @@
  */
 #include "adapter.h"
 #include "buf.h"
+#include "json.h"
 #include "timeutil.h"
 #include "sha256.h"
 #include "xmalloc.h"
@@ -377,4 +378,50 @@ void adapter_pending_drop(struct adapter_pending *p)
 {
     free(p->v);
     memset(p, 0, sizeof *p);
+}
+
+/* ---- records and pages ----------------------------------------------------------------------- */
+
+void adapter_snapshot(int64_t at, const char *object, const char *metric, int64_t value,
+                      struct adapter_pending *p)
+{
+    struct record r = {.type = REC_SNAPSHOT};
+    r.u.snapshot.object = object;
+    r.u.snapshot.metric = metric;
+    r.u.snapshot.observed_at = at;
+    r.u.snapshot.value = value;
+    adapter_pending_add(p, &r);
+}
+
+void adapter_daily(enum day_basis basis, const char *metric, int32_t day, int64_t value,
+                   struct adapter_pending *p)
+{
+    struct record r = {.type = REC_METRIC};
+    r.u.metric.object = "";
+    r.u.metric.metric = metric;
+    r.u.metric.day = day;
+    r.u.metric.basis = basis;
+    r.u.metric.value = value;
+    adapter_pending_add(p, &r);
+}
+
+int adapter_page_end(int rc, struct adapter_pending *p, struct rowset *rs, char *next,
+                     struct cJSON *root)
+{
+    if (rc == 0) {
+        adapter_pending_commit(p, rs);
+        rowset_set_next(rs, next);
+    }
+    free(next);
+    adapter_pending_drop(p);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int adapter_need_token(const struct adapter_ctx *ctx, char *why, size_t whylen)
+{
+    if (ctx->access_token && *ctx->access_token)
+        return 0;
+    snprintf(why, whylen, "no access token");
+    return -1;
 }

@@ -196,4 +196,22 @@ void adapter_pending_add(struct adapter_pending *p, const struct record *r);
 void adapter_pending_commit(struct adapter_pending *p, struct rowset *rs);
 void adapter_pending_drop(struct adapter_pending *p);
 
+/* Queues a lifetime count of object (account-level: ""), observed at `at` (epoch us). */
+void adapter_snapshot(int64_t at, const char *object, const char *metric, int64_t value,
+                      struct adapter_pending *p);
+/* Queues the account's own metric for day, a day of the given basis. */
+void adapter_daily(enum day_basis basis, const char *metric, int32_t day, int64_t value,
+                   struct adapter_pending *p);
+
+/*
+ * The end of every page parser: a good page (rc 0) hands its records to rs and sets the next
+ * page's cursor (NULL: the last page); either way next, p and root are freed. Returns rc.
+ */
+struct cJSON;
+int adapter_page_end(int rc, struct adapter_pending *p, struct rowset *rs, char *next,
+                     struct cJSON *root);
+
+/* 0 when the job has an access token to send; -1 with why ("no access token") otherwise. */
+int adapter_need_token(const struct adapter_ctx *ctx, char *why, size_t whylen);
+
 #endif

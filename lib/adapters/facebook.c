@@ -32,40 +32,20 @@ extern const struct adapter adapter_facebook;
 
 /* ---- shared helpers (facebook.h) ------------------------------------------------------------- */
 
-int facebook_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "facebook: %s", msg);
-    return -1;
-}
-
 const char *facebook_shown_id(const char *id)
 {
     size_t n = strspn(id, "0123456789_");
     return n > 0 && n <= 64 && !id[n] ? id : "(not a Graph id)";
 }
 
-void facebook_query(struct buf *q, const char *name, const char *value)
-{
-    char *enc = adapter_urlencode(value);
-    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-    free(enc);
-}
-
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                  struct buf *query, const char *after, char *why, size_t whylen)
 {
     const char *v = ctx->platform->version;
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     if (after)
-        facebook_query(query, "after", after);
+        adapter_query(query, "after", after);
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s%s%s/%s?%s", ctx->platform->api_base, v && *v ? "/" : "",
                                         v ? v : "", path, query->len ? query->data : ""));
@@ -162,10 +142,10 @@ static int build_page_insights(const struct adapter_ctx *ctx, struct http_reques
     /* until is exclusive: the chunk's last value has end_time at the start of the day after */
     time_format_date(c.from, since, sizeof since);
     time_format_date(c.to + 1, until, sizeof until);
-    facebook_query(&q, "metric", metrics.data);
-    facebook_query(&q, "period", "day");
-    facebook_query(&q, "since", since);
-    facebook_query(&q, "until", until);
+    adapter_query(&q, "metric", metrics.data);
+    adapter_query(&q, "period", "day");
+    adapter_query(&q, "since", since);
+    adapter_query(&q, "until", until);
     /* one request per chunk: no after cursor, paging.next is never followed */
     int rc = facebook_get(ctx, req, path, &q, NULL, why, whylen);
     buf_free(&metrics);
@@ -257,12 +237,12 @@ static int build_posts(const struct adapter_ctx *ctx, struct http_request *req, 
     if (!path)
         return -1;
     snprintf(since, sizeof since, "%lld", (long long)ctx->from_day * 86400);
-    facebook_query(&q, "fields",
-                   "id,created_time,message,permalink_url,shares,"
-                   "reactions.summary(total_count).limit(0),comments.summary("
-                   "total_count).limit(0)");
-    facebook_query(&q, "since", since);
-    facebook_query(&q, "limit", "100");
+    adapter_query(&q, "fields",
+                  "id,created_time,message,permalink_url,shares,"
+                  "reactions.summary(total_count).limit(0),comments.summary("
+                  "total_count).limit(0)");
+    adapter_query(&q, "since", since);
+    adapter_query(&q, "limit", "100");
     int rc = facebook_get(ctx, req, path, &q, ctx->page, why, whylen);
     buf_free(&q);
     free(path);
@@ -362,10 +342,10 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
         !cred->client_secret || !*cred->client_secret || !access_token || !*access_token)
         return -1;
     struct buf q = {0};
-    facebook_query(&q, "grant_type", "fb_exchange_token");
-    facebook_query(&q, "client_id", cred->client_id);
-    facebook_query(&q, "client_secret", cred->client_secret);
-    facebook_query(&q, "fb_exchange_token", access_token);
+    adapter_query(&q, "grant_type", "fb_exchange_token");
+    adapter_query(&q, "client_id", cred->client_id);
+    adapter_query(&q, "client_secret", cred->client_secret);
+    adapter_query(&q, "fb_exchange_token", access_token);
     return meta_token_request(p, &q, req);
 }
 

@@ -17,14 +17,10 @@
 #include <stddef.h>
 
 /* Marks the page malformed ("facebook: ..."); returns -1. */
-int facebook_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define facebook_malformed(rs, ...) adapter_malformed(rs, "facebook", __VA_ARGS__)
 
 /* An id from a body as it may appear in a message: digits and '_' only, else a placeholder. */
 const char *facebook_shown_id(const char *id);
-
-/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
-void facebook_query(struct buf *q, const char *name, const char *value);
 
 /*
  * Sets req to a GET of {api_base}/{version}/{path}?{query} with the bearer header; path must

@@ -46,13 +46,13 @@ int facebook_build_ads(const struct adapter_ctx *ctx, struct http_request *req, 
     time_format_date(ctx->from_day, since, sizeof since);
     time_format_date(ctx->to_day, until, sizeof until);
     snprintf(range, sizeof range, "{\"since\":\"%s\",\"until\":\"%s\"}", since, until);
-    facebook_query(&q, "level", "campaign");
-    facebook_query(&q, "time_increment", "1");
-    facebook_query(&q, "time_range", range);
-    facebook_query(&q, "fields",
-                   "campaign_id,campaign_name,account_currency,spend,impressions,"
-                   "clicks,actions,action_values");
-    facebook_query(&q, "limit", "500");
+    adapter_query(&q, "level", "campaign");
+    adapter_query(&q, "time_increment", "1");
+    adapter_query(&q, "time_range", range);
+    adapter_query(&q, "fields",
+                  "campaign_id,campaign_name,account_currency,spend,impressions,"
+                  "clicks,actions,action_values");
+    adapter_query(&q, "limit", "500");
     int rc = facebook_get(ctx, req, path, &q, ctx->page, why, whylen);
     buf_free(&q);
     free(path);
@@ -225,8 +225,8 @@ int facebook_build_leads(const struct adapter_ctx *ctx, struct http_request *req
              "[{\"field\":\"time_created\",\"operator\":\"GREATER_THAN\","
              "\"value\":%lld}]",
              (long long)(ctx->since > 0 ? ctx->since / 1000000 : 0));
-    facebook_query(&q, "fields", "id,created_time,ad_id,campaign_id,form_id,is_organic,field_data");
-    facebook_query(&q, "filtering", filter);
+    adapter_query(&q, "fields", "id,created_time,ad_id,campaign_id,form_id,is_organic,field_data");
+    adapter_query(&q, "filtering", filter);
     int rc = facebook_get(ctx, req, path, &q, after, why, whylen);
     buf_free(&q);
     free(path);

@@ -79,25 +79,12 @@ extern const struct adapter adapter_hubspot;
 
 /* ---- shared helpers (hubspot.h) -------------------------------------------------------------- */
 
-int hubspot_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "hubspot: %s", msg);
-    return -1;
-}
-
 int hubspot_request(const struct adapter_ctx *ctx, struct http_request *req, const char *method,
                     const char *path, char *body, char *why, size_t whylen)
 {
     req->body = body;
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     req->method = method;
     http_request_set_url(req, xasprintf("%s%s", ctx->platform->api_base, path));
     if (http_request_header(req, "Authorization: Bearer %s", ctx->access_token) < 0 ||
@@ -674,15 +661,9 @@ static int parse_contacts(const struct adapter_ctx *ctx, const struct http_respo
     if (rc == 0)
         rc = list ? hubspot_list_next(root, rs, &next)
                   : hubspot_search_next(root, &st, last_ms, rs, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
+    if (rc == 0)
         rowset_set_seen(rs, last_ms > 0 ? last_ms * 1000 : 0);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }
 
 /* ---- rate limits (reference §7.4) ------------------------------------------------------------ */

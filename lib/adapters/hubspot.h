@@ -19,8 +19,7 @@
 #define HUBSPOT_ID_MAX 20 /* digits of a 64-bit object id */
 
 /* Marks the page malformed ("hubspot: ..."); returns -1. */
-int hubspot_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define hubspot_malformed(rs, ...) adapter_malformed(rs, "hubspot", __VA_ARGS__)
 
 /*
  * Sets req to {method} {api_base}{path} with the bearer header and, for a body (owned by req

@@ -45,17 +45,6 @@ extern const struct adapter adapter_instagram;
 
 /* ---- shared helpers (instagram.h) ------------------------------------------------------------ */
 
-int instagram_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "instagram: %s", msg);
-    return -1;
-}
-
 bool instagram_is_id(const char *id)
 {
     size_t n = strspn(id, "0123456789_");
@@ -67,21 +56,12 @@ const char *instagram_shown_id(const char *id)
     return instagram_is_id(id) ? id : "(not a Graph id)";
 }
 
-void instagram_query(struct buf *q, const char *name, const char *value)
-{
-    char *enc = adapter_urlencode(value);
-    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-    free(enc);
-}
-
 int instagram_get(const struct adapter_ctx *ctx, struct http_request *req, const char *object,
                   const char *edge, const struct buf *query, char *why, size_t whylen)
 {
     const char *v = ctx->platform->version ? ctx->platform->version : "";
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     char *obj = adapter_urlencode(object);
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s%s%s/%s%s%s?%s", ctx->platform->api_base, *v ? "/" : "",
@@ -98,17 +78,6 @@ const char *instagram_user(const struct adapter_ctx *ctx, char *why, size_t whyl
         return NULL;
     }
     return ctx->account->id;
-}
-
-void instagram_snapshot(const struct adapter_ctx *ctx, const char *object, const char *metric,
-                        int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = object;
-    r.u.snapshot.metric = metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = value;
-    adapter_pending_add(p, &r);
 }
 
 /* ---- Graph (meta.c) -------------------------------------------------------------------------- */
@@ -182,24 +151,24 @@ static void ai_query(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t d
 {
     char since[16], until[16];
     if (kind == AI_PROFILE) {
-        instagram_query(q, "fields", "followers_count,follows_count,media_count");
+        adapter_query(q, "fields", "followers_count,follows_count,media_count");
         return;
     }
     if (kind == AI_SERIES) {
         /* until is exclusive: the last day's value has end_time at the start of the day after */
         time_format_date(day, since, sizeof since);
         time_format_date(ai_series_end(ctx, day) + 1, until, sizeof until);
-        instagram_query(q, "metric", "reach,follower_count");
+        adapter_query(q, "metric", "reach,follower_count");
     } else {
         time_format_date(day, since, sizeof since);
         time_format_date(day + 1, until, sizeof until);
-        instagram_query(q, "metric",
-                        "views,accounts_engaged,total_interactions,likes,comments,shares,saves");
-        instagram_query(q, "metric_type", "total_value");
+        adapter_query(q, "metric",
+                      "views,accounts_engaged,total_interactions,likes,comments,shares,saves");
+        adapter_query(q, "metric_type", "total_value");
     }
-    instagram_query(q, "period", "day");
-    instagram_query(q, "since", since);
-    instagram_query(q, "until", until);
+    adapter_query(q, "period", "day");
+    adapter_query(q, "since", since);
+    adapter_query(q, "until", until);
 }
 
 static int build_account_insights(const struct adapter_ctx *ctx, struct http_request *req,
@@ -256,17 +225,6 @@ static const struct metric_map *lookup(const struct metric_map *map, size_t n, c
     return NULL;
 }
 
-static void add_metric(const char *metric, int32_t day, int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_PACIFIC;
-    r.u.metric.value = value;
-    adapter_pending_add(p, &r);
-}
-
 /* One values[] entry of the daily series: a record when it is a count of a day in the window. */
 static int series_value(const struct adapter_ctx *ctx, const cJSON *v, const char *name,
                         const char *metric, struct rowset *rs, struct adapter_pending *p)
@@ -287,7 +245,7 @@ static int series_value(const struct adapter_ctx *ctx, const cJSON *v, const cha
         return instagram_malformed(rs, "%s: value without a usable end_time", name);
     int32_t day = adapter_pacific_day_ending(end_us); /* end_time ends the Pacific day */
     if (day >= ctx->from_day && day <= ctx->to_day)
-        add_metric(metric, day, n, p);
+        adapter_daily(BASIS_PACIFIC, metric, day, n, p);
     return 0;
 }
 
@@ -365,7 +323,7 @@ static int total_item(const cJSON *item, const char *name, int32_t day, struct r
     if (g == JSON_BAD)
         return instagram_malformed(rs, "%s: total_value.value is not a count", name);
     if (g == JSON_OK && m->metric)
-        add_metric(m->metric, day, n, p);
+        adapter_daily(BASIS_PACIFIC, m->metric, day, n, p);
     return 0;
 }
 
@@ -403,7 +361,7 @@ static int profile_page(const struct adapter_ctx *ctx, const cJSON *root, struct
         if (g == JSON_BAD)
             return instagram_malformed(rs, "%s is not a count", fields[i].name);
         if (g == JSON_OK)
-            instagram_snapshot(ctx, "", fields[i].metric, v, p);
+            adapter_snapshot(ctx->now, "", fields[i].metric, v, p);
     }
     return 0;
 }
@@ -448,8 +406,8 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
     if (!p->token_url || !*p->token_url || !access_token || !*access_token)
         return -1;
     struct buf q = {0};
-    instagram_query(&q, "grant_type", "ig_refresh_token");
-    instagram_query(&q, "access_token", access_token);
+    adapter_query(&q, "grant_type", "ig_refresh_token");
+    adapter_query(&q, "access_token", access_token);
     return meta_token_request(p, &q, req);
 }
 

@@ -22,16 +22,12 @@
 #define INSTAGRAM_TITLE_MAX 280 /* bytes of caption kept as the content title */
 
 /* Marks the page malformed ("instagram: ..."); returns -1. */
-int instagram_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define instagram_malformed(rs, ...) adapter_malformed(rs, "instagram", __VA_ARGS__)
 
 /* True for a Graph id: 1 to 64 digits or '_' (safe in a path, a cursor and a message). */
 bool instagram_is_id(const char *id);
 /* An id from a body as it may appear in a message: the id, or a placeholder. */
 const char *instagram_shown_id(const char *id);
-
-/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
-void instagram_query(struct buf *q, const char *name, const char *value);
 
 /*
  * Sets req to a GET of {api_base}/{version}/{object}[/{edge}]?{query} with the bearer header;
@@ -45,10 +41,6 @@ const char *instagram_user(const struct adapter_ctx *ctx, char *why, size_t whyl
 
 /* Graph as Instagram speaks it (meta.h): messages start "instagram:". */
 extern const struct meta_api instagram_graph;
-
-/* A lifetime count snapshot of object, observed now. */
-void instagram_snapshot(const struct adapter_ctx *ctx, const char *object, const char *metric,
-                        int64_t value, struct adapter_pending *p);
 
 /* instagram.media (instagram_media.c). */
 int instagram_build_media(const struct adapter_ctx *ctx, struct http_request *req, char *why,

@@ -92,14 +92,14 @@ int instagram_build_media(const struct adapter_ctx *ctx, struct http_request *re
         return -1;
     }
     if (c.insights) {
-        instagram_query(&q, "metric", "reach,views,shares,saved,total_interactions");
+        adapter_query(&q, "metric", "reach,views,shares,saved,total_interactions");
     } else {
-        instagram_query(&q, "fields",
-                        "id,caption,media_type,media_product_type,timestamp,permalink,"
-                        "like_count,comments_count");
-        instagram_query(&q, "limit", "50");
+        adapter_query(&q, "fields",
+                      "id,caption,media_type,media_product_type,timestamp,permalink,"
+                      "like_count,comments_count");
+        adapter_query(&q, "limit", "50");
         if (c.after)
-            instagram_query(&q, "after", c.after);
+            adapter_query(&q, "after", c.after);
     }
     int rc = instagram_get(ctx, req, c.insights ? c.first : user, c.insights ? "insights" : "media",
                            &q, why, whylen);
@@ -132,10 +132,10 @@ static int media_counts(const struct adapter_ctx *ctx, const cJSON *m, const cha
     int64_t v;
     enum json_get g = json_count(m, "like_count", &v);
     if (g == JSON_OK)
-        instagram_snapshot(ctx, id, "likes", v, p);
+        adapter_snapshot(ctx->now, id, "likes", v, p);
     enum json_get h = json_count(m, "comments_count", &v);
     if (h == JSON_OK)
-        instagram_snapshot(ctx, id, "comments", v, p);
+        adapter_snapshot(ctx->now, id, "comments", v, p);
     if (g == JSON_BAD || h == JSON_BAD)
         return instagram_malformed(rs, "medium %s: like_count or comments_count is not a count",
                                    id);
@@ -259,7 +259,7 @@ static int insights_item(const struct adapter_ctx *ctx, const cJSON *item, const
     if (g == JSON_BAD)
         return instagram_malformed(rs, "medium %s: %s is not a lifetime count", object, name);
     if (g == JSON_OK)
-        instagram_snapshot(ctx, object, media_metrics[i].metric, v, p);
+        adapter_snapshot(ctx->now, object, media_metrics[i].metric, v, p);
     return 0;
 }
 
@@ -313,14 +313,7 @@ int instagram_parse_media(const struct adapter_ctx *ctx, const struct http_respo
         rc =
             c.insights ? insights_page(ctx, root, &c, rs, &p) : list_page(ctx, root, rs, &p, &next);
     }
-    if (rc == 0) {
-        if (c.insights)
-            next = after_insights(&c);
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    if (rc == 0 && c.insights)
+        next = after_insights(&c);
+    return adapter_page_end(rc, &p, rs, next, root);
 }

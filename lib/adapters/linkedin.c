@@ -43,17 +43,6 @@ extern const struct adapter adapter_linkedin;
 
 /* ---- shared helpers (linkedin.h) ------------------------------------------------------------- */
 
-int linkedin_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "linkedin: %s", msg);
-    return -1;
-}
-
 /* True for 1 to LINKEDIN_ID_MAX decimal digits and nothing else. */
 static bool numeric_id(const char *s)
 {
@@ -89,10 +78,8 @@ int linkedin_get(const struct adapter_ctx *ctx, struct http_request *req, const 
                  const char *query, char *why, size_t whylen)
 {
     const char *v = ctx->platform->version;
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     if (!v || !*v) { /* unversioned calls are refused: the version must be pinned */
         snprintf(why, whylen, "no LinkedIn-Version configured (platform version)");
         return -1;
@@ -227,17 +214,6 @@ static int build_org_stats(const struct adapter_ctx *ctx, struct http_request *r
 
 /* ---- linkedin.org_stats pages ---------------------------------------------------------------- */
 
-static void add_metric(const char *metric, int32_t day, int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_UTC;
-    r.u.metric.value = value;
-    adapter_pending_add(p, &r);
-}
-
 /* The UTC day of an element's timeRange.start; 1 when outside the window (skip), -1 when bad. */
 static int element_day(const struct adapter_ctx *ctx, const cJSON *el, struct rowset *rs,
                        int32_t *day)
@@ -268,7 +244,7 @@ static int follower_element(const struct adapter_ctx *ctx, const cJSON *el, stru
     if (!cJSON_IsObject(gains) || go == JSON_BAD || gp == JSON_BAD)
         return linkedin_malformed(rs, "followerGains is not a pair of counts");
     if (go == JSON_OK || gp == JSON_OK)
-        add_metric("followers_gained", day, organic + paid, p);
+        adapter_daily(BASIS_UTC, "followers_gained", day, organic + paid, p);
     return 0;
 }
 
@@ -300,7 +276,7 @@ static int share_element(const struct adapter_ctx *ctx, const cJSON *el, struct 
             return linkedin_malformed(rs, "totalShareStatistics.%s is not a count",
                                       share_counts[i].key);
         if (g == JSON_OK)
-            add_metric(share_counts[i].metric, day, v, p);
+            adapter_daily(BASIS_UTC, share_counts[i].metric, day, v, p);
     }
     return 0;
 }

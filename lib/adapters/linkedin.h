@@ -18,8 +18,7 @@
 #define LINKEDIN_ID_MAX 20 /* digits of a 64-bit id */
 
 /* Marks the page malformed ("linkedin: ..."); returns -1. */
-int linkedin_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define linkedin_malformed(rs, ...) adapter_malformed(rs, "linkedin", __VA_ARGS__)
 
 /*
  * The numeric id of an account setting (`id`, `ad_account`) that may be written as a bare id or

@@ -282,12 +282,5 @@ int linkedin_parse_leads(const struct adapter_ctx *ctx, const struct http_respon
     }
     if (rc == 0)
         rc = lead_next(root, start, end, cJSON_GetArraySize(elements), rs, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }

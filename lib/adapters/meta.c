@@ -156,13 +156,12 @@ int meta_check(const struct meta_api *m, const struct http_response *resp, const
         return -1;
     }
     if (resp->status >= 500) { /* a proxy page, an empty 502 */
-        rowset_set_error(rs, ERR_TRANSIENT, -1, "%s: HTTP %ld without a Graph error body",
-                         m->name, resp->status);
+        rowset_set_error(rs, ERR_TRANSIENT, -1, "%s: HTTP %ld without a Graph error body", m->name,
+                         resp->status);
         return -1;
     }
     if (resp->status < 200 || resp->status > 299)
-        return adapter_malformed(rs, m->name, "HTTP %ld without a Graph error body",
-                                 resp->status);
+        return adapter_malformed(rs, m->name, "HTTP %ld without a Graph error body", resp->status);
     if (!root)
         return adapter_malformed(rs, m->name, "%s", jwhy);
     if (!cJSON_IsObject(root))

@@ -57,17 +57,8 @@ extern const struct adapter adapter_pinterest;
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
-/* Marks the page malformed; always returns -1 so parsers can `return malformed(...)`. */
-__attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "pinterest: %s", msg);
-    return -1;
-}
+/* Marks the page malformed ("pinterest: ..."); returns -1. */
+#define malformed(rs, ...) adapter_malformed(rs, "pinterest", __VA_ARGS__)
 
 /* A Pinterest entity id: 1 to 32 digits (safe in a query, a cursor and a message). */
 static bool is_id(const char *id)
@@ -76,36 +67,16 @@ static bool is_id(const char *id)
     return n > 0 && n <= ID_MAX && !id[n];
 }
 
-static void query(struct buf *q, const char *name, const char *value)
-{
-    char *enc = adapter_urlencode(value);
-    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-    free(enc);
-}
-
 /* Sets req to a GET of {api_base}/v5/{path}[?{query}] with the bearer header. */
 static int get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                const struct buf *q, char *why, size_t whylen)
 {
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s/v5/%s%s%s", ctx->platform->api_base, path,
                                         q->len ? "?" : "", q->len ? q->data : ""));
     return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
-}
-
-static void snapshot(const struct adapter_ctx *ctx, const char *metric, int64_t value,
-                     struct adapter_pending *p)
-{
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = "";
-    r.u.snapshot.metric = metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = value;
-    adapter_pending_add(p, &r);
 }
 
 /* ---- errors and bodies (reference §6.4, §11) ------------------------------------------------- */
@@ -175,14 +146,7 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     if (!root)
         return -1;
     int rc = fn(ctx, root, rs, &p, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }
 
 /* start_date and end_date of a chunk of the window (UTC days, both inclusive). */
@@ -191,8 +155,8 @@ static void window_query(const struct chunk *c, struct buf *q)
     char start[16], end[16];
     time_format_date(c->from, start, sizeof start);
     time_format_date(c->to, end, sizeof end);
-    query(q, "start_date", start);
-    query(q, "end_date", end);
+    adapter_query(q, "start_date", start);
+    adapter_query(q, "end_date", end);
 }
 
 /* ---- pinterest.user_analytics ---------------------------------------------------------------- */
@@ -228,24 +192,13 @@ static int build_user_analytics(const struct adapter_ctx *ctx, struct http_reque
         for (size_t i = 0; i < NORGANIC; i++)
             buf_printf(&types, "%s%s", i ? "," : "", organic[i].key);
         window_query(&c, &q);
-        query(&q, "metric_types", types.data);
-        query(&q, "content_type", "ORGANIC");
+        adapter_query(&q, "metric_types", types.data);
+        adapter_query(&q, "content_type", "ORGANIC");
     }
     int rc = get(ctx, req, account ? "user_account" : "user_account/analytics", &q, why, whylen);
     buf_free(&types);
     buf_free(&q);
     return rc;
-}
-
-static void add_metric(const char *metric, int32_t day, int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_UTC;
-    r.u.metric.value = value;
-    adapter_pending_add(p, &r);
 }
 
 /* One daily_metrics entry: its counts when the day is READY (final) and in the window. */
@@ -270,7 +223,7 @@ static int organic_day(const struct adapter_ctx *ctx, const cJSON *d, struct row
         if (g == JSON_BAD)
             return malformed(rs, "%s: %s is not a count", date, organic[i].key);
         if (g == JSON_OK)
-            add_metric(organic[i].metric, day, v, p);
+            adapter_daily(BASIS_UTC, organic[i].metric, day, v, p);
     }
     return 0;
 }
@@ -320,7 +273,7 @@ static int account_page(const struct adapter_ctx *ctx, const cJSON *root, struct
         if (g == JSON_BAD)
             return malformed(rs, "%s is not a count", fields[i].key);
         if (g == JSON_OK)
-            snapshot(ctx, fields[i].metric, v, p);
+            adapter_snapshot(ctx->now, "", fields[i].metric, v, p);
     }
     return 0;
 }
@@ -408,16 +361,16 @@ static int build_ad_analytics(const struct adapter_ctx *ctx, struct http_request
     if (c.analytics) {
         char *ids = xstrndup(c.ids, c.ids_len);
         window_query(&c.chunk, &q);
-        query(&q, "campaign_ids", ids);
-        query(&q, "columns",
-              "SPEND_IN_MICRO_DOLLAR,TOTAL_IMPRESSION,TOTAL_CLICKTHROUGH,TOTAL_CONVERSIONS,"
-              "TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR,LEADS");
-        query(&q, "granularity", "DAY");
+        adapter_query(&q, "campaign_ids", ids);
+        adapter_query(&q, "columns",
+                      "SPEND_IN_MICRO_DOLLAR,TOTAL_IMPRESSION,TOTAL_CLICKTHROUGH,TOTAL_CONVERSIONS,"
+                      "TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR,LEADS");
+        adapter_query(&q, "granularity", "DAY");
         free(ids);
     } else {
-        query(&q, "page_size", "250");
+        adapter_query(&q, "page_size", "250");
         if (c.bookmark)
-            query(&q, "bookmark", c.bookmark);
+            adapter_query(&q, "bookmark", c.bookmark);
     }
     char *enc = adapter_urlencode(acct);
     char *path = xasprintf("ad_accounts/%s/campaigns%s", enc, c.analytics ? "/analytics" : "");

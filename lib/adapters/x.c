@@ -33,27 +33,6 @@ extern const struct adapter adapter_x;
 
 /* ---- pending records and error helpers ------------------------------------------------------- */
 
-/* Marks the page malformed; always returns -1 so parsers can `return x_malformed(...)`. */
-int x_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "x: %s", msg);
-    return -1;
-}
-
-/*
- * Copies text from an API answer into an error message: control characters become spaces and any
- * word that could be a URL or a credential (contains "://", "token=", "_token" or the current
- * token `secret`, or is 32 bytes or longer without a space) becomes "[redacted]". Truncated at a
- * UTF-8 boundary.
- */
-
-/* A header holding a non-negative decimal integer (epoch seconds, counts); 0 or -1. */
-
 /* Milliseconds from now (epoch us) until x-rate-limit-reset, or -1 when there is no reset. */
 static int64_t reset_wait_ms(const struct http_response *resp, int64_t now)
 {
@@ -166,10 +145,8 @@ static int errors_only(const struct adapter_ctx *ctx, const cJSON *errors, struc
 int x_begin_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                 const char *query, char *why, size_t whylen)
 {
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s/2/%s?%s", ctx->platform->api_base, path, query));
     return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);

@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Marks the page malformed ("x: ..."); always returns -1. */
-int x_malformed(struct rowset *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Marks the page malformed ("x: ..."); returns -1. */
+#define x_malformed(rs, ...) adapter_malformed(rs, "x", __VA_ARGS__)
 
 /* Method, auth header and URL of a GET below {api_base}/2/; path and query already encoded. */
 int x_begin_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,

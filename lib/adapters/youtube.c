@@ -48,31 +48,11 @@ extern const struct adapter adapter_youtube;
 
 /* ---- shared helpers (youtube.h) -------------------------------------------------------------- */
 
-int youtube_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "youtube: %s", msg);
-    return -1;
-}
-
-void youtube_query(struct buf *q, const char *name, const char *value)
-{
-    char *enc = adapter_urlencode(value);
-    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-    free(enc);
-}
-
 int youtube_get(const struct adapter_ctx *ctx, struct http_request *req, const char *base,
                 const char *path, const struct buf *query, char *why, size_t whylen)
 {
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     if (!base || !*base) {
         snprintf(why, whylen, "platform has no API base URL for %s", path);
         return -1;
@@ -92,17 +72,6 @@ static bool is_id(const char *id)
 static const char *shown_id(const char *id)
 {
     return is_id(id) ? id : "(not a YouTube id)";
-}
-
-static void snapshot(const struct adapter_ctx *ctx, const char *object, const char *metric,
-                     int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = object;
-    r.u.snapshot.metric = metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = value;
-    adapter_pending_add(p, &r);
 }
 
 /* ---- Pacific midnight (reference §5.4: the quota resets at 00:00 Pacific) -------------------- */
@@ -280,14 +249,7 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     if (!root)
         return -1;
     int rc = fn(ctx, root, rs, &p, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }
 
 /* ---- youtube.channel ------------------------------------------------------------------------- */
@@ -300,8 +262,8 @@ static int build_channel(const struct adapter_ctx *ctx, struct http_request *req
         snprintf(why, whylen, "account has no channel id");
         return -1;
     }
-    youtube_query(&q, "part", "statistics");
-    youtube_query(&q, "id", ctx->account->id);
+    adapter_query(&q, "part", "statistics");
+    adapter_query(&q, "id", ctx->account->id);
     int rc =
         youtube_get(ctx, req, ctx->platform->api_base, "/youtube/v3/channels", &q, why, whylen);
     buf_free(&q);
@@ -319,7 +281,7 @@ static int count_stat(const struct adapter_ctx *ctx, const cJSON *stats, const c
         return youtube_malformed(rs, "%s: statistics.%s is not a count",
                                  *object ? shown_id(object) : "channel", key);
     if (g == JSON_OK)
-        snapshot(ctx, object, metric, v, p);
+        adapter_snapshot(ctx->now, object, metric, v, p);
     return 0;
 }
 
@@ -412,15 +374,15 @@ static int build_videos(const struct adapter_ctx *ctx, struct http_request *req,
     }
     if (c.videos) {
         char *ids = xstrndup(c.ids, c.ids_len);
-        youtube_query(&q, "part", "statistics,snippet");
-        youtube_query(&q, "id", ids);
+        adapter_query(&q, "part", "statistics,snippet");
+        adapter_query(&q, "id", ids);
         free(ids);
     } else {
-        youtube_query(&q, "part", "contentDetails");
-        youtube_query(&q, "playlistId", list);
-        youtube_query(&q, "maxResults", "50");
+        adapter_query(&q, "part", "contentDetails");
+        adapter_query(&q, "playlistId", list);
+        adapter_query(&q, "maxResults", "50");
         if (c.token)
-            youtube_query(&q, "pageToken", c.token);
+            adapter_query(&q, "pageToken", c.token);
     }
     int rc =
         youtube_get(ctx, req, ctx->platform->api_base,

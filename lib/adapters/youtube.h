@@ -17,11 +17,7 @@
 #include <stdint.h>
 
 /* Marks the page malformed ("youtube: ..."); returns -1. */
-int youtube_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
-void youtube_query(struct buf *q, const char *name, const char *value);
+#define youtube_malformed(rs, ...) adapter_malformed(rs, "youtube", __VA_ARGS__)
 
 /* Sets req to a GET of {base}{path}?{query} with the bearer header; 0, or -1 with why. */
 int youtube_get(const struct adapter_ctx *ctx, struct http_request *req, const char *base,
