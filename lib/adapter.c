@@ -353,6 +353,18 @@ int64_t adapter_pacific_offset(int64_t t)
 }
 
 /* The Pacific calendar day that ends at end_us: the Pacific date of the second before it. */
+int64_t adapter_until_pacific_midnight_ms(int64_t now)
+{
+    int64_t t = floor_div(now, 1000000), off = adapter_pacific_offset(t);
+    int64_t next_day = floor_div(t + off, 86400) + 1;
+    int64_t midnight = next_day * 86400 - off;
+    /* across a clock change the offset at midnight is the new one (clocks move at 02:00) */
+    int64_t off_then = adapter_pacific_offset(midnight);
+    if (off_then != off)
+        midnight = next_day * 86400 - off_then;
+    return (midnight * 1000000 - now) / 1000;
+}
+
 int32_t adapter_pacific_day_ending(int64_t end_us)
 {
     int64_t t = floor_div(end_us, 1000000) - 1;
@@ -424,4 +436,43 @@ int adapter_need_token(const struct adapter_ctx *ctx, char *why, size_t whylen)
         return 0;
     snprintf(why, whylen, "no access token");
     return -1;
+}
+
+void adapter_form_lead(const struct adapter_ctx *ctx, const struct rec_lead *l, const char *email,
+                       size_t n, const char *platform, struct rowset *rs, struct adapter_pending *p)
+{
+    struct record r = {.type = REC_LEAD}, t = {.type = REC_TOUCHPOINT};
+    r.u.lead = *l;
+    if (email) {
+        char hex[65], *e = xstrndup(email, n);
+        adapter_email_hash(ctx->email_salt ? ctx->email_salt : "", e, hex);
+        r.u.lead.email_hash = rowset_strdup(rs, hex);
+        adapter_free_secret(e);
+    }
+    adapter_pending_add(p, &r);
+    char *tid = xasprintf("form:%s", l->id);
+    t.u.touchpoint.id = rowset_strdup(rs, tid);
+    free(tid);
+    t.u.touchpoint.lead = l->id;
+    t.u.touchpoint.kind = "form_submission";
+    t.u.touchpoint.occurred_at = l->created_at;
+    t.u.touchpoint.platform = platform;
+    t.u.touchpoint.campaign = l->campaign; /* NULL for an organic lead */
+    adapter_pending_add(p, &t);
+}
+
+int adapter_read_decimal(const char **pp, int64_t *out)
+{
+    const char *p = *pp;
+    int64_t v = 0;
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (INT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    *pp = p;
+    *out = v;
+    return 0;
 }

@@ -181,6 +181,8 @@ void adapter_free_secret(char *s);
  */
 int64_t adapter_pacific_offset(int64_t t);
 int32_t adapter_pacific_day_ending(int64_t end_us);
+/* Milliseconds from now (epoch us) to the next Pacific midnight (Google's daily quota reset). */
+int64_t adapter_until_pacific_midnight_ms(int64_t now);
 
 /*
  * Records of one page held back until the whole page has been read: a page that turns out
@@ -210,6 +212,20 @@ void adapter_daily(enum day_basis basis, const char *metric, int32_t day, int64_
 struct cJSON;
 int adapter_page_end(int rc, struct adapter_pending *p, struct rowset *rs, char *next,
                      struct cJSON *root);
+
+/*
+ * Queues a lead from a platform's lead form and its form_submission touchpoint ("form:<id>"):
+ * email (n bytes, NULL for none) is kept only as its salted hash.
+ */
+void adapter_form_lead(const struct adapter_ctx *ctx, const struct rec_lead *l, const char *email,
+                       size_t n, const char *platform, struct rowset *rs,
+                       struct adapter_pending *p);
+
+/*
+ * Reads the decimal digits at *pp (at least one, no sign, no overflow) into out and moves *pp
+ * past them; -1 when there are none or too many. Page cursors are made of these.
+ */
+int adapter_read_decimal(const char **pp, int64_t *out);
 
 /* 0 when the job has an access token to send; -1 with why ("no access token") otherwise. */
 int adapter_need_token(const struct adapter_ctx *ctx, char *why, size_t whylen);

@@ -32,12 +32,6 @@ extern const struct adapter adapter_facebook;
 
 /* ---- shared helpers (facebook.h) ------------------------------------------------------------- */
 
-const char *facebook_shown_id(const char *id)
-{
-    size_t n = strspn(id, "0123456789_");
-    return n > 0 && n <= 64 && !id[n] ? id : "(not a Graph id)";
-}
-
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                  struct buf *query, const char *after, char *why, size_t whylen)
 {
@@ -91,11 +85,7 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
     int rc = list_items(ctx, root, fn, arg, rs, &p);
     if (rc == 0 && after)
         rc = meta_next_after(&graph, root, rs, after);
-    if (rc == 0)
-        adapter_pending_commit(&p, rs);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, NULL, root); /* the caller sets the next cursor */
 }
 
 /* ---- facebook.page_insights ------------------------------------------------------------------ */
@@ -262,7 +252,7 @@ static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON
     if (g == JSON_ABSENT && !absent_zero)
         return 0;
     if (g == JSON_BAD)
-        return facebook_malformed(rs, "post %s: %s is not a count", facebook_shown_id(id), metric);
+        return facebook_malformed(rs, "post %s: %s is not a count", meta_shown_id(id), metric);
     struct record r = {.type = REC_SNAPSHOT};
     r.u.snapshot.object = id;
     r.u.snapshot.metric = metric;
@@ -286,11 +276,11 @@ static int post_content(const cJSON *post, struct rowset *rs, struct adapter_pen
     enum json_get g = json_str(post, "created_time", &created);
     if (g == JSON_BAD || (g == JSON_OK && json_parse_time(created, &published) < 0))
         return facebook_malformed(rs, "post %s: created_time is not a timestamp",
-                                  facebook_shown_id(id));
+                                  meta_shown_id(id));
     if (json_str(post, "message", &msg) == JSON_BAD ||
         json_str(post, "permalink_url", &url) == JSON_BAD)
         return facebook_malformed(rs, "post %s: message or permalink_url is not a string",
-                                  facebook_shown_id(id));
+                                  meta_shown_id(id));
     struct record r = {.type = REC_CONTENT};
     r.u.content.id = id;
     r.u.content.kind = "post";

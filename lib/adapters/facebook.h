@@ -12,15 +12,13 @@
 #include "adapter.h"
 #include "buf.h"
 #include "json.h"
+#include "meta.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 /* Marks the page malformed ("facebook: ..."); returns -1. */
 #define facebook_malformed(rs, ...) adapter_malformed(rs, "facebook", __VA_ARGS__)
-
-/* An id from a body as it may appear in a message: digits and '_' only, else a placeholder. */
-const char *facebook_shown_id(const char *id);
 
 /*
  * Sets req to a GET of {api_base}/{version}/{path}?{query} with the bearer header; path must

@@ -226,14 +226,7 @@ int hubspot_search_read(const char *s, struct hubspot_search *st)
 {
     int64_t v = 0;
     const char *p = s;
-    if (*p < '0' || *p > '9')
-        return -1;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > (INT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (*p - '0');
-    }
-    if (*p != ':')
+    if (adapter_read_decimal(&p, &v) < 0 || *p != ':')
         return -1;
     st->since_ms = v;
     st->after = p + 1;

@@ -45,17 +45,6 @@ extern const struct adapter adapter_instagram;
 
 /* ---- shared helpers (instagram.h) ------------------------------------------------------------ */
 
-bool instagram_is_id(const char *id)
-{
-    size_t n = strspn(id, "0123456789_");
-    return n > 0 && n <= 64 && !id[n];
-}
-
-const char *instagram_shown_id(const char *id)
-{
-    return instagram_is_id(id) ? id : "(not a Graph id)";
-}
-
 int instagram_get(const struct adapter_ctx *ctx, struct http_request *req, const char *object,
                   const char *edge, const struct buf *query, char *why, size_t whylen)
 {

@@ -24,11 +24,6 @@
 /* Marks the page malformed ("instagram: ..."); returns -1. */
 #define instagram_malformed(rs, ...) adapter_malformed(rs, "instagram", __VA_ARGS__)
 
-/* True for a Graph id: 1 to 64 digits or '_' (safe in a path, a cursor and a message). */
-bool instagram_is_id(const char *id);
-/* An id from a body as it may appear in a message: the id, or a placeholder. */
-const char *instagram_shown_id(const char *id);
-
 /*
  * Sets req to a GET of {api_base}/{version}/{object}[/{edge}]?{query} with the bearer header;
  * object is percent-encoded here, edge is literal (NULL for none). 0, or -1 with why.

@@ -33,7 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ID_MAX 64 /* bytes of a Graph id (instagram_is_id) */
+#define ID_MAX 64 /* bytes of a Graph id (meta_is_id) */
 
 /* A page cursor taken apart; every pointer is into ctx->page. */
 struct media_cursor {
@@ -62,7 +62,7 @@ static int media_cursor(const char *page, struct media_cursor *c)
         return -1;
     memcpy(c->first, ids, n);
     c->first[n] = '\0';
-    if (!instagram_is_id(c->first))
+    if (!meta_is_id(c->first))
         return -1;
     c->insights = true;
     c->rest = ids[n] == ',' ? ids + n + 1 : colon;
@@ -148,8 +148,7 @@ static int media_item(const struct adapter_ctx *ctx, const cJSON *m, struct medi
     char buf[32];
     const char *id, *ts, *caption = NULL, *url = NULL, *product = NULL;
     int64_t published = 0;
-    if (!cJSON_IsObject(m) || json_id(m, "id", buf, sizeof buf, &id) != JSON_OK ||
-        !instagram_is_id(id))
+    if (!cJSON_IsObject(m) || json_id(m, "id", buf, sizeof buf, &id) != JSON_OK || !meta_is_id(id))
         return instagram_malformed(rs, "medium without a Graph id");
     id = rowset_strdup(rs, id);
     enum json_get g = json_str(m, "timestamp", &ts);

@@ -89,6 +89,19 @@ void meta_ratelimit(const struct meta_api *m, const struct http_response *resp,
     sig->per_stream = false; /* Meta counts per app, user, page, business or ad account */
 }
 
+/* ---- ids ------------------------------------------------------------------------------------ */
+
+bool meta_is_id(const char *id)
+{
+    size_t n = strspn(id, "0123456789_");
+    return n > 0 && n <= 64 && !id[n];
+}
+
+const char *meta_shown_id(const char *id)
+{
+    return meta_is_id(id) ? id : "(not a Graph id)";
+}
+
 /* ---- Graph errors and bodies (reference §2.7, §11) ------------------------------------------- */
 
 static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)

@@ -31,6 +31,11 @@ struct meta_api {
 void meta_ratelimit(const struct meta_api *m, const struct http_response *resp,
                     struct rl_signal *sig);
 
+/* True for a Graph id: 1 to 64 digits or '_' (safe in a path, a cursor and a message). */
+bool meta_is_id(const char *id);
+/* An id from a body as it may appear in a message: the id, or "(not a Graph id)". */
+const char *meta_shown_id(const char *id);
+
 /* Parses the body (NULL when it is not JSON; why says where, "empty body" for none). */
 cJSON *meta_json(const struct http_response *resp, char *why, size_t whylen);
 

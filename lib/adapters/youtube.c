@@ -74,25 +74,6 @@ static const char *shown_id(const char *id)
     return is_id(id) ? id : "(not a YouTube id)";
 }
 
-/* ---- Pacific midnight (reference §5.4: the quota resets at 00:00 Pacific) -------------------- */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-int64_t youtube_until_pacific_midnight_ms(int64_t now)
-{
-    int64_t t = floor_div(now, 1000000), off = adapter_pacific_offset(t);
-    int64_t next_day = floor_div(t + off, 86400) + 1;
-    int64_t midnight = next_day * 86400 - off;
-    /* across a clock change the offset at midnight is the new one (clocks move at 02:00) */
-    int64_t off_then = adapter_pacific_offset(midnight);
-    if (off_then != off)
-        midnight = next_day * 86400 - off_then;
-    return (midnight * 1000000 - now) / 1000;
-}
-
 /* ---- Google errors (reference §5.4, §11) ----------------------------------------------------- */
 
 struct class_name {
@@ -198,7 +179,7 @@ static void google_error(const struct adapter_ctx *ctx, const struct http_respon
     adapter_safe_text(name, sizeof name, said, ctx->access_token);
     adapter_safe_text(text, sizeof text, m, ctx->access_token);
     /* the daily quota comes back at midnight Pacific; other classes wait as the engine says */
-    int64_t retry = cls == ERR_QUOTA ? youtube_until_pacific_midnight_ms(ctx->now) : -1;
+    int64_t retry = cls == ERR_QUOTA ? adapter_until_pacific_midnight_ms(ctx->now) : -1;
     rowset_set_error(rs, cls, retry, "youtube: HTTP %ld%s%s: %s", resp->status, *name ? " " : "",
                      name, *text ? text : "no message");
 }

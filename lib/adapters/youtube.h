@@ -32,9 +32,6 @@ int youtube_get(const struct adapter_ctx *ctx, struct http_request *req, const c
 cJSON *youtube_body(const struct adapter_ctx *ctx, const struct http_response *resp,
                     struct rowset *rs);
 
-/* Milliseconds from now (epoch microseconds) to the next midnight in US Pacific time. */
-int64_t youtube_until_pacific_midnight_ms(int64_t now);
-
 /* youtube.analytics (youtube_analytics.c). */
 int youtube_build_analytics(const struct adapter_ctx *ctx, struct http_request *req, char *why,
                             size_t whylen);
