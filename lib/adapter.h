@@ -7,7 +7,10 @@
  * struct http_request, a struct rowset or a struct rl_signal. That makes every adapter testable
  * on saved bodies (socialroi parse) and fuzzable.
  *
- * One file per platform in lib/adapters/, all-static except its `const struct adapter`.
+ * One file per platform in lib/adapters/, all-static except its `const struct adapter` and what
+ * its own sub-files share (declared in the platform's private <platform>_int.h). What platforms
+ * have in common lives here (adapter.c), in oauth.c (the OAuth 2.0 refresh-token grant) and in
+ * meta.c (the Graph API of Facebook and Instagram).
  */
 #ifndef SR_ADAPTER_H
 #define SR_ADAPTER_H

@@ -15,7 +15,7 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "facebook.h"
+#include "facebook_int.h"
 #include "meta.h"
 #include "chunk.h"
 #include "timeutil.h"
@@ -30,7 +30,8 @@
 
 extern const struct adapter adapter_facebook;
 
-/* ---- shared helpers (facebook.h) ------------------------------------------------------------- */
+/* ---- shared helpers (facebook_int.h)
+ * ------------------------------------------------------------- */
 
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                  struct buf *query, const char *after, char *why, size_t whylen)

@@ -19,7 +19,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "facebook.h"
+#include "facebook_int.h"
 #include "money.h"
 #include "timeutil.h"
 #include "xmalloc.h"

@@ -55,7 +55,7 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "hubspot.h"
+#include "hubspot_int.h"
 #include "oauth.h"
 #include "buf.h"
 #include "timeutil.h"
@@ -77,7 +77,8 @@ extern const struct adapter adapter_hubspot;
 #define AFTER_MAX    9800  /* the last `after` whose page stays within the 10,000 results */
 #define RESULTS_MAX  10000 /* results one search query can page through */
 
-/* ---- shared helpers (hubspot.h) -------------------------------------------------------------- */
+/* ---- shared helpers (hubspot_int.h)
+ * -------------------------------------------------------------- */
 
 int hubspot_request(const struct adapter_ctx *ctx, struct http_request *req, const char *method,
                     const char *path, char *body, char *why, size_t whylen)

@@ -33,7 +33,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "hubspot.h"
+#include "hubspot_int.h"
 #include "buf.h"
 #include "money.h"
 #include "xmalloc.h"

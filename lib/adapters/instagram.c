@@ -31,7 +31,7 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "instagram.h"
+#include "instagram_int.h"
 #include "chunk.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -43,7 +43,8 @@
 
 extern const struct adapter adapter_instagram;
 
-/* ---- shared helpers (instagram.h) ------------------------------------------------------------ */
+/* ---- shared helpers (instagram_int.h)
+ * ------------------------------------------------------------ */
 
 int instagram_get(const struct adapter_ctx *ctx, struct http_request *req, const char *object,
                   const char *edge, const struct buf *query, char *why, size_t whylen)

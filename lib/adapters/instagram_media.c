@@ -26,7 +26,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "instagram.h"
+#include "instagram_int.h"
 #include "xmalloc.h"
 
 #include <stdio.h>

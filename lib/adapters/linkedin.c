@@ -25,7 +25,7 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "linkedin.h"
+#include "linkedin_int.h"
 #include "oauth.h"
 #include "buf.h"
 #include "timeutil.h"
@@ -41,7 +41,8 @@ extern const struct adapter adapter_linkedin;
 #define PAGE_SHARES "share_statistics"
 #define PAGE_SIZE   "network_size"
 
-/* ---- shared helpers (linkedin.h) ------------------------------------------------------------- */
+/* ---- shared helpers (linkedin_int.h)
+ * ------------------------------------------------------------- */
 
 /* True for 1 to LINKEDIN_ID_MAX decimal digits and nothing else. */
 static bool numeric_id(const char *s)

@@ -27,7 +27,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "linkedin.h"
+#include "linkedin_int.h"
 #include "buf.h"
 #include "money.h"
 #include "timeutil.h"

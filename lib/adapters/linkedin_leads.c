@@ -18,7 +18,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "linkedin.h"
+#include "linkedin_int.h"
 #include "buf.h"
 #include "xmalloc.h"
 

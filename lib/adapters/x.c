@@ -14,7 +14,7 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "x.h"
+#include "x_int.h"
 #include "oauth.h"
 #include "buf.h"
 #include "json.h"

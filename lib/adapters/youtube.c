@@ -31,7 +31,7 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "youtube.h"
+#include "youtube_int.h"
 #include "oauth.h"
 #include "xmalloc.h"
 
@@ -46,7 +46,8 @@
 
 extern const struct adapter adapter_youtube;
 
-/* ---- shared helpers (youtube.h) -------------------------------------------------------------- */
+/* ---- shared helpers (youtube_int.h)
+ * -------------------------------------------------------------- */
 
 int youtube_get(const struct adapter_ctx *ctx, struct http_request *req, const char *base,
                 const char *path, const struct buf *query, char *why, size_t whylen)

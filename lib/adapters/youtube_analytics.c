@@ -16,7 +16,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "youtube.h"
+#include "youtube_int.h"
 #include "money.h"
 #include "timeutil.h"
 

@@ -1,13 +1,13 @@
 /*
- * youtube.h - private to the YouTube adapter (youtube.c and youtube_analytics.c): the Google
+ * youtube_int.h - private to the YouTube adapter (youtube.c and youtube_analytics.c): the Google
  * helpers both halves share. Not an API for anything else; the adapter itself is
  * `adapter_youtube`.
  *
  * youtube.c holds the requests, Google error bodies, the Data API streams (channel, videos) and
  * the token refresh; youtube_analytics.c holds the Analytics API report (youtube.analytics).
  */
-#ifndef SR_ADAPTERS_YOUTUBE_H
-#define SR_ADAPTERS_YOUTUBE_H
+#ifndef SR_ADAPTERS_YOUTUBE_INT_H
+#define SR_ADAPTERS_YOUTUBE_INT_H
 
 #include "adapter.h"
 #include "buf.h"

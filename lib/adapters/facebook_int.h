@@ -1,13 +1,13 @@
 /*
- * facebook.h - private to the Meta adapter (facebook.c and facebook_ads.c): the helpers both halves
- * share. Not an API for anything else; the adapter itself is `adapter_facebook`.
+ * facebook_int.h - private to the Meta adapter (facebook.c and facebook_ads.c): the helpers both
+ * halves share. Not an API for anything else; the adapter itself is `adapter_facebook`.
  *
  * facebook.c holds the Graph requests and list pages, Page insights, Page posts and the token
  * exchange; facebook_ads.c holds Marketing API ads insights and Lead Ads. Graph errors, paging and
  * usage headers are meta.c's, shared with the Instagram adapter.
  */
-#ifndef SR_ADAPTERS_FACEBOOK_H
-#define SR_ADAPTERS_FACEBOOK_H
+#ifndef SR_ADAPTERS_FACEBOOK_INT_H
+#define SR_ADAPTERS_FACEBOOK_INT_H
 
 #include "adapter.h"
 #include "buf.h"

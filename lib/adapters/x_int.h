@@ -1,12 +1,12 @@
 /*
- * x.h - private to the X adapter (x.c and x_mentions.c): the helpers both share. Not an API for
+ * x_int.h - private to the X adapter (x.c and x_mentions.c): the helpers both share. Not an API for
  * anything else; the adapter itself is `adapter_x`.
  *
  * x.c holds requests, errors, paging, the user and timeline streams, rate limits and tokens;
  * x_mentions.c holds the brand-mention search (x.mentions).
  */
-#ifndef SR_ADAPTERS_X_H
-#define SR_ADAPTERS_X_H
+#ifndef SR_ADAPTERS_X_INT_H
+#define SR_ADAPTERS_X_INT_H
 
 #include "adapter.h"
 #include "json.h"

@@ -1,5 +1,5 @@
 /*
- * instagram.h - private to the Instagram adapter (instagram.c and instagram_media.c): the Graph
+ * instagram_int.h - private to the Instagram adapter (instagram.c and instagram_media.c): the Graph
  * helpers both halves share. Not an API for anything else; the adapter itself is
  * `adapter_instagram`.
  *
@@ -7,8 +7,8 @@
  * holds the media list and per-medium insights. Graph errors, bodies, paging and usage headers
  * are meta.c's, shared with the Facebook adapter.
  */
-#ifndef SR_ADAPTERS_INSTAGRAM_H
-#define SR_ADAPTERS_INSTAGRAM_H
+#ifndef SR_ADAPTERS_INSTAGRAM_INT_H
+#define SR_ADAPTERS_INSTAGRAM_INT_H
 
 #include "adapter.h"
 #include "buf.h"
