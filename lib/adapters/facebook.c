@@ -166,13 +166,7 @@ static int insights_value(const struct adapter_ctx *ctx, const cJSON *v, const c
     int32_t day = adapter_pacific_day_ending(end_us);
     if (day < ctx->from_day || day > ctx->to_day)
         return 0;
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_PACIFIC;
-    r.u.metric.value = n;
-    adapter_pending_add(p, &r);
+    adapter_daily(BASIS_PACIFIC, metric, day, n, p);
     return 0;
 }
 
@@ -254,12 +248,7 @@ static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON
         return 0;
     if (g == JSON_BAD)
         return facebook_malformed(rs, "post %s: %s is not a count", meta_shown_id(id), metric);
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = id;
-    r.u.snapshot.metric = metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = v;
-    adapter_pending_add(p, &r);
+    adapter_snapshot(ctx->now, id, metric, v, p);
     return 0;
 }
 

@@ -303,13 +303,10 @@ static int stats_page(const struct adapter_ctx *ctx, const cJSON *root, element_
 static int size_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
                      struct adapter_pending *p)
 {
-    struct record r = {.type = REC_SNAPSHOT};
-    if (json_count(root, "firstDegreeSize", &r.u.snapshot.value) != JSON_OK)
+    int64_t n;
+    if (json_count(root, "firstDegreeSize", &n) != JSON_OK)
         return linkedin_malformed(rs, "network size without a firstDegreeSize count");
-    r.u.snapshot.object = "";
-    r.u.snapshot.metric = "followers";
-    r.u.snapshot.observed_at = ctx->now;
-    adapter_pending_add(p, &r);
+    adapter_snapshot(ctx->now, "", "followers", n, p);
     return 0;
 }
 

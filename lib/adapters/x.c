@@ -237,12 +237,7 @@ static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj, const cha
             continue;
         if (g == JSON_BAD)
             return x_malformed(rs, "public_metrics.%s is not a count", map[i].key);
-        struct record r = {.type = REC_SNAPSHOT};
-        r.u.snapshot.object = object;
-        r.u.snapshot.metric = map[i].metric;
-        r.u.snapshot.observed_at = ctx->now;
-        r.u.snapshot.value = v;
-        adapter_pending_add(p, &r);
+        adapter_snapshot(ctx->now, object, map[i].metric, v, p);
     }
     return 0;
 }
