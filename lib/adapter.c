@@ -3,6 +3,7 @@
  */
 #include "adapter.h"
 #include "buf.h"
+#include "json.h"
 #include "timeutil.h"
 #include "sha256.h"
 #include "xmalloc.h"
@@ -278,6 +279,24 @@ static char *base64(const char *s)
     return out;
 }
 
+void adapter_query(struct buf *q, const char *name, const char *value)
+{
+    char *enc = adapter_urlencode(value);
+    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
+    free(enc);
+}
+
+int adapter_malformed(struct rowset *rs, const char *platform, const char *fmt, ...)
+{
+    char msg[256];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    rowset_set_error(rs, ERR_MALFORMED, -1, "%s: %s", platform, msg);
+    return -1;
+}
+
 void adapter_free_secret(char *s)
 {
     if (s) {
@@ -334,6 +353,18 @@ int64_t adapter_pacific_offset(int64_t t)
 }
 
 /* The Pacific calendar day that ends at end_us: the Pacific date of the second before it. */
+int64_t adapter_until_pacific_midnight_ms(int64_t now)
+{
+    int64_t t = floor_div(now, 1000000), off = adapter_pacific_offset(t);
+    int64_t next_day = floor_div(t + off, 86400) + 1;
+    int64_t midnight = next_day * 86400 - off;
+    /* across a clock change the offset at midnight is the new one (clocks move at 02:00) */
+    int64_t off_then = adapter_pacific_offset(midnight);
+    if (off_then != off)
+        midnight = next_day * 86400 - off_then;
+    return (midnight * 1000000 - now) / 1000;
+}
+
 int32_t adapter_pacific_day_ending(int64_t end_us)
 {
     int64_t t = floor_div(end_us, 1000000) - 1;
@@ -359,4 +390,89 @@ void adapter_pending_drop(struct adapter_pending *p)
 {
     free(p->v);
     memset(p, 0, sizeof *p);
+}
+
+/* ---- records and pages ----------------------------------------------------------------------- */
+
+void adapter_snapshot(int64_t at, const char *object, const char *metric, int64_t value,
+                      struct adapter_pending *p)
+{
+    struct record r = {.type = REC_SNAPSHOT};
+    r.u.snapshot.object = object;
+    r.u.snapshot.metric = metric;
+    r.u.snapshot.observed_at = at;
+    r.u.snapshot.value = value;
+    adapter_pending_add(p, &r);
+}
+
+void adapter_daily(enum day_basis basis, const char *metric, int32_t day, int64_t value,
+                   struct adapter_pending *p)
+{
+    struct record r = {.type = REC_METRIC};
+    r.u.metric.object = "";
+    r.u.metric.metric = metric;
+    r.u.metric.day = day;
+    r.u.metric.basis = basis;
+    r.u.metric.value = value;
+    adapter_pending_add(p, &r);
+}
+
+int adapter_page_end(int rc, struct adapter_pending *p, struct rowset *rs, char *next,
+                     struct cJSON *root)
+{
+    if (rc == 0) {
+        adapter_pending_commit(p, rs);
+        rowset_set_next(rs, next);
+    }
+    free(next);
+    adapter_pending_drop(p);
+    cJSON_Delete(root);
+    return rc;
+}
+
+int adapter_need_token(const struct adapter_ctx *ctx, char *why, size_t whylen)
+{
+    if (ctx->access_token && *ctx->access_token)
+        return 0;
+    snprintf(why, whylen, "no access token");
+    return -1;
+}
+
+void adapter_form_lead(const struct adapter_ctx *ctx, const struct rec_lead *l, const char *email,
+                       size_t n, const char *platform, struct rowset *rs, struct adapter_pending *p)
+{
+    struct record r = {.type = REC_LEAD}, t = {.type = REC_TOUCHPOINT};
+    r.u.lead = *l;
+    if (email) {
+        char hex[65], *e = xstrndup(email, n);
+        adapter_email_hash(ctx->email_salt ? ctx->email_salt : "", e, hex);
+        r.u.lead.email_hash = rowset_strdup(rs, hex);
+        adapter_free_secret(e);
+    }
+    adapter_pending_add(p, &r);
+    char *tid = xasprintf("form:%s", l->id);
+    t.u.touchpoint.id = rowset_strdup(rs, tid);
+    free(tid);
+    t.u.touchpoint.lead = l->id;
+    t.u.touchpoint.kind = "form_submission";
+    t.u.touchpoint.occurred_at = l->created_at;
+    t.u.touchpoint.platform = platform;
+    t.u.touchpoint.campaign = l->campaign; /* NULL for an organic lead */
+    adapter_pending_add(p, &t);
+}
+
+int adapter_read_decimal(const char **pp, int64_t *out)
+{
+    const char *p = *pp;
+    int64_t v = 0;
+    if (*p < '0' || *p > '9')
+        return -1;
+    for (; *p >= '0' && *p <= '9'; p++) {
+        if (v > (INT64_MAX - 9) / 10)
+            return -1;
+        v = v * 10 + (*p - '0');
+    }
+    *pp = p;
+    *out = v;
+    return 0;
 }

@@ -7,7 +7,10 @@
  * struct http_request, a struct rowset or a struct rl_signal. That makes every adapter testable
  * on saved bodies (socialroi parse) and fuzzable.
  *
- * One file per platform in lib/adapters/, all-static except its `const struct adapter`.
+ * One file per platform in lib/adapters/, all-static except its `const struct adapter` and what
+ * its own sub-files share (declared in the platform's private <platform>_int.h). What platforms
+ * have in common lives here (adapter.c), in oauth.c (the OAuth 2.0 refresh-token grant) and in
+ * meta.c (the Graph API of Facebook and Instagram).
  */
 #ifndef SR_ADAPTER_H
 #define SR_ADAPTER_H
@@ -148,6 +151,12 @@ const struct stream_def *adapter_stream_at(size_t i, const struct adapter **owne
 
 /* Percent-encodes s for a query string value (RFC 3986 unreserved characters kept). */
 char *adapter_urlencode(const char *s);
+/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
+struct buf;
+void adapter_query(struct buf *q, const char *name, const char *value);
+/* Marks the page malformed ("<platform>: ..."); always returns -1, for `return ...(rs, ...)`. */
+int adapter_malformed(struct rowset *rs, const char *platform, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 /* The value of query parameter `name` in a URL or query string, decoded; NULL when absent. */
 char *adapter_query_param(const char *url, const char *name);
 /* The salted hash of a lower-cased, trimmed e-mail address (hex HMAC-SHA-256). */
@@ -175,6 +184,8 @@ void adapter_free_secret(char *s);
  */
 int64_t adapter_pacific_offset(int64_t t);
 int32_t adapter_pacific_day_ending(int64_t end_us);
+/* Milliseconds from now (epoch us) to the next Pacific midnight (Google's daily quota reset). */
+int64_t adapter_until_pacific_midnight_ms(int64_t now);
 
 /*
  * Records of one page held back until the whole page has been read: a page that turns out
@@ -189,5 +200,37 @@ void adapter_pending_add(struct adapter_pending *p, const struct record *r);
 /* Hands the records to rs (the page is good) and empties p. */
 void adapter_pending_commit(struct adapter_pending *p, struct rowset *rs);
 void adapter_pending_drop(struct adapter_pending *p);
+
+/* Queues a lifetime count of object (account-level: ""), observed at `at` (epoch us). */
+void adapter_snapshot(int64_t at, const char *object, const char *metric, int64_t value,
+                      struct adapter_pending *p);
+/* Queues the account's own metric for day, a day of the given basis. */
+void adapter_daily(enum day_basis basis, const char *metric, int32_t day, int64_t value,
+                   struct adapter_pending *p);
+
+/*
+ * The end of every page parser: a good page (rc 0) hands its records to rs and sets the next
+ * page's cursor (NULL: the last page); either way next, p and root are freed. Returns rc.
+ */
+struct cJSON;
+int adapter_page_end(int rc, struct adapter_pending *p, struct rowset *rs, char *next,
+                     struct cJSON *root);
+
+/*
+ * Queues a lead from a platform's lead form and its form_submission touchpoint ("form:<id>"):
+ * email (n bytes, NULL for none) is kept only as its salted hash.
+ */
+void adapter_form_lead(const struct adapter_ctx *ctx, const struct rec_lead *l, const char *email,
+                       size_t n, const char *platform, struct rowset *rs,
+                       struct adapter_pending *p);
+
+/*
+ * Reads the decimal digits at *pp (at least one, no sign, no overflow) into out and moves *pp
+ * past them; -1 when there are none or too many. Page cursors are made of these.
+ */
+int adapter_read_decimal(const char **pp, int64_t *out);
+
+/* 0 when the job has an access token to send; -1 with why ("no access token") otherwise. */
+int adapter_need_token(const struct adapter_ctx *ctx, char *why, size_t whylen);
 
 #endif

@@ -15,12 +15,12 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "facebook.h"
+#include "facebook_int.h"
+#include "meta.h"
 #include "chunk.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -30,229 +30,33 @@
 
 extern const struct adapter adapter_facebook;
 
-/* ---- shared helpers (facebook.h) ------------------------------------------------------------- */
-
-int facebook_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "facebook: %s", msg);
-    return -1;
-}
-
-const char *facebook_shown_id(const char *id)
-{
-    size_t n = strspn(id, "0123456789_");
-    return n > 0 && n <= 64 && !id[n] ? id : "(not a Graph id)";
-}
-
-void facebook_query(struct buf *q, const char *name, const char *value)
-{
-    char *enc = adapter_urlencode(value);
-    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-    free(enc);
-}
+/* ---- shared helpers (facebook_int.h)
+ * ------------------------------------------------------------- */
 
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                  struct buf *query, const char *after, char *why, size_t whylen)
 {
     const char *v = ctx->platform->version;
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     if (after)
-        facebook_query(query, "after", after);
+        adapter_query(query, "after", after);
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s%s%s/%s?%s", ctx->platform->api_base, v && *v ? "/" : "",
                                         v ? v : "", path, query->len ? query->data : ""));
     return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
 }
 
-/*
- * Copies text from an API answer into an error message: control characters become spaces and any
- * word that could be a URL or a credential (contains "://", "token=", "_token" or the current
- * token `secret`, or is 32 bytes or longer without a space: Graph messages sometimes quote the
- * token) becomes "[redacted]".
- */
-
-/* ---- usage headers (reference §2.6) ---------------------------------------------------------- */
-
-/* A percentage member: an integer, or a decimal (X-Ad-Account-Usage sends 9.67) rounded up. */
-static int pct_of(const cJSON *it)
-{
-    int64_t v;
-    if (json_count_item(it, &v) == JSON_OK)
-        return v > 1000 ? 1000 : (int)v;
-    /* a percentage is not an id, a count or money: its double is exact enough */
-    if (cJSON_IsNumber(it) && isfinite(it->valuedouble) && it->valuedouble >= 0)
-        return it->valuedouble > 1000 ? 1000 : (int)ceil(it->valuedouble);
-    return -1;
-}
-
-/* Raises *pct to the highest of keys in o and *eta to its estimated_time_to_regain_access. */
-static void usage_object(const cJSON *o, const char *const *keys, int *pct, int64_t *eta)
-{
-    int64_t m;
-    for (size_t i = 0; keys[i]; i++) {
-        int v = pct_of(json_get(o, keys[i]));
-        if (v > *pct)
-            *pct = v;
-    }
-    if (json_count(o, "estimated_time_to_regain_access", &m) == JSON_OK && m > *eta)
-        *eta = m;
-}
-
-static cJSON *header_json(const struct http_response *resp, const char *name)
-{
-    char why[64];
-    const char *v = resp->header ? resp->header(resp, name) : NULL;
-    return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
-}
-
-/* The highest usage percentage of the three usage headers and the longest regain time. */
-static void read_usage(const struct http_response *resp, int *pct, int64_t *eta_min)
-{
-    static const char *const app_keys[] = {"call_count", "total_cputime", "total_time", NULL};
-    static const char *const acc_keys[] = {"acc_id_util_pct", NULL};
-    const cJSON *per_id, *bucket;
-    *pct = -1;
-    *eta_min = 0;
-    cJSON *j = header_json(resp, "X-App-Usage");
-    usage_object(j, app_keys, pct, eta_min);
-    cJSON_Delete(j);
-    j = header_json(resp, "X-Ad-Account-Usage");
-    usage_object(j, acc_keys, pct, eta_min);
-    cJSON_Delete(j);
-    /* {"<business id>":[{"type":"ads_insights","call_count":N,...}, ...], ...} */
-    j = header_json(resp, "X-Business-Use-Case-Usage");
-    if (cJSON_IsObject(j)) {
-        cJSON_ArrayForEach(per_id, j)
-        {
-            if (!cJSON_IsArray(per_id))
-                continue;
-            cJSON_ArrayForEach(bucket, per_id)
-            {
-                usage_object(bucket, app_keys, pct, eta_min);
-            }
-        }
-    }
-    cJSON_Delete(j);
-}
+/* Graph as the Page and Marketing APIs speak it: ad account usage counts too. */
+static const struct meta_api graph = {.name = "facebook", .ad_account_usage = true};
 
 static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
 {
-    int64_t eta_min;
     (void)now;
-    read_usage(resp, &sig->usage_pct, &eta_min);
-    sig->wait_ms = eta_min > 0 ? eta_min * 60 * 1000 : -1;
-    sig->per_stream = false; /* Meta counts per app, user, page or ad account, not endpoint */
-}
-
-/* ---- Graph errors (reference §2.7, §11) ------------------------------------------------------ */
-
-static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)
-{
-    if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80000 && code <= 80014))
-        return ERR_THROTTLED;
-    if (transient || code == 1 || code == 2)
-        return ERR_TRANSIENT;
-    if (code == 190 || code == 102)
-        return ERR_AUTH;
-    if (code == 10 || (code >= 200 && code <= 299))
-        return ERR_PERMISSION;
-    if (code == 803 || (code == 100 && subcode == 33)) /* 33: object does not exist */
-        return ERR_NOT_FOUND;
-    if (code == 100) /* 1504018: the query timed out; a retry may get through */
-        return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-    return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-}
-
-/* Classifies an error object; a throttle waits out estimated_time_to_regain_access. */
-static void graph_error(const struct http_response *resp, const cJSON *err, const char *secret,
-                        struct rowset *rs)
-{
-    int64_t code = 0, subcode = 0, eta_min;
-    bool transient = false;
-    const char *msg = "";
-    char text[160];
-    int pct;
-    json_int(err, "code", &code);
-    json_int(err, "error_subcode", &subcode);
-    json_bool(err, "is_transient", &transient);
-    if (json_str(err, "message", &msg) != JSON_OK)
-        msg = "";
-    adapter_safe_text(text, sizeof text, msg, secret);
-    enum err_class cls = code_class(code, subcode, transient, resp->status);
-    read_usage(resp, &pct, &eta_min);
-    int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
-    rowset_set_error(rs, cls, retry, "facebook: HTTP %ld, Graph error %lld/%lld: %s", resp->status,
-                     (long long)code, (long long)subcode, text);
-}
-
-/* A non-2xx answer without a Graph error object (a proxy page, an empty 502). */
-static void status_error(const struct http_response *resp, struct rowset *rs)
-{
-    if (resp->status >= 500)
-        rowset_set_error(rs, ERR_TRANSIENT, -1, "facebook: HTTP %ld without an error body",
-                         resp->status);
-    else
-        facebook_malformed(rs, "HTTP %ld without a Graph error body", resp->status);
-}
-
-/* The body object of a good answer, or NULL with the error set (secret: the token in use). */
-static cJSON *read_body(const struct http_response *resp, const char *secret, struct rowset *rs)
-{
-    char why[128];
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, why, sizeof why) : NULL;
-    const cJSON *err = json_get(root, "error");
-    if (cJSON_IsObject(err))
-        graph_error(resp, err, secret, rs);
-    else if (resp->status < 200 || resp->status > 299)
-        status_error(resp, rs);
-    else if (!root)
-        facebook_malformed(rs, "%s", resp->len ? why : "empty body");
-    else if (!cJSON_IsObject(root))
-        facebook_malformed(rs, "body is not a JSON object");
-    else
-        return root;
-    cJSON_Delete(root);
-    return NULL;
+    meta_ratelimit(&graph, resp, sig);
 }
 
 /* ---- paging and list pages (reference §2.5) -------------------------------------------------- */
-
-/* The next page's after cursor (caller frees), NULL on the last page; -1 when unusable. */
-static int next_after(const cJSON *root, struct rowset *rs, char **after)
-{
-    const cJSON *paging = json_get(root, "paging");
-    const char *next, *a;
-    *after = NULL;
-    if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
-        return facebook_malformed(rs, "paging is not an object");
-    enum json_get g = json_str(paging, "next", &next);
-    if (g == JSON_ABSENT)
-        return 0; /* the last page, even when it still carries cursors */
-    if (g == JSON_BAD)
-        return facebook_malformed(rs, "paging.next is not a string");
-    g = json_str(json_get(paging, "cursors"), "after", &a);
-    if (g == JSON_BAD)
-        return facebook_malformed(rs, "paging.cursors.after is not a string");
-    if (g == JSON_OK && *a) {
-        *after = xstrdup(a);
-        return 0;
-    }
-    /* no cursors: take the after parameter out of the next URL, never the URL itself */
-    *after = adapter_query_param(next, "after");
-    if (*after && **after)
-        return 0;
-    free(*after);
-    *after = NULL;
-    return facebook_malformed(rs, "paging.next without an after cursor");
-}
 
 static int list_items(const struct adapter_ctx *ctx, const cJSON *root, facebook_item_fn *fn,
                       void *arg, struct rowset *rs, struct adapter_pending *p)
@@ -276,20 +80,14 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
     struct adapter_pending p = {0};
     if (after)
         *after = NULL;
-    cJSON *root = read_body(resp, ctx->access_token, rs);
+    cJSON *root = meta_body(&graph, resp, ctx->access_token, rs);
     if (!root)
         return -1;
     int rc = list_items(ctx, root, fn, arg, rs, &p);
     if (rc == 0 && after)
-        rc = next_after(root, rs, after);
-    if (rc == 0)
-        adapter_pending_commit(&p, rs);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+        rc = meta_next_after(&graph, root, rs, after);
+    return adapter_page_end(rc, &p, rs, NULL, root); /* the caller sets the next cursor */
 }
-
-/* ---- Pacific days (reference §2.2, §15.4) ---------------------------------------------------- */
 
 /* ---- facebook.page_insights ------------------------------------------------------------------ */
 
@@ -335,10 +133,10 @@ static int build_page_insights(const struct adapter_ctx *ctx, struct http_reques
     /* until is exclusive: the chunk's last value has end_time at the start of the day after */
     time_format_date(c.from, since, sizeof since);
     time_format_date(c.to + 1, until, sizeof until);
-    facebook_query(&q, "metric", metrics.data);
-    facebook_query(&q, "period", "day");
-    facebook_query(&q, "since", since);
-    facebook_query(&q, "until", until);
+    adapter_query(&q, "metric", metrics.data);
+    adapter_query(&q, "period", "day");
+    adapter_query(&q, "since", since);
+    adapter_query(&q, "until", until);
     /* one request per chunk: no after cursor, paging.next is never followed */
     int rc = facebook_get(ctx, req, path, &q, NULL, why, whylen);
     buf_free(&metrics);
@@ -368,13 +166,7 @@ static int insights_value(const struct adapter_ctx *ctx, const cJSON *v, const c
     int32_t day = adapter_pacific_day_ending(end_us);
     if (day < ctx->from_day || day > ctx->to_day)
         return 0;
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_PACIFIC;
-    r.u.metric.value = n;
-    adapter_pending_add(p, &r);
+    adapter_daily(BASIS_PACIFIC, metric, day, n, p);
     return 0;
 }
 
@@ -430,12 +222,12 @@ static int build_posts(const struct adapter_ctx *ctx, struct http_request *req, 
     if (!path)
         return -1;
     snprintf(since, sizeof since, "%lld", (long long)ctx->from_day * 86400);
-    facebook_query(&q, "fields",
-                   "id,created_time,message,permalink_url,shares,"
-                   "reactions.summary(total_count).limit(0),comments.summary("
-                   "total_count).limit(0)");
-    facebook_query(&q, "since", since);
-    facebook_query(&q, "limit", "100");
+    adapter_query(&q, "fields",
+                  "id,created_time,message,permalink_url,shares,"
+                  "reactions.summary(total_count).limit(0),comments.summary("
+                  "total_count).limit(0)");
+    adapter_query(&q, "since", since);
+    adapter_query(&q, "limit", "100");
     int rc = facebook_get(ctx, req, path, &q, ctx->page, why, whylen);
     buf_free(&q);
     free(path);
@@ -455,13 +247,8 @@ static int post_count(const struct adapter_ctx *ctx, const char *id, const cJSON
     if (g == JSON_ABSENT && !absent_zero)
         return 0;
     if (g == JSON_BAD)
-        return facebook_malformed(rs, "post %s: %s is not a count", facebook_shown_id(id), metric);
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = id;
-    r.u.snapshot.metric = metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = v;
-    adapter_pending_add(p, &r);
+        return facebook_malformed(rs, "post %s: %s is not a count", meta_shown_id(id), metric);
+    adapter_snapshot(ctx->now, id, metric, v, p);
     return 0;
 }
 
@@ -479,11 +266,11 @@ static int post_content(const cJSON *post, struct rowset *rs, struct adapter_pen
     enum json_get g = json_str(post, "created_time", &created);
     if (g == JSON_BAD || (g == JSON_OK && json_parse_time(created, &published) < 0))
         return facebook_malformed(rs, "post %s: created_time is not a timestamp",
-                                  facebook_shown_id(id));
+                                  meta_shown_id(id));
     if (json_str(post, "message", &msg) == JSON_BAD ||
         json_str(post, "permalink_url", &url) == JSON_BAD)
         return facebook_malformed(rs, "post %s: message or permalink_url is not a string",
-                                  facebook_shown_id(id));
+                                  meta_shown_id(id));
     struct record r = {.type = REC_CONTENT};
     r.u.content.id = id;
     r.u.content.kind = "post";
@@ -535,45 +322,17 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
         !cred->client_secret || !*cred->client_secret || !access_token || !*access_token)
         return -1;
     struct buf q = {0};
-    facebook_query(&q, "grant_type", "fb_exchange_token");
-    facebook_query(&q, "client_id", cred->client_id);
-    facebook_query(&q, "client_secret", cred->client_secret);
-    facebook_query(&q, "fb_exchange_token", access_token);
-    req->method = "GET";
-    http_request_set_url(
-        req, xasprintf("%s%c%s", p->token_url, strchr(p->token_url, '?') ? '&' : '?', q.data));
-    adapter_free_secret(buf_steal(&q, NULL));
-    return 0;
+    adapter_query(&q, "grant_type", "fb_exchange_token");
+    adapter_query(&q, "client_id", cred->client_id);
+    adapter_query(&q, "client_secret", cred->client_secret);
+    adapter_query(&q, "fb_exchange_token", access_token);
+    return meta_token_request(p, &q, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    struct rowset *rs = rowset_new();
-    const char *tok, *msg;
-    int64_t expires = 0;
-    int rc = -1;
-    memset(out, 0, sizeof *out);
-    cJSON *root = read_body(resp, NULL, rs); /* Graph errors: 190 is auth, 5xx transient */
-    if (!root) {
-        *cls = rowset_error(rs, &msg, NULL);
-        snprintf(why, whylen, "token exchange failed: %s", msg);
-    } else if (json_str(root, "access_token", &tok) != JSON_OK || !*tok ||
-               strlen(tok) >= sizeof out->access_token) {
-        *cls = ERR_MALFORMED;
-        snprintf(why, whylen, "token exchange answer without a usable access_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        *cls = ERR_MALFORMED;
-        snprintf(why, whylen, "token exchange answer: expires_in is not a number of seconds");
-    } else {
-        memcpy(out->access_token, tok, strlen(tok) + 1);
-        out->expires_in_s = expires; /* absent: a token that does not expire */
-        *cls = ERR_NONE;
-        rc = 0;
-    }
-    cJSON_Delete(root);
-    rowset_free(rs);
-    return rc;
+    return meta_token_parse(&graph, "token exchange", resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

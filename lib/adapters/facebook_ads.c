@@ -19,7 +19,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "facebook.h"
+#include "facebook_int.h"
 #include "money.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -46,13 +46,13 @@ int facebook_build_ads(const struct adapter_ctx *ctx, struct http_request *req, 
     time_format_date(ctx->from_day, since, sizeof since);
     time_format_date(ctx->to_day, until, sizeof until);
     snprintf(range, sizeof range, "{\"since\":\"%s\",\"until\":\"%s\"}", since, until);
-    facebook_query(&q, "level", "campaign");
-    facebook_query(&q, "time_increment", "1");
-    facebook_query(&q, "time_range", range);
-    facebook_query(&q, "fields",
-                   "campaign_id,campaign_name,account_currency,spend,impressions,"
-                   "clicks,actions,action_values");
-    facebook_query(&q, "limit", "500");
+    adapter_query(&q, "level", "campaign");
+    adapter_query(&q, "time_increment", "1");
+    adapter_query(&q, "time_range", range);
+    adapter_query(&q, "fields",
+                  "campaign_id,campaign_name,account_currency,spend,impressions,"
+                  "clicks,actions,action_values");
+    adapter_query(&q, "limit", "500");
     int rc = facebook_get(ctx, req, path, &q, ctx->page, why, whylen);
     buf_free(&q);
     free(path);
@@ -96,24 +96,22 @@ static int ads_row_keys(const struct adapter_ctx *ctx, const cJSON *row, struct 
     *name = NULL;
     if (json_str(row, "campaign_name", name) == JSON_BAD)
         return facebook_malformed(rs, "campaign %s: campaign_name is not a string",
-                                  facebook_shown_id(cid));
+                                  meta_shown_id(cid));
     if (json_str(row, "account_currency", &cur) == JSON_BAD)
         return facebook_malformed(rs, "campaign %s: account_currency is not a string",
-                                  facebook_shown_id(cid));
+                                  meta_shown_id(cid));
     if (!cur)
         cur = ctx->account ? ctx->account->currency : NULL;
     if (!cur || !money_currency_valid(cur))
         return facebook_malformed(rs, "campaign %s: no ISO 4217 account_currency",
-                                  facebook_shown_id(cid));
+                                  meta_shown_id(cid));
     memcpy(a->currency, cur, 4);
     if (json_str(row, "date_start", &start) != JSON_OK || time_parse_date(start, &day) < 0)
-        return facebook_malformed(rs, "campaign %s: date_start is not a date",
-                                  facebook_shown_id(cid));
+        return facebook_malformed(rs, "campaign %s: date_start is not a date", meta_shown_id(cid));
     /* time_increment=1: a row is one day; a longer row cannot be put on one day */
     if (json_str(row, "date_stop", &stop) == JSON_OK &&
         (time_parse_date(stop, &stop_day) < 0 || stop_day != day))
-        return facebook_malformed(rs, "campaign %s: row is not a single day",
-                                  facebook_shown_id(cid));
+        return facebook_malformed(rs, "campaign %s: row is not a single day", meta_shown_id(cid));
     a->day = day;
     a->basis = BASIS_ACCOUNT_TZ;
     return 0;
@@ -136,7 +134,7 @@ static int ads_row_amounts(const cJSON *row, struct rowset *rs, struct rec_ad_da
              JSON_BAD)
         what = "action_values[] is not a list of decimals";
     if (what)
-        return facebook_malformed(rs, "campaign %s: %s", facebook_shown_id(a->campaign), what);
+        return facebook_malformed(rs, "campaign %s: %s", meta_shown_id(a->campaign), what);
     return 0;
 }
 
@@ -225,8 +223,8 @@ int facebook_build_leads(const struct adapter_ctx *ctx, struct http_request *req
              "[{\"field\":\"time_created\",\"operator\":\"GREATER_THAN\","
              "\"value\":%lld}]",
              (long long)(ctx->since > 0 ? ctx->since / 1000000 : 0));
-    facebook_query(&q, "fields", "id,created_time,ad_id,campaign_id,form_id,is_organic,field_data");
-    facebook_query(&q, "filtering", filter);
+    adapter_query(&q, "fields", "id,created_time,ad_id,campaign_id,form_id,is_organic,field_data");
+    adapter_query(&q, "filtering", filter);
     int rc = facebook_get(ctx, req, path, &q, after, why, whylen);
     buf_free(&q);
     free(path);
@@ -243,19 +241,19 @@ static int lead_email(const cJSON *lead, const char *id, struct rowset *rs, cons
     if (!fields || cJSON_IsNull(fields))
         return 0;
     if (!cJSON_IsArray(fields))
-        return facebook_malformed(rs, "lead %s: field_data is not an array", facebook_shown_id(id));
+        return facebook_malformed(rs, "lead %s: field_data is not an array", meta_shown_id(id));
     cJSON_ArrayForEach(f, fields)
     {
         if (json_str(f, "name", &name) != JSON_OK)
             return facebook_malformed(rs, "lead %s: field_data item without a name",
-                                      facebook_shown_id(id));
+                                      meta_shown_id(id));
         if (strcmp(name, "email") != 0)
             continue;
         values = json_get(f, "values");
         first = cJSON_GetArrayItem(values, 0);
         if (!cJSON_IsArray(values) || (first && !cJSON_IsString(first)))
             return facebook_malformed(rs, "lead %s: email values are not strings",
-                                      facebook_shown_id(id));
+                                      meta_shown_id(id));
         *email = first && first->valuestring[0] ? first->valuestring : NULL;
         return 0;
     }
@@ -272,28 +270,6 @@ static int opt_id(const cJSON *obj, const char *key, struct rowset *rs, const ch
     return g == JSON_BAD ? -1 : 0;
 }
 
-static void lead_records(const struct adapter_ctx *ctx, const struct rec_lead *l, const char *email,
-                         struct rowset *rs, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_LEAD}, t = {.type = REC_TOUCHPOINT};
-    r.u.lead = *l;
-    if (email) {
-        char hex[65];
-        adapter_email_hash(ctx->email_salt ? ctx->email_salt : "", email, hex);
-        r.u.lead.email_hash = rowset_strdup(rs, hex);
-    }
-    adapter_pending_add(p, &r);
-    char *tid = xasprintf("form:%s", l->id);
-    t.u.touchpoint.id = rowset_strdup(rs, tid);
-    free(tid);
-    t.u.touchpoint.lead = l->id;
-    t.u.touchpoint.kind = "form_submission";
-    t.u.touchpoint.occurred_at = l->created_at;
-    t.u.touchpoint.platform = "facebook";
-    t.u.touchpoint.campaign = l->campaign; /* NULL for an organic lead */
-    adapter_pending_add(p, &t);
-}
-
 /* One lead: arg is the id of the form being read, for leads that do not name theirs. */
 static int lead_item(const struct adapter_ctx *ctx, const cJSON *lead, void *arg, struct rowset *rs,
                      struct adapter_pending *p)
@@ -305,17 +281,17 @@ static int lead_item(const struct adapter_ctx *ctx, const cJSON *lead, void *arg
     if (json_str(lead, "created_time", &created) != JSON_OK ||
         json_parse_time(created, &l.created_at) < 0)
         return facebook_malformed(rs, "lead %s: created_time is not a timestamp",
-                                  facebook_shown_id(l.id));
+                                  meta_shown_id(l.id));
     /* organic leads carry no ad_id or campaign_id; is_organic adds nothing beyond that */
     if (opt_id(lead, "ad_id", rs, &l.ad) < 0 || opt_id(lead, "campaign_id", rs, &l.campaign) < 0 ||
         opt_id(lead, "form_id", rs, &l.form) < 0)
         return facebook_malformed(rs, "lead %s: ad_id, campaign_id or form_id is not an id",
-                                  facebook_shown_id(l.id));
+                                  meta_shown_id(l.id));
     if (!l.form)
         l.form = rowset_strdup(rs, arg);
     if (lead_email(lead, l.id, rs, &email) < 0)
         return -1;
-    lead_records(ctx, &l, email, rs, p);
+    adapter_form_lead(ctx, &l, email, email ? strlen(email) : 0, "facebook", rs, p);
     return 0;
 }
 

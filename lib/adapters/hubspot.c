@@ -55,7 +55,8 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "hubspot.h"
+#include "hubspot_int.h"
+#include "oauth.h"
 #include "buf.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -76,27 +77,15 @@ extern const struct adapter adapter_hubspot;
 #define AFTER_MAX    9800  /* the last `after` whose page stays within the 10,000 results */
 #define RESULTS_MAX  10000 /* results one search query can page through */
 
-/* ---- shared helpers (hubspot.h) -------------------------------------------------------------- */
-
-int hubspot_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "hubspot: %s", msg);
-    return -1;
-}
+/* ---- shared helpers (hubspot_int.h)
+ * -------------------------------------------------------------- */
 
 int hubspot_request(const struct adapter_ctx *ctx, struct http_request *req, const char *method,
                     const char *path, char *body, char *why, size_t whylen)
 {
     req->body = body;
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     req->method = method;
     http_request_set_url(req, xasprintf("%s%s", ctx->platform->api_base, path));
     if (http_request_header(req, "Authorization: Bearer %s", ctx->access_token) < 0 ||
@@ -238,14 +227,7 @@ int hubspot_search_read(const char *s, struct hubspot_search *st)
 {
     int64_t v = 0;
     const char *p = s;
-    if (*p < '0' || *p > '9')
-        return -1;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > (INT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (*p - '0');
-    }
-    if (*p != ':')
+    if (adapter_read_decimal(&p, &v) < 0 || *p != ':')
         return -1;
     st->since_ms = v;
     st->after = p + 1;
@@ -673,15 +655,9 @@ static int parse_contacts(const struct adapter_ctx *ctx, const struct http_respo
     if (rc == 0)
         rc = list ? hubspot_list_next(root, rs, &next)
                   : hubspot_search_next(root, &st, last_ms, rs, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
+    if (rc == 0)
         rowset_set_seen(rs, last_ms > 0 ? last_ms * 1000 : 0);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }
 
 /* ---- rate limits (reference §7.4) ------------------------------------------------------------ */
@@ -752,97 +728,32 @@ static bool paced(const struct adapter_ctx *ctx)
 
 /* ---- tokens (reference §7.1, §12) ------------------------------------------------------------ */
 
-/* OAuth apps refresh; a private-app token (pat-...) has no refresh token and never expires. */
+/*
+ * OAuth apps refresh; a private-app token (pat-...) has no refresh token and never expires. A
+ * refusal is {"status":"BAD_REFRESH_TOKEN","message":...} (the app was uninstalled or the token
+ * is wrong) or an OAuth error; 530 is HubSpot's answer to a malformed token, not server trouble.
+ */
+static const struct oauth_client oauth = {
+    .name = "hubspot",
+    .auth = OAUTH_AUTH_BODY,
+    .client_first = true,
+    .said = {"status", "error"},
+    .not_transient = 530,
+    .rt_string_only = true,
+};
+
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
                          struct http_request *req)
 {
     (void)access_token;
-    if (!refresh_token || !*refresh_token)
-        refresh_token = cred->refresh_token;
-    if (!refresh_token || !*refresh_token || !cred->client_id || !*cred->client_id ||
-        !cred->client_secret || !*cred->client_secret || !p->token_url || !*p->token_url)
-        return -1;
-    char *rt = adapter_urlencode(refresh_token), *cid = adapter_urlencode(cred->client_id);
-    char *sec = adapter_urlencode(cred->client_secret);
-    req->method = "POST";
-    http_request_set_url(req, xstrdup(p->token_url));
-    req->body = xasprintf("grant_type=refresh_token&client_id=%s&client_secret=%s&refresh_token=%s",
-                          cid, sec, rt);
-    adapter_free_secret(rt);
-    adapter_free_secret(sec);
-    free(cid);
-    return http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
-}
-
-/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or too long. */
-static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
-{
-    const char *v;
-    if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
-        return -1;
-    memcpy(dst, v, strlen(v) + 1);
-    return 0;
-}
-
-/* A failed refresh: no token survives in out; why says what went wrong (never a secret). */
-__attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
-                                                              enum err_class *cls, enum err_class c,
-                                                              char *why, size_t whylen,
-                                                              const char *fmt, ...)
-{
-    va_list ap;
-    explicit_bzero(out, sizeof *out);
-    *cls = c;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* {"status":"BAD_REFRESH_TOKEN","message":...}: the app was uninstalled or the token is wrong. */
-static int refresh_refused(const struct http_response *resp, const cJSON *root,
-                           struct token_set *out, enum err_class *cls, char *why, size_t whylen)
-{
-    const char *st = "";
-    char code[64] = "";
-    if (json_str(root, "status", &st) == JSON_OK || json_str(root, "error", &st) == JSON_OK)
-        adapter_safe_text(code, sizeof code, st, NULL);
-    enum err_class c = resp->status >= 500 && resp->status != 530 ? ERR_TRANSIENT
-                       : resp->status == 429                      ? ERR_THROTTLED
-                                                                  : ERR_AUTH;
-    return refresh_fail(out, cls, c, why, whylen, "hubspot token endpoint refused the refresh: %s",
-                        *code ? code : "no error code");
+    return oauth_refresh_build(&oauth, p, cred, refresh_token, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    char jwhy[128];
-    const char *rt;
-    int64_t expires = 0;
-    int rc = 0;
-    memset(out, 0, sizeof *out);
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
-    if (resp->status < 200 || resp->status > 299)
-        rc = refresh_refused(resp, root, out, cls, why, whylen);
-    else if (!cJSON_IsObject(root) ||
-             copy_token(root, "access_token", out->access_token, sizeof out->access_token))
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "hubspot token answer without a usable access_token");
-    else if (json_str(root, "refresh_token", &rt) == JSON_OK &&
-             copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token))
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "hubspot token answer with an unusable refresh_token");
-    else if (json_count(root, "expires_in", &expires) == JSON_BAD)
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "hubspot token answer: expires_in is not a number of seconds");
-    else {
-        out->expires_in_s = expires;
-        *cls = ERR_NONE;
-    }
-    cJSON_Delete(root);
-    return rc;
+    return oauth_refresh_parse(&oauth, resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

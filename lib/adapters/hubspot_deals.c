@@ -33,7 +33,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "hubspot.h"
+#include "hubspot_int.h"
 #include "buf.h"
 #include "money.h"
 #include "xmalloc.h"
@@ -481,13 +481,6 @@ int hubspot_parse_deals(const struct adapter_ctx *ctx, const struct http_respons
         return hubspot_malformed(rs, "page cursor is not a deals page");
     cJSON *root = hubspot_read_body(ctx, resp, rs);
     int rc = root ? deals_dispatch(ctx, root, &c, rs, &p, &next) : -1;
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
     free(c.ids);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }

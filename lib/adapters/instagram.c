@@ -31,12 +31,11 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "instagram.h"
+#include "instagram_int.h"
 #include "chunk.h"
 #include "timeutil.h"
 #include "xmalloc.h"
 
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -44,45 +43,15 @@
 
 extern const struct adapter adapter_instagram;
 
-/* ---- shared helpers (instagram.h) ------------------------------------------------------------ */
-
-int instagram_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "instagram: %s", msg);
-    return -1;
-}
-
-bool instagram_is_id(const char *id)
-{
-    size_t n = strspn(id, "0123456789_");
-    return n > 0 && n <= 64 && !id[n];
-}
-
-const char *instagram_shown_id(const char *id)
-{
-    return instagram_is_id(id) ? id : "(not a Graph id)";
-}
-
-void instagram_query(struct buf *q, const char *name, const char *value)
-{
-    char *enc = adapter_urlencode(value);
-    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-    free(enc);
-}
+/* ---- shared helpers (instagram_int.h)
+ * ------------------------------------------------------------ */
 
 int instagram_get(const struct adapter_ctx *ctx, struct http_request *req, const char *object,
                   const char *edge, const struct buf *query, char *why, size_t whylen)
 {
     const char *v = ctx->platform->version ? ctx->platform->version : "";
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     char *obj = adapter_urlencode(object);
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s%s%s/%s%s%s?%s", ctx->platform->api_base, *v ? "/" : "",
@@ -101,205 +70,16 @@ const char *instagram_user(const struct adapter_ctx *ctx, char *why, size_t whyl
     return ctx->account->id;
 }
 
-void instagram_snapshot(const struct adapter_ctx *ctx, const char *object, const char *metric,
-                        int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = object;
-    r.u.snapshot.metric = metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = value;
-    adapter_pending_add(p, &r);
-}
+/* ---- Graph (meta.c) -------------------------------------------------------------------------- */
 
-/* ---- usage headers (reference §2.6, §3.4) ---------------------------------------------------- */
-
-/* A percentage member: an integer, or a decimal rounded up. */
-static int pct_of(const cJSON *it)
-{
-    int64_t v;
-    if (json_count_item(it, &v) == JSON_OK)
-        return v > 1000 ? 1000 : (int)v;
-    /* a percentage is not an id, a count or money: its double is exact enough */
-    if (cJSON_IsNumber(it) && isfinite(it->valuedouble) && it->valuedouble >= 0)
-        return it->valuedouble > 1000 ? 1000 : (int)ceil(it->valuedouble);
-    return -1;
-}
-
-/* Raises *pct to the highest usage of o and *eta to its estimated_time_to_regain_access. */
-static void usage_object(const cJSON *o, int *pct, int64_t *eta)
-{
-    static const char *const keys[] = {"call_count", "total_cputime", "total_time"};
-    int64_t m;
-    for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-        int v = pct_of(json_get(o, keys[i]));
-        if (v > *pct)
-            *pct = v;
-    }
-    if (json_count(o, "estimated_time_to_regain_access", &m) == JSON_OK && m > *eta)
-        *eta = m;
-}
-
-static cJSON *header_json(const struct http_response *resp, const char *name)
-{
-    char why[64];
-    const char *v = resp->header ? resp->header(resp, name) : NULL;
-    return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
-}
-
-/*
- * The highest usage percentage of X-App-Usage and X-Business-Use-Case-Usage (BUC type "instagram"
- * on Instagram calls), and the longest regain time in minutes.
+/* Instagram calls count in X-App-Usage and the BUC header (type "instagram"), not per ad account.
  */
-static void read_usage(const struct http_response *resp, int *pct, int64_t *eta_min)
-{
-    const cJSON *per_id, *bucket;
-    *pct = -1;
-    *eta_min = 0;
-    cJSON *j = header_json(resp, "X-App-Usage");
-    usage_object(j, pct, eta_min);
-    cJSON_Delete(j);
-    /* {"<business or IG user id>":[{"type":"instagram","call_count":N,...}, ...], ...} */
-    j = header_json(resp, "X-Business-Use-Case-Usage");
-    if (cJSON_IsObject(j)) {
-        cJSON_ArrayForEach(per_id, j)
-        {
-            if (!cJSON_IsArray(per_id))
-                continue;
-            cJSON_ArrayForEach(bucket, per_id)
-            {
-                usage_object(bucket, pct, eta_min);
-            }
-        }
-    }
-    cJSON_Delete(j);
-}
+const struct meta_api instagram_graph = {.name = "instagram", .ad_account_usage = false};
 
 static void ratelimit(const struct http_response *resp, int64_t now, struct rl_signal *sig)
 {
-    int64_t eta_min;
     (void)now;
-    read_usage(resp, &sig->usage_pct, &eta_min);
-    sig->wait_ms = eta_min > 0 ? eta_min * 60 * 1000 : -1;
-    sig->per_stream = false; /* Meta counts per app, user and business, not per endpoint */
-}
-
-/* ---- Graph errors and bodies (reference §2.7, §11) ------------------------------------------- */
-
-static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)
-{
-    /* 80002 is the instagram business use case; the whole 80000 range throttles */
-    if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80000 && code <= 80014))
-        return ERR_THROTTLED;
-    if (transient || code == 1 || code == 2)
-        return ERR_TRANSIENT;
-    if (code == 190 || code == 102)
-        return ERR_AUTH;
-    if (code == 10 || (code >= 200 && code <= 299))
-        return ERR_PERMISSION;
-    if (code == 803 || (code == 100 && subcode == 33)) /* 33: the object does not exist */
-        return ERR_NOT_FOUND;
-    if (code == 100) /* a bad parameter, a retired metric; 1504018: the query timed out */
-        return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-    return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
-}
-
-bool instagram_error_code(const cJSON *root, int64_t *code, int64_t *subcode)
-{
-    const cJSON *err = json_get(root, "error");
-    *code = *subcode = 0;
-    if (!cJSON_IsObject(err))
-        return false;
-    json_int(err, "code", code);
-    json_int(err, "error_subcode", subcode);
-    return true;
-}
-
-/* Classifies an error object; a throttle waits out estimated_time_to_regain_access. */
-static void graph_error(const struct http_response *resp, const cJSON *root, const char *secret,
-                        struct rowset *rs)
-{
-    const cJSON *err = json_get(root, "error");
-    int64_t code, subcode, eta_min;
-    bool transient = false;
-    const char *msg = "";
-    char text[160];
-    int pct;
-    instagram_error_code(root, &code, &subcode);
-    json_bool(err, "is_transient", &transient);
-    if (json_str(err, "message", &msg) != JSON_OK)
-        msg = "";
-    adapter_safe_text(text, sizeof text, msg, secret);
-    enum err_class cls = code_class(code, subcode, transient, resp->status);
-    read_usage(resp, &pct, &eta_min);
-    int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
-    rowset_set_error(rs, cls, retry, "instagram: HTTP %ld, Graph error %lld/%lld: %s", resp->status,
-                     (long long)code, (long long)subcode, text);
-}
-
-cJSON *instagram_json(const struct http_response *resp, char *why, size_t whylen)
-{
-    snprintf(why, whylen, "empty body");
-    return resp->len ? json_parse(resp->body, resp->len, why, whylen) : NULL;
-}
-
-int instagram_check(const struct http_response *resp, const cJSON *root, const char *jwhy,
-                    const char *secret, struct rowset *rs)
-{
-    if (cJSON_IsObject(json_get(root, "error"))) {
-        graph_error(resp, root, secret, rs);
-        return -1;
-    }
-    if (resp->status >= 500) { /* a proxy page, an empty 502 */
-        rowset_set_error(rs, ERR_TRANSIENT, -1, "instagram: HTTP %ld without a Graph error body",
-                         resp->status);
-        return -1;
-    }
-    if (resp->status < 200 || resp->status > 299)
-        return instagram_malformed(rs, "HTTP %ld without a Graph error body", resp->status);
-    if (!root)
-        return instagram_malformed(rs, "%s", jwhy);
-    if (!cJSON_IsObject(root))
-        return instagram_malformed(rs, "body is not a JSON object");
-    return 0;
-}
-
-cJSON *instagram_body(const struct http_response *resp, const char *secret, struct rowset *rs)
-{
-    char why[128];
-    cJSON *root = instagram_json(resp, why, sizeof why);
-    if (instagram_check(resp, root, why, secret, rs) == 0)
-        return root;
-    cJSON_Delete(root);
-    return NULL;
-}
-
-int instagram_next_after(const cJSON *root, struct rowset *rs, char **after)
-{
-    const cJSON *paging = json_get(root, "paging");
-    const char *next, *a;
-    *after = NULL;
-    if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
-        return instagram_malformed(rs, "paging is not an object");
-    enum json_get g = json_str(paging, "next", &next);
-    if (g == JSON_ABSENT)
-        return 0; /* the last page, even when it still carries cursors */
-    if (g == JSON_BAD)
-        return instagram_malformed(rs, "paging.next is not a string");
-    g = json_str(json_get(paging, "cursors"), "after", &a);
-    if (g == JSON_BAD)
-        return instagram_malformed(rs, "paging.cursors.after is not a string");
-    if (g == JSON_OK && *a) {
-        *after = xstrdup(a);
-        return 0;
-    }
-    /* no cursors: take the after parameter out of the next URL, never the URL itself */
-    *after = adapter_query_param(next, "after");
-    if (*after && **after)
-        return 0;
-    free(*after);
-    *after = NULL;
-    return instagram_malformed(rs, "paging.next without an after cursor");
+    meta_ratelimit(&instagram_graph, resp, sig);
 }
 
 /* ---- instagram.account_insights: pages ------------------------------------------------------- */
@@ -361,24 +141,24 @@ static void ai_query(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t d
 {
     char since[16], until[16];
     if (kind == AI_PROFILE) {
-        instagram_query(q, "fields", "followers_count,follows_count,media_count");
+        adapter_query(q, "fields", "followers_count,follows_count,media_count");
         return;
     }
     if (kind == AI_SERIES) {
         /* until is exclusive: the last day's value has end_time at the start of the day after */
         time_format_date(day, since, sizeof since);
         time_format_date(ai_series_end(ctx, day) + 1, until, sizeof until);
-        instagram_query(q, "metric", "reach,follower_count");
+        adapter_query(q, "metric", "reach,follower_count");
     } else {
         time_format_date(day, since, sizeof since);
         time_format_date(day + 1, until, sizeof until);
-        instagram_query(q, "metric",
-                        "views,accounts_engaged,total_interactions,likes,comments,shares,saves");
-        instagram_query(q, "metric_type", "total_value");
+        adapter_query(q, "metric",
+                      "views,accounts_engaged,total_interactions,likes,comments,shares,saves");
+        adapter_query(q, "metric_type", "total_value");
     }
-    instagram_query(q, "period", "day");
-    instagram_query(q, "since", since);
-    instagram_query(q, "until", until);
+    adapter_query(q, "period", "day");
+    adapter_query(q, "since", since);
+    adapter_query(q, "until", until);
 }
 
 static int build_account_insights(const struct adapter_ctx *ctx, struct http_request *req,
@@ -435,17 +215,6 @@ static const struct metric_map *lookup(const struct metric_map *map, size_t n, c
     return NULL;
 }
 
-static void add_metric(const char *metric, int32_t day, int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_PACIFIC;
-    r.u.metric.value = value;
-    adapter_pending_add(p, &r);
-}
-
 /* One values[] entry of the daily series: a record when it is a count of a day in the window. */
 static int series_value(const struct adapter_ctx *ctx, const cJSON *v, const char *name,
                         const char *metric, struct rowset *rs, struct adapter_pending *p)
@@ -466,7 +235,7 @@ static int series_value(const struct adapter_ctx *ctx, const cJSON *v, const cha
         return instagram_malformed(rs, "%s: value without a usable end_time", name);
     int32_t day = adapter_pacific_day_ending(end_us); /* end_time ends the Pacific day */
     if (day >= ctx->from_day && day <= ctx->to_day)
-        add_metric(metric, day, n, p);
+        adapter_daily(BASIS_PACIFIC, metric, day, n, p);
     return 0;
 }
 
@@ -544,7 +313,7 @@ static int total_item(const cJSON *item, const char *name, int32_t day, struct r
     if (g == JSON_BAD)
         return instagram_malformed(rs, "%s: total_value.value is not a count", name);
     if (g == JSON_OK && m->metric)
-        add_metric(m->metric, day, n, p);
+        adapter_daily(BASIS_PACIFIC, m->metric, day, n, p);
     return 0;
 }
 
@@ -582,7 +351,7 @@ static int profile_page(const struct adapter_ctx *ctx, const cJSON *root, struct
         if (g == JSON_BAD)
             return instagram_malformed(rs, "%s is not a count", fields[i].name);
         if (g == JSON_OK)
-            instagram_snapshot(ctx, "", fields[i].metric, v, p);
+            adapter_snapshot(ctx->now, "", fields[i].metric, v, p);
     }
     return 0;
 }
@@ -596,7 +365,7 @@ static int parse_account_insights(const struct adapter_ctx *ctx, const struct ht
     struct adapter_pending p = {0};
     if (ai_cursor(ctx, &kind, &day) < 0)
         return instagram_malformed(rs, "page cursor is not an account insights page");
-    cJSON *root = instagram_body(resp, ctx->access_token, rs);
+    cJSON *root = meta_body(&instagram_graph, resp, ctx->access_token, rs);
     if (!root)
         return -1;
     int rc = kind == AI_PROFILE ? profile_page(ctx, root, rs, &p)
@@ -627,43 +396,15 @@ static int refresh_build(const struct cfg_platform *p, const struct cfg_credenti
     if (!p->token_url || !*p->token_url || !access_token || !*access_token)
         return -1;
     struct buf q = {0};
-    instagram_query(&q, "grant_type", "ig_refresh_token");
-    instagram_query(&q, "access_token", access_token);
-    req->method = "GET";
-    http_request_set_url(
-        req, xasprintf("%s%c%s", p->token_url, strchr(p->token_url, '?') ? '&' : '?', q.data));
-    adapter_free_secret(buf_steal(&q, NULL));
-    return 0;
+    adapter_query(&q, "grant_type", "ig_refresh_token");
+    adapter_query(&q, "access_token", access_token);
+    return meta_token_request(p, &q, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    struct rowset *rs = rowset_new();
-    const char *tok, *msg;
-    int64_t expires = 0;
-    int rc = -1;
-    memset(out, 0, sizeof *out);
-    cJSON *root = instagram_body(resp, NULL, rs); /* Graph errors: 190 is auth, 5xx transient */
-    if (!root) {
-        *cls = rowset_error(rs, &msg, NULL);
-        snprintf(why, whylen, "token refresh failed: %s", msg);
-    } else if (json_str(root, "access_token", &tok) != JSON_OK || !*tok ||
-               strlen(tok) >= sizeof out->access_token) {
-        *cls = ERR_MALFORMED;
-        snprintf(why, whylen, "token refresh answer without a usable access_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        *cls = ERR_MALFORMED;
-        snprintf(why, whylen, "token refresh answer: expires_in is not a number of seconds");
-    } else {
-        memcpy(out->access_token, tok, strlen(tok) + 1);
-        out->expires_in_s = expires; /* absent: unknown */
-        *cls = ERR_NONE;
-        rc = 0;
-    }
-    cJSON_Delete(root);
-    rowset_free(rs);
-    return rc;
+    return meta_token_parse(&instagram_graph, "token refresh", resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

@@ -26,14 +26,14 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "instagram.h"
+#include "instagram_int.h"
 #include "xmalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define ID_MAX 64 /* bytes of a Graph id (instagram_is_id) */
+#define ID_MAX 64 /* bytes of a Graph id (meta_is_id) */
 
 /* A page cursor taken apart; every pointer is into ctx->page. */
 struct media_cursor {
@@ -62,7 +62,7 @@ static int media_cursor(const char *page, struct media_cursor *c)
         return -1;
     memcpy(c->first, ids, n);
     c->first[n] = '\0';
-    if (!instagram_is_id(c->first))
+    if (!meta_is_id(c->first))
         return -1;
     c->insights = true;
     c->rest = ids[n] == ',' ? ids + n + 1 : colon;
@@ -92,14 +92,14 @@ int instagram_build_media(const struct adapter_ctx *ctx, struct http_request *re
         return -1;
     }
     if (c.insights) {
-        instagram_query(&q, "metric", "reach,views,shares,saved,total_interactions");
+        adapter_query(&q, "metric", "reach,views,shares,saved,total_interactions");
     } else {
-        instagram_query(&q, "fields",
-                        "id,caption,media_type,media_product_type,timestamp,permalink,"
-                        "like_count,comments_count");
-        instagram_query(&q, "limit", "50");
+        adapter_query(&q, "fields",
+                      "id,caption,media_type,media_product_type,timestamp,permalink,"
+                      "like_count,comments_count");
+        adapter_query(&q, "limit", "50");
         if (c.after)
-            instagram_query(&q, "after", c.after);
+            adapter_query(&q, "after", c.after);
     }
     int rc = instagram_get(ctx, req, c.insights ? c.first : user, c.insights ? "insights" : "media",
                            &q, why, whylen);
@@ -132,10 +132,10 @@ static int media_counts(const struct adapter_ctx *ctx, const cJSON *m, const cha
     int64_t v;
     enum json_get g = json_count(m, "like_count", &v);
     if (g == JSON_OK)
-        instagram_snapshot(ctx, id, "likes", v, p);
+        adapter_snapshot(ctx->now, id, "likes", v, p);
     enum json_get h = json_count(m, "comments_count", &v);
     if (h == JSON_OK)
-        instagram_snapshot(ctx, id, "comments", v, p);
+        adapter_snapshot(ctx->now, id, "comments", v, p);
     if (g == JSON_BAD || h == JSON_BAD)
         return instagram_malformed(rs, "medium %s: like_count or comments_count is not a count",
                                    id);
@@ -148,8 +148,7 @@ static int media_item(const struct adapter_ctx *ctx, const cJSON *m, struct medi
     char buf[32];
     const char *id, *ts, *caption = NULL, *url = NULL, *product = NULL;
     int64_t published = 0;
-    if (!cJSON_IsObject(m) || json_id(m, "id", buf, sizeof buf, &id) != JSON_OK ||
-        !instagram_is_id(id))
+    if (!cJSON_IsObject(m) || json_id(m, "id", buf, sizeof buf, &id) != JSON_OK || !meta_is_id(id))
         return instagram_malformed(rs, "medium without a Graph id");
     id = rowset_strdup(rs, id);
     enum json_get g = json_str(m, "timestamp", &ts);
@@ -202,7 +201,7 @@ static int list_page(const struct adapter_ctx *ctx, const cJSON *root, struct ro
             break;
     }
     if (rc == 0)
-        rc = instagram_next_after(root, rs, &after);
+        rc = meta_next_after(&instagram_graph, root, rs, &after);
     if (rc == 0)
         *next = after_list(&l, after);
     free(after);
@@ -259,7 +258,7 @@ static int insights_item(const struct adapter_ctx *ctx, const cJSON *item, const
     if (g == JSON_BAD)
         return instagram_malformed(rs, "medium %s: %s is not a lifetime count", object, name);
     if (g == JSON_OK)
-        instagram_snapshot(ctx, object, media_metrics[i].metric, v, p);
+        adapter_snapshot(ctx->now, object, media_metrics[i].metric, v, p);
     return 0;
 }
 
@@ -291,7 +290,7 @@ static int insights_page(const struct adapter_ctx *ctx, const cJSON *root,
 static bool medium_without_insights(const cJSON *root)
 {
     int64_t code, subcode;
-    if (!instagram_error_code(root, &code, &subcode))
+    if (!meta_error_code(root, &code, &subcode))
         return false;
     return (code == 100 && (subcode == 2108006 || subcode == 33)) || code == 10;
 }
@@ -305,22 +304,15 @@ int instagram_parse_media(const struct adapter_ctx *ctx, const struct http_respo
     int rc;
     if (media_cursor(ctx->page, &c) < 0)
         return instagram_malformed(rs, "page cursor is not a media page");
-    cJSON *root = instagram_json(resp, why, sizeof why);
+    cJSON *root = meta_json(resp, why, sizeof why);
     if (c.insights && medium_without_insights(root)) {
         rowset_add_warning(rs); /* skipped, and the run goes on */
         rc = 0;
-    } else if ((rc = instagram_check(resp, root, why, ctx->access_token, rs)) == 0) {
+    } else if ((rc = meta_check(&instagram_graph, resp, root, why, ctx->access_token, rs)) == 0) {
         rc =
             c.insights ? insights_page(ctx, root, &c, rs, &p) : list_page(ctx, root, rs, &p, &next);
     }
-    if (rc == 0) {
-        if (c.insights)
-            next = after_insights(&c);
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    if (rc == 0 && c.insights)
+        next = after_insights(&c);
+    return adapter_page_end(rc, &p, rs, next, root);
 }

@@ -25,7 +25,8 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "linkedin.h"
+#include "linkedin_int.h"
+#include "oauth.h"
 #include "buf.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -40,18 +41,8 @@ extern const struct adapter adapter_linkedin;
 #define PAGE_SHARES "share_statistics"
 #define PAGE_SIZE   "network_size"
 
-/* ---- shared helpers (linkedin.h) ------------------------------------------------------------- */
-
-int linkedin_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "linkedin: %s", msg);
-    return -1;
-}
+/* ---- shared helpers (linkedin_int.h)
+ * ------------------------------------------------------------- */
 
 /* True for 1 to LINKEDIN_ID_MAX decimal digits and nothing else. */
 static bool numeric_id(const char *s)
@@ -88,10 +79,8 @@ int linkedin_get(const struct adapter_ctx *ctx, struct http_request *req, const 
                  const char *query, char *why, size_t whylen)
 {
     const char *v = ctx->platform->version;
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     if (!v || !*v) { /* unversioned calls are refused: the version must be pinned */
         snprintf(why, whylen, "no LinkedIn-Version configured (platform version)");
         return -1;
@@ -226,17 +215,6 @@ static int build_org_stats(const struct adapter_ctx *ctx, struct http_request *r
 
 /* ---- linkedin.org_stats pages ---------------------------------------------------------------- */
 
-static void add_metric(const char *metric, int32_t day, int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_UTC;
-    r.u.metric.value = value;
-    adapter_pending_add(p, &r);
-}
-
 /* The UTC day of an element's timeRange.start; 1 when outside the window (skip), -1 when bad. */
 static int element_day(const struct adapter_ctx *ctx, const cJSON *el, struct rowset *rs,
                        int32_t *day)
@@ -267,7 +245,7 @@ static int follower_element(const struct adapter_ctx *ctx, const cJSON *el, stru
     if (!cJSON_IsObject(gains) || go == JSON_BAD || gp == JSON_BAD)
         return linkedin_malformed(rs, "followerGains is not a pair of counts");
     if (go == JSON_OK || gp == JSON_OK)
-        add_metric("followers_gained", day, organic + paid, p);
+        adapter_daily(BASIS_UTC, "followers_gained", day, organic + paid, p);
     return 0;
 }
 
@@ -299,7 +277,7 @@ static int share_element(const struct adapter_ctx *ctx, const cJSON *el, struct 
             return linkedin_malformed(rs, "totalShareStatistics.%s is not a count",
                                       share_counts[i].key);
         if (g == JSON_OK)
-            add_metric(share_counts[i].metric, day, v, p);
+            adapter_daily(BASIS_UTC, share_counts[i].metric, day, v, p);
     }
     return 0;
 }
@@ -325,13 +303,10 @@ static int stats_page(const struct adapter_ctx *ctx, const cJSON *root, element_
 static int size_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
                      struct adapter_pending *p)
 {
-    struct record r = {.type = REC_SNAPSHOT};
-    if (json_count(root, "firstDegreeSize", &r.u.snapshot.value) != JSON_OK)
+    int64_t n;
+    if (json_count(root, "firstDegreeSize", &n) != JSON_OK)
         return linkedin_malformed(rs, "network size without a firstDegreeSize count");
-    r.u.snapshot.object = "";
-    r.u.snapshot.metric = "followers";
-    r.u.snapshot.observed_at = ctx->now;
-    adapter_pending_add(p, &r);
+    adapter_snapshot(ctx->now, "", "followers", n, p);
     return 0;
 }
 
@@ -384,99 +359,31 @@ static int parse_org_stats(const struct adapter_ctx *ctx, const struct http_resp
 
 /* ---- tokens (reference §4.1, §12) ------------------------------------------------------------ */
 
-/* Only apps approved for programmatic refresh hold a refresh token; the others re-consent. */
+/*
+ * Only apps approved for programmatic refresh hold a refresh token; the others re-consent.
+ * refresh_token_expires_in counts down from the first consent: checked, nothing to keep.
+ */
+static const struct oauth_client oauth = {
+    .name = "linkedin",
+    .auth = OAUTH_AUTH_BODY,
+    .said = {"error"},
+    .on_429 = ERR_QUOTA,
+    .rt_string_only = true,
+    .also_seconds = "refresh_token_expires_in",
+};
+
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
                          struct http_request *req)
 {
     (void)access_token;
-    if (!refresh_token || !*refresh_token)
-        refresh_token = cred->refresh_token;
-    if (!refresh_token || !*refresh_token || !cred->client_id || !*cred->client_id ||
-        !cred->client_secret || !*cred->client_secret || !p->token_url || !*p->token_url)
-        return -1;
-    char *rt = adapter_urlencode(refresh_token), *cid = adapter_urlencode(cred->client_id);
-    char *sec = adapter_urlencode(cred->client_secret);
-    req->method = "POST";
-    http_request_set_url(req, xstrdup(p->token_url));
-    req->body = xasprintf("grant_type=refresh_token&refresh_token=%s&client_id=%s&client_secret=%s",
-                          rt, cid, sec);
-    adapter_free_secret(rt);
-    adapter_free_secret(sec);
-    free(cid);
-    return http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
-}
-
-/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or too long. */
-static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
-{
-    const char *v;
-    if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
-        return -1;
-    memcpy(dst, v, strlen(v) + 1);
-    return 0;
-}
-
-/* A failed refresh: no token survives in out; why says what went wrong (never a secret). */
-__attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
-                                                              enum err_class *cls, enum err_class c,
-                                                              char *why, size_t whylen,
-                                                              const char *fmt, ...)
-{
-    va_list ap;
-    explicit_bzero(out, sizeof *out);
-    *cls = c;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* A refused refresh: invalid_grant (refresh token expired or revoked) and the like are auth. */
-static int refresh_refused(const struct http_response *resp, const cJSON *root,
-                           struct token_set *out, enum err_class *cls, char *why, size_t whylen)
-{
-    const char *err = "";
-    char code[64] = "";
-    if (json_str(root, "error", &err) == JSON_OK)
-        adapter_safe_text(code, sizeof code, err, NULL);
-    enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
-                       : resp->status == 429 ? ERR_QUOTA
-                                             : ERR_AUTH;
-    return refresh_fail(out, cls, c, why, whylen, "linkedin token endpoint refused the refresh: %s",
-                        *code ? code : "no error code");
+    return oauth_refresh_build(&oauth, p, cred, refresh_token, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    char jwhy[128];
-    const char *rt;
-    int64_t expires = 0, rt_expires;
-    int rc = 0;
-    memset(out, 0, sizeof *out);
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
-    if (resp->status < 200 || resp->status > 299)
-        rc = refresh_refused(resp, root, out, cls, why, whylen);
-    else if (!cJSON_IsObject(root) ||
-             copy_token(root, "access_token", out->access_token, sizeof out->access_token))
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "linkedin token answer without a usable access_token");
-    else if (json_str(root, "refresh_token", &rt) == JSON_OK &&
-             copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token))
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "linkedin token answer with an unusable refresh_token");
-    else if (json_count(root, "expires_in", &expires) == JSON_BAD ||
-             json_count(root, "refresh_token_expires_in", &rt_expires) == JSON_BAD)
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "linkedin token answer: expires_in is not a number of seconds");
-    else {
-        /* refresh_token_expires_in counts down from the first consent: nothing to keep */
-        out->expires_in_s = expires;
-        *cls = ERR_NONE;
-    }
-    cJSON_Delete(root);
-    return rc;
+    return oauth_refresh_parse(&oauth, resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

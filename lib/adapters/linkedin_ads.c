@@ -27,7 +27,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "linkedin.h"
+#include "linkedin_int.h"
 #include "buf.h"
 #include "money.h"
 #include "timeutil.h"
@@ -372,12 +372,5 @@ int linkedin_parse_ads(const struct adapter_ctx *ctx, const struct http_response
     if (!root)
         return -1;
     int rc = ads_page(ctx, root, rs, &p, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }

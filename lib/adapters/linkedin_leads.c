@@ -18,7 +18,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "linkedin.h"
+#include "linkedin_int.h"
 #include "buf.h"
 #include "xmalloc.h"
 
@@ -33,22 +33,6 @@
 
 /* ---- cursor ---------------------------------------------------------------------------------- */
 
-static int read_num(const char **pp, int64_t *out)
-{
-    const char *p = *pp;
-    int64_t v = 0;
-    if (*p < '0' || *p > '9')
-        return -1;
-    for (; *p >= '0' && *p <= '9'; p++) {
-        if (v > (INT64_MAX - 9) / 10)
-            return -1;
-        v = v * 10 + (*p - '0');
-    }
-    *pp = p;
-    *out = v;
-    return 0;
-}
-
 /* "START:END" (NULL: offset 0, the range ends now); -1 when it is not such a cursor. */
 static int lead_cursor(const struct adapter_ctx *ctx, int64_t *start, int64_t *end)
 {
@@ -57,7 +41,8 @@ static int lead_cursor(const struct adapter_ctx *ctx, int64_t *start, int64_t *e
     *end = ctx->now / 1000;
     if (!p)
         return 0;
-    if (read_num(&p, start) < 0 || *p++ != ':' || read_num(&p, end) < 0 || *p)
+    if (adapter_read_decimal(&p, start) < 0 || *p++ != ':' || adapter_read_decimal(&p, end) < 0 ||
+        *p)
         return -1;
     return 0;
 }
@@ -192,29 +177,6 @@ static int lead_origin(const cJSON *lead, struct rowset *rs, struct rec_lead *l)
     return 0;
 }
 
-static void lead_records(const struct adapter_ctx *ctx, const struct rec_lead *l, const char *email,
-                         size_t n, struct rowset *rs, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_LEAD}, t = {.type = REC_TOUCHPOINT};
-    r.u.lead = *l;
-    if (email) {
-        char hex[65], *e = xstrndup(email, n);
-        adapter_email_hash(ctx->email_salt ? ctx->email_salt : "", e, hex);
-        r.u.lead.email_hash = rowset_strdup(rs, hex);
-        adapter_free_secret(e);
-    }
-    adapter_pending_add(p, &r);
-    char *tid = xasprintf("form:%s", l->id);
-    t.u.touchpoint.id = rowset_strdup(rs, tid);
-    free(tid);
-    t.u.touchpoint.lead = l->id;
-    t.u.touchpoint.kind = "form_submission";
-    t.u.touchpoint.occurred_at = l->created_at;
-    t.u.touchpoint.platform = "linkedin";
-    t.u.touchpoint.campaign = l->campaign;
-    adapter_pending_add(p, &t);
-}
-
 static int lead_element(const struct adapter_ctx *ctx, const cJSON *lead, struct rowset *rs,
                         struct adapter_pending *p)
 {
@@ -238,7 +200,7 @@ static int lead_element(const struct adapter_ctx *ctx, const cJSON *lead, struct
     l.created_at = ms * 1000;
     if (lead_origin(lead, rs, &l) < 0 || lead_email(lead, rs, &email, &n) < 0)
         return -1;
-    lead_records(ctx, &l, email, n, rs, p);
+    adapter_form_lead(ctx, &l, email, n, "linkedin", rs, p);
     return 0;
 }
 
@@ -282,12 +244,5 @@ int linkedin_parse_leads(const struct adapter_ctx *ctx, const struct http_respon
     }
     if (rc == 0)
         rc = lead_next(root, start, end, cJSON_GetArraySize(elements), rs, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }

@@ -36,6 +36,7 @@
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "adapter.h"
+#include "oauth.h"
 #include "buf.h"
 #include "chunk.h"
 #include "json.h"
@@ -56,17 +57,8 @@ extern const struct adapter adapter_pinterest;
 
 /* ---- helpers --------------------------------------------------------------------------------- */
 
-/* Marks the page malformed; always returns -1 so parsers can `return malformed(...)`. */
-__attribute__((format(printf, 2, 3))) static int malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "pinterest: %s", msg);
-    return -1;
-}
+/* Marks the page malformed ("pinterest: ..."); returns -1. */
+#define malformed(rs, ...) adapter_malformed(rs, "pinterest", __VA_ARGS__)
 
 /* A Pinterest entity id: 1 to 32 digits (safe in a query, a cursor and a message). */
 static bool is_id(const char *id)
@@ -75,36 +67,16 @@ static bool is_id(const char *id)
     return n > 0 && n <= ID_MAX && !id[n];
 }
 
-static void query(struct buf *q, const char *name, const char *value)
-{
-    char *enc = adapter_urlencode(value);
-    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-    free(enc);
-}
-
 /* Sets req to a GET of {api_base}/v5/{path}[?{query}] with the bearer header. */
 static int get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                const struct buf *q, char *why, size_t whylen)
 {
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s/v5/%s%s%s", ctx->platform->api_base, path,
                                         q->len ? "?" : "", q->len ? q->data : ""));
     return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
-}
-
-static void snapshot(const struct adapter_ctx *ctx, const char *metric, int64_t value,
-                     struct adapter_pending *p)
-{
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = "";
-    r.u.snapshot.metric = metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = value;
-    adapter_pending_add(p, &r);
 }
 
 /* ---- errors and bodies (reference §6.4, §11) ------------------------------------------------- */
@@ -174,14 +146,7 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     if (!root)
         return -1;
     int rc = fn(ctx, root, rs, &p, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }
 
 /* start_date and end_date of a chunk of the window (UTC days, both inclusive). */
@@ -190,8 +155,8 @@ static void window_query(const struct chunk *c, struct buf *q)
     char start[16], end[16];
     time_format_date(c->from, start, sizeof start);
     time_format_date(c->to, end, sizeof end);
-    query(q, "start_date", start);
-    query(q, "end_date", end);
+    adapter_query(q, "start_date", start);
+    adapter_query(q, "end_date", end);
 }
 
 /* ---- pinterest.user_analytics ---------------------------------------------------------------- */
@@ -227,24 +192,13 @@ static int build_user_analytics(const struct adapter_ctx *ctx, struct http_reque
         for (size_t i = 0; i < NORGANIC; i++)
             buf_printf(&types, "%s%s", i ? "," : "", organic[i].key);
         window_query(&c, &q);
-        query(&q, "metric_types", types.data);
-        query(&q, "content_type", "ORGANIC");
+        adapter_query(&q, "metric_types", types.data);
+        adapter_query(&q, "content_type", "ORGANIC");
     }
     int rc = get(ctx, req, account ? "user_account" : "user_account/analytics", &q, why, whylen);
     buf_free(&types);
     buf_free(&q);
     return rc;
-}
-
-static void add_metric(const char *metric, int32_t day, int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_UTC;
-    r.u.metric.value = value;
-    adapter_pending_add(p, &r);
 }
 
 /* One daily_metrics entry: its counts when the day is READY (final) and in the window. */
@@ -269,7 +223,7 @@ static int organic_day(const struct adapter_ctx *ctx, const cJSON *d, struct row
         if (g == JSON_BAD)
             return malformed(rs, "%s: %s is not a count", date, organic[i].key);
         if (g == JSON_OK)
-            add_metric(organic[i].metric, day, v, p);
+            adapter_daily(BASIS_UTC, organic[i].metric, day, v, p);
     }
     return 0;
 }
@@ -319,7 +273,7 @@ static int account_page(const struct adapter_ctx *ctx, const cJSON *root, struct
         if (g == JSON_BAD)
             return malformed(rs, "%s is not a count", fields[i].key);
         if (g == JSON_OK)
-            snapshot(ctx, fields[i].metric, v, p);
+            adapter_snapshot(ctx->now, "", fields[i].metric, v, p);
     }
     return 0;
 }
@@ -407,16 +361,16 @@ static int build_ad_analytics(const struct adapter_ctx *ctx, struct http_request
     if (c.analytics) {
         char *ids = xstrndup(c.ids, c.ids_len);
         window_query(&c.chunk, &q);
-        query(&q, "campaign_ids", ids);
-        query(&q, "columns",
-              "SPEND_IN_MICRO_DOLLAR,TOTAL_IMPRESSION,TOTAL_CLICKTHROUGH,TOTAL_CONVERSIONS,"
-              "TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR,LEADS");
-        query(&q, "granularity", "DAY");
+        adapter_query(&q, "campaign_ids", ids);
+        adapter_query(&q, "columns",
+                      "SPEND_IN_MICRO_DOLLAR,TOTAL_IMPRESSION,TOTAL_CLICKTHROUGH,TOTAL_CONVERSIONS,"
+                      "TOTAL_CONVERSIONS_VALUE_IN_MICRO_DOLLAR,LEADS");
+        adapter_query(&q, "granularity", "DAY");
         free(ids);
     } else {
-        query(&q, "page_size", "250");
+        adapter_query(&q, "page_size", "250");
         if (c.bookmark)
-            query(&q, "bookmark", c.bookmark);
+            adapter_query(&q, "bookmark", c.bookmark);
     }
     char *enc = adapter_urlencode(acct);
     char *path = xasprintf("ad_accounts/%s/campaigns%s", enc, c.analytics ? "/analytics" : "");
@@ -574,96 +528,29 @@ static int parse_ad_analytics(const struct adapter_ctx *ctx, const struct http_r
 
 /* ---- tokens (reference §6.1, §12) ------------------------------------------------------------ */
 
+/* Apps created before 2025-09-25 must ask for continuous refresh; later ones get it anyway.
+ * The refresh token rotates on every refresh; a refusal says why in "error" or "message". */
+static const struct oauth_client oauth = {
+    .name = "pinterest",
+    .auth = OAUTH_AUTH_BASIC,
+    .extra_form = "continuous_refresh=true",
+    .said = {"error", "message"},
+    .said_none = "no error message",
+    .said_max = 96,
+};
+
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
                          struct http_request *req)
 {
     (void)access_token;
-    if (!refresh_token || !*refresh_token)
-        refresh_token = cred->refresh_token;
-    if (!refresh_token || !*refresh_token || !cred->client_id || !*cred->client_id ||
-        !cred->client_secret || !*cred->client_secret || !p->token_url || !*p->token_url)
-        return -1;
-    struct buf b = {0};
-    query(&b, "grant_type", "refresh_token");
-    query(&b, "refresh_token", refresh_token);
-    /* apps created before 2025-09-25 must ask for it; later ones get it anyway */
-    query(&b, "continuous_refresh", "true");
-    req->method = "POST";
-    http_request_set_url(req, xstrdup(p->token_url));
-    req->body = buf_steal(&b, NULL);
-    int rc = http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
-    return rc == 0 ? adapter_basic_auth(req, cred->client_id, cred->client_secret) : rc;
-}
-
-/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or too long. */
-static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
-{
-    const char *v;
-    if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
-        return -1;
-    memcpy(dst, v, strlen(v) + 1);
-    return 0;
-}
-
-/* A failed refresh: no token survives in out; why says what went wrong (never a secret). */
-__attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
-                                                              enum err_class *cls, enum err_class c,
-                                                              char *why, size_t whylen,
-                                                              const char *fmt, ...)
-{
-    va_list ap;
-    explicit_bzero(out, sizeof *out);
-    *cls = c;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-    return -1;
-}
-
-/* What a refused refresh said: an OAuth "error" code or Pinterest's message, made safe. */
-static void refusal(const cJSON *root, char *text, size_t n)
-{
-    const char *s = "";
-    if (json_str(root, "error", &s) != JSON_OK && json_str(root, "message", &s) != JSON_OK)
-        s = "no error message";
-    adapter_safe_text(text, n, s, NULL);
+    return oauth_refresh_build(&oauth, p, cred, refresh_token, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    char jwhy[128], text[96];
-    const char *rt;
-    int64_t expires = 0;
-    int rc = 0;
-    memset(out, 0, sizeof *out);
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
-    if (resp->status < 200 || resp->status > 299) {
-        refusal(root, text, sizeof text);
-        enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
-                           : resp->status == 429 ? ERR_THROTTLED
-                                                 : ERR_AUTH; /* a dead or revoked refresh token */
-        rc = refresh_fail(out, cls, c, why, whylen,
-                          "pinterest token endpoint refused the refresh: %s", text);
-    } else if (!cJSON_IsObject(root) ||
-               copy_token(root, "access_token", out->access_token, sizeof out->access_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "pinterest token answer without a usable access_token");
-    } else if (json_str(root, "refresh_token", &rt) != JSON_ABSENT &&
-               copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "pinterest token answer with an unusable refresh_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "pinterest token answer: expires_in is not a number of seconds");
-    } else {
-        /* the refresh token rotates on every refresh: out->refresh_token must be saved */
-        out->expires_in_s = expires;
-        *cls = ERR_NONE;
-    }
-    cJSON_Delete(root);
-    return rc;
+    return oauth_refresh_parse(&oauth, resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

@@ -14,7 +14,8 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "x.h"
+#include "x_int.h"
+#include "oauth.h"
 #include "buf.h"
 #include "json.h"
 #include "timeutil.h"
@@ -31,27 +32,6 @@
 extern const struct adapter adapter_x;
 
 /* ---- pending records and error helpers ------------------------------------------------------- */
-
-/* Marks the page malformed; always returns -1 so parsers can `return x_malformed(...)`. */
-int x_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "x: %s", msg);
-    return -1;
-}
-
-/*
- * Copies text from an API answer into an error message: control characters become spaces and any
- * word that could be a URL or a credential (contains "://", "token=", "_token" or the current
- * token `secret`, or is 32 bytes or longer without a space) becomes "[redacted]". Truncated at a
- * UTF-8 boundary.
- */
-
-/* A header holding a non-negative decimal integer (epoch seconds, counts); 0 or -1. */
 
 /* Milliseconds from now (epoch us) until x-rate-limit-reset, or -1 when there is no reset. */
 static int64_t reset_wait_ms(const struct http_response *resp, int64_t now)
@@ -165,10 +145,8 @@ static int errors_only(const struct adapter_ctx *ctx, const cJSON *errors, struc
 int x_begin_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                 const char *query, char *why, size_t whylen)
 {
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s/2/%s?%s", ctx->platform->api_base, path, query));
     return http_request_header(req, "Authorization: Bearer %s", ctx->access_token);
@@ -259,12 +237,7 @@ static int add_counts(const struct adapter_ctx *ctx, const cJSON *obj, const cha
             continue;
         if (g == JSON_BAD)
             return x_malformed(rs, "public_metrics.%s is not a count", map[i].key);
-        struct record r = {.type = REC_SNAPSHOT};
-        r.u.snapshot.object = object;
-        r.u.snapshot.metric = map[i].metric;
-        r.u.snapshot.observed_at = ctx->now;
-        r.u.snapshot.value = v;
-        adapter_pending_add(p, &r);
+        adapter_snapshot(ctx->now, object, map[i].metric, v, p);
     }
     return 0;
 }
@@ -443,89 +416,26 @@ static void ratelimit(const struct http_response *resp, int64_t now, struct rl_s
 
 /* ---- tokens (reference §1.4, §12) ------------------------------------------------------------ */
 
+/* A public client sends its client_id; a confidential one adds HTTP Basic. Refresh tokens
+ * rotate: a new one must be saved. */
+static const struct oauth_client oauth = {
+    .name = "x",
+    .auth = OAUTH_AUTH_CLIENT_ID,
+    .said = {"error"},
+};
+
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
                          struct http_request *req)
 {
     (void)access_token;
-    if (!refresh_token || !*refresh_token)
-        refresh_token = cred->refresh_token;
-    if (!refresh_token || !*refresh_token || !cred->client_id || !*cred->client_id ||
-        !p->token_url || !*p->token_url)
-        return -1;
-    char *rt = adapter_urlencode(refresh_token), *cid = adapter_urlencode(cred->client_id);
-    req->method = "POST";
-    http_request_set_url(req, xstrdup(p->token_url));
-    req->body = xasprintf("grant_type=refresh_token&refresh_token=%s&client_id=%s", rt, cid);
-    adapter_free_secret(rt);
-    free(cid);
-    int rc = http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
-    if (rc == 0 && cred->client_secret && *cred->client_secret)
-        rc = adapter_basic_auth(req, cred->client_id, cred->client_secret);
-    return rc;
-}
-
-/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or too long. */
-static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
-{
-    const char *v;
-    if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
-        return -1;
-    memcpy(dst, v, strlen(v) + 1);
-    return 0;
-}
-
-/* A failed refresh: no token survives in out; why says what went wrong (never a secret). */
-__attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
-                                                              enum err_class *cls, enum err_class c,
-                                                              char *why, size_t whylen,
-                                                              const char *fmt, ...)
-{
-    va_list ap;
-    explicit_bzero(out, sizeof *out);
-    *cls = c;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-    return -1;
+    return oauth_refresh_build(&oauth, p, cred, refresh_token, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    char jwhy[128], code[64] = "";
-    const char *err = "";
-    int64_t expires = 0;
-    memset(out, 0, sizeof *out);
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
-    int rc = 0;
-    if (resp->status < 200 || resp->status > 299) {
-        if (json_str(root, "error", &err) == JSON_OK)
-            adapter_safe_text(code, sizeof code, err, NULL);
-        enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
-                           : resp->status == 429 ? ERR_THROTTLED
-                                                 : ERR_AUTH; /* invalid_request, invalid_grant */
-        rc = refresh_fail(out, cls, c, why, whylen, "x token endpoint refused the refresh: %s",
-                          *code ? code : "no error code");
-    } else if (!cJSON_IsObject(root) ||
-               copy_token(root, "access_token", out->access_token, sizeof out->access_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "x token answer without a usable access_token");
-    } else if (json_str(root, "refresh_token", &err) != JSON_ABSENT &&
-               copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token)) {
-        /* a refresh_token that is there but not a usable string is refused, not ignored: X
-         * rotates it, and keeping the old one would lose the credential at the next refresh */
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "x token answer with an unusable refresh_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "x token answer: expires_in is not a number of seconds");
-    } else {
-        out->expires_in_s = expires;
-        *cls = ERR_NONE;
-    }
-    cJSON_Delete(root);
-    return rc;
+    return oauth_refresh_parse(&oauth, resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

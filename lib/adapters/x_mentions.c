@@ -17,7 +17,7 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "x.h"
+#include "x_int.h"
 #include "buf.h"
 #include "sentiment.h"
 #include "timeutil.h"

@@ -31,7 +31,8 @@
  *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
-#include "youtube.h"
+#include "youtube_int.h"
+#include "oauth.h"
 #include "xmalloc.h"
 
 #include <stdarg.h>
@@ -45,33 +46,14 @@
 
 extern const struct adapter adapter_youtube;
 
-/* ---- shared helpers (youtube.h) -------------------------------------------------------------- */
-
-int youtube_malformed(struct rowset *rs, const char *fmt, ...)
-{
-    char msg[256];
-    va_list ap;
-    va_start(ap, fmt);
-    vsnprintf(msg, sizeof msg, fmt, ap);
-    va_end(ap);
-    rowset_set_error(rs, ERR_MALFORMED, -1, "youtube: %s", msg);
-    return -1;
-}
-
-void youtube_query(struct buf *q, const char *name, const char *value)
-{
-    char *enc = adapter_urlencode(value);
-    buf_printf(q, "%s%s=%s", q->len ? "&" : "", name, enc);
-    free(enc);
-}
+/* ---- shared helpers (youtube_int.h)
+ * -------------------------------------------------------------- */
 
 int youtube_get(const struct adapter_ctx *ctx, struct http_request *req, const char *base,
                 const char *path, const struct buf *query, char *why, size_t whylen)
 {
-    if (!ctx->access_token || !*ctx->access_token) {
-        snprintf(why, whylen, "no access token");
+    if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    }
     if (!base || !*base) {
         snprintf(why, whylen, "platform has no API base URL for %s", path);
         return -1;
@@ -91,36 +73,6 @@ static bool is_id(const char *id)
 static const char *shown_id(const char *id)
 {
     return is_id(id) ? id : "(not a YouTube id)";
-}
-
-static void snapshot(const struct adapter_ctx *ctx, const char *object, const char *metric,
-                     int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_SNAPSHOT};
-    r.u.snapshot.object = object;
-    r.u.snapshot.metric = metric;
-    r.u.snapshot.observed_at = ctx->now;
-    r.u.snapshot.value = value;
-    adapter_pending_add(p, &r);
-}
-
-/* ---- Pacific midnight (reference §5.4: the quota resets at 00:00 Pacific) -------------------- */
-
-static int64_t floor_div(int64_t a, int64_t b)
-{
-    return a >= 0 ? a / b : -((-a + b - 1) / b);
-}
-
-int64_t youtube_until_pacific_midnight_ms(int64_t now)
-{
-    int64_t t = floor_div(now, 1000000), off = adapter_pacific_offset(t);
-    int64_t next_day = floor_div(t + off, 86400) + 1;
-    int64_t midnight = next_day * 86400 - off;
-    /* across a clock change the offset at midnight is the new one (clocks move at 02:00) */
-    int64_t off_then = adapter_pacific_offset(midnight);
-    if (off_then != off)
-        midnight = next_day * 86400 - off_then;
-    return (midnight * 1000000 - now) / 1000;
 }
 
 /* ---- Google errors (reference §5.4, §11) ----------------------------------------------------- */
@@ -228,7 +180,7 @@ static void google_error(const struct adapter_ctx *ctx, const struct http_respon
     adapter_safe_text(name, sizeof name, said, ctx->access_token);
     adapter_safe_text(text, sizeof text, m, ctx->access_token);
     /* the daily quota comes back at midnight Pacific; other classes wait as the engine says */
-    int64_t retry = cls == ERR_QUOTA ? youtube_until_pacific_midnight_ms(ctx->now) : -1;
+    int64_t retry = cls == ERR_QUOTA ? adapter_until_pacific_midnight_ms(ctx->now) : -1;
     rowset_set_error(rs, cls, retry, "youtube: HTTP %ld%s%s: %s", resp->status, *name ? " " : "",
                      name, *text ? text : "no message");
 }
@@ -279,14 +231,7 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     if (!root)
         return -1;
     int rc = fn(ctx, root, rs, &p, &next);
-    if (rc == 0) {
-        adapter_pending_commit(&p, rs);
-        rowset_set_next(rs, next);
-    }
-    free(next);
-    adapter_pending_drop(&p);
-    cJSON_Delete(root);
-    return rc;
+    return adapter_page_end(rc, &p, rs, next, root);
 }
 
 /* ---- youtube.channel ------------------------------------------------------------------------- */
@@ -299,8 +244,8 @@ static int build_channel(const struct adapter_ctx *ctx, struct http_request *req
         snprintf(why, whylen, "account has no channel id");
         return -1;
     }
-    youtube_query(&q, "part", "statistics");
-    youtube_query(&q, "id", ctx->account->id);
+    adapter_query(&q, "part", "statistics");
+    adapter_query(&q, "id", ctx->account->id);
     int rc =
         youtube_get(ctx, req, ctx->platform->api_base, "/youtube/v3/channels", &q, why, whylen);
     buf_free(&q);
@@ -318,7 +263,7 @@ static int count_stat(const struct adapter_ctx *ctx, const cJSON *stats, const c
         return youtube_malformed(rs, "%s: statistics.%s is not a count",
                                  *object ? shown_id(object) : "channel", key);
     if (g == JSON_OK)
-        snapshot(ctx, object, metric, v, p);
+        adapter_snapshot(ctx->now, object, metric, v, p);
     return 0;
 }
 
@@ -411,15 +356,15 @@ static int build_videos(const struct adapter_ctx *ctx, struct http_request *req,
     }
     if (c.videos) {
         char *ids = xstrndup(c.ids, c.ids_len);
-        youtube_query(&q, "part", "statistics,snippet");
-        youtube_query(&q, "id", ids);
+        adapter_query(&q, "part", "statistics,snippet");
+        adapter_query(&q, "id", ids);
         free(ids);
     } else {
-        youtube_query(&q, "part", "contentDetails");
-        youtube_query(&q, "playlistId", list);
-        youtube_query(&q, "maxResults", "50");
+        adapter_query(&q, "part", "contentDetails");
+        adapter_query(&q, "playlistId", list);
+        adapter_query(&q, "maxResults", "50");
         if (c.token)
-            youtube_query(&q, "pageToken", c.token);
+            adapter_query(&q, "pageToken", c.token);
     }
     int rc =
         youtube_get(ctx, req, ctx->platform->api_base,
@@ -559,87 +504,27 @@ static int parse_videos(const struct adapter_ctx *ctx, const struct http_respons
 
 /* ---- tokens (reference §5.1, §12) ------------------------------------------------------------ */
 
+/* Google's endpoint: invalid_grant means someone must authorize again. Expires in about an
+ * hour; no new refresh token means the old one stays. */
+static const struct oauth_client oauth = {
+    .name = "google",
+    .auth = OAUTH_AUTH_BODY,
+    .client_first = true,
+    .said = {"error"},
+};
+
 static int refresh_build(const struct cfg_platform *p, const struct cfg_credential *cred,
                          const char *access_token, const char *refresh_token,
                          struct http_request *req)
 {
     (void)access_token;
-    if (!refresh_token || !*refresh_token)
-        refresh_token = cred->refresh_token;
-    if (!refresh_token || !*refresh_token || !cred->client_id || !*cred->client_id ||
-        !cred->client_secret || !*cred->client_secret || !p->token_url || !*p->token_url)
-        return -1;
-    struct buf b = {0};
-    youtube_query(&b, "grant_type", "refresh_token");
-    youtube_query(&b, "client_id", cred->client_id);
-    youtube_query(&b, "client_secret", cred->client_secret);
-    youtube_query(&b, "refresh_token", refresh_token);
-    req->method = "POST";
-    http_request_set_url(req, xstrdup(p->token_url));
-    req->body = buf_steal(&b, NULL);
-    return http_request_header(req, "Content-Type: application/x-www-form-urlencoded");
-}
-
-/* Copies a token member into dst; 0, or -1 when absent, not a string, empty or too long. */
-static int copy_token(const cJSON *root, const char *key, char *dst, size_t n)
-{
-    const char *v;
-    if (json_str(root, key, &v) != JSON_OK || !*v || strlen(v) >= n)
-        return -1;
-    memcpy(dst, v, strlen(v) + 1);
-    return 0;
-}
-
-/* A failed refresh: no token survives in out; why says what went wrong (never a secret). */
-__attribute__((format(printf, 6, 7))) static int refresh_fail(struct token_set *out,
-                                                              enum err_class *cls, enum err_class c,
-                                                              char *why, size_t whylen,
-                                                              const char *fmt, ...)
-{
-    va_list ap;
-    explicit_bzero(out, sizeof *out);
-    *cls = c;
-    va_start(ap, fmt);
-    vsnprintf(why, whylen, fmt, ap);
-    va_end(ap);
-    return -1;
+    return oauth_refresh_build(&oauth, p, cred, refresh_token, req);
 }
 
 static int refresh_parse(const struct http_response *resp, struct token_set *out,
                          enum err_class *cls, char *why, size_t whylen)
 {
-    char jwhy[128], code[64] = "";
-    const char *err = "";
-    int64_t expires = 0;
-    int rc = 0;
-    memset(out, 0, sizeof *out);
-    cJSON *root = resp->len ? json_parse(resp->body, resp->len, jwhy, sizeof jwhy) : NULL;
-    if (resp->status < 200 || resp->status > 299) {
-        if (json_str(root, "error", &err) == JSON_OK)
-            adapter_safe_text(code, sizeof code, err, NULL);
-        /* invalid_grant: the refresh token expired or was revoked, someone must re-authorize */
-        enum err_class c = resp->status >= 500   ? ERR_TRANSIENT
-                           : resp->status == 429 ? ERR_THROTTLED
-                                                 : ERR_AUTH;
-        rc = refresh_fail(out, cls, c, why, whylen, "google token endpoint refused the refresh: %s",
-                          *code ? code : "no error code");
-    } else if (!cJSON_IsObject(root) ||
-               copy_token(root, "access_token", out->access_token, sizeof out->access_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "google token answer without a usable access_token");
-    } else if (json_str(root, "refresh_token", &err) != JSON_ABSENT &&
-               copy_token(root, "refresh_token", out->refresh_token, sizeof out->refresh_token)) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "google token answer with an unusable refresh_token");
-    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
-        rc = refresh_fail(out, cls, ERR_MALFORMED, why, whylen,
-                          "google token answer: expires_in is not a number of seconds");
-    } else {
-        out->expires_in_s = expires; /* usually 3599; no new refresh token: keep the old one */
-        *cls = ERR_NONE;
-    }
-    cJSON_Delete(root);
-    return rc;
+    return oauth_refresh_parse(&oauth, resp, out, cls, why, whylen);
 }
 
 /* ---- the adapter ----------------------------------------------------------------------------- */

@@ -16,7 +16,7 @@
  *
  * Pure, like the rest of the adapter.
  */
-#include "youtube.h"
+#include "youtube_int.h"
 #include "money.h"
 #include "timeutil.h"
 
@@ -50,12 +50,12 @@ int youtube_build_analytics(const struct adapter_ctx *ctx, struct http_request *
         buf_printf(&metrics, "%s%s", i ? "," : "", columns[i].name);
     time_format_date(ctx->from_day, start, sizeof start);
     time_format_date(ctx->to_day, end, sizeof end);
-    youtube_query(&q, "ids", "channel==MINE");
-    youtube_query(&q, "startDate", start);
-    youtube_query(&q, "endDate", end);
-    youtube_query(&q, "metrics", metrics.data);
-    youtube_query(&q, "dimensions", "day");
-    youtube_query(&q, "sort", "day");
+    adapter_query(&q, "ids", "channel==MINE");
+    adapter_query(&q, "startDate", start);
+    adapter_query(&q, "endDate", end);
+    adapter_query(&q, "metrics", metrics.data);
+    adapter_query(&q, "dimensions", "day");
+    adapter_query(&q, "sort", "day");
     int rc = youtube_get(ctx, req, ctx->platform->api_base2, "/v2/reports", &q, why, whylen);
     buf_free(&metrics);
     buf_free(&q);
@@ -113,17 +113,6 @@ static enum json_get minutes_to_seconds(const cJSON *it, int64_t *secs)
     return JSON_OK;
 }
 
-static void add_metric(const char *metric, int32_t day, int64_t value, struct adapter_pending *p)
-{
-    struct record r = {.type = REC_METRIC};
-    r.u.metric.object = "";
-    r.u.metric.metric = metric;
-    r.u.metric.day = day;
-    r.u.metric.basis = BASIS_PACIFIC;
-    r.u.metric.value = value;
-    adapter_pending_add(p, &r);
-}
-
 /* One row: a record per known metric column (null: no record), when the day is in the window. */
 static int read_row(const struct adapter_ctx *ctx, const cJSON *row, const struct layout *l,
                     struct rowset *rs, struct adapter_pending *p)
@@ -146,7 +135,7 @@ static int read_row(const struct adapter_ctx *ctx, const cJSON *row, const struc
             return youtube_malformed(rs, "%s on %s is not a count", columns[i].name,
                                      d->valuestring);
         if (g == JSON_OK && day >= ctx->from_day && day <= ctx->to_day)
-            add_metric(columns[i].metric, day, v, p);
+            adapter_daily(BASIS_PACIFIC, columns[i].metric, day, v, p);
     }
     return 0;
 }

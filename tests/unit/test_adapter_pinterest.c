@@ -637,6 +637,12 @@ static void test_refresh_parse(void **state)
                      -1);
     assert_int_equal(cls, ERR_AUTH);
     assert_string_equal(why, "pinterest token endpoint refused the refresh: invalid_client");
+    /* a refusal that says nothing, or says it in an empty string, is named as such */
+    assert_int_equal(refresh(400, "{}", out, &cls, why, sizeof why), -1);
+    assert_int_equal(cls, ERR_AUTH);
+    assert_string_equal(why, "pinterest token endpoint refused the refresh: no error message");
+    assert_int_equal(refresh(400, "{\"error\":\"\"}", out, &cls, why, sizeof why), -1);
+    assert_string_equal(why, "pinterest token endpoint refused the refresh: no error message");
     assert_int_equal(refresh(503, "", out, &cls, why, sizeof why), -1);
     assert_int_equal(cls, ERR_TRANSIENT);
     assert_int_equal(refresh(429, "{\"code\":8}", out, &cls, why, sizeof why), -1);

@@ -1,13 +1,13 @@
 /*
- * youtube.h - private to the YouTube adapter (youtube.c and youtube_analytics.c): the Google
+ * youtube_int.h - private to the YouTube adapter (youtube.c and youtube_analytics.c): the Google
  * helpers both halves share. Not an API for anything else; the adapter itself is
  * `adapter_youtube`.
  *
  * youtube.c holds the requests, Google error bodies, the Data API streams (channel, videos) and
  * the token refresh; youtube_analytics.c holds the Analytics API report (youtube.analytics).
  */
-#ifndef SR_ADAPTERS_YOUTUBE_H
-#define SR_ADAPTERS_YOUTUBE_H
+#ifndef SR_ADAPTERS_YOUTUBE_INT_H
+#define SR_ADAPTERS_YOUTUBE_INT_H
 
 #include "adapter.h"
 #include "buf.h"
@@ -17,11 +17,7 @@
 #include <stdint.h>
 
 /* Marks the page malformed ("youtube: ..."); returns -1. */
-int youtube_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
-void youtube_query(struct buf *q, const char *name, const char *value);
+#define youtube_malformed(rs, ...) adapter_malformed(rs, "youtube", __VA_ARGS__)
 
 /* Sets req to a GET of {base}{path}?{query} with the bearer header; 0, or -1 with why. */
 int youtube_get(const struct adapter_ctx *ctx, struct http_request *req, const char *base,
@@ -35,9 +31,6 @@ int youtube_get(const struct adapter_ctx *ctx, struct http_request *req, const c
  */
 cJSON *youtube_body(const struct adapter_ctx *ctx, const struct http_response *resp,
                     struct rowset *rs);
-
-/* Milliseconds from now (epoch microseconds) to the next midnight in US Pacific time. */
-int64_t youtube_until_pacific_midnight_ms(int64_t now);
 
 /* youtube.analytics (youtube_analytics.c). */
 int youtube_build_analytics(const struct adapter_ctx *ctx, struct http_request *req, char *why,

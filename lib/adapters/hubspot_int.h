@@ -1,13 +1,13 @@
 /*
- * hubspot.h - private to the HubSpot adapter (hubspot.c and hubspot_deals.c): the helpers both
+ * hubspot_int.h - private to the HubSpot adapter (hubspot.c and hubspot_deals.c): the helpers both
  * halves share. Not an API for anything else; the adapter itself is `adapter_hubspot`.
  *
  * hubspot.c holds requests, error classes, the CRM search with its 10,000-result window, contacts
  * (hubspot.contacts), rate-limit headers and tokens; hubspot_deals.c holds pipelines, deals and
  * their contact associations (hubspot.deals).
  */
-#ifndef SR_ADAPTERS_HUBSPOT_H
-#define SR_ADAPTERS_HUBSPOT_H
+#ifndef SR_ADAPTERS_HUBSPOT_INT_H
+#define SR_ADAPTERS_HUBSPOT_INT_H
 
 #include "adapter.h"
 #include "json.h"
@@ -19,8 +19,7 @@
 #define HUBSPOT_ID_MAX 20 /* digits of a 64-bit object id */
 
 /* Marks the page malformed ("hubspot: ..."); returns -1. */
-int hubspot_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define hubspot_malformed(rs, ...) adapter_malformed(rs, "hubspot", __VA_ARGS__)
 
 /*
  * Sets req to {method} {api_base}{path} with the bearer header and, for a body (owned by req

@@ -1,29 +1,24 @@
 /*
- * facebook.h - private to the Meta adapter (facebook.c and facebook_ads.c): the helpers both halves
- * share. Not an API for anything else; the adapter itself is `adapter_facebook`.
+ * facebook_int.h - private to the Meta adapter (facebook.c and facebook_ads.c): the helpers both
+ * halves share. Not an API for anything else; the adapter itself is `adapter_facebook`.
  *
- * facebook.c holds the Graph request, error and paging machinery, Page insights, Page posts, rate
- * limits and tokens; facebook_ads.c holds Marketing API ads insights and Lead Ads.
+ * facebook.c holds the Graph requests and list pages, Page insights, Page posts and the token
+ * exchange; facebook_ads.c holds Marketing API ads insights and Lead Ads. Graph errors, paging and
+ * usage headers are meta.c's, shared with the Instagram adapter.
  */
-#ifndef SR_ADAPTERS_FACEBOOK_H
-#define SR_ADAPTERS_FACEBOOK_H
+#ifndef SR_ADAPTERS_FACEBOOK_INT_H
+#define SR_ADAPTERS_FACEBOOK_INT_H
 
 #include "adapter.h"
 #include "buf.h"
 #include "json.h"
+#include "meta.h"
 
 #include <stdbool.h>
 #include <stddef.h>
 
 /* Marks the page malformed ("facebook: ..."); returns -1. */
-int facebook_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
-
-/* An id from a body as it may appear in a message: digits and '_' only, else a placeholder. */
-const char *facebook_shown_id(const char *id);
-
-/* Appends "&name=value" (just "name=value" to an empty query), value percent-encoded. */
-void facebook_query(struct buf *q, const char *name, const char *value);
+#define facebook_malformed(rs, ...) adapter_malformed(rs, "facebook", __VA_ARGS__)
 
 /*
  * Sets req to a GET of {api_base}/{version}/{path}?{query} with the bearer header; path must

@@ -1,13 +1,13 @@
 /*
- * linkedin.h - private to the LinkedIn adapter (linkedin.c and linkedin_ads.c): the helpers both
- * halves share. Not an API for anything else; the adapter itself is `adapter_linkedin`.
+ * linkedin_int.h - private to the LinkedIn adapter (linkedin.c and linkedin_ads.c): the helpers
+ * both halves share. Not an API for anything else; the adapter itself is `adapter_linkedin`.
  *
  * linkedin.c holds the Rest.li request and error machinery, organization statistics
  * (linkedin.org_stats) and token refresh; linkedin_ads.c holds campaigns with adAnalytics
  * (linkedin.ad_analytics) and Lead Gen Form responses (linkedin.leads).
  */
-#ifndef SR_ADAPTERS_LINKEDIN_H
-#define SR_ADAPTERS_LINKEDIN_H
+#ifndef SR_ADAPTERS_LINKEDIN_INT_H
+#define SR_ADAPTERS_LINKEDIN_INT_H
 
 #include "adapter.h"
 #include "json.h"
@@ -18,8 +18,7 @@
 #define LINKEDIN_ID_MAX 20 /* digits of a 64-bit id */
 
 /* Marks the page malformed ("linkedin: ..."); returns -1. */
-int linkedin_malformed(struct rowset *rs, const char *fmt, ...)
-    __attribute__((format(printf, 2, 3)));
+#define linkedin_malformed(rs, ...) adapter_malformed(rs, "linkedin", __VA_ARGS__)
 
 /*
  * The numeric id of an account setting (`id`, `ad_account`) that may be written as a bare id or

@@ -1,12 +1,12 @@
 /*
- * x.h - private to the X adapter (x.c and x_mentions.c): the helpers both share. Not an API for
+ * x_int.h - private to the X adapter (x.c and x_mentions.c): the helpers both share. Not an API for
  * anything else; the adapter itself is `adapter_x`.
  *
  * x.c holds requests, errors, paging, the user and timeline streams, rate limits and tokens;
  * x_mentions.c holds the brand-mention search (x.mentions).
  */
-#ifndef SR_ADAPTERS_X_H
-#define SR_ADAPTERS_X_H
+#ifndef SR_ADAPTERS_X_INT_H
+#define SR_ADAPTERS_X_INT_H
 
 #include "adapter.h"
 #include "json.h"
@@ -14,8 +14,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Marks the page malformed ("x: ..."); always returns -1. */
-int x_malformed(struct rowset *rs, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Marks the page malformed ("x: ..."); returns -1. */
+#define x_malformed(rs, ...) adapter_malformed(rs, "x", __VA_ARGS__)
 
 /* Method, auth header and URL of a GET below {api_base}/2/; path and query already encoded. */
 int x_begin_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,

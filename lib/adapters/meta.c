@@ -1,0 +1,265 @@
+/*
+ * meta.c - the Graph API machinery of the Meta adapters (see meta.h).
+ *
+ * What Meta sends (reference §2.5-§2.7, §3.4, §11): errors are classified by error.code, never
+ * by the HTTP status; usage comes in JSON headers whose percentages may be decimals; the next
+ * page's URL embeds the access token, so only its `after` cursor is ever kept.
+ */
+#include "meta.h"
+#include "xmalloc.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- usage headers (reference §2.6, §3.4) ---------------------------------------------------- */
+
+/* A percentage member: an integer, or a decimal (X-Ad-Account-Usage sends 9.67) rounded up. */
+static int pct_of(const cJSON *it)
+{
+    int64_t v;
+    if (json_count_item(it, &v) == JSON_OK)
+        return v > 1000 ? 1000 : (int)v;
+    /* a percentage is not an id, a count or money: its double is exact enough */
+    if (cJSON_IsNumber(it) && isfinite(it->valuedouble) && it->valuedouble >= 0)
+        return it->valuedouble > 1000 ? 1000 : (int)ceil(it->valuedouble);
+    return -1;
+}
+
+/* Raises *pct to the highest of keys in o and *eta to its estimated_time_to_regain_access. */
+static void usage_object(const cJSON *o, const char *const *keys, int *pct, int64_t *eta)
+{
+    int64_t m;
+    for (size_t i = 0; keys[i]; i++) {
+        int v = pct_of(json_get(o, keys[i]));
+        if (v > *pct)
+            *pct = v;
+    }
+    if (json_count(o, "estimated_time_to_regain_access", &m) == JSON_OK && m > *eta)
+        *eta = m;
+}
+
+static cJSON *header_json(const struct http_response *resp, const char *name)
+{
+    char why[64];
+    const char *v = resp->header ? resp->header(resp, name) : NULL;
+    return v ? json_parse(v, strlen(v), why, sizeof why) : NULL;
+}
+
+/* The highest usage percentage of the usage headers and the longest regain time (minutes). */
+static void read_usage(const struct meta_api *m, const struct http_response *resp, int *pct,
+                       int64_t *eta_min)
+{
+    static const char *const app_keys[] = {"call_count", "total_cputime", "total_time", NULL};
+    static const char *const acc_keys[] = {"acc_id_util_pct", NULL};
+    const cJSON *per_id, *bucket;
+    *pct = -1;
+    *eta_min = 0;
+    cJSON *j = header_json(resp, "X-App-Usage");
+    usage_object(j, app_keys, pct, eta_min);
+    cJSON_Delete(j);
+    if (m->ad_account_usage) {
+        j = header_json(resp, "X-Ad-Account-Usage");
+        usage_object(j, acc_keys, pct, eta_min);
+        cJSON_Delete(j);
+    }
+    /* {"<business or IG user id>":[{"type":"ads_insights","call_count":N,...}, ...], ...} */
+    j = header_json(resp, "X-Business-Use-Case-Usage");
+    if (cJSON_IsObject(j)) {
+        cJSON_ArrayForEach(per_id, j)
+        {
+            if (!cJSON_IsArray(per_id))
+                continue;
+            cJSON_ArrayForEach(bucket, per_id)
+            {
+                usage_object(bucket, app_keys, pct, eta_min);
+            }
+        }
+    }
+    cJSON_Delete(j);
+}
+
+void meta_ratelimit(const struct meta_api *m, const struct http_response *resp,
+                    struct rl_signal *sig)
+{
+    int64_t eta_min;
+    read_usage(m, resp, &sig->usage_pct, &eta_min);
+    sig->wait_ms = eta_min > 0 ? eta_min * 60 * 1000 : -1;
+    sig->per_stream = false; /* Meta counts per app, user, page, business or ad account */
+}
+
+/* ---- ids ------------------------------------------------------------------------------------ */
+
+bool meta_is_id(const char *id)
+{
+    size_t n = strspn(id, "0123456789_");
+    return n > 0 && n <= 64 && !id[n];
+}
+
+const char *meta_shown_id(const char *id)
+{
+    return meta_is_id(id) ? id : "(not a Graph id)";
+}
+
+/* ---- Graph errors and bodies (reference §2.7, §11) ------------------------------------------- */
+
+static enum err_class code_class(int64_t code, int64_t subcode, bool transient, long status)
+{
+    /* 80002 is the instagram business use case; the whole 80000 range throttles */
+    if (code == 4 || code == 17 || code == 32 || code == 613 || (code >= 80000 && code <= 80014))
+        return ERR_THROTTLED;
+    if (transient || code == 1 || code == 2)
+        return ERR_TRANSIENT;
+    if (code == 190 || code == 102)
+        return ERR_AUTH;
+    if (code == 10 || (code >= 200 && code <= 299))
+        return ERR_PERMISSION;
+    if (code == 803 || (code == 100 && subcode == 33)) /* 33: the object does not exist */
+        return ERR_NOT_FOUND;
+    if (code == 100) /* a bad parameter, a retired metric; 1504018: the query timed out */
+        return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
+    return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
+}
+
+bool meta_error_code(const cJSON *root, int64_t *code, int64_t *subcode)
+{
+    const cJSON *err = json_get(root, "error");
+    *code = *subcode = 0;
+    if (!cJSON_IsObject(err))
+        return false;
+    json_int(err, "code", code);
+    json_int(err, "error_subcode", subcode);
+    return true;
+}
+
+/* Classifies an error answer; a throttle waits out estimated_time_to_regain_access. */
+static void graph_error(const struct meta_api *m, const struct http_response *resp,
+                        const cJSON *root, const char *secret, struct rowset *rs)
+{
+    const cJSON *err = json_get(root, "error");
+    int64_t code, subcode, eta_min;
+    bool transient = false;
+    const char *msg = "";
+    char text[160];
+    int pct;
+    meta_error_code(root, &code, &subcode);
+    json_bool(err, "is_transient", &transient);
+    if (json_str(err, "message", &msg) != JSON_OK)
+        msg = "";
+    adapter_safe_text(text, sizeof text, msg, secret);
+    enum err_class cls = code_class(code, subcode, transient, resp->status);
+    read_usage(m, resp, &pct, &eta_min);
+    int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
+    rowset_set_error(rs, cls, retry, "%s: HTTP %ld, Graph error %lld/%lld: %s", m->name,
+                     resp->status, (long long)code, (long long)subcode, text);
+}
+
+cJSON *meta_json(const struct http_response *resp, char *why, size_t whylen)
+{
+    snprintf(why, whylen, "empty body");
+    return resp->len ? json_parse(resp->body, resp->len, why, whylen) : NULL;
+}
+
+int meta_check(const struct meta_api *m, const struct http_response *resp, const cJSON *root,
+               const char *jwhy, const char *secret, struct rowset *rs)
+{
+    if (cJSON_IsObject(json_get(root, "error"))) {
+        graph_error(m, resp, root, secret, rs);
+        return -1;
+    }
+    if (resp->status >= 500) { /* a proxy page, an empty 502 */
+        rowset_set_error(rs, ERR_TRANSIENT, -1, "%s: HTTP %ld without a Graph error body", m->name,
+                         resp->status);
+        return -1;
+    }
+    if (resp->status < 200 || resp->status > 299)
+        return adapter_malformed(rs, m->name, "HTTP %ld without a Graph error body", resp->status);
+    if (!root)
+        return adapter_malformed(rs, m->name, "%s", jwhy);
+    if (!cJSON_IsObject(root))
+        return adapter_malformed(rs, m->name, "body is not a JSON object");
+    return 0;
+}
+
+cJSON *meta_body(const struct meta_api *m, const struct http_response *resp, const char *secret,
+                 struct rowset *rs)
+{
+    char why[128];
+    cJSON *root = meta_json(resp, why, sizeof why);
+    if (meta_check(m, resp, root, why, secret, rs) == 0)
+        return root;
+    cJSON_Delete(root);
+    return NULL;
+}
+
+/* ---- paging (reference §2.5) ----------------------------------------------------------------- */
+
+int meta_next_after(const struct meta_api *m, const cJSON *root, struct rowset *rs, char **after)
+{
+    const cJSON *paging = json_get(root, "paging");
+    const char *next, *a;
+    *after = NULL;
+    if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
+        return adapter_malformed(rs, m->name, "paging is not an object");
+    enum json_get g = json_str(paging, "next", &next);
+    if (g == JSON_ABSENT)
+        return 0; /* the last page, even when it still carries cursors */
+    if (g == JSON_BAD)
+        return adapter_malformed(rs, m->name, "paging.next is not a string");
+    g = json_str(json_get(paging, "cursors"), "after", &a);
+    if (g == JSON_BAD)
+        return adapter_malformed(rs, m->name, "paging.cursors.after is not a string");
+    if (g == JSON_OK && *a) {
+        *after = xstrdup(a);
+        return 0;
+    }
+    /* no cursors: take the after parameter out of the next URL, never the URL itself */
+    *after = adapter_query_param(next, "after");
+    if (*after && **after)
+        return 0;
+    free(*after);
+    *after = NULL;
+    return adapter_malformed(rs, m->name, "paging.next without an after cursor");
+}
+
+/* ---- tokens (reference §2.1, §3.1, §12) ------------------------------------------------------ */
+
+int meta_token_request(const struct cfg_platform *p, struct buf *q, struct http_request *req)
+{
+    req->method = "GET";
+    http_request_set_url(
+        req, xasprintf("%s%c%s", p->token_url, strchr(p->token_url, '?') ? '&' : '?', q->data));
+    adapter_free_secret(buf_steal(q, NULL));
+    return 0;
+}
+
+int meta_token_parse(const struct meta_api *m, const char *what, const struct http_response *resp,
+                     struct token_set *out, enum err_class *cls, char *why, size_t whylen)
+{
+    struct rowset *rs = rowset_new();
+    const char *tok, *msg;
+    int64_t expires = 0;
+    int rc = -1;
+    memset(out, 0, sizeof *out);
+    cJSON *root = meta_body(m, resp, NULL, rs); /* Graph errors: 190 is auth, 5xx transient */
+    if (!root) {
+        *cls = rowset_error(rs, &msg, NULL);
+        snprintf(why, whylen, "%s failed: %s", what, msg);
+    } else if (json_str(root, "access_token", &tok) != JSON_OK || !*tok ||
+               strlen(tok) >= sizeof out->access_token) {
+        *cls = ERR_MALFORMED;
+        snprintf(why, whylen, "%s answer without a usable access_token", what);
+    } else if (json_count(root, "expires_in", &expires) == JSON_BAD) {
+        *cls = ERR_MALFORMED;
+        snprintf(why, whylen, "%s answer: expires_in is not a number of seconds", what);
+    } else {
+        memcpy(out->access_token, tok, strlen(tok) + 1);
+        out->expires_in_s = expires; /* absent: a token that does not expire, or unknown */
+        *cls = ERR_NONE;
+        rc = 0;
+    }
+    cJSON_Delete(root);
+    rowset_free(rs);
+    return rc;
+}
