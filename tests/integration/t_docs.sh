@@ -158,9 +158,9 @@ else
     not_ok "socialroid.8 documents each of socialroid's $n long options" "missing:$bad"
 fi
 
-# the tool's sources: daemon/cli.c, and wherever its commands live
+# the tool's sources: cli/, where its main and every command live
 cli_src=""
-for f in daemon/cli.c cli/*.c lib/*cmd.c; do
+for f in cli/*.c; do
     [ -f "$f" ] && cli_src="$cli_src $f"
 done
 bad=""

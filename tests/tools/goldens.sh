@@ -17,7 +17,7 @@
 # milliseconds) between the start and the end of the parse is "(now)" (a snapshot is
 # observed now; LinkedIn's lead range ends now); a day up to 400 days before today (UTC) is
 # "(today-N)", and one up to 400 days after the start of the window parse reads (today + 1 -
-# 3660 days, lib/parsecmd.c) "(window start+N)" (the chunked streams' next cursors); a
+# 3660 days, cli/parsecmd.c) "(window start+N)" (the chunked streams' next cursors); a
 # quota's wait of at most a day is "(until the quota's day ends)" (the platforms' quota days
 # end at their midnights). Any other value stays as printed, so a wrong clock still shows as
 # a difference. The fixtures' own days (2021..2024) are far from both ranges until about
