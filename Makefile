@@ -64,7 +64,12 @@ endif
 # error under -Werror), and dropped at -O0, where glibc warns that it does nothing.
 FORTIFY := $(if $(findstring _FORTIFY_SOURCE,$(CPPFLAGS) $(CFLAGS))$(filter -O0,$(CFLAGS)),,\
              $(filter -D_FORTIFY_SOURCE=%,$(HARDEN)))
-SR_CPPFLAGS := -D_GNU_SOURCE -DSR_VERSION=\"$(VERSION)\" -Ilib -I$(B)/gen $(PKG_CFLAGS) \
+# lib/ by layer: base (pure foundations), model (config, platforms, cursors, records), adapters
+# (the platforms' wire formats, pure), engine (the daemon's event loop), finance (the daemon's
+# money side). cli/ is the tool's, and blocks.
+LIB_DIRS := lib/base lib/model lib/adapters lib/engine lib/finance
+LIB_INC  := $(addprefix -I,$(LIB_DIRS))
+SR_CPPFLAGS := -D_GNU_SOURCE -DSR_VERSION=\"$(VERSION)\" $(LIB_INC) -I$(B)/gen $(PKG_CFLAGS) \
                $(FORTIFY) -MMD -MP
 SR_CFLAGS   := -std=c11 $(OPT) $(WARNINGS) $(filter-out -D_FORTIFY_SOURCE=%,$(HARDEN))
 SR_LDFLAGS  := $(LDHARDEN)
@@ -75,7 +80,7 @@ ALL_CFLAGS   = $(SR_CFLAGS) $(CFLAGS)
 ALL_LDFLAGS  = $(SR_LDFLAGS) $(LDFLAGS)
 ALL_LDLIBS   = $(SR_LDLIBS) $(LDLIBS)
 
-LIB_SRC  := $(wildcard lib/*.c lib/adapters/*.c)
+LIB_SRC  := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
 LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(B)/gen/schema_files.o
 SQL      := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 

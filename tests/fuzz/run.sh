@@ -19,7 +19,7 @@ if [ -z "${FUZZ_ADAPTERS:-}" ]; then
     done | tr '\n' ' ')
 fi
 CFLAGS="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -D_GNU_SOURCE"
-CFLAGS="$CFLAGS -DSR_VERSION=\"fuzz\" -Ilib -I$B/gen $(pkg-config --cflags libcurl libpq libevent libcjson)"
+CFLAGS="$CFLAGS -DSR_VERSION=\"fuzz\" $(for d in lib/*/; do printf -- "-I%s " "${d%/}"; done)-I$B/gen $(pkg-config --cflags libcurl libpq libevent libcjson)"
 LIBS="$(pkg-config --libs libcurl libpq libevent libcjson) -lm"
 mkdir -p "$F/obj"
 # The library is compiled once with the fuzzing instrumentation; each target then links it.

@@ -13,12 +13,12 @@ check "make CFLAGS=-O1 CPPFLAGS=-DFOO LDFLAGS=-Wl,--as-needed builds the daemon"
     LDFLAGS=-Wl,--as-needed "$fb/socialroid"
 cp "$TEST_DIR/check.out" "$TEST_DIR/flags.out"
 check_grep "the caller's flags come after ours on every compile" \
-    '^cc .*-MP -DFOO -std=c11 -O2 .*-Werror .*-O1 -c -o .*/lib/config\.o lib/config\.c$' "$TEST_DIR/flags.out"
+    '^cc .*-MP -DFOO -std=c11 -O2 .*-Werror .*-O1 -c -o .*/lib/model/config\.o lib/model/config\.c$' "$TEST_DIR/flags.out"
 check_grep "and LDFLAGS on the link" '^cc .*-Wl,-z,relro,-z,now -Wl,--as-needed -o .*/socialroid ' \
     "$TEST_DIR/flags.out"
 check "the daemon built that way runs" "$fb/socialroid" --version
 check "a caller's own _FORTIFY_SOURCE is not redefined" \
-    make --no-print-directory V=1 B="$fb" CPPFLAGS=-D_FORTIFY_SOURCE=3 "$fb/lib/buf.o" -W lib/buf.c
+    make --no-print-directory V=1 B="$fb" CPPFLAGS=-D_FORTIFY_SOURCE=3 "$fb/lib/base/buf.o" -W lib/base/buf.c
 if grep -q -- '-D_FORTIFY_SOURCE=2' "$TEST_DIR/check.out"; then
     not_ok "only the caller's _FORTIFY_SOURCE is passed" "$(grep ' -c ' "$TEST_DIR/check.out")"
 else

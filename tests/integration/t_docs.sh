@@ -1,6 +1,6 @@
 # t_docs.sh - the manual pages against the code: each page renders without a warning (groff
 # -ww and man -l); socialroi.conf(5) documents every section and every key of the key tables
-# (lib/config_keys.c), each with the reload behaviour the table gives it, and its examples pass
+# (lib/model/config_keys.c), each with the reload behaviour the table gives it, and its examples pass
 # socialroid -n;
 # socialroid(8) documents every long option of the daemon, socialroi(1) every command and every
 # long option of the tool; the pages name every stream and carry the release's version.
@@ -46,7 +46,7 @@ for p in $PAGES; do
     check_grep "$p names release $version" "^\\.TH .*\"socialroi $version\"" "$p"
 done
 
-# ---- socialroi.conf(5) against lib/config_keys.c ----------------------------------------------
+# ---- socialroi.conf(5) against lib/model/config_keys.c ----------------------------------------------
 
 # "section key reload" for every key of the key tables (an entry may span lines)
 awk '
@@ -61,18 +61,18 @@ awk '
         k = e; sub(/^ *\{"/, "", k); sub(/".*/, "", k)
         print t, k, (e ~ /F_RESTART/ ? "restart" : "reload")
     }
-' lib/config_keys.c >"$TEST_DIR/keys.raw"
+' lib/model/config_keys.c >"$TEST_DIR/keys.raw"
 awk 'NR == FNR { if ($0 ~ /SEC\("/) { s = $0; sub(/.*SEC\("/, "", s); n = s; sub(/".*/, "", s);
                                        sub(/.*, /, "", n); sub(/\).*/, "", n); sec[n] = s }
                  next }
-     { print (($1 in sec) ? sec[$1] : "?" $1), $2, $3 }' lib/config_keys.c "$TEST_DIR/keys.raw" |
+     { print (($1 in sec) ? sec[$1] : "?" $1), $2, $3 }' lib/model/config_keys.c "$TEST_DIR/keys.raw" |
     sort >"$TEST_DIR/keys.code"
 
 nkeys=$(wc -l <"$TEST_DIR/keys.code")
 if [ "$nkeys" -ge 40 ] && ! grep -q '^?' "$TEST_DIR/keys.code"; then
-    ok "lib/config_keys.c's key tables read ($nkeys keys)"
+    ok "lib/model/config_keys.c's key tables read ($nkeys keys)"
 else
-    not_ok "lib/config_keys.c's key tables read ($nkeys keys)"
+    not_ok "lib/model/config_keys.c's key tables read ($nkeys keys)"
     head -n 5 "$TEST_DIR/keys.code" | sed -e 's/^/# /'
 fi
 
@@ -90,21 +90,21 @@ awk '
 missing=$(comm -23 "$TEST_DIR/keys.code" "$TEST_DIR/keys.man")
 extra=$(comm -13 "$TEST_DIR/keys.code" "$TEST_DIR/keys.man")
 if [ -z "$missing" ]; then
-    ok "socialroi.conf.5 documents every key of lib/config_keys.c with its reload behaviour"
+    ok "socialroi.conf.5 documents every key of lib/model/config_keys.c with its reload behaviour"
 else
-    not_ok "socialroi.conf.5 documents every key of lib/config_keys.c with its reload behaviour" \
+    not_ok "socialroi.conf.5 documents every key of lib/model/config_keys.c with its reload behaviour" \
         "missing or with another reload behaviour (section key reload):"
     echo "$missing" | sed -e 's/^/# /'
 fi
 if [ -z "$extra" ]; then
-    ok "socialroi.conf.5 documents no key lib/config_keys.c does not have"
+    ok "socialroi.conf.5 documents no key lib/model/config_keys.c does not have"
 else
-    not_ok "socialroi.conf.5 documents no key lib/config_keys.c does not have"
+    not_ok "socialroi.conf.5 documents no key lib/model/config_keys.c does not have"
     echo "$extra" | sed -e 's/^/# /'
 fi
 
 # every section kind, [fx] included
-sed -n -e 's/.*\(SEC("\|\[SEC_[A-Z]*\] = {"\)\([a-z][a-z]*\)", \(true\|false\).*/\2 \3/p' lib/config_keys.c |
+sed -n -e 's/.*\(SEC("\|\[SEC_[A-Z]*\] = {"\)\([a-z][a-z]*\)", \(true\|false\).*/\2 \3/p' lib/model/config_keys.c |
     sort -u >"$TEST_DIR/sections"
 nsec=0
 bad=""
