@@ -55,13 +55,17 @@ static const struct command commands[] = {
      "usage: socialroi migrate [--dsn DSN | -c FILE]\n\n"
      "Applies the schema migrations this release carries (forward-only, each once, in one\n"
      "transaction each). Run it as the role that owns the schema.\n\n" DB_HELP},
-    {"parse", cmd_parse, "parse STREAM FILE [--status N] [--header 'Name: value']... [--page P]",
-     "usage: socialroi parse STREAM FILE [--status N] [--header 'Name: value']... [--page P]\n\n"
+    {"parse", cmd_parse,
+     "parse STREAM FILE [--status N] [--header 'Name: value']... [--page P] [--now T]",
+     "usage: socialroi parse STREAM FILE [--status N] [--header 'Name: value']... [--page P]\n"
+     "                       [--now T]\n\n"
      "Runs a stream's parser on a saved response body (FILE, or - for standard input) and\n"
      "prints the records as JSON Lines. Exit 0 records, 2 malformed body, 3 an API error body.\n\n"
      "  --status N        the HTTP status the body came with (default 200)\n"
      "  --header 'N: v'   a response header (rate-limit signals), repeatable\n"
-     "  --page P          the page cursor the body answered\n"},
+     "  --page P          the page cursor the body answered\n"
+     "  --now T           read the body as at T (YYYY-MM-DDTHH:MM:SSZ), not now: the time\n"
+     "                    stamps and windows that depend on the moment come out the same\n"},
     {"status", cmd_status, "status [--format table|json] [--dsn DSN | -c FILE]",
      "usage: socialroi status [--format table|json] [--dsn DSN | -c FILE]\n\n"
      "Jobs (last success, lag, failures, next due, token expiry), backfills pending or\n"
@@ -675,11 +679,10 @@ static int cmd_rollup(int argc, char **argv)
 
 static int cmd_parse(int argc, char **argv)
 {
-    static const struct option lo[] = {{"status", required_argument, NULL, 's'},
-                                       {"header", required_argument, NULL, 'H'},
-                                       {"page", required_argument, NULL, 'p'},
-                                       {"help", no_argument, NULL, 'h'},
-                                       {NULL, 0, NULL, 0}};
+    static const struct option lo[] = {
+        {"status", required_argument, NULL, 's'}, {"header", required_argument, NULL, 'H'},
+        {"page", required_argument, NULL, 'p'},   {"now", required_argument, NULL, 'n'},
+        {"help", no_argument, NULL, 'h'},         {NULL, 0, NULL, 0}};
     const char *headers[MAX_PARSE_HEADERS];
     struct parse_opts po = {.status = 200, .headers = headers};
     char *end;
@@ -690,6 +693,9 @@ static int cmd_parse(int argc, char **argv)
             return opt_rc;
         if (ch == 'p') {
             po.page = optarg;
+        } else if (ch == 'n') {
+            if (time_parse_utc(optarg, &po.now_us) < 0)
+                return usage_error("--now takes YYYY-MM-DDTHH:MM:SSZ (UTC), not \"%s\"", optarg);
         } else if (ch == 's') {
             po.status = strtol(optarg, &end, 10);
             if (*end || po.status < 100 || po.status > 599)

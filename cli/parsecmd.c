@@ -122,7 +122,7 @@ int parsecmd_run(const struct parse_opts *o, FILE *out, FILE *err)
                               .page = o->page,
                               .access_token = "",
                               .email_salt = "",
-                              .now = time_wall_us()};
+                              .now = o->now_us ? o->now_us : time_wall_us()};
     /* a saved body may be old: accept every day it holds */
     ctx.to_day = (int32_t)(ctx.now / 1000000 / 86400) + 1;
     ctx.from_day = ctx.to_day - 3660;

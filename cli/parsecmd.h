@@ -9,6 +9,7 @@
 #ifndef SR_PARSECMD_H
 #define SR_PARSECMD_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #define PARSE_EXIT_OK        0
@@ -22,6 +23,7 @@ struct parse_opts {
     const char **headers; /* "Name: value" */
     size_t nheaders;
     const char *page; /* the page cursor the body answered (multi-page streams), or NULL */
+    int64_t now_us;   /* the moment the body is read at (epoch microseconds); 0: the clock */
 };
 
 /* Returns the exit code: 0 records, 2 malformed body or bad input, 3 API error body. */

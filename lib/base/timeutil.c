@@ -104,6 +104,23 @@ int time_parse_date(const char *s, int32_t *days)
     return 0;
 }
 
+int time_parse_utc(const char *s, int64_t *us)
+{
+    char day[11];
+    int32_t days;
+    int h, mi, se;
+    if (strlen(s) != 20 || s[10] != 'T' || s[13] != ':' || s[16] != ':' || s[19] != 'Z')
+        return -1;
+    memcpy(day, s, 10);
+    day[10] = '\0';
+    if (time_parse_date(day, &days) < 0 || read_digits(s + 11, 2, &h) < 0 ||
+        read_digits(s + 14, 2, &mi) < 0 || read_digits(s + 17, 2, &se) < 0 || h > 23 || mi > 59 ||
+        se > 59)
+        return -1;
+    *us = (((int64_t)days * 24 + h) * 60 + mi) * 60 * 1000000 + (int64_t)se * 1000000;
+    return 0;
+}
+
 void time_format_date(int32_t days, char *buf, size_t len)
 {
     int y;

@@ -31,6 +31,8 @@ void time_civil_from_days(int32_t days, int *y, unsigned *m, unsigned *d);
 
 /* "YYYY-MM-DD" (exactly) -> days; -1 on a malformed or impossible date. */
 int time_parse_date(const char *s, int32_t *days);
+/* "YYYY-MM-DDTHH:MM:SSZ" (exactly, UTC) -> epoch microseconds; -1 when malformed. */
+int time_parse_utc(const char *s, int64_t *us);
 /* Writes "YYYY-MM-DD" into buf (at least 11 bytes). */
 void time_format_date(int32_t days, char *buf, size_t len);
 

@@ -12,16 +12,9 @@
 # status must be the one the golden shows: 3 for an API error line, 2 for a refused body,
 # else 0. --update rewrites the goldens from what parse prints now: review the diff.
 #
-# What depends on the moment of the run is masked, in both the goldens and the output they
-# are compared with, and only within what the run allows: a time stamp (or epoch
-# milliseconds) between the start and the end of the parse is "(now)" (a snapshot is
-# observed now; LinkedIn's lead range ends now); a day up to 400 days before today (UTC) is
-# "(today-N)", and one up to 400 days after the start of the window parse reads (today + 1 -
-# 3660 days, cli/parsecmd.c) "(window start+N)" (the chunked streams' next cursors); a
-# quota's wait of at most a day is "(until the quota's day ends)" (the platforms' quota days
-# end at their midnights). Any other value stays as printed, so a wrong clock still shows as
-# a difference. The fixtures' own days (2021..2024) are far from both ranges until about
-# 2031, when they begin to fall out of that window anyway.
+# Every fixture is read as at one fixed moment (parse --now $NOW), so what depends on the
+# moment (a snapshot observed now, LinkedIn's lead range ending now, the window parse reads,
+# a quota's wait until its day ends) comes out the same on every run and is compared exactly.
 #
 # Run from anywhere; uses $B/socialroi (B defaults to build) under $SR_WRAP when set.
 set -u
@@ -31,6 +24,8 @@ cd "$TOP" || exit 1
 B=${B:-build}
 SR_WRAP=${SR_WRAP:-}
 MANIFEST=tests/fixtures/goldens.tsv
+# after every fixture's days (2021..2024) and within the 3660 days parse reads back from it
+NOW=2026-12-01T12:00:00Z
 F=tests/fixtures
 
 update=0
@@ -43,86 +38,16 @@ if [ ! -x "$B/socialroi" ]; then
     exit 2
 fi
 
-# mask T0 T1: the output on stdin with the run's own moment masked (T0, T1: epoch seconds
-# before and after the parse).
-mask() {
-    awk -v s0="$(date -u -d "@$1" +%Y-%m-%dT%H:%M:%S)" \
-        -v s1="$(date -u -d "@$2" +%Y-%m-%dT%H:%M:%S)" -v m0="$1" -v m1="$2" '
-    function times(s, out, t) {
-        out = ""
-        while (match(s, /"[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]T[0-9][0-9]:[0-9][0-9]:[0-9][0-9][.0-9]*Z"/)) {
-            t = substr(s, RSTART + 1, 19)
-            out = out substr(s, 1, RSTART - 1)
-            out = out ((t >= s0 && t <= s1) ? "\"(now)\"" : substr(s, RSTART, RLENGTH))
-            s = substr(s, RSTART + RLENGTH)
-        }
-        return out s
-    }
-    function millis(s, out, v) {
-        out = ""
-        while (match(s, /[^0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9][^0-9]/)) {
-            v = substr(s, RSTART + 1, 13) + 0
-            out = out substr(s, 1, RSTART)
-            out = out ((v >= m0 * 1000 && v <= (m1 + 1) * 1000) ? "(now)" : substr(s, RSTART + 1, 13))
-            s = substr(s, RSTART + 14)
-        }
-        return out s
-    }
-    # days since 1970-01-01 of a civil date (H. Hinnant), for years after 1970
-    function civil(y, m, d, era, yoe, doy) {
-        y -= (m <= 2)
-        era = int(y / 400)
-        yoe = y - era * 400
-        doy = int((153 * (m + (m > 2 ? -3 : 9)) + 2) / 5) + d - 1
-        return era * 146097 + yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy - 719468
-    }
-    function rel(name, n) {
-        return "(" name (n > 0 ? "+" n : n < 0 ? n : "") ")"
-    }
-    function days(s, out, t, v) {
-        out = ""
-        while (match(s, /[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9][^T0-9]/)) {
-            t = substr(s, RSTART, 10)
-            v = civil(substr(t, 1, 4) + 0, substr(t, 6, 2) + 0, substr(t, 9, 2) + 0)
-            out = out substr(s, 1, RSTART - 1)
-            if (v >= today - 400 && v <= today + 1)
-                out = out rel("today", v - today)
-            else if (v >= from && v <= from + 400)
-                out = out rel("window start", v - from)
-            else
-                out = out t
-            s = substr(s, RSTART + 10)
-        }
-        return out s
-    }
-    BEGIN {
-        today = int(m0 / 86400)
-        from = today + 1 - 3660
-    }
-    {
-        line = days(millis(times($0)))
-        if (line ~ /^\{"type":"error","class":"quota"/ &&
-            match(line, /"retry_after_ms":[0-9]+/)) {
-            v = substr(line, RSTART + 17, RLENGTH - 17) + 0
-            if (v > 0 && v <= 86400000)
-                line = substr(line, 1, RSTART - 1) "\"retry_after_ms\":\"(until the quota'"'"'s day ends)\"" \
-                    substr(line, RSTART + RLENGTH)
-        }
-        print line
-    }'
-}
-
-# run FIXTURE STREAM ARGS OUT: parse the fixture as the manifest says, masked, into OUT;
+# run FIXTURE STREAM ARGS OUT: parse the fixture as the manifest says, at $NOW, into OUT;
 # returns parse's exit status.
 run() {
     r_fixture=$1 r_stream=$2 r_out=$4
     eval "set -- $3"
-    t0=$(date +%s)
     # shellcheck disable=SC2086
-    $SR_WRAP "$B/socialroi" parse "$r_stream" "$F/$r_fixture" "$@" >"$r_out.raw" 2>"$r_out.err"
+    $SR_WRAP "$B/socialroi" parse "$r_stream" "$F/$r_fixture" --now "$NOW" "$@" \
+        >"$r_out.raw" 2>"$r_out.err"
     rc=$?
-    t1=$(date +%s)
-    cat "$r_out.raw" "$r_out.err" | mask "$t0" "$t1" >"$r_out"
+    cat "$r_out.raw" "$r_out.err" >"$r_out"
     rm -f "$r_out.raw" "$r_out.err"
     return $rc
 }

@@ -26,6 +26,23 @@ static void test_dates(void **state)
     assert_int_equal(time_parse_date("", &d), -1);
 }
 
+static void test_utc_timestamps(void **state)
+{
+    (void)state;
+    int64_t us;
+    assert_int_equal(time_parse_utc("1970-01-01T00:00:00Z", &us), 0);
+    assert_true(us == 0);
+    assert_int_equal(time_parse_utc("2026-06-15T12:30:05Z", &us), 0);
+    assert_true(us == 1781526605LL * 1000000); /* date -u -d 2026-06-15T12:30:05Z +%s */
+    assert_int_equal(time_parse_utc("2026-06-15T24:00:00Z", &us), -1);
+    assert_int_equal(time_parse_utc("2026-06-15T12:60:00Z", &us), -1);
+    assert_int_equal(time_parse_utc("2026-02-30T00:00:00Z", &us), -1);
+    assert_int_equal(time_parse_utc("2026-06-15 12:30:05Z", &us), -1);
+    assert_int_equal(time_parse_utc("2026-06-15T12:30:05", &us), -1);
+    assert_int_equal(time_parse_utc("2026-06-15T12:30:05+00:00", &us), -1);
+    assert_int_equal(time_parse_utc("2026-06-15", &us), -1);
+}
+
 static void test_date_roundtrip(void **state)
 {
     (void)state;
@@ -80,9 +97,8 @@ static void test_format_duration(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_dates),
-        cmocka_unit_test(test_date_roundtrip),
-        cmocka_unit_test(test_durations),
+        cmocka_unit_test(test_dates),           cmocka_unit_test(test_utc_timestamps),
+        cmocka_unit_test(test_date_roundtrip),  cmocka_unit_test(test_durations),
         cmocka_unit_test(test_format_duration),
     };
     return cmocka_run_group_tests_name("timeutil", tests, NULL, NULL);
