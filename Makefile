@@ -87,7 +87,10 @@ SQL      := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 DAEMON_SRC := daemon/main.c daemon/ctx.c daemon/signals.c daemon/notify.c daemon/http.c
 CLI_SRC    := $(wildcard cli/*.c)
 CLI_LIB_SRC := $(filter-out cli/main.c,$(CLI_SRC))
-SIM_SRC    := $(wildcard tests/sim/*.c)
+# The simulator: core/ (server, accounts, faults, control endpoints), one folder per platform
+# (its endpoints and its world), oracle/ (the ROI truth the tests compare against).
+SIM_DIRS   := $(sort $(patsubst %/,%,$(dir $(wildcard tests/sim/*/*.c))))
+SIM_SRC    := $(wildcard $(addsuffix /*.c,$(SIM_DIRS)))
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 
@@ -177,6 +180,8 @@ $(CLIA): $(patsubst %.c,$(B)/%.o,$(CLI_LIB_SRC))
 $(CLI): $(B)/cli/main.o $(CLIA) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(B)/tests/sim/%.o: ALL_CPPFLAGS += $(addprefix -I,$(SIM_DIRS))
 
 $(SIM): $(patsubst %.c,$(B)/%.o,$(SIM_SRC)) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
