@@ -751,7 +751,7 @@ static void job_metrics_family(const struct engine *e, struct buf *b)
                     j->stream, NULL);
     metrics_family(b, "socialroi_job_errors_total", "counter", "Failed fetches by error class.");
     for (const struct ejob *j = e->jobs; j; j = j->next)
-        for (int c = ERR_THROTTLED; c <= ERR_MALFORMED; c++)
+        for (int c = ERR_THROTTLED; c <= ERR_LAST; c++)
             if (j->errors[c])
                 metrics_u64(b, "socialroi_job_errors_total", j->errors[c], "account", j->account,
                             "stream", j->stream, "class", err_class_name((enum err_class)c), NULL);

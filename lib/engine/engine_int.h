@@ -45,7 +45,7 @@ struct ejob {
     int64_t last_success_wall; /* epoch seconds, 0 = none this process */
     struct ejob *next;
     struct ejob *acct_next; /* the next job of the same account */
-    uint32_t errors[ERR_MALFORMED + 1];
+    uint32_t errors[ERR_LAST + 1];
     enum jstate state;
     int failures;
     int once_attempts; /* --once bookkeeping */

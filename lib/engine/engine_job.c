@@ -32,6 +32,7 @@
 #define ONCE_MAX_ATTEMPTS    6
 #define ONCE_MAX_WAIT_MS     60000
 #define QUOTA_DEFAULT_MS     3600000
+#define VERSION_RETRY_MS     3600000
 
 static void do_fetch(struct ejob *j);
 static void refresh_start(struct ejob *j, bool forced);
@@ -271,6 +272,8 @@ static int64_t wait_after(struct ejob *j, enum err_class cls, int64_t retry_ms)
     case ERR_NOT_FOUND:
     case ERR_AUTH:
         return j->interval_ms;
+    case ERR_VERSION: /* heals only when the configuration changes: no sooner than an hour */
+        return j->interval_ms > VERSION_RETRY_MS ? j->interval_ms : VERSION_RETRY_MS;
     default:
         break;
     }
