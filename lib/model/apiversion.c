@@ -242,9 +242,9 @@ static int check_one(enum api_family f, const char *section, const char *key, co
         return 0;
     case APIVER_UNKNOWN:
         note(fn, arg, st,
-             "%s %s %s is not a %s version socialroi knows: its sunset is not checked (set "
-             "%s_sunset = YYYY-MM-DD to have it checked)",
-             section, key, version, family_titles[f], key);
+             "%s %s %s is not in socialroi's table of %s versions: its sunset is not checked "
+             "(set %s_sunset = YYYY-MM-DD to have it checked)",
+             section, key, version, family_names[f], key);
         return 0;
     case APIVER_SOON:
         note(fn, arg, st, "%s %s %s (%s) is retired on %s, in %d day%s: set %s = %s", section, key,

@@ -237,8 +237,8 @@ static void test_check_config(void **state)
     assert_string_equal(n.text[0], "[platform facebook] ads_version v25.0 (Marketing API) is "
                                    "retired on 2027-02-23, in 30 days: set ads_version = v26.0");
     assert_int_equal(n.st[1], APIVER_UNKNOWN);
-    assert_string_equal(n.text[1], "[platform instagram] version v31.0 is not a Graph API version "
-                                   "socialroi knows: its sunset is not checked (set "
+    assert_string_equal(n.text[1], "[platform instagram] version v31.0 is not in socialroi's table "
+                                   "of meta-graph versions: its sunset is not checked (set "
                                    "version_sunset = YYYY-MM-DD to have it checked)");
     /* a day earlier: 31 days, nothing to say about facebook */
     memset(&n, 0, sizeof n);
