@@ -30,7 +30,9 @@
  *
  * LinkedIn releases a version each month (the month is all it publishes; the first of the month
  * stands for it) and supports each for at least a year; the migrations page lists the sunsets
- * it has announced. A sunset version answers HTTP 426 NONEXISTENT_VERSION.
+ * it has announced (up to 202603 when read). 202610 is the version the adapter was built and
+ * tested against; its sunset is not announced. A sunset version answers HTTP 426
+ * NONEXISTENT_VERSION.
  *
  * HubSpot's adapter calls the legacy /crm/v3 and /crm/v4 paths. HubSpot moved to date versions
  * (/crm/objects/2026-03/...) on 2026-03-30 and supports the legacy paths until September 2027
