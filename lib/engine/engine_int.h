@@ -38,6 +38,7 @@ struct ejob {
     int64_t run_due_at; /* ... and when its current run was: the next is one interval later */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
+    char *version_failed; /* the API version of a last attempt that failed as retired, or NULL */
     long http_status;
     struct complain complain;
     /* counters for /metrics */
@@ -54,6 +55,7 @@ struct ejob {
     bool fire_deferred; /* came due while a write of its own was outstanding */
     bool leased;        /* holds the job's lease in the database: from the claim to the release */
     bool next_page;     /* its last page committed and the run goes on: no claim needed */
+    bool version_retry; /* a reload changed the version that was retired: run now, forced */
 };
 
 /* A rate-limit gate. One that is open (open_at passed) is the same as none: such gates are

@@ -2,7 +2,7 @@
 # socialroi status -c warn of them; a run classifies LinkedIn's HTTP 426 and Meta's (#2635) as
 # error class version with the key to set in the job's last error, waits at least an hour
 # before the next attempt, and every other job (Facebook's pages on the Graph API, YouTube)
-# keeps flowing; set to supported versions, the same jobs then succeed.
+# keeps flowing; a running daemon reloaded with supported versions runs them again at once.
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
@@ -87,7 +87,17 @@ check_eq "socialroi status --format json stays one JSON object, its jobs carry l
 check_grep "socialroi status --format json: the version warnings go to stderr" \
     '^warning: \[platform linkedin\] version 202510' "$TEST_DIR/status.err"
 
-# ---- the fix: supported versions, and the jobs run again ---------------------------------------
+# ---- a running daemon: the fix by reload runs the failed jobs again at once ---------------------
+make_due
+start_daemon "$CONF"
+failed_runs() {
+    sql "SELECT count(*) FROM socialroi.fetch_run WHERE error_class = 'version'"
+}
+wait_for 30 sh -c "[ \$(psql -XqAt -d '$TEST_DB' -c \"SELECT count(*) FROM socialroi.fetch_run WHERE error_class = 'version'\") -ge 10 ]"
+check_eq "the daemon meets the retired versions again (5 more failed attempts)" 10 "$(failed_runs)"
+check_grep "the daemon logs the retired versions at start" \
+    'config: \[platform linkedin\] version 202510 \(LinkedIn-Version\) was retired on 2026-10-15: set version = 202610' \
+    "$TEST_DIR/daemon.log"
 sed -i -e 's/^ads_version = v24.0$/ads_version = v26.0/' -e 's/^version = 202510$/version = 202610/' \
     "$CONF"
 socialroid -n -c "$CONF" >"$TEST_DIR/check2.out" 2>&1
@@ -96,9 +106,23 @@ if grep -q 'warning\|note' "$TEST_DIR/check2.out"; then
 else
     ok "socialroid -n: nothing to say of supported versions"
 fi
-make_due
-check_rc 0 "socialroid --once with supported versions exits 0" run_once "$CONF"
-check_eq "no job is left with a version error" "" "$(version_jobs)"
+kill -HUP "$DAEMON_PID"
+no_version_jobs() {
+    [ -z "$(version_jobs)" ]
+}
+# their next attempt was an hour or a day away: the reload that changed the version runs them now
+if wait_for 60 no_version_jobs; then
+    ok "after a reload with supported versions the failed jobs run at once and succeed"
+else
+    not_ok "after a reload with supported versions the failed jobs run at once and succeed" \
+        "still failing: $(version_jobs)"
+fi
+wait_for 30 sh -c "[ \$(psql -XqAt -d '$TEST_DB' -c \"SELECT count(*) FROM socialroi.poll_job WHERE last_success IS NULL OR cursor LIKE '%in_run%true%'\") -eq 0 ]"
+stop_daemon
+check_eq "the daemon stops cleanly" 0 "$DAEMON_RC"
+check_eq "no version error left, and no other job failing" "0 0" \
+    "$(sql "SELECT count(*) FILTER (WHERE last_error_class = 'version') || ' ' ||
+                   count(*) FILTER (WHERE failures > 0) FROM dashboard.data_health")"
 truth_check "LinkedIn's data equals the truth" linkedin
 truth_check "Facebook's data equals the truth" facebook
 
