@@ -17,6 +17,7 @@
  */
 #include "facebook_int.h"
 #include "meta.h"
+#include "apiversion.h"
 #include "chunk.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -36,7 +37,7 @@ extern const struct adapter adapter_facebook;
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
                  struct buf *query, const char *after, char *why, size_t whylen)
 {
-    const char *v = ctx->platform->version;
+    const char *v = apiver_for_stream(ctx->platform, ctx->stream); /* ads: Marketing API */
     if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
     if (after)

@@ -6,6 +6,7 @@
  * page's URL embeds the access token, so only its `after` cursor is ever kept.
  */
 #include "meta.h"
+#include "apiversion.h"
 #include "xmalloc.h"
 
 #include <math.h>
@@ -117,6 +118,8 @@ static enum err_class code_class(int64_t code, int64_t subcode, bool transient, 
         return ERR_PERMISSION;
     if (code == 803 || (code == 100 && subcode == 33)) /* 33: the object does not exist */
         return ERR_NOT_FOUND;
+    if (code == 2635) /* "You are calling a deprecated version of the Ads API" */
+        return ERR_VERSION;
     if (code == 100) /* a bad parameter, a retired metric; 1504018: the query timed out */
         return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
     return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
@@ -151,6 +154,16 @@ static void graph_error(const struct meta_api *m, const struct http_response *re
     enum err_class cls = code_class(code, subcode, transient, resp->status);
     read_usage(m, resp, &pct, &eta_min);
     int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
+    if (cls == ERR_VERSION) { /* only the configuration heals it: say what to set */
+        bool ads = strcmp(m->name, "facebook") == 0;
+        rowset_set_error(rs, cls, -1,
+                         "%s: the configured %s version is retired (HTTP %ld, Graph error %lld: "
+                         "%s): set %s = %s in [platform %s]",
+                         m->name, ads ? "Marketing API" : "Graph API", resp->status,
+                         (long long)code, text, ads ? "ads_version" : "version",
+                         apiver_default(ads ? API_META_MARKETING : API_META_GRAPH), m->name);
+        return;
+    }
     rowset_set_error(rs, cls, retry, "%s: HTTP %ld, Graph error %lld/%lld: %s", m->name,
                      resp->status, (long long)code, (long long)subcode, text);
 }

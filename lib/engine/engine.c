@@ -4,6 +4,7 @@
  * is in engine_job.c.
  */
 #include "engine_int.h"
+#include "apiversion.h"
 #include "buf.h"
 #include "fetch.h"
 #include "health.h"
@@ -170,6 +171,10 @@ static void configure_job(struct ejob *j, const struct cfg_account *a)
     if (j->interval_ms < 1000)
         j->interval_ms = 1000;
     j->jitter_ms = sched_jitter_ms(j->interval_ms, &j->e->rng);
+    if (j->version_failed) { /* its version was retired: another one is worth a try now */
+        const char *v = apiver_for_stream(&j->e->cfg->platforms[a->platform_id], j->stream);
+        j->version_retry = strcmp(v ? v : "", j->version_failed) != 0;
+    }
 }
 
 static void add_job(struct engine *e, const struct cfg_account *a, const char *stream)
@@ -212,6 +217,7 @@ void engine_free_job(struct engine *e, struct ejob *j)
     if (j->sj)
         sched_remove(e->sched, j->sj);
     cursor_free(&j->cur);
+    free(j->version_failed);
     free(j);
 }
 
@@ -417,7 +423,7 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
     } else if (j->state == J_IDLE) {
         /* overdue jobs start spread over their jitter instead of all at once */
         int64_t delay = due_in > 0 ? (int64_t)(due_in * 1000) : j->jitter_ms / 10;
-        engine_schedule(j, delay);
+        engine_schedule(j, j->version_retry ? 0 : delay);
     }
 }
 
@@ -751,7 +757,7 @@ static void job_metrics_family(const struct engine *e, struct buf *b)
                     j->stream, NULL);
     metrics_family(b, "socialroi_job_errors_total", "counter", "Failed fetches by error class.");
     for (const struct ejob *j = e->jobs; j; j = j->next)
-        for (int c = ERR_THROTTLED; c <= ERR_MALFORMED; c++)
+        for (int c = ERR_THROTTLED; c <= ERR_LAST; c++)
             if (j->errors[c])
                 metrics_u64(b, "socialroi_job_errors_total", j->errors[c], "account", j->account,
                             "stream", j->stream, "class", err_class_name((enum err_class)c), NULL);

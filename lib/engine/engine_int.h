@@ -38,6 +38,7 @@ struct ejob {
     int64_t run_due_at; /* ... and when its current run was: the next is one interval later */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
+    char *version_failed; /* the API version of a last attempt that failed as retired, or NULL */
     long http_status;
     struct complain complain;
     /* counters for /metrics */
@@ -45,7 +46,7 @@ struct ejob {
     int64_t last_success_wall; /* epoch seconds, 0 = none this process */
     struct ejob *next;
     struct ejob *acct_next; /* the next job of the same account */
-    uint32_t errors[ERR_MALFORMED + 1];
+    uint32_t errors[ERR_LAST + 1];
     enum jstate state;
     int failures;
     int once_attempts; /* --once bookkeeping */
@@ -54,6 +55,7 @@ struct ejob {
     bool fire_deferred; /* came due while a write of its own was outstanding */
     bool leased;        /* holds the job's lease in the database: from the claim to the release */
     bool next_page;     /* its last page committed and the run goes on: no claim needed */
+    bool version_retry; /* a reload changed the version that was retired: run now, forced */
 };
 
 /* A rate-limit gate. One that is open (open_at passed) is the same as none: such gates are

@@ -7,6 +7,7 @@
  * it is in flight, which is what shutdown and --once wait for.
  */
 #include "engine_int.h"
+#include "apiversion.h"
 #include "buf.h"
 #include "fetch.h"
 #include "health.h"
@@ -32,6 +33,7 @@
 #define ONCE_MAX_ATTEMPTS    6
 #define ONCE_MAX_WAIT_MS     60000
 #define QUOTA_DEFAULT_MS     3600000
+#define VERSION_RETRY_MS     3600000
 
 static void do_fetch(struct ejob *j);
 static void refresh_start(struct ejob *j, bool forced);
@@ -271,6 +273,8 @@ static int64_t wait_after(struct ejob *j, enum err_class cls, int64_t retry_ms)
     case ERR_NOT_FOUND:
     case ERR_AUTH:
         return j->interval_ms;
+    case ERR_VERSION: /* heals only when the configuration changes: no sooner than an hour */
+        return j->interval_ms > VERSION_RETRY_MS ? j->interval_ms : VERSION_RETRY_MS;
     default:
         break;
     }
@@ -289,6 +293,12 @@ static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t re
     int64_t wait = wait_after(j, cls, retry_ms);
     j->next_page = false; /* what the database holds decides where the retry starts */
     j->errors[cls]++;
+    free(j->version_failed); /* a reload that changes this version runs the job again at once */
+    j->version_failed = NULL;
+    if (cls == ERR_VERSION && j->acct) {
+        const char *v = apiver_for_stream(&e->cfg->platforms[j->acct->platform_id], j->stream);
+        j->version_failed = xstrdup(v ? v : "");
+    }
     if (cls != ERR_THROTTLED && cls != ERR_QUOTA)
         j->failures++;
     complain(&j->complain, cls == ERR_THROTTLED ? LOG_NOTICE : LOG_WARNING,
@@ -375,6 +385,8 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
         j->rows += (uint64_t)rows;
         j->failures = 0;
         j->auth_retried = false;
+        free(j->version_failed);
+        j->version_failed = NULL;
         complain_release(&j->complain, "engine: job recovered account=%s stream=%s", j->account,
                          j->stream);
         if (!final) {
@@ -879,8 +891,10 @@ void job_fire(struct ejob *j)
     j->next_page = false;
     snprintf(id, sizeof id, "%lld", (long long)j->id);
     snprintf(lease, sizeof lease, "%lld", (long long)(lease_ms(j) / 1000));
-    /* never forced: a run that is not due (another daemon just did it) is not repeated */
-    const char *p[4] = {id, e->owner, lease, "false"};
+    /* never forced: a run that is not due (another daemon just did it) is not repeated; but a
+     * reload that changed a retired version retries at once, whatever the due time */
+    const char *p[4] = {id, e->owner, lease, j->version_retry ? "true" : "false"};
+    j->version_retry = false;
     j->state = J_CLAIMING;
     if (pgconn_query(e->db,
                      "SELECT claimed, job_cursor, due_in_s, account_state, failures FROM "

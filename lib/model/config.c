@@ -7,6 +7,7 @@
  * (an account's platform and streams, a credential that must exist, a campaign's dates).
  */
 #include "config_int.h"
+#include "apiversion.h"
 #include "campaign.h"
 #include "ini.h"
 #include "log.h"
@@ -530,6 +531,15 @@ static void fill_platform_defaults(struct load *ld)
         if (!*p->version) {
             free(p->version);
             p->version = xstrdup(pi->version);
+        }
+        if (i == PLATFORM_FACEBOOK && !*p->ads_version) {
+            free(p->ads_version);
+            p->ads_version = xstrdup(apiver_default(API_META_MARKETING));
+        } else if (i != PLATFORM_FACEBOOK && *p->ads_version) {
+            add_error(ld, p->where.file, p->where.line,
+                      "[platform %s] ads_version: only facebook has ads streams on a version of "
+                      "their own",
+                      pi->name);
         }
     }
 }

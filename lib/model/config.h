@@ -60,7 +60,10 @@ struct cfg_platform {
     char *api_base;
     char *api_base2;
     char *token_url;
-    char *version;
+    char *version;              /* Graph API version, LinkedIn-Version (apiversion.h) */
+    char *ads_version;          /* Marketing API version of facebook's ads streams */
+    int32_t version_sunset;     /* configured sunset day of version, or CFG_UNSET_DATE */
+    int32_t ads_version_sunset; /* the same for ads_version */
     long max_inflight;
     int64_t timeout_ms;
     int64_t connect_timeout_ms;

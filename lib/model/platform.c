@@ -2,6 +2,7 @@
  * platform.c - the platform catalogue (see platform.h); the streams are the adapters'.
  */
 #include "platform.h"
+#include "apiversion.h"
 
 #include <string.h>
 
@@ -13,13 +14,15 @@ static const struct platform_info platforms[PLATFORM_COUNT] = {
     [PLATFORM_X] = {"x", "https://api.x.com", NULL, "https://api.x.com/2/oauth2/token", "", 0,
                     1800},
     [PLATFORM_FACEBOOK] = {"facebook", "https://graph.facebook.com", NULL,
-                           "https://graph.facebook.com/v24.0/oauth/access_token", "v24.0", 0,
-                           7 * 86400},
+                           "https://graph.facebook.com/" APIVER_META_GRAPH_DEFAULT
+                           "/oauth/access_token",
+                           APIVER_META_GRAPH_DEFAULT, 0, 7 * 86400},
     [PLATFORM_INSTAGRAM] = {"instagram", "https://graph.facebook.com", NULL,
-                            "https://graph.instagram.com/refresh_access_token", "v24.0", 0,
-                            7 * 86400},
+                            "https://graph.instagram.com/refresh_access_token",
+                            APIVER_META_GRAPH_DEFAULT, 0, 7 * 86400},
     [PLATFORM_LINKEDIN] = {"linkedin", "https://api.linkedin.com", NULL,
-                           "https://www.linkedin.com/oauth/v2/accessToken", "202610", 0, 7 * 86400},
+                           "https://www.linkedin.com/oauth/v2/accessToken", APIVER_LINKEDIN_DEFAULT,
+                           0, 7 * 86400},
     [PLATFORM_YOUTUBE] = {"youtube", "https://www.googleapis.com",
                           "https://youtubeanalytics.googleapis.com",
                           "https://oauth2.googleapis.com/token", "", 0, 300},

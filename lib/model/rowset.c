@@ -170,6 +170,7 @@ const char *err_class_name(enum err_class c)
         [ERR_NOT_FOUND] = "not_found",
         [ERR_TRANSIENT] = "transient",
         [ERR_MALFORMED] = "malformed",
+        [ERR_VERSION] = "version",
     };
     return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
 }

@@ -30,7 +30,9 @@ enum err_class {
     ERR_NOT_FOUND,   /* entity gone */
     ERR_TRANSIENT,   /* server trouble: retry with backoff */
     ERR_MALFORMED,   /* a body that is not valid for the stream: rejected, cursor kept */
+    ERR_VERSION,     /* the configured API version is retired: no retry until the config changes */
 };
+#define ERR_LAST ERR_VERSION
 
 enum rec_type {
     REC_METRIC,

@@ -243,7 +243,8 @@ is "X search: a query without its parameter is a 400" "$(search "$T/s.json" -d m
 
 # ---- Meta: posts, insights, ads insights, leads ----------------------------------------------
 
-G="/facebook/v24.0"
+G="/facebook/v24.0" # the Graph API (pages): v24.0 is served until 2028
+A="/facebook/v26.0" # the Marketing API (ad accounts, leads): v24.0 expired on 2026-11-10
 POSTS_URL="$G/$PAGE/posts?fields=id,created_time,message,shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)&limit=100"
 walk_meta "$POSTS_URL&access_token=$FTOKEN" "$T/fb_ids"
 cp "$T/walk1.json" "$T/posts1.json"
@@ -273,7 +274,7 @@ ADS_SINCE=$(jget "$T/world.json" "((j->>'today')::date - 40)::text")
 : >"$T/ads_rows"
 url=""
 pages=0
-code=$(get "$G/act_$ACT/insights" "$T/ads.json" -G -H "Authorization: Bearer $FTOKEN" \
+code=$(get "$A/act_$ACT/insights" "$T/ads.json" -G -H "Authorization: Bearer $FTOKEN" \
     --data-urlencode "time_range={\"since\":\"$ADS_SINCE\",\"until\":\"$TODAY\"}" \
     -d level=campaign -d time_increment=1 -d limit=25 \
     -d fields=campaign_id,campaign_name,account_currency,spend,impressions,clicks,actions,action_values)
@@ -294,13 +295,27 @@ is "Meta ads insights: metrics are decimal strings" \
 is "Meta ads insights: the first cursor is Meta's MAZDZD" \
     "$(jget "$T/ads1.json" "j->'paging'->'cursors'->>'before'")" MAZDZD
 
-walk_meta "$G/$FORM/leads?fields=id,created_time,ad_id,campaign_id,form_id,is_organic,field_data&limit=10&access_token=$FTOKEN" "$T/lead_ids"
+walk_meta "$A/$FORM/leads?fields=id,created_time,ad_id,campaign_id,form_id,is_organic,field_data&limit=10&access_token=$FTOKEN" "$T/lead_ids"
 is "Meta leads: walking every page gives the truth's leads" "$(sort -u "$T/lead_ids" | wc -l)" "$LEADS"
 LAST=$(jget "$T/truth.json" "max(extract(epoch from (l->>'created_at')::timestamptz))::bigint" ", jsonb_each(j->'facebook'->'$PAGE'->'leads') AS x(k, l)")
-code=$(get "$G/$FORM/leads" "$T/newleads.json" -G -d "access_token=$FTOKEN" \
+code=$(get "$A/$FORM/leads" "$T/newleads.json" -G -d "access_token=$FTOKEN" \
     --data-urlencode "filtering=[{\"field\":\"time_created\",\"operator\":\"GREATER_THAN\",\"value\":$((LAST - 1))}]")
 is "Meta leads: filtering on time_created returns only newer leads" \
     "$code $(jget "$T/newleads.json" "jsonb_array_length(j->'data')")" "200 1"
+
+# Versions: the Marketing API's expire on the days Meta published (v24.0 on 2026-11-10), the
+# Graph API's are served past their expiry; this world's today decides.
+code=$(get "/facebook/v22.0/act_$ACT/insights?access_token=$FTOKEN" "$T/v.json")
+is "Meta: an expired Marketing API version answers 400 (#2635) naming the latest version" \
+    "$code $(jget "$T/v.json" "(j->'error'->>'code') || ' ' || (j->'error'->>'type')") $(jget "$T/v.json" "j->'error'->>'message' LIKE '(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: v%.0.'")" \
+    "400 2635 OAuthException t"
+is "Meta: leads in an expired Marketing API version: 2635 too" \
+    "$(get "/facebook/v22.0/$FORM/leads?access_token=$FTOKEN" "$T/v.json") $(jget "$T/v.json" "j->'error'->>'code'")" \
+    "400 2635"
+is "Meta: the Graph API serves the page in any version" \
+    "$(get "/facebook/v22.0/$PAGE/posts?access_token=$FTOKEN" "$T/v.json")" 200
+is "Meta: the current Marketing API version is served" \
+    "$(get "$A/act_$ACT/campaigns?access_token=$FTOKEN" "$T/v.json")" 200
 
 # ---- faults ------------------------------------------------------------------------------------
 
@@ -313,7 +328,7 @@ is "fault throttle (X): the rule fired once, then the real answer" \
     "$(get "/x/2/users/$XUSER" "$T/f2.json" -H "$AUTH")" 200
 
 fault '{"platform":"facebook","kind":"throttle","count":1,"path":"/insights","seconds":120}'
-code=$(get "$G/act_$ACT/insights?access_token=$FTOKEN" "$T/f.json")
+code=$(get "$A/act_$ACT/insights?access_token=$FTOKEN" "$T/f.json")
 is "fault throttle (Meta ads insights): 400 with code 80000" \
     "$code $(jget "$T/f.json" "j->'error'->>'code'")" "400 80000"
 check_grep "fault throttle (Meta): X-Business-Use-Case-Usage says when access returns" \

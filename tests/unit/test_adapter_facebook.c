@@ -399,6 +399,33 @@ static void test_build_leads(void **state)
     build_fails(&ctx, "no forms configured");
 }
 
+/* The ads streams call the Marketing API version (ads_version), the page streams the Graph one. */
+static void test_build_ads_version(void **state)
+{
+    (void)state;
+    static char ads[] = "v26.0";
+    struct cfg_platform p = platform;
+    p.ads_version = ads;
+    struct adapter_ctx ctx = make_ctx("facebook.ads_insights");
+    ctx.platform = &p;
+    ctx.from_day = day(2023, 6, 1);
+    ctx.to_day = day(2023, 6, 30);
+    build(&ctx, "https://graph.facebook.com/v26.0/act_798085168510957/insights?" ADS_QUERY,
+          "https://graph.facebook.com/v26.0/act_798085168510957/insights");
+    ctx = make_ctx("facebook.leads");
+    ctx.platform = &p;
+    ctx.since = INT64_C(1714521600) * 1000000 + 999999;
+    build(&ctx, "https://graph.facebook.com/v26.0/" FORM0 "/leads?" LEADS_QUERY,
+          "https://graph.facebook.com/v26.0/" FORM0 "/leads");
+    ctx = make_ctx("facebook.posts");
+    ctx.platform = &p;
+    ctx.from_day = day(2024, 11, 1);
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100",
+          "https://graph.facebook.com/v24.0/104858302236475/posts");
+}
+
 /* ---- page insights -------------------------------------------------------------------------- */
 
 /*
@@ -712,6 +739,32 @@ static void test_errors(void **state)
             expect_error(streams[s], cases[i].status, cases[i].file, NULL, cases[i].cls, -1);
 }
 
+/* Error 2635, a retired Marketing API version: class version, with what to set. */
+static void test_retired_version(void **state)
+{
+    (void)state;
+    static const char body[] =
+        "{\"error\":{\"message\":\"(#2635) You are calling a deprecated version of the Ads "
+        "API. Please update to the latest version: v27.0.\",\"type\":\"OAuthException\","
+        "\"code\":2635,\"fbtrace_id\":\"AbCdEfGh\"}}";
+    static const char *const streams[] = {"facebook.ads_insights", "facebook.leads"};
+    for (size_t s = 0; s < 2; s++) {
+        struct adapter_ctx ctx = make_ctx(streams[s]);
+        const char *msg;
+        int64_t retry;
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 400, body, strlen(body), NULL, &rc);
+        assert_int_equal(rowset_error(rs, &msg, &retry), ERR_VERSION);
+        assert_true(retry == -1);
+        assert_int_equal(rowset_count(rs), 0);
+        assert_string_equal(msg, "facebook: the configured Marketing API version is retired (HTTP "
+                                 "400, Graph error 2635: (#2635) You are calling a deprecated "
+                                 "version of the Ads API. Please update to the latest version: "
+                                 "v27.0.): set ads_version = v26.0 in [platform facebook]");
+        rowset_free(rs);
+    }
+}
+
 /* Messages name the HTTP status and the Graph code; a quoted token or URL is blanked. */
 static void test_error_message(void **state)
 {
@@ -983,6 +1036,8 @@ int main(void)
         cmocka_unit_test(test_leads_forms),
         cmocka_unit_test(test_leads_malformed),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_retired_version),
+        cmocka_unit_test(test_build_ads_version),
         cmocka_unit_test(test_error_message),
         cmocka_unit_test(test_throttle_retry),
         cmocka_unit_test(test_errors_without_body),

@@ -6,6 +6,7 @@
 #include "config.h"
 #include "demoworld.h"
 #include "log.h"
+#include "timeutil.h"
 #include "xmalloc.h"
 
 #include <stdio.h>
@@ -120,6 +121,43 @@ static void test_defaults_and_types(void **state)
     assert_string_equal(c->access_token, "tok-SECRET-1");
     assert_int_equal(c->expires_at, 1800000000L);
     config_free(cfg);
+}
+
+/* The API versions: defaults from the version table, facebook's ads on their own, sunsets. */
+static void test_api_versions(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *cfg = load_text(f,
+                                   "[platform linkedin]\nversion = 202603\n"
+                                   "version_sunset = 2027-03-16\n"
+                                   "[account a]\nplatform = facebook\nid = 1\ncredential = c1\n"
+                                   "currency = USD\n",
+                                   &err);
+    if (!cfg)
+        fail_msg("%s", err);
+    const struct cfg_platform *fb = &cfg->platforms[PLATFORM_FACEBOOK];
+    assert_string_equal(fb->version, "v24.0");
+    assert_string_equal(fb->ads_version, "v26.0");
+    assert_int_equal(fb->version_sunset, CFG_UNSET_DATE);
+    assert_int_equal(fb->ads_version_sunset, CFG_UNSET_DATE);
+    assert_string_equal(cfg->platforms[PLATFORM_INSTAGRAM].version, "v24.0");
+    assert_string_equal(cfg->platforms[PLATFORM_LINKEDIN].version, "202603");
+    assert_int_equal(cfg->platforms[PLATFORM_LINKEDIN].version_sunset,
+                     time_days_from_civil(2027, 3, 16));
+    assert_string_equal(cfg->platforms[PLATFORM_LINKEDIN].ads_version, "");
+    config_free(cfg);
+    /* only facebook has a Marketing API version; a sunset is a date */
+    cfg = load_text(f, "[platform linkedin]\nads_version = 202610\n", &err);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "[platform linkedin] ads_version: only facebook has ads streams"));
+    free(err);
+    err = NULL;
+    cfg = load_text(f, "[platform facebook]\nads_version_sunset = soon\n", &err);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "ads_version_sunset"));
+    assert_non_null(strstr(err, "must be a date, YYYY-MM-DD"));
+    free(err);
 }
 
 static void test_all_streams_by_default(void **state)
@@ -524,6 +562,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_examples_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_example, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defaults_and_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_streams_by_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_name_file_and_line, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credentials_mode, setup, teardown),
