@@ -135,7 +135,8 @@ WITH used AS (
       FROM socialroi.x_read_budget b
      GROUP BY 1, 2)
 SELECT a.name AS account, u.month, u.posts_read, u.posts_billed,
-       (u.cost_micros::numeric / 1000000)::numeric(24, 6) AS cost, NULLIF(a.currency, '') AS currency, m.mentions,
+       (u.cost_micros::numeric / 1000000)::numeric(24, 6) AS cost,
+       COALESCE(NULLIF(a.currency, ''), 'USD') AS currency, m.mentions,
        dashboard.round6(u.cost_micros::numeric / 1000000 / NULLIF(m.mentions, 0)) AS cost_per_mention
   FROM used u
   JOIN socialroi.account a ON a.account_id = u.account_id
@@ -155,7 +156,8 @@ COMMENT ON COLUMN dashboard.x_listening.posts_billed IS
     'Posts X bills: each post once per UTC day it was read.';
 COMMENT ON COLUMN dashboard.x_listening.cost IS
     'Posts billed times the configured price per post (x_price_per_post), account currency, exact.';
-COMMENT ON COLUMN dashboard.x_listening.currency IS 'The account currency (NULL when not configured).';
+COMMENT ON COLUMN dashboard.x_listening.currency IS
+    'The account currency, or USD (what X bills in) when the account has none.';
 COMMENT ON COLUMN dashboard.x_listening.mentions IS
     'Mentions stored for the account that were posted in the month.';
 COMMENT ON COLUMN dashboard.x_listening.cost_per_mention IS

@@ -770,6 +770,7 @@ static void job_metrics_family(const struct engine *e, struct buf *b)
 void engine_metrics(const struct engine *e, struct buf *b)
 {
     job_metrics_family(e, b);
+    xbudget_metrics(e, b);
     metrics_family(b, "socialroi_account_needs_reauth", "gauge",
                    "1 when an account's credential was refused and polling stopped.");
     for (const struct acct_state *a = e->accts; a; a = a->next)
