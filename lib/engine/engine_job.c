@@ -739,8 +739,10 @@ static bool budget_spent(struct ejob *j, int64_t now)
     struct xbudget *b = &j->as->xb;
     long cap_day = j->acct->x_posts_per_day, cap_month = j->acct->x_posts_per_month;
     bool by_month;
+    if (!xbudget_applies(j)) /* the account's other streams read no search */
+        return false;
     b->stopped = false;
-    if (!xbudget_applies(j) || (cap_day <= 0 && cap_month <= 0))
+    if (cap_day <= 0 && cap_month <= 0)
         return false;
     if (!b->known) {
         fail(j, ERR_TRANSIENT, "x listening budget unknown: the database did not answer", -1,
