@@ -73,8 +73,9 @@ int xbudget_price_micros(const char *text, int64_t *micros);
 
 /* Whether j is a search the budget counts (x.mentions). */
 bool xbudget_applies(const struct ejob *j);
-/* Asks the database for the account's figures today (sent before the job's claim in the same
- * pipeline, so they are there when the claim answers). */
+/* Asks the database for the account's figures today (sent just before the job's claim, in a
+ * pipeline segment of its own, so they are there when the claim answers and a failure of
+ * theirs does not abort the claim). */
 void xbudget_load(struct ejob *j);
 /* Records a budget stop of j (fetch record run, due again in next_in_s), lease given back. */
 void xbudget_record_stop(struct ejob *j, const char *run, double next_in_s);
