@@ -734,6 +734,8 @@ bool engine_idle(const struct engine *e)
     for (const struct ejob *j = e->jobs; j; j = j->next)
         if (j->state != J_IDLE)
             return false;
+    if (e->listening_inflight > 0) /* a page's count or a budget stop still on its way */
+        return false;
     return writer_idle(e->w);
 }
 

@@ -141,6 +141,7 @@ struct engine {
     int once_left;
     bool once_failed;
     uint64_t refreshes, refresh_failures;
+    int listening_inflight; /* X listening statements not answered yet (xbudget.c) */
 };
 
 /* engine.c */

@@ -149,11 +149,20 @@ struct counting {
     int64_t n;
 };
 
+/* One statement of ours answered: --once and a stop wait for the last of them. */
+static void answered(struct engine *e)
+{
+    e->listening_inflight--;
+    engine_check_done(e);
+}
+
 static void loaded_cb(void *arg, PGresult *res, const char *err)
 {
     struct counting *c = arg;
-    take_row(c->a, res, err, 0, c->e, "x_read_used");
+    struct engine *e = c->e;
+    take_row(c->a, res, err, 0, e, "x_read_used");
     free(c);
+    answered(e);
 }
 
 void xbudget_load(struct ejob *j)
@@ -168,10 +177,12 @@ void xbudget_load(struct ejob *j)
     if (pgconn_query(j->e->db,
                      "SELECT day, billed_day, billed_month FROM socialroi.x_read_used($1, "
                      "$2::float8)",
-                     2, p, loaded_cb, c) < 0)
+                     2, p, loaded_cb, c) < 0) {
         free(c); /* the claim sent next fails the same way */
-    else
-        pgconn_sync(j->e->db, NULL, NULL); /* a segment of its own: its error spares the claim */
+        return;
+    }
+    j->e->listening_inflight++;
+    pgconn_sync(j->e->db, NULL, NULL); /* a segment of its own: its error spares the claim */
 }
 
 static void stop_cb(void *arg, PGresult *res, const char *err)
@@ -181,6 +192,7 @@ static void stop_cb(void *arg, PGresult *res, const char *err)
         health_ok(e->health, "listening");
     else if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
         health_fail(e->health, "listening", "x_budget_stop", err ? err : "unexpected answer");
+    answered(e);
 }
 
 void xbudget_record_stop(struct ejob *j, const char *run, double next_in_s)
@@ -191,15 +203,19 @@ void xbudget_record_stop(struct ejob *j, const char *run, double next_in_s)
     const char *p[4] = {id, j->e->owner, run, next};
     if (pgconn_query(j->e->db,
                      "SELECT socialroi.x_budget_stop($1::bigint, $2, $3::jsonb, $4::float8)", 4, p,
-                     stop_cb, j->e) == 0)
-        pgconn_sync(j->e->db, NULL, NULL);
+                     stop_cb, j->e) < 0)
+        return;
+    j->e->listening_inflight++;
+    pgconn_sync(j->e->db, NULL, NULL);
 }
 
 static void counted_cb(void *arg, PGresult *res, const char *err)
 {
     struct counting *c = arg;
-    take_row(c->a, res, err, c->n, c->e, "x_read_record");
+    struct engine *e = c->e;
+    take_row(c->a, res, err, c->n, e, "x_read_record");
     free(c);
+    answered(e);
 }
 
 void xbudget_count(struct ejob *j, const struct rowset *rs)
@@ -228,10 +244,13 @@ void xbudget_count(struct ejob *j, const struct rowset *rs)
     if (pgconn_query(j->e->db,
                      "SELECT day, billed_day, billed_month FROM socialroi.x_read_record($1, "
                      "$2::text[], $3::bigint, $4::float8)",
-                     4, p, counted_cb, c) < 0)
+                     4, p, counted_cb, c) < 0) {
+        j->e->listening_inflight++; /* counted_cb answers it at once */
         counted_cb(c, NULL, "the database connection is down");
-    else
+    } else {
+        j->e->listening_inflight++;
         pgconn_sync(j->e->db, NULL, NULL);
+    }
     buf_free(&ids);
 }
 

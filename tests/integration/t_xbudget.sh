@@ -102,4 +102,21 @@ truth_check "Facebook equals the truth" facebook
 
 stop_daemon
 check_eq "the daemon exits 0" 0 "$DAEMON_RC"
+
+# ---- the month's cap, under --once: the run ends at once, as a success, the stop recorded -------------
+month=$(sql "SELECT sum(posts_billed) FROM socialroi.x_read_budget
+              WHERE day >= date_trunc('month', now() AT TIME ZONE 'UTC')")
+next=$(sql "SELECT (date_trunc('month', now() AT TIME ZONE 'UTC') + interval '1 month')::date")
+sed -i "s/^x_posts_per_day = $CAP\$/x_posts_per_day = $CAP\nx_posts_per_month = $month/" "$CONF"
+sql "UPDATE socialroi.poll_job SET next_due = now() WHERE stream = 'x.mentions'" >/dev/null
+before=$(searches)
+check_rc 0 "--once with the month's cap reached exits 0" run_once "$CONF"
+check_grep "it says the month's budget is spent and when it turns" \
+    "x listening budget reached: $month of $month posts this month \\(resets 00:00 UTC on $next\\)" \
+    "$TEST_DIR/daemon.log"
+check_eq "and sends no search request" "$before" "$(searches)"
+check_eq "the stop is recorded before --once exits, due when the month turns" "budget 0 true" \
+    "$(sql "SELECT last_error_class || ' ' || failures || ' ' ||
+                   (abs(date_part('epoch', next_due - '$next'::timestamp AT TIME ZONE 'UTC')) < 60)
+              FROM socialroi.poll_job WHERE stream = 'x.mentions'")"
 done_testing
