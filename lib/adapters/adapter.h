@@ -65,6 +65,9 @@ struct adapter_ctx {
      * run) or an operator's backfill, as opposed to an increment from the last run's watermark */
     bool full;
     int64_t now; /* wall clock, epoch microseconds: snapshots are observed now */
+    /* most posts a search page may return (the X listening budget left), 0 = the stream's own
+     * page size */
+    int max_results;
 };
 
 /* Rate-limit signals read from any response (success or error). */

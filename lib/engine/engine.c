@@ -740,6 +740,8 @@ bool engine_idle(const struct engine *e)
     for (const struct ejob *j = e->jobs; j; j = j->next)
         if (j->state != J_IDLE)
             return false;
+    if (e->listening_inflight > 0) /* a page's count or a budget stop still on its way */
+        return false;
     return writer_idle(e->w);
 }
 
@@ -776,6 +778,7 @@ static void job_metrics_family(const struct engine *e, struct buf *b)
 void engine_metrics(const struct engine *e, struct buf *b)
 {
     job_metrics_family(e, b);
+    xbudget_metrics(e, b);
     metrics_family(b, "socialroi_account_needs_reauth", "gauge",
                    "1 when an account's credential was refused and polling stopped.");
     for (const struct acct_state *a = e->accts; a; a = a->next)

@@ -9,6 +9,7 @@
 #include "cursor.h"
 #include "engine.h"
 #include "log.h"
+#include "xbudget.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -95,6 +96,7 @@ enum stmt_kind {
 };
 
 struct acct_state {
+    struct xbudget xb; /* the X listening budget of its search (xbudget.h) */
     bool needs_reauth;
     struct ejob *jobs;        /* its jobs, through ejob.acct_next */
     struct acct_state *next;  /* every account, for metrics */
@@ -141,6 +143,7 @@ struct engine {
     int once_left;
     bool once_failed;
     uint64_t refreshes, refresh_failures;
+    int listening_inflight; /* X listening statements not answered yet (xbudget.c) */
 };
 
 /* engine.c */

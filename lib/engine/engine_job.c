@@ -83,6 +83,10 @@ static void make_ctx(const struct ejob *j, struct adapter_ctx *ctx)
     ctx->since = j->cur.since;
     ctx->full = !j->cur.watermark || j->cur.backfilling;
     ctx->now = time_wall_us();
+    if (xbudget_applies(j)) /* a page no larger than the listening budget left */
+        ctx->max_results = xbudget_page_size(xbudget_left(&j->as->xb, j->acct->x_posts_per_day,
+                                                          j->acct->x_posts_per_month,
+                                                          xbudget_day(ctx->now), NULL));
 }
 
 /*
@@ -540,9 +544,11 @@ static void fetch_cb(void *arg, const struct fetch_result *res)
     struct adapter_ctx ctx;
     struct rowset *rs = rowset_new();
     make_ctx(j, &ctx);
-    if (j->def->parse(&ctx, &res->resp, rs) == 0)
+    if (j->def->parse(&ctx, &res->resp, rs) == 0) {
+        if (xbudget_applies(j)) /* X bills the posts read, whatever becomes of the page */
+            xbudget_count(j, rs);
         write_page(j, rs);
-    else
+    } else
         handle_error(j, rs, res->retry_after_ms);
 }
 
@@ -734,10 +740,66 @@ static void claim_failed(struct ejob *j, PGresult *res, const char *err)
     engine_check_done(e);
 }
 
+/*
+ * Whether the X search's listening budget is spent (less than X's smallest page left today or
+ * this month). Then no request is sent: one line is logged, the stop is recorded (a fetch
+ * record of outcome budget, not a failure: the job's failures stay as they were) and the job
+ * is due again one second after the UTC day, or the month, turns.
+ */
+static bool budget_spent(struct ejob *j, int64_t now)
+{
+    struct xbudget *b = &j->as->xb;
+    long cap_day = j->acct->x_posts_per_day, cap_month = j->acct->x_posts_per_month;
+    bool by_month;
+    if (!xbudget_applies(j)) /* the account's other streams read no search */
+        return false;
+    b->stopped = false;
+    if (cap_day <= 0 && cap_month <= 0)
+        return false;
+    if (!b->known) {
+        fail(j, ERR_TRANSIENT, "x listening budget unknown: the database did not answer", -1,
+             false);
+        return true;
+    }
+    int32_t today = xbudget_day(now);
+    if (xbudget_page_size(xbudget_left(b, cap_day, cap_month, today, &by_month)) > 0)
+        return false;
+    int64_t resets = xbudget_resets_at(today, by_month);
+    char msg[200], day[16];
+    time_format_date((int32_t)(resets / 86400), day, sizeof day);
+    if (by_month)
+        snprintf(msg, sizeof msg,
+                 "x listening budget reached: %lld of %ld posts this month (resets 00:00 UTC on "
+                 "%s)",
+                 (long long)(b->billed_month + b->pending), cap_month, day);
+    else
+        snprintf(msg, sizeof msg,
+                 "x listening budget reached: %lld of %ld posts today (resets 00:00 UTC)",
+                 (long long)(b->billed_day + b->pending), cap_day);
+    log_notice("engine: %s account=%s stream=%s", msg, j->account, j->stream);
+    b->stopped = true;
+    int64_t wait_ms = resets * 1000 - now / 1000 + 1000;
+    char *run = run_json(j, "budget", ERR_NONE, msg, false);
+    tick_cancel(j);
+    j->leased = j->next_page = false;
+    j->wait_until = 0;
+    if (j->id)
+        xbudget_record_stop(j, run, (double)wait_ms / 1000.0);
+    free(run);
+    if (j->e->once)
+        engine_once_complete(j, false);
+    else if (!j->e->stopping)
+        engine_schedule(j, wait_ms);
+    engine_check_done(j->e);
+    return true;
+}
+
 /* The leased job's next request, from its cursor: a token refresh first when one is due. */
 static void start_fetch(struct ejob *j)
 {
     int64_t now = time_wall_us();
+    if (budget_spent(j, now))
+        return;
     cursor_plan(&j->cur, today_for(j, now), now, j->lookback_ms, j->backfill_ms);
     warn_expiry(j, now / 1000000);
     if (token_due(j, now / 1000000))
@@ -889,6 +951,8 @@ void job_fire(struct ejob *j)
         return;
     }
     j->next_page = false;
+    if (xbudget_applies(j))
+        xbudget_load(j); /* answered before the claim: the run starts knowing what is left */
     snprintf(id, sizeof id, "%lld", (long long)j->id);
     snprintf(lease, sizeof lease, "%lld", (long long)(lease_ms(j) / 1000));
     /* never forced: a run that is not due (another daemon just did it) is not repeated; but a

@@ -463,6 +463,11 @@ static void check_accounts(struct load *ld, bool have_credentials)
             continue;
         }
         check_account_currency(ld, a); /* before the default streams are filled in */
+        if (a->platform_id != PLATFORM_X && (a->x_posts_per_day || a->x_posts_per_month))
+            add_error(ld, a->where.file, a->where.line,
+                      "[account %s] x_posts_per_day, x_posts_per_month: only X accounts have a "
+                      "listening budget",
+                      a->name);
         check_account_streams(ld, a);
         if (a->enabled && have_credentials && !config_credential(c, a->credential))
             add_error(ld, a->where.file, a->where.line,

@@ -88,6 +88,10 @@ struct cfg_account {
     int64_t backfill_ms;     /* how far the first run reaches back */
     char *currency;
     char *timezone;
+    /* X listening budget (x.mentions): posts billed per UTC day and per calendar month, 0 = no
+     * cap; the price of a post read, decimal text in the account currency (at most 6 places) */
+    long x_posts_per_day, x_posts_per_month;
+    char *x_price_per_post;
     bool enabled;
 };
 

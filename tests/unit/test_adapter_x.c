@@ -233,6 +233,20 @@ static void test_build_mentions(void **state)
     assert_non_null(strstr(req.url, "&start_time=2024-10-28T14%3A02%3A00Z"));
     assert_null(strstr(req.url, "next_token"));
     http_request_free(&req);
+    /* the listening budget left lowers the page: 10..99 as asked, anything else the full 100 */
+    static const struct {
+        int left;
+        const char *want;
+    } pages[] = {{55, "&max_results=55&"},   {10, "&max_results=10&"},   {99, "&max_results=99&"},
+                 {100, "&max_results=100&"}, {250, "&max_results=100&"}, {0, "&max_results=100&"},
+                 {9, "&max_results=100&"}};
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        ctx.max_results = pages[i].left;
+        assert_int_equal(s->build(&ctx, &req, why, sizeof why), 0);
+        assert_non_null(strstr(req.url, pages[i].want));
+        http_request_free(&req);
+    }
+    ctx.max_results = 0;
     static const char *const bad[] = {"2:", "x:", ":abc", "1", "-1:", "18446744073709551617:"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ctx.page = bad[i];
