@@ -4,11 +4,12 @@
  *
  * What Meta sends (reference §2, §10.2, §10.3): errors are classified by error.code, never by the
  * HTTP status (a throttle arrives as 400 or 403); paging.next decides whether there is another page
- * (the last page still carries cursors) and embeds the access token, so only its `after` cursor is
- * kept; Page insights values are dated by end_time, the end of a Pacific day, and their paging.next
- * walks into the future forever, so it is ignored; counts may be numbers or numeric strings and
- * fields are often left out when empty. Graph shows at most 90 days of Page insights per
- * since..until, so facebook.page_insights reads a longer window in chunks (chunk.h).
+ * (the last page still carries cursors) and embeds the access token, so only its page is kept: an
+ * `after` cursor, or for Page posts, which Graph pages by time, "until=N&__paging_token=T"; Page
+ * insights values are dated by end_time, the end of a Pacific day, and their paging.next walks into
+ * the future forever, so it is ignored; counts may be numbers or numeric strings and fields are
+ * often left out when empty. Graph shows at most 90 days of Page insights per since..until, so
+ * facebook.page_insights reads a longer window in chunks (chunk.h).
  *
  * Every record of a page is held in a pending list and handed to the rowset only once the whole
  * page has been read: a rejected page leaves no records behind.
@@ -34,13 +35,12 @@ extern const struct adapter adapter_facebook;
  * ------------------------------------------------------------- */
 
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
-                 struct buf *query, const char *after, char *why, size_t whylen)
+                 struct buf *query, const char *page, char *why, size_t whylen)
 {
     const char *v = ctx->platform->version;
     if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    if (after)
-        adapter_query(query, "after", after);
+    meta_page_query(query, page);
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s%s%s/%s?%s", ctx->platform->api_base, v && *v ? "/" : "",
                                         v ? v : "", path, query->len ? query->data : ""));
@@ -85,7 +85,7 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
         return -1;
     int rc = list_items(ctx, root, fn, arg, rs, &p);
     if (rc == 0 && after)
-        rc = meta_next_after(&graph, root, rs, after);
+        rc = meta_next_page(&graph, root, rs, after);
     return adapter_page_end(rc, &p, rs, NULL, root); /* the caller sets the next cursor */
 }
 

@@ -3,7 +3,8 @@
  *
  * What Meta sends (reference §2.5-§2.7, §3.4, §11): errors are classified by error.code, never
  * by the HTTP status; usage comes in JSON headers whose percentages may be decimals; the next
- * page's URL embeds the access token, so only its `after` cursor is ever kept.
+ * page's URL embeds the access token, so only its page (after cursor, time page or offset) is
+ * ever kept.
  */
 #include "meta.h"
 #include "xmalloc.h"
@@ -193,13 +194,68 @@ cJSON *meta_body(const struct meta_api *m, const struct http_response *resp, con
     return NULL;
 }
 
-/* ---- paging (reference §2.5) ----------------------------------------------------------------- */
+/* ---- paging (reference §2.5; developers.facebook.com/docs/graph-api/results) ---------------- */
 
-int meta_next_after(const struct meta_api *m, const cJSON *root, struct rowset *rs, char **after)
+/*
+ * Graph pages a list in one of three ways: by cursor (`after`), by time (`until` with the opaque
+ * `__paging_token`: Page posts and feeds page this way) or by offset (`offset`). A cursor page
+ * is kept as the bare `after` value; the others as "until=N&__paging_token=T" or "offset=N",
+ * which no after cursor can look like (those are base64 and never hold '&' or start "until=").
+ */
+static const char *const time_keys[] = {"until", "__paging_token", NULL};
+
+static bool page_is_query(const char *page)
+{
+    return strncmp(page, "until=", 6) == 0 || strncmp(page, "__paging_token=", 15) == 0 ||
+           strncmp(page, "offset=", 7) == 0;
+}
+
+/* A value safe to keep and send again: digits for until/offset, base64 (either alphabet) for the
+ * token. */
+static bool page_value_ok(const char *key, const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > 512)
+        return false;
+    if (strcmp(key, "__paging_token") != 0)
+        return n <= 19 && strspn(v, "0123456789") == n;
+    return strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/") == n;
+}
+
+/* The time or offset page of a next URL (caller frees); NULL when it has neither. */
+static char *next_query_page(const char *next, bool *bad)
+{
+    struct buf b = {0};
+    char *off = adapter_query_param(next, "offset");
+    *bad = false;
+    for (size_t i = 0; time_keys[i]; i++) {
+        char *v = adapter_query_param(next, time_keys[i]);
+        if (v && !page_value_ok(time_keys[i], v))
+            *bad = true;
+        else if (v)
+            buf_printf(&b, "%s%s=%s", b.len ? "&" : "", time_keys[i], v);
+        free(v);
+    }
+    if (!b.len && off) {
+        if (page_value_ok("offset", off))
+            buf_printf(&b, "offset=%s", off);
+        else
+            *bad = true;
+    }
+    free(off);
+    if (*bad || !b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b, NULL);
+}
+
+int meta_next_page(const struct meta_api *m, const cJSON *root, struct rowset *rs, char **page)
 {
     const cJSON *paging = json_get(root, "paging");
     const char *next, *a;
-    *after = NULL;
+    bool bad;
+    *page = NULL;
     if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
         return adapter_malformed(rs, m->name, "paging is not an object");
     enum json_get g = json_str(paging, "next", &next);
@@ -211,16 +267,40 @@ int meta_next_after(const struct meta_api *m, const cJSON *root, struct rowset *
     if (g == JSON_BAD)
         return adapter_malformed(rs, m->name, "paging.cursors.after is not a string");
     if (g == JSON_OK && *a) {
-        *after = xstrdup(a);
+        *page = xstrdup(a);
         return 0;
     }
-    /* no cursors: take the after parameter out of the next URL, never the URL itself */
-    *after = adapter_query_param(next, "after");
-    if (*after && **after)
+    /* no cursors: take the page out of the next URL, never the URL itself (it holds the token) */
+    *page = adapter_query_param(next, "after");
+    if (*page && **page)
         return 0;
-    free(*after);
-    *after = NULL;
-    return adapter_malformed(rs, m->name, "paging.next without an after cursor");
+    free(*page);
+    *page = next_query_page(next, &bad);
+    if (*page)
+        return 0;
+    if (bad)
+        return adapter_malformed(rs, m->name,
+                                 "paging.next: until, __paging_token or offset is "
+                                 "not a usable value");
+    return adapter_malformed(rs, m->name,
+                             "paging.next without an after cursor, a time page or an offset");
+}
+
+void meta_page_query(struct buf *q, const char *page)
+{
+    static const char *const keys[] = {"until", "__paging_token", "offset", NULL};
+    if (!page || !*page)
+        return;
+    if (!page_is_query(page)) {
+        adapter_query(q, "after", page);
+        return;
+    }
+    for (size_t i = 0; keys[i]; i++) {
+        char *v = adapter_query_param(page, keys[i]);
+        if (v && page_value_ok(keys[i], v))
+            adapter_query(q, keys[i], v);
+        free(v);
+    }
 }
 
 /* ---- tokens (reference §2.1, §3.1, §12) ------------------------------------------------------ */

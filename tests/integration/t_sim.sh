@@ -252,8 +252,11 @@ pages=$PAGES
 is "Meta posts: following paging.next reaches the end in two pages" "$pages" 2
 is "Meta posts: the posts walked equal the truth's count" "$(sort -u "$T/fb_ids" | wc -l)" "$FB_POSTS"
 check_grep "Meta posts: paging.next embeds the access token" 'access_token=EAA' "$T/posts1.json"
-is "Meta posts: the last page keeps its cursors" \
-    "$(jget "$T/posts.json" "(j->'paging'->'cursors'->>'after') IS NOT NULL AND (j->'paging'->>'next') IS NULL")" t
+# Graph pages a Page's posts by time: next carries until and __paging_token, no cursors object
+is "Meta posts: paged by time (until and __paging_token in next, no cursors)" \
+    "$(jget "$T/posts1.json" "(j->'paging'->'cursors') IS NULL AND (j->'paging'->>'next') ~ '[?&]until=[0-9]+(&|$)' AND (j->'paging'->>'next') ~ '[?&]__paging_token=enc_'")" t
+is "Meta posts: the last page has no next" \
+    "$(jget "$T/posts.json" "(j->'paging'->>'next') IS NULL AND (j->'paging'->>'previous') IS NOT NULL")" t
 is "Meta posts: reactions match the truth's likes" \
     "$(jcmp "$T/posts1.json" "$T/truth.json" "bool_and((e->'reactions'->'summary'->>'total_count') = (b->'facebook'->'$PAGE'->'content'->(e->>'id')->'metrics'->>'likes'))" ", jsonb_array_elements(a->'data') e")" t
 

@@ -333,6 +333,24 @@ static void test_build_posts(void **state)
           "&since=1730419200&limit=100&after="
           "QVFIUkJRZAGdjRzQtZAHk1VnlYV2Fzc1ZAfZAnJQU0JfVjRHQUlBWkp2",
           log);
+    /* a time page (Graph pages Page posts by time): until and the token, never after */
+    ctx.page = "until=1427470272&__paging_token=enc_AdBbhK6AkHa-Ida_ZDZD";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&until=1427470272&__paging_token=enc_AdBbhK6AkHa-Ida_ZDZD",
+          log);
+    ctx.page = "offset=200";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&offset=200",
+          log);
+    /* a stored time page whose values are not Graph's is not sent */
+    ctx.page = "until=12ab&__paging_token=x%26access_token%3Dy";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100",
+          log);
+    ctx.page = NULL;
     ctx.access_token = NULL;
     build_fails(&ctx, "no access token");
 }
@@ -510,6 +528,62 @@ static void test_posts_next_only(void **state)
     assert_int_equal(rowset_count(rs), 4);
     assert_string_equal(rowset_next(rs), "QVFIUm5leHRPbmx5");
     rowset_free(rs);
+}
+
+/*
+ * A page of /{page}/posts as Graph v2.8 answered it (recorded by keboola/ex-facebook-graph-api):
+ * time-based paging, paging.next carrying until and __paging_token and no cursors object. Every
+ * post is kept and the next page is the time page, never the URL or its access_token.
+ */
+static void test_posts_time_paged(void **state)
+{
+    (void)state;
+    struct rowset *rs = parse_ok("facebook.posts", "posts_time_paged.json");
+    /* ten posts: content, likes (reactions.summary) and shares 0 (absent); comments not asked */
+    assert_int_equal(rowset_count(rs), 30);
+    is_post(rs, 0, "177057932317550_905758402780829", ts(2015, 4, 15, 17, 48, 2), NULL, "Xqw98");
+    is_snapshot(rs, 1, "177057932317550_905758402780829", "likes", 0);
+    is_snapshot(rs, 2, "177057932317550_905758402780829", "shares", 0);
+    assert_string_equal(rowset_next(rs),
+                        "until=1427470272&__paging_token=enc_AdBbhK6AkHaIdkUaTHGDy2E8EWaNpTlGtKOCP"
+                        "xwMZBTjIX0vOA4dm6WJQzjUyW4UW6KrDijzGVvMK0inzQdwtJYYrUvJ3FmuCRJ1R5GkgXP9S7"
+                        "wZDZD");
+    rowset_free(rs);
+}
+
+/* Offset paging; and a next URL with no page in it, or a time page with a foreign value. */
+static void test_posts_paging_kinds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *next, *page; /* page NULL: malformed */
+    } cases[] = {
+        {"https://graph.facebook.com/v24.0/1/posts?access_token=EAAJZ&limit=25&offset=50",
+         "offset=50"},
+        {"https://graph.facebook.com/v24.0/1/posts?limit=25&__paging_token=enc_AdA&until=17",
+         "until=17&__paging_token=enc_AdA"},
+        {"https://graph.facebook.com/v24.0/1/posts?access_token=EAAJZ&limit=25", NULL},
+        {"https://graph.facebook.com/v24.0/1/posts?until=now&__paging_token=enc_AdA", NULL},
+        {"https://graph.facebook.com/v24.0/1/posts?until=17&__paging_token=a%26b", NULL},
+    };
+    struct adapter_ctx ctx = make_ctx("facebook.posts");
+    char body[512];
+    int rc;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(body, sizeof body, "{\"data\":[{\"id\":\"1_2\"}],\"paging\":{\"next\":\"%s\"}}",
+                 cases[i].next);
+        struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+        if (cases[i].page) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(rowset_count(rs), 2);
+            assert_string_equal(rowset_next(rs), cases[i].page);
+        } else {
+            assert_int_equal(rc, -1);
+            assert_int_equal(rowset_error(rs, NULL, NULL), ERR_MALFORMED);
+            assert_int_equal(rowset_count(rs), 0);
+        }
+        rowset_free(rs);
+    }
 }
 
 /* ---- ads insights --------------------------------------------------------------------------- */
@@ -973,6 +1047,8 @@ int main(void)
         cmocka_unit_test(test_posts),
         cmocka_unit_test(test_posts_last),
         cmocka_unit_test(test_posts_next_only),
+        cmocka_unit_test(test_posts_time_paged),
+        cmocka_unit_test(test_posts_paging_kinds),
         cmocka_unit_test(test_posts_absent_counts),
         cmocka_unit_test(test_ads),
         cmocka_unit_test(test_ads_last),
