@@ -65,6 +65,12 @@ struct adapter_ctx {
      * run) or an operator's backfill, as opposed to an increment from the last run's watermark */
     bool full;
     int64_t now; /* wall clock, epoch microseconds: snapshots are observed now */
+    /* insights metrics the platform refused (comma-separated, kept in the job's cursor): no
+     * longer asked for; NULL none */
+    const char *retired;
+    /* when not NULL, ask for only these metrics (comma-separated): the engine is finding out
+     * which metric of a refused request the platform refuses */
+    const char *probe;
 };
 
 /* Rate-limit signals read from any response (success or error). */

@@ -91,10 +91,8 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
 
 /* ---- facebook.page_insights ------------------------------------------------------------------ */
 
-static const struct {
-    const char *name;   /* Graph metric */
-    const char *metric; /* canonical name */
-} page_metrics[] = {
+/* Graph metric, canonical name */
+static const struct meta_metric page_metrics[] = {
     {"page_post_engagements", "engagements"},
     {"page_daily_follows_unique", "followers_gained"},
     {"page_media_view", "views"},
@@ -125,11 +123,15 @@ static int build_page_insights(const struct adapter_ctx *ctx, struct http_reques
         snprintf(why, whylen, "page cursor is not a page insights chunk of this window");
         return -1;
     }
-    char *path = page_path(ctx, "insights", why, whylen);
-    if (!path)
+    if (meta_metrics_asked(ctx, page_metrics, NPAGE_METRICS, &metrics) == 0) {
+        snprintf(why, whylen, "the platform refused every metric of this stream");
         return -1;
-    for (size_t i = 0; i < NPAGE_METRICS; i++)
-        buf_printf(&metrics, "%s%s", i ? "," : "", page_metrics[i].name);
+    }
+    char *path = page_path(ctx, "insights", why, whylen);
+    if (!path) {
+        buf_free(&metrics);
+        return -1;
+    }
     /* until is exclusive: the chunk's last value has end_time at the start of the day after */
     time_format_date(c.from, since, sizeof since);
     time_format_date(c.to + 1, until, sizeof until);
@@ -204,8 +206,13 @@ static int parse_page_insights(const struct adapter_ctx *ctx, const struct http_
     if (chunk_cursor(ctx, ctx->page, &c) < 0)
         return facebook_malformed(rs, "page cursor is not a page insights chunk of this window");
     /* the next chunk, never paging.next: it points at the next window, forever */
-    if (facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL) < 0)
+    if (facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL) < 0) {
+        struct buf asked = {0}; /* a retired metric fails the whole call: which one? */
+        meta_metrics_asked(ctx, page_metrics, NPAGE_METRICS, &asked);
+        meta_refused_metric(resp, asked.data, rs);
+        buf_free(&asked);
         return -1;
+    }
     chunk_next(ctx, &c, next, sizeof next);
     rowset_set_next(rs, *next ? next : NULL);
     return 0;

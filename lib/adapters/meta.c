@@ -303,6 +303,124 @@ void meta_page_query(struct buf *q, const char *page)
     }
 }
 
+/* ---- insights metrics the platform refuses ------------------------------------------------- */
+
+bool meta_list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    while (list && *list) {
+        size_t len = strcspn(list, ",");
+        if (len == n && strncmp(list, name, n) == 0)
+            return true;
+        list += len + (list[len] == ',');
+    }
+    return false;
+}
+
+size_t meta_metrics_asked(const struct adapter_ctx *ctx, const struct meta_metric *m, size_t n,
+                          struct buf *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ctx->probe ? !meta_list_has(ctx->probe, m[i].name)
+                       : meta_list_has(ctx->retired, m[i].name))
+            continue;
+        buf_printf(out, "%s%s", k++ ? "," : "", m[i].name);
+    }
+    return k;
+}
+
+/* The i-th name of a comma-separated list into out; false past its end. */
+static bool list_item(const char *list, size_t i, char *out, size_t n)
+{
+    while (list && *list) {
+        size_t len = strcspn(list, ",");
+        if (i-- == 0) {
+            if (len == 0 || len >= n)
+                return false;
+            memcpy(out, list, len);
+            out[len] = '\0';
+            return true;
+        }
+        list += len + (list[len] == ',');
+    }
+    return false;
+}
+
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether metric occurs in msg as a word; *before_metric when once as "the METRIC metric". */
+static bool has_word(const char *msg, const char *metric, bool *before_metric)
+{
+    size_t n = strlen(metric);
+    bool found = false;
+    *before_metric = false;
+    for (const char *p = strstr(msg, metric); p; p = strstr(p + 1, metric)) {
+        if ((p > msg && word_char(p[-1])) || word_char(p[n]))
+            continue;
+        found = true;
+        if (strncmp(p + n, " metric", 7) == 0)
+            *before_metric = true;
+    }
+    return found;
+}
+
+/*
+ * The one metric of asked that msg names: the only one it contains as a word, or the only one
+ * written "the X metric"; false when none or several.
+ */
+static bool named_metric(const char *msg, const char *asked, char *out, size_t n)
+{
+    char m[128];
+    size_t words = 0, marked = 0;
+    char word[128] = "", mark[128] = "";
+    bool before;
+    for (size_t i = 0; list_item(asked, i, m, sizeof m); i++) {
+        if (!has_word(msg, m, &before))
+            continue;
+        if (words++ == 0)
+            snprintf(word, sizeof word, "%s", m);
+        if (before && marked++ == 0)
+            snprintf(mark, sizeof mark, "%s", m);
+    }
+    const char *pick = words == 1 ? word : marked == 1 ? mark : NULL;
+    if (!pick || strlen(pick) >= n)
+        return false;
+    memcpy(out, pick, strlen(pick) + 1);
+    return true;
+}
+
+void meta_refused_metric(const struct http_response *resp, const char *asked, struct rowset *rs)
+{
+    char why[64], name[128];
+    int64_t code, subcode;
+    const char *msg, *at;
+    if (rowset_error(rs, NULL, NULL) != ERR_BAD_REQUEST || !asked || !*asked)
+        return;
+    cJSON *root = meta_json(resp, why, sizeof why);
+    if (!meta_error_code(root, &code, &subcode) || code != 100 ||
+        json_str(json_get(root, "error"), "message", &msg) != JSON_OK) {
+        cJSON_Delete(root);
+        return;
+    }
+    if ((at = strstr(msg, "metric[")) != NULL) {
+        const char *p = at + 7;
+        int64_t i;
+        if (adapter_read_decimal(&p, &i) == 0 && *p == ']' &&
+            list_item(asked, (size_t)i, name, sizeof name))
+            rowset_set_refused_metric(rs, name, asked);
+        else
+            rowset_set_refused_metric(rs, NULL, asked);
+    } else if (strstr(msg, "metric")) { /* "the X metric is no longer supported", or no name */
+        rowset_set_refused_metric(rs, named_metric(msg, asked, name, sizeof name) ? name : NULL,
+                                  asked);
+    }
+    cJSON_Delete(root);
+}
+
 /* ---- tokens (reference §2.1, §3.1, §12) ------------------------------------------------------ */
 
 int meta_token_request(const struct cfg_platform *p, struct buf *q, struct http_request *req)

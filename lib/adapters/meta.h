@@ -67,6 +67,33 @@ int meta_next_page(const struct meta_api *m, const cJSON *root, struct rowset *r
 /* Appends a page meta_next_page returned to a request query: after=, or until/token/offset. */
 void meta_page_query(struct buf *q, const char *page);
 
+/* An insights metric as Graph names it and as socialroi stores it (NULL: read, not stored). */
+struct meta_metric {
+    const char *name;
+    const char *metric;
+};
+
+/* True when the comma-separated list holds name. */
+bool meta_list_has(const char *list, const char *name);
+
+/*
+ * The metrics of m[0..n) a request asks for, comma-separated into out: those in ctx->probe when
+ * it is set, else those not in ctx->retired. Returns how many (0: none left to ask for).
+ */
+size_t meta_metrics_asked(const struct adapter_ctx *ctx, const struct meta_metric *m, size_t n,
+                          struct buf *out);
+
+/*
+ * After a request for the metrics `asked` (comma-separated) failed with rs set to
+ * ERR_BAD_REQUEST: when the answer is Graph's refusal of an insights metric (error 100 whose
+ * message speaks of a metric: "(#100) The value must be a valid insights metric", "(#100)
+ * metric[N] must be one of the following values: ...", "(#100) Starting from v22.0, the X metric
+ * is no longer supported..."), marks rs with rowset_set_refused_metric: metric[N] of asked when
+ * the message gives an index, else the one asked metric the message names, else unknown among
+ * asked.
+ */
+void meta_refused_metric(const struct http_response *resp, const char *asked, struct rowset *rs);
+
 /*
  * Meta has no refresh token: a token is exchanged or refreshed by a GET of the token URL with
  * the query q (which holds secrets: it is wiped and freed here). 0.

@@ -212,6 +212,7 @@ void engine_free_job(struct engine *e, struct ejob *j)
     if (j->sj)
         sched_remove(e->sched, j->sj);
     cursor_free(&j->cur);
+    engine_refusal_free(j);
     free(j);
 }
 

@@ -7,7 +7,8 @@
  *       a JSON number; "id" is "{page}/insights/{metric}/day"; paging.previous/next are
  *       time windows of the same width that walk on forever, into the future too
  *       (reference §2.2, §10.3, §15 items 3-4). An unknown or deprecated metric such as
- *       page_impressions fails the whole call with error 100 (§2.2, §15 item 6). At most 93
+ *       page_impressions, or one a test retired (POST /_retire), fails the whole call with
+ *       error 100 without naming it (§2.2, §15 item 6). At most 93
  *       days between since and until.
  *   GET /vNN.0/{page}/posts?fields=id,created_time,message,permalink_url,shares,
  *       reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)
@@ -28,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "retire.h"
 #include "sim_facebook.h"
 #include "xmalloc.h"
 
@@ -87,7 +89,7 @@ static int parse_metrics(struct fb_ctx *c, size_t *idx, size_t max)
         while (m < NMETRICS &&
                (strlen(metrics[m].name) != len || strncmp(metrics[m].name, p, len) != 0))
             m++;
-        if (m == NMETRICS || n == max) {
+        if (m == NMETRICS || n == max || sim_retired("facebook", p, len)) {
             fb_error(c, 400, 100, 0, "OAuthException",
                      "(#100) The value must be a valid insights metric", -1);
             return -1;

@@ -820,6 +820,63 @@ static void test_error_message(void **state)
     rowset_free(rs);
 }
 
+/*
+ * A retired metric fails the whole insights call: the request then names only the metrics not
+ * retired, or only the probe's; the refusal says which metric when the message gives its index,
+ * else the list asked for, to be searched.
+ */
+static void test_refused_metric(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("facebook.page_insights");
+    const char *log = "https://graph.facebook.com/v24.0/104858302236475/insights";
+    const char *name, *among;
+    int rc;
+    ctx.retired = "page_media_view,page_fans";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/insights?metric=page_post_engagements"
+          "%2Cpage_daily_follows_unique%2Cpage_total_media_view_unique&period=day&since=2024-01-"
+          "12&until=2024-01-15",
+          log);
+    ctx.probe = "page_daily_follows_unique,page_media_view";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/insights?metric=page_daily_follows_"
+          "unique%2Cpage_media_view&period=day&since=2024-01-12&until=2024-01-15",
+          log);
+    ctx.probe = NULL;
+    ctx.retired = "page_post_engagements,page_daily_follows_unique,page_media_view,"
+                  "page_total_media_view_unique";
+    build_fails(&ctx, "the platform refused every metric of this stream");
+
+    /* "(#100) The value must be a valid insights metric": which one is not said */
+    ctx.retired = "page_daily_follows_unique";
+    struct rowset *rs = fixture_parse(&ctx, 400, "error_100_invalid_metric.json", NULL, &rc);
+    assert_int_equal(rc, -1);
+    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_BAD_REQUEST);
+    assert_true(rowset_refused_metric(rs, &name, &among));
+    assert_null(name);
+    assert_string_equal(among,
+                        "page_post_engagements,page_media_view,page_total_media_view_unique");
+    rowset_free(rs);
+    /* metric[N]: the N-th of those asked for */
+    const char *idx = "{\"error\":{\"message\":\"(#100) metric[1] must be one of the following "
+                      "values: page_post_engagements, page_total_media_view_unique\",\"type\":"
+                      "\"OAuthException\",\"code\":100}}";
+    rs = fixture_parse_body(&ctx, 400, idx, strlen(idx), NULL, &rc);
+    assert_true(rowset_refused_metric(rs, &name, &among));
+    assert_string_equal(name, "page_media_view");
+    rowset_free(rs);
+    /* other errors 100 are no refused metric; nor is the same error on posts (no metrics) */
+    rs = fixture_parse(&ctx, 400, "error_100_object_missing.json", NULL, &rc);
+    assert_false(rowset_refused_metric(rs, NULL, NULL));
+    rowset_free(rs);
+    struct adapter_ctx posts = make_ctx("facebook.posts");
+    rs = fixture_parse(&posts, 400, "error_100_invalid_metric.json", NULL, &rc);
+    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_BAD_REQUEST);
+    assert_false(rowset_refused_metric(rs, NULL, NULL));
+    rowset_free(rs);
+}
+
 /* A throttle waits out the longest estimated_time_to_regain_access (minutes). */
 static void test_throttle_retry(void **state)
 {
@@ -1061,6 +1118,7 @@ int main(void)
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_error_message),
         cmocka_unit_test(test_throttle_retry),
+        cmocka_unit_test(test_refused_metric),
         cmocka_unit_test(test_errors_without_body),
         cmocka_unit_test(test_ratelimit),
         cmocka_unit_test(test_refresh_build),
