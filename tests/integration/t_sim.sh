@@ -271,6 +271,12 @@ is "Meta page insights: each value sits on the Pacific day before end_time" \
 code=$(get "$G/$PAGE/insights?metric=page_impressions,page_media_view&period=day&access_token=$FTOKEN" "$T/dep.json")
 is "Meta page insights: a deprecated metric fails the call with code 100" \
     "$code $(jget "$T/dep.json" "j->'error'->>'code'")" "400 100"
+# retired on 2025-11-15 (impressions, page fans) and 2026-06-15 (the unique-impressions family)
+for m in page_fans page_fan_adds_unique page_impressions_unique post_impressions_unique; do
+    code=$(get "$G/$PAGE/insights?metric=page_post_engagements,$m&period=day&access_token=$FTOKEN" "$T/dep.json")
+    is "Meta page insights: the retired $m fails the call with code 100" \
+        "$code $(jget "$T/dep.json" "j->'error'->>'code'")" "400 100"
+done
 
 ADS_SINCE=$(jget "$T/world.json" "((j->>'today')::date - 40)::text")
 : >"$T/ads_rows"
