@@ -576,13 +576,14 @@ static bool refused_metric(struct ejob *j, struct rowset *rs, const char *why)
         return false; /* refused again although no longer asked for: not ours to fix */
     char *n = name ? xstrdup(name) : NULL;
     char *set = xstrdup(j->refusal && j->refusal->probe ? j->refusal->probe : among ? among : "");
+    bool handled = n || *set;
     if (n)
         retire_metric(j, n, why);
     else if (*set)
         search_refused(j, set, why);
     free(n);
     free(set);
-    return n || *set;
+    return handled;
 }
 
 static void handle_error(struct ejob *j, struct rowset *rs, int64_t transport_retry_ms)
