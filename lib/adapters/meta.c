@@ -199,8 +199,9 @@ cJSON *meta_body(const struct meta_api *m, const struct http_response *resp, con
 /*
  * Graph pages a list in one of three ways: by cursor (`after`), by time (`until` with the opaque
  * `__paging_token`: Page posts and feeds page this way) or by offset (`offset`). A cursor page
- * is kept as the bare `after` value; the others as "until=N&__paging_token=T" or "offset=N",
- * which no after cursor can look like (those are base64 and never hold '&' or start "until=").
+ * is kept as the bare `after` value; the others as "until=N&__paging_token=T" (T
+ * percent-encoded) or "offset=N", which no after cursor can look like (those are base64 and never
+ * hold '&' or start "until=").
  */
 static const char *const time_keys[] = {"until", "__paging_token", NULL};
 
@@ -232,8 +233,11 @@ static char *next_query_page(const char *next, bool *bad)
         char *v = adapter_query_param(next, time_keys[i]);
         if (v && !page_value_ok(time_keys[i], v))
             *bad = true;
-        else if (v)
-            buf_printf(&b, "%s%s=%s", b.len ? "&" : "", time_keys[i], v);
+        else if (v) { /* kept encoded: a '+' of the token must not come back as a space */
+            char *enc = adapter_urlencode(v);
+            buf_printf(&b, "%s%s=%s", b.len ? "&" : "", time_keys[i], enc);
+            free(enc);
+        }
         free(v);
     }
     if (!b.len && off) {

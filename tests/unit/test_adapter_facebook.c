@@ -339,6 +339,11 @@ static void test_build_posts(void **state)
           "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
           "&since=1730419200&limit=100&until=1427470272&__paging_token=enc_AdBbhK6AkHa-Ida_ZDZD",
           log);
+    ctx.page = "until=17&__paging_token=enc_A%2Bb%2Fc";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&until=17&__paging_token=enc_A%2Bb%2Fc",
+          log);
     ctx.page = "offset=200";
     build(&ctx,
           "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
@@ -562,6 +567,9 @@ static void test_posts_paging_kinds(void **state)
          "offset=50"},
         {"https://graph.facebook.com/v24.0/1/posts?limit=25&__paging_token=enc_AdA&until=17",
          "until=17&__paging_token=enc_AdA"},
+        /* a token of the standard base64 alphabet stays encoded in the page */
+        {"https://graph.facebook.com/v24.0/1/posts?until=17&__paging_token=enc_A%2Bb%2Fc",
+         "until=17&__paging_token=enc_A%2Bb%2Fc"},
         {"https://graph.facebook.com/v24.0/1/posts?access_token=EAAJZ&limit=25", NULL},
         {"https://graph.facebook.com/v24.0/1/posts?until=now&__paging_token=enc_AdA", NULL},
         {"https://graph.facebook.com/v24.0/1/posts?until=17&__paging_token=a%26b", NULL},
