@@ -68,6 +68,12 @@ struct adapter_ctx {
     /* most posts a search page may return (the X listening budget left), 0 = the stream's own
      * page size */
     int max_results;
+    /* insights metrics the platform refused (comma-separated, kept in the job's cursor): no
+     * longer asked for; NULL none */
+    const char *retired;
+    /* when not NULL, ask for only these metrics (comma-separated): the engine is finding out
+     * which metric of a refused request the platform refuses */
+    const char *probe;
 };
 
 /* Rate-limit signals read from any response (success or error). */

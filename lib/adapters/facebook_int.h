@@ -22,10 +22,11 @@
 
 /*
  * Sets req to a GET of {api_base}/{version}/{path}?{query} with the bearer header; path must
- * already be encoded, after (when not NULL) is appended as the `after` cursor. 0, or -1 with why.
+ * already be encoded, page (when not NULL) is a page meta_next_page returned: the `after` cursor,
+ * or the time page or offset Graph pages that list by. 0, or -1 with why.
  */
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
-                 struct buf *query, const char *after, char *why, size_t whylen);
+                 struct buf *query, const char *page, char *why, size_t whylen);
 
 /* Turns one data[] item into pending records; 0, or -1 after facebook_malformed. */
 typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item, void *arg,

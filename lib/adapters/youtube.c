@@ -267,6 +267,29 @@ static int count_stat(const struct adapter_ctx *ctx, const cJSON *stats, const c
     return 0;
 }
 
+/*
+ * The channels.list request names one channel id, so its answer holds that channel alone. Should
+ * it hold several (an id list, or mine=true for an account owning several), the configured
+ * channel's item is the account's, when exactly one item has its id; the others are not this
+ * account and are not recorded. NULL otherwise: the page is refused, naming the count.
+ */
+static const cJSON *configured_channel(const struct adapter_ctx *ctx, const cJSON *items)
+{
+    const cJSON *it, *found = NULL;
+    const char *id;
+    if (!ctx->account || !ctx->account->id)
+        return NULL;
+    cJSON_ArrayForEach(it, items)
+    {
+        if (json_str(it, "id", &id) != JSON_OK || strcmp(id, ctx->account->id) != 0)
+            continue;
+        if (found)
+            return NULL;
+        found = it;
+    }
+    return found;
+}
+
 static int channel_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
                         struct adapter_pending *p, char **next)
 {
@@ -280,6 +303,13 @@ static int channel_page(const struct adapter_ctx *ctx, const cJSON *root, struct
                          ctx->account && ctx->account->id ? shown_id(ctx->account->id) : "");
         return -1;
     }
+    if (cJSON_GetArraySize(items) > 1 && !(ch = configured_channel(ctx, items)))
+        return youtube_malformed(rs,
+                                 "the answer holds %d channels and not exactly one of them is "
+                                 "the configured channel %s: which one to record is unknown",
+                                 cJSON_GetArraySize(items),
+                                 ctx->account && ctx->account->id ? shown_id(ctx->account->id)
+                                                                  : "(none)");
     if (!cJSON_IsObject(stats = json_get(ch, "statistics")))
         return youtube_malformed(rs, "channel without statistics");
     if (json_bool(stats, "hiddenSubscriberCount", &hidden) == JSON_BAD)

@@ -218,6 +218,7 @@ void engine_free_job(struct engine *e, struct ejob *j)
         sched_remove(e->sched, j->sj);
     cursor_free(&j->cur);
     free(j->version_failed);
+    engine_refusal_free(j);
     free(j);
 }
 

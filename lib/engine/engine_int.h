@@ -39,7 +39,8 @@ struct ejob {
     int64_t run_due_at; /* ... and when its current run was: the next is one interval later */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
-    char *version_failed; /* the API version of a last attempt that failed as retired, or NULL */
+    char *version_failed;    /* the API version of a last attempt that failed as retired, or NULL */
+    struct refusal *refusal; /* finding out which metric the platform refuses; NULL mostly */
     long http_status;
     struct complain complain;
     /* counters for /metrics */
@@ -57,6 +58,16 @@ struct ejob {
     bool leased;        /* holds the job's lease in the database: from the claim to the release */
     bool next_page;     /* its last page committed and the run goes on: no claim needed */
     bool version_retry; /* a reload changed the version that was retired: run now, forced */
+};
+
+/*
+ * A job whose platform refused one metric of a request without saying which: the metrics are
+ * asked for half at a time until the refused one is found (engine_job.c).
+ */
+struct refusal {
+    char *probe; /* asked for now (comma-separated) */
+    char *rest;  /* the others of the refused set: the refused one is here when probe passes */
+    char *note;  /* what the next fetch record says about a metric no longer asked for */
 };
 
 /* A rate-limit gate. One that is open (open_at passed) is the same as none: such gates are
@@ -153,6 +164,8 @@ void engine_check_done(struct engine *e);
 void engine_schedule(struct ejob *j, int64_t delay_ms);
 void engine_once_complete(struct ejob *j, bool failed);
 void engine_free_job(struct engine *e, struct ejob *j);
+/* Frees the job's refusal search (engine_job.c), if any. */
+void engine_refusal_free(struct ejob *j);
 /* Whether j may start a run now: requests in flight plus leases being asked for under the
  * daemon's and the platform's max_inflight (each run holds its buffers only while it runs). */
 bool engine_has_capacity(const struct ejob *j);

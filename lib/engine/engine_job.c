@@ -87,6 +87,8 @@ static void make_ctx(const struct ejob *j, struct adapter_ctx *ctx)
         ctx->max_results = xbudget_page_size(xbudget_left(&j->as->xb, j->acct->x_posts_per_day,
                                                           j->acct->x_posts_per_month,
                                                           xbudget_day(ctx->now), NULL));
+    ctx->retired = j->cur.retired;
+    ctx->probe = j->refusal ? j->refusal->probe : NULL;
 }
 
 /*
@@ -296,6 +298,11 @@ static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t re
     struct engine *e = j->e;
     int64_t wait = wait_after(j, cls, retry_ms);
     j->next_page = false; /* what the database holds decides where the retry starts */
+    if (j->refusal) {     /* a search for a refused metric starts again with the retry */
+        free(j->refusal->probe);
+        free(j->refusal->rest);
+        j->refusal->probe = j->refusal->rest = NULL;
+    }
     j->errors[cls]++;
     free(j->version_failed); /* a reload that changes this version runs the job again at once */
     j->version_failed = NULL;
@@ -435,7 +442,10 @@ static void write_page(struct ejob *j, struct rowset *rs)
     else
         cursor_next_page(&j->cur, next);
     char *cursor = cursor_format(&j->cur);
-    char *run = run_json(j, "ok", ERR_NONE, NULL, !final);
+    /* a metric dropped on the way is said in this page's fetch record */
+    char *note = j->refusal ? j->refusal->note : NULL;
+    char *run = run_json(j, "ok", ERR_NONE, note, !final);
+    engine_refusal_free(j);
     double next_in = final ? (double)next_run_in_ms(j) / 1000.0 : 0;
     if (rowset_warnings(rs))
         log_notice("engine: page had partial errors account=%s stream=%s count=%u", j->account,
@@ -474,6 +484,124 @@ static void apply_signals(struct ejob *j, const struct http_response *resp)
         g->open_at = until;
 }
 
+/* ---- a metric the platform refuses ----------------------------------------------------------
+ *
+ * A retired or refused insights metric fails a whole Graph call (error 100). When the answer
+ * names it, it is retired at once; when it does not, the metrics of the refused request are
+ * asked for half at a time (the answers of these probes are not stored) until the one refused
+ * is found. A retired metric is kept in the job's cursor (saved with the next page, so it
+ * survives a restart) and never asked for again; the rest of the stream goes on.
+ */
+
+void engine_refusal_free(struct ejob *j)
+{
+    if (!j->refusal)
+        return;
+    free(j->refusal->probe);
+    free(j->refusal->rest);
+    free(j->refusal->note);
+    free(j->refusal);
+    j->refusal = NULL;
+}
+
+static struct refusal *refusal_of(struct ejob *j)
+{
+    if (!j->refusal)
+        j->refusal = xcalloc(1, sizeof *j->refusal);
+    return j->refusal;
+}
+
+static size_t list_count(const char *list)
+{
+    size_t n = list && *list ? 1 : 0;
+    for (const char *p = list; p && *p; p++)
+        n += *p == ',';
+    return n;
+}
+
+static bool list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    while (list && *list) {
+        size_t len = strcspn(list, ",");
+        if (len == n && strncmp(list, name, n) == 0)
+            return true;
+        list += len + (list[len] == ',');
+    }
+    return false;
+}
+
+/* Retires metric: said once in the log and in the next fetch record; the page is asked again. */
+static void retire_metric(struct ejob *j, const char *metric, const char *why)
+{
+    struct refusal *r = refusal_of(j);
+    char *note = xasprintf("%s%smetric %s refused by the platform, no longer asked for (%s)",
+                           r->note ? r->note : "", r->note ? "; " : "", metric, why);
+    log_warn("engine: metric refused by the platform, no longer asked for account=%s "
+             "stream=%s metric=%s error=\"%s\"",
+             j->account, j->stream, metric, why);
+    cursor_retire(&j->cur, metric);
+    free(r->note);
+    r->note = note;
+    free(r->probe);
+    free(r->rest);
+    r->probe = r->rest = NULL;
+    do_fetch(j);
+}
+
+/* The refused metric is among `set` (comma-separated): retire it, or ask for half of the set. */
+static void search_refused(struct ejob *j, const char *set, const char *why)
+{
+    struct refusal *r = refusal_of(j);
+    size_t n = list_count(set), half = n / 2, cut = 0;
+    if (n <= 1) {
+        char *one = xstrdup(set);
+        retire_metric(j, one, why);
+        free(one);
+        return;
+    }
+    for (size_t k = 0; k < half; k++)
+        cut += strcspn(set + cut, ",") + 1;
+    char *probe = xstrndup(set, cut - 1), *rest = xstrdup(set + cut);
+    log_info("engine: finding the refused metric account=%s stream=%s asking=%s", j->account,
+             j->stream, probe);
+    free(r->probe);
+    free(r->rest);
+    r->probe = probe;
+    r->rest = rest;
+    do_fetch(j);
+}
+
+/* A probe was answered: the refused metric is among the rest of the set. */
+static void probe_passed(struct ejob *j, struct rowset *rs)
+{
+    char *rest = xstrdup(j->refusal->rest);
+    rowset_free(rs); /* a probe's answer is not stored: the page is asked for whole again */
+    search_refused(j, rest, "the others were answered");
+    free(rest);
+}
+
+/* true when the failure was a refused metric, now being dealt with. */
+static bool refused_metric(struct ejob *j, struct rowset *rs, const char *why)
+{
+    const char *name, *among;
+    if (rowset_error(rs, NULL, NULL) != ERR_BAD_REQUEST ||
+        !rowset_refused_metric(rs, &name, &among))
+        return false;
+    if (name && list_has(j->cur.retired, name))
+        return false; /* refused again although no longer asked for: not ours to fix */
+    char *n = name ? xstrdup(name) : NULL;
+    char *set = xstrdup(j->refusal && j->refusal->probe ? j->refusal->probe : among ? among : "");
+    bool handled = n || *set;
+    if (n)
+        retire_metric(j, n, why);
+    else if (*set)
+        search_refused(j, set, why);
+    free(n);
+    free(set);
+    return handled;
+}
+
 static void handle_error(struct ejob *j, struct rowset *rs, int64_t transport_retry_ms)
 {
     const char *msg;
@@ -481,6 +609,10 @@ static void handle_error(struct ejob *j, struct rowset *rs, int64_t transport_re
     enum err_class cls = rowset_error(rs, &msg, &retry);
     char why[512];
     snprintf(why, sizeof why, "%s", msg);
+    if (refused_metric(j, rs, why)) {
+        rowset_free(rs);
+        return;
+    }
     rowset_free(rs);
     if (retry < 0)
         retry = transport_retry_ms;
@@ -544,11 +676,14 @@ static void fetch_cb(void *arg, const struct fetch_result *res)
     struct adapter_ctx ctx;
     struct rowset *rs = rowset_new();
     make_ctx(j, &ctx);
-    if (j->def->parse(&ctx, &res->resp, rs) == 0) {
-        if (xbudget_applies(j)) /* X bills the posts read, whatever becomes of the page */
-            xbudget_count(j, rs);
+    int rc = j->def->parse(&ctx, &res->resp, rs);
+    if (rc == 0 && xbudget_applies(j)) /* X bills the posts read, whatever becomes of the page */
+        xbudget_count(j, rs);
+    if (rc == 0 && j->refusal && j->refusal->probe)
+        probe_passed(j, rs);
+    else if (rc == 0)
         write_page(j, rs);
-    } else
+    else
         handle_error(j, rs, res->retry_after_ms);
 }
 

@@ -253,8 +253,11 @@ pages=$PAGES
 is "Meta posts: following paging.next reaches the end in two pages" "$pages" 2
 is "Meta posts: the posts walked equal the truth's count" "$(sort -u "$T/fb_ids" | wc -l)" "$FB_POSTS"
 check_grep "Meta posts: paging.next embeds the access token" 'access_token=EAA' "$T/posts1.json"
-is "Meta posts: the last page keeps its cursors" \
-    "$(jget "$T/posts.json" "(j->'paging'->'cursors'->>'after') IS NOT NULL AND (j->'paging'->>'next') IS NULL")" t
+# Graph pages a Page's posts by time: next carries until and __paging_token, no cursors object
+is "Meta posts: paged by time (until and __paging_token in next, no cursors)" \
+    "$(jget "$T/posts1.json" "(j->'paging'->'cursors') IS NULL AND (j->'paging'->>'next') ~ '[?&]until=[0-9]+(&|$)' AND (j->'paging'->>'next') ~ '[?&]__paging_token=enc_'")" t
+is "Meta posts: the last page has no next" \
+    "$(jget "$T/posts.json" "(j->'paging'->>'next') IS NULL AND (j->'paging'->>'previous') IS NOT NULL")" t
 is "Meta posts: reactions match the truth's likes" \
     "$(jcmp "$T/posts1.json" "$T/truth.json" "bool_and((e->'reactions'->'summary'->>'total_count') = (b->'facebook'->'$PAGE'->'content'->(e->>'id')->'metrics'->>'likes'))" ", jsonb_array_elements(a->'data') e")" t
 
@@ -269,6 +272,12 @@ is "Meta page insights: each value sits on the Pacific day before end_time" \
 code=$(get "$G/$PAGE/insights?metric=page_impressions,page_media_view&period=day&access_token=$FTOKEN" "$T/dep.json")
 is "Meta page insights: a deprecated metric fails the call with code 100" \
     "$code $(jget "$T/dep.json" "j->'error'->>'code'")" "400 100"
+# retired on 2025-11-15 (impressions, page fans) and 2026-06-15 (the unique-impressions family)
+for m in page_fans page_fan_adds_unique page_impressions_unique post_impressions_unique; do
+    code=$(get "$G/$PAGE/insights?metric=page_post_engagements,$m&period=day&access_token=$FTOKEN" "$T/dep.json")
+    is "Meta page insights: the retired $m fails the call with code 100" \
+        "$code $(jget "$T/dep.json" "j->'error'->>'code'")" "400 100"
+done
 
 ADS_SINCE=$(jget "$T/world.json" "((j->>'today')::date - 40)::text")
 : >"$T/ads_rows"

@@ -333,6 +333,29 @@ static void test_build_posts(void **state)
           "&since=1730419200&limit=100&after="
           "QVFIUkJRZAGdjRzQtZAHk1VnlYV2Fzc1ZAfZAnJQU0JfVjRHQUlBWkp2",
           log);
+    /* a time page (Graph pages Page posts by time): until and the token, never after */
+    ctx.page = "until=1427470272&__paging_token=enc_AdBbhK6AkHa-Ida_ZDZD";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&until=1427470272&__paging_token=enc_AdBbhK6AkHa-Ida_ZDZD",
+          log);
+    ctx.page = "until=17&__paging_token=enc_A%2Bb%2Fc";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&until=17&__paging_token=enc_A%2Bb%2Fc",
+          log);
+    ctx.page = "offset=200";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&offset=200",
+          log);
+    /* a stored time page whose values are not Graph's is not sent */
+    ctx.page = "until=12ab&__paging_token=x%26access_token%3Dy";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100",
+          log);
+    ctx.page = NULL;
     ctx.access_token = NULL;
     build_fails(&ctx, "no access token");
 }
@@ -537,6 +560,65 @@ static void test_posts_next_only(void **state)
     assert_int_equal(rowset_count(rs), 4);
     assert_string_equal(rowset_next(rs), "QVFIUm5leHRPbmx5");
     rowset_free(rs);
+}
+
+/*
+ * A page of /{page}/posts as Graph v2.8 answered it (recorded by keboola/ex-facebook-graph-api):
+ * time-based paging, paging.next carrying until and __paging_token and no cursors object. Every
+ * post is kept and the next page is the time page, never the URL or its access_token.
+ */
+static void test_posts_time_paged(void **state)
+{
+    (void)state;
+    struct rowset *rs = parse_ok("facebook.posts", "posts_time_paged.json");
+    /* ten posts: content, likes (reactions.summary) and shares 0 (absent); comments not asked */
+    assert_int_equal(rowset_count(rs), 30);
+    is_post(rs, 0, "177057932317550_905758402780829", ts(2015, 4, 15, 17, 48, 2), NULL, "Xqw98");
+    is_snapshot(rs, 1, "177057932317550_905758402780829", "likes", 0);
+    is_snapshot(rs, 2, "177057932317550_905758402780829", "shares", 0);
+    assert_string_equal(rowset_next(rs),
+                        "until=1427470272&__paging_token=enc_AdBbhK6AkHaIdkUaTHGDy2E8EWaNpTlGtKOCP"
+                        "xwMZBTjIX0vOA4dm6WJQzjUyW4UW6KrDijzGVvMK0inzQdwtJYYrUvJ3FmuCRJ1R5GkgXP9S7"
+                        "wZDZD");
+    rowset_free(rs);
+}
+
+/* Offset paging; and a next URL with no page in it, or a time page with a foreign value. */
+static void test_posts_paging_kinds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *next, *page; /* page NULL: malformed */
+    } cases[] = {
+        {"https://graph.facebook.com/v24.0/1/posts?access_token=EAAJZ&limit=25&offset=50",
+         "offset=50"},
+        {"https://graph.facebook.com/v24.0/1/posts?limit=25&__paging_token=enc_AdA&until=17",
+         "until=17&__paging_token=enc_AdA"},
+        /* a token of the standard base64 alphabet stays encoded in the page */
+        {"https://graph.facebook.com/v24.0/1/posts?until=17&__paging_token=enc_A%2Bb%2Fc",
+         "until=17&__paging_token=enc_A%2Bb%2Fc"},
+        {"https://graph.facebook.com/v24.0/1/posts?access_token=EAAJZ&limit=25", NULL},
+        {"https://graph.facebook.com/v24.0/1/posts?until=now&__paging_token=enc_AdA", NULL},
+        {"https://graph.facebook.com/v24.0/1/posts?until=17&__paging_token=a%26b", NULL},
+    };
+    struct adapter_ctx ctx = make_ctx("facebook.posts");
+    char body[512];
+    int rc;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(body, sizeof body, "{\"data\":[{\"id\":\"1_2\"}],\"paging\":{\"next\":\"%s\"}}",
+                 cases[i].next);
+        struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+        if (cases[i].page) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(rowset_count(rs), 2);
+            assert_string_equal(rowset_next(rs), cases[i].page);
+        } else {
+            assert_int_equal(rc, -1);
+            assert_int_equal(rowset_error(rs, NULL, NULL), ERR_MALFORMED);
+            assert_int_equal(rowset_count(rs), 0);
+        }
+        rowset_free(rs);
+    }
 }
 
 /* ---- ads insights --------------------------------------------------------------------------- */
@@ -799,6 +881,63 @@ static void test_error_message(void **state)
     rowset_free(rs);
 }
 
+/*
+ * A retired metric fails the whole insights call: the request then names only the metrics not
+ * retired, or only the probe's; the refusal says which metric when the message gives its index,
+ * else the list asked for, to be searched.
+ */
+static void test_refused_metric(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("facebook.page_insights");
+    const char *log = "https://graph.facebook.com/v24.0/104858302236475/insights";
+    const char *name, *among;
+    int rc;
+    ctx.retired = "page_media_view,page_fans";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/insights?metric=page_post_engagements"
+          "%2Cpage_daily_follows_unique%2Cpage_total_media_view_unique&period=day&since=2024-01-"
+          "12&until=2024-01-15",
+          log);
+    ctx.probe = "page_daily_follows_unique,page_media_view";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/insights?metric=page_daily_follows_"
+          "unique%2Cpage_media_view&period=day&since=2024-01-12&until=2024-01-15",
+          log);
+    ctx.probe = NULL;
+    ctx.retired = "page_post_engagements,page_daily_follows_unique,page_media_view,"
+                  "page_total_media_view_unique";
+    build_fails(&ctx, "the platform refused every metric of this stream");
+
+    /* "(#100) The value must be a valid insights metric": which one is not said */
+    ctx.retired = "page_daily_follows_unique";
+    struct rowset *rs = fixture_parse(&ctx, 400, "error_100_invalid_metric.json", NULL, &rc);
+    assert_int_equal(rc, -1);
+    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_BAD_REQUEST);
+    assert_true(rowset_refused_metric(rs, &name, &among));
+    assert_null(name);
+    assert_string_equal(among,
+                        "page_post_engagements,page_media_view,page_total_media_view_unique");
+    rowset_free(rs);
+    /* metric[N]: the N-th of those asked for */
+    const char *idx = "{\"error\":{\"message\":\"(#100) metric[1] must be one of the following "
+                      "values: page_post_engagements, page_total_media_view_unique\",\"type\":"
+                      "\"OAuthException\",\"code\":100}}";
+    rs = fixture_parse_body(&ctx, 400, idx, strlen(idx), NULL, &rc);
+    assert_true(rowset_refused_metric(rs, &name, &among));
+    assert_string_equal(name, "page_media_view");
+    rowset_free(rs);
+    /* other errors 100 are no refused metric; nor is the same error on posts (no metrics) */
+    rs = fixture_parse(&ctx, 400, "error_100_object_missing.json", NULL, &rc);
+    assert_false(rowset_refused_metric(rs, NULL, NULL));
+    rowset_free(rs);
+    struct adapter_ctx posts = make_ctx("facebook.posts");
+    rs = fixture_parse(&posts, 400, "error_100_invalid_metric.json", NULL, &rc);
+    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_BAD_REQUEST);
+    assert_false(rowset_refused_metric(rs, NULL, NULL));
+    rowset_free(rs);
+}
+
 /* A throttle waits out the longest estimated_time_to_regain_access (minutes). */
 static void test_throttle_retry(void **state)
 {
@@ -1026,6 +1165,8 @@ int main(void)
         cmocka_unit_test(test_posts),
         cmocka_unit_test(test_posts_last),
         cmocka_unit_test(test_posts_next_only),
+        cmocka_unit_test(test_posts_time_paged),
+        cmocka_unit_test(test_posts_paging_kinds),
         cmocka_unit_test(test_posts_absent_counts),
         cmocka_unit_test(test_ads),
         cmocka_unit_test(test_ads_last),
@@ -1040,6 +1181,7 @@ int main(void)
         cmocka_unit_test(test_build_ads_version),
         cmocka_unit_test(test_error_message),
         cmocka_unit_test(test_throttle_retry),
+        cmocka_unit_test(test_refused_metric),
         cmocka_unit_test(test_errors_without_body),
         cmocka_unit_test(test_ratelimit),
         cmocka_unit_test(test_refresh_build),
