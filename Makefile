@@ -81,7 +81,8 @@ ALL_LDFLAGS  = $(SR_LDFLAGS) $(LDFLAGS)
 ALL_LDLIBS   = $(SR_LDLIBS) $(LDLIBS)
 
 LIB_SRC  := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
-LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(B)/gen/schema_files.o
+LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(B)/gen/schema_files.o \
+            $(B)/gen/sentiment_lexicon.o
 SQL      := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 
 DAEMON_SRC := daemon/main.c daemon/ctx.c daemon/signals.c daemon/notify.c daemon/http.c
@@ -163,6 +164,18 @@ $(B)/gen/schema_files.c: $(SQL) $(SQL_LIST) Makefile
 
 $(B)/gen/schema_files.o: $(B)/gen/schema_files.c
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
+
+# The sentiment lexicon (data/sentiment/: VADER's words and emoji names, socialroi's product
+# words), compiled in as two sorted tables: a daemon has no lexicon file to miss.
+SENTIMENT_DATA := data/sentiment/product_lexicon.txt data/sentiment/vader_lexicon.txt \
+                  data/sentiment/emoji_utf8_lexicon.txt
+
+$(B)/gen/sentiment_lexicon.c: $(SENTIMENT_DATA) data/sentiment/lexicon.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh data/sentiment/lexicon.sh $(SENTIMENT_DATA) >$@.tmp && mv $@.tmp $@
+
+$(B)/gen/sentiment_lexicon.o: $(B)/gen/sentiment_lexicon.c lib/base/sentiment_lexicon.h
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
 
 $(LIBA): $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
