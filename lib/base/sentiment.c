@@ -19,8 +19,8 @@
  * Tokens are whitespace-separated; within one, runs of ASCII letters, digits and apostrophes
  * (the typographic one too) are words, lower-cased. A hashtag counts as its words (#fail is
  * "fail", #CustomerService is "customer service"); @handles and links say nothing. Punctuation
- * that ends a clause (. , ; : ! ?) ends the reach of a negation or a booster. Pure and
- * allocation-free: a walk over the text with the last three words remembered.
+ * that ends a clause (. , ; : ! ?) and an emoji end the reach of a negation or a booster.
+ * Pure and allocation-free: a walk over the text with the last three words remembered.
  */
 #include "sentiment.h"
 #include "sentiment_lexicon.h"
