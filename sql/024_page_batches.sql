@@ -11,12 +11,14 @@
 --     skipped and reported lost, as ingest_page's SR001 loses that page alone), the fetch
 --     record (its backfill window read from the cursor the page before left) and the job's
 --     cursor, schedule and lease;
---   - the metrics, content, campaigns, ad days and mentions of all the batch's pages, one
---     statement per kind, when no key of a kind comes in two pages of the batch (a key
---     written by two pages would be one update instead of two); each row written is counted
---     to the page it came from, and a restated fact's revision names that page's fetch record;
---   - the snapshots and the CRM kinds (leads, touches, deals, stages, deal contacts), whose
---     statements read what the pages before wrote, page by page through upsert_facts;
+--   - the metrics, content, ad days and mentions of all the batch's pages, one statement per
+--     kind, when no key of a kind comes in two pages of the batch (a key written by two pages
+--     would be one update instead of two); each row written is counted to the page it came
+--     from, and a restated fact's revision names that page's fetch record;
+--   - the snapshots, the campaigns (an ads page names its campaigns again, and a field a
+--     record lacks keeps what the page before wrote) and the CRM kinds (leads, touches, deals,
+--     stages, deal contacts), whose statements read what the pages before wrote, page by page
+--     through upsert_facts;
 --   - a batch in which a key of those kinds comes twice is written page by page through
 --     upsert_facts entirely.
 --
@@ -62,9 +64,9 @@ COMMENT ON COLUMN socialroi.page_stage.account_id IS
 COMMENT ON COLUMN socialroi.page_stage.run_id IS
     'the page''s fetch record, set by the merge (NULL: the lease was lost)';
 
--- The metrics, content, campaigns, ad days and mentions of the session's staged pages
--- (those whose lease held), one statement per kind, as upsert_facts writes them page by page
--- when no key comes in two pages. Returns the rows written per page.
+-- The metrics, content, ad days and mentions of the session's staged pages (those whose lease
+-- held), one statement per kind, as upsert_facts writes them page by page when no key comes in
+-- two pages. Returns the rows written per page.
 CREATE FUNCTION socialroi.merge_stage_kinds(p_batch integer)
 RETURNS TABLE (page_no integer, written integer)
 LANGUAGE plpgsql SET search_path = '' AS $$
@@ -131,35 +133,6 @@ BEGIN
         SELECT pg_catalog.array_agg(x.page), pg_catalog.array_agg(x.n) INTO pgs, ns
           FROM (SELECT src.page, pg_catalog.count(*)::integer AS n
                   FROM w JOIN src ON (src.account_id, src.id) = (w.account_id, w.content_id)
-                 GROUP BY src.page) x;
-        acc_pages := acc_pages || COALESCE(pgs, '{}');
-        acc_ns := acc_ns || COALESCE(ns, '{}');
-    END IF;
-    IF 'campaign' = ANY (kinds) THEN
-        WITH src AS MATERIALIZED (
-            SELECT DISTINCT ON (s.account_id, r.id)
-                   s.account_id, s.page, r.id, r.name, r.status, r.objective
-              FROM socialroi.page_stage s,
-                   ROWS FROM (pg_catalog.jsonb_to_recordset(s.rows -> 'campaign')
-                              AS (id text, name text, status text, objective text))
-                   WITH ORDINALITY AS r(id, name, status, objective, ord)
-             WHERE s.batch = p_batch AND s.run_id IS NOT NULL AND s.rows ? 'campaign'
-             ORDER BY s.account_id, r.id, s.page DESC, r.ord DESC),
-        w AS (
-            INSERT INTO socialroi.ad_campaign AS t (account_id, campaign_id, name, status,
-                                                    objective)
-            SELECT src.account_id, src.id, src.name, src.status, src.objective FROM src
-            ON CONFLICT (account_id, campaign_id) DO UPDATE
-               SET name = COALESCE(EXCLUDED.name, t.name),
-                   status = COALESCE(EXCLUDED.status, t.status),
-                   objective = COALESCE(EXCLUDED.objective, t.objective)
-             WHERE (t.name, t.status, t.objective) IS DISTINCT FROM
-                   (COALESCE(EXCLUDED.name, t.name), COALESCE(EXCLUDED.status, t.status),
-                    COALESCE(EXCLUDED.objective, t.objective))
-            RETURNING t.account_id, t.campaign_id)
-        SELECT pg_catalog.array_agg(x.page), pg_catalog.array_agg(x.n) INTO pgs, ns
-          FROM (SELECT src.page, pg_catalog.count(*)::integer AS n
-                  FROM w JOIN src ON (src.account_id, src.id) = (w.account_id, w.campaign_id)
                  GROUP BY src.page) x;
         acc_pages := acc_pages || COALESCE(pgs, '{}');
         acc_ns := acc_ns || COALESCE(ns, '{}');
@@ -244,8 +217,8 @@ BEGIN
 END
 $$;
 COMMENT ON FUNCTION socialroi.merge_stage_kinds(integer) IS
-    'The metrics, content, campaigns, ad days and mentions of a staged batch, one statement per '
-    'kind (merge_pages); returns the rows written per page.';
+    'The metrics, content, ad days and mentions of a staged batch, one statement per kind '
+    '(merge_pages); returns the rows written per page.';
 
 -- Whether a key of the kinds merge_stage_kinds writes comes in two pages of the batch: such a
 -- batch is written page by page.
@@ -259,8 +232,8 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
                            WHEN 'ad_daily' THEN pg_catalog.jsonb_build_array(e -> 'campaign',
                                                     e -> 'day')
                            ELSE e -> 'id' END AS key
-                          FROM pg_catalog.unnest(ARRAY['metric', 'content', 'campaign',
-                                                       'ad_daily', 'mention']) AS k(kind),
+                          FROM pg_catalog.unnest(ARRAY['metric', 'content', 'ad_daily',
+                                                       'mention']) AS k(kind),
                                pg_catalog.jsonb_array_elements(
                                    CASE WHEN pg_catalog.jsonb_typeof(s.rows -> k.kind) = 'array'
                                         THEN s.rows -> k.kind ELSE '[]' END) AS e) r
@@ -288,7 +261,7 @@ DECLARE
     npages integer;
     rev_before bigint;
     sentinel bigint := -pg_catalog.pg_backend_pid();
-    fast_kinds text[] := ARRAY['metric', 'content', 'campaign', 'ad_daily', 'mention'];
+    fast_kinds text[] := ARRAY['metric', 'content', 'ad_daily', 'mention'];
 BEGIN
     SELECT pg_catalog.max(s.page) INTO npages FROM socialroi.page_stage s WHERE s.batch = b;
     IF npages IS NULL THEN

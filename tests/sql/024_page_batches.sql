@@ -1,11 +1,12 @@
 -- 024_page_batches.sql - merge_pages writes a batch of staged pages as ingest_page called page
 -- by page does, row for row: the same rounds of pages (a first load of metrics, snapshots,
 -- content, campaigns, ad days, mentions and CRM records over four jobs; the same pages again
--- unchanged; every kind restated; a batch where one key comes in two pages; a page whose
--- lease another daemon holds; a page after its job's final page) are written both ways as the
+-- unchanged; every kind restated; a batch where one key comes in two pages; campaigns named
+-- again on every ads page; a page whose lease another daemon holds; a page after its job's
+-- final page) are written both ways as the
 -- daemon's role and every table is compared, with what each call returned.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 SELECT socialroi.sync_account('fb', 'facebook', '1', 'USD', 'UTC', true, '');
 SELECT socialroi.sync_account('ads', 'linkedin', '2', 'EUR', 'UTC', true, '');
@@ -99,6 +100,21 @@ INSERT INTO pages VALUES
      NULL, '{"outcome":"ok"}', false, 0),
     (4, 4, 1, 'd1', jsonb_build_object('metric', jsonb_build_array(
          pg_temp.m('', 'reach', '2026-03-10', 1))), NULL, '{"outcome":"ok"}', false, 0);
+-- round 5: each ads page names its campaigns again (one renamed, one without a name on the
+-- second page) beside its own ad days
+INSERT INTO pages VALUES
+    (5, 1, 2, 'd1', jsonb_build_object(
+         'campaign', jsonb_build_array(jsonb_build_object('id', 'c1', 'name', 'Launch'),
+                                       jsonb_build_object('id', 'c2', 'name', 'Spring')),
+         'ad_daily', jsonb_build_array(pg_temp.ad('2026-03-06', 9))),
+     NULL, '{"outcome":"ok"}', false, 0),
+    (5, 2, 1, 'd1', jsonb_build_object('metric', jsonb_build_array(
+         pg_temp.m('', 'reach', '2026-03-11', 2))), NULL, '{"outcome":"ok"}', false, 0),
+    (5, 3, 2, 'd1', jsonb_build_object(
+         'campaign', jsonb_build_array(jsonb_build_object('id', 'c1', 'name', 'Launch 2'),
+                                       jsonb_build_object('id', 'c2')),
+         'ad_daily', jsonb_build_array(pg_temp.ad('2026-03-07', 9))),
+     NULL, '{"outcome":"ok"}', true, 900);
 
 -- what each call returned: the rows written, or lost
 CREATE TEMP TABLE ret (round int, seq int, result text);
@@ -191,6 +207,8 @@ SELECT is((SELECT array_agg(result ORDER BY round, seq) FROM ret WHERE seq = 5),
 SELECT is((SELECT array_agg(result ORDER BY seq) FROM ret WHERE round = 4),
           ARRAY['1', '1', '1', 'lost'],
           'a key in two pages is written twice; a page after its job''s final page is lost');
+SELECT is((SELECT array_agg(result ORDER BY seq) FROM ret WHERE round = 5),
+          ARRAY['2', '1', '2'], 'campaigns named again count where they changed');
 SELECT is((SELECT count(*) FROM socialroi.page_stage), 0::bigint, 'the merge empties its staging');
 SELECT is((SELECT count(*) FROM socialroi.revision WHERE run_id < 0 OR run_id IS NULL), 0::bigint,
           'every revision names its page''s fetch record');
