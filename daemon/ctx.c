@@ -314,13 +314,13 @@ static void stats_cb(void *arg)
     engine_summary(ctx->engine, engine, sizeof engine);
     log_notice("stats: db_up=%d schema=%03d db_connects=%llu db_failures=%llu "
                "db_disconnects=%llu queries=%llu query_errors=%llu reloads=%llu "
-               "reload_failures=%llu pages=%llu rows=%llu batches=%llu writer_queued=%zu %s",
+               "reload_failures=%llu pages=%llu rows=%llu writer_queued=%zu %s",
                st.up, ctx->schema_version, (unsigned long long)st.connects,
                (unsigned long long)st.connect_failures, (unsigned long long)st.disconnects,
                (unsigned long long)st.queries, (unsigned long long)st.query_errors,
                (unsigned long long)ctx->reloads, (unsigned long long)ctx->reload_failures,
-               (unsigned long long)ws.pages, (unsigned long long)ws.rows,
-               (unsigned long long)ws.batches, ws.queued + ws.inflight, engine);
+               (unsigned long long)ws.pages, (unsigned long long)ws.rows, ws.queued + ws.inflight,
+               engine);
 }
 
 static void rolled_up_cb(void *arg, bool failed)

@@ -10,7 +10,6 @@
 #include "xmalloc.h"
 
 #include <event2/event.h>
-#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,27 +29,6 @@ struct pending {
     struct pending *next;
 };
 
-/* A query or sync asked for while a COPY runs: sent once the COPY's query ended. */
-struct deferred {
-    enum pending_kind kind;
-    char *sql;
-    int n;
-    char **params;
-    pgconn_result_fn *cb;
-    void *arg;
-    struct deferred *next;
-};
-
-/* A pgconn_copy(): waits for the pipeline to empty, then runs outside pipeline mode. */
-struct copyop {
-    char *sql, *data;
-    size_t len;
-    bool started;
-    PGresult *res; /* the last statement's result, or the error */
-    pgconn_result_fn *cb;
-    void *arg;
-};
-
 struct pgconn {
     struct event_base *base;
     char *conninfo;
@@ -67,8 +45,6 @@ struct pgconn {
     void *notify_arg;
     struct pending *head, *tail;
     size_t npending;
-    struct copyop *copy;
-    struct deferred *dhead, *dtail;
     bool in_drain, broken;
     char broken_why[256];
     struct complain complain;
@@ -79,8 +55,6 @@ struct pgconn {
 
 static void start_connect(struct pgconn *c);
 static void sock_cb(evutil_socket_t fd, short what, void *arg);
-static int send_failed(struct pgconn *c);
-static void flush(struct pgconn *c);
 
 /* ---- helpers ------------------------------------------------------------------------------ */
 
@@ -127,22 +101,6 @@ static void close_conn(struct pgconn *c)
     c->conn = NULL;
 }
 
-static void free_copy(struct copyop *op)
-{
-    free(op->sql);
-    free(op->data);
-    free(op);
-}
-
-static void free_deferred(struct deferred *d)
-{
-    for (int i = 0; i < d->n; i++)
-        free(d->params[i]);
-    free(d->params);
-    free(d->sql);
-    free(d);
-}
-
 static void fail_pending(struct pgconn *c, const char *why)
 {
     while (c->head) {
@@ -154,22 +112,6 @@ static void fail_pending(struct pgconn *c, const char *why)
         free(p);
     }
     c->tail = NULL;
-    if (c->copy) {
-        struct copyop *op = c->copy;
-        c->copy = NULL;
-        if (op->res)
-            PQclear(op->res);
-        op->cb(op->arg, NULL, why);
-        free_copy(op);
-    }
-    while (c->dhead) {
-        struct deferred *d = c->dhead;
-        c->dhead = d->next;
-        if (d->cb)
-            d->cb(d->arg, NULL, why);
-        free_deferred(d);
-    }
-    c->dtail = NULL;
 }
 
 static void arm_timer(struct pgconn *c, int64_t ms)
@@ -349,101 +291,10 @@ static void deliver(struct pgconn *c, PGresult *r)
         p->cb(p->arg, r, err);
 }
 
-/* Sends what was asked for while the COPY ran, in order. */
-static void send_deferred(struct pgconn *c)
-{
-    while (c->dhead && !(c->copy && c->copy->started)) {
-        struct deferred *d = c->dhead;
-        c->dhead = d->next;
-        if (!c->dhead)
-            c->dtail = NULL;
-        int rc = d->kind == PEND_QUERY
-                     ? pgconn_query(c, d->sql, d->n, (const char *const *)d->params, d->cb, d->arg)
-                     : pgconn_sync(c, d->cb, d->arg);
-        if (rc < 0 && d->cb)
-            d->cb(d->arg, NULL, "connection lost");
-        free_deferred(d);
-    }
-}
-
-/* The COPY's query ended (its implicit transaction committed or failed): back to pipelining. */
-static void finish_copy(struct pgconn *c)
-{
-    struct copyop *op = c->copy;
-    const char *err = NULL;
-    char buf[512];
-    c->copy = NULL;
-    if (PQenterPipelineMode(c->conn) != 1) {
-        copy_error(c->broken_why, sizeof c->broken_why, PQerrorMessage(c->conn));
-        c->broken = true;
-    }
-    if (op->res && PQresultStatus(op->res) != PGRES_TUPLES_OK) {
-        const char *primary = PQresultErrorField(op->res, PG_DIAG_MESSAGE_PRIMARY);
-        copy_error(buf, sizeof buf, primary ? primary : PQresultErrorMessage(op->res));
-        err = buf;
-        c->st.query_errors++;
-    }
-    /* no result at all cannot be told from a lost answer: the caller sends it again */
-    op->cb(op->arg, op->res, op->res ? err : "no answer");
-    if (op->res)
-        PQclear(op->res);
-    free_copy(op);
-    if (!c->broken)
-        send_deferred(c);
-}
-
-/* Results of the COPY's query: the COPY asks for its data, then each statement answers. */
-static void drain_copy(struct pgconn *c)
-{
-    struct copyop *op = c->copy;
-    while (c->state == ST_UP && !c->broken && !PQisBusy(c->conn)) {
-        PGresult *r = PQgetResult(c->conn);
-        if (!r) {
-            finish_copy(c);
-            return;
-        }
-        ExecStatusType st = PQresultStatus(r);
-        if (st == PGRES_COPY_IN) {
-            PQclear(r);
-            if (PQputCopyData(c->conn, op->data, (int)op->len) != 1 ||
-                PQputCopyEnd(c->conn, NULL) != 1) {
-                send_failed(c);
-                return;
-            }
-        } else if (st == PGRES_COMMAND_OK ||
-                   (op->res && PQresultStatus(op->res) == PGRES_FATAL_ERROR)) {
-            PQclear(r); /* the COPY's own answer; nothing after an error counts */
-        } else {
-            if (op->res)
-                PQclear(op->res);
-            op->res = r;
-        }
-    }
-}
-
-/* Leaves pipeline mode and sends the waiting COPY once nothing else is in flight. */
-static void start_copy(struct pgconn *c)
-{
-    struct copyop *op = c->copy;
-    if (op->started || c->head || PQexitPipelineMode(c->conn) != 1)
-        return; /* tried again after the next results */
-    if (!PQsendQuery(c->conn, op->sql)) {
-        send_failed(c);
-        return;
-    }
-    op->started = true;
-    c->st.queries++;
-    if (!c->in_drain)
-        flush(c);
-}
-
 static void drain(struct pgconn *c)
 {
     c->in_drain = true;
-    if (c->copy && c->copy->started)
-        drain_copy(c);
-    while (c->head && !(c->copy && c->copy->started) && c->state == ST_UP && !c->broken &&
-           !PQisBusy(c->conn)) {
+    while (c->head && c->state == ST_UP && !c->broken && !PQisBusy(c->conn)) {
         PGresult *r = PQgetResult(c->conn);
         if (!r) {
             if (c->head->kind == PEND_QUERY && c->head->delivered) {
@@ -459,10 +310,7 @@ static void drain(struct pgconn *c)
     if (c->broken) {
         c->broken = false;
         go_down(c, c->broken_why);
-        return;
     }
-    if (c->state == ST_UP && c->copy && !c->copy->started && !c->head)
-        start_copy(c);
 }
 
 /* Hands over what LISTEN brought in with the input just consumed. */
@@ -573,36 +421,11 @@ static int send_failed(struct pgconn *c)
     return -1;
 }
 
-static void defer(struct pgconn *c, enum pending_kind kind, const char *sql, int n,
-                  const char *const *params, pgconn_result_fn *cb, void *arg)
-{
-    struct deferred *d = xcalloc(1, sizeof *d);
-    d->kind = kind;
-    d->sql = sql ? xstrdup(sql) : NULL;
-    d->n = n;
-    if (n > 0) {
-        d->params = xcalloc((size_t)n, sizeof *d->params);
-        for (int i = 0; i < n; i++)
-            d->params[i] = params[i] ? xstrdup(params[i]) : NULL;
-    }
-    d->cb = cb;
-    d->arg = arg;
-    if (c->dtail)
-        c->dtail->next = d;
-    else
-        c->dhead = d;
-    c->dtail = d;
-}
-
 int pgconn_query(struct pgconn *c, const char *sql, int n, const char *const *params,
                  pgconn_result_fn *cb, void *arg)
 {
     if (c->state != ST_UP || c->broken)
         return -1;
-    if (c->copy && c->copy->started) {
-        defer(c, PEND_QUERY, sql, n, params, cb, arg);
-        return 0;
-    }
     if (!PQsendQueryParams(c->conn, sql, n, NULL, params, NULL, NULL, 0))
         return send_failed(c);
     c->st.queries++;
@@ -616,33 +439,11 @@ int pgconn_sync(struct pgconn *c, pgconn_result_fn *cb, void *arg)
 {
     if (c->state != ST_UP || c->broken)
         return -1;
-    if (c->copy && c->copy->started) {
-        defer(c, PEND_SYNC, NULL, 0, NULL, cb, arg);
-        return 0;
-    }
     if (!PQpipelineSync(c->conn))
         return send_failed(c);
     append(c, PEND_SYNC, cb, arg);
     if (!c->in_drain)
         flush(c);
-    return 0;
-}
-
-int pgconn_copy(struct pgconn *c, const char *sql, const char *data, size_t len,
-                pgconn_result_fn *cb, void *arg)
-{
-    if (c->state != ST_UP || c->broken || c->copy || len == 0 || len > INT_MAX)
-        return -1;
-    struct copyop *op = xcalloc(1, sizeof *op);
-    op->sql = xstrdup(sql);
-    op->data = xmalloc(len);
-    memcpy(op->data, data, len);
-    op->len = len;
-    op->cb = cb;
-    op->arg = arg;
-    c->copy = op;
-    if (!c->in_drain)
-        start_copy(c);
     return 0;
 }
 

@@ -7,7 +7,6 @@
  * matched to callbacks in order; pgconn_sync() ends a pipeline segment. PostgreSQL runs a
  * segment as one implicit transaction, committed at the sync: an error aborts the whole segment
  * and the next one starts clean (no explicit BEGIN, which an error would leave open).
- * pgconn_copy() leaves pipeline mode for one COPY and comes back to it.
  *
  * Never blocks: every wait is a libevent event on PQsocket(), re-read after each poll because
  * libpq may change the socket while connecting.
@@ -61,18 +60,6 @@ int pgconn_query(struct pgconn *c, const char *sql, int n, const char *const *pa
  * with err set when the segment's implicit transaction failed to commit.
  */
 int pgconn_sync(struct pgconn *c, pgconn_result_fn *cb, void *arg);
-
-/*
- * Runs sql (one or more statements, the first a COPY ... FROM STDIN) outside pipeline mode,
- * with data (copied; COPY text format) as the COPY's input. PostgreSQL runs the statements of
- * one query string as one implicit transaction. The COPY waits until everything sent before it
- * has been answered; queries and syncs asked for while it runs are sent after it. cb runs once
- * when the transaction has ended: with the last statement's result (err NULL: committed), with
- * err set when it failed, or with res NULL when the connection was lost. Returns -1 when the
- * connection is not up or another COPY is pending (cb is then not called).
- */
-int pgconn_copy(struct pgconn *c, const char *sql, const char *data, size_t len,
-                pgconn_result_fn *cb, void *arg);
 
 /*
  * Notifications (LISTEN) received on the connection: cb runs for each, on the loop, with the

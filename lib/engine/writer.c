@@ -11,15 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define MAX_INFLIGHT 4          /* transactions in the pipeline at once */
-#define MAX_ATTEMPTS 2          /* a page the database refuses twice is dropped (and reported) */
-#define BATCH_PAGES  50         /* most pages merged in one transaction */
-#define BATCH_BYTES  (8u << 20) /* and most bytes of their records */
-
-/* A batch's pages staged by COPY, then written by one merge in the same transaction. */
-static const char BATCH_SQL[] =
-    "COPY socialroi.page_stage (page, job_id, lease_owner, rows, cursor, run, final, next_in_s) "
-    "FROM STDIN; SELECT page_no, written, lease_lost FROM socialroi.merge_pages()";
+#define MAX_INFLIGHT 4 /* transactions in the pipeline at once */
+#define MAX_ATTEMPTS 2 /* a page the database refuses twice is dropped (and reported) */
 
 enum wkind { W_PAGE, W_FAILURE };
 
@@ -36,7 +29,6 @@ struct wreq {
     writer_done_fn *cb;
     void *arg;
     int attempts;
-    bool solo; /* its batch failed: written alone, so that only a bad page fails */
     /* state of the transaction in flight */
     int rows;
     bool call_failed, lease_lost;
@@ -52,12 +44,9 @@ struct wreq {
  * (a rare conflict, two accounts' leads marking the same person, is a retried transaction).
  */
 struct lane {
-    struct writer *w;
     struct pgconn *db;
     struct wreq *head, *tail; /* queued, not sent */
     size_t queued, inflight;
-    struct wreq *batch; /* the batch in flight, in page order (linked by next) */
-    size_t nbatch;
 };
 
 struct writer {
@@ -231,173 +220,9 @@ static int send_one(struct writer *w, struct wreq *r)
     return -1;
 }
 
-/* ---- batches ------------------------------------------------------------------------------ */
-
-/* Appends s as a field of COPY's text format. */
-static void copy_field(struct buf *b, const char *s)
-{
-    if (!s) {
-        buf_puts(b, "\\N");
-        return;
-    }
-    const char *start = s;
-    for (; *s; s++) {
-        const char *esc = NULL;
-        switch (*s) {
-        case '\\':
-            esc = "\\\\";
-            break;
-        case '\t':
-            esc = "\\t";
-            break;
-        case '\n':
-            esc = "\\n";
-            break;
-        case '\r':
-            esc = "\\r";
-            break;
-        default:
-            continue;
-        }
-        buf_append(b, start, (size_t)(s - start));
-        buf_puts(b, esc);
-        start = s + 1;
-    }
-    buf_append(b, start, (size_t)(s - start));
-}
-
-/* How many of the lane's first requests one batch takes: pages, not written alone. */
-static size_t batchable(const struct lane *l)
-{
-    size_t n = 0, bytes = 0;
-    for (const struct wreq *r = l->head; r && n < BATCH_PAGES; r = r->next) {
-        if (r->kind != W_PAGE || r->solo)
-            break;
-        bytes += strlen(r->rows_json);
-        if (n > 0 && bytes > BATCH_BYTES)
-            break;
-        n++;
-    }
-    return n;
-}
-
-/* Puts a batch back at the front of its lane, in its order. */
-static void requeue_batch(struct writer *w, struct wreq *list, bool solo)
-{
-    struct wreq *rev = NULL;
-    while (list) {
-        struct wreq *next = list->next;
-        list->next = rev;
-        rev = list;
-        list = next;
-    }
-    while (rev) {
-        struct wreq *next = rev->next;
-        rev->solo = rev->solo || solo;
-        enqueue(w, rev, true);
-        rev = next;
-    }
-}
-
-/* The batch's transaction ended: each page is reported, or the batch goes again. */
-static void batch_cb(void *arg, PGresult *res, const char *err)
-{
-    struct lane *l = arg;
-    struct writer *w = l->w;
-    struct wreq *list = l->batch;
-    size_t n = l->nbatch;
-    l->batch = NULL;
-    l->nbatch = 0;
-    w->inflight -= n;
-    l->inflight -= n;
-    if (!res) {
-        requeue_batch(w, list, false); /* connection lost: sent again once reconnected */
-        return;
-    }
-    if (err || PQntuples(res) != (int)n) {
-        w->st.retries++;
-        log_info("writer: a batch of %zu pages failed, writing them one by one error=\"%s\"", n,
-                 err ? err : "unexpected answer");
-        requeue_batch(w, list, true);
-        pump(w, l);
-        return;
-    }
-    w->st.batches++;
-    log_debug("writer: batch committed pages=%zu", n);
-    for (int i = 0; list; i++) {
-        struct wreq *r = list;
-        list = r->next;
-        r->next = NULL;
-        if (strcmp(PQgetvalue(res, i, 2), "t") == 0) {
-            snprintf(r->err, sizeof r->err, "lease on job %lld lost", (long long)r->job_id);
-            complete(w, r, WRITE_LEASE_LOST);
-        } else {
-            r->rows = atoi(PQgetvalue(res, i, 1));
-            complete(w, r, WRITE_OK);
-        }
-    }
-    pump(w, l);
-}
-
-/*
- * Sends the first n requests of the lane as one transaction: their pages COPYed into
- * socialroi.page_stage, then socialroi.merge_pages(). Returns -1 (nothing taken) when the
- * connection cannot take it.
- */
-static int send_batch(struct writer *w, struct lane *l, size_t n)
-{
-    struct buf b = {0};
-    struct wreq *r = l->head;
-    for (size_t i = 0; i < n; i++, r = r->next) {
-        buf_printf(&b, "%zu\t%s\t", i + 1, r->job_txt);
-        copy_field(&b, r->owner);
-        buf_puts(&b, "\t");
-        copy_field(&b, r->rows_json);
-        buf_puts(&b, "\t");
-        copy_field(&b, r->cursor);
-        buf_puts(&b, "\t");
-        copy_field(&b, r->run);
-        buf_printf(&b, "\t%s\t%s\n", r->final ? "t" : "f", r->next_txt);
-    }
-    size_t len = 0;
-    char *data = buf_steal(&b, &len);
-    int rc = pgconn_copy(l->db, BATCH_SQL, data, len, batch_cb, l);
-    free(data);
-    if (rc < 0)
-        return -1;
-    struct wreq *tail = NULL;
-    for (size_t i = 0; i < n; i++) {
-        struct wreq *q = dequeue(w, l);
-        if (tail)
-            tail->next = q;
-        else
-            l->batch = q;
-        tail = q;
-    }
-    l->nbatch = n;
-    w->inflight += n;
-    l->inflight += n;
-    return 0;
-}
-
-/*
- * Sends what the lane's connection can take. Pages wait while it is busy, then whatever is
- * queued goes (never waiting to fill a batch): consecutive pages as one batch, a lone page as
- * its own ingest_page transaction. A failure record or a page of a failed batch is its own
- * transaction in the pipeline.
- */
 static void pump(struct writer *w, struct lane *l)
 {
-    while (w->ready && l->head && !l->batch && pgconn_is_up(l->db)) {
-        size_t n = batchable(l);
-        if (n > 0 && l->inflight > 0)
-            break;
-        if (n >= 2) {
-            send_batch(w, l, n);
-            break;
-        }
-        if (l->inflight >= MAX_INFLIGHT)
-            break;
+    while (w->ready && l->head && l->inflight < MAX_INFLIGHT && pgconn_is_up(l->db)) {
         struct wreq *r = dequeue(w, l);
         if (send_one(w, r) < 0) {
             enqueue(w, r, true);
@@ -419,10 +244,8 @@ struct writer *writer_new(struct pgconn *const *dbs, size_t n, size_t high_water
     struct writer *w = xcalloc(1, sizeof *w);
     w->nlanes = n ? n : 1;
     w->lanes = xcalloc(w->nlanes, sizeof *w->lanes);
-    for (size_t i = 0; i < w->nlanes; i++) {
-        w->lanes[i].w = w;
+    for (size_t i = 0; i < w->nlanes; i++)
         w->lanes[i].db = dbs[n ? i : 0];
-    }
     w->high_water = high_water ? high_water : 1;
     return w;
 }

@@ -1,14 +1,10 @@
 /*
- * writer.h - writes fetched pages and failures to PostgreSQL.
+ * writer.h - writes fetched pages and failures to PostgreSQL, one transaction each.
  *
- * A page (its records, the cursor that produced them and the fetch record) commits in one
- * transaction with them. The pages queued on a connection when it is free go together, of
- * whatever jobs: COPYed into socialroi.page_stage and written by one socialroi.merge_pages()
- * call in the same transaction, which checks each page's lease and writes what ingest_page
- * would page by page. A lone page, a failure record and each page of a batch the database
- * refused is instead one call of socialroi.ingest_page (or record_failure) in a pipeline
- * segment of its own, committed at the segment's sync. The callback runs only when the
- * transaction's end was answered: until then nothing is assumed written. Requests wait in a
+ * A page (its records, the cursor that produced them and the fetch record) is one call of
+ * socialroi.ingest_page in a pipeline segment of its own, which PostgreSQL runs as one
+ * transaction committed at the segment's sync. The callback runs only when the sync's answer
+ * arrived: until then nothing is assumed written. Requests wait in a
  * FIFO while the database is away and are sent again after a reconnect (the upserts make a
  * repeat harmless), so nothing fetched is dropped silently; the only drops are a page the
  * database refuses twice and a page whose job lease was lost, both reported to the caller.
@@ -40,7 +36,6 @@ typedef void writer_done_fn(void *arg, enum write_outcome out, int rows, const c
 
 struct writer_stats {
     uint64_t pages, failures_recorded, rows, retries, dropped, lease_lost;
-    uint64_t batches; /* transactions that merged several pages */
     size_t queued, inflight;
 };
 

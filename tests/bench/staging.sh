@@ -1,15 +1,14 @@
 #!/bin/bash
 # staging.sh - make bench's section `staging`: the same pages written page by page through
-# socialroi.ingest_page (what socialroid does for a lone page) and by COPY into the unlogged
-# staging tables with one socialroi.ingest_merge per batch of pages (tests/bench/staging.sql: one
-# row a record, where socialroid's own batches, sql/024, stage one row a page), each as a ratio to a
+# socialroi.ingest_page (what socialroid does) and by COPY into the unlogged staging tables with
+# one socialroi.ingest_merge per batch of pages (tests/bench/staging.sql), each as a ratio to a
 # plain COPY of the rows they wrote; the two paths' tables are compared row for row and the
 # section fails when they differ.
 #
 # The pages are the daemon's own: socialroid --once against the simulator (no rate limits,
 # BENCH_STAGE_ACCOUNTS accounts of each ad and social platform, default 12, one CRM portal of
-# 2,600 contacts, BENCH_DAYS days) writes through wrappers of ingest_page and merge_pages that
-# keep each page (about 510,000 rows in 10,400 pages at the defaults). They are then written again,
+# 2,600 contacts, BENCH_DAYS days) writes through a wrapper of ingest_page that keeps each call's
+# arguments (about 510,000 rows in 10,400 pages at the defaults). They are then written again,
 # from the tables emptied, as it_daemon with asynchronous commit (as the daemon's sessions
 # commit):
 #   (a) one transaction per page: SELECT socialroi.ingest_page(...), as the daemon sends it
@@ -60,8 +59,8 @@ stage_compared() {
     echo "fetch_run job_id, window_from, window_to, pages, http_status, outcome"
 }
 
-# stage_capture: the daemon's first run over the world into stage_src, every page it wrote
-# (ingest_page's arguments, or a batch's rows in socialroi.page_stage) kept in public.bench_page; then the tables it wrote emptied and every job leased to
+# stage_capture: the daemon's first run over the world into stage_src, every ingest_page call's
+# arguments kept in public.bench_page; then the tables it wrote emptied and every job leased to
 # "bench", so a clone of stage_src is where each path starts.
 stage_capture() {
     fresh_db stage_src
@@ -80,15 +79,6 @@ stage_capture() {
                 VALUES (p_job, p_rows, p_cursor, p_run, p_next_in_s);
                 SELECT socialroi.ingest_page_kept(p_job, p_owner, p_rows, p_cursor, p_run,
                                                   p_final, p_next_in_s)
-            \$\$" \
-        -c "ALTER FUNCTION socialroi.merge_pages() RENAME TO merge_pages_kept" \
-        -c "CREATE FUNCTION socialroi.merge_pages()
-            RETURNS TABLE (page_no integer, written integer, lease_lost boolean)
-            LANGUAGE sql SET search_path = '' AS \$\$
-                INSERT INTO public.bench_page (job, rows, cursor, run, next_in_s)
-                SELECT s.job_id, s.rows, s.cursor, s.run, s.next_in_s FROM socialroi.page_stage s
-                 WHERE s.batch = pg_catalog.pg_backend_pid() ORDER BY s.page;
-                SELECT * FROM socialroi.merge_pages_kept()
             \$\$" || return 1
     world_config "$TEST_DIR/stage.conf" || return 1
     unpaced "$TEST_DIR/stage.conf"
@@ -100,8 +90,6 @@ stage_capture() {
                                               double precision)" \
         -c "ALTER FUNCTION socialroi.ingest_page_kept(bigint, text, jsonb, text, jsonb, boolean,
                                                       double precision) RENAME TO ingest_page" \
-        -c "DROP FUNCTION socialroi.merge_pages()" \
-        -c "ALTER FUNCTION socialroi.merge_pages_kept() RENAME TO merge_pages" \
         -c "TRUNCATE $(for t in $FACT_TABLES; do printf 'socialroi.%s, ' "$t"; done)
                      socialroi.fetch_run, socialroi.revision, socialroi.dirty_spend,
                      socialroi.dirty_conversion CASCADE" \
