@@ -536,6 +536,11 @@ static void sync_batch(struct engine *e)
         const struct cfg_account *a = &cfg->accounts[i];
         sync_account(e, a);
         struct acct_state *as = find_account(e, a->name);
+        struct ejob *first = as ? as->jobs : NULL;
+        while (first && !first->acct)
+            first = first->acct_next;
+        if (first)
+            job_token_sync(first);
         for (struct ejob *j = as ? as->jobs : NULL; j; j = j->acct_next)
             if (j->acct) /* not a removed job still finishing its step */
                 sync_job(e, j);

@@ -182,5 +182,7 @@ void job_fire(struct ejob *j);
 void job_mark_needs_reauth(struct ejob *j, const char *why);
 /* Whether the job's credential can get a new token by itself (its adapter builds a refresh). */
 bool job_token_refreshable(const struct ejob *j);
+/* Records the token's end and whether it can be renewed in the database (at each sync). */
+void job_token_sync(struct ejob *j);
 
 #endif

@@ -840,6 +840,16 @@ bool job_token_refreshable(const struct ejob *j)
     return rc == 0;
 }
 
+void job_token_sync(struct ejob *j)
+{
+    char exp[32];
+    snprintf(exp, sizeof exp, "%lld",
+             (long long)tokens_expires_at(j->e->tokens, j->acct->credential));
+    const char *p[3] = {j->account, exp, job_token_refreshable(j) ? "true" : "false"};
+    engine_stmt(j->e, STMT_TOKEN_EXPIRY,
+                "SELECT socialroi.set_token_renewal($1, $2::float8, $3::boolean)", 3, p);
+}
+
 /*
  * A token that will end and cannot be refreshed (LinkedIn without programmatic refresh, a Meta
  * token without the app's secret) is announced 14 and 3 days before its end, once each
