@@ -860,9 +860,15 @@ static bool token_ended(struct ejob *j, int64_t now_s)
 {
     int64_t exp = tokens_expires_at(j->e->tokens, j->acct->credential);
     enum expiry_level l = expiry_level(exp, now_s);
-    if (l == EXPIRY_NONE || job_token_refreshable(j))
+    if (l == EXPIRY_NONE)
         return false;
     struct cred_state *c = cred_state(j->e, j->acct->credential);
+    if (l != EXPIRY_EXPIRED && c->expiry.expires_at == exp && l <= c->expiry.said)
+        return false; /* said, or found renewable, at this level: not asked at every page */
+    if (job_token_refreshable(j)) {
+        c->expiry = (struct expiry_note){exp, l};
+        return false;
+    }
     enum expiry_level said = expiry_announce(&c->expiry, exp, now_s);
     if (said == EXPIRY_14D || said == EXPIRY_3D)
         log_warn("tokens: access token expires in %lld days and cannot be refreshed "
