@@ -50,6 +50,12 @@ static const char errors_sql[] =
     " FROM dashboard.data_health WHERE enabled AND failures > 0 AND last_error IS NOT NULL"
     " ORDER BY account, stream";
 
+/* Tokens the daemon cannot renew that end within 14 days or have ended: someone reconnects. */
+static const char tokens_sql[] = "SELECT DISTINCT account AS \"ACCOUNT\", " TS(
+    "token_expires_at") " AS \"TOKEN EXPIRES\","
+                        " token_warning AS \"TOKEN\""
+                        " FROM dashboard.data_health WHERE token_warning IS NOT NULL ORDER BY 1";
+
 /* What makes status unhealthy, counted; the daemon's part only when its view exists. */
 static const char verdict_sql[] =
     "SELECT (SELECT count(*) FROM dashboard.data_health"
@@ -162,6 +168,7 @@ int statuscmd_run(PGconn *conn, bool json, const struct config *cfg, FILE *out, 
                 "(no jobs yet: socialroid creates them from the config when it starts)", out,
                 err) < 0 ||
         section(conn, "Last errors", errors_sql, NULL, out, err) < 0 ||
+        section(conn, "Tokens to renew", tokens_sql, NULL, out, err) < 0 ||
         section(conn, "Backfills", backfills_sql, NULL, out, err) < 0 ||
         (with_daemon && section(conn, "Daemon", daemon_sql, NULL, out, err) < 0))
         return 1;

@@ -536,6 +536,11 @@ static void sync_batch(struct engine *e)
         const struct cfg_account *a = &cfg->accounts[i];
         sync_account(e, a);
         struct acct_state *as = find_account(e, a->name);
+        struct ejob *first = as ? as->jobs : NULL;
+        while (first && !first->acct)
+            first = first->acct_next;
+        if (first)
+            job_token_sync(first);
         for (struct ejob *j = as ? as->jobs : NULL; j; j = j->acct_next)
             if (j->acct) /* not a removed job still finishing its step */
                 sync_job(e, j);
@@ -784,6 +789,20 @@ void engine_metrics(const struct engine *e, struct buf *b)
                    "1 when an account's credential was refused and polling stopped.");
     for (const struct acct_state *a = e->accts; a; a = a->next)
         metrics_u64(b, "socialroi_account_needs_reauth", a->needs_reauth, "account", a->name, NULL);
+    metrics_family(b, "socialroi_token_expiry_seconds", "gauge",
+                   "Seconds until an account's access token ends (negative: ended), where the "
+                   "end is known; refreshable=\"false\": it has to be renewed by hand.");
+    int64_t now_s = time_wall_us() / 1000000;
+    for (const struct acct_state *a = e->accts; a; a = a->next) {
+        const struct ejob *j = a->jobs;
+        while (j && !j->acct)
+            j = j->acct_next;
+        int64_t exp = j ? tokens_expires_at(e->tokens, j->acct->credential) : 0;
+        if (exp > 0)
+            metrics_i64(b, "socialroi_token_expiry_seconds", exp - now_s, "account", a->name,
+                        "credential", j->acct->credential, "refreshable",
+                        job_token_refreshable(j) ? "true" : "false", NULL);
+    }
     metrics_family(b, "socialroi_token_refreshes_total", "counter", "OAuth token refreshes.");
     metrics_u64(b, "socialroi_token_refreshes_total", e->refreshes, "result", "ok", NULL);
     metrics_u64(b, "socialroi_token_refreshes_total", e->refresh_failures, "result", "failed",

@@ -8,6 +8,7 @@
 #include "adapter.h"
 #include "cursor.h"
 #include "engine.h"
+#include "expiry.h"
 #include "log.h"
 #include "xbudget.h"
 
@@ -82,8 +83,8 @@ struct gate {
 struct cred_state {
     char *name;
     bool refreshing;
-    uint64_t generation; /* bumped by every successful refresh */
-    int32_t warned_day;  /* last day an approaching expiry was logged */
+    uint64_t generation;       /* bumped by every successful refresh */
+    struct expiry_note expiry; /* what was said of an unrenewable token's end */
     struct ejob **waiters;
     size_t nwait, capw;
     struct cred_state *next;
@@ -179,5 +180,9 @@ void engine_stmt(struct engine *e, enum stmt_kind s, const char *sql, int n,
 /* engine_job.c */
 void job_fire(struct ejob *j);
 void job_mark_needs_reauth(struct ejob *j, const char *why);
+/* Whether the job's credential can get a new token by itself (its adapter builds a refresh). */
+bool job_token_refreshable(const struct ejob *j);
+/* Records the token's end and whether it can be renewed in the database (at each sync). */
+void job_token_sync(struct ejob *j);
 
 #endif

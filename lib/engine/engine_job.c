@@ -9,6 +9,7 @@
 #include "engine_int.h"
 #include "apiversion.h"
 #include "buf.h"
+#include "expiry.h"
 #include "fetch.h"
 #include "health.h"
 #include "json.h"
@@ -827,23 +828,64 @@ static void refresh_start(struct ejob *j, bool forced)
     http_request_free(&req);
 }
 
+bool job_token_refreshable(const struct ejob *j)
+{
+    const struct cfg_credential *cc = credential(j);
+    if (!cc || !j->ad->refresh_build)
+        return false;
+    struct http_request req = {0};
+    int rc = j->ad->refresh_build(platform_cfg(j), cc, tokens_access(j->e->tokens, cc->name),
+                                  tokens_refresh(j->e->tokens, cc->name), &req);
+    http_request_free(&req);
+    return rc == 0;
+}
+
+void job_token_sync(struct ejob *j)
+{
+    char exp[32];
+    snprintf(exp, sizeof exp, "%lld",
+             (long long)tokens_expires_at(j->e->tokens, j->acct->credential));
+    const char *p[3] = {j->account, exp, job_token_refreshable(j) ? "true" : "false"};
+    engine_stmt(j->e, STMT_TOKEN_EXPIRY,
+                "SELECT socialroi.set_token_renewal($1, $2::float8, $3::boolean)", 3, p);
+}
+
 /*
- * A token that will expire and cannot be refreshed (LinkedIn without programmatic refresh) is
- * announced once a day from 14 days before: someone has to re-authorize by hand.
+ * A token that will end and cannot be refreshed (LinkedIn without programmatic refresh, a Meta
+ * token without the app's secret) is announced 14 and 3 days before its end, once each
+ * (expiry.h); once ended, the account goes needs_reauth before the dead token is sent.
+ * Returns true when the run ended here.
  */
-static void warn_expiry(struct ejob *j, int64_t now_s)
+static bool token_ended(struct ejob *j, int64_t now_s)
 {
     int64_t exp = tokens_expires_at(j->e->tokens, j->acct->credential);
-    const char *refresh = tokens_refresh(j->e->tokens, j->acct->credential);
+    enum expiry_level l = expiry_level(exp, now_s);
+    if (l == EXPIRY_NONE)
+        return false;
     struct cred_state *c = cred_state(j->e, j->acct->credential);
-    int32_t today = (int32_t)(now_s / 86400);
-    if (exp <= 0 || (refresh && *refresh && j->ad->refresh_build) || exp - now_s > 14 * 86400 ||
-        c->warned_day == today)
-        return;
-    c->warned_day = today;
-    log_warn("tokens: access token expires in %lld days and cannot be refreshed credential=%s "
-             "account=%s: re-authorize and put the new token in the credentials file",
-             (long long)((exp - now_s) / 86400), j->acct->credential, j->account);
+    if (l != EXPIRY_EXPIRED && c->expiry.expires_at == exp && l <= c->expiry.said)
+        return false; /* said, or found renewable, at this level: not asked at every page */
+    if (job_token_refreshable(j)) {
+        c->expiry = (struct expiry_note){exp, l};
+        return false;
+    }
+    enum expiry_level said = expiry_announce(&c->expiry, exp, now_s);
+    if (said == EXPIRY_14D || said == EXPIRY_3D)
+        log_warn("tokens: access token expires in %lld days and cannot be refreshed "
+                 "credential=%s account=%s: reconnect (authorize the app again, put the new "
+                 "access_token and its expires_at in the credentials file, reload)",
+                 (long long)expiry_days_left(exp, now_s), j->acct->credential, j->account);
+    if (l != EXPIRY_EXPIRED)
+        return false;
+    char day[16], why[256];
+    time_format_date((int32_t)(exp / 86400), day, sizeof day);
+    snprintf(why, sizeof why,
+             "access token expired on %s and cannot be refreshed: authorize the app again and "
+             "put the new access_token and its expires_at in the credentials file",
+             day);
+    job_mark_needs_reauth(j, why);
+    fail(j, ERR_AUTH, why, -1, false);
+    return true;
 }
 
 /* Refresh ahead of expiry, by the platform's margin (platform.c). */
@@ -936,7 +978,8 @@ static void start_fetch(struct ejob *j)
     if (budget_spent(j, now))
         return;
     cursor_plan(&j->cur, today_for(j, now), now, j->lookback_ms, j->backfill_ms);
-    warn_expiry(j, now / 1000000);
+    if (token_ended(j, now / 1000000))
+        return;
     if (token_due(j, now / 1000000))
         refresh_start(j, false);
     else
