@@ -299,7 +299,7 @@ int facebook_parse_leads(const struct adapter_ctx *ctx, const struct http_respon
                          struct rowset *rs)
 {
     size_t nforms = ctx->account ? ctx->account->forms.n : 0, form = 0;
-    const char *after_in;
+    const char *after_in = NULL;
     char *after, *next = NULL;
     if (ctx->page && lead_cursor(ctx->page, nforms, &form, &after_in) < 0)
         return facebook_malformed(rs, "page cursor names no configured form");
