@@ -76,7 +76,8 @@ static int list_items(const struct adapter_ctx *ctx, const cJSON *root, facebook
 }
 
 int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_response *resp,
-                        struct rowset *rs, facebook_item_fn *fn, void *arg, char **after)
+                        struct rowset *rs, facebook_item_fn *fn, void *arg, const char *asked,
+                        char **after)
 {
     struct adapter_pending p = {0};
     if (after)
@@ -87,7 +88,13 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
     int rc = list_items(ctx, root, fn, arg, rs, &p);
     if (rc == 0 && after)
         rc = meta_next_page(&graph, root, rs, after);
-    return adapter_page_end(rc, &p, rs, NULL, root); /* the caller sets the next cursor */
+    if (rc == 0 && after && adapter_cursor_repeats(asked, *after, "facebook", rs)) {
+        free(*after);
+        *after = NULL;
+        rc = -1;
+    }
+    /* the caller sets the next cursor */
+    return adapter_page_end(ctx, "facebook", rc, &p, rs, NULL, root);
 }
 
 /* ---- facebook.page_insights ------------------------------------------------------------------ */
@@ -207,7 +214,7 @@ static int parse_page_insights(const struct adapter_ctx *ctx, const struct http_
     if (chunk_cursor(ctx, ctx->page, &c) < 0)
         return facebook_malformed(rs, "page cursor is not a page insights chunk of this window");
     /* the next chunk, never paging.next: it points at the next window, forever */
-    if (facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL) < 0) {
+    if (facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL, NULL) < 0) {
         struct buf asked = {0}; /* a retired metric fails the whole call: which one? */
         meta_metrics_asked(ctx, page_metrics, NPAGE_METRICS, &asked);
         meta_refused_metric(resp, asked.data, rs);
@@ -311,7 +318,7 @@ static int parse_posts(const struct adapter_ctx *ctx, const struct http_response
                        struct rowset *rs)
 {
     char *after;
-    int rc = facebook_parse_list(ctx, resp, rs, post_item, NULL, &after);
+    int rc = facebook_parse_list(ctx, resp, rs, post_item, NULL, ctx->page, &after);
     if (rc == 0)
         rowset_set_next(rs, after);
     free(after);

@@ -36,10 +36,12 @@ typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item, v
  * Reads a list answer: classifies Graph errors (by error.code, not the HTTP status), checks the
  * body, runs fn on every data[] item and, when `after` is not NULL, reads the next page's cursor
  * into it (caller frees; NULL on the last page). Records reach rs only when the whole page is good.
- * Returns 0 or -1 (error set on rs, no records).
+ * asked is the cursor this page was requested with (NULL: the first page): a next cursor equal to
+ * it refuses the page (adapter_cursor_repeats). Returns 0 or -1 (error set on rs, no records).
  */
 int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_response *resp,
-                        struct rowset *rs, facebook_item_fn *fn, void *arg, char **after);
+                        struct rowset *rs, facebook_item_fn *fn, void *arg, const char *asked,
+                        char **after);
 
 /* Ads insights and leads (facebook_ads.c). */
 int facebook_build_ads(const struct adapter_ctx *ctx, struct http_request *req, char *why,

@@ -201,6 +201,10 @@ static int list_page(const struct adapter_ctx *ctx, const cJSON *root, struct ro
     }
     if (rc == 0)
         rc = meta_next_page(&instagram_graph, root, rs, &after);
+    struct media_cursor c;
+    media_cursor(ctx->page, &c); /* checked by parse_media */
+    if (rc == 0 && adapter_cursor_repeats(c.after, after, "instagram", rs))
+        rc = -1;
     if (rc == 0)
         *next = after_list(&l, after);
     free(after);
@@ -313,5 +317,5 @@ int instagram_parse_media(const struct adapter_ctx *ctx, const struct http_respo
     }
     if (rc == 0 && c.insights)
         next = after_insights(&c);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "instagram", rc, &p, rs, next, root);
 }

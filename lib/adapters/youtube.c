@@ -231,7 +231,7 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     if (!root)
         return -1;
     int rc = fn(ctx, root, rs, &p, &next);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "youtube", rc, &p, rs, next, root);
 }
 
 /* ---- youtube.channel ------------------------------------------------------------------------- */
@@ -447,7 +447,11 @@ static int playlist_page(const struct adapter_ctx *ctx, const cJSON *root, struc
     bool old = false;
     int rc = 0;
     (void)p; /* a playlist page has no records: they come with the videos page */
+    struct video_cursor c;
     if (items_of(root, rs, &items) < 0 || page_token(root, rs, &token) < 0)
+        return -1;
+    video_cursor(ctx->page, &c); /* checked by parse_videos */
+    if (adapter_cursor_repeats(c.token, token, "youtube", rs))
         return -1;
     cJSON_ArrayForEach(item, items)
     {

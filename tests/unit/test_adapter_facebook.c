@@ -1149,10 +1149,36 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A Graph page whose next page is the one it was asked with (cursor, time page, a form's
+ * leads) would be asked for forever: refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("facebook.posts");
+    ctx.page = "QVFIUkJRZAGdjRzQtZAHk1VnlYV2Fzc1ZAfZAnJQU0JfVjRHQUlBWkp2";
+    fixture_expect_repeat(&ctx, "posts_page1.json");
+    ctx.page =
+        "until=1427470272&__paging_token=enc_AdBbhK6AkHaIdkUaTHGDy2E8EWaNpTlGtKOCPxwMZBTjIX0v"
+        "OA4dm6WJQzjUyW4UW6KrDijzGVvMK0inzQdwtJYYrUvJ3FmuCRJ1R5GkgXP9S7wZDZD";
+    fixture_expect_repeat(&ctx, "posts_time_paged.json");
+    ctx = make_ctx("facebook.ads_insights");
+    ctx.page = "MjQZD";
+    fixture_expect_repeat(&ctx, "ads_insights_page1.json");
+    ctx = make_ctx("facebook.leads");
+    ctx.page = "0:QVFIUkx3bUVBdk1xLUdB";
+    fixture_expect_repeat(&ctx, "leads_page1.json");
+    /* another cursor of the same form goes on */
+    ctx.page = "0:QVFIUkx3bUVBdk1xLUdC";
+    struct rowset *rs = fixture_parse_ok(&ctx, "leads_page1.json");
+    assert_string_equal(rowset_next(rs), "0:QVFIUkx3bUVBdk1xLUdB");
+    rowset_free(rs);
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_FACEBOOK, "EAA");
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_page_insights),
         cmocka_unit_test(test_page_insights_chunks),

@@ -910,10 +910,20 @@ static void test_refused_metric(void **state)
     rowset_free(rs);
 }
 
+/* A media list page whose after cursor is the one it was asked with would be asked for
+ * forever (between its insights pages): refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("instagram.media", "list:QVFIUmlt2TFNOVkZAqZA3NTcW1B");
+    fixture_expect_repeat(&ctx, "media_page1.json");
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_INSTAGRAM, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_account_insights),
         cmocka_unit_test(test_refused_metric),

@@ -891,10 +891,21 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A campaigns page whose metadata.nextPageToken is the pageToken it was asked with would be
+ * asked for forever: refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx =
+        make_ctx("linkedin.ad_analytics", "campaigns:DgEAAAGSw3mS8QAAAABkH5Qp");
+    fixture_expect_repeat(&ctx, "campaigns_page1.json");
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_LINKEDIN, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_org_stats),
         cmocka_unit_test(test_build_ads),

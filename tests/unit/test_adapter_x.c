@@ -680,10 +680,29 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A page whose next_token is the pagination_token it was asked with (tweets) or the query's
+ * next_token (mentions) would be asked for forever: refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("x.tweets");
+    ctx.page = "7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y";
+    fixture_expect_repeat(&ctx, "tweets_page1.json");
+    ctx = make_ctx("x.mentions");
+    ctx.page = "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh";
+    fixture_expect_repeat(&ctx, "search_page1.json");
+    /* the same page asked with another token goes on */
+    ctx.page = "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrg";
+    struct rowset *rs = fixture_parse_ok(&ctx, "search_page1.json");
+    assert_string_equal(rowset_next(rs), "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh");
+    rowset_free(rs);
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_X, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_user),
         cmocka_unit_test(test_build_tweets),

@@ -769,10 +769,20 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A playlist page whose nextPageToken is the pageToken it was asked with would be asked for
+ * forever (between its videos pages): refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("youtube.videos", "playlist:EAAaBlBUOkNESQ");
+    fixture_expect_repeat(&ctx, "playlist_page1.json");
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_YOUTUBE, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_channel),
         cmocka_unit_test(test_build_videos),
