@@ -2,7 +2,7 @@
  * linkedin_member.c - a LinkedIn member's own posts (linkedin.member_posts): the posts a member
  * authored and their statistics from the Member Post Analytics API (memberCreatorPostAnalytics),
  * read with the member's own token (scope r_member_postAnalytics). An account with `member =
- * yes` has only this stream; its `id` is the member's person id.
+ * yes` has only this stream; its `id` is the member's person id (letters and digits).
  *
  * One run is a chain of pages, each one request, chained by the page cursor:
  *
@@ -170,15 +170,36 @@ static void put_date(struct buf *q, int32_t day)
     buf_printf(q, "(day:%u,month:%u,year:%d)", d, m, y);
 }
 
+/*
+ * The member's person id from the account's `id`: "urn:li:person:ID" or the bare ID, letters,
+ * digits, '-' and '_' (person ids are not numeric: "p8Zx41mQ"). 0, or -1 with why.
+ */
+static int person_id(const char *value, char *buf, size_t len, char *why, size_t whylen)
+{
+    const char *id = value;
+    if (!value || !*value) {
+        snprintf(why, whylen, "account has no id");
+        return -1;
+    }
+    if (strncmp(value, "urn:li:person:", 14) == 0)
+        id = value + 14;
+    size_t n = strspn(id, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
+    if (n == 0 || id[n] || n >= len) {
+        snprintf(why, whylen, "account id is not a LinkedIn person id or urn:li:person URN");
+        return -1;
+    }
+    memcpy(buf, id, n + 1);
+    return 0;
+}
+
 int linkedin_build_member(const struct adapter_ctx *ctx, struct http_request *req, char *why,
                           size_t whylen)
 {
-    char id[32], urn[128];
+    char id[72], urn[128];
     struct mcursor c;
     struct buf q = {0};
     int rc;
-    if (linkedin_config_id(ctx->account ? ctx->account->id : NULL, "id", id, sizeof id, why,
-                           whylen) < 0)
+    if (person_id(ctx->account ? ctx->account->id : NULL, id, sizeof id, why, whylen) < 0)
         return -1;
     switch (read_cursor(ctx->page, &c)) {
     case MP_POSTS:

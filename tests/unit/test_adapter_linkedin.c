@@ -952,6 +952,22 @@ static void test_build_member(void **state)
     expect_member_url("daily:2", "https://api.linkedin.com/rest/memberCreatorPostAnalytics?q=me"
                                  "&queryType=REACTION&aggregation=DAILY&dateRange=(start:(day:28,"
                                  "month:10,year:2024),end:(day:4,month:11,year:2024))");
+    /* person ids are letters and digits, bare or as a URN */
+    static char alnum[] = "urn:li:person:p8Zx41mQ";
+    struct cfg_account named = {.id = alnum, .member = true};
+    struct adapter_ctx nctx = member_ctx(NULL);
+    struct http_request nreq = {0};
+    char nwhy[128] = "";
+    nctx.account = &named;
+    assert_int_equal(
+        fixture_stream("linkedin.member_posts")->build(&nctx, &nreq, nwhy, sizeof nwhy), 0);
+    assert_non_null(strstr(nreq.url, "author=urn%3Ali%3Aperson%3Ap8Zx41mQ&"));
+    http_request_free(&nreq);
+    static char notid[] = "urn:li:person:a b";
+    named.id = notid;
+    assert_int_equal(
+        fixture_stream("linkedin.member_posts")->build(&nctx, &nreq, nwhy, sizeof nwhy), -1);
+    http_request_free(&nreq);
     static const char *const bad[] = {"daily:1",          "daily:9", "post:5:-:urn:li:share:1",
                                       "post:0:-:share:1", "posts:x", "network_size"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
