@@ -237,6 +237,31 @@ int linkedin_build_member(const struct adapter_ctx *ctx, struct http_request *re
     return rc;
 }
 
+/*
+ * The utm_campaign value of the first link in a post's text that carries one
+ * ("...?utm_campaign=q4_launch&..."), in the arena; NULL when none. The value ends at the next
+ * '&', '#', space or character a URL does not hold; it is kept as written.
+ */
+static const char *text_utm_campaign(struct rowset *rs, const char *text)
+{
+    for (const char *p = text; (p = strstr(p, "utm_campaign=")) != NULL; p += 13) {
+        if (p > text && p[-1] != '?' && p[-1] != '&')
+            continue;
+        const char *v = p + 13;
+        size_t n = strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+                             "-._~%+!$'()*,;:@/");
+        while (n > 0 && strchr(".,;:!)'", v[n - 1])) /* sentence punctuation after the link */
+            n--;
+        if (n > 0 && n < 256) {
+            char buf[256];
+            memcpy(buf, v, n);
+            buf[n] = '\0';
+            return rowset_strdup(rs, buf);
+        }
+    }
+    return NULL;
+}
+
 /* ---- pages ----------------------------------------------------------------------------------- */
 
 /*
@@ -286,6 +311,7 @@ static int posts_page(const struct adapter_ctx *ctx, const struct mcursor *c, co
         r.u.content.url = rowset_strdup(rs, url);
         free(url);
         r.u.content.title = text && *text ? adapter_title(rs, text, TITLE_MAX) : NULL;
+        r.u.content.utm_campaign = text ? text_utm_campaign(rs, text) : NULL;
         adapter_pending_add(p, &r);
         buf_printf(&urns, "%s%s", urns.len ? "," : "", urn);
     }

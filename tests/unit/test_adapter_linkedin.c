@@ -1006,7 +1006,9 @@ static void test_member_pages(void **state)
     is_content(rs, 0, "urn:li:share:7258300112233445566", ts(2024, 11, 2, 9, 30, 0),
                "Our Q4 reporting playbook is out: how we tie every campaign to pipeline. "
                "https://acme.example/q4?utm_campaign=q4_launch");
+    assert_string_equal(rec(rs, 0, REC_CONTENT)->u.content.utm_campaign, "q4_launch");
     is_content(rs, 1, "urn:li:ugcPost:7257211998877665544", ts(2024, 10, 30, 16, 0, 0), NULL);
+    assert_null(rec(rs, 1, REC_CONTENT)->u.content.utm_campaign);
     assert_string_equal(rowset_next(rs), "post:0:-:urn:li:share:7258300112233445566,urn:li:ugcPost:"
                                          "7257211998877665544");
     rowset_free(rs);
@@ -1055,6 +1057,42 @@ static void test_member_pages(void **state)
     assert_int_equal(rowset_count(rs), 0);
     assert_null(rowset_next(rs));
     rowset_free(rs);
+}
+
+/* The utm_campaign of a link in a post's text: the first link's, ended by '&', '#', space or a
+ * sentence's punctuation; "xutm_campaign=" is no parameter. */
+static void test_member_utm(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *utm;
+    } cases[] = {
+        {"See https://a.example/p?utm_source=li&utm_campaign=spring-sale&utm_medium=social now",
+         "spring-sale"},
+        {"Link: https://a.example/?utm_campaign=Q4_Webinar.", "Q4_Webinar"},
+        {"(https://a.example/?utm_campaign=brand#top)", "brand"},
+        {"https://a.example/?xutm_campaign=no and https://b.example/?utm_campaign=yes", "yes"},
+        {"no link at all", NULL},
+        {"https://a.example/?utm_campaign=&x=1", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct adapter_ctx ctx = member_ctx(NULL);
+        struct buf b = {0};
+        int rc;
+        buf_printf(&b,
+                   "{\"elements\":[{\"id\":\"urn:li:share:1\",\"publishedAt\":%lld,"
+                   "\"commentary\":\"%s\"}]}",
+                   (long long)(ts(2024, 11, 1, 8, 0, 0) / 1000), cases[i].text);
+        struct rowset *rs = fixture_parse_body(&ctx, 200, b.data, b.len, NULL, &rc);
+        assert_int_equal(rc, 0);
+        const struct rec_content *c = &rec(rs, 0, REC_CONTENT)->u.content;
+        if (cases[i].utm)
+            assert_string_equal(c->utm_campaign, cases[i].utm);
+        else
+            assert_null(c->utm_campaign);
+        rowset_free(rs);
+        buf_free(&b);
+    }
 }
 
 static void test_member_malformed(void **state)
@@ -1114,6 +1152,7 @@ int main(void)
         cmocka_unit_test(test_member_applies),
         cmocka_unit_test(test_build_member),
         cmocka_unit_test(test_member_pages),
+        cmocka_unit_test(test_member_utm),
         cmocka_unit_test(test_member_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
