@@ -36,6 +36,8 @@ got=$(sql "SELECT string_agg(a.name || ':' || j.stream, ' ' ORDER BY a.name, j.s
 check_eq "the member account has linkedin.member_posts only, the organization's every other stream" \
     "linkedin-0:linkedin.ad_analytics linkedin-0:linkedin.leads linkedin-0:linkedin.org_stats linkedin-member:linkedin.member_posts" \
     "$got"
+check_eq "the member's job is flagged as delivering daily metrics, as the adapter declares" t \
+    "$(sql "SELECT daily_metrics FROM socialroi.poll_job WHERE stream = 'linkedin.member_posts'")"
 n=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE last_success IS NULL")
 check_eq "every job completed a run" 0 "$n"
 
