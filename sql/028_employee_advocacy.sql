@@ -1,4 +1,4 @@
--- 030_employee_advocacy.sql - employee advocacy: what a company's employees' own LinkedIn posts
+-- 028_employee_advocacy.sql - employee advocacy: what a company's employees' own LinkedIn posts
 -- do, beside the company page.
 --
 -- A LinkedIn account configured with `member = yes` is a member's own profile, polled by

@@ -1,4 +1,4 @@
--- 030_employee_advocacy.sql - dashboard.advocacy and the funnel's advocacy stage, read as the
+-- 028_employee_advocacy.sql - dashboard.advocacy and the funnel's advocacy stage, read as the
 -- dashboard role. The world: a company page (LinkedIn organization account, with a post of
 -- its own that names the campaign: not an employee's) and two members' own accounts (their
 -- linkedin.member_posts job makes them members), posts over two months with several
