@@ -235,7 +235,7 @@ bench: test-deps all
 # every platform with fixtures), each seeded with the files it parses.
 FUZZ_SECONDS ?= 20
 FUZZ_ADAPTERS ?=
-fuzz: test-deps $(B)/config.mk $(B)/gen/schema_files.c
+fuzz: test-deps $(B)/config.mk $(B)/gen/schema_files.c $(B)/gen/sentiment_lexicon.c
 	$(Q)B=$(B) FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_ADAPTERS="$(FUZZ_ADAPTERS)" sh tests/fuzz/run.sh
 
 # ---- formatting -----------------------------------------------------------------------------

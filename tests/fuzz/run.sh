@@ -25,7 +25,7 @@ mkdir -p "$F/obj"
 # The library is compiled once with the fuzzing instrumentation; each target then links it.
 echo "fuzz: building the instrumented library"
 objs=""
-for src in $(find lib -name "*.c" | sort) "$B/gen/schema_files.c"; do
+for src in $(find lib -name "*.c" | sort) "$B/gen/schema_files.c" "$B/gen/sentiment_lexicon.c"; do
     obj="$F/obj/$(echo "$src" | tr '/' '_').o"
     # shellcheck disable=SC2086
     clang $CFLAGS -c -o "$obj" "$src" || exit 1
