@@ -44,9 +44,11 @@ want=$(jq -r --arg p "$PORTAL" '[.hubspot[$p].deals[].contacts[]] | length' "$TE
 [ "$got" -eq "$want" ] && ok "every pair is stored ($got)" || not_ok "every pair is stored" "$got of $want"
 search=$(requests "$TEST_DIR/daemon.log" /crm/v3/objects/deals/search)
 batch=$(requests "$TEST_DIR/daemon.log" /crm/v4/associations/deals/contacts/batch/read)
-[ "$search" -ge 1 ] && [ "$batch" -eq $((search * 2)) ] &&
-    ok "each search page's deals are asked twice: once by id, once with the after ($search searches, $batch batch reads)" ||
-    not_ok "each search page's deals are asked twice" "$search searches, $batch batch reads"
+# a search page with deals is followed by one batch read by id and, when one of its deals has
+# two contacts, one more with the afters: no deal has more than two, so never a third round
+[ "$search" -ge 1 ] && [ "$batch" -gt "$search" ] && [ "$batch" -le $((search * 2)) ] &&
+    ok "the deals with more contacts are asked again with their after, once ($search searches, $batch batch reads)" ||
+    not_ok "the deals with more contacts are asked again with their after, once" "$search searches, $batch batch reads"
 if grep -q 'engine: page had partial errors account=[^ ]* stream=hubspot.deals' "$TEST_DIR/daemon.log"; then
     not_ok "no deal's contacts are cut short (no partial-error warning)" "$(grep 'partial errors' "$TEST_DIR/daemon.log" | head -3)"
 else
