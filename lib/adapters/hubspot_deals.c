@@ -9,6 +9,11 @@
  *   "assoc:IDS[:W:A]"    POST /crm/v4/associations/deals/contacts/batch/read for the deal ids of
  *                        the search page just read (digits, comma-separated) -> `deal_contact`s;
  *                        then the search page W:A when there is one
+ *   "more:R:ID=HEX,...[:W:A]"
+ *                        the same request for the deals whose contacts go on: each input is the
+ *                        deal id with the `after` its last answer gave (paging.next.after, here
+ *                        hex-encoded: the token is opaque), R the round (1 for the first answer
+ *                        after "assoc:"); then the search page W:A when there is one
  *   "list:AFTER"         GET /crm/v3/objects/deals?associations=contacts&after=AFTER, a full
  *                        load (after the pipelines when the run has no watermark yet) -> `deal`s
  *                        and their `deal_contact`s
@@ -17,7 +22,13 @@
  * page names each deal's contacts itself ("associations":{"contacts":{"results":[{"id":"201",
  * "type":"deal_to_contact"}]}}, ids as strings; absent for a deal without any); a pair listed
  * under more than one association type (labels) is one `deal_contact`, as in the v4 answer, and
- * paging inside "associations" (more contacts than the answer holds) is a warning, as there.
+ * paging inside "associations" (more contacts than the answer holds) is a warning.
+ *
+ * Associations page per deal (batch read reference: "The 'after' field in a returned paging
+ * object can be added alongside the 'id' to retrieve the next page of associations from that
+ * objectId"; `paging` is present only when more follow). Their rounds are bounded
+ * (ASSOC_ROUNDS: past it the rest is dropped with a warning), and a deal answered with the
+ * `after` it was asked with is refused as a repeated cursor rather than asked again.
  *
  * Stages (reference §7.3): metadata values are strings ("true", "1.0"); a closed stage with
  * probability 1.0 is won, a closed one with probability 0 is lost. Deals: amount is a decimal
@@ -25,8 +36,7 @@
  * currency; won and closed come from hs_is_closed_won and hs_is_closed (the database maps the
  * stage too, once its definition is known); closedate is the close time only of a closed deal,
  * on an open one it is the expected close date. Deals without contacts come back from the
- * associations batch as errors, which are normal; any other error there is counted as a warning,
- * and so is a deal with more associated contacts than one answer holds.
+ * associations batch as errors, which are normal; any other error there is counted as a warning.
  *
  * With no cursor (`socialroi parse` on a saved body) a search, list or associations answer is
  * read as that page, without a next cursor.
@@ -45,6 +55,11 @@
 
 #define PAGE_SEARCH "search:"
 #define PAGE_ASSOC  "assoc:"
+#define PAGE_MORE   "more:"
+
+/* Rounds of per-deal association paging after one batch read, and the longest `after` kept. */
+#define ASSOC_ROUNDS    100
+#define ASSOC_AFTER_MAX 512
 
 enum deal_page { PAGE_PIPELINES, PAGE_DEALS, PAGE_CONTACTS, PAGE_LIST };
 
@@ -52,7 +67,8 @@ struct deal_cursor {
     enum deal_page kind;
     struct hubspot_search st; /* the search page (PAGE_DEALS), or the one after (PAGE_CONTACTS) */
     bool more;                /* PAGE_CONTACTS: a search page follows */
-    char *ids;                /* PAGE_CONTACTS: "1,2,3" (owned) */
+    char *ids;                /* PAGE_CONTACTS: "1,2,3", or "1=HEX,2=HEX" past a round (owned) */
+    int round;                /* PAGE_CONTACTS: 0 for "assoc:", R for "more:R:" */
     bool lone;                /* no cursor, a later page's body: no next page */
     const char *after;        /* PAGE_LIST: the after token ("" = the first page), borrowed */
 };
@@ -75,6 +91,52 @@ static bool id_list(const char *s, size_t n)
     return true;
 }
 
+static int hex_digit(char h)
+{
+    return h >= '0' && h <= '9' ? h - '0' : h >= 'a' && h <= 'f' ? h - 'a' + 10 : -1;
+}
+
+/* "1=HEX,2=HEX": deal ids each with a non-empty hex-encoded `after`, comma-separated. */
+static bool after_list(const char *s, size_t n)
+{
+    size_t i = 0;
+    while (i < n) {
+        size_t d = i, h;
+        while (i < n && s[i] >= '0' && s[i] <= '9')
+            i++;
+        if (i == d || i == n || s[i++] != '=')
+            return false;
+        for (h = i; i < n && s[i] != ','; i++)
+            if (hex_digit(s[i]) < 0)
+                return false;
+        if (i == h || (i - h) % 2 || (i - h) / 2 > ASSOC_AFTER_MAX)
+            return false;
+        if (i < n && ++i == n) /* a trailing comma */
+            return false;
+    }
+    return n > 0;
+}
+
+/* The `after` (decoded, caller frees) the entry of deal holds in "1=HEX,2=HEX", or NULL. */
+static char *after_of(const char *list, const char *deal)
+{
+    size_t dl = strlen(deal);
+    for (const char *p = list; p && *p;) {
+        size_t n = strcspn(p, ",");
+        const char *eq = memchr(p, '=', n);
+        if (eq && (size_t)(eq - p) == dl && memcmp(p, deal, dl) == 0) {
+            size_t h = n - (size_t)(eq + 1 - p);
+            char *out = xmalloc(h / 2 + 1);
+            for (size_t i = 0; i < h / 2; i++)
+                out[i] = (char)(hex_digit(eq[1 + 2 * i]) * 16 + hex_digit(eq[2 + 2 * i]));
+            out[h / 2] = '\0';
+            return out;
+        }
+        p += n + (p[n] == ',');
+    }
+    return NULL;
+}
+
 /* Reads the page cursor (NULL = pipelines); -1 when it is not one of this stream's. */
 static int read_cursor(const char *page, struct deal_cursor *c)
 {
@@ -90,11 +152,22 @@ static int read_cursor(const char *page, struct deal_cursor *c)
         c->kind = PAGE_DEALS;
         return hubspot_search_read(page + strlen(PAGE_SEARCH), &c->st);
     }
-    if (strncmp(page, PAGE_ASSOC, strlen(PAGE_ASSOC)) != 0)
+    const char *ids;
+    if (strncmp(page, PAGE_MORE, strlen(PAGE_MORE)) == 0) {
+        char *end;
+        long r = strtol(page + strlen(PAGE_MORE), &end, 10);
+        if (end == page + strlen(PAGE_MORE) || *end != ':' || r < 1 || r > ASSOC_ROUNDS ||
+            !(page[strlen(PAGE_MORE)] >= '1' && page[strlen(PAGE_MORE)] <= '9'))
+            return -1;
+        c->round = (int)r;
+        ids = end + 1;
+    } else if (strncmp(page, PAGE_ASSOC, strlen(PAGE_ASSOC)) == 0) {
+        ids = page + strlen(PAGE_ASSOC);
+    } else {
         return -1;
-    const char *ids = page + strlen(PAGE_ASSOC);
+    }
     size_t n = strcspn(ids, ":");
-    if (!id_list(ids, n))
+    if (c->round ? !after_list(ids, n) : !id_list(ids, n))
         return -1;
     c->kind = PAGE_CONTACTS;
     c->ids = xstrndup(ids, n);
@@ -111,15 +184,24 @@ static int read_cursor(const char *page, struct deal_cursor *c)
 
 static char *assoc_body(const char *ids)
 {
-    struct buf b = {0};
-    buf_puts(&b, "{\"inputs\":[");
+    cJSON *body = cJSON_CreateObject(), *inputs = cJSON_AddArrayToObject(body, "inputs");
     for (const char *p = ids; *p;) {
-        size_t n = strcspn(p, ",");
-        buf_printf(&b, "%s{\"id\":\"%.*s\"}", p == ids ? "" : ",", (int)n, p);
+        size_t n = strcspn(p, ","), d = strcspn(p, "=,");
+        cJSON *in = cJSON_CreateObject();
+        char *id = xstrndup(p, d), *after = d < n ? after_of(p, id) : NULL;
+        cJSON_AddStringToObject(in, "id", id);
+        if (after) /* the token goes back as it came */
+            cJSON_AddStringToObject(in, "after", after);
+        cJSON_AddItemToArray(inputs, in);
+        free(id);
+        free(after);
         p += n + (p[n] == ',');
     }
-    buf_puts(&b, "]}");
-    return buf_steal(&b, NULL);
+    char *s = cJSON_PrintUnformatted(body);
+    cJSON_Delete(body);
+    char *out = xstrdup(s);
+    cJSON_free(s);
+    return out;
 }
 
 int hubspot_build_deals(const struct adapter_ctx *ctx, struct http_request *req, char *why,
@@ -390,7 +472,12 @@ static int assoc_errors(const cJSON *root, struct rowset *rs)
     return 0;
 }
 
-static int assoc_result(const cJSON *res, struct rowset *rs, struct adapter_pending *p)
+/*
+ * A deal's contacts in one answer. When more follow (paging.next.after), "DEAL=HEX" goes onto
+ * more for the next round; an `after` equal to the one the deal was asked with is a repeat.
+ */
+static int assoc_result(const cJSON *res, const struct deal_cursor *c, struct rowset *rs,
+                        struct adapter_pending *p, struct buf *more)
 {
     const cJSON *to = json_get(res, "to"), *t;
     const char *deal = hubspot_id(json_get(res, "from"), "id", rs);
@@ -405,8 +492,20 @@ static int assoc_result(const cJSON *res, struct rowset *rs, struct adapter_pend
             return hubspot_malformed(rs, "deal %s: association without a numeric toObjectId", deal);
         adapter_pending_add(p, &r);
     }
-    if (json_path(res, "paging", "next", NULL)) /* more contacts than one answer holds */
-        rowset_add_warning(rs);
+    const cJSON *next = json_path(res, "paging", "next", NULL);
+    const char *after;
+    if (!next || cJSON_IsNull(next))
+        return 0;
+    if (json_str(next, "after", &after) != JSON_OK || !*after || strlen(after) > ASSOC_AFTER_MAX)
+        return hubspot_malformed(rs, "deal %s: paging.next without a usable after", deal);
+    char *asked = c->round ? after_of(c->ids, deal) : NULL;
+    bool repeats = adapter_cursor_repeats(asked, after, "hubspot", rs);
+    free(asked);
+    if (repeats)
+        return -1;
+    buf_printf(more, "%s%s=", more->len ? "," : "", deal);
+    for (const unsigned char *q = (const unsigned char *)after; *q; q++)
+        buf_printf(more, "%02x", *q);
     return 0;
 }
 
@@ -414,15 +513,32 @@ static int contacts_page(const cJSON *root, const struct deal_cursor *c, struct 
                          struct adapter_pending *p, char **next)
 {
     const cJSON *results = hubspot_results(root, rs), *res;
+    struct buf more = {0};
     if (!results || assoc_errors(root, rs) < 0)
         return -1;
     cJSON_ArrayForEach(res, results)
     {
-        if (assoc_result(res, rs, p) < 0)
+        if (assoc_result(res, c, rs, p, &more) < 0) {
+            buf_free(&more);
             return -1;
+        }
     }
-    if (c->more && !c->lone)
-        *next = xasprintf(PAGE_SEARCH "%" PRId64 ":%s", c->st.since_ms, c->st.after);
+    if (c->lone) {
+        if (more.len) /* a saved answer alone: the rest of its deals' contacts is not read */
+            rowset_add_warning(rs);
+    } else if (more.len && c->round < ASSOC_ROUNDS) {
+        if (c->more)
+            *next = xasprintf(PAGE_MORE "%d:%s:%" PRId64 ":%s", c->round + 1, more.data,
+                              c->st.since_ms, c->st.after);
+        else
+            *next = xasprintf(PAGE_MORE "%d:%s", c->round + 1, more.data);
+    } else {
+        if (more.len) /* ASSOC_ROUNDS answers and still more: the rest is dropped */
+            rowset_add_warning(rs);
+        if (c->more)
+            *next = xasprintf(PAGE_SEARCH "%" PRId64 ":%s", c->st.since_ms, c->st.after);
+    }
+    buf_free(&more);
     return 0;
 }
 

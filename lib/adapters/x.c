@@ -21,13 +21,19 @@
 #include "timeutil.h"
 #include "xmalloc.h"
 
+#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define TITLE_MAX 280 /* bytes of post text kept as the content title */
-#define ID_MAX    20  /* digits of a 64-bit snowflake */
+/*
+ * X's user timeline returns the 3,200 most recent posts and no older ones: past them it sends no
+ * next_token, whatever start_time says (docs.x.com/x-api/posts/timelines/migrate/overview).
+ */
+#define TIMELINE_REACH 3200
+#define ID_MAX         20 /* digits of a 64-bit snowflake */
 
 extern const struct adapter adapter_x;
 
@@ -175,6 +181,23 @@ static int build_user(const struct adapter_ctx *ctx, struct http_request *req, c
     return rc;
 }
 
+/* The pagination_token of an x.tweets cursor "READ:TOKEN" (or a bare TOKEN), and READ. */
+static const char *x_timeline_token(const char *page, int64_t *read)
+{
+    size_t n = strspn(page, "0123456789");
+    int64_t v = 0;
+    if (n == 0 || n > 9 || page[n] != ':') { /* a bare token: one saved before the count */
+        if (read)
+            *read = 0;
+        return page;
+    }
+    for (size_t i = 0; i < n; i++)
+        v = v * 10 + (page[i] - '0');
+    if (read)
+        *read = v;
+    return page + n + 1;
+}
+
 static int build_tweets(const struct adapter_ctx *ctx, struct http_request *req, char *why,
                         size_t whylen)
 {
@@ -189,7 +212,7 @@ static int build_tweets(const struct adapter_ctx *ctx, struct http_request *req,
     buf_printf(&q, "tweet.fields=created_at%%2Cpublic_metrics&max_results=100&start_time=%s",
                enc_start);
     if (ctx->page) {
-        char *tok = adapter_urlencode(ctx->page);
+        char *tok = adapter_urlencode(x_timeline_token(ctx->page, NULL));
         buf_printf(&q, "&pagination_token=%s", tok);
         free(tok);
     }
@@ -367,6 +390,30 @@ static int tweet_record(const struct adapter_ctx *ctx, const cJSON *tweet, struc
                       rs, p);
 }
 
+/*
+ * The cursor after a timeline page: "READ:TOKEN", READ the posts of the run so far. On the last
+ * page, a run that read TIMELINE_REACH posts or more may have been stopped by X's reach rather
+ * than by the window's start: that is counted as a warning, once, so the loss is not silent.
+ */
+static int timeline_next(const struct adapter_ctx *ctx, const cJSON *data, struct rowset *rs,
+                         const char **next)
+{
+    int64_t read = 0;
+    const char *asked = ctx->page ? x_timeline_token(ctx->page, &read) : NULL;
+    read += cJSON_IsArray(data) ? cJSON_GetArraySize(data) : 0;
+    if (!*next) {
+        if (read >= TIMELINE_REACH)
+            rowset_add_warning(rs);
+        return 0;
+    }
+    if (adapter_cursor_repeats(asked, *next, "x", rs))
+        return -1;
+    char *c = xasprintf("%" PRId64 ":%s", read, *next);
+    *next = rowset_strdup(rs, c);
+    free(c);
+    return 0;
+}
+
 static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
                        struct adapter_pending *p, const char **next)
 {
@@ -381,7 +428,7 @@ static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct 
         /* result_count 0 leaves data out; errors alone (unknown user) fail the page */
         if (!meta && cJSON_GetArraySize(errors) > 0)
             return errors_only(ctx, errors, rs);
-        return 0;
+        return timeline_next(ctx, NULL, rs, next);
     }
     if (!cJSON_IsArray(data))
         return x_malformed(rs, "data is not an array");
@@ -391,7 +438,7 @@ static int tweets_page(const struct adapter_ctx *ctx, const cJSON *root, struct 
         if (tweet_record(ctx, tweet, rs, p) < 0)
             return -1;
     }
-    return 0;
+    return timeline_next(ctx, data, rs, next);
 }
 
 static int parse_tweets(const struct adapter_ctx *ctx, const struct http_response *resp,

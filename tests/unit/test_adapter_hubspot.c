@@ -284,12 +284,18 @@ static void test_build_refused(void **state)
     static const struct {
         const char *stream, *page;
     } bad[] = {
-        {"hubspot.contacts", "200"},        {"hubspot.contacts", "x:200"},
-        {"hubspot.deals", "pipelines"},     {"hubspot.deals", "search:"},
-        {"hubspot.deals", "search:12"},     {"hubspot.deals", "assoc:"},
-        {"hubspot.deals", "assoc:1,,2"},    {"hubspot.deals", "assoc:,1"},
-        {"hubspot.deals", "assoc:1,2:x:4"}, {"hubspot.deals", "assoc:1;2"},
-        {"hubspot.deals", "assoc:1,2,"},
+        {"hubspot.contacts", "200"},          {"hubspot.contacts", "x:200"},
+        {"hubspot.deals", "pipelines"},       {"hubspot.deals", "search:"},
+        {"hubspot.deals", "search:12"},       {"hubspot.deals", "assoc:"},
+        {"hubspot.deals", "assoc:1,,2"},      {"hubspot.deals", "assoc:,1"},
+        {"hubspot.deals", "assoc:1,2:x:4"},   {"hubspot.deals", "assoc:1;2"},
+        {"hubspot.deals", "assoc:1,2,"},      {"hubspot.deals", "more:"},
+        {"hubspot.deals", "more:1:"},         {"hubspot.deals", "more:0:1=41"},
+        {"hubspot.deals", "more:101:1=41"},   {"hubspot.deals", "more:01:1=41"},
+        {"hubspot.deals", "more:1:1"},        {"hubspot.deals", "more:1:1="},
+        {"hubspot.deals", "more:1:1=4"},      {"hubspot.deals", "more:1:1=4G"},
+        {"hubspot.deals", "more:1:1=41,"},    {"hubspot.deals", "more:1:=41"},
+        {"hubspot.deals", "more:1:1=41:x:4"}, {"hubspot.deals", "more:x:1=41"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct adapter_ctx ctx = make_ctx(bad[i].stream, bad[i].page);
@@ -611,9 +617,77 @@ static void test_assoc_warnings(void **state)
     assert_int_equal(rc, 0);
     assert_int_equal(rowset_count(rs), 1);
     is_deal_contact(rs, 0, "1", "7");
-    assert_int_equal(rowset_warnings(rs), 2);
+    /* the rate-limited input is a warning; the paged deal goes on ("MTAw" hex-encoded) */
+    assert_int_equal(rowset_warnings(rs), 1);
+    assert_string_equal(rowset_next(rs), "more:1:1=4d544177");
+    rowset_free(rs);
+}
+
+/* Per-deal association paging: paging.next.after goes back beside the deal's id. */
+#define AFTER1_HEX "4d43307a4c5445794d4445253344" /* "MC0zLTEyMDE%3D" */
+
+static void test_assoc_paging(void **state)
+{
+    (void)state;
+    const char *assoc = "https://api.hubapi.com/crm/v4/associations/deals/contacts/batch/read";
+    struct rowset *rs = parse_ok("hubspot.deals", "assoc:312929580,312929581:" W0 ":4",
+                                 "deals_associations_paged.json");
+    assert_int_equal(rowset_count(rs), 3);
+    is_deal_contact(rs, 0, "312929580", "551");
+    is_deal_contact(rs, 1, "312929580", "1201");
+    is_deal_contact(rs, 2, "312929581", "784566996485");
+    assert_int_equal(rowset_warnings(rs), 0);
+    assert_string_equal(rowset_next(rs), "more:1:312929580=" AFTER1_HEX ":" W0 ":4");
+    rowset_free(rs);
+
+    /* only the deal with more is asked again, its after as HubSpot sent it */
+    expect_request("hubspot.deals", "more:1:312929580=" AFTER1_HEX ":" W0 ":4", "POST", assoc,
+                   "{\"inputs\":[{\"id\":\"312929580\",\"after\":\"MC0zLTEyMDE%3D\"}]}");
+    expect_request("hubspot.deals", "more:7:1=4d544177,2=22", "POST", assoc,
+                   "{\"inputs\":[{\"id\":\"1\",\"after\":\"MTAw\"},"
+                   "{\"id\":\"2\",\"after\":\"\\\"\"}]}");
+
+    rs = parse_ok("hubspot.deals", "more:1:312929580=" AFTER1_HEX ":" W0 ":4",
+                  "deals_associations_more.json");
+    assert_int_equal(rowset_count(rs), 2);
+    is_deal_contact(rs, 0, "312929580", "1202");
+    is_deal_contact(rs, 1, "312929580", "1203");
+    assert_int_equal(rowset_warnings(rs), 0);
+    assert_string_equal(rowset_next(rs), "search:" W0 ":4"); /* then the next search page */
+    rowset_free(rs);
+
+    /* without a search page after: the end of the run */
+    rs = parse_ok("hubspot.deals", "more:1:312929580=" AFTER1_HEX, "deals_associations_more.json");
     assert_null(rowset_next(rs));
     rowset_free(rs);
+
+    /* a deal answered with the after it was asked with is a repeat, not asked again */
+    struct adapter_ctx ctx = make_ctx("hubspot.deals", "more:1:312929580=" AFTER1_HEX ":" W0 ":4");
+    fixture_expect_repeat(&ctx, "deals_associations_paged.json");
+
+    /* bounded: the last round with still more drops the rest with a warning */
+    rs = parse_ok("hubspot.deals", "more:100:312929580=4d544177:" W0 ":4",
+                  "deals_associations_paged.json");
+    assert_int_equal(rowset_count(rs), 3);
+    assert_int_equal(rowset_warnings(rs), 1);
+    assert_string_equal(rowset_next(rs), "search:" W0 ":4");
+    rowset_free(rs);
+    rs = parse_ok("hubspot.deals", "more:99:312929580=4d544177", "deals_associations_paged.json");
+    assert_string_equal(rowset_next(rs), "more:100:312929580=" AFTER1_HEX);
+    rowset_free(rs);
+
+    /* a saved answer alone (socialroi parse): its contacts, a warning for the rest, no next */
+    rs = parse_ok("hubspot.deals", NULL, "deals_associations_paged.json");
+    assert_int_equal(rowset_count(rs), 3);
+    assert_int_equal(rowset_warnings(rs), 1);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+
+    /* paging.next without an after cannot be followed */
+    const char *body = "{\"status\":\"COMPLETE\",\"results\":[{\"from\":{\"id\":\"1\"},"
+                       "\"to\":[{\"toObjectId\":7}],\"paging\":{\"next\":{\"link\":\"x\"}}}]}";
+    ctx = make_ctx("hubspot.deals", "assoc:1");
+    fixture_expect_body_error(&ctx, 200, body, NULL, ERR_MALFORMED, -1);
 }
 
 /* ---- errors --------------------------------------------------------------------------------- */
@@ -1104,29 +1178,18 @@ int main(void)
 {
     fixture_use(PLATFORM_HUBSPOT, TOKEN);
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_repeated_cursor),
-        cmocka_unit_test(test_streams),
-        cmocka_unit_test(test_build_contacts),
-        cmocka_unit_test(test_build_deals),
-        cmocka_unit_test(test_build_refused),
-        cmocka_unit_test(test_contacts_page),
-        cmocka_unit_test(test_search_window),
-        cmocka_unit_test(test_contacts_malformed),
-        cmocka_unit_test(test_deals_run),
-        cmocka_unit_test(test_deals_lone),
-        cmocka_unit_test(test_deals_malformed),
-        cmocka_unit_test(test_assoc_warnings),
-        cmocka_unit_test(test_errors),
-        cmocka_unit_test(test_error_message),
-        cmocka_unit_test(test_errors_without_body),
-        cmocka_unit_test(test_ratelimit),
-        cmocka_unit_test(test_ratelimit_window),
-        cmocka_unit_test(test_list_build),
-        cmocka_unit_test(test_list_contacts),
-        cmocka_unit_test(test_list_deals),
-        cmocka_unit_test(test_list_malformed),
-        cmocka_unit_test(test_paced),
-        cmocka_unit_test(test_refresh_build),
+        cmocka_unit_test(test_repeated_cursor), cmocka_unit_test(test_streams),
+        cmocka_unit_test(test_build_contacts),  cmocka_unit_test(test_build_deals),
+        cmocka_unit_test(test_build_refused),   cmocka_unit_test(test_contacts_page),
+        cmocka_unit_test(test_search_window),   cmocka_unit_test(test_contacts_malformed),
+        cmocka_unit_test(test_deals_run),       cmocka_unit_test(test_deals_lone),
+        cmocka_unit_test(test_deals_malformed), cmocka_unit_test(test_assoc_warnings),
+        cmocka_unit_test(test_assoc_paging),    cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_error_message),   cmocka_unit_test(test_errors_without_body),
+        cmocka_unit_test(test_ratelimit),       cmocka_unit_test(test_ratelimit_window),
+        cmocka_unit_test(test_list_build),      cmocka_unit_test(test_list_contacts),
+        cmocka_unit_test(test_list_deals),      cmocka_unit_test(test_list_malformed),
+        cmocka_unit_test(test_paced),           cmocka_unit_test(test_refresh_build),
         cmocka_unit_test(test_refresh_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);

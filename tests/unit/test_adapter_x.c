@@ -174,6 +174,13 @@ static void test_build_tweets(void **state)
                                  "&pagination_token=7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y");
     check_auth(&req);
     http_request_free(&req);
+    /* the posts read so far go before the token in the cursor, not to X */
+    ctx.page = "100:7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y";
+    assert_int_equal(fixture_stream("x.tweets")->build(&ctx, &req, why, sizeof why), 0);
+    assert_non_null(
+        strstr(req.url, "&pagination_token=7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y"));
+    assert_null(strstr(req.url, "100%3A"));
+    http_request_free(&req);
     ctx.page = "a+b/c=";
     assert_int_equal(fixture_stream("x.tweets")->build(&ctx, &req, why, sizeof why), 0);
     assert_non_null(strstr(req.url, "&pagination_token=a%2Bb%2Fc%3D"));
@@ -376,9 +383,50 @@ static void test_tweets_page(void **state)
     is_snapshot(rs, 16, "1849100000000000001", "comments", 2);
     is_snapshot(rs, 17, "1849100000000000001", "shares", 1);
     is_snapshot(rs, 18, "1849100000000000001", "quotes", 0);
-    assert_string_equal(rowset_next(rs), "7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y");
+    /* the posts read so far (3), then X's next_token */
+    assert_string_equal(rowset_next(rs), "3:7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y");
     assert_int_equal(rowset_warnings(rs), 0);
     rowset_free(rs);
+}
+
+static struct rowset *parse_at(const char *page, const char *file)
+{
+    struct adapter_ctx ctx = make_ctx("x.tweets");
+    ctx.page = page;
+    return fixture_parse_ok(&ctx, file);
+}
+
+/* X's timeline reaches the 3,200 most recent posts: a run that ends having read that many is
+ * counted as a warning (what is older may be missing), one that ends below it is not. */
+static void test_timeline_reach(void **state)
+{
+    (void)state;
+    struct rowset *rs = parse_at("97:abc", "tweets_page1.json");
+    assert_string_equal(rowset_next(rs), "100:7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y");
+    assert_int_equal(rowset_warnings(rs), 0);
+    rowset_free(rs);
+    rs = parse_at("3198:abc", "tweets_last.json"); /* one post: 3,199 in all */
+    assert_int_equal(rowset_count(rs), 7);
+    assert_int_equal(rowset_warnings(rs), 0);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+    rs = parse_at("3199:abc", "tweets_last.json"); /* 3,200 */
+    assert_int_equal(rowset_count(rs), 7);
+    assert_int_equal(rowset_warnings(rs), 1);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+    rs = parse_at("3200:abc", "tweets_empty.json"); /* an empty last page after 3,200 */
+    assert_int_equal(rowset_warnings(rs), 1);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+    /* a cursor saved before the count (a bare token) counts from 0 */
+    rs = parse_at("abc", "tweets_page1.json");
+    assert_string_equal(rowset_next(rs), "3:7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y");
+    rowset_free(rs);
+    /* the same token under another count is still a repeat */
+    struct adapter_ctx ctx = make_ctx("x.tweets");
+    ctx.page = "97:7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y";
+    fixture_expect_repeat(&ctx, "tweets_page1.json");
 }
 
 /* The last page has previous_token but no next_token: no next page. */
@@ -715,6 +763,7 @@ int main(void)
         cmocka_unit_test(test_user_not_found),
         cmocka_unit_test(test_tweets_page),
         cmocka_unit_test(test_tweets_last),
+        cmocka_unit_test(test_timeline_reach),
         cmocka_unit_test(test_tweets_empty),
         cmocka_unit_test(test_tweets_partial_errors),
         cmocka_unit_test(test_tweets_edge),

@@ -81,6 +81,7 @@ static struct world *extra_new(const struct world *base, size_t plat, size_t k)
     w->ndays = base->ndays;
     w->crm_contacts = base->crm_contacts;
     w->no_rate_limits = base->no_rate_limits;
+    w->hs_assoc_page = base->hs_assoc_page;
     w->account = (unsigned)k;
     w->people = people_empty(w);
     w->pdata[plat] = p->world_new(w);

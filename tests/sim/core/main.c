@@ -34,6 +34,7 @@ struct options {
     int days;
     int32_t today;
     size_t crm_contacts;
+    size_t hs_assoc_page;
     size_t accounts[SIM_MAX_PLATFORMS]; /* per sim_platforms index */
     bool no_rate_limits;
     int latency_ms;
@@ -56,7 +57,8 @@ static void usage(FILE *f)
     fprintf(f, "usage: socialroi-sim [--bind ADDR] [--port N] [--seed N] [--days N] "
                "[--today YYYY-MM-DD] [--crm-contacts N]\n"
                "                     [--accounts N|PLATFORM=N[,...]] [--no-rate-limits] "
-               "[--latency-ms N]\n");
+               "[--latency-ms N]\n"
+               "                     [--hs-assoc-page N]\n");
 }
 
 static int parse_number(const char *s, uint64_t max, uint64_t *out)
@@ -103,20 +105,27 @@ static int parse_accounts(const char *s, size_t *counts)
 
 static int parse_options(int argc, char **argv, struct options *o)
 {
-    static const struct option longopts[] = {
-        {"bind", required_argument, NULL, 'b'},     {"port", required_argument, NULL, 'p'},
-        {"seed", required_argument, NULL, 's'},     {"days", required_argument, NULL, 'd'},
-        {"today", required_argument, NULL, 't'},    {"crm-contacts", required_argument, NULL, 'c'},
-        {"accounts", required_argument, NULL, 'a'}, {"accounts-of", required_argument, NULL, 'a'},
-        {"no-rate-limits", no_argument, NULL, 'n'}, {"latency-ms", required_argument, NULL, 'l'},
-        {"help", no_argument, NULL, 'h'},           {NULL, 0, NULL, 0}};
+    static const struct option longopts[] = {{"bind", required_argument, NULL, 'b'},
+                                             {"port", required_argument, NULL, 'p'},
+                                             {"seed", required_argument, NULL, 's'},
+                                             {"days", required_argument, NULL, 'd'},
+                                             {"today", required_argument, NULL, 't'},
+                                             {"crm-contacts", required_argument, NULL, 'c'},
+                                             {"accounts", required_argument, NULL, 'a'},
+                                             {"accounts-of", required_argument, NULL, 'a'},
+                                             {"no-rate-limits", no_argument, NULL, 'n'},
+                                             {"latency-ms", required_argument, NULL, 'l'},
+                                             {"hs-assoc-page", required_argument, NULL, 'A'},
+                                             {"help", no_argument, NULL, 'h'},
+                                             {NULL, 0, NULL, 0}};
     uint64_t v;
     int c;
     *o = (struct options){.bind = "127.0.0.1",
                           .seed = 1,
                           .days = 20,
                           .today = (int32_t)(time(NULL) / 86400),
-                          .crm_contacts = 200};
+                          .crm_contacts = 200,
+                          .hs_assoc_page = 500};
     for (size_t i = 0; i < SIM_MAX_PLATFORMS; i++)
         o->accounts[i] = 1;
     while ((c = getopt_long(argc, argv, "b:p:s:d:t:c:h", longopts, NULL)) != -1) {
@@ -136,6 +145,8 @@ static int parse_options(int argc, char **argv, struct options *o)
             continue;
         else if (c == 'n')
             o->no_rate_limits = true;
+        else if (c == 'A' && parse_number(optarg, 500, &v) == 0 && v > 0)
+            o->hs_assoc_page = (size_t)v;
         else if (c == 'l' && parse_number(optarg, MAX_LATENCY_MS, &v) == 0)
             o->latency_ms = (int)v;
         else if (c == 'h')
@@ -276,6 +287,7 @@ static int run(const struct options *o)
     s.http = http_new(s.base);
     struct world *w = world_new(o->seed, o->today, o->days, o->crm_contacts);
     w->no_rate_limits = o->no_rate_limits;
+    w->hs_assoc_page = o->hs_assoc_page;
     s.accounts = accounts_new(w, o->accounts);
     s.latency_ms = o->latency_ms;
     s.faults = faults_new(o->seed);

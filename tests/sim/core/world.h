@@ -63,7 +63,8 @@ struct world {
      * extra account of one platform (accounts.h): own seed, no people of its own.
      */
     unsigned account;
-    bool no_rate_limits; /* --no-rate-limits: no throttling or usage pressure from counting */
+    bool no_rate_limits;  /* --no-rate-limits: no throttling or usage pressure from counting */
+    size_t hs_assoc_page; /* --hs-assoc-page: HubSpot associations per deal in one answer */
 };
 
 /*
