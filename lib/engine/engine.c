@@ -10,6 +10,7 @@
 #include "metrics.h"
 #include "pgconn.h"
 #include "platform.h"
+#include "policy.h"
 #include "sched.h"
 #include "sha256.h"
 #include "timeutil.h"
@@ -146,11 +147,6 @@ static void free_registries(struct engine *e)
 
 /* ---- jobs from the config ---------------------------------------------------------------- */
 
-static int64_t pick(int64_t configured, int64_t fallback)
-{
-    return configured == CFG_UNSET_MS ? fallback : configured;
-}
-
 static struct ejob *find_job(struct engine *e, const char *account, const char *stream)
 {
     struct acct_state *a = find_account(e, account);
@@ -164,12 +160,10 @@ static struct ejob *find_job(struct engine *e, const char *account, const char *
 static void configure_job(struct ejob *j, const struct cfg_account *a)
 {
     j->acct = a;
-    j->interval_ms = pick(a->interval_ms, j->def->interval_ms);
-    j->lookback_ms = pick(a->lookback_ms, j->def->lookback_ms);
+    j->interval_ms = policy_interval_ms(a->interval_ms, j->def->interval_ms);
+    j->lookback_ms = a->lookback_ms == CFG_UNSET_MS ? j->def->lookback_ms : a->lookback_ms;
     j->backfill_ms = a->backfill_ms;
-    if (j->interval_ms < 1000)
-        j->interval_ms = 1000;
-    j->jitter_ms = sched_jitter_ms(j->interval_ms, &j->e->rng);
+    j->phase_ms = policy_phase_ms(j->account, j->stream, j->interval_ms);
 }
 
 static void add_job(struct engine *e, const struct cfg_account *a, const char *stream)
@@ -277,7 +271,6 @@ void engine_schedule(struct ejob *j, int64_t delay_ms)
 {
     struct engine *e = j->e;
     int64_t due = sched_now(e->sched) + (delay_ms > 0 ? delay_ms : 0) * 1000;
-    j->due_at = due;
     if (j->sj)
         sched_at(e->sched, j->sj, due);
     else
@@ -415,9 +408,9 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
             engine_schedule(j, 0);
         }
     } else if (j->state == J_IDLE) {
-        /* overdue jobs start spread over their jitter instead of all at once */
-        int64_t delay = due_in > 0 ? (int64_t)(due_in * 1000) : j->jitter_ms / 10;
-        engine_schedule(j, delay);
+        engine_schedule(j, policy_start_in_ms(j->interval_ms, j->phase_ms, due_in,
+                                              time_wall_us() / 1000,
+                                              (sched_now(e->sched) - e->started_us) / 1000));
     }
 }
 
@@ -656,6 +649,7 @@ struct engine *engine_new(struct event_base *base, struct pgconn *db, struct wri
     e->done_arg = arg;
     e->rng = (uint64_t)time_mono_us() ^ ((uint64_t)getpid() << 32);
     e->sched = sched_new(base, fire_cb, e);
+    e->started_us = sched_now(e->sched);
     e->gates = xcalloc(GATE_BUCKETS, sizeof *e->gates);
     e->resync = evtimer_new(base, resync_cb, e);
     if (!e->resync)

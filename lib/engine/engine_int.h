@@ -30,12 +30,11 @@ struct ejob {
     const struct stream_def *def;
     int64_t id; /* socialroi.poll_job.job_id, 0 until synced */
     struct sched_job *sj;
-    int64_t interval_ms, lookback_ms, backfill_ms, jitter_ms;
+    int64_t interval_ms, lookback_ms, backfill_ms;
+    int64_t phase_ms; /* where on its interval the job comes due (policy_phase_ms) */
     struct job_cursor cur;
     int64_t renew_at;   /* monotonic microseconds: when a run that still waits renews it */
     int64_t wait_until; /* monotonic microseconds: end of a wait the platform asked for */
-    int64_t due_at;     /* monotonic microseconds: when the job was last scheduled for */
-    int64_t run_due_at; /* ... and when its current run was: the next is one interval later */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
     long http_status;
@@ -136,6 +135,7 @@ struct engine {
     /* leases asked for: each becomes a request, so they count against max_inflight too */
     int claiming, claiming_platform[PLATFORM_COUNT];
     uint64_t rng;
+    int64_t started_us; /* monotonic: when the engine was made (its first runs count from it) */
     int once_left;
     bool once_failed;
     uint64_t refreshes, refresh_failures;

@@ -12,6 +12,7 @@
 #include "health.h"
 #include "json.h"
 #include "pgconn.h"
+#include "policy.h"
 #include "sched.h"
 #include "sha256.h"
 #include "timeutil.h"
@@ -22,16 +23,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#define CAPACITY_RETRY_MS    200
-#define DB_RETRY_MS          2000
-#define BACKOFF_BASE_MS      30000
-#define BACKOFF_CAP_MS       3600000
-#define ONCE_BACKOFF_BASE_MS 500
-#define ONCE_BACKOFF_CAP_MS  5000
-#define ONCE_MAX_ATTEMPTS    6
-#define ONCE_MAX_WAIT_MS     60000
-#define QUOTA_DEFAULT_MS     3600000
 
 static void do_fetch(struct ejob *j);
 static void refresh_start(struct ejob *j, bool forced);
@@ -47,6 +38,11 @@ static const struct cfg_platform *platform_cfg(const struct ejob *j)
 static const struct cfg_credential *credential(const struct ejob *j)
 {
     return config_credential(j->e->cfg, j->acct->credential);
+}
+
+static int64_t lease_ms(const struct ejob *j)
+{
+    return j->e->cfg->daemon.lease_ms;
 }
 
 static void gate_key(const struct ejob *j, bool per_stream, char *buf, size_t len)
@@ -111,7 +107,7 @@ static char *run_json(const struct ejob *j, const char *outcome, enum err_class 
         json_write_str(&b, log_redact(msg));
     }
     if (keep_lease)
-        buf_printf(&b, ",\"lease_s\":%lld", (long long)(j->e->cfg->daemon.lease_ms / 1000));
+        buf_printf(&b, ",\"lease_s\":%lld", (long long)policy_lease_s(lease_ms(j)));
     buf_puts(&b, "}");
     return buf_steal(&b, NULL);
 }
@@ -143,16 +139,11 @@ static bool settle(struct ejob *j)
  * shows operators who holds a waiting job (poll_job.lease_owner, lease_expires moving on).
  */
 
-static int64_t lease_ms(const struct ejob *j)
-{
-    return j->e->cfg->daemon.lease_ms;
-}
-
 /* The database has just set lease_expires a whole lease ahead. */
 static void lease_taken(struct ejob *j)
 {
     j->leased = true;
-    j->renew_at = sched_now(j->e->sched) + lease_ms(j) * 1000 / 3;
+    j->renew_at = sched_now(j->e->sched) + policy_renew_after_us(lease_ms(j));
 }
 
 static void renew_cb(void *arg, PGresult *res, const char *err)
@@ -187,15 +178,15 @@ static void lease_renew(struct ejob *j)
     if (!j->leased || now < j->renew_at)
         return;
     snprintf(id, sizeof id, "%lld", (long long)j->id);
-    snprintf(lease, sizeof lease, "%lld", (long long)(lease_ms(j) / 1000));
+    snprintf(lease, sizeof lease, "%lld", (long long)policy_lease_s(lease_ms(j)));
     const char *p[3] = {id, e->owner, lease};
     log_debug("engine: renewing the lease account=%s stream=%s", j->account, j->stream);
     if (pgconn_query(e->db, "SELECT $1::bigint, socialroi.renew_lease($1::bigint, $2, $3::integer)",
                      3, p, renew_cb, e) == 0) {
         pgconn_sync(e->db, NULL, NULL);
-        j->renew_at = now + lease_ms(j) * 1000 / 3;
+        j->renew_at = now + policy_renew_after_us(lease_ms(j));
     } else {
-        j->renew_at = now + lease_ms(j) * 100; /* the database is away: a tenth of the lease */
+        j->renew_at = now + policy_renew_retry_us(lease_ms(j)); /* the database is away */
     }
 }
 
@@ -250,32 +241,10 @@ static void failure_written_cb(void *arg, enum write_outcome out, int rows, cons
     engine_kick(e);
 }
 
-static bool retryable(enum err_class cls)
-{
-    return cls == ERR_THROTTLED || cls == ERR_QUOTA || cls == ERR_TRANSIENT || cls == ERR_MALFORMED;
-}
-
 /* How long to wait before the next attempt after a failure of class cls. */
 static int64_t wait_after(struct ejob *j, enum err_class cls, int64_t retry_ms)
 {
-    bool once = j->e->once;
-    switch (cls) {
-    case ERR_THROTTLED:
-        if (retry_ms >= 0)
-            return retry_ms + (int64_t)(sched_rand(&j->e->rng) % 250);
-        break;
-    case ERR_QUOTA:
-        return retry_ms >= 0 ? retry_ms : QUOTA_DEFAULT_MS;
-    case ERR_PERMISSION:
-    case ERR_BAD_REQUEST:
-    case ERR_NOT_FOUND:
-    case ERR_AUTH:
-        return j->interval_ms;
-    default:
-        break;
-    }
-    return sched_backoff_ms((unsigned)j->failures, once ? ONCE_BACKOFF_BASE_MS : BACKOFF_BASE_MS,
-                            once ? ONCE_BACKOFF_CAP_MS : BACKOFF_CAP_MS, &j->e->rng);
+    return policy_wait_after(cls, retry_ms, j->failures, j->interval_ms, j->e->once, &j->e->rng);
 }
 
 /*
@@ -302,8 +271,7 @@ static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t re
     bool again = !e->stopping;
     if (e->once) {
         j->once_attempts++;
-        again = again && retryable(cls) && j->once_attempts < ONCE_MAX_ATTEMPTS &&
-                wait <= ONCE_MAX_WAIT_MS;
+        again = again && policy_once_again(cls, j->once_attempts, wait);
     }
     /* a wait the platform asks for is part of the run: it keeps the lease; a failure does not */
     j->leased = again && j->leased && (cls == ERR_THROTTLED || cls == ERR_QUOTA);
@@ -348,16 +316,11 @@ void job_mark_needs_reauth(struct ejob *j, const char *why)
 
 /* ---- the response -------------------------------------------------------------------------- */
 
-/*
- * Milliseconds until the next run: one interval after the current run was due, not after it
- * ended, so the time a run spends waiting for a slot, paging and writing does not push every
- * later run back (a job is polled once per interval, at the phase its first run had). A run
- * that took longer than the interval is followed at once.
- */
+/* Milliseconds until the run after the one that just ended: the job's next grid point. */
 static int64_t next_run_in_ms(const struct ejob *j)
 {
-    int64_t left = j->run_due_at + j->interval_ms * 1000 - sched_now(j->e->sched);
-    return left > 0 ? left / 1000 : 0;
+    return policy_next_run_in_ms(j->interval_ms, j->phase_ms, j->cur.run_started / 1000,
+                                 time_wall_us() / 1000);
 }
 
 static void page_written_cb(void *arg, enum write_outcome out, int rows, const char *err)
@@ -397,7 +360,8 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
         if (e->once)
             engine_once_complete(j, false);
         else if (!e->stopping)
-            engine_schedule(j, j->interval_ms);
+            engine_schedule(j, policy_next_run_in_ms(j->interval_ms, j->phase_ms,
+                                                     time_wall_us() / 1000, time_wall_us() / 1000));
     } else if (out == WRITE_FAILED) {
         health_fail(e->health, "ingest", "ingest_page", err ? err : "database refused the page");
         fail(j, ERR_TRANSIENT, err ? err : "database refused the page", -1, false);
@@ -439,16 +403,7 @@ static void apply_signals(struct ejob *j, const struct http_response *resp)
     if (!j->ad->ratelimit)
         return;
     j->ad->ratelimit(resp, time_wall_us(), &sig);
-    int64_t wait = sig.wait_ms, pause = platform_cfg(j)->usage_pause_ms;
-    /*
-     * A platform that says when its window resets (X) is taken at its word. One that only
-     * reports how much of its budget is used (Meta's usage headers) is given room before it
-     * starts refusing: usage_pause near the limit, a tenth of it above 80 %.
-     */
-    if (wait < 0 && sig.usage_pct >= 95)
-        wait = pause;
-    else if (wait < 0 && sig.usage_pct >= 80)
-        wait = pause / 10;
+    int64_t wait = policy_signal_wait_ms(&sig, platform_cfg(j)->usage_pause_ms);
     if (wait <= 0)
         return;
     gate_key(j, sig.per_stream, key, sizeof key);
@@ -496,7 +451,8 @@ static void handle_error(struct ejob *j, struct rowset *rs, int64_t transport_re
         char key[256];
         gate_key(j, false, key, sizeof key);
         struct gate *g = engine_gate(j->e, key);
-        int64_t wait = retry >= 0 ? retry : wait_after(j, cls, -1);
+        int64_t wait =
+            policy_refusal_gate_ms(cls, retry, j->failures, j->interval_ms, j->e->once, &j->e->rng);
         int64_t until = sched_now(j->e->sched) + wait * 1000;
         if (until > g->open_at)
             g->open_at = until;
@@ -710,7 +666,7 @@ static void claim_failed(struct ejob *j, PGresult *res, const char *err)
     struct engine *e = j->e;
     if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
         health_fail(e->health, "claim", "claim_job", err ? err : "claim_job returned no row");
-    if (e->once && ++j->once_attempts >= ONCE_MAX_ATTEMPTS) {
+    if (e->once && ++j->once_attempts >= policy_once_attempts()) {
         log_err("engine: --once gives up on a job whose lease cannot be taken account=%s "
                 "stream=%s",
                 j->account, j->stream);
@@ -718,7 +674,7 @@ static void claim_failed(struct ejob *j, PGresult *res, const char *err)
         return;
     }
     if (!e->stopping)
-        engine_schedule(j, DB_RETRY_MS);
+        engine_schedule(j, policy_db_retry_ms());
     engine_check_done(e);
 }
 
@@ -759,7 +715,7 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
         if (e->once)
             engine_once_complete(j, false);
         else if (!e->stopping)
-            engine_schedule(j, due_in > 1 ? (int64_t)(due_in * 1000) : 1000);
+            engine_schedule(j, policy_not_claimed_ms(due_in));
         engine_check_done(e);
         return;
     }
@@ -768,8 +724,6 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
     if (cursor_parse(PQgetisnull(res, 0, 1) ? NULL : PQgetvalue(res, 0, 1), &j->cur) < 0)
         log_warn("engine: unreadable cursor, starting over account=%s stream=%s", j->account,
                  j->stream);
-    if (!j->cur.in_run)
-        j->run_due_at = j->due_at; /* a new run: its period counts from when it was due */
     start_fetch(j);
 }
 
@@ -780,7 +734,7 @@ static bool gates_open(struct ejob *j)
     char key[256];
     int64_t now = sched_now(e->sched), open_at = now;
     if (!engine_has_capacity(j)) {
-        engine_schedule(j, CAPACITY_RETRY_MS + (int64_t)(sched_rand(&e->rng) % 100));
+        engine_schedule(j, policy_capacity_retry_ms(&e->rng));
         return false;
     }
     for (int per_stream = 0; per_stream < 2; per_stream++) {
@@ -808,7 +762,7 @@ static bool gates_open(struct ejob *j)
     }
     if (open_at > now) {
         int64_t wait_ms = (open_at - now) / 1000 + 1;
-        if (e->once && wait_ms > ONCE_MAX_WAIT_MS) {
+        if (e->once && policy_once_gives_up(wait_ms)) {
             log_warn("engine: --once gives up on a job its rate limit keeps closed for %llds "
                      "account=%s stream=%s",
                      (long long)(wait_ms / 1000), j->account, j->stream);
@@ -820,7 +774,7 @@ static bool gates_open(struct ejob *j)
         return false;
     }
     if (pace)
-        pace->open_at = now + 1000000 / rps;
+        pace->open_at = now + policy_pace_us(rps);
     return true;
 }
 
@@ -843,7 +797,7 @@ void job_fire(struct ejob *j)
         return;
     if (!e->ready || e->stopping) {
         if (!e->stopping)
-            engine_schedule(j, DB_RETRY_MS);
+            engine_schedule(j, policy_db_retry_ms());
         return;
     }
     if (engine_account(e, j->account)->needs_reauth) {
@@ -878,7 +832,7 @@ void job_fire(struct ejob *j)
     }
     j->next_page = false;
     snprintf(id, sizeof id, "%lld", (long long)j->id);
-    snprintf(lease, sizeof lease, "%lld", (long long)(lease_ms(j) / 1000));
+    snprintf(lease, sizeof lease, "%lld", (long long)policy_lease_s(lease_ms(j)));
     /* never forced: a run that is not due (another daemon just did it) is not repeated */
     const char *p[4] = {id, e->owner, lease, "false"};
     j->state = J_CLAIMING;
@@ -887,7 +841,7 @@ void job_fire(struct ejob *j)
                      "socialroi.claim_job($1::bigint, $2, $3::integer, $4::boolean)",
                      4, p, claim_cb, j) < 0) {
         j->state = J_IDLE;
-        engine_schedule(j, DB_RETRY_MS);
+        engine_schedule(j, policy_db_retry_ms());
         return;
     }
     engine_claim_begin(j);
