@@ -1,15 +1,19 @@
 /*
- * engine.c - the engine's lifecycle: jobs from the config, their sync with the database, the
- * scheduler, gates, backpressure, --once bookkeeping and metrics (see engine.h). One job's run
- * is in engine_job.c.
+ * engine.c - the engine's lifecycle: jobs from the config and their registry, their sync with
+ * the database, the scheduler, backpressure, --once bookkeeping and metrics (see engine.h). It
+ * calls down into the job machine (job.h), which runs one job's run and reports back through
+ * the struct job_host this file gives it.
  */
-#include "engine_int.h"
+#include "engine.h"
+#include "job.h"
 #include "buf.h"
 #include "fetch.h"
+#include "gates.h"
 #include "health.h"
 #include "metrics.h"
 #include "pgconn.h"
 #include "platform.h"
+#include "refresh.h"
 #include "policy.h"
 #include "sched.h"
 #include "sha256.h"
@@ -36,14 +40,50 @@
 #define JOBS_CHANNEL         "socialroi_jobs"
 #define SYNC_BATCH           256 /* accounts per pipeline segment of a sync */
 
-/* ---- small registries -------------------------------------------------------------------- */
+/* A statement whose outcome only matters to health: which component, what it is called. */
+struct stmt {
+    struct engine *e;
+    const char *component, *what;
+};
 
-/*
- * Hash tables, because a daemon may poll tens of thousands of jobs: a linear search per fire
- * would cost more than the fire itself. Gates have a fixed table (only closed gates stay in it);
- * accounts one that doubles as they are added.
- */
-#define GATE_BUCKETS 1024
+enum stmt_kind {
+    STMT_SYNC_ACCOUNT,
+    STMT_DISABLE_JOBS,
+    STMT_DISABLE_ACCOUNTS,
+    STMT_RELEASE,
+    STMT_LISTEN,
+    STMT_COUNT
+};
+
+struct engine {
+    struct jobenv env; /* first: a job's env pointer is its engine's */
+    struct event_base *base;
+    char *owner;
+    engine_done_fn *done;
+    void *done_arg;
+    struct ejob *jobs;
+    struct acct_state *accts;
+    struct acct_state **acct_tab; /* hash chains of accts, acct_cap of them */
+    size_t acct_cap, nacct;
+    bool done_reported;
+    int syncs_pending;
+    /* a sync goes SYNC_BATCH accounts per pipeline segment, so libpq never buffers every
+     * account's statements at once: the next account to send while one is under way */
+    bool sync_running;
+    size_t sync_next;
+    bool sync_failed;     /* a statement of the running sync failed: sync again after a wait */
+    int sync_attempts;    /* consecutive failed syncs */
+    int64_t resync_ms;    /* the next wait */
+    struct event *resync; /* armed while a failed sync waits to be tried again */
+    bool resync_armed;
+    bool due_asking, due_again; /* a NOTIFY's re-read of due times in flight, another wanted */
+    struct stmt stmts[STMT_COUNT];
+    int64_t started_us; /* monotonic: when the engine was made (its first runs count from it) */
+    int once_left;
+    bool once_failed;
+};
+
+/* ---- the accounts: a hash table (tens of thousands), doubled as they are added ----------- */
 
 static uint64_t hash_str(const char *s)
 {
@@ -51,31 +91,6 @@ static uint64_t hash_str(const char *s)
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
-}
-
-struct gate *engine_gate(struct engine *e, const char *key)
-{
-    struct gate **p = &e->gates[hash_str(key) % GATE_BUCKETS], *found = NULL;
-    int64_t now = sched_now(e->sched);
-    while (*p) {
-        struct gate *g = *p;
-        if (!found && strcmp(g->key, key) == 0) {
-            found = g;
-        } else if (g->open_at <= now) { /* open: the same as no gate; callers hold only key's */
-            *p = g->next;
-            free(g);
-            continue;
-        }
-        p = &g->next;
-    }
-    if (found)
-        return found;
-    size_t len = strlen(key) + 1;
-    struct gate *g = xcalloc(1, sizeof *g + len);
-    memcpy(g->key, key, len);
-    g->next = *p;
-    *p = g;
-    return g;
 }
 
 static struct acct_state *find_account(const struct engine *e, const char *name)
@@ -102,7 +117,7 @@ static void grow_accounts(struct engine *e)
     e->acct_cap = cap;
 }
 
-struct acct_state *engine_account(struct engine *e, const char *name)
+static struct acct_state *account_get(struct engine *e, const char *name)
 {
     struct acct_state *a = find_account(e, name);
     if (a)
@@ -122,21 +137,8 @@ struct acct_state *engine_account(struct engine *e, const char *name)
 
 static void free_registries(struct engine *e)
 {
-    for (size_t i = 0; i < GATE_BUCKETS; i++) {
-        while (e->gates[i]) {
-            struct gate *g = e->gates[i];
-            e->gates[i] = g->next;
-            free(g);
-        }
-    }
-    free(e->gates);
-    while (e->creds) {
-        struct cred_state *c = e->creds;
-        e->creds = c->next;
-        free(c->name);
-        free(c->waiters);
-        free(c);
-    }
+    gates_free(e->env.gates);
+    refresh_free(&e->env);
     while (e->accts) {
         struct acct_state *a = e->accts;
         e->accts = a->next;
@@ -175,8 +177,8 @@ static void add_job(struct engine *e, const struct cfg_account *a, const char *s
         return;
     }
     struct ejob *j = xcalloc(1, sizeof *j);
-    j->e = e;
-    j->as = engine_account(e, a->name);
+    j->e = &e->env;
+    j->as = account_get(e, a->name);
     j->account = j->as->name;
     j->stream = def->name;
     j->acct_next = j->as->jobs;
@@ -189,7 +191,7 @@ static void add_job(struct engine *e, const struct cfg_account *a, const char *s
     e->jobs = j;
 }
 
-void engine_free_job(struct engine *e, struct ejob *j)
+static void free_job(struct engine *e, struct ejob *j)
 {
     for (struct ejob **p = &e->jobs; *p; p = &(*p)->next) {
         if (*p == j) {
@@ -204,7 +206,7 @@ void engine_free_job(struct engine *e, struct ejob *j)
         }
     }
     if (j->sj)
-        sched_remove(e->sched, j->sj);
+        sched_remove(e->env.sched, j->sj);
     cursor_free(&j->cur);
     free(j);
 }
@@ -236,46 +238,13 @@ static void apply_jobs(struct engine *e, const struct config *cfg)
         if (j->acct)
             continue;
         if (j->state == J_IDLE)
-            engine_free_job(e, j);
+            free_job(e, j);
         else
             j->removed = true; /* freed when its current step ends */
     }
 }
 
-/* ---- capacity ------------------------------------------------------------------------------ */
-
-bool engine_has_capacity(const struct ejob *j)
-{
-    const struct engine *e = j->e;
-    int p = j->ad->platform;
-    return e->inflight + e->claiming < e->cfg->daemon.max_inflight &&
-           e->inflight_platform[p] + e->claiming_platform[p] <
-               e->cfg->platforms[j->acct->platform_id].max_inflight;
-}
-
-void engine_claim_begin(struct ejob *j)
-{
-    j->e->claiming++;
-    j->e->claiming_platform[j->ad->platform]++;
-}
-
-void engine_claim_end(struct ejob *j)
-{
-    j->e->claiming--;
-    j->e->claiming_platform[j->ad->platform]--;
-}
-
-/* ---- scheduling ---------------------------------------------------------------------------- */
-
-void engine_schedule(struct ejob *j, int64_t delay_ms)
-{
-    struct engine *e = j->e;
-    int64_t due = sched_now(e->sched) + (delay_ms > 0 ? delay_ms : 0) * 1000;
-    if (j->sj)
-        sched_at(e->sched, j->sj, due);
-    else
-        j->sj = sched_add(e->sched, j, due);
-}
+/* ---- scheduling, and what the job machine reports ------------------------------------------ */
 
 static void fire_cb(void *arg, struct sched_job *sj, void *data)
 {
@@ -285,24 +254,13 @@ static void fire_cb(void *arg, struct sched_job *sj, void *data)
     job_fire(j);
 }
 
-void engine_once_complete(struct ejob *j, bool failed)
-{
-    struct engine *e = j->e;
-    if (!e->once || !j->once_active)
-        return;
-    j->once_active = false;
-    e->once_left--;
-    if (failed)
-        e->once_failed = true;
-    engine_check_done(e);
-}
-
 /* Reports --once completion, or the end of a stop, once nothing is in flight. */
-void engine_check_done(struct engine *e)
+static void check_done(struct engine *e)
 {
     if (e->done_reported || !engine_idle(e))
         return;
-    if ((e->once && e->once_left <= 0 && !e->syncs_pending && !e->resync_armed) || e->stopping) {
+    if ((e->env.once && e->once_left <= 0 && !e->syncs_pending && !e->resync_armed) ||
+        e->env.stopping) {
         e->done_reported = true;
         if (e->done)
             e->done(e->done_arg, e->once_failed);
@@ -311,30 +269,60 @@ void engine_check_done(struct engine *e)
 
 void engine_kick(struct engine *e)
 {
-    bool congested = writer_congested(e->w);
-    if (sched_paused(e->sched) != (congested || e->stopping || !e->ready))
-        sched_pause(e->sched, congested || e->stopping || !e->ready);
-    engine_check_done(e);
+    bool congested = writer_congested(e->env.w);
+    bool pause = congested || e->env.stopping || !e->env.ready;
+    if (sched_paused(e->env.sched) != pause)
+        sched_pause(e->env.sched, pause);
+    check_done(e);
+}
+
+static void host_kick(void *arg)
+{
+    engine_kick(arg);
+}
+
+static void host_gone(void *arg, struct ejob *j)
+{
+    free_job(arg, j);
+}
+
+static void host_once_done(void *arg, struct ejob *j, bool failed)
+{
+    struct engine *e = arg;
+    (void)j;
+    e->once_left--;
+    if (failed)
+        e->once_failed = true;
+    check_done(e);
+}
+
+static struct ejob *host_find(void *arg, int64_t id)
+{
+    struct engine *e = arg;
+    for (struct ejob *j = e->jobs; j; j = j->next)
+        if (j->id == id)
+            return j;
+    return NULL;
 }
 
 /* ---- sync with the database ---------------------------------------------------------------- */
 
 static void token_hash(struct engine *e, const struct cfg_account *a, char hex[65])
 {
-    const char *tok = tokens_access(e->tokens, a->credential);
+    const char *tok = tokens_access(e->env.tokens, a->credential);
     sha256_hex(tok, strlen(tok), hex);
 }
 
 static int64_t resync_first_ms(const struct engine *e)
 {
-    return e->once ? ONCE_RESYNC_FIRST_MS : RESYNC_FIRST_MS;
+    return e->env.once ? ONCE_RESYNC_FIRST_MS : RESYNC_FIRST_MS;
 }
 
 /* A sync with a failed statement is tried again after a doubling wait; --once gives up. */
 static void resync_later(struct engine *e)
 {
     e->sync_attempts++;
-    if (e->once && e->sync_attempts >= ONCE_SYNC_ATTEMPTS) {
+    if (e->env.once && e->sync_attempts >= ONCE_SYNC_ATTEMPTS) {
         log_err("engine: --once gives up syncing jobs after %d failed attempts", e->sync_attempts);
         e->once_failed = true;
         return;
@@ -342,7 +330,7 @@ static void resync_later(struct engine *e)
     struct timeval tv = {(time_t)(e->resync_ms / 1000), (suseconds_t)(e->resync_ms % 1000 * 1000)};
     evtimer_add(e->resync, &tv);
     e->resync_armed = true;
-    int64_t cap = e->once ? ONCE_RESYNC_MAX_MS : RESYNC_MAX_MS;
+    int64_t cap = e->env.once ? ONCE_RESYNC_MAX_MS : RESYNC_MAX_MS;
     e->resync_ms = e->resync_ms * 2 > cap ? cap : e->resync_ms * 2;
 }
 
@@ -363,17 +351,17 @@ static void sync_end_cb(void *arg, PGresult *res, const char *err)
         e->sync_failed = false;
         e->sync_running = false;
         if (err)
-            health_fail(e->health, "job_sync", "the jobs' sync commit", err);
-        if (e->ready && !e->stopping && !e->resync_armed)
+            health_fail(e->env.health, "job_sync", "the jobs' sync commit", err);
+        if (e->env.ready && !e->env.stopping && !e->resync_armed)
             resync_later(e);
-    } else if (e->sync_running && !e->stopping) {
+    } else if (e->sync_running && !e->env.stopping) {
         sync_batch(e);
     } else {
         e->sync_running = false;
         e->sync_attempts = 0;
         e->resync_ms = resync_first_ms(e);
-        health_ok(e->health, "job_sync");
-        log_info("engine: jobs synced count=%d", e->once ? e->once_left : -1);
+        health_ok(e->env.health, "job_sync");
+        log_info("engine: jobs synced count=%d", e->env.once ? e->once_left : -1);
 #ifdef __GLIBC__
         malloc_trim(0); /* the sync's statements and results are freed: give their pages back */
 #endif
@@ -384,12 +372,13 @@ static void sync_end_cb(void *arg, PGresult *res, const char *err)
 static void sync_job_cb(void *arg, PGresult *res, const char *err)
 {
     struct ejob *j = arg;
-    struct engine *e = j->e;
+    struct engine *e = (struct engine *)j->e; /* its env is the engine's first member */
     if (err || PQntuples(res) != 1) {
         /* a lost connection is pgconn's to report (a sync follows the reconnect); a statement
          * aborted by an earlier one's error is not a failure of its own */
         if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
-            health_fail(e->health, "job_sync", "sync_job", err ? err : "sync_job returned no row");
+            health_fail(e->env.health, "job_sync", "sync_job",
+                        err ? err : "sync_job returned no row");
         e->sync_failed = e->sync_failed || res != NULL;
         return;
     }
@@ -400,17 +389,17 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
     j->failures = atoi(PQgetvalue(res, 0, 2));
     j->as->needs_reauth = strcmp(PQgetvalue(res, 0, 3), "needs_reauth") == 0;
     j->synced = true;
-    if (e->once) {
+    if (e->env.once) {
         /* --once runs exactly the jobs that are due now */
         if (due_in <= 1 && !j->as->needs_reauth && !j->once_active) {
             j->once_active = true;
             e->once_left++;
-            engine_schedule(j, 0);
+            job_schedule(j, 0);
         }
     } else if (j->state == J_IDLE) {
-        engine_schedule(j, policy_start_in_ms(j->interval_ms, j->phase_ms, due_in,
-                                              time_wall_us() / 1000,
-                                              (sched_now(e->sched) - e->started_us) / 1000));
+        job_schedule(j,
+                     policy_start_in_ms(j->interval_ms, j->phase_ms, due_in, time_wall_us() / 1000,
+                                        (sched_now(e->env.sched) - e->started_us) / 1000));
     }
 }
 
@@ -418,17 +407,17 @@ static void stmt_cb(void *arg, PGresult *res, const char *err)
 {
     const struct stmt *s = arg;
     if (!err)
-        health_ok(s->e->health, s->component);
+        health_ok(s->e->env.health, s->component);
     else if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
-        health_fail(s->e->health, s->component, s->what, err); /* lost connections: pgconn's */
+        health_fail(s->e->env.health, s->component, s->what, err); /* lost connections: pgconn's */
     if (err && res && s <= &s->e->stmts[STMT_DISABLE_ACCOUNTS])
         s->e->sync_failed = true; /* part of the jobs' sync: all of it is tried again */
 }
 
-void engine_stmt(struct engine *e, enum stmt_kind s, const char *sql, int n,
-                 const char *const *params)
+static void engine_stmt(struct engine *e, enum stmt_kind s, const char *sql, int n,
+                        const char *const *params)
 {
-    pgconn_query(e->db, sql, n, params, stmt_cb, &e->stmts[s]);
+    pgconn_query(e->env.db, sql, n, params, stmt_cb, &e->stmts[s]);
 }
 
 static void init_stmts(struct engine *e)
@@ -438,8 +427,6 @@ static void init_stmts(struct engine *e)
         [STMT_DISABLE_JOBS] = {NULL, "account_sync", "disable_jobs_except"},
         [STMT_DISABLE_ACCOUNTS] = {NULL, "account_sync", "disable_accounts_except"},
         [STMT_RELEASE] = {NULL, "release_job", "release_job"},
-        [STMT_ACCOUNT_STATE] = {NULL, "account_state", "set_account_state"},
-        [STMT_TOKEN_EXPIRY] = {NULL, "token_expiry", "set_token_expiry"},
         [STMT_LISTEN] = {NULL, "job_notify", "LISTEN " JOBS_CHANNEL},
     };
     for (int i = 0; i < STMT_COUNT; i++) {
@@ -486,7 +473,7 @@ static void sync_job(struct engine *e, struct ejob *j)
     snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
     snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
     const char *q[6] = {j->account, j->stream, iv, lb, bf, j->def->daily_metrics ? "t" : "f"};
-    pgconn_query(e->db,
+    pgconn_query(e->env.db,
                  "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
                  "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::boolean)",
                  6, q, sync_job_cb, j);
@@ -494,7 +481,7 @@ static void sync_job(struct engine *e, struct ejob *j)
 
 static void disable_other_accounts(struct engine *e)
 {
-    const struct config *cfg = e->cfg;
+    const struct config *cfg = e->env.cfg;
     const char **names = xcalloc(cfg->naccounts + 1, sizeof *names);
     for (size_t i = 0; i < cfg->naccounts; i++)
         names[i] = cfg->accounts[i].name;
@@ -514,7 +501,7 @@ static void disable_other_accounts(struct engine *e)
  */
 static void sync_batch(struct engine *e)
 {
-    const struct config *cfg = e->cfg;
+    const struct config *cfg = e->env.cfg;
     size_t end = e->sync_next + SYNC_BATCH;
     if (end > cfg->naccounts)
         end = cfg->naccounts;
@@ -531,11 +518,11 @@ static void sync_batch(struct engine *e)
         disable_other_accounts(e);
         e->sync_running = false; /* this segment's end ends the sync */
     }
-    if (pgconn_sync(e->db, sync_end_cb, e) == 0) {
+    if (pgconn_sync(e->env.db, sync_end_cb, e) == 0) {
         e->syncs_pending++;
     } else {
         e->sync_running = false; /* the connection went: the reconnect syncs again */
-        engine_check_done(e);
+        check_done(e);
     }
 }
 
@@ -559,10 +546,10 @@ static void resync_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     e->resync_armed = false;
-    if (e->ready && !e->stopping)
+    if (e->env.ready && !e->env.stopping)
         sync_jobs(e);
     else
-        engine_check_done(e);
+        check_done(e);
 }
 
 /* ---- jobs made due from outside: socialroi poll, backfill (NOTIFY socialroi_jobs) ---------- */
@@ -576,17 +563,17 @@ static void due_cb(void *arg, PGresult *res, const char *err)
     e->due_asking = false;
     if (err) {
         if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
-            health_fail(e->health, "job_notify", "jobs_due", err);
+            health_fail(e->env.health, "job_notify", "jobs_due", err);
         return;
     }
-    health_ok(e->health, "job_notify");
+    health_ok(e->env.health, "job_notify");
     for (int i = 0; i < PQntuples(res); i++) {
         int64_t id = atoll(PQgetvalue(res, i, 0));
         double due_in = atof(PQgetvalue(res, i, 1));
         for (struct ejob *j = e->jobs; j; j = j->next) {
             if (j->id != id || !j->synced || j->removed || j->state != J_IDLE)
                 continue;
-            engine_schedule(j, due_in > 0 ? (int64_t)(due_in * 1000) : 0);
+            job_schedule(j, due_in > 0 ? (int64_t)(due_in * 1000) : 0);
             moved += due_in <= 1;
         }
     }
@@ -612,10 +599,10 @@ static void ask_due(struct engine *e)
             buf_printf(&b, "%s%lld", b.len > 1 ? "," : "", (long long)j->id);
     buf_puts(&b, "}");
     const char *p[1] = {b.data};
-    if (pgconn_query(e->db, "SELECT job_id, due_in_s FROM socialroi.jobs_due($1::bigint[])", 1, p,
-                     due_cb, e) == 0) {
+    if (pgconn_query(e->env.db, "SELECT job_id, due_in_s FROM socialroi.jobs_due($1::bigint[])", 1,
+                     p, due_cb, e) == 0) {
         e->due_asking = true;
-        pgconn_sync(e->db, NULL, NULL);
+        pgconn_sync(e->env.db, NULL, NULL);
     }
     buf_free(&b);
 }
@@ -624,7 +611,7 @@ static void notify_cb(void *arg, const char *channel, const char *payload)
 {
     struct engine *e = arg;
     (void)payload;
-    if (strcmp(channel, JOBS_CHANNEL) != 0 || !e->ready || e->stopping)
+    if (strcmp(channel, JOBS_CHANNEL) != 0 || !e->env.ready || e->env.stopping)
         return;
     ask_due(e);
 }
@@ -637,28 +624,31 @@ struct engine *engine_new(struct event_base *base, struct pgconn *db, struct wri
 {
     struct engine *e = xcalloc(1, sizeof *e);
     e->base = base;
-    e->db = db;
-    e->health = opts->health;
-    e->w = w;
-    e->f = f;
-    e->tokens = t;
-    e->cfg = cfg;
+    e->env.db = db;
+    e->env.health = opts->health;
+    e->env.w = w;
+    e->env.f = f;
+    e->env.tokens = t;
+    e->env.cfg = cfg;
     e->owner = xstrdup(opts->owner);
-    e->once = opts->once;
+    e->env.owner = e->owner;
+    e->env.host = (struct job_host){e, host_gone, host_once_done, host_kick, host_find};
+    e->env.once = opts->once;
     e->done = done;
     e->done_arg = arg;
-    e->rng = (uint64_t)time_mono_us() ^ ((uint64_t)getpid() << 32);
-    e->sched = sched_new(base, fire_cb, e);
-    e->started_us = sched_now(e->sched);
-    e->gates = xcalloc(GATE_BUCKETS, sizeof *e->gates);
+    e->env.rng = (uint64_t)time_mono_us() ^ ((uint64_t)getpid() << 32);
+    e->env.sched = sched_new(base, fire_cb, e);
+    e->started_us = sched_now(e->env.sched);
+    e->env.gates = gates_new();
+    job_env_init(&e->env);
     e->resync = evtimer_new(base, resync_cb, e);
     if (!e->resync)
         abort();
     e->resync_ms = resync_first_ms(e);
     init_stmts(e);
-    if (!e->once)
+    if (!e->env.once)
         pgconn_on_notify(db, notify_cb, e);
-    sched_pause(e->sched, true); /* until the database is ready */
+    sched_pause(e->env.sched, true); /* until the database is ready */
     apply_jobs(e, cfg);
     return e;
 }
@@ -668,8 +658,8 @@ void engine_free(struct engine *e)
     if (!e)
         return;
     while (e->jobs)
-        engine_free_job(e, e->jobs);
-    sched_free(e->sched);
+        free_job(e, e->jobs);
+    sched_free(e->env.sched);
     event_free(e->resync);
     free_registries(e);
     free(e->owner);
@@ -678,14 +668,14 @@ void engine_free(struct engine *e)
 
 void engine_db_ready(struct engine *e, bool ready)
 {
-    bool was = e->ready;
-    e->ready = ready;
-    if (ready && !was && !e->stopping) {
+    bool was = e->env.ready;
+    e->env.ready = ready;
+    if (ready && !was && !e->env.stopping) {
         sync_jobs(e);
-        if (!e->once) { /* again on every connection: socialroi poll and backfill say so */
+        if (!e->env.once) { /* again on every connection: socialroi poll and backfill say so */
             e->due_asking = false;
             engine_stmt(e, STMT_LISTEN, "LISTEN " JOBS_CHANNEL, 0, NULL);
-            pgconn_sync(e->db, NULL, NULL);
+            pgconn_sync(e->env.db, NULL, NULL);
         }
     }
     engine_kick(e);
@@ -693,9 +683,9 @@ void engine_db_ready(struct engine *e, bool ready)
 
 void engine_reconfigure(struct engine *e, const struct config *cfg)
 {
-    e->cfg = cfg;
+    e->env.cfg = cfg;
     apply_jobs(e, cfg);
-    if (e->ready && !e->stopping)
+    if (e->env.ready && !e->env.stopping)
         sync_jobs(e);
 }
 
@@ -710,15 +700,15 @@ static void release_leases(struct engine *e)
         const char *p[2] = {id, e->owner};
         engine_stmt(e, STMT_RELEASE, "SELECT socialroi.release_job($1::bigint, $2)", 2, p);
     }
-    pgconn_sync(e->db, NULL, NULL);
+    pgconn_sync(e->env.db, NULL, NULL);
 }
 
 void engine_stop(struct engine *e)
 {
-    if (e->stopping)
+    if (e->env.stopping)
         return;
-    e->stopping = true;
-    if (pgconn_is_up(e->db))
+    e->env.stopping = true;
+    if (pgconn_is_up(e->env.db))
         release_leases(e);
     engine_kick(e);
 }
@@ -728,7 +718,7 @@ bool engine_idle(const struct engine *e)
     for (const struct ejob *j = e->jobs; j; j = j->next)
         if (j->state != J_IDLE)
             return false;
-    return writer_idle(e->w);
+    return writer_idle(e->env.w);
 }
 
 /* ---- metrics ------------------------------------------------------------------------------- */
@@ -769,23 +759,23 @@ void engine_metrics(const struct engine *e, struct buf *b)
     for (const struct acct_state *a = e->accts; a; a = a->next)
         metrics_u64(b, "socialroi_account_needs_reauth", a->needs_reauth, "account", a->name, NULL);
     metrics_family(b, "socialroi_token_refreshes_total", "counter", "OAuth token refreshes.");
-    metrics_u64(b, "socialroi_token_refreshes_total", e->refreshes, "result", "ok", NULL);
-    metrics_u64(b, "socialroi_token_refreshes_total", e->refresh_failures, "result", "failed",
+    metrics_u64(b, "socialroi_token_refreshes_total", e->env.refreshes, "result", "ok", NULL);
+    metrics_u64(b, "socialroi_token_refreshes_total", e->env.refresh_failures, "result", "failed",
                 NULL);
     metrics_family(b, "socialroi_fetch_inflight", "gauge", "Requests in flight.");
-    metrics_i64(b, "socialroi_fetch_inflight", e->inflight, NULL);
+    metrics_i64(b, "socialroi_fetch_inflight", e->env.inflight, NULL);
     metrics_family(b, "socialroi_scheduler_paused", "gauge",
                    "1 while dispatching is paused (database away, writer backlog, stopping).");
-    metrics_u64(b, "socialroi_scheduler_paused", sched_paused(e->sched), NULL);
+    metrics_u64(b, "socialroi_scheduler_paused", sched_paused(e->env.sched), NULL);
     struct writer_stats ws;
-    writer_stats(e->w, &ws);
+    writer_stats(e->env.w, &ws);
     metrics_family(b, "socialroi_writer_queued", "gauge", "Transactions waiting to be sent.");
     metrics_u64(b, "socialroi_writer_queued", ws.queued + ws.inflight, NULL);
     metrics_family(b, "socialroi_writer_dropped_total", "counter",
                    "Pages the database refused twice (logged).");
     metrics_u64(b, "socialroi_writer_dropped_total", ws.dropped, NULL);
     struct fetch_stats fs;
-    fetch_stats(e->f, &fs);
+    fetch_stats(e->env.f, &fs);
     metrics_family(b, "socialroi_http_requests_total", "counter", "HTTP requests sent.");
     metrics_u64(b, "socialroi_http_requests_total", fs.requests, NULL);
     metrics_family(b, "socialroi_http_transport_errors_total", "counter",
@@ -803,5 +793,5 @@ void engine_summary(const struct engine *e, char *out, size_t len)
     for (const struct acct_state *a = e->accts; a; a = a->next)
         reauth += a->needs_reauth;
     snprintf(out, len, "jobs=%d failing=%d needs_reauth=%d inflight=%d paused=%d", jobs, failing,
-             reauth, e->inflight, sched_paused(e->sched));
+             reauth, e->env.inflight, sched_paused(e->env.sched));
 }
