@@ -5,6 +5,7 @@
  * the struct job_host this file gives it.
  */
 #include "engine.h"
+#include "dbsql.h"
 #include "job.h"
 #include "buf.h"
 #include "fetch.h"
@@ -36,8 +37,7 @@
 #define RESYNC_MAX_MS        60000
 #define ONCE_RESYNC_FIRST_MS 1000
 #define ONCE_RESYNC_MAX_MS   16000
-#define ONCE_SYNC_ATTEMPTS   6 /* 1 + 2 + 4 + 8 + 16 s: a --once run gives up within a minute */
-#define JOBS_CHANNEL         "socialroi_jobs"
+#define ONCE_SYNC_ATTEMPTS   6   /* 1 + 2 + 4 + 8 + 16 s: a --once run gives up within a minute */
 #define SYNC_BATCH           256 /* accounts per pipeline segment of a sync */
 
 /* A statement whose outcome only matters to health: which component, what it is called. */
@@ -427,7 +427,7 @@ static void init_stmts(struct engine *e)
         [STMT_DISABLE_JOBS] = {NULL, "account_sync", "disable_jobs_except"},
         [STMT_DISABLE_ACCOUNTS] = {NULL, "account_sync", "disable_accounts_except"},
         [STMT_RELEASE] = {NULL, "release_job", "release_job"},
-        [STMT_LISTEN] = {NULL, "job_notify", "LISTEN " JOBS_CHANNEL},
+        [STMT_LISTEN] = {NULL, "job_notify", dbsql_listen_jobs},
     };
     for (int i = 0; i < STMT_COUNT; i++) {
         e->stmts[i] = known[i];
@@ -457,12 +457,11 @@ static void sync_account(struct engine *e, const struct cfg_account *a)
     token_hash(e, a, hash);
     const char *p[7] = {
         a->name, a->platform, a->id, a->currency, a->timezone, a->enabled ? "true" : "false", hash};
-    engine_stmt(e, STMT_SYNC_ACCOUNT,
-                "SELECT socialroi.sync_account($1, $2, $3, $4, $5, $6::boolean, $7)", 7, p);
+    engine_stmt(e, STMT_SYNC_ACCOUNT, dbsql_sync_account, 7, p);
     struct buf b = {0};
     array_literal(&b, (const char *const *)a->streams.items, a->streams.n);
     const char *q[2] = {a->name, b.data};
-    engine_stmt(e, STMT_DISABLE_JOBS, "SELECT socialroi.disable_jobs_except($1, $2::text[])", 2, q);
+    engine_stmt(e, STMT_DISABLE_JOBS, dbsql_disable_jobs_except, 2, q);
     buf_free(&b);
 }
 
@@ -473,10 +472,7 @@ static void sync_job(struct engine *e, struct ejob *j)
     snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
     snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
     const char *q[6] = {j->account, j->stream, iv, lb, bf, j->def->daily_metrics ? "t" : "f"};
-    pgconn_query(e->env.db,
-                 "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
-                 "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::boolean)",
-                 6, q, sync_job_cb, j);
+    pgconn_query(e->env.db, dbsql_sync_job, 6, q, sync_job_cb, j);
 }
 
 static void disable_other_accounts(struct engine *e)
@@ -488,8 +484,7 @@ static void disable_other_accounts(struct engine *e)
     struct buf b = {0};
     array_literal(&b, names, cfg->naccounts);
     const char *p[1] = {b.data};
-    engine_stmt(e, STMT_DISABLE_ACCOUNTS, "SELECT socialroi.disable_accounts_except($1::text[])", 1,
-                p);
+    engine_stmt(e, STMT_DISABLE_ACCOUNTS, dbsql_disable_accounts_except, 1, p);
     buf_free(&b);
     free(names);
 }
@@ -599,8 +594,7 @@ static void ask_due(struct engine *e)
             buf_printf(&b, "%s%lld", b.len > 1 ? "," : "", (long long)j->id);
     buf_puts(&b, "}");
     const char *p[1] = {b.data};
-    if (pgconn_query(e->env.db, "SELECT job_id, due_in_s FROM socialroi.jobs_due($1::bigint[])", 1,
-                     p, due_cb, e) == 0) {
+    if (pgconn_query(e->env.db, dbsql_jobs_due, 1, p, due_cb, e) == 0) {
         e->due_asking = true;
         pgconn_sync(e->env.db, NULL, NULL);
     }
@@ -611,7 +605,7 @@ static void notify_cb(void *arg, const char *channel, const char *payload)
 {
     struct engine *e = arg;
     (void)payload;
-    if (strcmp(channel, JOBS_CHANNEL) != 0 || !e->env.ready || e->env.stopping)
+    if (strcmp(channel, dbsql_jobs_channel) != 0 || !e->env.ready || e->env.stopping)
         return;
     ask_due(e);
 }
@@ -674,7 +668,7 @@ void engine_db_ready(struct engine *e, bool ready)
         sync_jobs(e);
         if (!e->env.once) { /* again on every connection: socialroi poll and backfill say so */
             e->due_asking = false;
-            engine_stmt(e, STMT_LISTEN, "LISTEN " JOBS_CHANNEL, 0, NULL);
+            engine_stmt(e, STMT_LISTEN, dbsql_listen_jobs, 0, NULL);
             pgconn_sync(e->env.db, NULL, NULL);
         }
     }
@@ -698,7 +692,7 @@ static void release_leases(struct engine *e)
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)j->id);
         const char *p[2] = {id, e->owner};
-        engine_stmt(e, STMT_RELEASE, "SELECT socialroi.release_job($1::bigint, $2)", 2, p);
+        engine_stmt(e, STMT_RELEASE, dbsql_release_job, 2, p);
     }
     pgconn_sync(e->env.db, NULL, NULL);
 }

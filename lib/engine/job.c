@@ -10,6 +10,7 @@
  * it is in flight, which is what shutdown and --once wait for.
  */
 #include "job.h"
+#include "dbsql.h"
 #include "buf.h"
 #include "fetch.h"
 #include "gates.h"
@@ -336,10 +337,7 @@ static void claim(struct ejob *j)
     /* never forced: a run that is not due (another daemon just did it) is not repeated */
     const char *p[4] = {id, e->owner, lease, "false"};
     j->state = J_CLAIMING;
-    if (pgconn_query(e->db,
-                     "SELECT claimed, job_cursor, due_in_s, account_state, failures FROM "
-                     "socialroi.claim_job($1::bigint, $2, $3::integer, $4::boolean)",
-                     4, p, claim_cb, j) < 0) {
+    if (pgconn_query(e->db, dbsql_claim_job, 4, p, claim_cb, j) < 0) {
         j->state = J_IDLE;
         job_schedule(j, policy_db_retry_ms());
         return;
@@ -741,7 +739,7 @@ static void mark_needs_reauth(struct ejob *j, const char *why)
     a->needs_reauth = true;
     sha256_hex(tok, strlen(tok), hash);
     const char *p[4] = {j->account, "needs_reauth", why, hash};
-    job_stmt(e, JOB_STMT_ACCOUNT_STATE, "SELECT socialroi.set_account_state($1, $2, $3, $4)", 4, p);
+    job_stmt(e, JOB_STMT_ACCOUNT_STATE, dbsql_set_account_state, 4, p);
     /* every job of the account ends its --once run here */
     for (struct ejob *o = a->jobs; o; o = o->acct_next)
         if (o != j && o->state == J_IDLE)

@@ -13,6 +13,7 @@
  * it (policy.h).
  */
 #include "job.h"
+#include "dbsql.h"
 #include "health.h"
 #include "pgconn.h"
 #include "policy.h"
@@ -97,8 +98,7 @@ void lease_renew(struct ejob *j)
     snprintf(lease, sizeof lease, "%lld", (long long)policy_lease_s(lease_ms(j)));
     const char *p[3] = {id, e->owner, lease};
     log_debug("engine: renewing the lease account=%s stream=%s", j->account, j->stream);
-    if (pgconn_query(e->db, "SELECT $1::bigint, socialroi.renew_lease($1::bigint, $2, $3::integer)",
-                     3, p, renew_cb, e) == 0) {
+    if (pgconn_query(e->db, dbsql_renew_lease, 3, p, renew_cb, e) == 0) {
         pgconn_sync(e->db, NULL, NULL);
         j->renew_at = now + policy_renew_after_us(lease_ms(j));
     } else {
@@ -114,5 +114,5 @@ void lease_give_back(struct ejob *j)
     j->leased = false;
     snprintf(id, sizeof id, "%lld", (long long)j->id);
     const char *p[2] = {id, j->e->owner};
-    job_stmt(j->e, JOB_STMT_RELEASE, "SELECT socialroi.release_job($1::bigint, $2)", 2, p);
+    job_stmt(j->e, JOB_STMT_RELEASE, dbsql_release_job, 2, p);
 }

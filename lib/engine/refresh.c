@@ -2,6 +2,7 @@
  * refresh.c - token refreshes shared by a credential's jobs (see refresh.h).
  */
 #include "refresh.h"
+#include "dbsql.h"
 #include "fetch.h"
 #include "timeutil.h"
 #include "tokens.h"
@@ -103,7 +104,7 @@ static void set_expiry_in_db(struct jobenv *e, const struct ejob *j)
     char exp[32];
     snprintf(exp, sizeof exp, "%lld", (long long)tokens_expires_at(e->tokens, j->acct->credential));
     const char *p[2] = {j->account, exp};
-    job_stmt(e, JOB_STMT_TOKEN_EXPIRY, "SELECT socialroi.set_token_expiry($1, $2::float8)", 2, p);
+    job_stmt(e, JOB_STMT_TOKEN_EXPIRY, dbsql_set_token_expiry, 2, p);
 }
 
 static void refresh_cb(void *arg, const struct fetch_result *res)
