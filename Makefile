@@ -81,13 +81,17 @@ ALL_LDFLAGS  = $(SR_LDFLAGS) $(LDFLAGS)
 ALL_LDLIBS   = $(SR_LDLIBS) $(LDLIBS)
 
 LIB_SRC  := $(wildcard $(addsuffix /*.c,$(LIB_DIRS)))
-LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(B)/gen/schema_files.o
+LIB_OBJ  := $(patsubst %.c,$(B)/%.o,$(LIB_SRC)) $(B)/gen/schema_files.o \
+            $(B)/gen/sentiment_lexicon.o
 SQL      := $(sort $(wildcard sql/[0-9][0-9][0-9]_*.sql))
 
 DAEMON_SRC := daemon/main.c daemon/ctx.c daemon/signals.c daemon/notify.c daemon/http.c
 CLI_SRC    := $(wildcard cli/*.c)
 CLI_LIB_SRC := $(filter-out cli/main.c,$(CLI_SRC))
-SIM_SRC    := $(wildcard tests/sim/*.c)
+# The simulator: core/ (server, accounts, faults, control endpoints), one folder per platform
+# (its endpoints and its world), oracle/ (the ROI truth the tests compare against).
+SIM_DIRS   := $(sort $(patsubst %/,%,$(dir $(wildcard tests/sim/*/*.c))))
+SIM_SRC    := $(wildcard $(addsuffix /*.c,$(SIM_DIRS)))
 TOOL_SRC   := $(wildcard tests/tools/*.c)
 UNIT_SRC   := $(wildcard tests/unit/test_*.c)
 
@@ -161,6 +165,18 @@ $(B)/gen/schema_files.c: $(SQL) $(SQL_LIST) Makefile
 $(B)/gen/schema_files.o: $(B)/gen/schema_files.c
 	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -Wno-missing-prototypes -c -o $@ $<
 
+# The sentiment lexicon (data/sentiment/: VADER's words and emoji names, socialroi's product
+# words), compiled in as two sorted tables: a daemon has no lexicon file to miss.
+SENTIMENT_DATA := data/sentiment/product_lexicon.txt data/sentiment/vader_lexicon.txt \
+                  data/sentiment/emoji_utf8_lexicon.txt
+
+$(B)/gen/sentiment_lexicon.c: $(SENTIMENT_DATA) data/sentiment/lexicon.sh
+	@mkdir -p $(dir $@)
+	$(Q)sh data/sentiment/lexicon.sh $(SENTIMENT_DATA) >$@.tmp && mv $@.tmp $@
+
+$(B)/gen/sentiment_lexicon.o: $(B)/gen/sentiment_lexicon.c lib/base/sentiment_lexicon.h
+	$(Q)$(CC) $(ALL_CPPFLAGS) $(ALL_CFLAGS) -c -o $@ $<
+
 $(LIBA): $(LIB_OBJ)
 	$(Q)rm -f $@ && ar rcs $@ $^
 
@@ -177,6 +193,8 @@ $(CLIA): $(patsubst %.c,$(B)/%.o,$(CLI_LIB_SRC))
 $(CLI): $(B)/cli/main.o $(CLIA) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")
 	$(Q)$(CC) $(ALL_CFLAGS) $(ALL_LDFLAGS) -o $@ $^ $(ALL_LDLIBS)
+
+$(B)/tests/sim/%.o: ALL_CPPFLAGS += $(addprefix -I,$(SIM_DIRS))
 
 $(SIM): $(patsubst %.c,$(B)/%.o,$(SIM_SRC)) $(LIBA)
 	@$(if $(Q),echo "  LD      $@")

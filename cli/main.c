@@ -291,9 +291,15 @@ static int table_or_json(const char *format, bool *json)
     return 0;
 }
 
+struct status_args {
+    bool json;
+    const struct config *cfg;
+};
+
 static int run_status(PGconn *conn, void *arg)
 {
-    return statuscmd_run(conn, *(bool *)arg, stdout, stderr);
+    struct status_args *s = arg;
+    return statuscmd_run(conn, s->json, s->cfg, stdout, stderr);
 }
 
 static int cmd_status(int argc, char **argv)
@@ -314,7 +320,21 @@ static int cmd_status(int argc, char **argv)
     }
     if ((rc = positional(argc, argv, 0, 0, "")) || (rc = table_or_json(format, &json)))
         return rc;
-    return with_db(&o, run_status, &json);
+    struct status_args s = {json, NULL};
+    struct config *cfg = NULL;
+    if (o.config) { /* its API versions are checked against their sunsets */
+        char *why = NULL;
+        cfg = config_load(o.config, CONFIG_NO_CREDENTIALS, &why);
+        if (!cfg) {
+            fprintf(stderr, "%ssocialroi: status: configuration %s is not valid\n", why, o.config);
+            free(why);
+            return 1;
+        }
+        s.cfg = cfg;
+    }
+    rc = with_db(&o, run_status, &s);
+    config_free(cfg);
+    return rc;
 }
 
 struct poll_args {

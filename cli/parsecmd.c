@@ -94,6 +94,18 @@ static void print_error(const struct rowset *rs, FILE *out)
     json_write_str(&b, msg);
     if (retry >= 0)
         buf_printf(&b, ",\"retry_after_ms\":%lld", (long long)retry);
+    const char *name, *among;
+    if (rowset_refused_metric(rs, &name, &among)) { /* which metric the platform refused */
+        buf_puts(&b, ",\"refused_metric\":");
+        if (name)
+            json_write_str(&b, name);
+        else
+            buf_puts(&b, "null");
+        if (among) {
+            buf_puts(&b, ",\"refused_among\":");
+            json_write_str(&b, among);
+        }
+    }
     buf_puts(&b, "}\n");
     fputs(b.data, out);
     buf_free(&b);

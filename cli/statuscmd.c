@@ -2,7 +2,10 @@
  * statuscmd.c - socialroi status (see statuscmd.h).
  */
 #include "statuscmd.h"
+#include "apiversion.h"
 #include "clidb.h"
+#include "config.h"
+#include "timeutil.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +42,19 @@ static const char daemon_sql[] =
                                 "updated_at") " AS \"UPDATED\""
                                               " FROM dashboard.daemon_health ORDER BY component, "
                                               "owner";
+
+/* The message of each failing job's last error: what a version error says to set. */
+static const char errors_sql[] =
+    "SELECT account AS \"ACCOUNT\", stream AS \"STREAM\", last_error_class AS \"CLASS\","
+    " last_error AS \"LAST ERROR MESSAGE\""
+    " FROM dashboard.data_health WHERE enabled AND failures > 0 AND last_error IS NOT NULL"
+    " ORDER BY account, stream";
+
+/* Tokens the daemon cannot renew that end within 14 days or have ended: someone reconnects. */
+static const char tokens_sql[] = "SELECT DISTINCT account AS \"ACCOUNT\", " TS(
+    "token_expires_at") " AS \"TOKEN EXPIRES\","
+                        " token_warning AS \"TOKEN\""
+                        " FROM dashboard.data_health WHERE token_warning IS NOT NULL ORDER BY 1";
 
 /* What makes status unhealthy, counted; the daemon's part only when its view exists. */
 static const char verdict_sql[] =
@@ -118,7 +134,20 @@ static int print_json(PGconn *conn, bool healthy, bool with_daemon, FILE *out, F
     return 0;
 }
 
-int statuscmd_run(PGconn *conn, bool json, FILE *out, FILE *err)
+struct version_notes {
+    FILE *fp;
+    int n;
+};
+
+static void version_note(void *arg, enum apiver_state st, const char *msg)
+{
+    struct version_notes *v = arg;
+    if (v->n++ == 0)
+        fprintf(v->fp, "\nAPI versions\n");
+    fprintf(v->fp, "%s: %s\n", st == APIVER_UNKNOWN ? "note" : "warning", msg);
+}
+
+int statuscmd_run(PGconn *conn, bool json, const struct config *cfg, FILE *out, FILE *err)
 {
     bool with_daemon = clidb_readable(conn, "dashboard.daemon_health");
     long failing = count_of(conn, verdict_sql, 0, err);
@@ -127,14 +156,24 @@ int statuscmd_run(PGconn *conn, bool json, FILE *out, FILE *err)
     if (failing < 0 || reauth < 0 || daemon < 0)
         return 1;
     bool healthy = failing == 0 && reauth == 0 && daemon == 0;
-    if (json)
-        return print_json(conn, healthy, with_daemon, out, err) < 0 || !healthy;
+    /* configured versions near or past their sunset; beside the JSON, on stderr */
+    struct version_notes notes = {json ? err : out, 0};
+    if (json) {
+        int rc = print_json(conn, healthy, with_daemon, out, err) < 0 || !healthy;
+        if (cfg)
+            apiver_check_config(cfg, apiver_today(time_wall_us()), version_note, &notes);
+        return rc;
+    }
     if (section(conn, NULL, jobs_sql,
                 "(no jobs yet: socialroid creates them from the config when it starts)", out,
                 err) < 0 ||
+        section(conn, "Last errors", errors_sql, NULL, out, err) < 0 ||
+        section(conn, "Tokens to renew", tokens_sql, NULL, out, err) < 0 ||
         section(conn, "Backfills", backfills_sql, NULL, out, err) < 0 ||
         (with_daemon && section(conn, "Daemon", daemon_sql, NULL, out, err) < 0))
         return 1;
+    if (cfg)
+        apiver_check_config(cfg, apiver_today(time_wall_us()), version_note, &notes);
     if (healthy)
         fprintf(out, "\nhealthy\n");
     else

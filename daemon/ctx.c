@@ -2,6 +2,7 @@
  * ctx.c - daemon wiring: modules, signals, reload, health, metrics (see ctx.h).
  */
 #include "ctx.h"
+#include "apiversion.h"
 #include "dbschema.h"
 #include "engine.h"
 #include "fetch.h"
@@ -243,6 +244,7 @@ static void apply_config(struct sr_ctx *ctx, struct config *cfg)
 {
     config_keep_restart_keys(ctx->cfg, cfg);
     log_set_level(cfg->daemon.log_level);
+    apiver_check_config(cfg, apiver_today(time_wall_us()), apiver_log_note, NULL);
     for (size_t i = 0; i < ctx->nlanes; i++)
         pgconn_set_backoff_max(ctx->lanes[i], cfg->daemon.reconnect_max_ms);
     fetch_set_limits(ctx->fetch, cfg->daemon.max_inflight, cfg->daemon.max_inflight);

@@ -5,9 +5,11 @@
  *
  * Exit codes: 0 clean stop, 1 runtime or config failure, 2 usage error.
  */
+#include "apiversion.h"
 #include "config.h"
 #include "ctx.h"
 #include "log.h"
+#include "timeutil.h"
 
 #include <fcntl.h>
 #include <getopt.h>
@@ -80,6 +82,13 @@ static int parse_args(int argc, char **argv, struct args *a)
     return 0;
 }
 
+/* -n prints a configured API version near or past its sunset, or unknown to the table. */
+static void print_version_note(void *arg, enum apiver_state st, const char *msg)
+{
+    (void)arg;
+    printf("socialroid: %s: %s\n", st == APIVER_UNKNOWN ? "note" : "warning", msg);
+}
+
 /* Classic detach for running without a supervisor; systemd runs us with -f. */
 static int detach(void)
 {
@@ -129,10 +138,12 @@ int main(int argc, char **argv)
                "credentials %s)\n",
                a.config, cfg->naccounts, cfg->ncampaigns,
                cfg->credentials_path ? cfg->credentials_path : "not read");
+        apiver_check_config(cfg, apiver_today(time_wall_us()), print_version_note, NULL);
         config_free(cfg);
         return 0;
     }
     log_set_level(cfg->daemon.log_level);
+    apiver_check_config(cfg, apiver_today(time_wall_us()), apiver_log_note, NULL);
     if (!a.foreground && !a.once && !getenv("NOTIFY_SOCKET")) {
         log_use_syslog();
         if (detach() < 0) {

@@ -417,9 +417,26 @@ void adapter_daily(enum day_basis basis, const char *metric, int32_t day, int64_
     adapter_pending_add(p, &r);
 }
 
-int adapter_page_end(int rc, struct adapter_pending *p, struct rowset *rs, char *next,
-                     struct cJSON *root)
+bool adapter_cursor_repeats(const char *asked, const char *got, const char *platform,
+                            struct rowset *rs)
 {
+    if (!got || !asked || strcmp(got, asked) != 0)
+        return false;
+    adapter_malformed(rs, platform, "paging repeats the page just read: stopped");
+    return true;
+}
+
+bool adapter_next_repeats(const struct adapter_ctx *ctx, const char *next, const char *platform,
+                          struct rowset *rs)
+{
+    return adapter_cursor_repeats(ctx->page, next, platform, rs);
+}
+
+int adapter_page_end(const struct adapter_ctx *ctx, const char *platform, int rc,
+                     struct adapter_pending *p, struct rowset *rs, char *next, struct cJSON *root)
+{
+    if (rc == 0 && adapter_next_repeats(ctx, next, platform, rs))
+        rc = -1;
     if (rc == 0) {
         adapter_pending_commit(p, rs);
         rowset_set_next(rs, next);

@@ -65,6 +65,15 @@ struct adapter_ctx {
      * run) or an operator's backfill, as opposed to an increment from the last run's watermark */
     bool full;
     int64_t now; /* wall clock, epoch microseconds: snapshots are observed now */
+    /* most posts a search page may return (the X listening budget left), 0 = the stream's own
+     * page size */
+    int max_results;
+    /* insights metrics the platform refused (comma-separated, kept in the job's cursor): no
+     * longer asked for; NULL none */
+    const char *retired;
+    /* when not NULL, ask for only these metrics (comma-separated): the engine is finding out
+     * which metric of a refused request the platform refuses */
+    const char *probe;
 };
 
 /* Rate-limit signals read from any response (success or error). */
@@ -209,12 +218,26 @@ void adapter_daily(enum day_basis basis, const char *metric, int32_t day, int64_
                    struct adapter_pending *p);
 
 /*
+ * Whether next, the page a parser is about to hand on, is the page just read (ctx->page): its
+ * request would be the one just made, and a platform that keeps answering it the same way would
+ * be paged forever. When it is, the page is refused as malformed ("<platform>: paging repeats
+ * the page just read") and true is returned; the job stops with that error and keeps its cursor.
+ */
+bool adapter_next_repeats(const struct adapter_ctx *ctx, const char *next, const char *platform,
+                          struct rowset *rs);
+/* The same for a list whose pages alternate with others (a list page, then the details of its
+ * items): got, the list's next token, is asked, the token this list page was requested with. */
+bool adapter_cursor_repeats(const char *asked, const char *got, const char *platform,
+                            struct rowset *rs);
+
+/*
  * The end of every page parser: a good page (rc 0) hands its records to rs and sets the next
- * page's cursor (NULL: the last page); either way next, p and root are freed. Returns rc.
+ * page's cursor (NULL: the last page); either way next, p and root are freed. Returns rc, or -1
+ * when next repeats the page just read (adapter_next_repeats: no record is handed on).
  */
 struct cJSON;
-int adapter_page_end(int rc, struct adapter_pending *p, struct rowset *rs, char *next,
-                     struct cJSON *root);
+int adapter_page_end(const struct adapter_ctx *ctx, const char *platform, int rc,
+                     struct adapter_pending *p, struct rowset *rs, char *next, struct cJSON *root);
 
 /*
  * Queues a lead from a platform's lead form and its form_submission touchpoint ("form:<id>"):

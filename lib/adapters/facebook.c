@@ -4,11 +4,12 @@
  *
  * What Meta sends (reference §2, §10.2, §10.3): errors are classified by error.code, never by the
  * HTTP status (a throttle arrives as 400 or 403); paging.next decides whether there is another page
- * (the last page still carries cursors) and embeds the access token, so only its `after` cursor is
- * kept; Page insights values are dated by end_time, the end of a Pacific day, and their paging.next
- * walks into the future forever, so it is ignored; counts may be numbers or numeric strings and
- * fields are often left out when empty. Graph shows at most 90 days of Page insights per
- * since..until, so facebook.page_insights reads a longer window in chunks (chunk.h).
+ * (the last page still carries cursors) and embeds the access token, so only its page is kept: an
+ * `after` cursor, or for Page posts, which Graph pages by time, "until=N&__paging_token=T"; Page
+ * insights values are dated by end_time, the end of a Pacific day, and their paging.next walks into
+ * the future forever, so it is ignored; counts may be numbers or numeric strings and fields are
+ * often left out when empty. Graph shows at most 90 days of Page insights per since..until, so
+ * facebook.page_insights reads a longer window in chunks (chunk.h).
  *
  * Every record of a page is held in a pending list and handed to the rowset only once the whole
  * page has been read: a rejected page leaves no records behind.
@@ -17,6 +18,7 @@
  */
 #include "facebook_int.h"
 #include "meta.h"
+#include "apiversion.h"
 #include "chunk.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -34,13 +36,12 @@ extern const struct adapter adapter_facebook;
  * ------------------------------------------------------------- */
 
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
-                 struct buf *query, const char *after, char *why, size_t whylen)
+                 struct buf *query, const char *page, char *why, size_t whylen)
 {
-    const char *v = ctx->platform->version;
+    const char *v = apiver_for_stream(ctx->platform, ctx->stream); /* ads: Marketing API */
     if (adapter_need_token(ctx, why, whylen) < 0)
         return -1;
-    if (after)
-        adapter_query(query, "after", after);
+    meta_page_query(query, page);
     req->method = "GET";
     http_request_set_url(req, xasprintf("%s%s%s/%s?%s", ctx->platform->api_base, v && *v ? "/" : "",
                                         v ? v : "", path, query->len ? query->data : ""));
@@ -75,7 +76,8 @@ static int list_items(const struct adapter_ctx *ctx, const cJSON *root, facebook
 }
 
 int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_response *resp,
-                        struct rowset *rs, facebook_item_fn *fn, void *arg, char **after)
+                        struct rowset *rs, facebook_item_fn *fn, void *arg, const char *asked,
+                        char **after)
 {
     struct adapter_pending p = {0};
     if (after)
@@ -85,16 +87,20 @@ int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_respons
         return -1;
     int rc = list_items(ctx, root, fn, arg, rs, &p);
     if (rc == 0 && after)
-        rc = meta_next_after(&graph, root, rs, after);
-    return adapter_page_end(rc, &p, rs, NULL, root); /* the caller sets the next cursor */
+        rc = meta_next_page(&graph, root, rs, after);
+    if (rc == 0 && after && adapter_cursor_repeats(asked, *after, "facebook", rs)) {
+        free(*after);
+        *after = NULL;
+        rc = -1;
+    }
+    /* the caller sets the next cursor */
+    return adapter_page_end(ctx, "facebook", rc, &p, rs, NULL, root);
 }
 
 /* ---- facebook.page_insights ------------------------------------------------------------------ */
 
-static const struct {
-    const char *name;   /* Graph metric */
-    const char *metric; /* canonical name */
-} page_metrics[] = {
+/* Graph metric, canonical name */
+static const struct meta_metric page_metrics[] = {
     {"page_post_engagements", "engagements"},
     {"page_daily_follows_unique", "followers_gained"},
     {"page_media_view", "views"},
@@ -125,11 +131,15 @@ static int build_page_insights(const struct adapter_ctx *ctx, struct http_reques
         snprintf(why, whylen, "page cursor is not a page insights chunk of this window");
         return -1;
     }
-    char *path = page_path(ctx, "insights", why, whylen);
-    if (!path)
+    if (meta_metrics_asked(ctx, page_metrics, NPAGE_METRICS, &metrics) == 0) {
+        snprintf(why, whylen, "the platform refused every metric of this stream");
         return -1;
-    for (size_t i = 0; i < NPAGE_METRICS; i++)
-        buf_printf(&metrics, "%s%s", i ? "," : "", page_metrics[i].name);
+    }
+    char *path = page_path(ctx, "insights", why, whylen);
+    if (!path) {
+        buf_free(&metrics);
+        return -1;
+    }
     /* until is exclusive: the chunk's last value has end_time at the start of the day after */
     time_format_date(c.from, since, sizeof since);
     time_format_date(c.to + 1, until, sizeof until);
@@ -204,8 +214,13 @@ static int parse_page_insights(const struct adapter_ctx *ctx, const struct http_
     if (chunk_cursor(ctx, ctx->page, &c) < 0)
         return facebook_malformed(rs, "page cursor is not a page insights chunk of this window");
     /* the next chunk, never paging.next: it points at the next window, forever */
-    if (facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL) < 0)
+    if (facebook_parse_list(ctx, resp, rs, insights_item, NULL, NULL, NULL) < 0) {
+        struct buf asked = {0}; /* a retired metric fails the whole call: which one? */
+        meta_metrics_asked(ctx, page_metrics, NPAGE_METRICS, &asked);
+        meta_refused_metric(resp, asked.data, rs);
+        buf_free(&asked);
         return -1;
+    }
     chunk_next(ctx, &c, next, sizeof next);
     rowset_set_next(rs, *next ? next : NULL);
     return 0;
@@ -303,7 +318,7 @@ static int parse_posts(const struct adapter_ctx *ctx, const struct http_response
                        struct rowset *rs)
 {
     char *after;
-    int rc = facebook_parse_list(ctx, resp, rs, post_item, NULL, &after);
+    int rc = facebook_parse_list(ctx, resp, rs, post_item, NULL, ctx->page, &after);
     if (rc == 0)
         rowset_set_next(rs, after);
     free(after);

@@ -170,7 +170,7 @@ int facebook_parse_ads(const struct adapter_ctx *ctx, const struct http_response
                        struct rowset *rs)
 {
     char *after;
-    int rc = facebook_parse_list(ctx, resp, rs, ads_item, NULL, &after);
+    int rc = facebook_parse_list(ctx, resp, rs, ads_item, NULL, ctx->page, &after);
     if (rc == 0)
         rowset_set_next(rs, after);
     free(after);
@@ -299,12 +299,12 @@ int facebook_parse_leads(const struct adapter_ctx *ctx, const struct http_respon
                          struct rowset *rs)
 {
     size_t nforms = ctx->account ? ctx->account->forms.n : 0, form = 0;
-    const char *after_in;
+    const char *after_in = NULL;
     char *after, *next = NULL;
     if (ctx->page && lead_cursor(ctx->page, nforms, &form, &after_in) < 0)
         return facebook_malformed(rs, "page cursor names no configured form");
     const char *form_id = form < nforms ? ctx->account->forms.items[form] : NULL;
-    int rc = facebook_parse_list(ctx, resp, rs, lead_item, (void *)form_id, &after);
+    int rc = facebook_parse_list(ctx, resp, rs, lead_item, (void *)form_id, after_in, &after);
     if (rc < 0)
         return -1;
     if (after)

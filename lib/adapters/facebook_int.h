@@ -22,10 +22,11 @@
 
 /*
  * Sets req to a GET of {api_base}/{version}/{path}?{query} with the bearer header; path must
- * already be encoded, after (when not NULL) is appended as the `after` cursor. 0, or -1 with why.
+ * already be encoded, page (when not NULL) is a page meta_next_page returned: the `after` cursor,
+ * or the time page or offset Graph pages that list by. 0, or -1 with why.
  */
 int facebook_get(const struct adapter_ctx *ctx, struct http_request *req, const char *path,
-                 struct buf *query, const char *after, char *why, size_t whylen);
+                 struct buf *query, const char *page, char *why, size_t whylen);
 
 /* Turns one data[] item into pending records; 0, or -1 after facebook_malformed. */
 typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item, void *arg,
@@ -35,10 +36,12 @@ typedef int facebook_item_fn(const struct adapter_ctx *ctx, const cJSON *item, v
  * Reads a list answer: classifies Graph errors (by error.code, not the HTTP status), checks the
  * body, runs fn on every data[] item and, when `after` is not NULL, reads the next page's cursor
  * into it (caller frees; NULL on the last page). Records reach rs only when the whole page is good.
- * Returns 0 or -1 (error set on rs, no records).
+ * asked is the cursor this page was requested with (NULL: the first page): a next cursor equal to
+ * it refuses the page (adapter_cursor_repeats). Returns 0 or -1 (error set on rs, no records).
  */
 int facebook_parse_list(const struct adapter_ctx *ctx, const struct http_response *resp,
-                        struct rowset *rs, facebook_item_fn *fn, void *arg, char **after);
+                        struct rowset *rs, facebook_item_fn *fn, void *arg, const char *asked,
+                        char **after);
 
 /* Ads insights and leads (facebook_ads.c). */
 int facebook_build_ads(const struct adapter_ctx *ctx, struct http_request *req, char *why,

@@ -657,7 +657,7 @@ static int parse_contacts(const struct adapter_ctx *ctx, const struct http_respo
                   : hubspot_search_next(root, &st, last_ms, rs, &next);
     if (rc == 0)
         rowset_set_seen(rs, last_ms > 0 ? last_ms * 1000 : 0);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "hubspot", rc, &p, rs, next, root);
 }
 
 /* ---- rate limits (reference §7.4) ------------------------------------------------------------ */

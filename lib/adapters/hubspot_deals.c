@@ -482,5 +482,5 @@ int hubspot_parse_deals(const struct adapter_ctx *ctx, const struct http_respons
     cJSON *root = hubspot_read_body(ctx, resp, rs);
     int rc = root ? deals_dispatch(ctx, root, &c, rs, &p, &next) : -1;
     free(c.ids);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "hubspot", rc, &p, rs, next, root);
 }

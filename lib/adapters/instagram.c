@@ -137,28 +137,60 @@ static void ai_next(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t da
     }
 }
 
-static void ai_query(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t day, struct buf *q)
+/* Graph metric, canonical name (NULL: read, not stored) */
+
+static const struct meta_metric series_metrics[] = {
+    {"reach", "reach"},
+    {"follower_count", "followers_gained"}, /* new followers of the day, not the total */
+};
+
+static const struct meta_metric total_metrics[] = {
+    {"views", "views"},
+    {"accounts_engaged", NULL}, /* distinct accounts: days do not add up */
+    {"total_interactions", "engagements"},
+    {"likes", "likes"},
+    {"comments", "comments"},
+    {"shares", "shares"},
+    {"saves", "saves"},
+};
+
+#define NSERIES (sizeof series_metrics / sizeof series_metrics[0])
+#define NTOTAL  (sizeof total_metrics / sizeof total_metrics[0])
+
+/* The metrics a page of kind asks for into out (comma-separated); how many. */
+static size_t ai_metrics(const struct adapter_ctx *ctx, enum ai_kind kind, struct buf *out)
+{
+    if (kind == AI_SERIES)
+        return meta_metrics_asked(ctx, series_metrics, NSERIES, out);
+    return kind == AI_TOTAL ? meta_metrics_asked(ctx, total_metrics, NTOTAL, out) : 0;
+}
+
+/* The query of a page; -1 when the platform refused every metric it would ask for. */
+static int ai_query(const struct adapter_ctx *ctx, enum ai_kind kind, int32_t day, struct buf *q)
 {
     char since[16], until[16];
+    struct buf metrics = {0};
     if (kind == AI_PROFILE) {
         adapter_query(q, "fields", "followers_count,follows_count,media_count");
-        return;
+        return 0;
     }
+    if (ai_metrics(ctx, kind, &metrics) == 0)
+        return -1;
+    adapter_query(q, "metric", metrics.data);
+    buf_free(&metrics);
     if (kind == AI_SERIES) {
         /* until is exclusive: the last day's value has end_time at the start of the day after */
         time_format_date(day, since, sizeof since);
         time_format_date(ai_series_end(ctx, day) + 1, until, sizeof until);
-        adapter_query(q, "metric", "reach,follower_count");
     } else {
         time_format_date(day, since, sizeof since);
         time_format_date(day + 1, until, sizeof until);
-        adapter_query(q, "metric",
-                      "views,accounts_engaged,total_interactions,likes,comments,shares,saves");
         adapter_query(q, "metric_type", "total_value");
     }
     adapter_query(q, "period", "day");
     adapter_query(q, "since", since);
     adapter_query(q, "until", until);
+    return 0;
 }
 
 static int build_account_insights(const struct adapter_ctx *ctx, struct http_request *req,
@@ -174,7 +206,11 @@ static int build_account_insights(const struct adapter_ctx *ctx, struct http_req
         snprintf(why, whylen, "page cursor is not an account insights page of this window");
         return -1;
     }
-    ai_query(ctx, kind, day, &q);
+    if (ai_query(ctx, kind, day, &q) < 0) {
+        snprintf(why, whylen, "the platform refused every metric of this page");
+        buf_free(&q);
+        return -1;
+    }
     /* one request per page: paging.next of insights walks into the future and is never followed */
     int rc = instagram_get(ctx, req, user, kind == AI_PROFILE ? NULL : "insights", &q, why, whylen);
     buf_free(&q);
@@ -183,31 +219,8 @@ static int build_account_insights(const struct adapter_ctx *ctx, struct http_req
 
 /* ---- instagram.account_insights: records ----------------------------------------------------- */
 
-struct metric_map {
-    const char *name;   /* Graph metric */
-    const char *metric; /* canonical name; NULL = read, not stored */
-};
-
-static const struct metric_map series_metrics[] = {
-    {"reach", "reach"},
-    {"follower_count", "followers_gained"}, /* new followers of the day, not the total */
-};
-
-static const struct metric_map total_metrics[] = {
-    {"views", "views"},
-    {"accounts_engaged", NULL}, /* distinct accounts: days do not add up */
-    {"total_interactions", "engagements"},
-    {"likes", "likes"},
-    {"comments", "comments"},
-    {"shares", "shares"},
-    {"saves", "saves"},
-};
-
-#define NSERIES (sizeof series_metrics / sizeof series_metrics[0])
-#define NTOTAL  (sizeof total_metrics / sizeof total_metrics[0])
-
 /* The map entry of a Graph metric name, or NULL for one we did not ask for. */
-static const struct metric_map *lookup(const struct metric_map *map, size_t n, const char *name)
+static const struct meta_metric *lookup(const struct meta_metric *map, size_t n, const char *name)
 {
     for (size_t i = 0; i < n; i++)
         if (strcmp(map[i].name, name) == 0)
@@ -242,7 +255,7 @@ static int series_value(const struct adapter_ctx *ctx, const cJSON *v, const cha
 static int series_item(const struct adapter_ctx *ctx, const cJSON *item, const char *name,
                        struct rowset *rs, struct adapter_pending *p)
 {
-    const struct metric_map *m = lookup(series_metrics, NSERIES, name);
+    const struct meta_metric *m = lookup(series_metrics, NSERIES, name);
     const char *period;
     const cJSON *values = json_get(item, "values"), *v;
     if (!m || (json_str(item, "period", &period) == JSON_OK && strcmp(period, "day") != 0))
@@ -300,7 +313,7 @@ static int check_breakdowns(const cJSON *tv, const char *name, struct rowset *rs
 static int total_item(const cJSON *item, const char *name, int32_t day, struct rowset *rs,
                       struct adapter_pending *p)
 {
-    const struct metric_map *m = lookup(total_metrics, NTOTAL, name);
+    const struct meta_metric *m = lookup(total_metrics, NTOTAL, name);
     const cJSON *tv = json_get(item, "total_value");
     int64_t n;
     if (!m)
@@ -340,7 +353,7 @@ static int insights_page(const struct adapter_ctx *ctx, const cJSON *root, enum 
 static int profile_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
                         struct adapter_pending *p)
 {
-    static const struct metric_map fields[] = {
+    static const struct meta_metric fields[] = {
         {"followers_count", "followers"},
         {"follows_count", "following"},
         {"media_count", "posts"},
@@ -366,8 +379,13 @@ static int parse_account_insights(const struct adapter_ctx *ctx, const struct ht
     if (ai_cursor(ctx, &kind, &day) < 0)
         return instagram_malformed(rs, "page cursor is not an account insights page");
     cJSON *root = meta_body(&instagram_graph, resp, ctx->access_token, rs);
-    if (!root)
+    if (!root) {
+        struct buf asked = {0}; /* a retired metric fails the whole call: which one? */
+        if (ai_metrics(ctx, kind, &asked))
+            meta_refused_metric(resp, asked.data, rs);
+        buf_free(&asked);
         return -1;
+    }
     int rc = kind == AI_PROFILE ? profile_page(ctx, root, rs, &p)
                                 : insights_page(ctx, root, kind, day, rs, &p);
     if (rc == 0) {

@@ -98,8 +98,7 @@ int instagram_build_media(const struct adapter_ctx *ctx, struct http_request *re
                       "id,caption,media_type,media_product_type,timestamp,permalink,"
                       "like_count,comments_count");
         adapter_query(&q, "limit", "50");
-        if (c.after)
-            adapter_query(&q, "after", c.after);
+        meta_page_query(&q, c.after);
     }
     int rc = instagram_get(ctx, req, c.insights ? c.first : user, c.insights ? "insights" : "media",
                            &q, why, whylen);
@@ -201,7 +200,11 @@ static int list_page(const struct adapter_ctx *ctx, const cJSON *root, struct ro
             break;
     }
     if (rc == 0)
-        rc = meta_next_after(&instagram_graph, root, rs, &after);
+        rc = meta_next_page(&instagram_graph, root, rs, &after);
+    struct media_cursor c;
+    media_cursor(ctx->page, &c); /* checked by parse_media */
+    if (rc == 0 && adapter_cursor_repeats(c.after, after, "instagram", rs))
+        rc = -1;
     if (rc == 0)
         *next = after_list(&l, after);
     free(after);
@@ -314,5 +317,5 @@ int instagram_parse_media(const struct adapter_ctx *ctx, const struct http_respo
     }
     if (rc == 0 && c.insights)
         next = after_insights(&c);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "instagram", rc, &p, rs, next, root);
 }

@@ -27,6 +27,7 @@
  */
 #include "linkedin_int.h"
 #include "oauth.h"
+#include "apiversion.h"
 #include "buf.h"
 #include "timeutil.h"
 #include "xmalloc.h"
@@ -137,6 +138,8 @@ static enum err_class error_class(long status, int64_t service_code, const char 
         return ERR_NOT_FOUND;
     if (status == 429) /* daily quotas: nothing else is ever signalled */
         return ERR_QUOTA;
+    if (status == 426) /* NONEXISTENT_VERSION: the LinkedIn-Version sent is sunset */
+        return ERR_VERSION;
     if (status >= 500)
         return ERR_TRANSIENT;
     return status >= 400 ? ERR_BAD_REQUEST : ERR_MALFORMED;
@@ -159,6 +162,16 @@ static void http_error(const struct adapter_ctx *ctx, const struct http_response
     adapter_safe_text(name, sizeof name, code, ctx->access_token);
     enum err_class cls = error_class(resp->status, service, code);
     int64_t retry = cls == ERR_QUOTA ? until_utc_midnight(ctx->now) : -1;
+    if (cls == ERR_VERSION) { /* only the configuration heals it: say what to set */
+        int32_t today = apiver_today(ctx->now);
+        rowset_set_error(rs, cls, -1,
+                         "linkedin: LinkedIn-Version %s is retired (HTTP %ld %s: %s): set version "
+                         "= %s in [platform linkedin]",
+                         ctx->platform->version ? ctx->platform->version : "", resp->status,
+                         *name ? name : "NONEXISTENT_VERSION", text,
+                         apiver_suggest(API_LINKEDIN, today));
+        return;
+    }
     char svc[48] = "";
     if (service)
         snprintf(svc, sizeof svc, " serviceErrorCode %lld", (long long)service);

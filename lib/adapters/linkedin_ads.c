@@ -372,5 +372,5 @@ int linkedin_parse_ads(const struct adapter_ctx *ctx, const struct http_response
     if (!root)
         return -1;
     int rc = ads_page(ctx, root, rs, &p, &next);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "linkedin", rc, &p, rs, next, root);
 }

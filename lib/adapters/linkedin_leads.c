@@ -244,5 +244,5 @@ int linkedin_parse_leads(const struct adapter_ctx *ctx, const struct http_respon
     }
     if (rc == 0)
         rc = lead_next(root, start, end, cJSON_GetArraySize(elements), rs, &next);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "linkedin", rc, &p, rs, next, root);
 }

@@ -3,9 +3,11 @@
  *
  * What Meta sends (reference §2.5-§2.7, §3.4, §11): errors are classified by error.code, never
  * by the HTTP status; usage comes in JSON headers whose percentages may be decimals; the next
- * page's URL embeds the access token, so only its `after` cursor is ever kept.
+ * page's URL embeds the access token, so only its page (after cursor, time page or offset) is
+ * ever kept.
  */
 #include "meta.h"
+#include "apiversion.h"
 #include "xmalloc.h"
 
 #include <math.h>
@@ -117,6 +119,8 @@ static enum err_class code_class(int64_t code, int64_t subcode, bool transient, 
         return ERR_PERMISSION;
     if (code == 803 || (code == 100 && subcode == 33)) /* 33: the object does not exist */
         return ERR_NOT_FOUND;
+    if (code == 2635) /* "You are calling a deprecated version of the Ads API" */
+        return ERR_VERSION;
     if (code == 100) /* a bad parameter, a retired metric; 1504018: the query timed out */
         return subcode == 1504018 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
     return status >= 500 ? ERR_TRANSIENT : ERR_BAD_REQUEST;
@@ -151,6 +155,16 @@ static void graph_error(const struct meta_api *m, const struct http_response *re
     enum err_class cls = code_class(code, subcode, transient, resp->status);
     read_usage(m, resp, &pct, &eta_min);
     int64_t retry = cls == ERR_THROTTLED && eta_min > 0 ? eta_min * 60 * 1000 : -1;
+    if (cls == ERR_VERSION) { /* only the configuration heals it: say what to set */
+        bool ads = strcmp(m->name, "facebook") == 0;
+        rowset_set_error(rs, cls, -1,
+                         "%s: the configured %s version is retired (HTTP %ld, Graph error %lld: "
+                         "%s): set %s = %s in [platform %s]",
+                         m->name, ads ? "Marketing API" : "Graph API", resp->status,
+                         (long long)code, text, ads ? "ads_version" : "version",
+                         apiver_default(ads ? API_META_MARKETING : API_META_GRAPH), m->name);
+        return;
+    }
     rowset_set_error(rs, cls, retry, "%s: HTTP %ld, Graph error %lld/%lld: %s", m->name,
                      resp->status, (long long)code, (long long)subcode, text);
 }
@@ -193,13 +207,72 @@ cJSON *meta_body(const struct meta_api *m, const struct http_response *resp, con
     return NULL;
 }
 
-/* ---- paging (reference §2.5) ----------------------------------------------------------------- */
+/* ---- paging (reference §2.5; developers.facebook.com/docs/graph-api/results) ---------------- */
 
-int meta_next_after(const struct meta_api *m, const cJSON *root, struct rowset *rs, char **after)
+/*
+ * Graph pages a list in one of three ways: by cursor (`after`), by time (`until` with the opaque
+ * `__paging_token`: Page posts and feeds page this way) or by offset (`offset`). A cursor page
+ * is kept as the bare `after` value; the others as "until=N&__paging_token=T" (T
+ * percent-encoded) or "offset=N", which no after cursor can look like (those are base64 and never
+ * hold '&' or start "until=").
+ */
+static const char *const time_keys[] = {"until", "__paging_token", NULL};
+
+static bool page_is_query(const char *page)
+{
+    return strncmp(page, "until=", 6) == 0 || strncmp(page, "__paging_token=", 15) == 0 ||
+           strncmp(page, "offset=", 7) == 0;
+}
+
+/* A value safe to keep and send again: digits for until/offset, base64 (either alphabet) for the
+ * token. */
+static bool page_value_ok(const char *key, const char *v)
+{
+    size_t n = strlen(v);
+    if (n == 0 || n > 512)
+        return false;
+    if (strcmp(key, "__paging_token") != 0)
+        return n <= 19 && strspn(v, "0123456789") == n;
+    return strspn(v, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-+/") == n;
+}
+
+/* The time or offset page of a next URL (caller frees); NULL when it has neither. */
+static char *next_query_page(const char *next, bool *bad)
+{
+    struct buf b = {0};
+    char *off = adapter_query_param(next, "offset");
+    *bad = false;
+    for (size_t i = 0; time_keys[i]; i++) {
+        char *v = adapter_query_param(next, time_keys[i]);
+        if (v && !page_value_ok(time_keys[i], v))
+            *bad = true;
+        else if (v) { /* kept encoded: a '+' of the token must not come back as a space */
+            char *enc = adapter_urlencode(v);
+            buf_printf(&b, "%s%s=%s", b.len ? "&" : "", time_keys[i], enc);
+            free(enc);
+        }
+        free(v);
+    }
+    if (!b.len && off) {
+        if (page_value_ok("offset", off))
+            buf_printf(&b, "offset=%s", off);
+        else
+            *bad = true;
+    }
+    free(off);
+    if (*bad || !b.len) {
+        buf_free(&b);
+        return NULL;
+    }
+    return buf_steal(&b, NULL);
+}
+
+int meta_next_page(const struct meta_api *m, const cJSON *root, struct rowset *rs, char **page)
 {
     const cJSON *paging = json_get(root, "paging");
     const char *next, *a;
-    *after = NULL;
+    bool bad;
+    *page = NULL;
     if (paging && !cJSON_IsNull(paging) && !cJSON_IsObject(paging))
         return adapter_malformed(rs, m->name, "paging is not an object");
     enum json_get g = json_str(paging, "next", &next);
@@ -211,16 +284,158 @@ int meta_next_after(const struct meta_api *m, const cJSON *root, struct rowset *
     if (g == JSON_BAD)
         return adapter_malformed(rs, m->name, "paging.cursors.after is not a string");
     if (g == JSON_OK && *a) {
-        *after = xstrdup(a);
+        *page = xstrdup(a);
         return 0;
     }
-    /* no cursors: take the after parameter out of the next URL, never the URL itself */
-    *after = adapter_query_param(next, "after");
-    if (*after && **after)
+    /* no cursors: take the page out of the next URL, never the URL itself (it holds the token) */
+    *page = adapter_query_param(next, "after");
+    if (*page && **page)
         return 0;
-    free(*after);
-    *after = NULL;
-    return adapter_malformed(rs, m->name, "paging.next without an after cursor");
+    free(*page);
+    *page = next_query_page(next, &bad);
+    if (*page)
+        return 0;
+    if (bad)
+        return adapter_malformed(rs, m->name,
+                                 "paging.next: until, __paging_token or offset is "
+                                 "not a usable value");
+    return adapter_malformed(rs, m->name,
+                             "paging.next without an after cursor, a time page or an offset");
+}
+
+void meta_page_query(struct buf *q, const char *page)
+{
+    static const char *const keys[] = {"until", "__paging_token", "offset", NULL};
+    if (!page || !*page)
+        return;
+    if (!page_is_query(page)) {
+        adapter_query(q, "after", page);
+        return;
+    }
+    for (size_t i = 0; keys[i]; i++) {
+        char *v = adapter_query_param(page, keys[i]);
+        if (v && page_value_ok(keys[i], v))
+            adapter_query(q, keys[i], v);
+        free(v);
+    }
+}
+
+/* ---- insights metrics the platform refuses ------------------------------------------------- */
+
+bool meta_list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    while (list && *list) {
+        size_t len = strcspn(list, ",");
+        if (len == n && strncmp(list, name, n) == 0)
+            return true;
+        list += len + (list[len] == ',');
+    }
+    return false;
+}
+
+size_t meta_metrics_asked(const struct adapter_ctx *ctx, const struct meta_metric *m, size_t n,
+                          struct buf *out)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (ctx->probe ? !meta_list_has(ctx->probe, m[i].name)
+                       : meta_list_has(ctx->retired, m[i].name))
+            continue;
+        buf_printf(out, "%s%s", k++ ? "," : "", m[i].name);
+    }
+    return k;
+}
+
+/* The i-th name of a comma-separated list into out; false past its end. */
+static bool list_item(const char *list, size_t i, char *out, size_t n)
+{
+    while (list && *list) {
+        size_t len = strcspn(list, ",");
+        if (i-- == 0) {
+            if (len == 0 || len >= n)
+                return false;
+            memcpy(out, list, len);
+            out[len] = '\0';
+            return true;
+        }
+        list += len + (list[len] == ',');
+    }
+    return false;
+}
+
+static bool word_char(char c)
+{
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+/* Whether metric occurs in msg as a word; *before_metric when once as "the METRIC metric". */
+static bool has_word(const char *msg, const char *metric, bool *before_metric)
+{
+    size_t n = strlen(metric);
+    bool found = false;
+    *before_metric = false;
+    for (const char *p = strstr(msg, metric); p; p = strstr(p + 1, metric)) {
+        if ((p > msg && word_char(p[-1])) || word_char(p[n]))
+            continue;
+        found = true;
+        if (strncmp(p + n, " metric", 7) == 0)
+            *before_metric = true;
+    }
+    return found;
+}
+
+/*
+ * The one metric of asked that msg names: the only one it contains as a word, or the only one
+ * written "the X metric"; false when none or several.
+ */
+static bool named_metric(const char *msg, const char *asked, char *out, size_t n)
+{
+    char m[128];
+    size_t words = 0, marked = 0;
+    char word[128] = "", mark[128] = "";
+    bool before;
+    for (size_t i = 0; list_item(asked, i, m, sizeof m); i++) {
+        if (!has_word(msg, m, &before))
+            continue;
+        if (words++ == 0)
+            snprintf(word, sizeof word, "%s", m);
+        if (before && marked++ == 0)
+            snprintf(mark, sizeof mark, "%s", m);
+    }
+    const char *pick = words == 1 ? word : marked == 1 ? mark : NULL;
+    if (!pick || strlen(pick) >= n)
+        return false;
+    memcpy(out, pick, strlen(pick) + 1);
+    return true;
+}
+
+void meta_refused_metric(const struct http_response *resp, const char *asked, struct rowset *rs)
+{
+    char why[64], name[128];
+    int64_t code, subcode;
+    const char *msg, *at;
+    if (rowset_error(rs, NULL, NULL) != ERR_BAD_REQUEST || !asked || !*asked)
+        return;
+    cJSON *root = meta_json(resp, why, sizeof why);
+    if (!meta_error_code(root, &code, &subcode) || code != 100 ||
+        json_str(json_get(root, "error"), "message", &msg) != JSON_OK) {
+        cJSON_Delete(root);
+        return;
+    }
+    if ((at = strstr(msg, "metric[")) != NULL) {
+        const char *p = at + 7;
+        int64_t i;
+        if (adapter_read_decimal(&p, &i) == 0 && *p == ']' &&
+            list_item(asked, (size_t)i, name, sizeof name))
+            rowset_set_refused_metric(rs, name, asked);
+        else
+            rowset_set_refused_metric(rs, NULL, asked);
+    } else if (strstr(msg, "metric")) { /* "the X metric is no longer supported", or no name */
+        rowset_set_refused_metric(rs, named_metric(msg, asked, name, sizeof name) ? name : NULL,
+                                  asked);
+    }
+    cJSON_Delete(root);
 }
 
 /* ---- tokens (reference §2.1, §3.1, §12) ------------------------------------------------------ */

@@ -1,7 +1,7 @@
 /*
  * meta.h - the Graph API machinery the two Meta adapters share (facebook.c, instagram.c): usage
- * headers, error bodies classified by error.code, the body check, `after` paging and the token
- * request of both. Not an API for anything else.
+ * headers, error bodies classified by error.code, the body check, paging (cursor, time, offset) and
+ * the token request of both. Not an API for anything else.
  *
  * Facebook and Instagram answer alike; what differs is named in a `struct meta_api`: the platform
  * each message starts with, and whether the Marketing API's X-Ad-Account-Usage counts.
@@ -56,11 +56,43 @@ cJSON *meta_body(const struct meta_api *m, const struct http_response *resp, con
 bool meta_error_code(const cJSON *root, int64_t *code, int64_t *subcode);
 
 /*
- * The next page's `after` cursor of a list answer (caller frees), NULL on the last page; -1 with
- * the page marked malformed. paging.next alone decides whether there is another page (the last
- * page still carries cursors), and only the cursor is kept: the next URL embeds the access token.
+ * The next page of a list answer (caller frees), NULL on the last page; -1 with the page marked
+ * malformed. paging.next alone decides whether there is another page (the last page still carries
+ * cursors), and only the page is kept, never the next URL (it embeds the access token): the
+ * `after` cursor (from paging.cursors or the URL), else the URL's time page
+ * ("until=N&__paging_token=T") or offset ("offset=N").
  */
-int meta_next_after(const struct meta_api *m, const cJSON *root, struct rowset *rs, char **after);
+int meta_next_page(const struct meta_api *m, const cJSON *root, struct rowset *rs, char **page);
+
+/* Appends a page meta_next_page returned to a request query: after=, or until/token/offset. */
+void meta_page_query(struct buf *q, const char *page);
+
+/* An insights metric as Graph names it and as socialroi stores it (NULL: read, not stored). */
+struct meta_metric {
+    const char *name;
+    const char *metric;
+};
+
+/* True when the comma-separated list holds name. */
+bool meta_list_has(const char *list, const char *name);
+
+/*
+ * The metrics of m[0..n) a request asks for, comma-separated into out: those in ctx->probe when
+ * it is set, else those not in ctx->retired. Returns how many (0: none left to ask for).
+ */
+size_t meta_metrics_asked(const struct adapter_ctx *ctx, const struct meta_metric *m, size_t n,
+                          struct buf *out);
+
+/*
+ * After a request for the metrics `asked` (comma-separated) failed with rs set to
+ * ERR_BAD_REQUEST: when the answer is Graph's refusal of an insights metric (error 100 whose
+ * message speaks of a metric: "(#100) The value must be a valid insights metric", "(#100)
+ * metric[N] must be one of the following values: ...", "(#100) Starting from v22.0, the X metric
+ * is no longer supported..."), marks rs with rowset_set_refused_metric: metric[N] of asked when
+ * the message gives an index, else the one asked metric the message names, else unknown among
+ * asked.
+ */
+void meta_refused_metric(const struct http_response *resp, const char *asked, struct rowset *rs);
 
 /*
  * Meta has no refresh token: a token is exchanged or refreshed by a GET of the token URL with

@@ -146,7 +146,7 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     if (!root)
         return -1;
     int rc = fn(ctx, root, rs, &p, &next);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "pinterest", rc, &p, rs, next, root);
 }
 
 /* start_date and end_date of a chunk of the window (UTC days, both inclusive). */
@@ -418,6 +418,10 @@ static int campaigns_page(const struct adapter_ctx *ctx, const cJSON *root, stru
         return malformed(rs, "bookmark is not a string");
     if (bm && !*bm)
         bm = NULL;
+    struct ad_cursor c;
+    ad_cursor(ctx, &c); /* checked by parse_ad_analytics */
+    if (adapter_cursor_repeats(c.bookmark, bm, "pinterest", rs))
+        return -1;
     cJSON_ArrayForEach(item, items)
     {
         if ((rc = campaign_item(item, &ids, rs, p)) < 0)

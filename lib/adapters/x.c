@@ -287,6 +287,8 @@ int x_parse_page(const struct adapter_ctx *ctx, const struct http_response *resp
     int rc = count_warnings(root, rs, &warnings);
     if (rc == 0)
         rc = fn(ctx, root, rs, &p, &next);
+    if (rc == 0 && adapter_next_repeats(ctx, next, "x", rs))
+        rc = -1;
     if (rc == 0) {
         adapter_pending_commit(&p, rs);
         rowset_set_next(rs, next);

@@ -15,6 +15,9 @@
  * refreshed and nothing slips between runs; a mention found by two queries is kept once, under
  * the query of the later page.
  *
+ * A page asks for 100 posts, or for what the account's X listening budget has left today
+ * (adapter_ctx.max_results, 10 to 99: the engine does not ask for a page below X's minimum).
+ *
  * Pure: no I/O, no clock, no globals; everything comes in adapter_ctx and http_response.
  */
 #include "x_int.h"
@@ -84,9 +87,11 @@ int x_build_mentions(const struct adapter_ctx *ctx, struct http_request *req, ch
     rfc3339(ctx->since > from ? ctx->since : from, start, sizeof start);
     char *query = adapter_urlencode(ctx->account->queries.items[qi]),
          *enc = adapter_urlencode(start);
+    /* a page of 10 to 100 posts (X refuses others); fewer when the listening budget has less */
+    int max = ctx->max_results >= 10 && ctx->max_results < 100 ? ctx->max_results : 100;
     struct buf q = {0};
-    buf_printf(&q, "query=%s&max_results=100&tweet.fields=author_id%%2Ccreated_at&start_time=%s",
-               query, enc);
+    buf_printf(&q, "query=%s&max_results=%d&tweet.fields=author_id%%2Ccreated_at&start_time=%s",
+               query, max, enc);
     if (*token) {
         char *t = adapter_urlencode(token);
         buf_printf(&q, "&next_token=%s", t);

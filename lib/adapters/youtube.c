@@ -231,7 +231,7 @@ static int parse_page(const struct adapter_ctx *ctx, const struct http_response 
     if (!root)
         return -1;
     int rc = fn(ctx, root, rs, &p, &next);
-    return adapter_page_end(rc, &p, rs, next, root);
+    return adapter_page_end(ctx, "youtube", rc, &p, rs, next, root);
 }
 
 /* ---- youtube.channel ------------------------------------------------------------------------- */
@@ -267,6 +267,29 @@ static int count_stat(const struct adapter_ctx *ctx, const cJSON *stats, const c
     return 0;
 }
 
+/*
+ * The channels.list request names one channel id, so its answer holds that channel alone. Should
+ * it hold several (an id list, or mine=true for an account owning several), the configured
+ * channel's item is the account's, when exactly one item has its id; the others are not this
+ * account and are not recorded. NULL otherwise: the page is refused, naming the count.
+ */
+static const cJSON *configured_channel(const struct adapter_ctx *ctx, const cJSON *items)
+{
+    const cJSON *it, *found = NULL;
+    const char *id;
+    if (!ctx->account || !ctx->account->id)
+        return NULL;
+    cJSON_ArrayForEach(it, items)
+    {
+        if (json_str(it, "id", &id) != JSON_OK || strcmp(id, ctx->account->id) != 0)
+            continue;
+        if (found)
+            return NULL;
+        found = it;
+    }
+    return found;
+}
+
 static int channel_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
                         struct adapter_pending *p, char **next)
 {
@@ -280,6 +303,13 @@ static int channel_page(const struct adapter_ctx *ctx, const cJSON *root, struct
                          ctx->account && ctx->account->id ? shown_id(ctx->account->id) : "");
         return -1;
     }
+    if (cJSON_GetArraySize(items) > 1 && !(ch = configured_channel(ctx, items)))
+        return youtube_malformed(rs,
+                                 "the answer holds %d channels and not exactly one of them is "
+                                 "the configured channel %s: which one to record is unknown",
+                                 cJSON_GetArraySize(items),
+                                 ctx->account && ctx->account->id ? shown_id(ctx->account->id)
+                                                                  : "(none)");
     if (!cJSON_IsObject(stats = json_get(ch, "statistics")))
         return youtube_malformed(rs, "channel without statistics");
     if (json_bool(stats, "hiddenSubscriberCount", &hidden) == JSON_BAD)
@@ -417,7 +447,11 @@ static int playlist_page(const struct adapter_ctx *ctx, const cJSON *root, struc
     bool old = false;
     int rc = 0;
     (void)p; /* a playlist page has no records: they come with the videos page */
+    struct video_cursor c;
     if (items_of(root, rs, &items) < 0 || page_token(root, rs, &token) < 0)
+        return -1;
+    video_cursor(ctx->page, &c); /* checked by parse_videos */
+    if (adapter_cursor_repeats(c.token, token, "youtube", rs))
         return -1;
     cJSON_ArrayForEach(item, items)
     {

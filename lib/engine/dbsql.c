@@ -28,6 +28,18 @@ const char dbsql_renew_lease[] =
 const char dbsql_release_job[] = "SELECT socialroi.release_job($1::bigint, $2)";
 const char dbsql_set_account_state[] = "SELECT socialroi.set_account_state($1, $2, $3, $4)";
 const char dbsql_set_token_expiry[] = "SELECT socialroi.set_token_expiry($1, $2::float8)";
+const char dbsql_set_token_renewal[] =
+    "SELECT socialroi.set_token_renewal($1, $2::float8, $3::boolean)";
+
+/* ---- the X search's listening budget (xbudget.c) */
+
+const char dbsql_x_read_used[] =
+    "SELECT day, billed_day, billed_month FROM socialroi.x_read_used($1, $2::float8)";
+const char dbsql_x_read_record[] =
+    "SELECT day, billed_day, billed_month FROM "
+    "socialroi.x_read_record($1, $2::text[], $3::bigint, $4::float8)";
+const char dbsql_x_budget_stop[] =
+    "SELECT socialroi.x_budget_stop($1::bigint, $2, $3::jsonb, $4::float8)";
 
 /* ---- health (health.c), the schema version (dbschema.c), the session (pgconn.c) */
 

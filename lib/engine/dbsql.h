@@ -17,12 +17,18 @@ extern const char dbsql_jobs_channel[];
 extern const char dbsql_listen_jobs[];
 extern const char dbsql_jobs_due[];
 
-/* a run: its lease, its account, its token (job.c, lease.c, refresh.c) */
+/* a run: its lease, its account, its token and whether it renews (job.c, lease.c, refresh.c) */
 extern const char dbsql_claim_job[];
 extern const char dbsql_renew_lease[];
 extern const char dbsql_release_job[];
 extern const char dbsql_set_account_state[];
 extern const char dbsql_set_token_expiry[];
+extern const char dbsql_set_token_renewal[];
+
+/* the X search's listening budget: what is billed, a page's posts, a stop (xbudget.c) */
+extern const char dbsql_x_read_used[];
+extern const char dbsql_x_read_record[];
+extern const char dbsql_x_budget_stop[];
 
 /* health (health.c), the schema version (dbschema.c), the session (pgconn.c) */
 extern const char dbsql_set_daemon_health[];

@@ -7,6 +7,8 @@
 #include "engine.h"
 #include "dbsql.h"
 #include "job.h"
+#include "jobctx.h"
+#include "apiversion.h"
 #include "buf.h"
 #include "fetch.h"
 #include "gates.h"
@@ -15,6 +17,7 @@
 #include "pgconn.h"
 #include "platform.h"
 #include "refresh.h"
+#include "refusal.h"
 #include "policy.h"
 #include "sched.h"
 #include "sha256.h"
@@ -166,6 +169,9 @@ static void configure_job(struct ejob *j, const struct cfg_account *a)
     j->lookback_ms = a->lookback_ms == CFG_UNSET_MS ? j->def->lookback_ms : a->lookback_ms;
     j->backfill_ms = a->backfill_ms;
     j->phase_ms = policy_phase_ms(j->account, j->stream, j->interval_ms);
+    /* its version was retired: another one configured is worth a try now */
+    j->version_retry = policy_version_retry(
+        j->version_failed, apiver_for_stream(&j->e->cfg->platforms[a->platform_id], j->stream));
 }
 
 static void add_job(struct engine *e, const struct cfg_account *a, const char *stream)
@@ -208,6 +214,8 @@ static void free_job(struct engine *e, struct ejob *j)
     if (j->sj)
         sched_remove(e->env.sched, j->sj);
     cursor_free(&j->cur);
+    free(j->version_failed);
+    refusal_free(j);
     free(j);
 }
 
@@ -397,9 +405,11 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
             job_schedule(j, 0);
         }
     } else if (j->state == J_IDLE) {
-        job_schedule(j,
-                     policy_start_in_ms(j->interval_ms, j->phase_ms, due_in, time_wall_us() / 1000,
-                                        (sched_now(e->env.sched) - e->started_us) / 1000));
+        job_schedule(j, j->version_retry
+                            ? 0 /* a reload configured another version than the retired one */
+                            : policy_start_in_ms(j->interval_ms, j->phase_ms, due_in,
+                                                 time_wall_us() / 1000,
+                                                 (sched_now(e->env.sched) - e->started_us) / 1000));
     }
 }
 
@@ -504,6 +514,11 @@ static void sync_batch(struct engine *e)
         const struct cfg_account *a = &cfg->accounts[i];
         sync_account(e, a);
         struct acct_state *as = find_account(e, a->name);
+        struct ejob *first = as ? as->jobs : NULL;
+        while (first && !first->acct)
+            first = first->acct_next;
+        if (first) /* the account's token: its end and whether it renews */
+            refresh_sync_renewal(first);
         for (struct ejob *j = as ? as->jobs : NULL; j; j = j->acct_next)
             if (j->acct) /* not a removed job still finishing its step */
                 sync_job(e, j);
@@ -712,46 +727,22 @@ bool engine_idle(const struct engine *e)
     for (const struct ejob *j = e->jobs; j; j = j->next)
         if (j->state != J_IDLE)
             return false;
+    if (e->env.listening_inflight > 0) /* a page's count or a budget stop still on its way */
+        return false;
     return writer_idle(e->env.w);
 }
 
 /* ---- metrics ------------------------------------------------------------------------------- */
 
-static void job_metrics_family(const struct engine *e, struct buf *b)
-{
-    metrics_family(b, "socialroi_job_pages_total", "counter", "Pages fetched and written.");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        metrics_u64(b, "socialroi_job_pages_total", j->pages, "account", j->account, "stream",
-                    j->stream, NULL);
-    metrics_family(b, "socialroi_job_rows_total", "counter", "Facts inserted or changed.");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        metrics_u64(b, "socialroi_job_rows_total", j->rows, "account", j->account, "stream",
-                    j->stream, NULL);
-    metrics_family(b, "socialroi_job_errors_total", "counter", "Failed fetches by error class.");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        for (int c = ERR_THROTTLED; c <= ERR_MALFORMED; c++)
-            if (j->errors[c])
-                metrics_u64(b, "socialroi_job_errors_total", j->errors[c], "account", j->account,
-                            "stream", j->stream, "class", err_class_name((enum err_class)c), NULL);
-    metrics_family(b, "socialroi_job_failures", "gauge", "Consecutive failures of a job.");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        metrics_i64(b, "socialroi_job_failures", j->failures, "account", j->account, "stream",
-                    j->stream, NULL);
-    metrics_family(b, "socialroi_job_last_success_timestamp_seconds", "gauge",
-                   "When a job last finished a run (as recorded in the database).");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        if (j->last_success_wall)
-            metrics_i64(b, "socialroi_job_last_success_timestamp_seconds", j->last_success_wall,
-                        "account", j->account, "stream", j->stream, NULL);
-}
-
 void engine_metrics(const struct engine *e, struct buf *b)
 {
-    job_metrics_family(e, b);
+    job_metrics(e->jobs, b);
+    xbudget_metrics(e->accts, b);
     metrics_family(b, "socialroi_account_needs_reauth", "gauge",
                    "1 when an account's credential was refused and polling stopped.");
     for (const struct acct_state *a = e->accts; a; a = a->next)
         metrics_u64(b, "socialroi_account_needs_reauth", a->needs_reauth, "account", a->name, NULL);
+    refresh_expiry_metrics(e->accts, b);
     metrics_family(b, "socialroi_token_refreshes_total", "counter", "OAuth token refreshes.");
     metrics_u64(b, "socialroi_token_refreshes_total", e->env.refreshes, "result", "ok", NULL);
     metrics_u64(b, "socialroi_token_refreshes_total", e->env.refresh_failures, "result", "failed",

@@ -10,7 +10,9 @@
  * it is in flight, which is what shutdown and --once wait for.
  */
 #include "job.h"
+#include "jobctx.h"
 #include "dbsql.h"
+#include "apiversion.h"
 #include "buf.h"
 #include "fetch.h"
 #include "gates.h"
@@ -19,11 +21,13 @@
 #include "pgconn.h"
 #include "policy.h"
 #include "refresh.h"
+#include "refusal.h"
 #include "sched.h"
 #include "sha256.h"
 #include "timeutil.h"
 #include "tokens.h"
 #include "writer.h"
+#include "xbudget.h"
 #include "xmalloc.h"
 
 #include <stdio.h>
@@ -65,67 +69,6 @@ static void gate_key(const struct ejob *j, bool per_stream, char *buf, size_t le
 {
     snprintf(buf, len, "%s/%s%s%s", platform_info(j->acct->platform_id)->name, j->acct->credential,
              per_stream ? "/" : "", per_stream ? j->stream : "");
-}
-
-static int32_t today_for(const struct ejob *j, int64_t now)
-{
-    switch (j->def->basis) {
-    case BASIS_PACIFIC:
-        return time_today_in("America/Los_Angeles", now);
-    case BASIS_ACCOUNT_TZ:
-        return time_today_in(j->acct->timezone, now);
-    default:
-        return time_today_in("", now);
-    }
-}
-
-static void make_ctx(const struct ejob *j, struct adapter_ctx *ctx)
-{
-    memset(ctx, 0, sizeof *ctx);
-    ctx->account = j->acct;
-    ctx->platform = platform_cfg(j);
-    ctx->stream = j->stream;
-    ctx->access_token = tokens_access(j->e->tokens, j->acct->credential);
-    ctx->email_salt = j->e->cfg->hashing.email_salt;
-    ctx->page = j->cur.page;
-    ctx->from_day = j->cur.from;
-    ctx->to_day = j->cur.to;
-    ctx->since = j->cur.since;
-    ctx->full = !j->cur.watermark || j->cur.backfilling;
-    ctx->now = time_wall_us();
-}
-
-/*
- * The fetch record socialroi.record_run stores (no secrets: messages come sanitized). keep_lease
- * adds lease_s: the page or failure it goes with keeps the job leased for that long, since the
- * run goes on (the next page, or a retry after a rate-limit wait); without it the lease is given
- * back with the record.
- */
-static char *run_json(const struct ejob *j, const char *outcome, enum err_class cls,
-                      const char *err, bool keep_lease)
-{
-    struct buf b = {0};
-    char from[16], to[16];
-    time_format_date(j->cur.from, from, sizeof from);
-    time_format_date(j->cur.to, to, sizeof to);
-    buf_printf(&b, "{\"started_at\":%.6f,\"outcome\":\"%s\",\"pages\":1",
-               (double)(j->cur.run_started ? j->cur.run_started : time_wall_us()) / 1e6, outcome);
-    if (j->cur.in_run && j->def->windowed)
-        buf_printf(&b, ",\"window_from\":\"%s\",\"window_to\":\"%s\"", from, to);
-    if (j->http_status)
-        buf_printf(&b, ",\"http_status\":%ld", j->http_status);
-    if (cls != ERR_NONE)
-        buf_printf(&b, ",\"error_class\":\"%s\"", err_class_name(cls));
-    if (err) {
-        char msg[300];
-        snprintf(msg, sizeof msg, "%s", err);
-        buf_puts(&b, ",\"error\":");
-        json_write_str(&b, log_redact(msg));
-    }
-    if (keep_lease)
-        buf_printf(&b, ",\"lease_s\":%lld", (long long)policy_lease_s(lease_ms(j)));
-    buf_puts(&b, "}");
-    return buf_steal(&b, NULL);
 }
 
 static struct gate *gate(struct jobenv *e, const char *key)
@@ -297,7 +240,7 @@ static bool gates_open(struct ejob *j)
     /* ... only the requests the adapter says the pace is for */
     if (rps > 0 && j->ad->paced) {
         struct adapter_ctx ctx;
-        make_ctx(j, &ctx);
+        job_ctx(j, &ctx);
         if (!j->ad->paced(&ctx))
             rps = 0;
     }
@@ -332,10 +275,14 @@ static void claim(struct ejob *j)
 {
     struct jobenv *e = j->e;
     char id[24], lease[24];
+    if (xbudget_applies(j))
+        xbudget_load(j); /* answered before the claim: the run starts knowing what is left */
     snprintf(id, sizeof id, "%lld", (long long)j->id);
     snprintf(lease, sizeof lease, "%lld", (long long)policy_lease_s(lease_ms(j)));
-    /* never forced: a run that is not due (another daemon just did it) is not repeated */
-    const char *p[4] = {id, e->owner, lease, "false"};
+    /* never forced: a run that is not due (another daemon just did it) is not repeated; but a
+     * reload that changed a retired version retries at once, whatever the due time */
+    const char *p[4] = {id, e->owner, lease, j->version_retry ? "true" : "false"};
+    j->version_retry = false;
     j->state = J_CLAIMING;
     if (pgconn_query(e->db, dbsql_claim_job, 4, p, claim_cb, j) < 0) {
         j->state = J_IDLE;
@@ -405,12 +352,50 @@ static void claim_cb(void *arg, PGresult *res, const char *err)
 
 /* ---- 3. plan and token ---------------------------------------------------------------------- */
 
+/*
+ * Whether the X search's listening budget is spent (less than X's smallest page left today or
+ * this month; xbudget.c decides and logs). Then no request is sent: the stop is recorded (a
+ * fetch record of outcome budget, not a failure: the job's failures stay as they were) and
+ * the job is due again one second after the UTC day, or the month, turns (policy.c).
+ */
+static bool budget_spent(struct ejob *j, int64_t now)
+{
+    char msg[200];
+    int64_t resets = 0;
+    enum xbudget_verdict v = xbudget_check(j, now, msg, sizeof msg, &resets);
+    if (v == XBUDGET_UNKNOWN)
+        fail(j, ERR_TRANSIENT, msg, -1, false);
+    if (v != XBUDGET_STOP)
+        return v != XBUDGET_GO;
+    int64_t wait_ms = policy_budget_wait_ms(resets, now);
+    char *run = job_run_json(j, "budget", ERR_NONE, msg, false);
+    tick_cancel(j);
+    j->leased = j->next_page = false;
+    j->wait_until = 0;
+    if (j->id)
+        xbudget_record_stop(j, run, (double)wait_ms / 1000.0);
+    free(run);
+    if (j->e->once)
+        once_complete(j, false);
+    else if (!j->e->stopping)
+        job_schedule(j, wait_ms);
+    kick(j->e);
+    return true;
+}
+
 /* The leased job's next request, from its cursor: a token refresh first when one is due. */
 static void start_fetch(struct ejob *j)
 {
     int64_t now = time_wall_us();
-    cursor_plan(&j->cur, today_for(j, now), now, j->lookback_ms, j->backfill_ms);
-    refresh_warn_expiry(j, now / 1000000);
+    char why[256];
+    if (budget_spent(j, now))
+        return;
+    cursor_plan(&j->cur, job_today(j, now), now, j->lookback_ms, j->backfill_ms);
+    if (refresh_token_ended(j, now / 1000000, why, sizeof why)) {
+        mark_needs_reauth(j, why); /* before the dead token is sent */
+        fail(j, ERR_AUTH, why, -1, false);
+        return;
+    }
     if (refresh_due(j, now / 1000000))
         refresh_start(j, false);
     else
@@ -452,7 +437,7 @@ static void do_fetch(struct ejob *j)
     struct adapter_ctx ctx;
     struct http_request req = {0};
     char why[256] = "";
-    make_ctx(j, &ctx);
+    job_ctx(j, &ctx);
     if (j->def->build(&ctx, &req, why, sizeof why) < 0) {
         http_request_free(&req);
         fail(j, ERR_BAD_REQUEST, why[0] ? why : "cannot build the request", -1, false);
@@ -497,11 +482,19 @@ static void fetch_cb(void *arg, const struct fetch_result *res)
     apply_signals(j, &res->resp);
     struct adapter_ctx ctx;
     struct rowset *rs = rowset_new();
-    make_ctx(j, &ctx);
-    if (j->def->parse(&ctx, &res->resp, rs) == 0)
+    job_ctx(j, &ctx);
+    int rc = j->def->parse(&ctx, &res->resp, rs);
+    if (rc == 0 && xbudget_applies(j)) /* X bills the posts read, whatever becomes of the page */
+        xbudget_count(j, rs);
+    if (rc == 0 && refusal_probing(j)) {
+        rowset_free(rs); /* a probe's answer is not stored: the page is asked for whole again */
+        refusal_probe_passed(j);
+        do_fetch(j);
+    } else if (rc == 0) {
         write_page(j, rs);
-    else
+    } else {
         handle_error(j, rs, res->retry_after_ms);
+    }
 }
 
 /* ---- 5. parse: signals, records or a classified error ------------------------------------ */
@@ -531,6 +524,11 @@ static void handle_error(struct ejob *j, struct rowset *rs, int64_t transport_re
     enum err_class cls = rowset_error(rs, &msg, &retry);
     char why[512];
     snprintf(why, sizeof why, "%s", msg);
+    if (refusal_failed(j, rs, why)) { /* a metric refused: retired, or searched for */
+        rowset_free(rs);
+        do_fetch(j);
+        return;
+    }
     rowset_free(rs);
     if (retry < 0)
         retry = transport_retry_ms;
@@ -589,7 +587,9 @@ static void write_page(struct ejob *j, struct rowset *rs)
     else
         cursor_next_page(&j->cur, next);
     char *cursor = cursor_format(&j->cur);
-    char *run = run_json(j, "ok", ERR_NONE, NULL, !final);
+    /* a metric dropped on the way is said in this page's fetch record */
+    char *run = job_run_json(j, "ok", ERR_NONE, refusal_note(j), !final);
+    refusal_free(j);
     double next_in = final ? (double)next_run_in_ms(j) / 1000.0 : 0;
     if (rowset_warnings(rs))
         log_notice("engine: page had partial errors account=%s stream=%s count=%u", j->account,
@@ -623,6 +623,8 @@ static void page_written_cb(void *arg, enum write_outcome out, int rows, const c
         j->rows += (uint64_t)rows;
         j->failures = 0;
         j->auth_retried = false;
+        free(j->version_failed);
+        j->version_failed = NULL;
         complain_release(&j->complain, "engine: job recovered account=%s stream=%s", j->account,
                          j->stream);
         if (!final) {
@@ -673,7 +675,14 @@ static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t re
     struct jobenv *e = j->e;
     int64_t wait = wait_after(j, cls, retry_ms);
     j->next_page = false; /* what the database holds decides where the retry starts */
+    refusal_reset(j);     /* a search for a refused metric starts again with the retry */
     j->errors[cls]++;
+    free(j->version_failed); /* a reload that changes this version runs the job again at once */
+    j->version_failed = NULL;
+    if (cls == ERR_VERSION && j->acct) {
+        const char *v = apiver_for_stream(platform_cfg(j), j->stream);
+        j->version_failed = xstrdup(v ? v : "");
+    }
     if (cls != ERR_THROTTLED && cls != ERR_QUOTA)
         j->failures++;
     complain(&j->complain, cls == ERR_THROTTLED ? LOG_NOTICE : LOG_WARNING,
@@ -693,7 +702,7 @@ static void fail(struct ejob *j, enum err_class cls, const char *msg, int64_t re
     j->leased = again && j->leased && (cls == ERR_THROTTLED || cls == ERR_QUOTA);
     j->wait_until = j->leased ? sched_now(e->sched) + wait * 1000 : 0;
     char *cursor = restart ? cursor_format(&j->cur) : NULL;
-    char *run = run_json(j, cls == ERR_MALFORMED ? "rejected" : "error", cls, msg, j->leased);
+    char *run = job_run_json(j, cls == ERR_MALFORMED ? "rejected" : "error", cls, msg, j->leased);
     j->state = J_WRITING;
     tick_cancel(j);
     if (again)

@@ -20,6 +20,7 @@
 #include "config.h"
 #include "cursor.h"
 #include "log.h"
+#include "xbudget.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -35,6 +36,7 @@ struct tokens;
 struct writer;
 struct ejob;
 struct cred_state;
+struct refusal;
 
 enum jstate { J_IDLE, J_CLAIMING, J_TOKEN, J_FETCHING, J_WRITING };
 
@@ -79,6 +81,7 @@ struct jobenv {
     struct job_stmt stmts[JOB_STMT_COUNT];
     uint64_t rng;
     uint64_t refreshes, refresh_failures;
+    int listening_inflight; /* X listening statements not answered yet (xbudget.c) */
     int inflight, inflight_platform[PLATFORM_COUNT];
     /* leases asked for: each becomes a request, so they count against max_inflight too */
     int claiming, claiming_platform[PLATFORM_COUNT];
@@ -87,6 +90,7 @@ struct jobenv {
 
 /* An account's state shared by its jobs. */
 struct acct_state {
+    struct xbudget xb; /* the X listening budget of its search (xbudget.h) */
     bool needs_reauth;
     struct ejob *jobs;        /* its jobs, through ejob.acct_next */
     struct acct_state *next;  /* every account, for metrics */
@@ -112,6 +116,8 @@ struct ejob {
     int64_t wait_until; /* monotonic microseconds: end of a wait the platform asked for */
     uint64_t token_gen; /* the credential's generation when the request was sent */
     struct fetch_req *fr;
+    char *version_failed;    /* the API version of a last attempt that failed as retired, or NULL */
+    struct refusal *refusal; /* finding out which metric the platform refuses (refusal.h) */
     long http_status;
     struct complain complain;
     /* counters for /metrics */
@@ -119,7 +125,7 @@ struct ejob {
     int64_t last_success_wall; /* epoch seconds, 0 = none this process */
     struct ejob *next;
     struct ejob *acct_next; /* the next job of the same account */
-    uint32_t errors[ERR_MALFORMED + 1];
+    uint32_t errors[ERR_LAST + 1];
     enum jstate state;
     int failures;
     int once_attempts; /* --once bookkeeping */
@@ -128,6 +134,7 @@ struct ejob {
     bool fire_deferred; /* came due while a write of its own was outstanding */
     bool leased;        /* holds the job's lease in the database: from the claim to the release */
     bool next_page;     /* its last page committed and the run goes on: no claim needed */
+    bool version_retry; /* a reload changed the version that was retired: run now, forced */
 };
 
 /* The scheduler fired j: the step its state calls for. */

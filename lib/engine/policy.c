@@ -4,6 +4,8 @@
 #include "policy.h"
 #include "config.h"
 
+#include <string.h>
+
 #define CAPACITY_RETRY_MS    200
 #define DB_RETRY_MS          2000
 #define BACKOFF_BASE_MS      30000
@@ -13,6 +15,7 @@
 #define ONCE_MAX_ATTEMPTS    6
 #define ONCE_MAX_WAIT_MS     60000
 #define QUOTA_DEFAULT_MS     3600000
+#define VERSION_RETRY_MS     3600000
 #define START_SPREAD_MAX_MS  30000
 #define START_AT_PHASE_MS    (5 * 60 * 1000)
 
@@ -118,12 +121,27 @@ int64_t policy_wait_after(enum err_class cls, int64_t retry_ms, int failures, in
     case ERR_NOT_FOUND:
     case ERR_AUTH:
         return interval_ms; /* a retry cannot fix these: the next run tries again */
+    case ERR_VERSION:       /* heals only when the configuration changes: no sooner than an hour */
+        return interval_ms > VERSION_RETRY_MS ? interval_ms : VERSION_RETRY_MS;
     default:
         break;
     }
     return policy_backoff_ms(failures > 0 ? (unsigned)failures : 0,
                              once ? ONCE_BACKOFF_BASE_MS : BACKOFF_BASE_MS,
                              once ? ONCE_BACKOFF_CAP_MS : BACKOFF_CAP_MS, rng);
+}
+
+bool policy_version_retry(const char *failed_version, const char *configured_version)
+{
+    if (!failed_version)
+        return false;
+    return strcmp(configured_version ? configured_version : "", failed_version) != 0;
+}
+
+int64_t policy_budget_wait_ms(int64_t resets_at_s, int64_t now_us)
+{
+    int64_t wait = resets_at_s * 1000 - now_us / 1000 + 1000;
+    return wait > 1000 ? wait : 1000;
 }
 
 bool policy_once_again(enum err_class cls, int attempts, int64_t wait_ms)

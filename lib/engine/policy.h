@@ -14,7 +14,9 @@
  *     interval (at most 30 s, spread by the phase) and then on the grid, its next run at
  *     least a tenth of an interval later. Every first run is within an interval of the start;
  *   - failures: the wait per error class (Retry-After, a quota's reset, backoff with full
- *     jitter, an interval for errors a retry cannot fix), and what --once retries;
+ *     jitter, an interval for errors a retry cannot fix, at least an hour for a retired API
+ *     version unless a reload configures another), and what --once retries;
+ *   - the X search's listening budget: a spent one waits for the UTC day or month to turn;
  *   - the platforms' rate-limit signals (a window's reset, Meta's usage percentages) as a
  *     wait for the gate of a credential or stream, and the pace of paced requests;
  *   - waiting for a slot (max_inflight) and for the database;
@@ -75,6 +77,20 @@ bool policy_retryable(enum err_class cls);
  */
 int64_t policy_wait_after(enum err_class cls, int64_t retry_ms, int failures, int64_t interval_ms,
                           bool once, uint64_t *rng);
+
+/*
+ * Whether a job whose last attempt failed as a retired API version (failed_version, NULL when
+ * it did not) runs at once, forced, after a reload: the version now configured for its stream
+ * is another one. Otherwise such a job waits at least an hour (policy_wait_after).
+ */
+bool policy_version_retry(const char *failed_version, const char *configured_version);
+
+/*
+ * The wait of an X search whose listening budget is spent until its budget turns at
+ * resets_at_s (epoch seconds: the next UTC day or month, xbudget_resets_at): one second past
+ * it, at least one second.
+ */
+int64_t policy_budget_wait_ms(int64_t resets_at_s, int64_t now_us);
 
 /* Whether --once makes one more attempt: attempts made so far, the wait before it. */
 bool policy_once_again(enum err_class cls, int attempts, int64_t wait_ms);

@@ -3,7 +3,9 @@
  */
 #include "refresh.h"
 #include "dbsql.h"
+#include "expiry.h"
 #include "fetch.h"
+#include "metrics.h"
 #include "timeutil.h"
 #include "tokens.h"
 #include "xmalloc.h"
@@ -16,8 +18,8 @@
 struct cred_state {
     char *name;
     bool refreshing;
-    uint64_t generation; /* bumped by every successful refresh */
-    int32_t warned_day;  /* last day an approaching expiry was logged */
+    uint64_t generation;       /* bumped by every successful refresh */
+    struct expiry_note expiry; /* what was said of an unrenewable token's end */
     refresh_done_fn *done;
     struct ejob **waiters;
     size_t nwait, capw;
@@ -66,23 +68,81 @@ bool refresh_due(const struct ejob *j, int64_t now_s)
     return now_s >= exp - platform_info(j->acct->platform_id)->refresh_margin_s;
 }
 
+bool refresh_possible(const struct ejob *j)
+{
+    const struct config *cfg = j->e->cfg;
+    const struct cfg_credential *cc = config_credential(cfg, j->acct->credential);
+    if (!cc || !j->ad->refresh_build)
+        return false;
+    struct http_request req = {0};
+    int rc = j->ad->refresh_build(&cfg->platforms[j->acct->platform_id], cc,
+                                  tokens_access(j->e->tokens, cc->name),
+                                  tokens_refresh(j->e->tokens, cc->name), &req);
+    http_request_free(&req);
+    return rc == 0;
+}
+
+void refresh_sync_renewal(struct ejob *j)
+{
+    char exp[32];
+    snprintf(exp, sizeof exp, "%lld",
+             (long long)tokens_expires_at(j->e->tokens, j->acct->credential));
+    const char *p[3] = {j->account, exp, refresh_possible(j) ? "true" : "false"};
+    job_stmt(j->e, JOB_STMT_TOKEN_EXPIRY, dbsql_set_token_renewal, 3, p);
+}
+
 /*
- * A token that will expire and cannot be refreshed (LinkedIn without programmatic refresh) is
- * announced once a day from 14 days before: someone has to re-authorize by hand.
+ * A token that will end and cannot be refreshed (LinkedIn without programmatic refresh, a Meta
+ * token without the app's secret) is announced 14 and 3 days before its end, once each
+ * (expiry.h); once ended, the caller sets the account needs_reauth before the dead token is
+ * sent.
  */
-void refresh_warn_expiry(struct ejob *j, int64_t now_s)
+bool refresh_token_ended(struct ejob *j, int64_t now_s, char *why, size_t len)
 {
     int64_t exp = tokens_expires_at(j->e->tokens, j->acct->credential);
-    const char *refresh = tokens_refresh(j->e->tokens, j->acct->credential);
+    enum expiry_level l = expiry_level(exp, now_s);
+    if (l == EXPIRY_NONE)
+        return false;
     struct cred_state *c = cred_state(j->e, j->acct->credential);
-    int32_t today = (int32_t)(now_s / 86400);
-    if (exp <= 0 || (refresh && *refresh && j->ad->refresh_build) || exp - now_s > 14 * 86400 ||
-        c->warned_day == today)
-        return;
-    c->warned_day = today;
-    log_warn("tokens: access token expires in %lld days and cannot be refreshed credential=%s "
-             "account=%s: re-authorize and put the new token in the credentials file",
-             (long long)((exp - now_s) / 86400), j->acct->credential, j->account);
+    if (l != EXPIRY_EXPIRED && c->expiry.expires_at == exp && l <= c->expiry.said)
+        return false; /* said, or found renewable, at this level: not asked at every page */
+    if (refresh_possible(j)) {
+        c->expiry = (struct expiry_note){exp, l};
+        return false;
+    }
+    enum expiry_level said = expiry_announce(&c->expiry, exp, now_s);
+    if (said == EXPIRY_14D || said == EXPIRY_3D)
+        log_warn("tokens: access token expires in %lld days and cannot be refreshed "
+                 "credential=%s account=%s: reconnect (authorize the app again, put the new "
+                 "access_token and its expires_at in the credentials file, reload)",
+                 (long long)expiry_days_left(exp, now_s), j->acct->credential, j->account);
+    if (l != EXPIRY_EXPIRED)
+        return false;
+    char day[16];
+    time_format_date((int32_t)(exp / 86400), day, sizeof day);
+    snprintf(why, len,
+             "access token expired on %s and cannot be refreshed: authorize the app again and "
+             "put the new access_token and its expires_at in the credentials file",
+             day);
+    return true;
+}
+
+void refresh_expiry_metrics(const struct acct_state *accts, struct buf *b)
+{
+    metrics_family(b, "socialroi_token_expiry_seconds", "gauge",
+                   "Seconds until an account's access token ends (negative: ended), where the "
+                   "end is known; refreshable=\"false\": it has to be renewed by hand.");
+    int64_t now_s = time_wall_us() / 1000000;
+    for (const struct acct_state *a = accts; a; a = a->next) {
+        const struct ejob *j = a->jobs;
+        while (j && !j->acct)
+            j = j->acct_next;
+        int64_t exp = j ? tokens_expires_at(j->e->tokens, j->acct->credential) : 0;
+        if (exp > 0)
+            metrics_i64(b, "socialroi_token_expiry_seconds", exp - now_s, "account", a->name,
+                        "credential", j->acct->credential, "refreshable",
+                        refresh_possible(j) ? "true" : "false", NULL);
+    }
 }
 
 /* Hands the refresh outcome to every job waiting on the credential. */

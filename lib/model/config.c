@@ -7,6 +7,7 @@
  * (an account's platform and streams, a credential that must exist, a campaign's dates).
  */
 #include "config_int.h"
+#include "apiversion.h"
 #include "campaign.h"
 #include "ini.h"
 #include "log.h"
@@ -462,6 +463,11 @@ static void check_accounts(struct load *ld, bool have_credentials)
             continue;
         }
         check_account_currency(ld, a); /* before the default streams are filled in */
+        if (a->platform_id != PLATFORM_X && (a->x_posts_per_day || a->x_posts_per_month))
+            add_error(ld, a->where.file, a->where.line,
+                      "[account %s] x_posts_per_day, x_posts_per_month: only X accounts have a "
+                      "listening budget",
+                      a->name);
         check_account_streams(ld, a);
         if (a->enabled && have_credentials && !config_credential(c, a->credential))
             add_error(ld, a->where.file, a->where.line,
@@ -530,6 +536,15 @@ static void fill_platform_defaults(struct load *ld)
         if (!*p->version) {
             free(p->version);
             p->version = xstrdup(pi->version);
+        }
+        if (i == PLATFORM_FACEBOOK && !*p->ads_version) {
+            free(p->ads_version);
+            p->ads_version = xstrdup(apiver_default(API_META_MARKETING));
+        } else if (i != PLATFORM_FACEBOOK && *p->ads_version) {
+            add_error(ld, p->where.file, p->where.line,
+                      "[platform %s] ads_version: only facebook has ads streams on a version of "
+                      "their own",
+                      pi->name);
         }
     }
 }

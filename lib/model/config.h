@@ -60,7 +60,10 @@ struct cfg_platform {
     char *api_base;
     char *api_base2;
     char *token_url;
-    char *version;
+    char *version;              /* Graph API version, LinkedIn-Version (apiversion.h) */
+    char *ads_version;          /* Marketing API version of facebook's ads streams */
+    int32_t version_sunset;     /* configured sunset day of version, or CFG_UNSET_DATE */
+    int32_t ads_version_sunset; /* the same for ads_version */
     long max_inflight;
     int64_t timeout_ms;
     int64_t connect_timeout_ms;
@@ -85,6 +88,10 @@ struct cfg_account {
     int64_t backfill_ms;     /* how far the first run reaches back */
     char *currency;
     char *timezone;
+    /* X listening budget (x.mentions): posts billed per UTC day and per calendar month, 0 = no
+     * cap; the price of a post read, decimal text in the account currency (at most 6 places) */
+    long x_posts_per_day, x_posts_per_month;
+    char *x_price_per_post;
     bool enabled;
 };
 

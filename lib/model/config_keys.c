@@ -75,6 +75,18 @@ static const char *check_lease(const char *v)
                : "must be whole seconds from 1s to 1d, e.g. 10m";
 }
 
+/* A price per post: a plain non-negative decimal, exact in micro-units (at most six places). */
+static const char *check_price(const char *v)
+{
+    size_t digits = strspn(v, "0123456789"), frac = 0;
+    if (v[digits] == '.')
+        frac = strspn(v + digits + 1, "0123456789");
+    bool whole = v[digits + (v[digits] == '.' ? 1 + frac : 0)] == '\0';
+    return digits + frac > 0 && digits <= 12 && frac <= 6 && whole
+               ? NULL
+               : "must be a decimal amount with at most six places, e.g. 0.005";
+}
+
 static const char *check_path(const char *v)
 {
     return v[0] == '/' || !*v ? NULL : "must be an absolute path";
@@ -139,7 +151,13 @@ static const struct key_def platform_keys[] = {
      "second base URL where a platform has two hosts (YouTube Analytics)"},
     {"token_url", T_STR, P(token_url), NULL, 0, 0, 0, check_url, "OAuth token endpoint"},
     {"version", T_STR, P(version), NULL, 0, 0, 0, NULL,
-     "pinned API version (Graph vNN.0, LinkedIn-Version YYYYMM)"},
+     "pinned API version: Graph API vNN.0 (facebook pages, instagram), LinkedIn-Version YYYYMM"},
+    {"ads_version", T_STR, P(ads_version), NULL, 0, 0, 0, NULL,
+     "Marketing API version vNN.0 of facebook.ads_insights and facebook.leads (facebook only)"},
+    {"version_sunset", T_DATE, P(version_sunset), NULL, 0, 0, 0, NULL,
+     "sunset day of version, YYYY-MM-DD, when it differs from socialroi's table"},
+    {"ads_version_sunset", T_DATE, P(ads_version_sunset), NULL, 0, 0, 0, NULL,
+     "sunset day of ads_version, YYYY-MM-DD, when it differs from socialroi's table"},
     {"max_inflight", T_INT, P(max_inflight), "4", 0, 1, 100, NULL,
      "most requests in flight to this platform"},
     {"timeout", T_DURATION, P(timeout_ms), "60s", 0, 0, 0, NULL, "whole-request timeout"},
@@ -177,6 +195,12 @@ static const struct key_def account_keys[] = {
      "account currency; required for ads accounts and HubSpot"},
     {"timezone", T_STR, A(timezone), "", 0, 0, 0, check_timezone,
      "account time zone (ads day boundaries), IANA name"},
+    {"x_posts_per_day", T_INT, A(x_posts_per_day), "0", 0, 0, 1000000000, NULL,
+     "most posts X bills the search for per UTC day (x.mentions); 0 = no cap"},
+    {"x_posts_per_month", T_INT, A(x_posts_per_month), "0", 0, 0, 1000000000, NULL,
+     "most posts X bills the search for per calendar month (UTC); 0 = no cap"},
+    {"x_price_per_post", T_STR, A(x_price_per_post), "0.005", 0, 0, 0, check_price,
+     "price of a post read, in the account currency, for cost figures"},
     {"enabled", T_BOOL, A(enabled), "yes", 0, 0, 0, NULL, "set to no to stop polling"},
 };
 #undef A

@@ -21,6 +21,7 @@ void cursor_init(struct job_cursor *c)
 void cursor_free(struct job_cursor *c)
 {
     free(c->page);
+    free(c->retired);
     cursor_init(c);
 }
 
@@ -52,7 +53,7 @@ static int read_range(const cJSON *o, const char *key, bool *has, int32_t *from,
 int cursor_parse(const char *json, struct job_cursor *c)
 {
     char why[128];
-    const char *page = NULL;
+    const char *page = NULL, *retired = NULL;
     bool in_run = false;
     cursor_init(c);
     if (!json || !*json)
@@ -66,6 +67,7 @@ int cursor_parse(const char *json, struct job_cursor *c)
         json_int(o, "seen", &c->seen) == JSON_BAD ||
         json_bool(o, "by_data", &c->by_data) == JSON_BAD ||
         json_bool(o, "in_run", &in_run) == JSON_BAD || json_str(o, "page", &page) == JSON_BAD ||
+        json_str(o, "retired", &retired) == JSON_BAD ||
         json_bool(o, "backfilling", &c->backfilling) == JSON_BAD ||
         read_range(o, "backfill", &c->bf_pending, &c->bf_from, &c->bf_to) < 0 ||
         read_range(o, "last_backfill", &c->bf_done, &c->bf_done_from, &c->bf_done_to) < 0) {
@@ -76,6 +78,7 @@ int cursor_parse(const char *json, struct job_cursor *c)
     c->in_run = in_run;
     c->backfilling = in_run && c->backfilling;
     c->page = page ? xstrdup(page) : NULL;
+    c->retired = retired && *retired ? xstrdup(retired) : NULL;
     cJSON_Delete(o);
     return 0;
 }
@@ -123,8 +126,26 @@ char *cursor_format(const struct job_cursor *c)
         put_day(&b, "done_through", c->done_through);
     if (c->watermark)
         buf_printf(&b, ",\"watermark\":%lld", (long long)c->watermark);
+    if (c->retired) {
+        buf_puts(&b, ",\"retired\":");
+        json_write_str(&b, c->retired);
+    }
     buf_puts(&b, "}");
     return buf_steal(&b, NULL);
+}
+
+void cursor_retire(struct job_cursor *c, const char *metric)
+{
+    size_t n = strlen(metric);
+    for (const char *p = c->retired; p && *p;) {
+        size_t len = strcspn(p, ",");
+        if (len == n && strncmp(p, metric, n) == 0)
+            return;
+        p += len + (p[len] == ',');
+    }
+    char *r = c->retired ? xasprintf("%s,%s", c->retired, metric) : xstrdup(metric);
+    free(c->retired);
+    c->retired = r;
 }
 
 static void start_run(struct job_cursor *c, int64_t now_us)

@@ -38,6 +38,9 @@ struct job_cursor {
     int32_t bf_from, bf_to;
     bool bf_done; /* the last backfill finished: its range */
     int32_t bf_done_from, bf_done_to;
+    /* metrics the platform refused (a retired insights metric fails the whole call on Graph),
+     * comma-separated, never asked for again; kept across runs; NULL none */
+    char *retired;
 };
 
 void cursor_init(struct job_cursor *c);
@@ -55,6 +58,9 @@ char *cursor_format(const struct job_cursor *c);
  */
 void cursor_plan(struct job_cursor *c, int32_t today, int64_t now_us, int64_t lookback_ms,
                  int64_t backfill_ms);
+/* Adds a refused metric to c->retired (once). */
+void cursor_retire(struct job_cursor *c, const char *metric);
+
 /* Records the next page of the run. */
 void cursor_next_page(struct job_cursor *c, const char *page);
 /* Records the latest modification time (platform clock, epoch us; 0 none) a page reported. */

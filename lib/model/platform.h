@@ -27,7 +27,7 @@ struct platform_info {
     const char *api_base;    /* scheme://host[:port][/prefix], no trailing slash */
     const char *api_base2;   /* second host (YouTube Analytics), or NULL */
     const char *token_url;   /* OAuth token endpoint; "" when the platform has none we use */
-    const char *version;     /* pinned API version, or "" when versions live in paths */
+    const char *version;     /* default API version (apiversion.h), "" when paths carry it */
     int requests_per_second; /* the platform's documented pace, 0 = no fixed pace */
     int refresh_margin_s;    /* refresh a token this long before it expires */
 };

@@ -32,6 +32,9 @@ struct rowset {
     char errmsg[512];
     int64_t retry_after_ms;
     unsigned warnings;
+    bool refused;        /* rowset_set_refused_metric */
+    char *refused_name;  /* NULL: unknown */
+    char *refused_among; /* the metrics asked for */
     bool seen_set;
     int64_t seen;
 };
@@ -54,6 +57,8 @@ void rowset_free(struct rowset *rs)
     }
     free(rs->recs);
     free(rs->next);
+    free(rs->refused_name);
+    free(rs->refused_among);
     free(rs);
 }
 
@@ -148,6 +153,24 @@ enum err_class rowset_error(const struct rowset *rs, const char **msg, int64_t *
     return rs->err;
 }
 
+void rowset_set_refused_metric(struct rowset *rs, const char *name, const char *among)
+{
+    free(rs->refused_name);
+    free(rs->refused_among);
+    rs->refused = true;
+    rs->refused_name = name ? xstrdup(name) : NULL;
+    rs->refused_among = among ? xstrdup(among) : NULL;
+}
+
+bool rowset_refused_metric(const struct rowset *rs, const char **name, const char **among)
+{
+    if (name)
+        *name = rs->refused_name;
+    if (among)
+        *among = rs->refused_among;
+    return rs->refused;
+}
+
 void rowset_add_warning(struct rowset *rs)
 {
     rs->warnings++;
@@ -170,6 +193,7 @@ const char *err_class_name(enum err_class c)
         [ERR_NOT_FOUND] = "not_found",
         [ERR_TRANSIENT] = "transient",
         [ERR_MALFORMED] = "malformed",
+        [ERR_VERSION] = "version",
     };
     return (unsigned)c < sizeof names / sizeof names[0] ? names[c] : "unknown";
 }

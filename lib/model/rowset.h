@@ -30,7 +30,9 @@ enum err_class {
     ERR_NOT_FOUND,   /* entity gone */
     ERR_TRANSIENT,   /* server trouble: retry with backoff */
     ERR_MALFORMED,   /* a body that is not valid for the stream: rejected, cursor kept */
+    ERR_VERSION,     /* the configured API version is retired: no retry until the config changes */
 };
+#define ERR_LAST ERR_VERSION
 
 enum rec_type {
     REC_METRIC,
@@ -181,6 +183,16 @@ bool rowset_seen(const struct rowset *rs, int64_t *at_us);
 void rowset_set_error(struct rowset *rs, enum err_class cls, int64_t retry_after_ms,
                       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 enum err_class rowset_error(const struct rowset *rs, const char **msg, int64_t *retry_after_ms);
+
+/*
+ * With an ERR_BAD_REQUEST: the platform refused one of the metrics the request asked for (a
+ * retired or refused insights metric fails the whole call on Graph). name is that metric when
+ * the answer says which; otherwise NULL, and among is the comma-separated list the request asked
+ * for, in which the refused one must be found by asking fewer. Both are copied.
+ */
+void rowset_set_refused_metric(struct rowset *rs, const char *name, const char *among);
+/* True when the page was such a refusal; name (NULL: unknown) and among as set. */
+bool rowset_refused_metric(const struct rowset *rs, const char **name, const char **among);
 
 /* Partial problems on a page that is otherwise fine (X errors[] beside data). */
 void rowset_add_warning(struct rowset *rs);

@@ -17,6 +17,14 @@ check "socialroid -n accepts the simulator config" socialroid -n -c "$CONF"
 check_rc 0 "socialroid --once exits 0" run_once "$CONF"
 truth_check "X: the database equals the truth" x
 truth_check "Meta: the database equals the truth" facebook
+# Graph pages a Page's posts by time (until + __paging_token, no cursors): more posts than one
+# page of 100 holds, so the truth check above passed only if every time page was followed
+fb_posts=$(jq -r '.totals.facebook.posts' "$TEST_DIR/truth.json")
+n=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE outcome = 'ok' AND job_id IN
+           (SELECT job_id FROM socialroi.poll_job WHERE stream = 'facebook.posts')")
+[ "$fb_posts" -gt 100 ] && [ "$n" -ge 2 ] &&
+    ok "Meta posts: $fb_posts posts over $n time-paged pages" ||
+    not_ok "Meta posts: more than one time-paged page" "posts $fb_posts, pages $n"
 n=$(sql "SELECT count(*) FROM socialroi.poll_job WHERE last_success IS NOT NULL")
 [ "$n" -eq 7 ] && ok "all seven jobs completed a run (x.mentions too)" || not_ok "all seven jobs completed a run (x.mentions too)" "got $n"
 n=$(sql "SELECT count(*) FROM socialroi.fetch_run WHERE outcome = 'ok'")

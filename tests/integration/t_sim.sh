@@ -243,7 +243,8 @@ is "X search: a query without its parameter is a 400" "$(search "$T/s.json" -d m
 
 # ---- Meta: posts, insights, ads insights, leads ----------------------------------------------
 
-G="/facebook/v24.0"
+G="/facebook/v24.0" # the Graph API (pages): v24.0 is served until 2028
+A="/facebook/v26.0" # the Marketing API (ad accounts, leads): v24.0 expired on 2026-11-10
 POSTS_URL="$G/$PAGE/posts?fields=id,created_time,message,shares,reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)&limit=100"
 walk_meta "$POSTS_URL&access_token=$FTOKEN" "$T/fb_ids"
 cp "$T/walk1.json" "$T/posts1.json"
@@ -252,8 +253,11 @@ pages=$PAGES
 is "Meta posts: following paging.next reaches the end in two pages" "$pages" 2
 is "Meta posts: the posts walked equal the truth's count" "$(sort -u "$T/fb_ids" | wc -l)" "$FB_POSTS"
 check_grep "Meta posts: paging.next embeds the access token" 'access_token=EAA' "$T/posts1.json"
-is "Meta posts: the last page keeps its cursors" \
-    "$(jget "$T/posts.json" "(j->'paging'->'cursors'->>'after') IS NOT NULL AND (j->'paging'->>'next') IS NULL")" t
+# Graph pages a Page's posts by time: next carries until and __paging_token, no cursors object
+is "Meta posts: paged by time (until and __paging_token in next, no cursors)" \
+    "$(jget "$T/posts1.json" "(j->'paging'->'cursors') IS NULL AND (j->'paging'->>'next') ~ '[?&]until=[0-9]+(&|$)' AND (j->'paging'->>'next') ~ '[?&]__paging_token=enc_'")" t
+is "Meta posts: the last page has no next" \
+    "$(jget "$T/posts.json" "(j->'paging'->>'next') IS NULL AND (j->'paging'->>'previous') IS NOT NULL")" t
 is "Meta posts: reactions match the truth's likes" \
     "$(jcmp "$T/posts1.json" "$T/truth.json" "bool_and((e->'reactions'->'summary'->>'total_count') = (b->'facebook'->'$PAGE'->'content'->(e->>'id')->'metrics'->>'likes'))" ", jsonb_array_elements(a->'data') e")" t
 
@@ -268,12 +272,18 @@ is "Meta page insights: each value sits on the Pacific day before end_time" \
 code=$(get "$G/$PAGE/insights?metric=page_impressions,page_media_view&period=day&access_token=$FTOKEN" "$T/dep.json")
 is "Meta page insights: a deprecated metric fails the call with code 100" \
     "$code $(jget "$T/dep.json" "j->'error'->>'code'")" "400 100"
+# retired on 2025-11-15 (impressions, page fans) and 2026-06-15 (the unique-impressions family)
+for m in page_fans page_fan_adds_unique page_impressions_unique post_impressions_unique; do
+    code=$(get "$G/$PAGE/insights?metric=page_post_engagements,$m&period=day&access_token=$FTOKEN" "$T/dep.json")
+    is "Meta page insights: the retired $m fails the call with code 100" \
+        "$code $(jget "$T/dep.json" "j->'error'->>'code'")" "400 100"
+done
 
 ADS_SINCE=$(jget "$T/world.json" "((j->>'today')::date - 40)::text")
 : >"$T/ads_rows"
 url=""
 pages=0
-code=$(get "$G/act_$ACT/insights" "$T/ads.json" -G -H "Authorization: Bearer $FTOKEN" \
+code=$(get "$A/act_$ACT/insights" "$T/ads.json" -G -H "Authorization: Bearer $FTOKEN" \
     --data-urlencode "time_range={\"since\":\"$ADS_SINCE\",\"until\":\"$TODAY\"}" \
     -d level=campaign -d time_increment=1 -d limit=25 \
     -d fields=campaign_id,campaign_name,account_currency,spend,impressions,clicks,actions,action_values)
@@ -294,13 +304,27 @@ is "Meta ads insights: metrics are decimal strings" \
 is "Meta ads insights: the first cursor is Meta's MAZDZD" \
     "$(jget "$T/ads1.json" "j->'paging'->'cursors'->>'before'")" MAZDZD
 
-walk_meta "$G/$FORM/leads?fields=id,created_time,ad_id,campaign_id,form_id,is_organic,field_data&limit=10&access_token=$FTOKEN" "$T/lead_ids"
+walk_meta "$A/$FORM/leads?fields=id,created_time,ad_id,campaign_id,form_id,is_organic,field_data&limit=10&access_token=$FTOKEN" "$T/lead_ids"
 is "Meta leads: walking every page gives the truth's leads" "$(sort -u "$T/lead_ids" | wc -l)" "$LEADS"
 LAST=$(jget "$T/truth.json" "max(extract(epoch from (l->>'created_at')::timestamptz))::bigint" ", jsonb_each(j->'facebook'->'$PAGE'->'leads') AS x(k, l)")
-code=$(get "$G/$FORM/leads" "$T/newleads.json" -G -d "access_token=$FTOKEN" \
+code=$(get "$A/$FORM/leads" "$T/newleads.json" -G -d "access_token=$FTOKEN" \
     --data-urlencode "filtering=[{\"field\":\"time_created\",\"operator\":\"GREATER_THAN\",\"value\":$((LAST - 1))}]")
 is "Meta leads: filtering on time_created returns only newer leads" \
     "$code $(jget "$T/newleads.json" "jsonb_array_length(j->'data')")" "200 1"
+
+# Versions: the Marketing API's expire on the days Meta published (v24.0 on 2026-11-10), the
+# Graph API's are served past their expiry; this world's today decides.
+code=$(get "/facebook/v22.0/act_$ACT/insights?access_token=$FTOKEN" "$T/v.json")
+is "Meta: an expired Marketing API version answers 400 (#2635) naming the latest version" \
+    "$code $(jget "$T/v.json" "(j->'error'->>'code') || ' ' || (j->'error'->>'type')") $(jget "$T/v.json" "j->'error'->>'message' LIKE '(#2635) You are calling a deprecated version of the Ads API. Please update to the latest version: v%.0.'")" \
+    "400 2635 OAuthException t"
+is "Meta: leads in an expired Marketing API version: 2635 too" \
+    "$(get "/facebook/v22.0/$FORM/leads?access_token=$FTOKEN" "$T/v.json") $(jget "$T/v.json" "j->'error'->>'code'")" \
+    "400 2635"
+is "Meta: the Graph API serves the page in any version" \
+    "$(get "/facebook/v22.0/$PAGE/posts?access_token=$FTOKEN" "$T/v.json")" 200
+is "Meta: the current Marketing API version is served" \
+    "$(get "$A/act_$ACT/campaigns?access_token=$FTOKEN" "$T/v.json")" 200
 
 # ---- faults ------------------------------------------------------------------------------------
 
@@ -313,7 +337,7 @@ is "fault throttle (X): the rule fired once, then the real answer" \
     "$(get "/x/2/users/$XUSER" "$T/f2.json" -H "$AUTH")" 200
 
 fault '{"platform":"facebook","kind":"throttle","count":1,"path":"/insights","seconds":120}'
-code=$(get "$G/act_$ACT/insights?access_token=$FTOKEN" "$T/f.json")
+code=$(get "$A/act_$ACT/insights?access_token=$FTOKEN" "$T/f.json")
 is "fault throttle (Meta ads insights): 400 with code 80000" \
     "$code $(jget "$T/f.json" "j->'error'->>'code'")" "400 80000"
 check_grep "fault throttle (Meta): X-Business-Use-Case-Usage says when access returns" \

@@ -326,7 +326,7 @@ same "every LinkedIn lead e-mail is a HubSpot contact's (case aside)" \
     "$(comm -23 "$T/li_emails" "$T/hs_emails" | wc -l) $(wc -l <"$T/li_emails" | awk '{print ($1 > 0)}')" "0 1"
 FORM=$(jv "$T/world.json" '.facebook.accounts[0].forms[0]')
 FTOKEN=$(jv "$T/world.json" '.facebook.accounts[0].access_token')
-fetch "/facebook/v24.0/$FORM/leads?fields=id,campaign_id,field_data&limit=100&access_token=$FTOKEN" "$T/fbl.json" >/dev/null
+fetch "/facebook/v26.0/$FORM/leads?fields=id,campaign_id,field_data&limit=100&access_token=$FTOKEN" "$T/fbl.json" >/dev/null
 jv "$T/fbl.json" '.data[].field_data[] | select(.name == "email") | .values[0]' >"$T/fb_raw_emails"
 tr 'A-Z' 'a-z' <"$T/fb_raw_emails" | sort -u >"$T/fb_emails"
 same "every Meta lead e-mail is a HubSpot contact's; some are typed in mixed case" \

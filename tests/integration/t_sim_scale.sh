@@ -94,7 +94,7 @@ is "X: account 3's token does not see account 0's user" "$(jq -r '.errors[0].tit
     "Not Found Error"
 AD3=$(w '.facebook.accounts[3].ad_account')
 is "Meta: access_token= of account 3 reads account 3's ads insights" \
-    "$(code "$M/facebook/v24.0/act_$AD3/insights?level=campaign&time_increment=1&date_preset=last_7d&fields=campaign_id,spend&access_token=$(w '.facebook.accounts[3].access_token')")" 200
+    "$(code "$M/facebook/v26.0/act_$AD3/insights?level=campaign&time_increment=1&date_preset=last_7d&fields=campaign_id,spend&access_token=$(w '.facebook.accounts[3].access_token')")" 200
 w '.facebook.accounts[3].campaigns' >"$T/camps3.json"
 is "Meta: the insights rows are account 3's campaigns" \
     "$(jq -c '[.data[].campaign_id] | unique | length > 0 and all(IN($c[0][]))' --slurpfile c "$T/camps3.json" "$T/body")" true

@@ -184,7 +184,8 @@ SELECT is((SELECT array_agg(table_name || '.' || column_name ORDER BY table_name
                 'spend_reconciliation.budget_used', 'spend_reconciliation.configured_spend',
                 'spend_reconciliation.pacing', 'spend_reconciliation.platform_spend',
                 'spend_reconciliation.remaining', 'spend_reconciliation.spend',
-                'spend_reconciliation.time_elapsed', 'top_content.engagement_rate'],
+                'spend_reconciliation.time_elapsed', 'top_content.engagement_rate',
+                'x_listening.cost', 'x_listening.cost_per_mention'],
           'numeric columns are money, credited leads and customers, and ratios: no count');
 SELECT is((SELECT count(*)::int FROM information_schema.columns
             WHERE table_schema = 'dashboard'

@@ -117,6 +117,20 @@ void fixture_expect_error(const struct adapter_ctx *ctx, long status, const char
     rowset_free(rs);
 }
 
+void fixture_expect_repeat(const struct adapter_ctx *ctx, const char *file)
+{
+    int rc;
+    const char *msg = NULL;
+    int64_t retry;
+    struct rowset *rs = fixture_parse(ctx, 200, file, NULL, &rc);
+    fixture_rejected(rs, rc, ERR_MALFORMED, -1, file);
+    rowset_error(rs, &msg, &retry);
+    assert_non_null(msg);
+    if (!strstr(msg, "paging repeats the page just read"))
+        fail_msg("%s: refused for another reason: %s", file, msg);
+    rowset_free(rs);
+}
+
 void fixture_expect_body_error(const struct adapter_ctx *ctx, long status, const char *body,
                                const struct fixture_hdr *headers, enum err_class cls, int64_t retry)
 {

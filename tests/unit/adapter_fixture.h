@@ -50,6 +50,10 @@ void fixture_rejected(struct rowset *rs, int rc, enum err_class cls, int64_t ret
 void fixture_expect_error(const struct adapter_ctx *ctx, long status, const char *file,
                           const struct fixture_hdr *headers, enum err_class cls, int64_t retry);
 
+/* A 200 page whose next cursor is ctx->page, the page it was asked for: refused as a repeat
+ * (malformed, no record, no cursor), never paged again. */
+void fixture_expect_repeat(const struct adapter_ctx *ctx, const char *file);
+
 /* The same for a body given as a string. */
 void fixture_expect_body_error(const struct adapter_ctx *ctx, long status, const char *body,
                                const struct fixture_hdr *headers, enum err_class cls,

@@ -333,6 +333,29 @@ static void test_build_posts(void **state)
           "&since=1730419200&limit=100&after="
           "QVFIUkJRZAGdjRzQtZAHk1VnlYV2Fzc1ZAfZAnJQU0JfVjRHQUlBWkp2",
           log);
+    /* a time page (Graph pages Page posts by time): until and the token, never after */
+    ctx.page = "until=1427470272&__paging_token=enc_AdBbhK6AkHa-Ida_ZDZD";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&until=1427470272&__paging_token=enc_AdBbhK6AkHa-Ida_ZDZD",
+          log);
+    ctx.page = "until=17&__paging_token=enc_A%2Bb%2Fc";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&until=17&__paging_token=enc_A%2Bb%2Fc",
+          log);
+    ctx.page = "offset=200";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100&offset=200",
+          log);
+    /* a stored time page whose values are not Graph's is not sent */
+    ctx.page = "until=12ab&__paging_token=x%26access_token%3Dy";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100",
+          log);
+    ctx.page = NULL;
     ctx.access_token = NULL;
     build_fails(&ctx, "no access token");
 }
@@ -397,6 +420,33 @@ static void test_build_leads(void **state)
     none.forms.n = 0;
     ctx.account = &none;
     build_fails(&ctx, "no forms configured");
+}
+
+/* The ads streams call the Marketing API version (ads_version), the page streams the Graph one. */
+static void test_build_ads_version(void **state)
+{
+    (void)state;
+    static char ads[] = "v26.0";
+    struct cfg_platform p = platform;
+    p.ads_version = ads;
+    struct adapter_ctx ctx = make_ctx("facebook.ads_insights");
+    ctx.platform = &p;
+    ctx.from_day = day(2023, 6, 1);
+    ctx.to_day = day(2023, 6, 30);
+    build(&ctx, "https://graph.facebook.com/v26.0/act_798085168510957/insights?" ADS_QUERY,
+          "https://graph.facebook.com/v26.0/act_798085168510957/insights");
+    ctx = make_ctx("facebook.leads");
+    ctx.platform = &p;
+    ctx.since = INT64_C(1714521600) * 1000000 + 999999;
+    build(&ctx, "https://graph.facebook.com/v26.0/" FORM0 "/leads?" LEADS_QUERY,
+          "https://graph.facebook.com/v26.0/" FORM0 "/leads");
+    ctx = make_ctx("facebook.posts");
+    ctx.platform = &p;
+    ctx.from_day = day(2024, 11, 1);
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/posts?" POST_FIELDS
+          "&since=1730419200&limit=100",
+          "https://graph.facebook.com/v24.0/104858302236475/posts");
 }
 
 /* ---- page insights -------------------------------------------------------------------------- */
@@ -510,6 +560,65 @@ static void test_posts_next_only(void **state)
     assert_int_equal(rowset_count(rs), 4);
     assert_string_equal(rowset_next(rs), "QVFIUm5leHRPbmx5");
     rowset_free(rs);
+}
+
+/*
+ * A page of /{page}/posts as Graph v2.8 answered it (recorded by keboola/ex-facebook-graph-api):
+ * time-based paging, paging.next carrying until and __paging_token and no cursors object. Every
+ * post is kept and the next page is the time page, never the URL or its access_token.
+ */
+static void test_posts_time_paged(void **state)
+{
+    (void)state;
+    struct rowset *rs = parse_ok("facebook.posts", "posts_time_paged.json");
+    /* ten posts: content, likes (reactions.summary) and shares 0 (absent); comments not asked */
+    assert_int_equal(rowset_count(rs), 30);
+    is_post(rs, 0, "177057932317550_905758402780829", ts(2015, 4, 15, 17, 48, 2), NULL, "Xqw98");
+    is_snapshot(rs, 1, "177057932317550_905758402780829", "likes", 0);
+    is_snapshot(rs, 2, "177057932317550_905758402780829", "shares", 0);
+    assert_string_equal(rowset_next(rs),
+                        "until=1427470272&__paging_token=enc_AdBbhK6AkHaIdkUaTHGDy2E8EWaNpTlGtKOCP"
+                        "xwMZBTjIX0vOA4dm6WJQzjUyW4UW6KrDijzGVvMK0inzQdwtJYYrUvJ3FmuCRJ1R5GkgXP9S7"
+                        "wZDZD");
+    rowset_free(rs);
+}
+
+/* Offset paging; and a next URL with no page in it, or a time page with a foreign value. */
+static void test_posts_paging_kinds(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *next, *page; /* page NULL: malformed */
+    } cases[] = {
+        {"https://graph.facebook.com/v24.0/1/posts?access_token=EAAJZ&limit=25&offset=50",
+         "offset=50"},
+        {"https://graph.facebook.com/v24.0/1/posts?limit=25&__paging_token=enc_AdA&until=17",
+         "until=17&__paging_token=enc_AdA"},
+        /* a token of the standard base64 alphabet stays encoded in the page */
+        {"https://graph.facebook.com/v24.0/1/posts?until=17&__paging_token=enc_A%2Bb%2Fc",
+         "until=17&__paging_token=enc_A%2Bb%2Fc"},
+        {"https://graph.facebook.com/v24.0/1/posts?access_token=EAAJZ&limit=25", NULL},
+        {"https://graph.facebook.com/v24.0/1/posts?until=now&__paging_token=enc_AdA", NULL},
+        {"https://graph.facebook.com/v24.0/1/posts?until=17&__paging_token=a%26b", NULL},
+    };
+    struct adapter_ctx ctx = make_ctx("facebook.posts");
+    char body[512];
+    int rc;
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        snprintf(body, sizeof body, "{\"data\":[{\"id\":\"1_2\"}],\"paging\":{\"next\":\"%s\"}}",
+                 cases[i].next);
+        struct rowset *rs = fixture_parse_body(&ctx, 200, body, strlen(body), NULL, &rc);
+        if (cases[i].page) {
+            assert_int_equal(rc, 0);
+            assert_int_equal(rowset_count(rs), 2);
+            assert_string_equal(rowset_next(rs), cases[i].page);
+        } else {
+            assert_int_equal(rc, -1);
+            assert_int_equal(rowset_error(rs, NULL, NULL), ERR_MALFORMED);
+            assert_int_equal(rowset_count(rs), 0);
+        }
+        rowset_free(rs);
+    }
 }
 
 /* ---- ads insights --------------------------------------------------------------------------- */
@@ -712,6 +821,32 @@ static void test_errors(void **state)
             expect_error(streams[s], cases[i].status, cases[i].file, NULL, cases[i].cls, -1);
 }
 
+/* Error 2635, a retired Marketing API version: class version, with what to set. */
+static void test_retired_version(void **state)
+{
+    (void)state;
+    static const char body[] =
+        "{\"error\":{\"message\":\"(#2635) You are calling a deprecated version of the Ads "
+        "API. Please update to the latest version: v27.0.\",\"type\":\"OAuthException\","
+        "\"code\":2635,\"fbtrace_id\":\"AbCdEfGh\"}}";
+    static const char *const streams[] = {"facebook.ads_insights", "facebook.leads"};
+    for (size_t s = 0; s < 2; s++) {
+        struct adapter_ctx ctx = make_ctx(streams[s]);
+        const char *msg;
+        int64_t retry;
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 400, body, strlen(body), NULL, &rc);
+        assert_int_equal(rowset_error(rs, &msg, &retry), ERR_VERSION);
+        assert_true(retry == -1);
+        assert_int_equal(rowset_count(rs), 0);
+        assert_string_equal(msg, "facebook: the configured Marketing API version is retired (HTTP "
+                                 "400, Graph error 2635: (#2635) You are calling a deprecated "
+                                 "version of the Ads API. Please update to the latest version: "
+                                 "v27.0.): set ads_version = v26.0 in [platform facebook]");
+        rowset_free(rs);
+    }
+}
+
 /* Messages name the HTTP status and the Graph code; a quoted token or URL is blanked. */
 static void test_error_message(void **state)
 {
@@ -743,6 +878,63 @@ static void test_error_message(void **state)
     assert_int_equal(rc, -1);
     assert_string_equal((rowset_error(rs, &msg, NULL), msg),
                         "facebook: post (not a Graph id): created_time is not a timestamp");
+    rowset_free(rs);
+}
+
+/*
+ * A retired metric fails the whole insights call: the request then names only the metrics not
+ * retired, or only the probe's; the refusal says which metric when the message gives its index,
+ * else the list asked for, to be searched.
+ */
+static void test_refused_metric(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("facebook.page_insights");
+    const char *log = "https://graph.facebook.com/v24.0/104858302236475/insights";
+    const char *name, *among;
+    int rc;
+    ctx.retired = "page_media_view,page_fans";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/insights?metric=page_post_engagements"
+          "%2Cpage_daily_follows_unique%2Cpage_total_media_view_unique&period=day&since=2024-01-"
+          "12&until=2024-01-15",
+          log);
+    ctx.probe = "page_daily_follows_unique,page_media_view";
+    build(&ctx,
+          "https://graph.facebook.com/v24.0/104858302236475/insights?metric=page_daily_follows_"
+          "unique%2Cpage_media_view&period=day&since=2024-01-12&until=2024-01-15",
+          log);
+    ctx.probe = NULL;
+    ctx.retired = "page_post_engagements,page_daily_follows_unique,page_media_view,"
+                  "page_total_media_view_unique";
+    build_fails(&ctx, "the platform refused every metric of this stream");
+
+    /* "(#100) The value must be a valid insights metric": which one is not said */
+    ctx.retired = "page_daily_follows_unique";
+    struct rowset *rs = fixture_parse(&ctx, 400, "error_100_invalid_metric.json", NULL, &rc);
+    assert_int_equal(rc, -1);
+    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_BAD_REQUEST);
+    assert_true(rowset_refused_metric(rs, &name, &among));
+    assert_null(name);
+    assert_string_equal(among,
+                        "page_post_engagements,page_media_view,page_total_media_view_unique");
+    rowset_free(rs);
+    /* metric[N]: the N-th of those asked for */
+    const char *idx = "{\"error\":{\"message\":\"(#100) metric[1] must be one of the following "
+                      "values: page_post_engagements, page_total_media_view_unique\",\"type\":"
+                      "\"OAuthException\",\"code\":100}}";
+    rs = fixture_parse_body(&ctx, 400, idx, strlen(idx), NULL, &rc);
+    assert_true(rowset_refused_metric(rs, &name, &among));
+    assert_string_equal(name, "page_media_view");
+    rowset_free(rs);
+    /* other errors 100 are no refused metric; nor is the same error on posts (no metrics) */
+    rs = fixture_parse(&ctx, 400, "error_100_object_missing.json", NULL, &rc);
+    assert_false(rowset_refused_metric(rs, NULL, NULL));
+    rowset_free(rs);
+    struct adapter_ctx posts = make_ctx("facebook.posts");
+    rs = fixture_parse(&posts, 400, "error_100_invalid_metric.json", NULL, &rc);
+    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_BAD_REQUEST);
+    assert_false(rowset_refused_metric(rs, NULL, NULL));
     rowset_free(rs);
 }
 
@@ -957,10 +1149,36 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A Graph page whose next page is the one it was asked with (cursor, time page, a form's
+ * leads) would be asked for forever: refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("facebook.posts");
+    ctx.page = "QVFIUkJRZAGdjRzQtZAHk1VnlYV2Fzc1ZAfZAnJQU0JfVjRHQUlBWkp2";
+    fixture_expect_repeat(&ctx, "posts_page1.json");
+    ctx.page =
+        "until=1427470272&__paging_token=enc_AdBbhK6AkHaIdkUaTHGDy2E8EWaNpTlGtKOCPxwMZBTjIX0v"
+        "OA4dm6WJQzjUyW4UW6KrDijzGVvMK0inzQdwtJYYrUvJ3FmuCRJ1R5GkgXP9S7wZDZD";
+    fixture_expect_repeat(&ctx, "posts_time_paged.json");
+    ctx = make_ctx("facebook.ads_insights");
+    ctx.page = "MjQZD";
+    fixture_expect_repeat(&ctx, "ads_insights_page1.json");
+    ctx = make_ctx("facebook.leads");
+    ctx.page = "0:QVFIUkx3bUVBdk1xLUdB";
+    fixture_expect_repeat(&ctx, "leads_page1.json");
+    /* another cursor of the same form goes on */
+    ctx.page = "0:QVFIUkx3bUVBdk1xLUdC";
+    struct rowset *rs = fixture_parse_ok(&ctx, "leads_page1.json");
+    assert_string_equal(rowset_next(rs), "0:QVFIUkx3bUVBdk1xLUdB");
+    rowset_free(rs);
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_FACEBOOK, "EAA");
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_page_insights),
         cmocka_unit_test(test_page_insights_chunks),
@@ -973,6 +1191,8 @@ int main(void)
         cmocka_unit_test(test_posts),
         cmocka_unit_test(test_posts_last),
         cmocka_unit_test(test_posts_next_only),
+        cmocka_unit_test(test_posts_time_paged),
+        cmocka_unit_test(test_posts_paging_kinds),
         cmocka_unit_test(test_posts_absent_counts),
         cmocka_unit_test(test_ads),
         cmocka_unit_test(test_ads_last),
@@ -983,8 +1203,11 @@ int main(void)
         cmocka_unit_test(test_leads_forms),
         cmocka_unit_test(test_leads_malformed),
         cmocka_unit_test(test_errors),
+        cmocka_unit_test(test_retired_version),
+        cmocka_unit_test(test_build_ads_version),
         cmocka_unit_test(test_error_message),
         cmocka_unit_test(test_throttle_retry),
+        cmocka_unit_test(test_refused_metric),
         cmocka_unit_test(test_errors_without_body),
         cmocka_unit_test(test_ratelimit),
         cmocka_unit_test(test_refresh_build),

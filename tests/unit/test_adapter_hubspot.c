@@ -1082,10 +1082,29 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A page whose paging.next.after is the after it was asked with (search or list) would be
+ * asked for forever: refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("hubspot.contacts", "list:784566996486");
+    fixture_expect_repeat(&ctx, "contacts_list.json");
+    /* the search: the cursor the first page hands on, asked again */
+    ctx.page = NULL;
+    struct rowset *rs = fixture_parse_ok(&ctx, "contacts_page1.json");
+    assert_non_null(rowset_next(rs));
+    char *next = strdup(rowset_next(rs));
+    rowset_free(rs);
+    ctx.page = next;
+    fixture_expect_repeat(&ctx, "contacts_page1.json");
+    free(next);
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_HUBSPOT, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_contacts),
         cmocka_unit_test(test_build_deals),

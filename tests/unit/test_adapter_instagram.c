@@ -866,12 +866,67 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/*
+ * A retired metric fails the whole insights call. Instagram names it by its index in the list
+ * asked for ("metric[N] must be one of ..."); a metric the job retired is not asked for again.
+ */
+static void test_refused_metric(void **state)
+{
+    (void)state;
+    const char *n = "instagram.account_insights", *name, *among;
+    struct adapter_ctx ctx = make_ctx(n, "total:2024-01-13");
+    struct http_request req = {0};
+    char why[128];
+    int rc;
+    ctx.retired = "likes";
+    assert_int_equal(fixture_stream(n)->build(&ctx, &req, why, sizeof why), 0);
+    assert_string_equal(req.url,
+                        GRAPH IGU "/insights?metric=views%2Caccounts_engaged%2Ctotal_interactions"
+                                  "%2Ccomments%2Cshares%2Csaves&metric_type=total_value&period=day"
+                                  "&since=2024-01-13&until=2024-01-14");
+    http_request_free(&req);
+    const char *body = "{\"error\":{\"message\":\"(#100) metric[3] must be one of the following "
+                       "values: reach, follower_count, views\",\"type\":\"OAuthException\","
+                       "\"code\":100}}";
+    struct rowset *rs = fixture_parse_body(&ctx, 400, body, strlen(body), NULL, &rc);
+    assert_int_equal(rc, -1);
+    assert_int_equal(rowset_error(rs, NULL, NULL), ERR_BAD_REQUEST);
+    assert_true(rowset_refused_metric(rs, &name, &among));
+    assert_string_equal(name, "comments"); /* the fourth of those asked, likes being retired */
+    assert_string_equal(among, "views,accounts_engaged,total_interactions,comments,shares,saves");
+    rowset_free(rs);
+    /* the v22.0 wording names the metric in the text: "the X metric", even beside another */
+    const char *v22 = "{\"error\":{\"message\":\"(#100) Starting from v22.0, the shares metric is "
+                      "no longer supported. Please use views\",\"type\":\"OAuthException\","
+                      "\"code\":100}}";
+    rs = fixture_parse_body(&ctx, 400, v22, strlen(v22), NULL, &rc);
+    assert_true(rowset_refused_metric(rs, &name, NULL));
+    assert_string_equal(name, "shares");
+    rowset_free(rs);
+    /* the profile page asks for no metric: its error 100 is not a refused metric */
+    ctx.page = "profile";
+    rs = fixture_parse_body(&ctx, 400, body, strlen(body), NULL, &rc);
+    assert_false(rowset_refused_metric(rs, NULL, NULL));
+    rowset_free(rs);
+}
+
+/* A media list page whose after cursor is the one it was asked with would be asked for
+ * forever (between its insights pages): refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("instagram.media", "list:QVFIUmlt2TFNOVkZAqZA3NTcW1B");
+    fixture_expect_repeat(&ctx, "media_page1.json");
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_INSTAGRAM, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_account_insights),
+        cmocka_unit_test(test_refused_metric),
         cmocka_unit_test(test_build_series_chunks),
         cmocka_unit_test(test_build_media),
         cmocka_unit_test(test_account_series),

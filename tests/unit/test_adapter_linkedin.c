@@ -756,6 +756,37 @@ static void test_error_message(void **state)
     rowset_free(rs);
 }
 
+/* A sunset LinkedIn-Version answers 426 NONEXISTENT_VERSION: a version error naming the fix. */
+static void test_retired_version(void **state)
+{
+    (void)state;
+    static const char body[] = "{\"status\":426,\"code\":\"NONEXISTENT_VERSION\","
+                               "\"message\":\"Requested version 20251001 is not active\"}";
+    static char old[] = "202510";
+    struct cfg_platform p = platform;
+    p.version = old;
+    static const char *const names[] = {"linkedin.org_stats", "linkedin.ad_analytics",
+                                        "linkedin.leads"};
+    for (size_t s = 0; s < 3; s++) {
+        struct adapter_ctx ctx = make_ctx(names[s], s == 1 ? "analytics:1" : NULL);
+        ctx.platform = &p;
+        ctx.now = ts(2026, 12, 7, 9, 0, 0);
+        const char *msg;
+        int64_t retry;
+        int rc;
+        struct rowset *rs = fixture_parse_body(&ctx, 426, body, strlen(body), NULL, &rc);
+        assert_int_equal(rowset_error(rs, &msg, &retry), ERR_VERSION);
+        assert_true(retry == -1);
+        assert_int_equal(rowset_count(rs), 0);
+        assert_string_equal(msg, "linkedin: LinkedIn-Version 202510 is retired (HTTP 426 "
+                                 "NONEXISTENT_VERSION: Requested version 20251001 is not "
+                                 "active): set version = 202610 in [platform linkedin]");
+        rowset_free(rs);
+    }
+    /* without a body a 426 is still the version */
+    expect_body_error("linkedin.leads", NULL, 426, "", ERR_VERSION);
+}
+
 static void test_errors_without_body(void **state)
 {
     (void)state;
@@ -860,10 +891,21 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A campaigns page whose metadata.nextPageToken is the pageToken it was asked with would be
+ * asked for forever: refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx =
+        make_ctx("linkedin.ad_analytics", "campaigns:DgEAAAGSw3mS8QAAAABkH5Qp");
+    fixture_expect_repeat(&ctx, "campaigns_page1.json");
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_LINKEDIN, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_org_stats),
         cmocka_unit_test(test_build_ads),
@@ -881,6 +923,7 @@ int main(void)
         cmocka_unit_test(test_leads_malformed),
         cmocka_unit_test(test_errors),
         cmocka_unit_test(test_error_message),
+        cmocka_unit_test(test_retired_version),
         cmocka_unit_test(test_errors_without_body),
         cmocka_unit_test(test_refresh_build),
         cmocka_unit_test(test_refresh_parse),

@@ -665,10 +665,21 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A campaigns page whose bookmark is the one it was asked with would be asked for forever
+ * (between its analytics pages): refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx(
+        "pinterest.ad_analytics", "campaigns:Y2JleGFtcGxlOjI1MDo1NDk3NTU4ODUxNzY6MTcxNDQzNTIwMA==");
+    fixture_expect_repeat(&ctx, "campaigns_page1.json");
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_PINTEREST, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_user_analytics),
         cmocka_unit_test(test_build_ad_analytics),

@@ -233,6 +233,20 @@ static void test_build_mentions(void **state)
     assert_non_null(strstr(req.url, "&start_time=2024-10-28T14%3A02%3A00Z"));
     assert_null(strstr(req.url, "next_token"));
     http_request_free(&req);
+    /* the listening budget left lowers the page: 10..99 as asked, anything else the full 100 */
+    static const struct {
+        int left;
+        const char *want;
+    } pages[] = {{55, "&max_results=55&"},   {10, "&max_results=10&"},   {99, "&max_results=99&"},
+                 {100, "&max_results=100&"}, {250, "&max_results=100&"}, {0, "&max_results=100&"},
+                 {9, "&max_results=100&"}};
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        ctx.max_results = pages[i].left;
+        assert_int_equal(s->build(&ctx, &req, why, sizeof why), 0);
+        assert_non_null(strstr(req.url, pages[i].want));
+        http_request_free(&req);
+    }
+    ctx.max_results = 0;
     static const char *const bad[] = {"2:", "x:", ":abc", "1", "-1:", "18446744073709551617:"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ctx.page = bad[i];
@@ -666,10 +680,29 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A page whose next_token is the pagination_token it was asked with (tweets) or the query's
+ * next_token (mentions) would be asked for forever: refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("x.tweets");
+    ctx.page = "7140dibdnow9c7btw3z2vwioy4ug5tw1wbbu3z4q4ge0y";
+    fixture_expect_repeat(&ctx, "tweets_page1.json");
+    ctx = make_ctx("x.mentions");
+    ctx.page = "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh";
+    fixture_expect_repeat(&ctx, "search_page1.json");
+    /* the same page asked with another token goes on */
+    ctx.page = "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrg";
+    struct rowset *rs = fixture_parse_ok(&ctx, "search_page1.json");
+    assert_string_equal(rowset_next(rs), "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh");
+    rowset_free(rs);
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_X, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_user),
         cmocka_unit_test(test_build_tweets),

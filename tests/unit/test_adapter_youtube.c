@@ -278,6 +278,44 @@ static void test_channel(void **state)
     rowset_free(rs);
 }
 
+/*
+ * An answer holding several channels: the configured channel's is recorded, never simply the
+ * first; when none (or several) of them has the configured id, the page is refused, naming the
+ * count.
+ */
+static void test_channel_several(void **state)
+{
+    (void)state;
+    const char *msg;
+    int rc;
+    static char second[] = "UCVHFbqXqoYvEWM1Ddxl0QDg";
+    struct cfg_account acct = {.id = second};
+    struct adapter_ctx ctx = make_ctx("youtube.channel", NULL);
+    ctx.account = &acct;
+    struct rowset *rs = fixture_parse_ok(&ctx, "channel_several.json");
+    assert_int_equal(rowset_count(rs), 3);
+    is_snapshot(rs, 0, "", "views", 412880031);
+    is_snapshot(rs, 1, "", "posts", 4025);
+    is_snapshot(rs, 2, "", "followers", 1430000);
+    rowset_free(rs);
+    static char other[] = "UCzzzzzzzzzzzzzzzzzzzzzz";
+    acct.id = other;
+    rs = fixture_parse(&ctx, 200, "channel_several.json", NULL, &rc);
+    assert_int_equal(rc, -1);
+    assert_int_equal(rowset_error(rs, &msg, NULL), ERR_MALFORMED);
+    assert_string_equal(msg, "youtube: the answer holds 2 channels and not exactly one of them is "
+                             "the configured channel UCzzzzzzzzzzzzzzzzzzzzzz: which one to "
+                             "record is unknown");
+    assert_int_equal(rowset_count(rs), 0);
+    rowset_free(rs);
+    /* the same channel twice: which item is meant is unknown too */
+    acct.id = channel_id;
+    fixture_expect_body_error(&ctx, 200,
+                              "{\"items\":[{\"id\":\"" CHANNEL "\",\"statistics\":{}},"
+                              "{\"id\":\"" CHANNEL "\",\"statistics\":{}}]}",
+                              NULL, ERR_MALFORMED, -1);
+}
+
 static void test_channel_not_found(void **state)
 {
     (void)state;
@@ -731,15 +769,26 @@ static void test_refresh_parse(void **state)
     free(out);
 }
 
+/* A playlist page whose nextPageToken is the pageToken it was asked with would be asked for
+ * forever (between its videos pages): refused, and paging stops. */
+static void test_repeated_cursor(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = make_ctx("youtube.videos", "playlist:EAAaBlBUOkNESQ");
+    fixture_expect_repeat(&ctx, "playlist_page1.json");
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_YOUTUBE, TOKEN);
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_repeated_cursor),
         cmocka_unit_test(test_streams),
         cmocka_unit_test(test_build_channel),
         cmocka_unit_test(test_build_videos),
         cmocka_unit_test(test_build_analytics),
         cmocka_unit_test(test_channel),
+        cmocka_unit_test(test_channel_several),
         cmocka_unit_test(test_channel_not_found),
         cmocka_unit_test(test_channel_malformed),
         cmocka_unit_test(test_videos_run),

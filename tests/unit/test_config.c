@@ -6,6 +6,7 @@
 #include "config.h"
 #include "demoworld.h"
 #include "log.h"
+#include "timeutil.h"
 #include "xmalloc.h"
 
 #include <stdio.h>
@@ -122,6 +123,43 @@ static void test_defaults_and_types(void **state)
     config_free(cfg);
 }
 
+/* The API versions: defaults from the version table, facebook's ads on their own, sunsets. */
+static void test_api_versions(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *cfg = load_text(f,
+                                   "[platform linkedin]\nversion = 202603\n"
+                                   "version_sunset = 2027-03-16\n"
+                                   "[account a]\nplatform = facebook\nid = 1\ncredential = c1\n"
+                                   "currency = USD\n",
+                                   &err);
+    if (!cfg)
+        fail_msg("%s", err);
+    const struct cfg_platform *fb = &cfg->platforms[PLATFORM_FACEBOOK];
+    assert_string_equal(fb->version, "v24.0");
+    assert_string_equal(fb->ads_version, "v26.0");
+    assert_int_equal(fb->version_sunset, CFG_UNSET_DATE);
+    assert_int_equal(fb->ads_version_sunset, CFG_UNSET_DATE);
+    assert_string_equal(cfg->platforms[PLATFORM_INSTAGRAM].version, "v24.0");
+    assert_string_equal(cfg->platforms[PLATFORM_LINKEDIN].version, "202603");
+    assert_int_equal(cfg->platforms[PLATFORM_LINKEDIN].version_sunset,
+                     time_days_from_civil(2027, 3, 16));
+    assert_string_equal(cfg->platforms[PLATFORM_LINKEDIN].ads_version, "");
+    config_free(cfg);
+    /* only facebook has a Marketing API version; a sunset is a date */
+    cfg = load_text(f, "[platform linkedin]\nads_version = 202610\n", &err);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "[platform linkedin] ads_version: only facebook has ads streams"));
+    free(err);
+    err = NULL;
+    cfg = load_text(f, "[platform facebook]\nads_version_sunset = soon\n", &err);
+    assert_null(cfg);
+    assert_non_null(strstr(err, "ads_version_sunset"));
+    assert_non_null(strstr(err, "must be a date, YYYY-MM-DD"));
+    free(err);
+}
+
 static void test_all_streams_by_default(void **state)
 {
     struct fx *f = *state;
@@ -170,6 +208,41 @@ static void test_errors_name_file_and_line(void **state)
     expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\ntimezone = Mars/Base\n",
                  "unknown IANA time zone");
     expect_error(f, "x = \"unterminated\n", "unterminated quoted value");
+}
+
+/* The X listening budget: caps default to none, the price to X's 0.005; a price must be exact
+ * in micro-units; only X accounts may have caps. */
+static void test_listening_budget(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *cfg = load_text(f,
+                                   "[account a]\nplatform = x\nid = 1\ncredential = c1\n"
+                                   "[account b]\nplatform = x\nid = 2\ncredential = c1\n"
+                                   "x_posts_per_day = 500\nx_posts_per_month = 10000\n"
+                                   "x_price_per_post = 0.0045\n",
+                                   &err);
+    if (!cfg)
+        fail_msg("%s", err);
+    const struct cfg_account *a = config_account(cfg, "a"), *b = config_account(cfg, "b");
+    assert_int_equal(a->x_posts_per_day, 0);
+    assert_int_equal(a->x_posts_per_month, 0);
+    assert_string_equal(a->x_price_per_post, "0.005");
+    assert_int_equal(b->x_posts_per_day, 500);
+    assert_int_equal(b->x_posts_per_month, 10000);
+    assert_string_equal(b->x_price_per_post, "0.0045");
+    config_free(cfg);
+    expect_error(
+        f, "[account a]\nplatform=x\nid=1\ncredential=c1\nx_price_per_post = 0.0000001\n",
+        "main.conf:7: [account a] x_price_per_post: \"0.0000001\" must be a decimal amount "
+        "with at most six places");
+    expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\nx_price_per_post = -1\n",
+                 "x_price_per_post");
+    expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\nx_posts_per_day = -5\n",
+                 "x_posts_per_day");
+    expect_error(f, "[account a]\nplatform=youtube\nid=1\ncredential=c1\nx_posts_per_day = 5\n",
+                 "[account a] x_posts_per_day, x_posts_per_month: only X accounts have a listening "
+                 "budget");
 }
 
 static void test_credentials_mode(void **state)
@@ -524,8 +597,10 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_examples_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_example, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defaults_and_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_api_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_streams_by_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_name_file_and_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_listening_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credentials_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credentials_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_values_never_echoed, setup, teardown),

@@ -206,6 +206,31 @@ static void test_backfill_waits_and_resumes(void **state)
     assert_int_equal(cursor_parse("{\"backfill\":{\"from\":\"2026-09-01\"}}", &c), -1);
 }
 
+/* Metrics the platform refused are kept once each, across runs and restarts. */
+static void test_retired_metrics(void **state)
+{
+    (void)state;
+    struct job_cursor c, back;
+    cursor_init(&c);
+    cursor_plan(&c, d("2026-11-20"), 5, DAY_MS, DAY_MS);
+    cursor_retire(&c, "page_media_view");
+    cursor_retire(&c, "page_media_view");
+    cursor_retire(&c, "page_media");
+    assert_string_equal(c.retired, "page_media_view,page_media");
+    cursor_finish(&c); /* the run ends: the metrics stay retired */
+    cursor_plan(&c, d("2026-11-21"), 6, DAY_MS, DAY_MS);
+    char *json = cursor_format(&c);
+    assert_non_null(strstr(json, "\"retired\":\"page_media_view,page_media\""));
+    assert_int_equal(cursor_parse(json, &back), 0);
+    assert_string_equal(back.retired, "page_media_view,page_media");
+    free(json);
+    cursor_free(&back);
+    cursor_free(&c);
+    assert_int_equal(cursor_parse("{\"in_run\":false}", &c), 0);
+    assert_null(c.retired);
+    assert_int_equal(cursor_parse("{\"retired\":3}", &c), -1);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -216,6 +241,7 @@ int main(void)
         cmocka_unit_test(test_garbage),
         cmocka_unit_test(test_backfill_runs_once),
         cmocka_unit_test(test_backfill_waits_and_resumes),
+        cmocka_unit_test(test_retired_metrics),
     };
     return cmocka_run_group_tests_name("cursor", tests, NULL, NULL);
 }

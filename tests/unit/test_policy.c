@@ -178,6 +178,21 @@ static void test_failures(void **state)
     assert_false(policy_once_again(ERR_PERMISSION, 1, 500));
     assert_true(policy_once_gives_up(61 * SEC));
     assert_false(policy_once_gives_up(59 * SEC));
+    /* a retired API version: an hour at least, the interval when longer; never retried under
+     * --once; a reload runs it at once only when it configures another version */
+    assert_int_equal(policy_wait_after(ERR_VERSION, 100, 2, IV, false, &rng), 3600 * SEC);
+    assert_int_equal(policy_wait_after(ERR_VERSION, -1, 0, 2 * 3600 * SEC, false, &rng),
+                     2 * 3600 * SEC);
+    assert_false(policy_once_again(ERR_VERSION, 1, 500));
+    assert_false(policy_version_retry(NULL, "v19.0"));
+    assert_false(policy_version_retry("v18.0", "v18.0"));
+    assert_true(policy_version_retry("v18.0", "v19.0"));
+    assert_true(policy_version_retry("v18.0", NULL));
+    assert_false(policy_version_retry("", NULL));
+    /* a spent listening budget: one second past the turn, at least a second */
+    assert_int_equal(policy_budget_wait_ms(86400, 86399LL * 1000000), 2000);
+    assert_int_equal(policy_budget_wait_ms(86400, 86400LL * 1000000 + 500000), 1000);
+    assert_int_equal(policy_budget_wait_ms(2 * 86400, 86400LL * 1000000), 86401 * 1000LL);
     /* a refusal closes the gate for the platform's time, or the class's wait */
     assert_int_equal(policy_refusal_gate_ms(ERR_QUOTA, 9000, 0, IV, false, &rng), 9000);
     assert_int_equal(policy_refusal_gate_ms(ERR_QUOTA, -1, 0, IV, false, &rng), 3600 * SEC);

@@ -8,6 +8,9 @@
  *   GET /vNN.0/{page}, /act_{id}, /{form}, /{campaign}   node objects with fields=
  *   GET /vNN.0/{page}/insights, /posts (/feed, /published_posts), /leadgen_forms
  *   GET /vNN.0/act_{id}/insights, /campaigns;  GET /vNN.0/{form}/leads
+ * The ad account, campaign and leads calls are the Marketing API: a version past the expiry
+ * Meta published answers 400 (#2635) "You are calling a deprecated version of the Ads API.
+ * Please update to the latest version: vNN.0."; the Graph API (pages) serves any version.
  * Tokens are accepted as "Authorization: Bearer" or access_token= (reference §0). Errors are
  * {"error":{"message","type","code","error_subcode"?,"is_transient"?,"fbtrace_id"}} (§2.7):
  * 104 without a token, 190 for an unknown token and 190/463 for an expired one, with the
@@ -19,6 +22,7 @@
 #include "sim_facebook.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -654,6 +658,52 @@ static bool split_path(struct fb_ctx *c, const char *sub)
 }
 
 /*
+ * The Marketing API's versions and when each expires, as Meta publishes them (developers.
+ * facebook.com/documentation/ads-commerce/marketing-api/marketing-api-changelog/versions; NULL:
+ * not announced). From its expiration day on, a call to an ad account, a campaign or a form's
+ * leads in that version fails with (#2635); older numbers are long gone. The Graph API serves
+ * an expired version as the oldest one still available, so page calls never fail this way.
+ */
+static const struct {
+    int major;
+    const char *released, *expires;
+} marketing[] = {
+    {22, "2025-01-21", "2026-02-19"}, {23, "2025-05-29", "2026-06-09"},
+    {24, "2025-10-08", "2026-11-10"}, {25, "2026-02-18", "2027-02-23"},
+    {26, "2026-07-29", NULL},         {27, "2026-11-04", NULL},
+};
+
+static int32_t day_of(const char *s)
+{
+    int32_t d;
+    return s && time_parse_date(s, &d) == 0 ? d : INT32_MAX;
+}
+
+/* False (answered with 2635) when the request's Marketing API version has expired. */
+static bool marketing_version(struct fb_ctx *c)
+{
+    if (!c->version[0])
+        return true; /* unversioned: the app's default version */
+    int major = atoi(c->version + 1), latest = 0;
+    bool expired = major < marketing[0].major;
+    for (size_t i = 0; i < sizeof marketing / sizeof marketing[0]; i++) {
+        if (day_of(marketing[i].released) <= c->w->today)
+            latest = marketing[i].major;
+        if (marketing[i].major == major && day_of(marketing[i].expires) <= c->w->today)
+            expired = true;
+    }
+    if (!expired)
+        return true;
+    char msg[160];
+    snprintf(msg, sizeof msg,
+             "(#2635) You are calling a deprecated version of the Ads API. Please update to the "
+             "latest version: v%d.0.",
+             latest);
+    fb_error(c, 400, 2635, 0, "OAuthException", msg, -1);
+    return false;
+}
+
+/*
  * The call_count of the usage headers: it wanders between 1 and 20 percent with the requests
  * served, and stays 0 under --no-rate-limits so a client never paces itself.
  */
@@ -700,18 +750,20 @@ static void route(struct fb_ctx *c)
     if (strcmp(c->node, fb->page_id) == 0) {
         route_page(c);
     } else if (strncmp(c->node, "act_", 4) == 0 && strcmp(c->node + 4, fb->ad_account) == 0) {
-        route_account(c);
+        if (marketing_version(c))
+            route_account(c);
     } else if (strcmp(c->node, fb->form_id) == 0) {
         fb_usage_headers(c, "leadgen", fb->page_id, pct, 0);
         if (!c->edge[0])
             form_node(c);
-        else if (strcmp(c->edge, "leads") == 0)
+        else if (strcmp(c->edge, "leads") == 0 && marketing_version(c))
             fb_form_leads(c);
-        else
+        else if (strcmp(c->edge, "leads") != 0)
             fb_no_field(c, c->edge, "LeadgenForm");
     } else if ((k = campaign_index(fb, c->node)) >= 0 && !c->edge[0]) {
         fb_usage_headers(c, "ads_management", fb->ad_account, pct, 0);
-        campaign_node(c, k);
+        if (marketing_version(c))
+            campaign_node(c, k);
     } else {
         fb_usage_headers(c, NULL, NULL, pct, 0);
         unsupported_get(c, c->node);

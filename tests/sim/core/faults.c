@@ -36,10 +36,15 @@ struct faults {
 };
 
 static const char *const kind_names[] = {
-    [FAULT_THROTTLE] = "throttle",         [FAULT_SERVER_ERROR] = "server_error",
-    [FAULT_TIMEOUT] = "timeout",           [FAULT_SLOW] = "slow",
-    [FAULT_TRUNCATED] = "truncated",       [FAULT_MALFORMED] = "malformed",
-    [FAULT_EXPIRE_TOKEN] = "expire_token", [FAULT_REVOKE_TOKEN] = "revoke_token",
+    [FAULT_THROTTLE] = "throttle",
+    [FAULT_SERVER_ERROR] = "server_error",
+    [FAULT_TIMEOUT] = "timeout",
+    [FAULT_SLOW] = "slow",
+    [FAULT_TRUNCATED] = "truncated",
+    [FAULT_MALFORMED] = "malformed",
+    [FAULT_EXPIRE_TOKEN] = "expire_token",
+    [FAULT_REVOKE_TOKEN] = "revoke_token",
+    [FAULT_REPEAT_CURSOR] = "repeat_cursor",
 };
 
 const char *fault_kind_name(enum fault_kind k)
@@ -134,7 +139,11 @@ static int parse_rule(const cJSON *o, struct rule *rule, faults_known_fn *known,
     if (json_str(o, "kind", &kind) != JSON_OK || kind_parse(kind, &rule->kind) < 0) {
         snprintf(err, errlen,
                  "kind is required: throttle, server_error, timeout, slow, "
-                 "truncated, malformed, expire_token or revoke_token");
+                 "truncated, malformed, expire_token, revoke_token or repeat_cursor");
+        return -1;
+    }
+    if (rule->kind == FAULT_REPEAT_CURSOR && strcmp(platform, "x") != 0) {
+        snprintf(err, errlen, "repeat_cursor is simulated on x only");
         return -1;
     }
     rule->probability = 1;

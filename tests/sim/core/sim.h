@@ -1,10 +1,10 @@
 /*
  * sim.h - the simulator's platform interface: one vtable per simulated platform.
  *
- * Each platform lives in its own files (world_x.c + sim_x.c, world_facebook.c +
- * sim_facebook*.c) and exports one const struct sim_platform. Adding LinkedIn, Instagram,
- * YouTube, Pinterest or HubSpot means adding their files and one line to sim_platforms[] in
- * world.c; main.c, control.c and faults.c stay as they are. A platform is served under the
+ * Each platform lives in a folder of its own (x/world_x.c + x/sim_x.c, facebook/world_facebook.c
+ * + facebook/sim_facebook*.c) and exports one const struct sim_platform. Adding a platform
+ * means adding its folder and one line to sim_platforms[] in world.c; main.c, control.c and
+ * faults.c stay as they are. A platform is served under the
  * path prefix "/<name>" (README: api_base http://HOST:PORT/x, http://HOST:PORT/facebook).
  *
  * Runs on the event loop; not thread-safe.

@@ -26,6 +26,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "retire.h"
 #include "sim_facebook.h"
 #include "sim_instagram.h"
 
@@ -154,7 +155,7 @@ static bool parse_metrics(struct ig_ctx *c, struct insight_query *q)
             retired_error(c, p, len);
             return false;
         }
-        if (m == NACCOUNT || q->n == MAX_METRICS) {
+        if (m == NACCOUNT || q->n == MAX_METRICS || sim_retired("instagram", p, len)) {
             char msg[400];
             snprintf(msg, sizeof msg,
                      "(#100) metric[%d] must be one of the following values: reach, "

@@ -586,7 +586,10 @@ static void page_meta(const struct x_world *x, const struct timeline_query *q, s
     jw_kint(j, "result_count", (int64_t)n);
     jw_kstrf(j, "newest_id", "%llu", (unsigned long long)newest);
     jw_kstrf(j, "oldest_id", "%llu", (unsigned long long)oldest);
-    if (more_beyond(x, q, oldest, true)) {
+    if (x->repeat_cursor && q->cursor && !q->backward) { /* the repeat_cursor fault */
+        token_encode(x, q->cursor, false, tok);
+        jw_kstr(j, "next_token", tok);
+    } else if (more_beyond(x, q, oldest, true)) {
         token_encode(x, oldest, false, tok);
         jw_kstr(j, "next_token", tok);
     }
@@ -746,6 +749,7 @@ void sim_x_serve(void *pd, const struct world *w, struct http_req *r)
     }
     if (limit_take(x, w, r))
         route(x, w, r);
+    x->repeat_cursor = false; /* a fault holds for the one request it fired on */
 }
 
 void sim_x_fault(void *pd, const struct world *w, struct http_req *r, enum fault_kind kind,
@@ -766,6 +770,9 @@ void sim_x_fault(void *pd, const struct world *w, struct http_req *r, enum fault
     case FAULT_EXPIRE_TOKEN:
     case FAULT_REVOKE_TOKEN:
         cred_expire(&x->cred, kind == FAULT_REVOKE_TOKEN);
+        break;
+    case FAULT_REPEAT_CURSOR:
+        x->repeat_cursor = true;
         break;
     default:
         break;

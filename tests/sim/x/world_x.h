@@ -44,6 +44,7 @@ struct x_world {
     struct x_limit limits[X_EP_COUNT];
     uint64_t token_key;      /* scrambles pagination tokens */
     struct x_search *search; /* other users' posts about the brand (world_x_search.h) */
+    bool repeat_cursor;      /* the next timeline page asked with a token hands it back */
 };
 
 /* A snowflake id for a post made at Unix second t: ids grow with time, like X's. */

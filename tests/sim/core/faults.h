@@ -26,6 +26,7 @@ enum fault_kind {
     FAULT_MALFORMED,
     FAULT_EXPIRE_TOKEN,
     FAULT_REVOKE_TOKEN,
+    FAULT_REPEAT_CURSOR, /* a list page hands back the cursor it was asked with (x only) */
 };
 
 struct faults;

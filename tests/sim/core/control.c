@@ -1,5 +1,5 @@
 /*
- * control.c - /_world, /_truth, /_advance and /_faults (contract: tests/sim/README.md).
+ * control.c - /_world, /_truth, /_advance, /_faults and /_retire (contract: tests/sim/README.md).
  *
  * /_truth is assembled from each platform's truth_json and totals_json, so it always
  * describes exactly the data the platform endpoints serve at the current generation.
@@ -14,6 +14,7 @@
 
 #include "accounts.h"
 #include "log.h"
+#include "retire.h"
 #include "sim.h"
 #include "world_people.h"
 #include "world_roi.h"
@@ -168,6 +169,26 @@ static void advance(struct accounts *a, struct evhttp_request *req)
     http_reply_json(req, 200, body);
 }
 
+/* POST /_retire?platform=P&metric=M: from now on P's insights refuse M (error 100). */
+static void retire(struct http_req *r)
+{
+    const char *p = http_param(r, "platform"), *m = http_param(r, "metric");
+    char body[200];
+    if (!p || !m || (strcmp(p, "facebook") != 0 && strcmp(p, "instagram") != 0) || !*m ||
+        strlen(m) > 63) {
+        http_reply_json(r->req, 400,
+                        "{\"error\":\"platform (facebook or instagram) and metric are required\"}");
+        return;
+    }
+    if (!sim_retire(p, m)) {
+        http_reply_json(r->req, 400, "{\"error\":\"too many retired metrics\"}");
+        return;
+    }
+    log_info("sim: retired metric platform=%s metric=%s", p, m);
+    snprintf(body, sizeof body, "{\"platform\":\"%s\",\"retired\":\"%s\"}", p, m);
+    http_reply_json(r->req, 200, body);
+}
+
 static bool platform_known(const char *name)
 {
     return sim_platform_find(name, NULL) != NULL;
@@ -232,8 +253,10 @@ void control_serve(struct accounts *a, struct faults *f, struct http_req *r)
         truth_json(a, r);
     else if (strcmp(path, "/_advance") == 0 && m == EVHTTP_REQ_POST)
         advance(a, req);
+    else if (strcmp(path, "/_retire") == 0 && m == EVHTTP_REQ_POST)
+        retire(r);
     else if (strcmp(path, "/_world") == 0 || strcmp(path, "/_truth") == 0 ||
-             strcmp(path, "/_advance") == 0)
+             strcmp(path, "/_advance") == 0 || strcmp(path, "/_retire") == 0)
         http_reply_json(req, 405, "{\"error\":\"method not allowed\"}");
     else
         http_reply_json(req, 404, "{\"error\":\"no such control endpoint\"}");

@@ -7,13 +7,19 @@
  *       a JSON number; "id" is "{page}/insights/{metric}/day"; paging.previous/next are
  *       time windows of the same width that walk on forever, into the future too
  *       (reference §2.2, §10.3, §15 items 3-4). An unknown or deprecated metric such as
- *       page_impressions fails the whole call with error 100 (§2.2, §15 item 6). At most 93
+ *       page_impressions, or one a test retired (POST /_retire), fails the whole call with
+ *       error 100 without naming it (§2.2, §15 item 6). At most 93
  *       days between since and until.
  *   GET /vNN.0/{page}/posts?fields=id,created_time,message,permalink_url,shares,
  *       reactions.summary(total_count).limit(0),comments.summary(total_count).limit(0)
- *       &since=&until=&limit=&after=   (also /feed and /published_posts)
- *       Newest first, cursor paging with paging.cursors.before/after and a paging.next URL
- *       only while more posts follow (§2.2, §2.5). `message` is absent for a post without
+ *       &since=&until=&limit=&__paging_token=   (also /feed and /published_posts)
+ *       Newest first, paged by time as Graph pages a Page's posts: no paging.cursors, a
+ *       paging.next URL only while more posts follow, carrying until=<created_time of the
+ *       page's last post>&__paging_token=enc_<opaque> (the token names that post, so posts
+ *       sharing its second are neither lost nor repeated), and paging.previous with
+ *       since=<first post>&__paging_token=..&__previous=1 (developers.facebook.com/docs/
+ *       graph-api/results, "Time-based Pagination"). An `after` cursor of an older answer is
+ *       still honoured. `message` is absent for a post without
  *       text and `shares` is absent when nobody shared it, as on the real API; reactions and
  *       comments carry summary.total_count when .summary(...) is asked for (their data[]
  *       lists are always empty here).
@@ -23,6 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "retire.h"
 #include "sim_facebook.h"
 #include "xmalloc.h"
 
@@ -82,7 +89,7 @@ static int parse_metrics(struct fb_ctx *c, size_t *idx, size_t max)
         while (m < NMETRICS &&
                (strlen(metrics[m].name) != len || strncmp(metrics[m].name, p, len) != 0))
             m++;
-        if (m == NMETRICS || n == max) {
+        if (m == NMETRICS || n == max || sim_retired("facebook", p, len)) {
             fb_error(c, 400, 100, 0, "OAuthException",
                      "(#100) The value must be a valid insights metric", -1);
             return -1;
@@ -303,17 +310,81 @@ static const char *post_id_at(const struct fb_world *fb, size_t i)
     return fb->posts[i].id;
 }
 
+/* The index in all[0..total) of the post a __paging_token names; -1 after an error answer. */
+static long token_post(struct fb_ctx *c, const size_t *all, size_t total, const char *tok)
+{
+    char id[64];
+    if (strncmp(tok, "enc_", 4) == 0 && fb_cursor_decode(tok + 4, id, sizeof id) == 0)
+        for (size_t i = 0; i < total; i++)
+            if (strcmp(c->fb->posts[all[i]].id, id) == 0)
+                return (long)i;
+    fb_error(c, 400, 100, 0, "OAuthException", "(#100) The paging token is invalid or has expired",
+             -1);
+    return -1;
+}
+
+/* "enc_" and the cursor of a post's id: the opaque token of the real API stands for the same. */
+static void post_token(const struct fb_post *p, struct buf *b)
+{
+    char cur[160];
+    fb_cursor_encode(p->id, cur, sizeof cur);
+    buf_printf(b, "__paging_token=enc_%s", cur);
+}
+
+/* Time-based paging: previous from the page's first post, next from its last. */
+static void time_paging(struct fb_ctx *c, struct jw *j, const struct fb_post *first,
+                        const struct fb_post *last, bool has_next, int limit)
+{
+    static const char *const drop_prev[] = {"after", "before",         "limit",      "since",
+                                            "until", "__paging_token", "__previous", NULL};
+    static const char *const drop_next[] = {"after",          "before",     "limit", "until",
+                                            "__paging_token", "__previous", NULL};
+    struct buf url = {0}, extra = {0};
+    jw_kobj(j, "paging");
+    buf_printf(&extra, "limit=%d&since=%lld&", limit, (long long)first->created);
+    post_token(first, &extra);
+    buf_puts(&extra, "&__previous=1");
+    fb_self_url(c, &url, drop_prev, extra.data);
+    jw_kstr(j, "previous", url.data);
+    if (has_next) {
+        buf_reset(&url);
+        buf_reset(&extra);
+        buf_printf(&extra, "limit=%d&until=%lld&", limit, (long long)last->created);
+        post_token(last, &extra);
+        fb_self_url(c, &url, drop_next, extra.data);
+        jw_kstr(j, "next", url.data);
+    }
+    jw_end(j);
+    buf_free(&url);
+    buf_free(&extra);
+}
+
 void fb_page_posts(struct fb_ctx *c)
 {
     struct post_query q;
     struct fb_page pg;
+    const char *tok = http_param(c->r, "__paging_token");
     if (!post_query_parse(c, &q))
         return;
+    if (tok && q.until < INT64_MAX)
+        q.until++; /* with a token, until is the second of the last post shown: inclusive */
     size_t *all = xcalloc(c->fb->nposts + 1, sizeof *all), total = 0;
     for (size_t i = c->fb->nposts; i-- > 0;)
         if (post_in_window(&c->fb->posts[i], &q))
             all[total++] = i;
-    if (fb_page_select(c, all, total, c->fb->nposts, post_id_at, q.limit, &pg) == 0) {
+    int rc = fb_page_select(c, all, total, c->fb->nposts, post_id_at, q.limit, &pg);
+    if (rc == 0 && tok && !http_param(c->r, "__previous")) {
+        long at = token_post(c, all, total, tok);
+        if (at < 0) {
+            rc = -1;
+        } else { /* the page starts just below (older than) the token's post */
+            pg.start = (size_t)at + 1;
+            pg.n = total - pg.start < (size_t)q.limit ? total - pg.start : (size_t)q.limit;
+            pg.prev = true;
+            pg.next = pg.start + pg.n < total;
+        }
+    }
+    if (rc == 0) {
         struct jw j;
         fb_begin(c, &j);
         jw_obj(&j);
@@ -321,7 +392,9 @@ void fb_page_posts(struct fb_ctx *c)
         for (size_t i = 0; i < pg.n; i++)
             post_object(c, &q, &c->fb->posts[all[pg.start + i]], &j);
         jw_end(&j);
-        fb_page_paging(c, &j, &pg, all, post_id_at, q.limit);
+        if (pg.n)
+            time_paging(c, &j, &c->fb->posts[all[pg.start]],
+                        &c->fb->posts[all[pg.start + pg.n - 1]], pg.next, q.limit);
         jw_end(&j);
     }
     free(all);
