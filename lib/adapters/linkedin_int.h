@@ -63,4 +63,13 @@ int linkedin_build_leads(const struct adapter_ctx *ctx, struct http_request *req
 int linkedin_parse_leads(const struct adapter_ctx *ctx, const struct http_response *resp,
                          struct rowset *rs);
 
+/* A member's own posts and their statistics (linkedin_member.c). */
+int linkedin_build_member(const struct adapter_ctx *ctx, struct http_request *req, char *why,
+                          size_t whylen);
+int linkedin_parse_member(const struct adapter_ctx *ctx, const struct http_response *resp,
+                          struct rowset *rs);
+/* Which accounts a stream serves: a member's (`member = yes`) or an organization's. */
+bool linkedin_member_applies(const struct cfg_account *a);
+bool linkedin_org_applies(const struct cfg_account *a);
+
 #endif

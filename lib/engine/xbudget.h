@@ -4,7 +4,7 @@
  *
  * X bills each post the search returns, once per UTC day however often it is read that day
  * (docs.x.com, X API pricing: "deduplicated within a 24-hour UTC day window"). The database
- * counts what X bills (socialroi.x_read_budget, sql/029); an account's caps (x_posts_per_day,
+ * counts what X bills (socialroi.x_read_budget, sql/027); an account's caps (x_posts_per_day,
  * x_posts_per_month, 0 = none) bound those billed posts. Before each page the engine asks
  * xbudget_left() what remains: a page asks for no more than that (X serves 10 to 100 posts a
  * page, so less than 10 left is a stop), and nothing left stops the search until the UTC day

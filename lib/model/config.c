@@ -468,6 +468,9 @@ static void check_accounts(struct load *ld, bool have_credentials)
                       "[account %s] x_posts_per_day, x_posts_per_month: only X accounts have a "
                       "listening budget",
                       a->name);
+        if (a->platform_id != PLATFORM_LINKEDIN && a->member)
+            add_error(ld, a->where.file, a->where.line,
+                      "[account %s] member: only LinkedIn accounts can be a member's own", a->name);
         check_account_streams(ld, a);
         if (a->enabled && have_credentials && !config_credential(c, a->credential))
             add_error(ld, a->where.file, a->where.line,

@@ -92,6 +92,7 @@ struct cfg_account {
      * cap; the price of a post read, decimal text in the account currency (at most 6 places) */
     long x_posts_per_day, x_posts_per_month;
     char *x_price_per_post;
+    bool member; /* a LinkedIn member's own account (linkedin.member_posts), not a page */
     bool enabled;
 };
 

@@ -201,6 +201,8 @@ static const struct key_def account_keys[] = {
      "most posts X bills the search for per calendar month (UTC); 0 = no cap"},
     {"x_price_per_post", T_STR, A(x_price_per_post), "0.005", 0, 0, 0, check_price,
      "price of a post read, in the account currency, for cost figures"},
+    {"member", T_BOOL, A(member), "no", 0, 0, 0, NULL,
+     "yes: a LinkedIn member's own posts (linkedin.member_posts), id the person id"},
     {"enabled", T_BOOL, A(enabled), "yes", 0, 0, 0, NULL, "set to no to stop polling"},
 };
 #undef A

@@ -180,7 +180,7 @@ static void test_streams(void **state)
     (void)state;
     const struct adapter *a = adapter_for(PLATFORM_LINKEDIN);
     assert_non_null(a);
-    assert_int_equal(a->nstreams, 3);
+    assert_int_equal(a->nstreams, 4);
     assert_string_equal(a->streams[0].name, "linkedin.org_stats");
     assert_true(a->streams[0].windowed);
     assert_false(a->streams[0].incremental);
@@ -189,6 +189,9 @@ static void test_streams(void **state)
     assert_string_equal(a->streams[2].name, "linkedin.leads");
     assert_false(a->streams[2].windowed);
     assert_true(a->streams[2].incremental);
+    assert_string_equal(a->streams[3].name, "linkedin.member_posts");
+    assert_true(a->streams[3].windowed);
+    assert_true(a->streams[3].daily_metrics);
     for (size_t i = 0; i < a->nstreams; i++)
         assert_int_equal(a->streams[i].basis, BASIS_UTC);
     assert_null(a->ratelimit); /* LinkedIn sends no rate-limit headers */
@@ -901,6 +904,236 @@ static void test_repeated_cursor(void **state)
     fixture_expect_repeat(&ctx, "campaigns_page1.json");
 }
 
+/* ---- linkedin.member_posts ------------------------------------------------------------------ */
+
+static char person_id[] = "782134";
+
+static struct adapter_ctx member_ctx(const char *page)
+{
+    static struct cfg_account member = {.id = person_id, .member = true};
+    struct adapter_ctx c = make_ctx("linkedin.member_posts", page);
+    c.account = &member;
+    return c;
+}
+
+static void expect_member_url(const char *page, const char *url)
+{
+    struct adapter_ctx ctx = member_ctx(page);
+    struct http_request req = {0};
+    char why[128] = "";
+    if (fixture_stream("linkedin.member_posts")->build(&ctx, &req, why, sizeof why) != 0)
+        fail_msg("member_posts %s: %s", page ? page : "(first)", why);
+    assert_string_equal(req.url, url);
+    check_headers(&req);
+    http_request_free(&req);
+}
+
+static void test_member_applies(void **state)
+{
+    (void)state;
+    struct cfg_account org = {.id = org_id}, member = {.id = person_id, .member = true};
+    static const char *const org_streams[] = {"linkedin.org_stats", "linkedin.ad_analytics",
+                                              "linkedin.leads"};
+    const struct stream_def *m = fixture_stream("linkedin.member_posts");
+    assert_true(m->applies(&member));
+    assert_false(m->applies(&org));
+    for (size_t i = 0; i < 3; i++) {
+        const struct stream_def *d = fixture_stream(org_streams[i]);
+        assert_true(d->applies(&org));
+        assert_false(d->applies(&member));
+    }
+}
+
+static void test_build_member(void **state)
+{
+    (void)state;
+    expect_member_url(NULL, "https://api.linkedin.com/rest/posts?author=urn%3Ali%3Aperson%3A782134"
+                            "&q=author&sortBy=CREATED&start=0&count=20");
+    expect_member_url("posts:20", "https://api.linkedin.com/rest/posts?author=urn%3Ali%3Aperson%3A"
+                                  "782134&q=author&sortBy=CREATED&start=20&count=20");
+    expect_member_url("post:1:-:urn:li:share:7258300112233445566,urn:li:ugcPost:1",
+                      "https://api.linkedin.com/rest/memberCreatorPostAnalytics?q=entity&entity=("
+                      "share:urn%3Ali%3Ashare%3A7258300112233445566)&queryType=MEMBERS_REACHED"
+                      "&aggregation=TOTAL");
+    expect_member_url("post:4:20:urn:li:ugcPost:7257211998877665544",
+                      "https://api.linkedin.com/rest/memberCreatorPostAnalytics?q=entity&entity=("
+                      "ugc:urn%3Ali%3AugcPost%3A7257211998877665544)&queryType=RESHARE"
+                      "&aggregation=TOTAL");
+    expect_member_url("daily:2", "https://api.linkedin.com/rest/memberCreatorPostAnalytics?q=me"
+                                 "&queryType=REACTION&aggregation=DAILY&dateRange=(start:(day:28,"
+                                 "month:10,year:2024),end:(day:4,month:11,year:2024))");
+    /* person ids are letters and digits, bare or as a URN */
+    static char alnum[] = "urn:li:person:p8Zx41mQ";
+    struct cfg_account named = {.id = alnum, .member = true};
+    struct adapter_ctx nctx = member_ctx(NULL);
+    struct http_request nreq = {0};
+    char nwhy[128] = "";
+    nctx.account = &named;
+    assert_int_equal(
+        fixture_stream("linkedin.member_posts")->build(&nctx, &nreq, nwhy, sizeof nwhy), 0);
+    assert_non_null(strstr(nreq.url, "author=urn%3Ali%3Aperson%3Ap8Zx41mQ&"));
+    http_request_free(&nreq);
+    static char notid[] = "urn:li:person:a b";
+    named.id = notid;
+    assert_int_equal(
+        fixture_stream("linkedin.member_posts")->build(&nctx, &nreq, nwhy, sizeof nwhy), -1);
+    http_request_free(&nreq);
+    static const char *const bad[] = {"daily:1",          "daily:9", "post:5:-:urn:li:share:1",
+                                      "post:0:-:share:1", "posts:x", "network_size"};
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        struct adapter_ctx ctx = member_ctx(bad[i]);
+        struct http_request req = {0};
+        char why[128] = "";
+        assert_int_equal(
+            fixture_stream("linkedin.member_posts")->build(&ctx, &req, why, sizeof why), -1);
+        http_request_free(&req);
+    }
+}
+
+static void is_content(const struct rowset *rs, size_t i, const char *id, int64_t published,
+                       const char *title)
+{
+    const struct rec_content *c = &rec(rs, i, REC_CONTENT)->u.content;
+    char url[160];
+    assert_string_equal(c->id, id);
+    assert_string_equal(c->kind, "post");
+    assert_int_equal(c->published_at, published);
+    snprintf(url, sizeof url, "https://www.linkedin.com/feed/update/%s/", id);
+    assert_string_equal(c->url, url);
+    if (title)
+        assert_string_equal(c->title, title);
+    else
+        assert_null(c->title);
+}
+
+static void test_member_pages(void **state)
+{
+    (void)state;
+    struct adapter_ctx ctx = member_ctx(NULL);
+    /* the list: two posts in the window, the third older ends it (no next list page) */
+    struct rowset *rs = fixture_parse_ok(&ctx, "member_posts.json");
+    assert_int_equal(rowset_count(rs), 2);
+    is_content(rs, 0, "urn:li:share:7258300112233445566", ts(2024, 11, 2, 9, 30, 0),
+               "Our Q4 reporting playbook is out: how we tie every campaign to pipeline. "
+               "https://acme.example/q4?utm_campaign=q4_launch");
+    assert_string_equal(rec(rs, 0, REC_CONTENT)->u.content.utm_campaign, "q4_launch");
+    is_content(rs, 1, "urn:li:ugcPost:7257211998877665544", ts(2024, 10, 30, 16, 0, 0), NULL);
+    assert_null(rec(rs, 1, REC_CONTENT)->u.content.utm_campaign);
+    assert_string_equal(rowset_next(rs), "post:0:-:urn:li:share:7258300112233445566,urn:li:ugcPost:"
+                                         "7257211998877665544");
+    rowset_free(rs);
+
+    /* TOTAL for the first post: a snapshot observed now, then the same post's next type */
+    ctx =
+        member_ctx("post:0:-:urn:li:share:7258300112233445566,urn:li:ugcPost:7257211998877665544");
+    rs = fixture_parse_ok(&ctx, "member_post_total.json");
+    assert_int_equal(rowset_count(rs), 1);
+    const struct rec_snapshot *sn = &rec(rs, 0, REC_SNAPSHOT)->u.snapshot;
+    assert_string_equal(sn->object, "urn:li:share:7258300112233445566");
+    assert_string_equal(sn->metric, "impressions");
+    assert_int_equal(sn->observed_at, NOW);
+    assert_int_equal(sn->value, 1843);
+    assert_string_equal(rowset_next(rs), "post:1:-:urn:li:share:7258300112233445566,urn:li:"
+                                         "ugcPost:7257211998877665544");
+    rowset_free(rs);
+
+    /* the last type of a post moves to the next post; of the last post to the next list page */
+    ctx = member_ctx("post:4:-:urn:li:share:1,urn:li:ugcPost:2");
+    rs = fixture_parse_ok(&ctx, "member_post_total_empty.json");
+    assert_int_equal(rowset_count(rs), 0);
+    assert_string_equal(rowset_next(rs), "post:0:-:urn:li:ugcPost:2");
+    rowset_free(rs);
+    ctx = member_ctx("post:4:20:urn:li:ugcPost:2");
+    rs = fixture_parse_ok(&ctx, "member_post_total_empty.json");
+    assert_string_equal(rowset_next(rs), "posts:20");
+    rowset_free(rs);
+    ctx = member_ctx("post:4:-:urn:li:ugcPost:2");
+    rs = fixture_parse_ok(&ctx, "member_post_total_empty.json");
+    assert_string_equal(rowset_next(rs), "daily:0");
+    rowset_free(rs);
+
+    /* DAILY: the day of dateRange.start, inside the window only; MEMBERS_REACHED is skipped */
+    ctx = member_ctx("daily:0");
+    rs = fixture_parse_ok(&ctx, "member_daily.json");
+    assert_int_equal(rowset_count(rs), 2);
+    is_metric(rs, 0, "", "impressions", day(2024, 11, 2), 912);
+    is_metric(rs, 1, "", "impressions", day(2024, 11, 3), 0);
+    assert_string_equal(rowset_next(rs), "daily:2");
+    rowset_free(rs);
+    ctx = member_ctx("daily:4");
+    int rc;
+    rs = fixture_parse_body(&ctx, 200, "{\"elements\":[]}", 15, NULL, &rc);
+    assert_int_equal(rc, 0);
+    assert_int_equal(rowset_count(rs), 0);
+    assert_null(rowset_next(rs));
+    rowset_free(rs);
+}
+
+/* The utm_campaign of a link in a post's text: the first link's, ended by '&', '#', space or a
+ * sentence's punctuation; "xutm_campaign=" is no parameter. */
+static void test_member_utm(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *text, *utm;
+    } cases[] = {
+        {"See https://a.example/p?utm_source=li&utm_campaign=spring-sale&utm_medium=social now",
+         "spring-sale"},
+        {"Link: https://a.example/?utm_campaign=Q4_Webinar.", "Q4_Webinar"},
+        {"(https://a.example/?utm_campaign=brand#top)", "brand"},
+        {"https://a.example/?xutm_campaign=no and https://b.example/?utm_campaign=yes", "yes"},
+        {"no link at all", NULL},
+        {"https://a.example/?utm_campaign=&x=1", NULL},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        struct adapter_ctx ctx = member_ctx(NULL);
+        struct buf b = {0};
+        int rc;
+        buf_printf(&b,
+                   "{\"elements\":[{\"id\":\"urn:li:share:1\",\"publishedAt\":%lld,"
+                   "\"commentary\":\"%s\"}]}",
+                   (long long)(ts(2024, 11, 1, 8, 0, 0) / 1000), cases[i].text);
+        struct rowset *rs = fixture_parse_body(&ctx, 200, b.data, b.len, NULL, &rc);
+        assert_int_equal(rc, 0);
+        const struct rec_content *c = &rec(rs, 0, REC_CONTENT)->u.content;
+        if (cases[i].utm)
+            assert_string_equal(c->utm_campaign, cases[i].utm);
+        else
+            assert_null(c->utm_campaign);
+        rowset_free(rs);
+        buf_free(&b);
+    }
+}
+
+static void test_member_malformed(void **state)
+{
+    (void)state;
+    static const char *const bodies[] = {
+        "{\"elements\":[{\"count\":1.5}]}",
+        "{\"elements\":[{\"count\":3,\"dateRange\":{\"start\":{\"year\":2024,\"month\":13,"
+        "\"day\":1}}}]}",
+        "{\"paging\":{}}",
+    };
+    for (size_t i = 0; i < sizeof bodies / sizeof bodies[0]; i++) {
+        struct adapter_ctx ctx = member_ctx("daily:0");
+        fixture_expect_body_error(&ctx, 200, bodies[i], NULL, ERR_MALFORMED, -1);
+    }
+    struct adapter_ctx ctx = member_ctx("daily:0");
+    fixture_expect_error(&ctx, 200, "member_daily_bad_type.json", NULL, ERR_MALFORMED, -1);
+    ctx = member_ctx(NULL);
+    fixture_expect_body_error(&ctx, 200, "{\"elements\":[{\"id\":\"7258\",\"publishedAt\":1}]}",
+                              NULL, ERR_MALFORMED, -1);
+    fixture_expect_body_error(&ctx, 200,
+                              "{\"elements\":[{\"id\":\"urn:li:share:1\",\"publishedAt\":\"x\"}]}",
+                              NULL, ERR_MALFORMED, -1);
+    /* the member's token without the scope: a permission error, never records */
+    fixture_expect_body_error(&ctx, 403,
+                              "{\"status\":403,\"serviceErrorCode\":100,\"code\":\"ACCESS_DENIED\","
+                              "\"message\":\"Not enough permissions to access: "
+                              "memberCreatorPostAnalytics.FINDER-me\"}",
+                              NULL, ERR_PERMISSION, -1);
+}
+
 int main(void)
 {
     fixture_use(PLATFORM_LINKEDIN, TOKEN);
@@ -927,6 +1160,11 @@ int main(void)
         cmocka_unit_test(test_errors_without_body),
         cmocka_unit_test(test_refresh_build),
         cmocka_unit_test(test_refresh_parse),
+        cmocka_unit_test(test_member_applies),
+        cmocka_unit_test(test_build_member),
+        cmocka_unit_test(test_member_pages),
+        cmocka_unit_test(test_member_utm),
+        cmocka_unit_test(test_member_malformed),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -245,6 +245,27 @@ static void test_listening_budget(void **state)
                  "budget");
 }
 
+static void test_member_account(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *cfg = load_text(f,
+                                   "[account page]\nplatform = linkedin\nid = 2414183\n"
+                                   "credential = c1\n"
+                                   "[account dana]\nplatform = linkedin\nid = p8Zx41mQ\n"
+                                   "credential = c1\nmember = yes\n",
+                                   &err);
+    if (!cfg)
+        fail_msg("%s", err);
+    assert_false(config_account(cfg, "page")->member);
+    assert_true(config_account(cfg, "dana")->member);
+    config_free(cfg);
+    expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\nmember = yes\n",
+                 "[account a] member: only LinkedIn accounts can be a member's own");
+    expect_error(f, "[account a]\nplatform=linkedin\nid=1\ncredential=c1\nmember = maybe\n",
+                 "member");
+}
+
 static void test_credentials_mode(void **state)
 {
     struct fx *f = *state;
@@ -600,6 +621,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_api_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_streams_by_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_name_file_and_line, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_member_account, setup, teardown),
         cmocka_unit_test_setup_teardown(test_listening_budget, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credentials_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credentials_directory, setup, teardown),

@@ -9,7 +9,10 @@
  *        fixed at the first authorization (§4.1, §12)
  *   GET /rest/organizationalEntityFollowerStatistics, /rest/organizationalEntityShareStatistics,
  *       /rest/networkSizes/{organization urn}, /rest/adAccounts/{id},
- *       /rest/adAccounts/{id}/adCampaigns, /rest/adAnalytics, /rest/leadFormResponses
+ *       /rest/adAccounts/{id}/adCampaigns, /rest/adAnalytics, /rest/leadFormResponses; with a
+ *       member's own token /rest/posts?q=author and /rest/memberCreatorPostAnalytics
+ *       (sim_linkedin_member.c), which the organization's token may not read, nor a member's
+ *       token the organization's resources (403 ACCESS_DENIED)
  * Every /rest call needs "Authorization: Bearer", "LinkedIn-Version: YYYYMM" of the last
  * twelve months (none: 400 VERSION_MISSING; another: 426 NONEXISTENT_VERSION "Requested
  * version 20241101 is not active") and "X-Restli-Protocol-Version: 2.0.0" (400 without it).
@@ -99,7 +102,10 @@ static bool authorized(struct li_ctx *c)
         li_error(c, 401, 401, NULL, "Empty oauth2_access_token");
         return false;
     }
-    switch (cred_check(&c->li->cred, token)) {
+    enum cred_state state = cred_check(&c->li->cred, token);
+    if (state == CRED_UNKNOWN)
+        c->member = li_member_by_token(c->li, token, &state);
+    switch (state) {
     case CRED_VALID:
         return true;
     case CRED_EXPIRED:
@@ -168,6 +174,32 @@ static void token_error(struct li_ctx *c, int status, const char *error, const c
     jw_end(&j);
 }
 
+/* A member's refresh token: a new access token, the same refresh token. False when none. */
+static bool member_refresh(struct li_ctx *c, const char *rt)
+{
+    for (int i = 0; i < LI_MEMBERS; i++) {
+        struct li_member *m = &c->li->members[i];
+        if (!cred_refresh_ok(&m->cred, rt))
+            continue;
+        char keep[CRED_MAX];
+        struct jw j;
+        int64_t now = li_now(c->w);
+        memcpy(keep, m->cred.refresh, sizeof keep);
+        cred_rotate(&m->cred);
+        memcpy(m->cred.refresh, keep, sizeof keep);
+        li_begin(c, &j);
+        jw_obj(&j);
+        jw_kstr(&j, "access_token", m->cred.access);
+        jw_kint(&j, "expires_in", 5184000);
+        jw_kstr(&j, "refresh_token", m->cred.refresh);
+        jw_kint(&j, "refresh_token_expires_in", c->li->refresh_expires - now);
+        jw_kstr(&j, "scope", "r_member_postAnalytics,r_member_social");
+        jw_end(&j);
+        return true;
+    }
+    return false;
+}
+
 static void token_refresh(struct li_ctx *c)
 {
     struct li_world *li = c->li;
@@ -182,6 +214,8 @@ static void token_refresh(struct li_ctx *c)
     else if (!id || !secret || strcmp(id, li->client_id) != 0 ||
              strcmp(secret, li->client_secret) != 0)
         token_error(c, 401, "invalid_client", "Client authentication failed");
+    else if (!cred_refresh_ok(&li->cred, rt) && member_refresh(c, rt))
+        return; /* a member's token, answered */
     else if (!cred_refresh_ok(&li->cred, rt))
         token_error(c, 400, "invalid_grant",
                     "The provided authorization grant or refresh token is invalid, expired or "
@@ -227,6 +261,20 @@ static bool tunneled(struct li_ctx *c)
 static void route(struct li_ctx *c)
 {
     const char *res = c->resource;
+    char what[128];
+    if (strcmp(res, "posts") == 0 && !*c->rest) {
+        li_member_posts(c);
+        return;
+    }
+    if (strcmp(res, "memberCreatorPostAnalytics") == 0 && !*c->rest) {
+        li_member_analytics(c);
+        return;
+    }
+    if (c->member) { /* a member's token reads that member's own posts only */
+        snprintf(what, sizeof what, "Not enough permissions to access: %s", res);
+        li_error(c, 403, 100, "ACCESS_DENIED", what);
+        return;
+    }
     if (strcmp(res, "organizationalEntityFollowerStatistics") == 0 && !*c->rest)
         li_org_followers(c);
     else if (strcmp(res, "organizationalEntityShareStatistics") == 0 && !*c->rest)

@@ -2,7 +2,8 @@
  * sim_linkedin.h - helpers shared by the LinkedIn endpoint files of the simulator
  * (sim_linkedin.c: routing, headers, tokens, errors; sim_linkedin_restli.c: Rest.li 2.0 query
  * values; sim_linkedin_org.c: organization statistics and lead form responses;
- * sim_linkedin_ads.c: ad account, campaigns and ad analytics).
+ * sim_linkedin_ads.c: ad account, campaigns and ad analytics; sim_linkedin_member.c: a member's
+ * own posts and their statistics).
  *
  * Shapes: platform reference §4, §10.4, §11, §12 and LinkedIn's Marketing API documentation
  * (learn.microsoft.com/linkedin/marketing/: "Rest.li Protocol 2.0", "Ads Reporting",
@@ -21,10 +22,11 @@ struct li_ctx {
     struct li_world *li;
     const struct world *w;
     struct http_req *r;
-    const char *query; /* the raw query string, still percent-encoded ("" without one) */
-    char *tunneled;    /* owned: the form body of a tunneled GET (X-HTTP-Method-Override) */
-    char resource[64]; /* the path segment after /rest/ */
-    const char *rest;  /* what follows it (decoded): "" or "/..." */
+    const char *query;        /* the raw query string, still percent-encoded ("" without one) */
+    char *tunneled;           /* owned: the form body of a tunneled GET (X-HTTP-Method-Override) */
+    char resource[64];        /* the path segment after /rest/ */
+    const char *rest;         /* what follows it (decoded): "" or "/..." */
+    struct li_member *member; /* the member whose token it is; NULL: the organization's */
 };
 
 /*
@@ -84,5 +86,8 @@ void li_lead_responses(struct li_ctx *c);
 void li_ad_account(struct li_ctx *c);
 void li_ad_campaigns(struct li_ctx *c);
 void li_ad_analytics(struct li_ctx *c);
+/* A member's own posts and their statistics (sim_linkedin_member.c). */
+void li_member_posts(struct li_ctx *c);
+void li_member_analytics(struct li_ctx *c);
 
 #endif

@@ -20,6 +20,12 @@
  * conversionValueInLocalCurrency -> conversion_value_micros; campaign metrics: likes,
  * comments, shares, follows -> followers_gained, videoViews -> views, landingPageClicks ->
  * link_clicks, for every day with an element.
+ * Members (employee advocacy): two employees with tokens of their own, each with posts on about
+ * a third of the days (shares and ugcPosts, newest first) and the daily totals of their posts;
+ * their truth sits under the organization's "members", keyed by person id: metric_daily
+ * IMPRESSION -> impressions, REACTION -> likes, COMMENT -> comments, RESHARE -> shares per UTC
+ * day; content per post URN (published_at) with metrics impressions, reach (MEMBERS_REACHED),
+ * likes, comments, shares (TOTAL). Member statistics are not restated by /_advance.
  */
 #include "world_linkedin.h"
 
@@ -221,6 +227,73 @@ static void gen_ads(struct li_world *li)
     }
 }
 
+/* ---- members -------------------------------------------------------------------------------- */
+
+static const char *const member_names[LI_MEMBERS] = {"Dana Whitfield", "Tomás Ibarra"};
+static const char *const post_texts[] = {
+    "Three things our customers taught us about attribution this quarter.",
+    "We are hiring analysts in Dublin – come work with me!",
+    "Proud of the team: the Q4 webinar had 400 sign-ups. Recording inside.",
+    "How we cut reporting time from days to minutes (a thread of lessons).",
+    "",
+};
+
+static void gen_member(struct li_member *m, struct rng *r, const struct world *w, int i,
+                       int32_t first_day, int ndays)
+{
+    char tag[24], d[24];
+    rng_alnum(r, m->person, "", 10);
+    m->name = member_names[i];
+    snprintf(tag, sizeof tag, "li-member%d", i); /* a cred tag holds 15 characters */
+    cred_init(&m->cred, w, tag, "AQW", 180);
+    m->days = xcalloc((size_t)ndays, sizeof *m->days);
+    m->posts = xcalloc((size_t)ndays, sizeof *m->posts);
+    for (int k = ndays - 1; k >= 0; k--) { /* newest first */
+        struct li_memday *md = &m->days[k];
+        md->impressions = rng_range(r, 0, 900);
+        md->reactions = md->impressions * rng_range(r, 0, 30) / 1000;
+        md->comments = md->reactions * rng_range(r, 0, 30) / 100;
+        md->reshares = md->reactions * rng_range(r, 0, 20) / 100;
+        if (!rng_pct(r, 33))
+            continue;
+        struct li_post *p = &m->posts[m->nposts++];
+        rng_digits(r, d, 19);
+        snprintf(p->urn, sizeof p->urn, "urn:li:%s:%s", rng_pct(r, 50) ? "share" : "ugcPost", d);
+        p->published_ms =
+            (day_start_utc(first_day + k) + rng_range(r, 6 * 3600, 20 * 3600)) * 1000 +
+            rng_range(r, 0, 999);
+        snprintf(p->text, sizeof p->text, "%s",
+                 post_texts[rng_range(r, 0, sizeof post_texts / sizeof post_texts[0] - 1)]);
+        p->impressions = rng_range(r, 50, 6000);
+        p->reached = p->impressions * rng_range(r, 55, 90) / 100;
+        p->reactions = p->impressions * rng_range(r, 5, 40) / 1000;
+        p->comments = p->reactions * rng_range(r, 0, 40) / 100;
+        p->reshares = p->reactions * rng_range(r, 0, 25) / 100;
+    }
+}
+
+/* Its own stream, so the organization's data stays what it was without members. */
+static void gen_members(struct li_world *li, const struct world *w)
+{
+    struct rng r;
+    rng_seed(&r, w->seed, "linkedin-members");
+    for (int i = 0; i < LI_MEMBERS; i++)
+        gen_member(&li->members[i], &r, w, i, li->first_day, li->ndays);
+}
+
+struct li_member *li_member_by_token(struct li_world *li, const char *token, enum cred_state *state)
+{
+    for (int i = 0; token && i < LI_MEMBERS; i++) {
+        enum cred_state s = cred_check(&li->members[i].cred, token);
+        if (s != CRED_UNKNOWN) {
+            *state = s;
+            return &li->members[i];
+        }
+    }
+    *state = CRED_UNKNOWN;
+    return NULL;
+}
+
 static void *li_world_new(const struct world *w)
 {
     struct li_world *li = xcalloc(1, sizeof *li);
@@ -237,6 +310,7 @@ static void *li_world_new(const struct world *w)
     li->page_key = rng_next(&li->rng);
     gen_days(li);
     gen_ads(li);
+    gen_members(li, w);
     return li;
 }
 
@@ -245,6 +319,10 @@ static void li_world_free(void *pd)
     struct li_world *li = pd;
     if (!li)
         return;
+    for (int i = 0; i < LI_MEMBERS; i++) {
+        free(li->members[i].posts);
+        free(li->members[i].days);
+    }
     free(li->leads);
     free(li->ads);
     free(li->days);
@@ -399,6 +477,18 @@ static void li_account_json(void *pd, const struct world *w, struct jw *j)
     jw_kstr(j, "client_id", li->client_id);
     jw_kstr(j, "client_secret", li->client_secret);
     jw_kint(j, "token_expires_at", li->token_expires);
+    jw_karr(j, "members"); /* employees' own tokens, the same application */
+    for (int i = 0; i < LI_MEMBERS; i++) {
+        const struct li_member *m = &li->members[i];
+        jw_obj(j);
+        jw_kstr(j, "person", m->person);
+        jw_kstr(j, "name", m->name);
+        jw_kstr(j, "access_token", m->cred.access);
+        jw_kstr(j, "refresh_token", m->cred.refresh);
+        jw_kint(j, "token_expires_at", li->token_expires);
+        jw_end(j);
+    }
+    jw_end(j);
     jw_end(j);
 }
 
@@ -511,6 +601,50 @@ static void leads_truth(const struct li_world *li, struct jw *j)
     jw_end(j);
 }
 
+/* 2026-11-03T10:00:00.123Z: LinkedIn times are milliseconds. */
+static void fmt_ms(int64_t ms, char *buf, size_t len);
+
+static void members_truth(const struct li_world *li, struct jw *j)
+{
+    static const char *const names[] = {"impressions", "likes", "comments", "shares"};
+    char day[16], ts[40];
+    jw_kobj(j, "members");
+    for (int i = 0; i < LI_MEMBERS; i++) {
+        const struct li_member *m = &li->members[i];
+        jw_kobj(j, m->person);
+        jw_kobj(j, "metric_daily");
+        for (size_t k = 0; k < sizeof names / sizeof names[0]; k++) {
+            jw_kobj(j, names[k]);
+            for (int d = 0; d < li->ndays; d++) {
+                const struct li_memday *md = &m->days[d];
+                const int64_t v[] = {md->impressions, md->reactions, md->comments, md->reshares};
+                fmt_date(li->first_day + d, day, sizeof day);
+                jw_kint(j, day, v[k]);
+            }
+            jw_end(j);
+        }
+        jw_end(j);
+        jw_kobj(j, "content");
+        for (size_t p = 0; p < m->nposts; p++) {
+            const struct li_post *po = &m->posts[p];
+            fmt_ms(po->published_ms, ts, sizeof ts);
+            jw_kobj(j, po->urn);
+            jw_kstr(j, "published_at", ts);
+            jw_kobj(j, "metrics");
+            jw_kint(j, "impressions", po->impressions);
+            jw_kint(j, "reach", po->reached);
+            jw_kint(j, "likes", po->reactions);
+            jw_kint(j, "comments", po->comments);
+            jw_kint(j, "shares", po->reshares);
+            jw_end(j);
+            jw_end(j);
+        }
+        jw_end(j);
+        jw_end(j);
+    }
+    jw_end(j);
+}
+
 static void li_truth_json(void *pd, const struct world *w, struct jw *j)
 {
     struct li_world *li = pd;
@@ -522,6 +656,7 @@ static void li_truth_json(void *pd, const struct world *w, struct jw *j)
     jw_kstr(j, "currency", li->currency);
     campaigns_truth(li, j);
     leads_truth(li, j);
+    members_truth(li, j);
     jw_end(j);
     jw_end(j);
 }

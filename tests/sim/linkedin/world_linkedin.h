@@ -20,6 +20,7 @@
 
 #define LI_CAMPAIGNS 5
 #define LI_ID        24
+#define LI_MEMBERS   2 /* employees who connected their own token (employee advocacy) */
 
 /* One UTC day of the organization page: follower gains and share statistics. */
 struct li_orgday {
@@ -57,6 +58,29 @@ struct li_lead {
     int size_option; /* answer of the multiple-choice question, 1-5 */
 };
 
+/* A member's own post and its lifetime statistics (Member Post Statistics, TOTAL). */
+struct li_post {
+    char urn[48]; /* urn:li:share:N or urn:li:ugcPost:N */
+    int64_t published_ms;
+    char text[160];
+    int64_t impressions, reached, reactions, comments, reshares;
+};
+
+/* A member's posts together on one UTC day (Member Post Statistics, q=me, DAILY). */
+struct li_memday {
+    int64_t impressions, reactions, comments, reshares;
+};
+
+/* An employee: a member with a token of their own (scope r_member_postAnalytics). */
+struct li_member {
+    char person[16]; /* the person id of urn:li:person:ID, letters and digits */
+    const char *name;
+    struct cred cred;
+    struct li_post *posts; /* newest first */
+    size_t nposts;
+    struct li_memday *days; /* ndays, from first_day */
+};
+
 struct li_world {
     struct rng rng;
     char org[LI_ID], account[LI_ID], form[LI_ID];
@@ -66,7 +90,8 @@ struct li_world {
     int64_t followers_base;
     struct li_orgday *days; /* ndays, from first_day */
     struct li_campaign camps[LI_CAMPAIGNS];
-    struct li_adday *ads;  /* [campaign * ndays + day] */
+    struct li_adday *ads; /* [campaign * ndays + day] */
+    struct li_member members[LI_MEMBERS];
     struct li_lead *leads; /* ascending by time */
     size_t nleads, leadcap;
     size_t people_leads; /* how many of the people's leads were read */
@@ -85,6 +110,10 @@ int64_t li_followers_at(const struct li_world *li, int d);
 void li_cost_text(const struct li_adday *a, char *buf, size_t len);
 /* The world's now: the wall clock, kept inside the world's today. */
 int64_t li_now(const struct world *w);
+
+/* The member whose current or previous access token this is, or NULL; *state says how it is. */
+struct li_member *li_member_by_token(struct li_world *li, const char *token,
+                                     enum cred_state *state);
 
 /* The endpoints (sim_linkedin.c); see struct sim_platform for the contract. */
 void sim_linkedin_serve(void *pd, const struct world *w, struct http_req *r);

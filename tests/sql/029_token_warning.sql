@@ -1,4 +1,4 @@
--- 031_token_warning.sql - the end of a token the daemon cannot renew, as the dashboard sees it:
+-- 029_token_warning.sql - the end of a token the daemon cannot renew, as the dashboard sees it:
 -- set_token_renewal as the daemon role, token_warning "expires in N days,
 -- reconnect" from 14 days before the end of an unrenewable token, how to reconnect once it
 -- ended, nothing for a renewable token or an unknown end; read as socialroi_dashboard.

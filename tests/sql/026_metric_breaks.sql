@@ -1,4 +1,4 @@
--- 028_metric_breaks.sql - dashboard.metric_breaks, read as the dashboard role: the seeded
+-- 026_metric_breaks.sql - dashboard.metric_breaks, read as the dashboard role: the seeded
 -- registry of metric redefinitions, each with its date, platform, canonical metric, change and
 -- source; a chart of a series finds the break on its day; the readers can read the view but
 -- neither the table behind it nor write through the view.

@@ -1,4 +1,4 @@
--- 026_credit_linear.sql: crediting that costs the same per person at any size.
+-- 024_credit_linear.sql: crediting that costs the same per person at any size.
 --
 -- Crediting 100,000 people cost 1.92 times per person what 10,000 did (1.43 and 1.66 in runs
 -- before sql/021). Measured on the bench's customer (tests/bench/bench.sh, section rollup),

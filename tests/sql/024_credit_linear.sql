@@ -1,4 +1,4 @@
--- 026_credit_linear.sql - crediting in slices gives the rows of one call: a batch larger than
+-- 024_credit_linear.sql - crediting in slices gives the rows of one call: a batch larger than
 -- a slice (10,000 people and deals), credited by socialroi.rollup_dirty as the daemon, equals
 -- socialroi.credit_conversions of the whole batch at once, row for row; the day index of
 -- socialroi.attribution is gone; socialroi.credited_campaigns lists every campaign credited

@@ -1,4 +1,4 @@
--- 029_x_read_budget.sql - what X listening reads and costs, per account and UTC day.
+-- 027_x_read_budget.sql - what X listening reads and costs, per account and UTC day.
 --
 -- X bills its API per post read (pay-per-use: $0.005 a post read, docs.x.com/x-api/getting-
 -- started/pricing) and bills a post once per UTC day however often it is read that day (the

@@ -1,4 +1,4 @@
--- 029_x_read_budget.sql - the X listening counter, as the daemon role: a post read twice in one
+-- 027_x_read_budget.sql - the X listening counter, as the daemon role: a post read twice in one
 -- UTC day is billed once, read again the next day it is billed again; ids are kept for the
 -- current day only; a budget stop is a fetch record and a job state of its own, not a failure;
 -- dashboard.x_listening gives the exact cost per mention to its readers.

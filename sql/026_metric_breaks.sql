@@ -1,4 +1,4 @@
--- 028_metric_breaks.sql - breaks in series: the dated registry of platform metric redefinitions.
+-- 026_metric_breaks.sql - breaks in series: the dated registry of platform metric redefinitions.
 --
 -- Platforms rename, redefine and retire metrics. A chart of Instagram views across 2025-04-21
 -- jumps because views then began to count what impressions and plays counted before, not
