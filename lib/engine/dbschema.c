@@ -2,6 +2,7 @@
  * dbschema.c - schema version query (see dbschema.h).
  */
 #include "dbschema.h"
+#include "dbsql.h"
 #include "pgconn.h"
 #include "xmalloc.h"
 
@@ -37,8 +38,7 @@ static void exists_cb(void *arg, PGresult *res, const char *err)
         return;
     }
     /* the table exists: a second round trip, since naming a missing table is an error */
-    if (pgconn_query(a->c, "SELECT max(version) FROM socialroi.schema_migration", 0, NULL,
-                     version_cb, a) < 0) {
+    if (pgconn_query(a->c, dbsql_schema_version, 0, NULL, version_cb, a) < 0) {
         a->cb(a->arg, 0, "connection lost");
         free(a);
         return;
@@ -53,8 +53,7 @@ int dbschema_query(struct pgconn *c, dbschema_fn *cb, void *arg)
     a->c = c;
     a->cb = cb;
     a->arg = arg;
-    if (pgconn_query(c, "SELECT pg_catalog.to_regclass('socialroi.schema_migration') IS NOT NULL",
-                     0, NULL, exists_cb, a) < 0) {
+    if (pgconn_query(c, dbsql_schema_exists, 0, NULL, exists_cb, a) < 0) {
         free(a);
         return -1;
     }

@@ -1,16 +1,24 @@
 /*
- * engine.c - the engine's lifecycle: jobs from the config, their sync with the database, the
- * scheduler, gates, backpressure, --once bookkeeping and metrics (see engine.h). One job's run
- * is in engine_job.c.
+ * engine.c - the engine's lifecycle: jobs from the config and their registry, their sync with
+ * the database, the scheduler, backpressure, --once bookkeeping and metrics (see engine.h). It
+ * calls down into the job machine (job.h), which runs one job's run and reports back through
+ * the struct job_host this file gives it.
  */
-#include "engine_int.h"
+#include "engine.h"
+#include "dbsql.h"
+#include "job.h"
+#include "jobctx.h"
 #include "apiversion.h"
 #include "buf.h"
 #include "fetch.h"
+#include "gates.h"
 #include "health.h"
 #include "metrics.h"
 #include "pgconn.h"
 #include "platform.h"
+#include "refresh.h"
+#include "refusal.h"
+#include "policy.h"
 #include "sched.h"
 #include "sha256.h"
 #include "timeutil.h"
@@ -32,18 +40,53 @@
 #define RESYNC_MAX_MS        60000
 #define ONCE_RESYNC_FIRST_MS 1000
 #define ONCE_RESYNC_MAX_MS   16000
-#define ONCE_SYNC_ATTEMPTS   6 /* 1 + 2 + 4 + 8 + 16 s: a --once run gives up within a minute */
-#define JOBS_CHANNEL         "socialroi_jobs"
+#define ONCE_SYNC_ATTEMPTS   6   /* 1 + 2 + 4 + 8 + 16 s: a --once run gives up within a minute */
 #define SYNC_BATCH           256 /* accounts per pipeline segment of a sync */
 
-/* ---- small registries -------------------------------------------------------------------- */
+/* A statement whose outcome only matters to health: which component, what it is called. */
+struct stmt {
+    struct engine *e;
+    const char *component, *what;
+};
 
-/*
- * Hash tables, because a daemon may poll tens of thousands of jobs: a linear search per fire
- * would cost more than the fire itself. Gates have a fixed table (only closed gates stay in it);
- * accounts one that doubles as they are added.
- */
-#define GATE_BUCKETS 1024
+enum stmt_kind {
+    STMT_SYNC_ACCOUNT,
+    STMT_DISABLE_JOBS,
+    STMT_DISABLE_ACCOUNTS,
+    STMT_RELEASE,
+    STMT_LISTEN,
+    STMT_COUNT
+};
+
+struct engine {
+    struct jobenv env; /* first: a job's env pointer is its engine's */
+    struct event_base *base;
+    char *owner;
+    engine_done_fn *done;
+    void *done_arg;
+    struct ejob *jobs;
+    struct acct_state *accts;
+    struct acct_state **acct_tab; /* hash chains of accts, acct_cap of them */
+    size_t acct_cap, nacct;
+    bool done_reported;
+    int syncs_pending;
+    /* a sync goes SYNC_BATCH accounts per pipeline segment, so libpq never buffers every
+     * account's statements at once: the next account to send while one is under way */
+    bool sync_running;
+    size_t sync_next;
+    bool sync_failed;     /* a statement of the running sync failed: sync again after a wait */
+    int sync_attempts;    /* consecutive failed syncs */
+    int64_t resync_ms;    /* the next wait */
+    struct event *resync; /* armed while a failed sync waits to be tried again */
+    bool resync_armed;
+    bool due_asking, due_again; /* a NOTIFY's re-read of due times in flight, another wanted */
+    struct stmt stmts[STMT_COUNT];
+    int64_t started_us; /* monotonic: when the engine was made (its first runs count from it) */
+    int once_left;
+    bool once_failed;
+};
+
+/* ---- the accounts: a hash table (tens of thousands), doubled as they are added ----------- */
 
 static uint64_t hash_str(const char *s)
 {
@@ -51,31 +94,6 @@ static uint64_t hash_str(const char *s)
     for (; *s; s++)
         h = (h ^ (unsigned char)*s) * 1099511628211ULL;
     return h;
-}
-
-struct gate *engine_gate(struct engine *e, const char *key)
-{
-    struct gate **p = &e->gates[hash_str(key) % GATE_BUCKETS], *found = NULL;
-    int64_t now = sched_now(e->sched);
-    while (*p) {
-        struct gate *g = *p;
-        if (!found && strcmp(g->key, key) == 0) {
-            found = g;
-        } else if (g->open_at <= now) { /* open: the same as no gate; callers hold only key's */
-            *p = g->next;
-            free(g);
-            continue;
-        }
-        p = &g->next;
-    }
-    if (found)
-        return found;
-    size_t len = strlen(key) + 1;
-    struct gate *g = xcalloc(1, sizeof *g + len);
-    memcpy(g->key, key, len);
-    g->next = *p;
-    *p = g;
-    return g;
 }
 
 static struct acct_state *find_account(const struct engine *e, const char *name)
@@ -102,7 +120,7 @@ static void grow_accounts(struct engine *e)
     e->acct_cap = cap;
 }
 
-struct acct_state *engine_account(struct engine *e, const char *name)
+static struct acct_state *account_get(struct engine *e, const char *name)
 {
     struct acct_state *a = find_account(e, name);
     if (a)
@@ -122,21 +140,8 @@ struct acct_state *engine_account(struct engine *e, const char *name)
 
 static void free_registries(struct engine *e)
 {
-    for (size_t i = 0; i < GATE_BUCKETS; i++) {
-        while (e->gates[i]) {
-            struct gate *g = e->gates[i];
-            e->gates[i] = g->next;
-            free(g);
-        }
-    }
-    free(e->gates);
-    while (e->creds) {
-        struct cred_state *c = e->creds;
-        e->creds = c->next;
-        free(c->name);
-        free(c->waiters);
-        free(c);
-    }
+    gates_free(e->env.gates);
+    refresh_free(&e->env);
     while (e->accts) {
         struct acct_state *a = e->accts;
         e->accts = a->next;
@@ -146,11 +151,6 @@ static void free_registries(struct engine *e)
 }
 
 /* ---- jobs from the config ---------------------------------------------------------------- */
-
-static int64_t pick(int64_t configured, int64_t fallback)
-{
-    return configured == CFG_UNSET_MS ? fallback : configured;
-}
 
 static struct ejob *find_job(struct engine *e, const char *account, const char *stream)
 {
@@ -165,16 +165,13 @@ static struct ejob *find_job(struct engine *e, const char *account, const char *
 static void configure_job(struct ejob *j, const struct cfg_account *a)
 {
     j->acct = a;
-    j->interval_ms = pick(a->interval_ms, j->def->interval_ms);
-    j->lookback_ms = pick(a->lookback_ms, j->def->lookback_ms);
+    j->interval_ms = policy_interval_ms(a->interval_ms, j->def->interval_ms);
+    j->lookback_ms = a->lookback_ms == CFG_UNSET_MS ? j->def->lookback_ms : a->lookback_ms;
     j->backfill_ms = a->backfill_ms;
-    if (j->interval_ms < 1000)
-        j->interval_ms = 1000;
-    j->jitter_ms = sched_jitter_ms(j->interval_ms, &j->e->rng);
-    if (j->version_failed) { /* its version was retired: another one is worth a try now */
-        const char *v = apiver_for_stream(&j->e->cfg->platforms[a->platform_id], j->stream);
-        j->version_retry = strcmp(v ? v : "", j->version_failed) != 0;
-    }
+    j->phase_ms = policy_phase_ms(j->account, j->stream, j->interval_ms);
+    /* its version was retired: another one configured is worth a try now */
+    j->version_retry = policy_version_retry(
+        j->version_failed, apiver_for_stream(&j->e->cfg->platforms[a->platform_id], j->stream));
 }
 
 static void add_job(struct engine *e, const struct cfg_account *a, const char *stream)
@@ -186,8 +183,8 @@ static void add_job(struct engine *e, const struct cfg_account *a, const char *s
         return;
     }
     struct ejob *j = xcalloc(1, sizeof *j);
-    j->e = e;
-    j->as = engine_account(e, a->name);
+    j->e = &e->env;
+    j->as = account_get(e, a->name);
     j->account = j->as->name;
     j->stream = def->name;
     j->acct_next = j->as->jobs;
@@ -200,7 +197,7 @@ static void add_job(struct engine *e, const struct cfg_account *a, const char *s
     e->jobs = j;
 }
 
-void engine_free_job(struct engine *e, struct ejob *j)
+static void free_job(struct engine *e, struct ejob *j)
 {
     for (struct ejob **p = &e->jobs; *p; p = &(*p)->next) {
         if (*p == j) {
@@ -215,10 +212,10 @@ void engine_free_job(struct engine *e, struct ejob *j)
         }
     }
     if (j->sj)
-        sched_remove(e->sched, j->sj);
+        sched_remove(e->env.sched, j->sj);
     cursor_free(&j->cur);
     free(j->version_failed);
-    engine_refusal_free(j);
+    refusal_free(j);
     free(j);
 }
 
@@ -249,47 +246,13 @@ static void apply_jobs(struct engine *e, const struct config *cfg)
         if (j->acct)
             continue;
         if (j->state == J_IDLE)
-            engine_free_job(e, j);
+            free_job(e, j);
         else
             j->removed = true; /* freed when its current step ends */
     }
 }
 
-/* ---- capacity ------------------------------------------------------------------------------ */
-
-bool engine_has_capacity(const struct ejob *j)
-{
-    const struct engine *e = j->e;
-    int p = j->ad->platform;
-    return e->inflight + e->claiming < e->cfg->daemon.max_inflight &&
-           e->inflight_platform[p] + e->claiming_platform[p] <
-               e->cfg->platforms[j->acct->platform_id].max_inflight;
-}
-
-void engine_claim_begin(struct ejob *j)
-{
-    j->e->claiming++;
-    j->e->claiming_platform[j->ad->platform]++;
-}
-
-void engine_claim_end(struct ejob *j)
-{
-    j->e->claiming--;
-    j->e->claiming_platform[j->ad->platform]--;
-}
-
-/* ---- scheduling ---------------------------------------------------------------------------- */
-
-void engine_schedule(struct ejob *j, int64_t delay_ms)
-{
-    struct engine *e = j->e;
-    int64_t due = sched_now(e->sched) + (delay_ms > 0 ? delay_ms : 0) * 1000;
-    j->due_at = due;
-    if (j->sj)
-        sched_at(e->sched, j->sj, due);
-    else
-        j->sj = sched_add(e->sched, j, due);
-}
+/* ---- scheduling, and what the job machine reports ------------------------------------------ */
 
 static void fire_cb(void *arg, struct sched_job *sj, void *data)
 {
@@ -299,24 +262,13 @@ static void fire_cb(void *arg, struct sched_job *sj, void *data)
     job_fire(j);
 }
 
-void engine_once_complete(struct ejob *j, bool failed)
-{
-    struct engine *e = j->e;
-    if (!e->once || !j->once_active)
-        return;
-    j->once_active = false;
-    e->once_left--;
-    if (failed)
-        e->once_failed = true;
-    engine_check_done(e);
-}
-
 /* Reports --once completion, or the end of a stop, once nothing is in flight. */
-void engine_check_done(struct engine *e)
+static void check_done(struct engine *e)
 {
     if (e->done_reported || !engine_idle(e))
         return;
-    if ((e->once && e->once_left <= 0 && !e->syncs_pending && !e->resync_armed) || e->stopping) {
+    if ((e->env.once && e->once_left <= 0 && !e->syncs_pending && !e->resync_armed) ||
+        e->env.stopping) {
         e->done_reported = true;
         if (e->done)
             e->done(e->done_arg, e->once_failed);
@@ -325,30 +277,60 @@ void engine_check_done(struct engine *e)
 
 void engine_kick(struct engine *e)
 {
-    bool congested = writer_congested(e->w);
-    if (sched_paused(e->sched) != (congested || e->stopping || !e->ready))
-        sched_pause(e->sched, congested || e->stopping || !e->ready);
-    engine_check_done(e);
+    bool congested = writer_congested(e->env.w);
+    bool pause = congested || e->env.stopping || !e->env.ready;
+    if (sched_paused(e->env.sched) != pause)
+        sched_pause(e->env.sched, pause);
+    check_done(e);
+}
+
+static void host_kick(void *arg)
+{
+    engine_kick(arg);
+}
+
+static void host_gone(void *arg, struct ejob *j)
+{
+    free_job(arg, j);
+}
+
+static void host_once_done(void *arg, struct ejob *j, bool failed)
+{
+    struct engine *e = arg;
+    (void)j;
+    e->once_left--;
+    if (failed)
+        e->once_failed = true;
+    check_done(e);
+}
+
+static struct ejob *host_find(void *arg, int64_t id)
+{
+    struct engine *e = arg;
+    for (struct ejob *j = e->jobs; j; j = j->next)
+        if (j->id == id)
+            return j;
+    return NULL;
 }
 
 /* ---- sync with the database ---------------------------------------------------------------- */
 
 static void token_hash(struct engine *e, const struct cfg_account *a, char hex[65])
 {
-    const char *tok = tokens_access(e->tokens, a->credential);
+    const char *tok = tokens_access(e->env.tokens, a->credential);
     sha256_hex(tok, strlen(tok), hex);
 }
 
 static int64_t resync_first_ms(const struct engine *e)
 {
-    return e->once ? ONCE_RESYNC_FIRST_MS : RESYNC_FIRST_MS;
+    return e->env.once ? ONCE_RESYNC_FIRST_MS : RESYNC_FIRST_MS;
 }
 
 /* A sync with a failed statement is tried again after a doubling wait; --once gives up. */
 static void resync_later(struct engine *e)
 {
     e->sync_attempts++;
-    if (e->once && e->sync_attempts >= ONCE_SYNC_ATTEMPTS) {
+    if (e->env.once && e->sync_attempts >= ONCE_SYNC_ATTEMPTS) {
         log_err("engine: --once gives up syncing jobs after %d failed attempts", e->sync_attempts);
         e->once_failed = true;
         return;
@@ -356,7 +338,7 @@ static void resync_later(struct engine *e)
     struct timeval tv = {(time_t)(e->resync_ms / 1000), (suseconds_t)(e->resync_ms % 1000 * 1000)};
     evtimer_add(e->resync, &tv);
     e->resync_armed = true;
-    int64_t cap = e->once ? ONCE_RESYNC_MAX_MS : RESYNC_MAX_MS;
+    int64_t cap = e->env.once ? ONCE_RESYNC_MAX_MS : RESYNC_MAX_MS;
     e->resync_ms = e->resync_ms * 2 > cap ? cap : e->resync_ms * 2;
 }
 
@@ -377,17 +359,17 @@ static void sync_end_cb(void *arg, PGresult *res, const char *err)
         e->sync_failed = false;
         e->sync_running = false;
         if (err)
-            health_fail(e->health, "job_sync", "the jobs' sync commit", err);
-        if (e->ready && !e->stopping && !e->resync_armed)
+            health_fail(e->env.health, "job_sync", "the jobs' sync commit", err);
+        if (e->env.ready && !e->env.stopping && !e->resync_armed)
             resync_later(e);
-    } else if (e->sync_running && !e->stopping) {
+    } else if (e->sync_running && !e->env.stopping) {
         sync_batch(e);
     } else {
         e->sync_running = false;
         e->sync_attempts = 0;
         e->resync_ms = resync_first_ms(e);
-        health_ok(e->health, "job_sync");
-        log_info("engine: jobs synced count=%d", e->once ? e->once_left : -1);
+        health_ok(e->env.health, "job_sync");
+        log_info("engine: jobs synced count=%d", e->env.once ? e->once_left : -1);
 #ifdef __GLIBC__
         malloc_trim(0); /* the sync's statements and results are freed: give their pages back */
 #endif
@@ -398,12 +380,13 @@ static void sync_end_cb(void *arg, PGresult *res, const char *err)
 static void sync_job_cb(void *arg, PGresult *res, const char *err)
 {
     struct ejob *j = arg;
-    struct engine *e = j->e;
+    struct engine *e = (struct engine *)j->e; /* its env is the engine's first member */
     if (err || PQntuples(res) != 1) {
         /* a lost connection is pgconn's to report (a sync follows the reconnect); a statement
          * aborted by an earlier one's error is not a failure of its own */
         if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
-            health_fail(e->health, "job_sync", "sync_job", err ? err : "sync_job returned no row");
+            health_fail(e->env.health, "job_sync", "sync_job",
+                        err ? err : "sync_job returned no row");
         e->sync_failed = e->sync_failed || res != NULL;
         return;
     }
@@ -414,17 +397,19 @@ static void sync_job_cb(void *arg, PGresult *res, const char *err)
     j->failures = atoi(PQgetvalue(res, 0, 2));
     j->as->needs_reauth = strcmp(PQgetvalue(res, 0, 3), "needs_reauth") == 0;
     j->synced = true;
-    if (e->once) {
+    if (e->env.once) {
         /* --once runs exactly the jobs that are due now */
         if (due_in <= 1 && !j->as->needs_reauth && !j->once_active) {
             j->once_active = true;
             e->once_left++;
-            engine_schedule(j, 0);
+            job_schedule(j, 0);
         }
     } else if (j->state == J_IDLE) {
-        /* overdue jobs start spread over their jitter instead of all at once */
-        int64_t delay = due_in > 0 ? (int64_t)(due_in * 1000) : j->jitter_ms / 10;
-        engine_schedule(j, j->version_retry ? 0 : delay);
+        job_schedule(j, j->version_retry
+                            ? 0 /* a reload configured another version than the retired one */
+                            : policy_start_in_ms(j->interval_ms, j->phase_ms, due_in,
+                                                 time_wall_us() / 1000,
+                                                 (sched_now(e->env.sched) - e->started_us) / 1000));
     }
 }
 
@@ -432,17 +417,17 @@ static void stmt_cb(void *arg, PGresult *res, const char *err)
 {
     const struct stmt *s = arg;
     if (!err)
-        health_ok(s->e->health, s->component);
+        health_ok(s->e->env.health, s->component);
     else if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
-        health_fail(s->e->health, s->component, s->what, err); /* lost connections: pgconn's */
+        health_fail(s->e->env.health, s->component, s->what, err); /* lost connections: pgconn's */
     if (err && res && s <= &s->e->stmts[STMT_DISABLE_ACCOUNTS])
         s->e->sync_failed = true; /* part of the jobs' sync: all of it is tried again */
 }
 
-void engine_stmt(struct engine *e, enum stmt_kind s, const char *sql, int n,
-                 const char *const *params)
+static void engine_stmt(struct engine *e, enum stmt_kind s, const char *sql, int n,
+                        const char *const *params)
 {
-    pgconn_query(e->db, sql, n, params, stmt_cb, &e->stmts[s]);
+    pgconn_query(e->env.db, sql, n, params, stmt_cb, &e->stmts[s]);
 }
 
 static void init_stmts(struct engine *e)
@@ -452,9 +437,7 @@ static void init_stmts(struct engine *e)
         [STMT_DISABLE_JOBS] = {NULL, "account_sync", "disable_jobs_except"},
         [STMT_DISABLE_ACCOUNTS] = {NULL, "account_sync", "disable_accounts_except"},
         [STMT_RELEASE] = {NULL, "release_job", "release_job"},
-        [STMT_ACCOUNT_STATE] = {NULL, "account_state", "set_account_state"},
-        [STMT_TOKEN_EXPIRY] = {NULL, "token_expiry", "set_token_expiry"},
-        [STMT_LISTEN] = {NULL, "job_notify", "LISTEN " JOBS_CHANNEL},
+        [STMT_LISTEN] = {NULL, "job_notify", dbsql_listen_jobs},
     };
     for (int i = 0; i < STMT_COUNT; i++) {
         e->stmts[i] = known[i];
@@ -484,12 +467,11 @@ static void sync_account(struct engine *e, const struct cfg_account *a)
     token_hash(e, a, hash);
     const char *p[7] = {
         a->name, a->platform, a->id, a->currency, a->timezone, a->enabled ? "true" : "false", hash};
-    engine_stmt(e, STMT_SYNC_ACCOUNT,
-                "SELECT socialroi.sync_account($1, $2, $3, $4, $5, $6::boolean, $7)", 7, p);
+    engine_stmt(e, STMT_SYNC_ACCOUNT, dbsql_sync_account, 7, p);
     struct buf b = {0};
     array_literal(&b, (const char *const *)a->streams.items, a->streams.n);
     const char *q[2] = {a->name, b.data};
-    engine_stmt(e, STMT_DISABLE_JOBS, "SELECT socialroi.disable_jobs_except($1, $2::text[])", 2, q);
+    engine_stmt(e, STMT_DISABLE_JOBS, dbsql_disable_jobs_except, 2, q);
     buf_free(&b);
 }
 
@@ -500,23 +482,19 @@ static void sync_job(struct engine *e, struct ejob *j)
     snprintf(lb, sizeof lb, "%lld", (long long)j->lookback_ms);
     snprintf(bf, sizeof bf, "%lld", (long long)j->backfill_ms);
     const char *q[6] = {j->account, j->stream, iv, lb, bf, j->def->daily_metrics ? "t" : "f"};
-    pgconn_query(e->db,
-                 "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM "
-                 "socialroi.sync_job($1, $2, $3::bigint, $4::bigint, $5::bigint, $6::boolean)",
-                 6, q, sync_job_cb, j);
+    pgconn_query(e->env.db, dbsql_sync_job, 6, q, sync_job_cb, j);
 }
 
 static void disable_other_accounts(struct engine *e)
 {
-    const struct config *cfg = e->cfg;
+    const struct config *cfg = e->env.cfg;
     const char **names = xcalloc(cfg->naccounts + 1, sizeof *names);
     for (size_t i = 0; i < cfg->naccounts; i++)
         names[i] = cfg->accounts[i].name;
     struct buf b = {0};
     array_literal(&b, names, cfg->naccounts);
     const char *p[1] = {b.data};
-    engine_stmt(e, STMT_DISABLE_ACCOUNTS, "SELECT socialroi.disable_accounts_except($1::text[])", 1,
-                p);
+    engine_stmt(e, STMT_DISABLE_ACCOUNTS, dbsql_disable_accounts_except, 1, p);
     buf_free(&b);
     free(names);
 }
@@ -528,7 +506,7 @@ static void disable_other_accounts(struct engine *e)
  */
 static void sync_batch(struct engine *e)
 {
-    const struct config *cfg = e->cfg;
+    const struct config *cfg = e->env.cfg;
     size_t end = e->sync_next + SYNC_BATCH;
     if (end > cfg->naccounts)
         end = cfg->naccounts;
@@ -539,8 +517,8 @@ static void sync_batch(struct engine *e)
         struct ejob *first = as ? as->jobs : NULL;
         while (first && !first->acct)
             first = first->acct_next;
-        if (first)
-            job_token_sync(first);
+        if (first) /* the account's token: its end and whether it renews */
+            refresh_sync_renewal(first);
         for (struct ejob *j = as ? as->jobs : NULL; j; j = j->acct_next)
             if (j->acct) /* not a removed job still finishing its step */
                 sync_job(e, j);
@@ -550,11 +528,11 @@ static void sync_batch(struct engine *e)
         disable_other_accounts(e);
         e->sync_running = false; /* this segment's end ends the sync */
     }
-    if (pgconn_sync(e->db, sync_end_cb, e) == 0) {
+    if (pgconn_sync(e->env.db, sync_end_cb, e) == 0) {
         e->syncs_pending++;
     } else {
         e->sync_running = false; /* the connection went: the reconnect syncs again */
-        engine_check_done(e);
+        check_done(e);
     }
 }
 
@@ -578,10 +556,10 @@ static void resync_cb(evutil_socket_t fd, short what, void *arg)
     (void)fd;
     (void)what;
     e->resync_armed = false;
-    if (e->ready && !e->stopping)
+    if (e->env.ready && !e->env.stopping)
         sync_jobs(e);
     else
-        engine_check_done(e);
+        check_done(e);
 }
 
 /* ---- jobs made due from outside: socialroi poll, backfill (NOTIFY socialroi_jobs) ---------- */
@@ -595,17 +573,17 @@ static void due_cb(void *arg, PGresult *res, const char *err)
     e->due_asking = false;
     if (err) {
         if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
-            health_fail(e->health, "job_notify", "jobs_due", err);
+            health_fail(e->env.health, "job_notify", "jobs_due", err);
         return;
     }
-    health_ok(e->health, "job_notify");
+    health_ok(e->env.health, "job_notify");
     for (int i = 0; i < PQntuples(res); i++) {
         int64_t id = atoll(PQgetvalue(res, i, 0));
         double due_in = atof(PQgetvalue(res, i, 1));
         for (struct ejob *j = e->jobs; j; j = j->next) {
             if (j->id != id || !j->synced || j->removed || j->state != J_IDLE)
                 continue;
-            engine_schedule(j, due_in > 0 ? (int64_t)(due_in * 1000) : 0);
+            job_schedule(j, due_in > 0 ? (int64_t)(due_in * 1000) : 0);
             moved += due_in <= 1;
         }
     }
@@ -631,10 +609,9 @@ static void ask_due(struct engine *e)
             buf_printf(&b, "%s%lld", b.len > 1 ? "," : "", (long long)j->id);
     buf_puts(&b, "}");
     const char *p[1] = {b.data};
-    if (pgconn_query(e->db, "SELECT job_id, due_in_s FROM socialroi.jobs_due($1::bigint[])", 1, p,
-                     due_cb, e) == 0) {
+    if (pgconn_query(e->env.db, dbsql_jobs_due, 1, p, due_cb, e) == 0) {
         e->due_asking = true;
-        pgconn_sync(e->db, NULL, NULL);
+        pgconn_sync(e->env.db, NULL, NULL);
     }
     buf_free(&b);
 }
@@ -643,7 +620,7 @@ static void notify_cb(void *arg, const char *channel, const char *payload)
 {
     struct engine *e = arg;
     (void)payload;
-    if (strcmp(channel, JOBS_CHANNEL) != 0 || !e->ready || e->stopping)
+    if (strcmp(channel, dbsql_jobs_channel) != 0 || !e->env.ready || e->env.stopping)
         return;
     ask_due(e);
 }
@@ -656,27 +633,31 @@ struct engine *engine_new(struct event_base *base, struct pgconn *db, struct wri
 {
     struct engine *e = xcalloc(1, sizeof *e);
     e->base = base;
-    e->db = db;
-    e->health = opts->health;
-    e->w = w;
-    e->f = f;
-    e->tokens = t;
-    e->cfg = cfg;
+    e->env.db = db;
+    e->env.health = opts->health;
+    e->env.w = w;
+    e->env.f = f;
+    e->env.tokens = t;
+    e->env.cfg = cfg;
     e->owner = xstrdup(opts->owner);
-    e->once = opts->once;
+    e->env.owner = e->owner;
+    e->env.host = (struct job_host){e, host_gone, host_once_done, host_kick, host_find};
+    e->env.once = opts->once;
     e->done = done;
     e->done_arg = arg;
-    e->rng = (uint64_t)time_mono_us() ^ ((uint64_t)getpid() << 32);
-    e->sched = sched_new(base, fire_cb, e);
-    e->gates = xcalloc(GATE_BUCKETS, sizeof *e->gates);
+    e->env.rng = (uint64_t)time_mono_us() ^ ((uint64_t)getpid() << 32);
+    e->env.sched = sched_new(base, fire_cb, e);
+    e->started_us = sched_now(e->env.sched);
+    e->env.gates = gates_new();
+    job_env_init(&e->env);
     e->resync = evtimer_new(base, resync_cb, e);
     if (!e->resync)
         abort();
     e->resync_ms = resync_first_ms(e);
     init_stmts(e);
-    if (!e->once)
+    if (!e->env.once)
         pgconn_on_notify(db, notify_cb, e);
-    sched_pause(e->sched, true); /* until the database is ready */
+    sched_pause(e->env.sched, true); /* until the database is ready */
     apply_jobs(e, cfg);
     return e;
 }
@@ -686,8 +667,8 @@ void engine_free(struct engine *e)
     if (!e)
         return;
     while (e->jobs)
-        engine_free_job(e, e->jobs);
-    sched_free(e->sched);
+        free_job(e, e->jobs);
+    sched_free(e->env.sched);
     event_free(e->resync);
     free_registries(e);
     free(e->owner);
@@ -696,14 +677,14 @@ void engine_free(struct engine *e)
 
 void engine_db_ready(struct engine *e, bool ready)
 {
-    bool was = e->ready;
-    e->ready = ready;
-    if (ready && !was && !e->stopping) {
+    bool was = e->env.ready;
+    e->env.ready = ready;
+    if (ready && !was && !e->env.stopping) {
         sync_jobs(e);
-        if (!e->once) { /* again on every connection: socialroi poll and backfill say so */
+        if (!e->env.once) { /* again on every connection: socialroi poll and backfill say so */
             e->due_asking = false;
-            engine_stmt(e, STMT_LISTEN, "LISTEN " JOBS_CHANNEL, 0, NULL);
-            pgconn_sync(e->db, NULL, NULL);
+            engine_stmt(e, STMT_LISTEN, dbsql_listen_jobs, 0, NULL);
+            pgconn_sync(e->env.db, NULL, NULL);
         }
     }
     engine_kick(e);
@@ -711,9 +692,9 @@ void engine_db_ready(struct engine *e, bool ready)
 
 void engine_reconfigure(struct engine *e, const struct config *cfg)
 {
-    e->cfg = cfg;
+    e->env.cfg = cfg;
     apply_jobs(e, cfg);
-    if (e->ready && !e->stopping)
+    if (e->env.ready && !e->env.stopping)
         sync_jobs(e);
 }
 
@@ -726,17 +707,17 @@ static void release_leases(struct engine *e)
         char id[24];
         snprintf(id, sizeof id, "%lld", (long long)j->id);
         const char *p[2] = {id, e->owner};
-        engine_stmt(e, STMT_RELEASE, "SELECT socialroi.release_job($1::bigint, $2)", 2, p);
+        engine_stmt(e, STMT_RELEASE, dbsql_release_job, 2, p);
     }
-    pgconn_sync(e->db, NULL, NULL);
+    pgconn_sync(e->env.db, NULL, NULL);
 }
 
 void engine_stop(struct engine *e)
 {
-    if (e->stopping)
+    if (e->env.stopping)
         return;
-    e->stopping = true;
-    if (pgconn_is_up(e->db))
+    e->env.stopping = true;
+    if (pgconn_is_up(e->env.db))
         release_leases(e);
     engine_kick(e);
 }
@@ -746,81 +727,40 @@ bool engine_idle(const struct engine *e)
     for (const struct ejob *j = e->jobs; j; j = j->next)
         if (j->state != J_IDLE)
             return false;
-    if (e->listening_inflight > 0) /* a page's count or a budget stop still on its way */
+    if (e->env.listening_inflight > 0) /* a page's count or a budget stop still on its way */
         return false;
-    return writer_idle(e->w);
+    return writer_idle(e->env.w);
 }
 
 /* ---- metrics ------------------------------------------------------------------------------- */
 
-static void job_metrics_family(const struct engine *e, struct buf *b)
-{
-    metrics_family(b, "socialroi_job_pages_total", "counter", "Pages fetched and written.");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        metrics_u64(b, "socialroi_job_pages_total", j->pages, "account", j->account, "stream",
-                    j->stream, NULL);
-    metrics_family(b, "socialroi_job_rows_total", "counter", "Facts inserted or changed.");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        metrics_u64(b, "socialroi_job_rows_total", j->rows, "account", j->account, "stream",
-                    j->stream, NULL);
-    metrics_family(b, "socialroi_job_errors_total", "counter", "Failed fetches by error class.");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        for (int c = ERR_THROTTLED; c <= ERR_LAST; c++)
-            if (j->errors[c])
-                metrics_u64(b, "socialroi_job_errors_total", j->errors[c], "account", j->account,
-                            "stream", j->stream, "class", err_class_name((enum err_class)c), NULL);
-    metrics_family(b, "socialroi_job_failures", "gauge", "Consecutive failures of a job.");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        metrics_i64(b, "socialroi_job_failures", j->failures, "account", j->account, "stream",
-                    j->stream, NULL);
-    metrics_family(b, "socialroi_job_last_success_timestamp_seconds", "gauge",
-                   "When a job last finished a run (as recorded in the database).");
-    for (const struct ejob *j = e->jobs; j; j = j->next)
-        if (j->last_success_wall)
-            metrics_i64(b, "socialroi_job_last_success_timestamp_seconds", j->last_success_wall,
-                        "account", j->account, "stream", j->stream, NULL);
-}
-
 void engine_metrics(const struct engine *e, struct buf *b)
 {
-    job_metrics_family(e, b);
-    xbudget_metrics(e, b);
+    job_metrics(e->jobs, b);
+    xbudget_metrics(e->accts, b);
     metrics_family(b, "socialroi_account_needs_reauth", "gauge",
                    "1 when an account's credential was refused and polling stopped.");
     for (const struct acct_state *a = e->accts; a; a = a->next)
         metrics_u64(b, "socialroi_account_needs_reauth", a->needs_reauth, "account", a->name, NULL);
-    metrics_family(b, "socialroi_token_expiry_seconds", "gauge",
-                   "Seconds until an account's access token ends (negative: ended), where the "
-                   "end is known; refreshable=\"false\": it has to be renewed by hand.");
-    int64_t now_s = time_wall_us() / 1000000;
-    for (const struct acct_state *a = e->accts; a; a = a->next) {
-        const struct ejob *j = a->jobs;
-        while (j && !j->acct)
-            j = j->acct_next;
-        int64_t exp = j ? tokens_expires_at(e->tokens, j->acct->credential) : 0;
-        if (exp > 0)
-            metrics_i64(b, "socialroi_token_expiry_seconds", exp - now_s, "account", a->name,
-                        "credential", j->acct->credential, "refreshable",
-                        job_token_refreshable(j) ? "true" : "false", NULL);
-    }
+    refresh_expiry_metrics(e->accts, b);
     metrics_family(b, "socialroi_token_refreshes_total", "counter", "OAuth token refreshes.");
-    metrics_u64(b, "socialroi_token_refreshes_total", e->refreshes, "result", "ok", NULL);
-    metrics_u64(b, "socialroi_token_refreshes_total", e->refresh_failures, "result", "failed",
+    metrics_u64(b, "socialroi_token_refreshes_total", e->env.refreshes, "result", "ok", NULL);
+    metrics_u64(b, "socialroi_token_refreshes_total", e->env.refresh_failures, "result", "failed",
                 NULL);
     metrics_family(b, "socialroi_fetch_inflight", "gauge", "Requests in flight.");
-    metrics_i64(b, "socialroi_fetch_inflight", e->inflight, NULL);
+    metrics_i64(b, "socialroi_fetch_inflight", e->env.inflight, NULL);
     metrics_family(b, "socialroi_scheduler_paused", "gauge",
                    "1 while dispatching is paused (database away, writer backlog, stopping).");
-    metrics_u64(b, "socialroi_scheduler_paused", sched_paused(e->sched), NULL);
+    metrics_u64(b, "socialroi_scheduler_paused", sched_paused(e->env.sched), NULL);
     struct writer_stats ws;
-    writer_stats(e->w, &ws);
+    writer_stats(e->env.w, &ws);
     metrics_family(b, "socialroi_writer_queued", "gauge", "Transactions waiting to be sent.");
     metrics_u64(b, "socialroi_writer_queued", ws.queued + ws.inflight, NULL);
     metrics_family(b, "socialroi_writer_dropped_total", "counter",
                    "Pages the database refused twice (logged).");
     metrics_u64(b, "socialroi_writer_dropped_total", ws.dropped, NULL);
     struct fetch_stats fs;
-    fetch_stats(e->f, &fs);
+    fetch_stats(e->env.f, &fs);
     metrics_family(b, "socialroi_http_requests_total", "counter", "HTTP requests sent.");
     metrics_u64(b, "socialroi_http_requests_total", fs.requests, NULL);
     metrics_family(b, "socialroi_http_transport_errors_total", "counter",
@@ -838,5 +778,5 @@ void engine_summary(const struct engine *e, char *out, size_t len)
     for (const struct acct_state *a = e->accts; a; a = a->next)
         reauth += a->needs_reauth;
     snprintf(out, len, "jobs=%d failing=%d needs_reauth=%d inflight=%d paused=%d", jobs, failing,
-             reauth, e->inflight, sched_paused(e->sched));
+             reauth, e->env.inflight, sched_paused(e->env.sched));
 }

@@ -2,6 +2,7 @@
  * health.c - failing components: counters, log, /healthz, socialroi.daemon_health (health.h).
  */
 #include "health.h"
+#include "dbsql.h"
 #include "json.h"
 #include "log.h"
 #include "metrics.h"
@@ -206,8 +207,7 @@ static void write_one(struct health *h, struct component *c)
     const char *p[4] = {c->name, h->owner, c->failing ? c->last_error : NULL, n};
     struct write *w = xcalloc(1, sizeof *w);
     *w = (struct write){h, c, c->failing, c->failures};
-    if (pgconn_query(h->db, "SELECT socialroi.set_daemon_health($1, $2, $3, $4::integer)", 4, p,
-                     written_cb, w) < 0) {
+    if (pgconn_query(h->db, dbsql_set_daemon_health, 4, p, written_cb, w) < 0) {
         free(w);
         return;
     }
@@ -231,8 +231,7 @@ static void cleared_cb(void *arg, PGresult *res, const char *err)
 static bool clear_old_rows(struct health *h)
 {
     const char *p[1] = {h->owner};
-    return pgconn_query(h->db, "DELETE FROM socialroi.daemon_health WHERE owner = $1", 1, p,
-                        cleared_cb, h) == 0;
+    return pgconn_query(h->db, dbsql_clear_daemon_health, 1, p, cleared_cb, h) == 0;
 }
 
 void health_flush(struct health *h)

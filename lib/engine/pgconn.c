@@ -6,6 +6,7 @@
  * blocked writing to us); PQsocket is re-read after every PQconnectPoll.
  */
 #include "pgconn.h"
+#include "dbsql.h"
 #include "log.h"
 #include "xmalloc.h"
 
@@ -176,7 +177,7 @@ static void connected(struct pgconn *c)
     log_info("pgconn: connected server_version=%d", PQserverVersion(c->conn));
     watch(c, EV_READ | EV_PERSIST);
     /* An empty search_path: every name we use is schema-qualified, none can be captured. */
-    pgconn_query(c, "SELECT pg_catalog.set_config('search_path', $1, false)", 1, empty, NULL, NULL);
+    pgconn_query(c, dbsql_set_search_path, 1, empty, NULL, NULL);
     /*
      * Commits do not wait for their WAL to reach the disk (PostgreSQL's "asynchronous commit"):
      * a server crash can lose the last few hundred milliseconds of acknowledged transactions,
@@ -185,8 +186,7 @@ static void connected(struct pgconn *c)
      * next run fetches it again (the same holds for dirty marks and the rollups made from
      * them). Waiting for the flush of every page made it the write path's largest cost.
      */
-    pgconn_query(c, "SELECT pg_catalog.set_config('synchronous_commit', 'off', false)", 0, NULL,
-                 NULL, NULL);
+    pgconn_query(c, dbsql_async_commit, 0, NULL, NULL, NULL);
     pgconn_sync(c, NULL, NULL);
     if (c->state == ST_UP && c->state_cb)
         c->state_cb(c->state_arg, PGCONN_UP);

@@ -183,38 +183,3 @@ size_t sched_count(const struct sched *s)
 {
     return s->heap.n;
 }
-
-uint64_t sched_rand(uint64_t *state)
-{
-    uint64_t x = *state ? *state : 0x9e3779b97f4a7c15ULL;
-    x ^= x >> 12;
-    x ^= x << 25;
-    x ^= x >> 27;
-    *state = x;
-    return x * 0x2545f4914f6cdd1dULL;
-}
-
-static int64_t uniform(uint64_t *rng, int64_t lo, int64_t hi)
-{
-    if (hi <= lo)
-        return lo;
-    return lo + (int64_t)(sched_rand(rng) % (uint64_t)(hi - lo + 1));
-}
-
-int64_t sched_backoff_ms(unsigned failures, int64_t base_ms, int64_t cap_ms, uint64_t *rng)
-{
-    int64_t ceiling = base_ms;
-    for (unsigned i = 0; i < failures && ceiling < cap_ms; i++)
-        ceiling *= 2;
-    if (ceiling > cap_ms)
-        ceiling = cap_ms;
-    return uniform(rng, base_ms / 2 < ceiling ? base_ms / 2 : ceiling, ceiling);
-}
-
-int64_t sched_jitter_ms(int64_t interval_ms, uint64_t *rng)
-{
-    int64_t cap = interval_ms / 10;
-    if (cap > 5 * 60 * 1000)
-        cap = 5 * 60 * 1000;
-    return uniform(rng, 0, cap);
-}

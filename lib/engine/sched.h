@@ -3,9 +3,8 @@
  * with one armed timer.
  *
  * A job fires once when due and leaves the heap; its owner puts it back with sched_at() when
- * the work is done (success: interval plus the job's fixed jitter; failure: backoff with full
- * jitter; a platform signal: Retry-After or a reset time). sched_pause() stops all firing
- * (backpressure from the writer) without losing any due time.
+ * the work is done, at the time policy.h decides. sched_pause() stops all firing (backpressure
+ * from the writer) without losing any due time.
  *
  * Runs on the event loop; not thread-safe. The clock is injectable for tests.
  */
@@ -48,16 +47,5 @@ size_t sched_run_due(struct sched *s, int64_t now_us);
 /* Due time of the earliest job, or -1. */
 int64_t sched_next_due(const struct sched *s);
 size_t sched_count(const struct sched *s);
-
-/*
- * Exponential backoff with full jitter: a uniform draw from [base/2, min(cap, base * 2^n)]
- * (never less than half the base, so a storm of failures cannot spin). rng is a xorshift
- * state the caller keeps.
- */
-int64_t sched_backoff_ms(unsigned failures, int64_t base_ms, int64_t cap_ms, uint64_t *rng);
-/* A job's fixed jitter: uniform in [0, min(interval / 10, 5 min)], spreading jobs apart. */
-int64_t sched_jitter_ms(int64_t interval_ms, uint64_t *rng);
-/* xorshift64* step; a zero state is replaced by a constant. */
-uint64_t sched_rand(uint64_t *state);
 
 #endif

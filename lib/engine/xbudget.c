@@ -5,8 +5,10 @@
  */
 #include "xbudget.h"
 #include "buf.h"
-#include "engine_int.h"
+#include "dbsql.h"
+#include "job.h"
 #include "health.h"
+#include "log.h"
 #include "metrics.h"
 #include "money.h"
 #include "pgconn.h"
@@ -123,7 +125,7 @@ bool xbudget_applies(const struct ejob *j)
 
 /* The day and the two figures of an x_read_used / x_read_record row into b. */
 static void take_row(struct acct_state *a, PGresult *res, const char *err, int64_t settled,
-                     struct engine *e, const char *what)
+                     struct jobenv *e, const char *what)
 {
     int32_t day;
     if (err || !res || PQresultStatus(res) != PGRES_TUPLES_OK || PQntuples(res) != 1 ||
@@ -144,22 +146,22 @@ static void take_row(struct acct_state *a, PGresult *res, const char *err, int64
 
 /* A figure on its way from the database: the account and the posts of the page it counts. */
 struct counting {
-    struct engine *e;
+    struct jobenv *e;
     struct acct_state *a; /* lives as long as the engine, unlike a job (a reload frees it) */
     int64_t n;
 };
 
 /* One statement of ours answered: --once and a stop wait for the last of them. */
-static void answered(struct engine *e)
+static void answered(struct jobenv *e)
 {
     e->listening_inflight--;
-    engine_check_done(e);
+    e->host.kick(e->host.arg);
 }
 
 static void loaded_cb(void *arg, PGresult *res, const char *err)
 {
     struct counting *c = arg;
-    struct engine *e = c->e;
+    struct jobenv *e = c->e;
     take_row(c->a, res, err, 0, e, "x_read_used");
     free(c);
     answered(e);
@@ -174,10 +176,7 @@ void xbudget_load(struct ejob *j)
     j->as->xb.cap_month = j->acct->x_posts_per_month;
     snprintf(at, sizeof at, "%.6f", (double)time_wall_us() / 1e6);
     const char *p[2] = {j->account, at};
-    if (pgconn_query(j->e->db,
-                     "SELECT day, billed_day, billed_month FROM socialroi.x_read_used($1, "
-                     "$2::float8)",
-                     2, p, loaded_cb, c) < 0) {
+    if (pgconn_query(j->e->db, dbsql_x_read_used, 2, p, loaded_cb, c) < 0) {
         free(c); /* the claim sent next fails the same way */
         return;
     }
@@ -185,9 +184,44 @@ void xbudget_load(struct ejob *j)
     pgconn_sync(j->e->db, NULL, NULL); /* a segment of its own: its error spares the claim */
 }
 
+enum xbudget_verdict xbudget_check(struct ejob *j, int64_t now, char *msg, size_t len,
+                                   int64_t *resets_at_s)
+{
+    struct xbudget *b = &j->as->xb;
+    long cap_day = j->acct->x_posts_per_day, cap_month = j->acct->x_posts_per_month;
+    bool by_month;
+    if (!xbudget_applies(j)) /* the account's other streams read no search */
+        return XBUDGET_GO;
+    b->stopped = false;
+    if (cap_day <= 0 && cap_month <= 0)
+        return XBUDGET_GO;
+    if (!b->known) {
+        snprintf(msg, len, "x listening budget unknown: the database did not answer");
+        return XBUDGET_UNKNOWN;
+    }
+    int32_t today = xbudget_day(now);
+    if (xbudget_page_size(xbudget_left(b, cap_day, cap_month, today, &by_month)) > 0)
+        return XBUDGET_GO;
+    int64_t resets = xbudget_resets_at(today, by_month);
+    char day[16];
+    time_format_date((int32_t)(resets / 86400), day, sizeof day);
+    if (by_month)
+        snprintf(msg, len,
+                 "x listening budget reached: %lld of %ld posts this month (resets 00:00 UTC on "
+                 "%s)",
+                 (long long)(b->billed_month + b->pending), cap_month, day);
+    else
+        snprintf(msg, len, "x listening budget reached: %lld of %ld posts today (resets 00:00 UTC)",
+                 (long long)(b->billed_day + b->pending), cap_day);
+    log_notice("engine: %s account=%s stream=%s", msg, j->account, j->stream);
+    b->stopped = true;
+    *resets_at_s = resets;
+    return XBUDGET_STOP;
+}
+
 static void stop_cb(void *arg, PGresult *res, const char *err)
 {
-    struct engine *e = arg;
+    struct jobenv *e = arg;
     if (!err && res && PQresultStatus(res) == PGRES_TUPLES_OK)
         health_ok(e->health, "listening");
     else if (res && PQresultStatus(res) != PGRES_PIPELINE_ABORTED)
@@ -201,9 +235,7 @@ void xbudget_record_stop(struct ejob *j, const char *run, double next_in_s)
     snprintf(id, sizeof id, "%lld", (long long)j->id);
     snprintf(next, sizeof next, "%.3f", next_in_s);
     const char *p[4] = {id, j->e->owner, run, next};
-    if (pgconn_query(j->e->db,
-                     "SELECT socialroi.x_budget_stop($1::bigint, $2, $3::jsonb, $4::float8)", 4, p,
-                     stop_cb, j->e) < 0)
+    if (pgconn_query(j->e->db, dbsql_x_budget_stop, 4, p, stop_cb, j->e) < 0)
         return;
     j->e->listening_inflight++;
     pgconn_sync(j->e->db, NULL, NULL);
@@ -212,7 +244,7 @@ void xbudget_record_stop(struct ejob *j, const char *run, double next_in_s)
 static void counted_cb(void *arg, PGresult *res, const char *err)
 {
     struct counting *c = arg;
-    struct engine *e = c->e;
+    struct jobenv *e = c->e;
     take_row(c->a, res, err, c->n, e, "x_read_record");
     free(c);
     answered(e);
@@ -241,10 +273,7 @@ void xbudget_count(struct ejob *j, const struct rowset *rs)
     snprintf(at, sizeof at, "%.6f", (double)time_wall_us() / 1e6);
     snprintf(pr, sizeof pr, "%" PRId64, price);
     const char *p[4] = {j->account, ids.data, pr, at};
-    if (pgconn_query(j->e->db,
-                     "SELECT day, billed_day, billed_month FROM socialroi.x_read_record($1, "
-                     "$2::text[], $3::bigint, $4::float8)",
-                     4, p, counted_cb, c) < 0) {
+    if (pgconn_query(j->e->db, dbsql_x_read_record, 4, p, counted_cb, c) < 0) {
         j->e->listening_inflight++; /* counted_cb answers it at once */
         counted_cb(c, NULL, "the database connection is down");
     } else {
@@ -254,7 +283,7 @@ void xbudget_count(struct ejob *j, const struct rowset *rs)
     buf_free(&ids);
 }
 
-void xbudget_metrics(const struct engine *e, struct buf *b)
+void xbudget_metrics(const struct acct_state *accts, struct buf *b)
 {
     static const struct {
         const char *name, *help;
@@ -270,7 +299,7 @@ void xbudget_metrics(const struct engine *e, struct buf *b)
     int32_t today = xbudget_day(time_wall_us());
     for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++) {
         metrics_family(b, fam[f].name, "gauge", fam[f].help);
-        for (const struct acct_state *a = e->accts; a; a = a->next) {
+        for (const struct acct_state *a = accts; a; a = a->next) {
             if (!a->xb.known)
                 continue;
             struct xbudget x = a->xb;

@@ -19,11 +19,12 @@
 #define SR_XBUDGET_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
+struct acct_state;
 struct buf;
 struct ejob;
-struct engine;
 struct rowset;
 
 #define XBUDGET_PAGE_MIN 10  /* X's smallest search page */
@@ -73,6 +74,16 @@ int xbudget_price_micros(const char *text, int64_t *micros);
 
 /* Whether j is a search the budget counts (x.mentions). */
 bool xbudget_applies(const struct ejob *j);
+/* What the budget says before a page of j is asked for. */
+enum xbudget_verdict {
+    XBUDGET_GO,      /* not a search, no caps, or a page's worth left */
+    XBUDGET_UNKNOWN, /* capped, but the database has not said what is billed: a failure */
+    XBUDGET_STOP,    /* spent: no request; due again when it turns at *resets_at_s */
+};
+/* The verdict at now (epoch microseconds); msg says why for UNKNOWN and STOP (a STOP is
+ * logged once here and marks the budget stopped for /metrics). */
+enum xbudget_verdict xbudget_check(struct ejob *j, int64_t now, char *msg, size_t len,
+                                   int64_t *resets_at_s);
 /* Asks the database for the account's figures today (sent just before the job's claim, in a
  * pipeline segment of its own, so they are there when the claim answers and a failure of
  * theirs does not abort the claim). */
@@ -82,6 +93,6 @@ void xbudget_record_stop(struct ejob *j, const char *run, double next_in_s);
 /* Counts a page the search read: its post ids as pending now, and in the database. */
 void xbudget_count(struct ejob *j, const struct rowset *rs);
 /* Posts read today and the caps, per account that has a search, for /metrics. */
-void xbudget_metrics(const struct engine *e, struct buf *b);
+void xbudget_metrics(const struct acct_state *accts, struct buf *b);
 
 #endif

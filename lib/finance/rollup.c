@@ -9,6 +9,7 @@
  * otherwise. See rollup.h.
  */
 #include "rollup.h"
+#include "dbsql.h"
 #include "buf.h"
 #include "campaign.h"
 #include "fxcsv.h"
@@ -126,8 +127,7 @@ static void run_dirty(struct rollup *r)
 {
     static const char *const batch[] = {BATCH};
     r->busy = true;
-    if (pgconn_query(r->db, "SELECT socialroi.rollup_dirty($1::integer)", 1, batch, dirty_cb, r) <
-        0) {
+    if (pgconn_query(r->db, dbsql_rollup_dirty, 1, batch, dirty_cb, r) < 0) {
         r->busy = false;
         return;
     }
@@ -190,7 +190,7 @@ static void add_fx_csv(struct rollup *r)
         log_err("rollup: [fx] csv not imported: %s", err);
     } else {
         const char *p[3] = {rows.data, "EUR", "csv"};
-        step(r, STEP_FX_CSV, "SELECT socialroi.import_fx($1::jsonb, $2, $3)", 3, p);
+        step(r, STEP_FX_CSV, dbsql_import_fx, 3, p);
         log_info("rollup: [fx] csv read path=%s days=%zu rates=%zu", r->cfg->fx_csv, st.days,
                  st.quotes);
     }
@@ -216,14 +216,13 @@ static void sync(struct rollup *r)
     r->need_sync = false;
     /* one pipeline segment, so one transaction: all of it or none */
     r->failed_step = NULL;
-    if (pgconn_query(r->db, "SELECT socialroi.sync_settings($1, $2::numeric)", 2, s, step_cb,
-                     &r->steps[STEP_SETTINGS]) < 0) {
+    if (pgconn_query(r->db, dbsql_sync_settings, 2, s, step_cb, &r->steps[STEP_SETTINGS]) < 0) {
         r->busy = false;
         r->need_sync = true;
     } else {
-        step(r, STEP_FX, "SELECT socialroi.sync_fx_static($1::jsonb)", 1, f);
+        step(r, STEP_FX, dbsql_sync_fx_static, 1, f);
         add_fx_csv(r);
-        step(r, STEP_CAMPAIGNS, "SELECT socialroi.sync_campaigns($1::jsonb)", 1, c);
+        step(r, STEP_CAMPAIGNS, dbsql_sync_campaigns, 1, c);
         pgconn_sync(r->db, sync_cb, r);
     }
     buf_free(&campaigns);

@@ -16,7 +16,7 @@
  * tokens do not expire. LinkedIn access tokens live 60 days (5184000 s); refresh tokens (a year
  * from the first consent) only for approved partners, so a self-serve app's token ends and is
  * renewed by hand: such a token (no way to refresh, a known end) is announced 14 and 3 days
- * ahead and its account goes needs_reauth at the end (expiry.h, engine_job.c token_ended).
+ * ahead and its account goes needs_reauth at the end (expiry.h, refresh.c refresh_token_ended).
  */
 static const struct platform_info platforms[PLATFORM_COUNT] = {
     [PLATFORM_X] = {"x", "https://api.x.com", NULL, "https://api.x.com/2/oauth2/token", "", 0,

@@ -1,7 +1,7 @@
 # t_daemon_jobs.sh - a running daemon and the jobs' times in the database: the last success of
 # each job survives a restart in /metrics, a job made due from outside (UPDATE poll_job, then
-# NOTIFY socialroi_jobs, what socialroi poll and backfill do) runs within seconds, and a
-# changed interval on reload moves the next due time.
+# NOTIFY socialroi_jobs, what socialroi poll and backfill do) runs within seconds and keeps the
+# job's place on its interval, and a changed interval on reload moves the next due time.
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
@@ -42,6 +42,8 @@ more_runs_than() {
 wait_for 10 log_has 'engine: jobs synced'
 sleep 1
 before=$(runs)
+due_at=$(sql "SELECT date_part('epoch', next_due) FROM socialroi.poll_job
+               WHERE stream = 'x.user' AND account_id = socialroi.account_id('$ACCOUNT')")
 psql -XqAt -d "$TEST_DB" -c "UPDATE socialroi.poll_job SET next_due = now()
                                WHERE stream = 'x.user'
                                  AND account_id = socialroi.account_id('$ACCOUNT')" \
@@ -62,8 +64,18 @@ due_in() {
     sql "SELECT floor(date_part('epoch', next_due - now()))::bigint FROM socialroi.poll_job
           WHERE stream = 'x.user' AND account_id = socialroi.account_id('$ACCOUNT')"
 }
+# the run made due from outside is an extra one: the job keeps its place on its interval (its
+# grid, lib/engine/policy.c), a whole number of intervals from the time it had before, and
+# at least a tenth of an interval after the run
 d=$(due_in)
-[ "$d" -gt 3000 ] && ok "the job is due in about an hour" || not_ok "the job is due in about an hour" "due in $d s"
+shift=$(sql "SELECT round(((date_part('epoch', next_due) - $due_at)::numeric % 3600 + 3600) % 3600)
+               FROM socialroi.poll_job
+              WHERE stream = 'x.user' AND account_id = socialroi.account_id('$ACCOUNT')")
+if [ "$d" -gt 300 ] && { [ "$shift" -le 2 ] || [ "$shift" -ge 3598 ]; }; then
+    ok "the job keeps its place on its interval"
+else
+    not_ok "the job keeps its place on its interval" "due in $d s, moved by $shift s (mod 3600)"
+fi
 before=$(runs)
 sed -i -e 's/^interval = 1h$/interval = 5s/' "$CONF"
 kill -HUP "$DAEMON_PID"

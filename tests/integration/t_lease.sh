@@ -12,7 +12,7 @@ sim_config "$TEST_DIR/base.conf" x
 # debug: every fetch is logged with its account and stream; a long interval keeps a second run
 # of any job out of the test
 sed -i -e "s/^log_level = info\$/log_level = debug\\nlease = ${LEASE}s/" \
-    -e 's/^platform = x$/platform = x\ninterval = 2m/' "$TEST_DIR/base.conf"
+    -e 's/^platform = x$/platform = x\ninterval = 10m/' "$TEST_DIR/base.conf"
 
 uid=$(jq -r '.x.accounts[0] | .id // .user_id' "$TEST_DIR/world.json")
 ACC=x-0

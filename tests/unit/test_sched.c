@@ -1,8 +1,10 @@
 /*
- * test_sched.c - the due-time heap, the scheduler driven by a fake clock, backoff and jitter.
+ * test_sched.c - the due-time heap and the scheduler driven by a fake clock (the timing rules
+ * are policy.c's: test_policy.c).
  */
 #include "unit.h"
 #include "heap.h"
+#include "policy.h"
 #include "sched.h"
 
 #include <stdlib.h>
@@ -32,7 +34,7 @@ static void test_heap_order(void **state)
     heap_init(&h);
     for (int i = 0; i < 100; i++) {
         heap_entry_init(&e[i]);
-        heap_push(&h, &e[i], (int64_t)(sched_rand(&rng) % 1000));
+        heap_push(&h, &e[i], (int64_t)(policy_rand(&rng) % 1000));
     }
     heap_update(&h, &e[10], -5);
     heap_remove(&h, &e[20]);
@@ -87,44 +89,12 @@ static void test_pause(void **state)
     sched_free(s);
 }
 
-static void test_backoff_bounds(void **state)
-{
-    (void)state;
-    uint64_t rng = 1;
-    for (unsigned f = 0; f < 20; f++) {
-        for (int i = 0; i < 200; i++) {
-            int64_t b = sched_backoff_ms(f, 1000, 60000, &rng);
-            int64_t ceiling = 1000LL << (f > 6 ? 6 : f);
-            if (ceiling > 60000)
-                ceiling = 60000;
-            assert_true(b >= 500);
-            assert_true(b <= ceiling);
-        }
-    }
-    /* full jitter: draws differ */
-    int64_t a = sched_backoff_ms(5, 1000, 60000, &rng), b = sched_backoff_ms(5, 1000, 60000, &rng);
-    int64_t c = sched_backoff_ms(5, 1000, 60000, &rng);
-    assert_false(a == b && b == c);
-}
-
-static void test_jitter(void **state)
-{
-    (void)state;
-    uint64_t rng = 9;
-    for (int i = 0; i < 1000; i++) {
-        int64_t j = sched_jitter_ms(3600000, &rng);
-        assert_true(j >= 0 && j <= 300000);
-        j = sched_jitter_ms(60000, &rng);
-        assert_true(j >= 0 && j <= 6000);
-    }
-}
-
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_heap_order), cmocka_unit_test(test_due_order_and_reschedule),
-        cmocka_unit_test(test_pause),      cmocka_unit_test(test_backoff_bounds),
-        cmocka_unit_test(test_jitter),
+        cmocka_unit_test(test_heap_order),
+        cmocka_unit_test(test_due_order_and_reschedule),
+        cmocka_unit_test(test_pause),
     };
     return cmocka_run_group_tests_name("sched", tests, NULL, NULL);
 }
