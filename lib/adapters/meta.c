@@ -8,6 +8,7 @@
  */
 #include "meta.h"
 #include "apiversion.h"
+#include "cursor.h"
 #include "xmalloc.h"
 
 #include <math.h>
@@ -322,25 +323,13 @@ void meta_page_query(struct buf *q, const char *page)
 
 /* ---- insights metrics the platform refuses ------------------------------------------------- */
 
-bool meta_list_has(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    while (list && *list) {
-        size_t len = strcspn(list, ",");
-        if (len == n && strncmp(list, name, n) == 0)
-            return true;
-        list += len + (list[len] == ',');
-    }
-    return false;
-}
-
 size_t meta_metrics_asked(const struct adapter_ctx *ctx, const struct meta_metric *m, size_t n,
                           struct buf *out)
 {
     size_t k = 0;
     for (size_t i = 0; i < n; i++) {
-        if (ctx->probe ? !meta_list_has(ctx->probe, m[i].name)
-                       : meta_list_has(ctx->retired, m[i].name))
+        if (ctx->probe ? !cursor_list_has(ctx->probe, m[i].name)
+                       : cursor_list_has(ctx->retired, m[i].name))
             continue;
         buf_printf(out, "%s%s", k++ ? "," : "", m[i].name);
     }

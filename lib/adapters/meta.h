@@ -73,9 +73,6 @@ struct meta_metric {
     const char *metric;
 };
 
-/* True when the comma-separated list holds name. */
-bool meta_list_has(const char *list, const char *name);
-
 /*
  * The metrics of m[0..n) a request asks for, comma-separated into out: those in ctx->probe when
  * it is set, else those not in ctx->retired. Returns how many (0: none left to ask for).

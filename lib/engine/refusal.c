@@ -2,6 +2,7 @@
  * refusal.c - the search for a metric the platform refuses (see refusal.h).
  */
 #include "refusal.h"
+#include "cursor.h"
 #include "xmalloc.h"
 
 #include <stdlib.h>
@@ -57,18 +58,6 @@ static size_t list_count(const char *list)
     return n;
 }
 
-static bool list_has(const char *list, const char *name)
-{
-    size_t n = strlen(name);
-    while (list && *list) {
-        size_t len = strcspn(list, ",");
-        if (len == n && strncmp(list, name, n) == 0)
-            return true;
-        list += len + (list[len] == ',');
-    }
-    return false;
-}
-
 /* Retires metric: said once in the log and in the next fetch record. */
 static void retire_metric(struct ejob *j, const char *metric, const char *why)
 {
@@ -119,7 +108,7 @@ bool refusal_failed(struct ejob *j, struct rowset *rs, const char *why)
     if (rowset_error(rs, NULL, NULL) != ERR_BAD_REQUEST ||
         !rowset_refused_metric(rs, &name, &among))
         return false;
-    if (name && list_has(j->cur.retired, name))
+    if (name && cursor_list_has(j->cur.retired, name))
         return false; /* refused again although no longer asked for: not ours to fix */
     char *n = name ? xstrdup(name) : NULL;
     char *set = xstrdup(j->refusal && j->refusal->probe ? j->refusal->probe : among ? among : "");

@@ -134,15 +134,22 @@ char *cursor_format(const struct job_cursor *c)
     return buf_steal(&b, NULL);
 }
 
+bool cursor_list_has(const char *list, const char *name)
+{
+    size_t n = strlen(name);
+    while (list && *list) {
+        size_t len = strcspn(list, ",");
+        if (len == n && strncmp(list, name, n) == 0)
+            return true;
+        list += len + (list[len] == ',');
+    }
+    return false;
+}
+
 void cursor_retire(struct job_cursor *c, const char *metric)
 {
-    size_t n = strlen(metric);
-    for (const char *p = c->retired; p && *p;) {
-        size_t len = strcspn(p, ",");
-        if (len == n && strncmp(p, metric, n) == 0)
-            return;
-        p += len + (p[len] == ',');
-    }
+    if (cursor_list_has(c->retired, metric))
+        return;
     char *r = c->retired ? xasprintf("%s,%s", c->retired, metric) : xstrdup(metric);
     free(c->retired);
     c->retired = r;

@@ -58,6 +58,8 @@ char *cursor_format(const struct job_cursor *c);
  */
 void cursor_plan(struct job_cursor *c, int32_t today, int64_t now_us, int64_t lookback_ms,
                  int64_t backfill_ms);
+/* Whether name is an item of a comma-separated list of metrics (c->retired, a probe's). */
+bool cursor_list_has(const char *list, const char *name);
 /* Adds a refused metric to c->retired (once). */
 void cursor_retire(struct job_cursor *c, const char *metric);
 
