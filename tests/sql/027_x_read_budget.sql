@@ -3,7 +3,7 @@
 -- current day only; a budget stop is a fetch record and a job state of its own, not a failure;
 -- dashboard.x_listening gives the exact cost per mention to its readers.
 BEGIN;
-SELECT plan(22);
+SELECT plan(23);
 
 SELECT socialroi.sync_account('acme-x', 'x', '42', 'USD', 'UTC', true, 'h1');
 SELECT socialroi.sync_job('acme-x', 'x.mentions', 3600000, 3600000, 604800000, false);
@@ -93,6 +93,14 @@ RESET ROLE;
 SET LOCAL ROLE socialroi_finance;
 SELECT is((SELECT count(*) FROM dashboard.x_listening), 2::bigint, 'finance reads it too');
 RESET ROLE;
+
+-- what a BI tool sums over the months is what the counter holds in all
+SELECT is((SELECT row(sum(posts_read), sum(posts_billed), sum(cost))::text
+             FROM dashboard.x_listening),
+          (SELECT row(sum(posts_read), sum(posts_billed),
+                      (sum(cost_micros)::numeric / 1000000)::numeric(24, 6))::text
+             FROM socialroi.x_read_budget),
+          'x_listening summed over months: the posts read, billed and their cost of the counter');
 
 SELECT * FROM finish();
 ROLLBACK;

@@ -6,7 +6,7 @@
 -- in its text with other case and punctuation, one naming nothing; a positive X mention of
 -- the campaign. Run in Pacific/Kiritimati (UTC+14): months are UTC months.
 BEGIN;
-SELECT plan(9);
+SELECT plan(10);
 
 SET LOCAL TimeZone = 'Pacific/Kiritimati';
 
@@ -79,6 +79,12 @@ SELECT results_eq(
              (date '2026-02-01', 2, 2, 450, 0, 20, 0, 1)$$,
     'advocacy: per UTC month the members'' posts with the latest counter of each; the page''s '
     'own post is not an employee''s');
+
+-- summed over the months, as a BI tool would: the three employee posts and the latest counter of
+-- each (impressions 250 + 400 + 50, reach 180, reactions 12 + 20, comments 3, reshares 2 + 1)
+SELECT is((SELECT row(sum(posts), sum(impressions), sum(reach), sum(reactions), sum(comments),
+                      sum(reshares))::text FROM adv),
+          '(3,700,180,32,3,3)', 'advocacy summed over months: every employee post counted once');
 
 SELECT results_eq(
     'SELECT month, advocacy_positive_mentions FROM fun WHERE campaign = ''launch'' ORDER BY month',
