@@ -161,7 +161,7 @@ int statuscmd_run(PGconn *conn, bool json, const struct config *cfg, FILE *out, 
     if (json) {
         int rc = print_json(conn, healthy, with_daemon, out, err) < 0 || !healthy;
         if (cfg)
-            apiver_check_config(cfg, apiver_today(time_wall_us()), version_note, &notes);
+            apiver_check_config(cfg, time_utc_day(time_wall_us()), version_note, &notes);
         return rc;
     }
     if (section(conn, NULL, jobs_sql,
@@ -173,7 +173,7 @@ int statuscmd_run(PGconn *conn, bool json, const struct config *cfg, FILE *out, 
         (with_daemon && section(conn, "Daemon", daemon_sql, NULL, out, err) < 0))
         return 1;
     if (cfg)
-        apiver_check_config(cfg, apiver_today(time_wall_us()), version_note, &notes);
+        apiver_check_config(cfg, time_utc_day(time_wall_us()), version_note, &notes);
     if (healthy)
         fprintf(out, "\nhealthy\n");
     else

@@ -244,7 +244,7 @@ static void apply_config(struct sr_ctx *ctx, struct config *cfg)
 {
     config_keep_restart_keys(ctx->cfg, cfg);
     log_set_level(cfg->daemon.log_level);
-    apiver_check_config(cfg, apiver_today(time_wall_us()), apiver_log_note, NULL);
+    apiver_check_config(cfg, time_utc_day(time_wall_us()), apiver_log_note, NULL);
     for (size_t i = 0; i < ctx->nlanes; i++)
         pgconn_set_backoff_max(ctx->lanes[i], cfg->daemon.reconnect_max_ms);
     fetch_set_limits(ctx->fetch, cfg->daemon.max_inflight, cfg->daemon.max_inflight);

@@ -138,12 +138,12 @@ int main(int argc, char **argv)
                "credentials %s)\n",
                a.config, cfg->naccounts, cfg->ncampaigns,
                cfg->credentials_path ? cfg->credentials_path : "not read");
-        apiver_check_config(cfg, apiver_today(time_wall_us()), print_version_note, NULL);
+        apiver_check_config(cfg, time_utc_day(time_wall_us()), print_version_note, NULL);
         config_free(cfg);
         return 0;
     }
     log_set_level(cfg->daemon.log_level);
-    apiver_check_config(cfg, apiver_today(time_wall_us()), apiver_log_note, NULL);
+    apiver_check_config(cfg, time_utc_day(time_wall_us()), apiver_log_note, NULL);
     if (!a.foreground && !a.once && !getenv("NOTIFY_SOCKET")) {
         log_use_syslog();
         if (detach() < 0) {

@@ -163,7 +163,7 @@ static void http_error(const struct adapter_ctx *ctx, const struct http_response
     enum err_class cls = error_class(resp->status, service, code);
     int64_t retry = cls == ERR_QUOTA ? until_utc_midnight(ctx->now) : -1;
     if (cls == ERR_VERSION) { /* only the configuration heals it: say what to set */
-        int32_t today = apiver_today(ctx->now);
+        int32_t today = time_utc_day(ctx->now);
         rowset_set_error(rs, cls, -1,
                          "linkedin: LinkedIn-Version %s is retired (HTTP %ld %s: %s): set version "
                          "= %s in [platform linkedin]",

@@ -26,6 +26,12 @@ int64_t time_wall_us(void)
     return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
 }
 
+int32_t time_utc_day(int64_t us)
+{
+    int64_t day_us = TIME_MS_PER_DAY * 1000;
+    return (int32_t)(us >= 0 ? us / day_us : (us - day_us + 1) / day_us);
+}
+
 int32_t time_today_in(const char *zone, int64_t now_us)
 {
     time_t t = (time_t)(now_us / 1000000);

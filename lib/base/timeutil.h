@@ -25,6 +25,9 @@ int64_t time_wall_us(void);
  */
 int32_t time_today_in(const char *zone, int64_t now_us);
 
+/* The UTC day (days since the epoch, rounded down) of an epoch-microseconds time. */
+int32_t time_utc_day(int64_t us);
+
 /* days since epoch <-> civil date */
 int32_t time_days_from_civil(int y, unsigned m, unsigned d);
 void time_civil_from_days(int32_t days, int *y, unsigned *m, unsigned *d);

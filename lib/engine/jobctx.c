@@ -45,7 +45,7 @@ void job_ctx(const struct ejob *j, struct adapter_ctx *ctx)
     if (xbudget_applies(j)) /* a page no larger than the listening budget left */
         ctx->max_results = xbudget_page_size(xbudget_left(&j->as->xb, j->acct->x_posts_per_day,
                                                           j->acct->x_posts_per_month,
-                                                          xbudget_day(ctx->now), NULL));
+                                                          time_utc_day(ctx->now), NULL));
     ctx->retired = j->cur.retired;
     ctx->probe = refusal_probe(j);
 }

@@ -22,14 +22,6 @@
 
 /* ---- arithmetic ------------------------------------------------------------------------- */
 
-int32_t xbudget_day(int64_t now_us)
-{
-    int64_t s = now_us / 1000000;
-    if (now_us % 1000000 < 0)
-        s--;
-    return (int32_t)(s >= 0 ? s / 86400 : (s - 86399) / 86400);
-}
-
 static bool same_month(int32_t a, int32_t b)
 {
     int ya, yb;
@@ -199,7 +191,7 @@ enum xbudget_verdict xbudget_check(struct ejob *j, int64_t now, char *msg, size_
         snprintf(msg, len, "x listening budget unknown: the database did not answer");
         return XBUDGET_UNKNOWN;
     }
-    int32_t today = xbudget_day(now);
+    int32_t today = time_utc_day(now);
     if (xbudget_page_size(xbudget_left(b, cap_day, cap_month, today, &by_month)) > 0)
         return XBUDGET_GO;
     int64_t resets = xbudget_resets_at(today, by_month);
@@ -296,7 +288,7 @@ void xbudget_metrics(const struct acct_state *accts, struct buf *b)
         {"socialroi_x_listening_budget_stopped",
          "1 while the X search waits for its budget to turn (not an error)."},
     };
-    int32_t today = xbudget_day(time_wall_us());
+    int32_t today = time_utc_day(time_wall_us());
     for (size_t f = 0; f < sizeof fam / sizeof fam[0]; f++) {
         metrics_family(b, fam[f].name, "gauge", fam[f].help);
         for (const struct acct_state *a = accts; a; a = a->next) {

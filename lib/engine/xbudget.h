@@ -42,9 +42,6 @@ struct xbudget {
     bool stopped;            /* the search waits for its budget to turn */
 };
 
-/* The UTC day (days since the epoch) of an epoch-microseconds time. */
-int32_t xbudget_day(int64_t now_us);
-
 /* Moves the figures to today: a new day starts at 0, a new month too (the month's figure
  * keeps the earlier days of the same month). Pending posts stay counted. */
 void xbudget_roll(struct xbudget *b, int32_t today);

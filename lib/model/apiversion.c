@@ -190,12 +190,6 @@ const char *apiver_for_stream(const struct cfg_platform *p, const char *stream)
     return p->version;
 }
 
-int32_t apiver_today(int64_t now_us)
-{
-    int64_t day_us = TIME_MS_PER_DAY * 1000;
-    return (int32_t)(now_us >= 0 ? now_us / day_us : (now_us - day_us + 1) / day_us);
-}
-
 void apiver_log_note(void *arg, enum apiver_state state, const char *message)
 {
     (void)arg;

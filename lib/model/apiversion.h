@@ -94,7 +94,5 @@ typedef void apiver_note_fn(void *arg, enum apiver_state state, const char *mess
 int apiver_check_config(const struct config *cfg, int32_t today, apiver_note_fn *fn, void *arg);
 /* An apiver_note_fn that logs: a warning for SOON and RETIRED, a notice for UNKNOWN. */
 void apiver_log_note(void *arg, enum apiver_state state, const char *message);
-/* The UTC day (days since epoch) of a wall-clock time in epoch microseconds. */
-int32_t apiver_today(int64_t now_us);
 
 #endif

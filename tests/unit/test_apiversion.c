@@ -276,10 +276,10 @@ static void test_check_hubspot(void **state)
 static void test_today(void **state)
 {
     (void)state;
-    assert_int_equal(apiver_today(0), 0);
-    assert_int_equal(apiver_today(86400LL * 1000000 - 1), 0);
-    assert_int_equal(apiver_today(-1), -1);
-    assert_int_equal(apiver_today((int64_t)day(2026, 12, 7) * 86400 * 1000000 + 3600000000LL),
+    assert_int_equal(time_utc_day(0), 0);
+    assert_int_equal(time_utc_day(86400LL * 1000000 - 1), 0);
+    assert_int_equal(time_utc_day(-1), -1);
+    assert_int_equal(time_utc_day((int64_t)day(2026, 12, 7) * 86400 * 1000000 + 3600000000LL),
                      day(2026, 12, 7));
 }
 

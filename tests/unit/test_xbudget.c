@@ -25,10 +25,10 @@ static int32_t day(const char *date)
 static void test_utc_day(void **state)
 {
     (void)state;
-    assert_int_equal(xbudget_day(at("2026-12-07T00:00:00Z")), day("2026-12-07"));
-    assert_int_equal(xbudget_day(at("2026-12-07T23:59:59Z") + 999999), day("2026-12-07"));
-    assert_int_equal(xbudget_day(at("2026-12-08T00:00:00Z")), day("2026-12-08"));
-    assert_int_equal(xbudget_day(-1), -1); /* 1969-12-31T23:59:59.999999Z */
+    assert_int_equal(time_utc_day(at("2026-12-07T00:00:00Z")), day("2026-12-07"));
+    assert_int_equal(time_utc_day(at("2026-12-07T23:59:59Z") + 999999), day("2026-12-07"));
+    assert_int_equal(time_utc_day(at("2026-12-08T00:00:00Z")), day("2026-12-08"));
+    assert_int_equal(time_utc_day(-1), -1); /* 1969-12-31T23:59:59.999999Z */
 }
 
 static void test_left_and_pages(void **state)
