@@ -448,6 +448,25 @@ walk_meta "$POSTS_URL&access_token=$NEWF" "$T/fb_ids_a"
 is "/_advance: the posts endpoint serves what /_truth counts" \
     "$(sort -u "$T/fb_ids_a" | wc -l)" "$(jget "$T/truth_a.json" "j->'totals'->'facebook'->>'posts'")"
 
+# ---- /_outage ----------------------------------------------------------------------------------
+
+is "POST /_outage: a tracking outage of one day's page insights" \
+    "$(curl -s -m 5 -X POST "$SIM/_outage?platform=facebook&day=$OLD")" '{"outage":true}'
+get /_truth "$T/truth_o.json" >/dev/null
+is "/_truth follows: the day's views, reach and engagements are 0" \
+    "$(jget "$T/truth_o.json" "j->'facebook'->'$PAGE'->'metric_daily'->'views'->>'$OLD' || ',' || (j->'facebook'->'$PAGE'->'metric_daily'->'reach'->>'$OLD') || ',' || (j->'facebook'->'$PAGE'->'metric_daily'->'engagements'->>'$OLD')")" "0,0,0"
+is "/_outage leaves the other days alone" \
+    "$(jcmp "$T/truth_a.json" "$T/truth_o.json" "(a$M->'$YESTERDAY') = (b$M->'$YESTERDAY')")" t
+is "DELETE /_outage restates the day" \
+    "$(curl -s -m 5 -X DELETE "$SIM/_outage?platform=facebook")" '{"outage":false}'
+get /_truth "$T/truth_r.json" >/dev/null
+is "/_truth has the day's real values again" \
+    "$(jcmp "$T/truth_a.json" "$T/truth_r.json" "(a$M->'$OLD') = (b$M->'$OLD')")" t
+is "/_outage for a platform without outages is refused" \
+    "$(get "$SIM/_outage?platform=x&day=$OLD" "$T/o.json" -X POST)" 400
+is "/_outage for a day outside the history is refused" \
+    "$(get "$SIM/_outage?platform=facebook&day=1999-01-01" "$T/o.json" -X POST)" 400
+
 # ---- stop --------------------------------------------------------------------------------------
 
 halt_sim "$MAIN_PID"

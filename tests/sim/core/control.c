@@ -1,5 +1,6 @@
 /*
- * control.c - /_world, /_truth, /_advance, /_faults and /_retire (contract: tests/sim/README.md).
+ * control.c - /_world, /_truth, /_advance, /_faults, /_retire and /_outage (contract:
+ * tests/sim/README.md).
  *
  * /_truth is assembled from each platform's truth_json and totals_json, so it always
  * describes exactly the data the platform endpoints serve at the current generation.
@@ -16,6 +17,7 @@
 #include "log.h"
 #include "retire.h"
 #include "sim.h"
+#include "timeutil.h"
 #include "world_people.h"
 #include "world_roi.h"
 #include "xmalloc.h"
@@ -189,6 +191,34 @@ static void retire(struct http_req *r)
     http_reply_json(r->req, 200, body);
 }
 
+/*
+ * POST /_outage?platform=P&day=YYYY-MM-DD: a tracking outage of P's daily account metrics on
+ * that day (account 0); DELETE /_outage?platform=P restates the day. /_truth follows.
+ */
+static void outage(struct accounts *a, struct http_req *r)
+{
+    const char *p = http_param(r, "platform"), *d = http_param(r, "day");
+    size_t i;
+    const struct sim_platform *sp = p ? sim_platform_find(p, &i) : NULL;
+    bool on = r->method == EVHTTP_REQ_POST;
+    int32_t day = 0;
+    if (!sp || !sp->outage) {
+        http_reply_json(r->req, 400, "{\"error\":\"platform with outages (facebook) required\"}");
+        return;
+    }
+    if (on && (!d || time_parse_date(d, &day) != 0)) {
+        http_reply_json(r->req, 400, "{\"error\":\"day=YYYY-MM-DD required\"}");
+        return;
+    }
+    struct world *w = accounts_base(a);
+    if (sp->outage(w->pdata[i], w, day, on) != 0) {
+        http_reply_json(r->req, 400, "{\"error\":\"day outside the world's history\"}");
+        return;
+    }
+    log_info("sim: outage %s platform=%s day=%s", on ? "started" : "restated", p, on ? d : "-");
+    http_reply_json(r->req, 200, on ? "{\"outage\":true}" : "{\"outage\":false}");
+}
+
 static bool platform_known(const char *name)
 {
     return sim_platform_find(name, NULL) != NULL;
@@ -255,8 +285,11 @@ void control_serve(struct accounts *a, struct faults *f, struct http_req *r)
         advance(a, req);
     else if (strcmp(path, "/_retire") == 0 && m == EVHTTP_REQ_POST)
         retire(r);
+    else if (strcmp(path, "/_outage") == 0 && (m == EVHTTP_REQ_POST || m == EVHTTP_REQ_DELETE))
+        outage(a, r);
     else if (strcmp(path, "/_world") == 0 || strcmp(path, "/_truth") == 0 ||
-             strcmp(path, "/_advance") == 0 || strcmp(path, "/_retire") == 0)
+             strcmp(path, "/_advance") == 0 || strcmp(path, "/_retire") == 0 ||
+             strcmp(path, "/_outage") == 0)
         http_reply_json(req, 405, "{\"error\":\"method not allowed\"}");
     else
         http_reply_json(req, 404, "{\"error\":\"no such control endpoint\"}");

@@ -51,6 +51,12 @@ struct sim_platform {
      * exist (w->people), for a platform whose data comes from people (lead forms, CRM).
      */
     void (*link)(void *pd, const struct world *w);
+    /*
+     * Optional: a tracking outage of the platform's daily account metrics on one day (on), or
+     * the day restated with its real values (off; day is then ignored). Returns 0, or -1 when
+     * the day is outside the world's history.
+     */
+    int (*outage)(void *pd, const struct world *w, int32_t day, bool on);
 };
 
 extern const struct sim_platform sim_platform_x;

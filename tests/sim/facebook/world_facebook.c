@@ -248,6 +248,7 @@ static void *fb_world_new(const struct world *w)
     struct fb_world *fb = xcalloc(1, sizeof *fb);
     rng_seed(&fb->rng, w->seed, "facebook");
     fb->first_day = world_first_day(w);
+    fb->outage = -1;
     fb->ndays = w->ndays;
     fb->days = xcalloc((size_t)fb->ndays, sizeof *fb->days);
     fb->ads = xcalloc((size_t)fb->ndays * FB_CAMPAIGNS, sizeof *fb->ads);
@@ -288,6 +289,32 @@ static void restate_days(struct fb_world *fb)
         day->engagements += rng_range(&fb->rng, 1, 25);
         day->follows += rng_range(&fb->rng, 0, 2);
     }
+}
+
+/*
+ * A tracking outage (POST /_outage): the day's page insights read 0 views, reach and
+ * engagements until DELETE /_outage restates them (follows stay: the fan count is kept).
+ */
+static int fb_outage(void *pd, const struct world *w, int32_t day, bool on)
+{
+    (void)w;
+    struct fb_world *fb = pd;
+    if (fb->outage >= 0) {
+        struct fb_day *d = &fb->days[fb->outage];
+        d->views += fb->outage_kept.views; /* restatements since then stay on top */
+        d->reach += fb->outage_kept.reach;
+        d->engagements += fb->outage_kept.engagements;
+        fb->outage = -1;
+    }
+    if (!on)
+        return 0;
+    int64_t d = (int64_t)day - fb->first_day;
+    if (d < 0 || d >= fb->ndays)
+        return -1;
+    fb->outage = (int)d;
+    fb->outage_kept = fb->days[d];
+    fb->days[d].views = fb->days[d].reach = fb->days[d].engagements = 0;
+    return 0;
 }
 
 /* Spend, clicks and leads of the last three delivery days change (attribution). */
@@ -489,4 +516,5 @@ const struct sim_platform sim_platform_facebook = {
     .fault = sim_facebook_fault,
     .ad_campaign = fb_ad_campaign,
     .link = fb_link,
+    .outage = fb_outage,
 };

@@ -72,7 +72,9 @@ struct fb_world {
     size_t people_leads; /* how many of the people's leads (every platform's) were read */
     char client_id[FB_ID], client_secret[40];
     struct cred cred;
-    uint64_t requests; /* served so far: usage headers and fbtrace_id */
+    uint64_t requests;         /* served so far: usage headers and fbtrace_id */
+    int outage;                /* the day index of a tracking outage (/_outage), -1 none */
+    struct fb_day outage_kept; /* that day's real values */
 };
 
 /* The ad day of campaign c on day index d (0 = first_day). */
