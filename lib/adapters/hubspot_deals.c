@@ -17,12 +17,19 @@
  *   "list:AFTER"         GET /crm/v3/objects/deals?associations=contacts&after=AFTER, a full
  *                        load (after the pipelines when the run has no watermark yet) -> `deal`s
  *                        and their `deal_contact`s
+ *   "assoc:IDS@list:AFTER", "more:R:ID=HEX,...@list:AFTER"
+ *                        the batch read for the deals of a list page whose embedded contacts
+ *                        were cut short, then that list's next page (none when the cursor ends
+ *                        at IDS: the list page was the last)
  * Search results never carry associations (reference §7.2, §15.15), hence the extra request per
  * page. W:A is the search position of hubspot.c, moved past 9,800 results like contacts. A list
  * page names each deal's contacts itself ("associations":{"contacts":{"results":[{"id":"201",
  * "type":"deal_to_contact"}]}}, ids as strings; absent for a deal without any); a pair listed
- * under more than one association type (labels) is one `deal_contact`, as in the v4 answer, and
- * paging inside "associations" (more contacts than the answer holds) is a warning.
+ * under more than one association type (labels) is one `deal_contact`, as in the v4 answer.
+ * Embedded associations stop at 100 per record (HubSpot changelog, "Announcing a change to how
+ * v3 CRM APIs return association data"): a deal whose list result carries paging inside
+ * "associations" is read again whole by the batch read before the next list page, the
+ * embedded `after` being a token of the v3 per-record endpoint, not of the v4 batch read.
  *
  * Associations page per deal (batch read reference: "The 'after' field in a returned paging
  * object can be added alongside the 'id' to retrieve the next page of associations from that
@@ -71,6 +78,7 @@ struct deal_cursor {
     int round;                /* PAGE_CONTACTS: 0 for "assoc:", R for "more:R:" */
     bool lone;                /* no cursor, a later page's body: no next page */
     const char *after;        /* PAGE_LIST: the after token ("" = the first page), borrowed */
+    const char *then_list;    /* PAGE_CONTACTS: "list:AFTER" to go on with, or NULL; borrowed */
 };
 
 static const char *const deal_props[] = {
@@ -166,12 +174,15 @@ static int read_cursor(const char *page, struct deal_cursor *c)
     } else {
         return -1;
     }
-    size_t n = strcspn(ids, ":");
+    size_t n = strcspn(ids, ":@");
     if (c->round ? !after_list(ids, n) : !id_list(ids, n))
+        return -1;
+    if (ids[n] == '@' && strncmp(ids + n + 1, HUBSPOT_PAGE_LIST, strlen(HUBSPOT_PAGE_LIST)) != 0)
         return -1;
     c->kind = PAGE_CONTACTS;
     c->ids = xstrndup(ids, n);
     c->more = ids[n] == ':';
+    c->then_list = ids[n] == '@' ? ids + n + 1 : NULL;
     if (c->more && hubspot_search_read(ids + n + 1, &c->st) < 0) {
         free(c->ids);
         c->ids = NULL;
@@ -386,9 +397,12 @@ static int deals_page(const struct adapter_ctx *ctx, const cJSON *root, const st
 
 /* ---- list pages ------------------------------------------------------------------------------ */
 
-/* The contacts a list result names (associations.contacts.results[].id), each pair once. */
+/*
+ * The contacts a list result names (associations.contacts.results[].id), each pair once; *cut
+ * when more follow than the result holds.
+ */
 static int list_contacts(const cJSON *res, const char *deal, struct rowset *rs,
-                         struct adapter_pending *p)
+                         struct adapter_pending *p, bool *cut)
 {
     const cJSON *assoc = json_get(res, "associations");
     const cJSON *to = json_get(assoc, "contacts"), *results = json_get(to, "results"), *t;
@@ -418,35 +432,51 @@ static int list_contacts(const cJSON *res, const char *deal, struct rowset *rs,
         adapter_pending_add(p, &r);
     }
     free(seen);
-    if (rc == 0 && json_path(to, "paging", "next", NULL)) /* more than the answer holds */
-        rowset_add_warning(rs);
+    const cJSON *more = json_path(to, "paging", "next", NULL);
+    *cut = rc == 0 && more && !cJSON_IsNull(more);
     return rc;
 }
 
-/* Deals of a list page modified since the watermark, each followed by its contacts. */
-static int list_page(const struct adapter_ctx *ctx, const cJSON *root, struct rowset *rs,
-                     struct adapter_pending *p, char **next)
+/*
+ * Deals of a list page modified since the watermark, each followed by its contacts; the deals
+ * whose contacts were cut short go to the batch read before the next list page (a saved page
+ * alone cannot go on: a warning).
+ */
+static int list_page(const struct adapter_ctx *ctx, const cJSON *root, const struct deal_cursor *c,
+                     struct rowset *rs, struct adapter_pending *p, char **next)
 {
     const cJSON *results = hubspot_results(root, rs), *res;
+    struct buf cut = {0};
     int64_t last_ms = -1;
-    if (!results)
-        return -1;
+    int rc = results ? 0 : -1;
     cJSON_ArrayForEach(res, results)
     {
         struct buf id = {0};
+        bool more = false;
         if (!hubspot_list_keeps(ctx, res, "hs_lastmodifieddate"))
             continue;
-        int rc = deal_result(ctx, res, rs, p, &id, &last_ms);
+        rc = deal_result(ctx, res, rs, p, &id, &last_ms);
         if (rc == 0)
-            rc = list_contacts(res, rowset_strdup(rs, id.data), rs, p);
+            rc = list_contacts(res, rowset_strdup(rs, id.data), rs, p, &more);
+        if (rc == 0 && more)
+            buf_printf(&cut, "%s%s", cut.len ? "," : "", id.data);
         buf_free(&id);
         if (rc < 0)
-            return -1;
+            break;
     }
-    if (hubspot_list_next(root, rs, next) < 0)
-        return -1;
-    rowset_set_seen(rs, last_ms > 0 ? last_ms * 1000 : 0);
-    return 0;
+    if (rc == 0)
+        rc = hubspot_list_next(root, rs, next);
+    if (rc == 0 && cut.len && c->lone) {
+        rowset_add_warning(rs);
+    } else if (rc == 0 && cut.len) {
+        char *list = *next;
+        *next = xasprintf(PAGE_ASSOC "%s%s%s", cut.data, list ? "@" : "", list ? list : "");
+        free(list);
+    }
+    if (rc == 0)
+        rowset_set_seen(rs, last_ms > 0 ? last_ms * 1000 : 0);
+    buf_free(&cut);
+    return rc;
 }
 
 /* ---- associations ---------------------------------------------------------------------------- */
@@ -531,12 +561,15 @@ static int contacts_page(const cJSON *root, const struct deal_cursor *c, struct 
             *next = xasprintf(PAGE_MORE "%d:%s:%" PRId64 ":%s", c->round + 1, more.data,
                               c->st.since_ms, c->st.after);
         else
-            *next = xasprintf(PAGE_MORE "%d:%s", c->round + 1, more.data);
+            *next = xasprintf(PAGE_MORE "%d:%s%s%s", c->round + 1, more.data,
+                              c->then_list ? "@" : "", c->then_list ? c->then_list : "");
     } else {
         if (more.len) /* ASSOC_ROUNDS answers and still more: the rest is dropped */
             rowset_add_warning(rs);
         if (c->more)
             *next = xasprintf(PAGE_SEARCH "%" PRId64 ":%s", c->st.since_ms, c->st.after);
+        else if (c->then_list)
+            *next = xstrdup(c->then_list);
     }
     buf_free(&more);
     return 0;
@@ -570,7 +603,7 @@ static int deals_dispatch(const struct adapter_ctx *ctx, const cJSON *root, stru
     if (c->kind == PAGE_CONTACTS)
         return contacts_page(root, c, rs, p, next);
     if (c->kind == PAGE_LIST) {
-        int rc = list_page(ctx, root, rs, p, next);
+        int rc = list_page(ctx, root, c, rs, p, next);
         if (c->lone) {
             free(*next);
             *next = NULL;

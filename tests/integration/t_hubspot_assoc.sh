@@ -1,6 +1,9 @@
 # t_hubspot_assoc.sh - HubSpot's per-deal association paging end to end: a simulator that
-# answers one contact per deal in each batch-read result (--hs-assoc-page 1), so every deal with
-# two contacts needs a second answer asked with the `after` its first one gave. After a full load,
+# answers one contact per deal in each batch-read result and in each deals-list result's
+# embedded associations (--hs-assoc-page 1), so every deal with two contacts needs a second
+# answer asked with the `after` its first one gave. The full load reads the deals list: each deal
+# whose embedded contacts were cut short is read again by the batch read before the next list
+# page, and the load must equal the truth without a partial-error warning. After a full load,
 # the deals' contacts are removed and the deals watermark set back before every deal: the next
 # run reads every deal with the search and every contact with the batch read, and each
 # deal_contact must equal the simulator's truth, with no partial-error warning.
@@ -28,6 +31,16 @@ requests() {
 
 check_rc 0 "--once loads the portal" run_once "$CONF"
 truth_check "hubspot: the load equals the truth" hubspot
+list=$(requests "$TEST_DIR/daemon.log" /crm/v3/objects/deals)
+batch=$(requests "$TEST_DIR/daemon.log" /crm/v4/associations/deals/contacts/batch/read)
+[ "$list" -ge 1 ] && [ "$batch" -ge 1 ] &&
+    ok "the full load lists the deals and reads the cut deals' contacts with the batch read ($list list pages, $batch batch reads)" ||
+    not_ok "the full load reads the cut deals' contacts with the batch read" "$list list pages, $batch batch reads"
+if grep -q 'engine: page had partial errors account=[^ ]* stream=hubspot.deals' "$TEST_DIR/daemon.log"; then
+    not_ok "the full load cuts no deal's contacts short" "$(grep 'partial errors' "$TEST_DIR/daemon.log" | head -3)"
+else
+    ok "the full load cuts no deal's contacts short"
+fi
 
 # Every deal again through the search and the batch read.
 sql "DELETE FROM socialroi.deal_contact" >/dev/null

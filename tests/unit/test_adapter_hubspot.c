@@ -284,18 +284,33 @@ static void test_build_refused(void **state)
     static const struct {
         const char *stream, *page;
     } bad[] = {
-        {"hubspot.contacts", "200"},          {"hubspot.contacts", "x:200"},
-        {"hubspot.deals", "pipelines"},       {"hubspot.deals", "search:"},
-        {"hubspot.deals", "search:12"},       {"hubspot.deals", "assoc:"},
-        {"hubspot.deals", "assoc:1,,2"},      {"hubspot.deals", "assoc:,1"},
-        {"hubspot.deals", "assoc:1,2:x:4"},   {"hubspot.deals", "assoc:1;2"},
-        {"hubspot.deals", "assoc:1,2,"},      {"hubspot.deals", "more:"},
-        {"hubspot.deals", "more:1:"},         {"hubspot.deals", "more:0:1=41"},
-        {"hubspot.deals", "more:101:1=41"},   {"hubspot.deals", "more:01:1=41"},
-        {"hubspot.deals", "more:1:1"},        {"hubspot.deals", "more:1:1="},
-        {"hubspot.deals", "more:1:1=4"},      {"hubspot.deals", "more:1:1=4G"},
-        {"hubspot.deals", "more:1:1=41,"},    {"hubspot.deals", "more:1:=41"},
-        {"hubspot.deals", "more:1:1=41:x:4"}, {"hubspot.deals", "more:x:1=41"},
+        {"hubspot.contacts", "200"},
+        {"hubspot.contacts", "x:200"},
+        {"hubspot.deals", "pipelines"},
+        {"hubspot.deals", "search:"},
+        {"hubspot.deals", "search:12"},
+        {"hubspot.deals", "assoc:"},
+        {"hubspot.deals", "assoc:1,,2"},
+        {"hubspot.deals", "assoc:,1"},
+        {"hubspot.deals", "assoc:1,2:x:4"},
+        {"hubspot.deals", "assoc:1;2"},
+        {"hubspot.deals", "assoc:1,2,"},
+        {"hubspot.deals", "more:"},
+        {"hubspot.deals", "more:1:"},
+        {"hubspot.deals", "more:0:1=41"},
+        {"hubspot.deals", "more:101:1=41"},
+        {"hubspot.deals", "more:01:1=41"},
+        {"hubspot.deals", "more:1:1"},
+        {"hubspot.deals", "more:1:1="},
+        {"hubspot.deals", "more:1:1=4"},
+        {"hubspot.deals", "more:1:1=4G"},
+        {"hubspot.deals", "more:1:1=41,"},
+        {"hubspot.deals", "more:1:=41"},
+        {"hubspot.deals", "more:1:1=41:x:4"},
+        {"hubspot.deals", "more:x:1=41"},
+        {"hubspot.deals", "assoc:1@search:1:"},
+        {"hubspot.deals", "assoc:1@"},
+        {"hubspot.deals", "more:1:1=41@x:2"},
     };
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         struct adapter_ctx ctx = make_ctx(bad[i].stream, bad[i].page);
@@ -1021,19 +1036,76 @@ static void test_list_deals(void **state)
     assert_int_equal(rowset_count(rs), 7);
     assert_null(rowset_next(rs));
     rowset_free(rs);
-    /* more contacts than the answer holds: a warning */
-    const char *more = "{\"results\":[{\"id\":\"7\",\"properties\":{\"createdate\":"
-                       "\"2024-11-04T10:00:00Z\",\"hs_lastmodifieddate\":\"2024-11-04T13:00:00Z\"},"
-                       "\"associations\":{\"contacts\":{\"results\":[{\"id\":\"8\",\"type\":"
-                       "\"deal_to_contact\"}],\"paging\":{\"next\":{\"after\":\"8\"}}}}}]}";
-    struct adapter_ctx ctx = make_ctx("hubspot.deals", "list:");
+}
+
+/* A list result whose embedded contacts page: the deal is read whole by the batch read next. */
+static void test_list_deals_cut(void **state)
+{
+    (void)state;
+#define CUT_DEAL(id, more)                                                                         \
+    "{\"id\":\"" id "\",\"properties\":{\"createdate\":\"2024-11-04T10:00:00Z\","                  \
+    "\"hs_lastmodifieddate\":\"2024-11-04T13:00:00Z\"},\"associations\":{\"contacts\":{"           \
+    "\"results\":[{\"id\":\"8\",\"type\":\"deal_to_contact\"}]" more "}}}"
+#define CUT_MORE ",\"paging\":{\"next\":{\"after\":\"1\",\"link\":\"https://x/?after=1\"}}"
+    static const struct {
+        const char *body, *next;
+    } pages[] = {
+        /* the last list page: the batch read for the cut deals ends the run */
+        {"{\"results\":[" CUT_DEAL("7", CUT_MORE) "," CUT_DEAL("9", "") "," CUT_DEAL("11",
+                                                                                     CUT_MORE) "]}",
+         "assoc:7,11"},
+        /* a list page with more: the batch read, then the next list page */
+        {"{\"results\":[" CUT_DEAL("7", CUT_MORE) "],\"paging\":{\"next\":{\"after\":\"a@b:c\"}}}",
+         "assoc:7@list:a@b:c"},
+        /* nothing cut: the next list page as before */
+        {"{\"results\":[" CUT_DEAL("9", "") "],\"paging\":{\"next\":{\"after\":\"12\"}}}",
+         "list:12"},
+    };
+    for (size_t i = 0; i < sizeof pages / sizeof pages[0]; i++) {
+        struct adapter_ctx ctx = make_ctx("hubspot.deals", "list:");
+        int rc;
+        struct rowset *rs =
+            fixture_parse_body(&ctx, 200, pages[i].body, strlen(pages[i].body), NULL, &rc);
+        assert_int_equal(rc, 0);
+        is_deal_contact(rs, 1, i == 2 ? "9" : "7", "8"); /* what the page holds is kept */
+        assert_int_equal(rowset_warnings(rs), 0);
+        assert_string_equal(rowset_next(rs), pages[i].next);
+        rowset_free(rs);
+    }
+    /* a saved list page alone (socialroi parse) cannot go on: a warning */
+    struct adapter_ctx ctx = make_ctx("hubspot.deals", NULL);
     int rc;
-    rs = fixture_parse_body(&ctx, 200, more, strlen(more), NULL, &rc);
+    struct rowset *rs =
+        fixture_parse_body(&ctx, 200, pages[0].body, strlen(pages[0].body), NULL, &rc);
     assert_int_equal(rc, 0);
-    assert_int_equal(rowset_count(rs), 2);
-    is_deal_contact(rs, 1, "7", "8");
     assert_int_equal(rowset_warnings(rs), 1);
+    assert_null(rowset_next(rs));
     rowset_free(rs);
+
+    /* the batch read asks for the cut deals from their first contact */
+    const char *assoc = "https://api.hubapi.com/crm/v4/associations/deals/contacts/batch/read";
+    expect_request("hubspot.deals", "assoc:7@list:a@b:c", "POST", assoc,
+                   "{\"inputs\":[{\"id\":\"7\"}]}");
+    /* its answer goes on with the list page, directly or after the rounds of more contacts */
+    rs = parse_ok("hubspot.deals", "assoc:312929580,312929581@list:a@b:c",
+                  "deals_associations.json");
+    assert_string_equal(rowset_next(rs), "list:a@b:c");
+    rowset_free(rs);
+    rs = parse_ok("hubspot.deals", "assoc:312929580,312929581@list:12",
+                  "deals_associations_paged.json");
+    assert_string_equal(rowset_next(rs), "more:1:312929580=" AFTER1_HEX "@list:12");
+    rowset_free(rs);
+    expect_request("hubspot.deals", "more:1:312929580=" AFTER1_HEX "@list:12", "POST", assoc,
+                   "{\"inputs\":[{\"id\":\"312929580\",\"after\":\"MC0zLTEyMDE%3D\"}]}");
+    rs = parse_ok("hubspot.deals", "more:1:312929580=" AFTER1_HEX "@list:12",
+                  "deals_associations_more.json");
+    assert_string_equal(rowset_next(rs), "list:12");
+    rowset_free(rs);
+    rs = parse_ok("hubspot.deals", "assoc:312929580,312929581", "deals_associations.json");
+    assert_null(rowset_next(rs)); /* after the last list page: the end of the run */
+    rowset_free(rs);
+#undef CUT_DEAL
+#undef CUT_MORE
 }
 
 static void test_list_malformed(void **state)
@@ -1188,9 +1260,9 @@ int main(void)
         cmocka_unit_test(test_error_message),   cmocka_unit_test(test_errors_without_body),
         cmocka_unit_test(test_ratelimit),       cmocka_unit_test(test_ratelimit_window),
         cmocka_unit_test(test_list_build),      cmocka_unit_test(test_list_contacts),
-        cmocka_unit_test(test_list_deals),      cmocka_unit_test(test_list_malformed),
-        cmocka_unit_test(test_paced),           cmocka_unit_test(test_refresh_build),
-        cmocka_unit_test(test_refresh_parse),
+        cmocka_unit_test(test_list_deals),      cmocka_unit_test(test_list_deals_cut),
+        cmocka_unit_test(test_list_malformed),  cmocka_unit_test(test_paced),
+        cmocka_unit_test(test_refresh_build),   cmocka_unit_test(test_refresh_parse),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -27,6 +27,7 @@
 #define LIST_MAX     100
 #define LIST_DEFAULT 10
 #define NAMES_MAX    64
+#define ASSOC_MAX    100 /* associations of one record embedded in a list result */
 
 static const char *const object_name[2] = {"contacts", "deals"};
 
@@ -161,19 +162,39 @@ static void association(struct jw *j, const char *type, uint64_t id)
     jw_end(j);
 }
 
-/* "associations":{"contacts":{"results":[...]}} of deal i, when it has contacts. */
+/*
+ * "associations":{"contacts":{"results":[...]}} of deal i, when it has contacts: at most
+ * ASSOC_MAX of them, fewer with --hs-assoc-page; past that a "paging" object names the rest's
+ * page of the deal's own associations endpoint (HubSpot changelog, "Announcing a change to how
+ * v3 CRM APIs return association data": more than 100 associations page, `after` and `link`).
+ */
 static void deal_associations(struct hs_ctx *c, size_t i, struct jw *j)
 {
     uint64_t who[2];
+    size_t n = 0, page = c->w->hs_assoc_page && c->w->hs_assoc_page < ASSOC_MAX
+                             ? c->w->hs_assoc_page
+                             : ASSOC_MAX;
     hs_deal_contacts(c->hs, c->w, &c->hs->deals[i], who);
-    if (!who[0])
+    while (n < 2 && who[n])
+        n++;
+    if (!n)
         return;
     jw_kobj(j, "associations");
     jw_kobj(j, "contacts");
     jw_karr(j, "results");
-    for (int k = 0; k < 2 && who[k]; k++)
+    for (size_t k = 0; k < n && k < page; k++)
         association(j, "deal_to_contact", who[k]);
     jw_end(j);
+    if (n > page) {
+        jw_kobj(j, "paging");
+        jw_kobj(j, "next");
+        jw_kstrf(j, "after", "%zu", page);
+        jw_kstrf(j, "link",
+                 "https://api.hubapi.com/crm/v3/objects/deals/%llu/associations/contacts?after=%zu",
+                 (unsigned long long)c->hs->deals[i].id, page);
+        jw_end(j);
+        jw_end(j);
+    }
     jw_end(j);
     jw_end(j);
 }
