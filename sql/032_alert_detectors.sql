@@ -65,14 +65,15 @@ COMMENT ON COLUMN socialroi.stream_fact.retention_days IS
     'organization statistics 365, Facebook Page insights 730); NULL: everything.';
 
 CREATE TABLE socialroi.listening_cap (
-    account_id      integer PRIMARY KEY REFERENCES socialroi.account ON DELETE CASCADE,
+    account         text PRIMARY KEY,
     posts_per_day   bigint NOT NULL CHECK (posts_per_day >= 0),
     posts_per_month bigint NOT NULL CHECK (posts_per_month >= 0)
 );
 COMMENT ON TABLE socialroi.listening_cap IS
     'The X listening caps of [account] x_posts_per_day and x_posts_per_month (0: no cap), '
     'written by the daemon when it loads its configuration.';
-COMMENT ON COLUMN socialroi.listening_cap.account_id IS 'The X account with a search.';
+COMMENT ON COLUMN socialroi.listening_cap.account IS
+    'The X account''s name ([account NAME]; by name, as the jobs'' sync may add it later).';
 COMMENT ON COLUMN socialroi.listening_cap.posts_per_day IS
     'Posts billed per UTC day before the search stops; 0: no cap.';
 COMMENT ON COLUMN socialroi.listening_cap.posts_per_month IS
@@ -81,8 +82,7 @@ COMMENT ON COLUMN socialroi.listening_cap.posts_per_month IS
 -- Replaces the three tables' contents with what the daemon's configuration says:
 -- {"versions": [{platform, family, key, version, title, sunset, suggest, warn_days}],
 --  "streams": [{stream, platform, api_family, retention_days}],
---  "listening": [{account, per_day, per_month}]}. Accounts the database does not know yet
--- are skipped (the jobs' sync adds them; the next load writes their caps).
+--  "listening": [{account, per_day, per_month}]}.
 CREATE FUNCTION socialroi.sync_alert_facts(p_facts jsonb) RETURNS void
 LANGUAGE plpgsql SET search_path = '' AS $$
 BEGIN
@@ -99,9 +99,8 @@ BEGIN
       FROM pg_catalog.jsonb_array_elements(COALESCE(p_facts -> 'streams', '[]')) s;
     DELETE FROM socialroi.listening_cap;
     INSERT INTO socialroi.listening_cap
-    SELECT a.account_id, (l ->> 'per_day')::bigint, (l ->> 'per_month')::bigint
-      FROM pg_catalog.jsonb_array_elements(COALESCE(p_facts -> 'listening', '[]')) l
-      JOIN socialroi.account a ON a.name = l ->> 'account';
+    SELECT l ->> 'account', (l ->> 'per_day')::bigint, (l ->> 'per_month')::bigint
+      FROM pg_catalog.jsonb_array_elements(COALESCE(p_facts -> 'listening', '[]')) l;
 END
 $$;
 COMMENT ON FUNCTION socialroi.sync_alert_facts(jsonb) IS
@@ -350,7 +349,7 @@ RETURNS SETOF socialroi.alert_candidate LANGUAGE sql STABLE SET search_path = ''
                                          'billed_month', u.billed_month,
                                          'cap_month', c.posts_per_month)
       FROM socialroi.listening_cap c
-      JOIN socialroi.account a USING (account_id)
+      JOIN socialroi.account a ON a.name = c.account
       CROSS JOIN LATERAL socialroi.x_read_used(a.name, extract(epoch FROM p_now)::float8) u
       CROSS JOIN LATERAL (SELECT c.posts_per_month > 0 AND u.billed_month >= c.posts_per_month
                                  AS month_full) m

@@ -68,8 +68,8 @@ RESET ROLE;
 SELECT is((SELECT count(*)::integer FROM socialroi.api_version_in_use), 3, 'three versions');
 SELECT is((SELECT retention_days FROM socialroi.stream_fact WHERE stream = 'x.user'), NULL,
           'retention 0: the platform keeps everything');
-SELECT is((SELECT count(*)::integer FROM socialroi.listening_cap), 1,
-          'an account the database does not know has no cap row');
+SELECT is((SELECT count(*)::integer FROM socialroi.listening_cap), 2,
+          'caps by account name: one the jobs'' sync has not added yet too');
 
 -- ---- tokens
 SET LOCAL ROLE socialroi_daemon;
