@@ -242,7 +242,10 @@ RETURNS SETOF socialroi.alert_candidate LANGUAGE sql STABLE SET search_path = ''
               END
            || CASE WHEN v.config_key IS NULL
                    THEN ': this socialroi needs an update'
-                   ELSE ': set ' || v.config_key || ' = ' || COALESCE(v.suggest, '?') END,
+                   WHEN v.suggest IS NULL OR v.suggest = v.version
+                   THEN ': socialroi knows no later version; set ' || v.config_key
+                        || ' to one the platform''s version page lists'
+                   ELSE ': set ' || v.config_key || ' = ' || v.suggest END,
            pg_catalog.jsonb_build_object('version', v.version, 'sunset', v.sunset,
                                          'days_left', v.sunset - t.today,
                                          'suggest', v.suggest)

@@ -68,7 +68,7 @@ check_grep "the log line names the subject and says what is wrong" \
     "alert raised: data_loss account=x-1 stream=x\\.mentions: 2 days left before x drops data of $stalled_day severity=warning" \
     "$TEST_DIR/daemon.log"
 check_grep "the version's line says what to set" \
-    "alert raised: version_sunset platform=linkedin key=version: \\[platform linkedin\\] version 202610 \\(LinkedIn-Version\\) is retired on $SUNSET, in 10 days: set version = " \
+    "alert raised: version_sunset platform=linkedin key=version: \\[platform linkedin\\] version 202610 \\(LinkedIn-Version\\) is retired on $SUNSET, in 10 days: socialroi knows no later version; set version to one the platform's version page lists" \
     "$TEST_DIR/daemon.log"
 check_eq "the stalled search is also stale" 1 "$(raised_count stale)"
 
@@ -137,4 +137,12 @@ check_grep "saying it was resolved" '^socialroi: alerts: alert [0-9]* was resolv
 
 stop_daemon
 check_eq "the daemon exits 0" 0 "$DAEMON_RC"
+
+# ---- --once ends with one evaluation -------------------------------------------------------------
+before=$(grep -c 'alerts: evaluated ' "$TEST_DIR/daemon.log")
+run_once "$CONF"
+check_eq "--once runs one alert evaluation at its end" $((before + 1)) \
+    "$(grep -c 'alerts: evaluated ' "$TEST_DIR/daemon.log")"
+check_eq "after the run's last line" "alerts: evaluated" \
+    "$(grep -o 'alerts: evaluated\|daemon: --once finished' "$TEST_DIR/daemon.log" | tail -n 2 | head -n 1)"
 done_testing
