@@ -62,7 +62,7 @@ COMMENT ON COLUMN socialroi.stream_fact.api_family IS
     'The API version family its calls use (socialroi.api_version_in_use); NULL: none pinned.';
 COMMENT ON COLUMN socialroi.stream_fact.retention_days IS
     'Days back the platform still serves (X recent search 7, Pinterest analytics 90, LinkedIn '
-    'organization statistics 365, Facebook Page insights 730); NULL: everything.';
+    'organization statistics 365); NULL: everything (or not declared).';
 
 CREATE TABLE socialroi.listening_cap (
     account         text PRIMARY KEY,
