@@ -6,7 +6,8 @@
 # shows in /metrics and in socialroi alerts --format json, is acknowledged with socialroi
 # alerts ack; then each cause is removed (a reload with a renewed token, no pinned sunset, a
 # higher cap; the stalled search polled) and each alert is resolved after the clear runs,
-# its gauge back to 0.
+# its gauge back to 0. A detector that fails shows in /healthz until it works again; --once
+# ends with one evaluation.
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
@@ -134,6 +135,16 @@ check_eq "the outbox: raised and resolved for each" "4 4" \
 check_rc 1 "ack of a resolved alert exits 1" socialroi alerts ack \
     "$(jq -r '.[] | select(.kind == "data_loss") | .alert_id' "$TEST_DIR/all.json")" --dsn "$(conninfo)"
 check_grep "saying it was resolved" '^socialroi: alerts: alert [0-9]* was resolved at ' "$TEST_DIR/last.out"
+
+# ---- a detector that fails: its kinds left alone, the failure in health -----------------------
+sql "REVOKE EXECUTE ON FUNCTION socialroi.detect_stale(timestamptz) FROM socialroi_daemon" >/dev/null
+degraded() { [ "$(http_get /healthz)" = 503 ] && grep -q '"alerts":"detectors failed: socialroi.detect_stale' "$TEST_DIR/body"; }
+wait_for 15 degraded && ok "a failed detector: /healthz degraded, naming it under alerts" ||
+    not_ok "a failed detector: /healthz degraded, naming it under alerts" "$(cat "$TEST_DIR/body")"
+check_grep "and logged" 'failed component=alerts .*detectors failed: socialroi\.detect_stale' "$TEST_DIR/daemon.log"
+sql "GRANT EXECUTE ON FUNCTION socialroi.detect_stale(timestamptz) TO socialroi_daemon" >/dev/null
+wait_for 15 http_is 200 /healthz && ok "granted again: /healthz ok" ||
+    not_ok "granted again: /healthz ok" "$(cat "$TEST_DIR/body")"
 
 stop_daemon
 check_eq "the daemon exits 0" 0 "$DAEMON_RC"
