@@ -34,6 +34,7 @@ struct alerteval {
     alerteval_done_fn *done;
     void *done_arg;
     bool running;
+    bool sync_failed; /* the facts' last sync failed: sent again before the next evaluation */
     int64_t started_us;
     double last_s; /* how long the last evaluation took, seconds */
     uint64_t evaluations, failures, raised, resolved;
@@ -114,6 +115,7 @@ void alerteval_facts_json(const struct config *cfg, int32_t today, struct buf *o
 static void sync_cb(void *arg, PGresult *res, const char *err)
 {
     struct alerteval *a = arg;
+    a->sync_failed = err != NULL;
     if (!err)
         health_ok(a->health, "alert_sync");
     else if (res && !aborted(res))
@@ -219,9 +221,14 @@ static void end_cb(void *arg, PGresult *res, const char *err)
         done(a->done_arg, res == NULL);
 }
 
-int alerteval_run(struct alerteval *a, struct pgconn *db, alerteval_done_fn *done, void *arg)
+int alerteval_run(struct alerteval *a, struct pgconn *db, const struct config *cfg,
+                  alerteval_done_fn *done, void *arg)
 {
-    if (a->running || pgconn_query(db, dbsql_alert_evaluate, 0, NULL, evaluate_cb, a) < 0)
+    if (a->running || !pgconn_is_up(db))
+        return -1;
+    if (a->sync_failed)
+        alerteval_sync(a, db, cfg);
+    if (pgconn_query(db, dbsql_alert_evaluate, 0, NULL, evaluate_cb, a) < 0)
         return -1;
     a->running = true;
     a->done = done;

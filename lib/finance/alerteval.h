@@ -39,9 +39,13 @@ void alerteval_sync(struct alerteval *a, struct pgconn *db, const struct config 
 /* One evaluation finished: lost is true when the connection went before it did. */
 typedef void alerteval_done_fn(void *arg, bool lost);
 
-/* Sends one evaluation as one pipeline segment on db; done runs once when it has ended. Returns
- * -1 (done not called) when db is down. */
-int alerteval_run(struct alerteval *a, struct pgconn *db, alerteval_done_fn *done, void *arg);
+/*
+ * Sends one evaluation as one pipeline segment on db (after the facts of cfg again, when their
+ * last sync failed); done runs once when it has ended. Returns -1 (done not called) when db is
+ * down.
+ */
+int alerteval_run(struct alerteval *a, struct pgconn *db, const struct config *cfg,
+                  alerteval_done_fn *done, void *arg);
 
 void alerteval_metrics(const struct alerteval *a, struct buf *b);
 

@@ -125,7 +125,7 @@ static void evaluated_cb(void *arg, bool lost)
 static void evaluate_alerts(struct rollup *r)
 {
     r->busy = true;
-    if (alerteval_run(r->alerts, r->db, evaluated_cb, r) < 0) {
+    if (alerteval_run(r->alerts, r->db, r->cfg, evaluated_cb, r) < 0) {
         r->busy = false;
         cycle_done(r);
     }
