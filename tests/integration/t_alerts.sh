@@ -1,11 +1,12 @@
 # t_alerts.sh - alerts end to end: the real daemon (as the deployment's daemon role) against
 # the simulator, with four causes made real: a LinkedIn token it cannot renew ending in 10
-# days, LinkedIn's configured version pinned 10 days from its sunset, an X search stalled for
-# four and a half days (X recent search keeps 7), an X account's daily listening cap reached.
+# days, LinkedIn's configured version pinned 10 days from its sunset, an X search failing (the
+# simulator answers 500) whose last success was four and a half days ago (X recent search
+# keeps 7), an X account's daily listening cap reached.
 # Each is raised exactly once (dashboard.alerts as socialroi_dashboard, one log line each),
 # shows in /metrics and in socialroi alerts --format json, is acknowledged with socialroi
 # alerts ack; then each cause is removed (a reload with a renewed token, no pinned sunset, a
-# higher cap; the stalled search polled) and each alert is resolved after the clear runs,
+# higher cap; the simulator's fault cleared and the search polled) and each alert is resolved after the clear runs,
 # its gauge back to 0. A detector that fails shows in /healthz until it works again; --once
 # ends with one evaluation.
 . tests/integration/lib.sh
@@ -48,10 +49,18 @@ all_ran() {
 wait_for 60 all_ran || not_ok "every job ran once and x-0's search stopped at its cap" \
     "$(sql "SELECT string_agg(stream, ' ') FROM socialroi.poll_job WHERE last_success IS NULL")"
 
-# the search of x-1 stalled four and a half days ago (the daemon's next run is an hour away)
+# the search of x-1 fails from now on, and its last success was four and a half days ago
+sim_fault '{"platform":"x","kind":"server_error","path":"/search/recent"}'
 sql "UPDATE socialroi.poll_job SET last_success = now() - interval '4 days 12 hours'
       WHERE stream = 'x.mentions' AND account_id = socialroi.account_id('x-1')" >/dev/null
 stalled_day=$(sql "SELECT ((now() - interval '4 days 12 hours') AT TIME ZONE 'UTC')::date")
+socialroi poll x-1 x.mentions --dsn "$(conninfo)" >/dev/null
+search_failed() {
+    [ "$(sql "SELECT failures > 0 FROM socialroi.poll_job
+               WHERE stream = 'x.mentions' AND account_id = socialroi.account_id('x-1')")" = t ]
+}
+wait_for 30 search_failed && ok "x-1's search fails (the simulator answers 500)" ||
+    not_ok "x-1's search fails (the simulator answers 500)" "$(tail -n 5 "$TEST_DIR/daemon.log")"
 
 EXPECTED="data_loss account=x-1 stream=x.mentions warning active
 listening_budget account=x-0 stream=x.mentions warning active
@@ -72,6 +81,9 @@ check_grep "the version's line says what to set" \
     "alert raised: version_sunset platform=linkedin key=version: \\[platform linkedin\\] version 202610 \\(LinkedIn-Version\\) is retired on $SUNSET, in 10 days: socialroi knows no later version; set version to one the platform's version page lists" \
     "$TEST_DIR/daemon.log"
 check_eq "the stalled search is also stale" 1 "$(raised_count stale)"
+check_grep "saying its last error" \
+    'alert raised: stale account=x-1 stream=x\.mentions: no success for 4d 12h [0-9]+m \(polled every 01:00:00\); last error: ' \
+    "$TEST_DIR/daemon.log"
 
 http_get /metrics >/dev/null
 for k in token_expiry version_sunset data_loss listening_budget; do
@@ -109,6 +121,7 @@ cp "$TEST_DIR/credentials.renewable" "$CREDS"
 chmod 600 "$CREDS"
 sed -i -e "/^version_sunset = $SUNSET\$/d" -e "s/^x_posts_per_day = $CAP\$/x_posts_per_day = 100000/" "$CONF"
 kill -HUP "$DAEMON_PID"
+sim_clear_faults
 socialroi poll x-1 x.mentions --dsn "$(conninfo)" >/dev/null
 none_open() { [ -z "$(alerts)" ]; }
 wait_for 60 none_open && ok "every cause gone: the four are resolved" ||
