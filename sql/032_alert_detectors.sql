@@ -173,16 +173,17 @@ COMMENT ON FUNCTION socialroi.retention_thresholds(integer) IS
     'Days left at which the data_loss alert warns (half the retention window) and turns '
     'critical (a tenth of it, at least one day).';
 
--- ---- dashboard.data_health: the shared facts, and the two 5 promised -----------------------
+-- ---- dashboard.data_health: the shared facts, the version's sunset, the retention left ------
 
 CREATE OR REPLACE VIEW dashboard.data_health AS
 SELECT s.account, s.platform, s.stream, s.account_state, s.enabled, s.last_success,
        s.lag, s.failures, s.last_error_class, s.next_due, s.token_expires_at,
        CASE WHEN s.daily_metrics
-            THEN (SELECT (socialroi.metric_gaps(a2.account_id,
-                                                (pg_catalog.now() AT TIME ZONE 'UTC')::date - 30,
-                                                (pg_catalog.now() AT TIME ZONE 'UTC')::date)).missing
-                    FROM socialroi.account a2 WHERE a2.name = s.account)::bigint
+            THEN (SELECT g.missing
+                    FROM socialroi.account a2,
+                         (SELECT (pg_catalog.now() AT TIME ZONE 'UTC')::date AS today) t,
+                         socialroi.metric_gaps(a2.account_id, t.today - 30, t.today) g
+                   WHERE a2.name = s.account)::bigint
        END AS gaps_30d,
        s.last_error,
        socialroi.token_warning(s.token_expires_at, s.token_refreshable, pg_catalog.now())
