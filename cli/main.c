@@ -12,6 +12,7 @@
 #include "migrate.h"
 #include "money.h"
 #include "parsecmd.h"
+#include "alertscmd.h"
 #include "pollcmd.h"
 #include "report.h"
 #include "statuscmd.h"
@@ -48,6 +49,7 @@ static int cmd_backfill(int argc, char **argv);
 static int cmd_report(int argc, char **argv);
 static int cmd_fx(int argc, char **argv);
 static int cmd_rollup(int argc, char **argv);
+static int cmd_alerts(int argc, char **argv);
 static int cmd_demo(int argc, char **argv);
 
 static const struct command commands[] = {
@@ -124,6 +126,16 @@ static const struct command commands[] = {
      "usage: socialroi rollup [--rebuild] [--dsn DSN | -c FILE]\n\n"
      "Brings the ROI rollups up to date (the daemon does this itself after each write).\n\n"
      "  --rebuild         recompute everything from the facts\n" DB_HELP},
+    {"alerts", cmd_alerts, "alerts [list|ack ID] [--format table|json] [--all] [--by NAME]",
+     "usage: socialroi alerts [list] [--format table|json] [--all] [--dsn DSN | -c FILE]\n"
+     "       socialroi alerts ack ID [--by NAME] [--dsn DSN | -c FILE]\n\n"
+     "list (the default): the open alerts, most recent first, with what to do about each kind\n"
+     "(dashboard.alerts: a reader role or the daemon's). ack ID: says someone is on it (the\n"
+     "alert stays open until its cause is gone); run it as a role holding socialroi_daemon.\n"
+     "An unknown or resolved ID is an error (exit 1).\n\n"
+     "  --format FORMAT   list: table (default) or json\n"
+     "  --all             list: the resolved alerts too\n"
+     "  --by NAME         ack: who acknowledges it (default: the database user)\n" DB_HELP},
     {"demo", cmd_demo, "demo [--dir DIR]",
      "usage: socialroi demo [--dir DIR]\n\n"
      "Starts a private PostgreSQL, the platform simulator and the daemon in DIR (default\n"
@@ -157,9 +169,9 @@ static int usage_error(const char *fmt, ...)
 }
 
 /* Every long option some command takes: the others are unknown, these merely do not apply. */
-static const char *const known_options[] = {"dsn",  "config", "format",  "from",    "to",
-                                            "by",   "model",  "base",    "status",  "header",
-                                            "page", "dir",    "rebuild", "replace", NULL};
+static const char *const known_options[] = {"dsn",     "config",  "format", "from",   "to",   "by",
+                                            "model",   "base",    "status", "header", "page", "dir",
+                                            "rebuild", "replace", "all",    "by",     NULL};
 
 static bool takes(const struct option *lo, const char *name)
 {
@@ -423,6 +435,65 @@ static int cmd_backfill(int argc, char **argv)
     b.account = argv[optind];
     b.stream = argv[optind + 1];
     return with_db(&o, run_backfill, &b);
+}
+
+struct alerts_args {
+    bool ack, json, all;
+    const char *id, *by;
+};
+
+static int run_alerts(PGconn *conn, void *arg)
+{
+    struct alerts_args *a = arg;
+    if (a->ack)
+        return alertscmd_ack(conn, a->id, a->by, stdout, stderr);
+    return alertscmd_list(conn, a->json, a->all, stdout, stderr);
+}
+
+static int cmd_alerts(int argc, char **argv)
+{
+    static const struct option lo[] = {{"format", required_argument, NULL, 'F'},
+                                       {"all", no_argument, NULL, 'a'},
+                                       {"by", required_argument, NULL, 'b'},
+                                       DB_OPTIONS};
+    struct alerts_args a = {0};
+    struct db_opts o = {0};
+    const char *format = NULL;
+    int ch, rc;
+    optind = 1;
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if (ch == 'F')
+            format = optarg;
+        else if (ch == 'a')
+            a.all = true;
+        else if (ch == 'b')
+            a.by = optarg;
+        else
+            db_opt(ch, &o);
+    }
+    const char *verb = optind < argc ? argv[optind] : "list";
+    if (strcmp(verb, "ack") == 0) {
+        if ((rc = positional(argc, argv, 2, 2, "ID")))
+            return rc;
+        a.ack = true;
+        a.id = argv[optind + 1];
+        if (strspn(a.id, "0123456789") != strlen(a.id) || strlen(a.id) > 18)
+            return usage_error("ack takes an alert's id, a number, not \"%s\"", a.id);
+        if (format || a.all)
+            return usage_error("%s applies to list only", format ? "--format" : "--all");
+    } else if (strcmp(verb, "list") == 0) {
+        if ((rc = positional(argc, argv, 0, 1, "")))
+            return rc;
+        if (a.by)
+            return usage_error("--by applies to ack only");
+        if ((rc = table_or_json(format ? format : "table", &a.json)))
+            return rc;
+    } else {
+        return usage_error("unknown action \"%s\": list or ack ID", verb);
+    }
+    return with_db(&o, run_alerts, &a);
 }
 
 static int cmd_demo(int argc, char **argv)

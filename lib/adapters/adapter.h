@@ -118,7 +118,11 @@ struct stream_def {
     bool (*applies)(const struct cfg_account *a);
     /* Longest window one request may ask for, in days (0: any): longer ones go in chunks. */
     int max_window_days;
-    /* Days before today (UTC) the platform still serves (0: all): older days are skipped. */
+    /*
+     * Days before today (UTC) the platform still serves (0: all): older days are skipped, and
+     * a job stalled that long loses them for good (the data_loss alert counts down to it; the
+     * daemon syncs it to socialroi.stream_fact). The README cites each platform's page.
+     */
     int max_days_back;
 };
 

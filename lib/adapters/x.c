@@ -507,6 +507,7 @@ static const struct stream_def streams[] = {
      .interval_ms = HOURS(1),
      .lookback_ms = HOURS(1), /* no restatements: an overlap will do */
      .incremental = true,
+     .max_days_back = 7, /* recent search: posts of the last 7 days */
      .build = x_build_mentions,
      .parse = x_parse_mentions,
      .applies = x_mentions_applies},

@@ -60,3 +60,19 @@ const char dbsql_sync_fx_static[] = "SELECT socialroi.sync_fx_static($1::jsonb)"
 const char dbsql_sync_campaigns[] = "SELECT socialroi.sync_campaigns($1::jsonb)";
 const char dbsql_import_fx[] = "SELECT socialroi.import_fx($1::jsonb, $2, $3)";
 const char dbsql_rollup_dirty[] = "SELECT socialroi.rollup_dirty($1::integer)";
+
+/* ---- alerts (lib/finance/alerteval.c, on the rollup's connection) */
+
+const char dbsql_sync_alert_facts[] = "SELECT socialroi.sync_alert_facts($1::jsonb)";
+const char dbsql_alert_evaluate[] =
+    "SELECT raised, resolved, active, failed FROM socialroi.alert_evaluate(pg_catalog.now())";
+/* the events of the evaluation just sent: same segment, same transaction, same now() */
+const char dbsql_alert_events[] =
+    "SELECT e.event, a.kind, a.subject, e.severity, a.message FROM socialroi.alert_event e "
+    "JOIN socialroi.alert a USING (alert_id) WHERE e.at = pg_catalog.now() ORDER BY e.event_id";
+/* every kind and severity, 0 when none is open: a resolved alert's gauge drops to 0 */
+const char dbsql_alert_active[] =
+    "SELECT k.kind, s.severity, pg_catalog.count(a.alert_id) FROM socialroi.alert_kind k "
+    "CROSS JOIN pg_catalog.unnest(ARRAY['info', 'warning', 'critical']) s(severity) "
+    "LEFT JOIN socialroi.alert a ON a.kind = k.kind AND a.severity = s.severity "
+    "AND a.resolved_at IS NULL GROUP BY 1, 2 ORDER BY 1, 2";

@@ -44,5 +44,9 @@ extern const char dbsql_sync_fx_static[];
 extern const char dbsql_sync_campaigns[];
 extern const char dbsql_import_fx[];
 extern const char dbsql_rollup_dirty[];
+extern const char dbsql_sync_alert_facts[];
+extern const char dbsql_alert_evaluate[];
+extern const char dbsql_alert_events[];
+extern const char dbsql_alert_active[];
 
 #endif

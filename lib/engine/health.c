@@ -22,7 +22,7 @@
 static const char *const known[] = {
     "schema_check",   "account_sync",  "job_sync",     "job_notify",  "claim",         "ingest",
     "record_failure", "account_state", "token_expiry", "release_job", "settings_sync", "fx_sync",
-    "campaign_sync",  "rollup",        "listening",    SELF,
+    "campaign_sync",  "rollup",        "listening",    "alert_sync",  "alerts",        SELF,
 };
 
 enum stored { STORED_UNKNOWN, STORED_OK, STORED_FAILING };

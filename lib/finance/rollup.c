@@ -6,9 +6,12 @@
  * and the [fx] csv file, [campaign] sections) whenever the config is loaded, then keeps the
  * rollups current: socialroi.rollup_dirty() recomputes the campaign days and conversions that
  * new facts marked dirty, in batches, back to back while work is left, every rollup_interval
- * otherwise. See rollup.h.
+ * otherwise. After each cycle that left nothing dirty it runs the alerts' evaluation
+ * (alerteval.c) on the same connection, and its config sync carries the alerts' facts. See
+ * rollup.h.
  */
 #include "rollup.h"
+#include "alerteval.h"
 #include "dbsql.h"
 #include "buf.h"
 #include "campaign.h"
@@ -44,6 +47,7 @@ struct rollup {
     struct event_base *base;
     struct pgconn *db;
     struct health *health;
+    struct alerteval *alerts;
     struct event *timer;
     const struct config *cfg;
     bool once, ready, busy, need_sync, gave_up;
@@ -100,6 +104,33 @@ static void succeeded(struct rollup *r)
 
 /* ---- the rollup job ------------------------------------------------------------------------- */
 
+/* The cycle is over: --once is drained, the daemon waits for the next one. */
+static void cycle_done(struct rollup *r)
+{
+    if (r->drained)
+        finish_drain(r, false);
+    else
+        arm(r, r->interval_ms);
+}
+
+static void evaluated_cb(void *arg, bool lost)
+{
+    struct rollup *r = arg;
+    r->busy = false;
+    if (!lost) /* else state_cb starts again when the connection is back */
+        cycle_done(r);
+}
+
+/* Nothing is dirty: the alerts see current figures now. Their failures are theirs ("alerts"). */
+static void evaluate_alerts(struct rollup *r)
+{
+    r->busy = true;
+    if (alerteval_run(r->alerts, r->db, r->cfg, evaluated_cb, r) < 0) {
+        r->busy = false;
+        cycle_done(r);
+    }
+}
+
 static void dirty_cb(void *arg, PGresult *res, const char *err)
 {
     struct rollup *r = arg;
@@ -117,10 +148,8 @@ static void dirty_cb(void *arg, PGresult *res, const char *err)
     health_ok(r->health, "rollup");
     if (r->left > 0)
         arm(r, 0); /* more to do: go on, but let the loop breathe between batches */
-    else if (r->drained)
-        finish_drain(r, false);
     else
-        arm(r, r->interval_ms);
+        evaluate_alerts(r);
 }
 
 static void run_dirty(struct rollup *r)
@@ -224,6 +253,8 @@ static void sync(struct rollup *r)
         add_fx_csv(r);
         step(r, STEP_CAMPAIGNS, dbsql_sync_campaigns, 1, c);
         pgconn_sync(r->db, sync_cb, r);
+        /* a segment of its own: the money's sync never waits on the alerts' */
+        alerteval_sync(r->alerts, r->db, r->cfg);
     }
     buf_free(&campaigns);
     buf_free(&rates);
@@ -273,6 +304,7 @@ struct rollup *rollup_new(struct event_base *base, const struct config *cfg, str
     r->base = base;
     r->cfg = cfg;
     r->health = h;
+    r->alerts = alerteval_new(h);
     r->once = once;
     succeeded(r);
     for (int i = 0; i < STEP_COUNT; i++) {
@@ -293,6 +325,7 @@ void rollup_free(struct rollup *r)
     if (!r)
         return;
     pgconn_free(r->db);
+    alerteval_free(r->alerts);
     event_free(r->timer);
     free(r);
 }
@@ -343,4 +376,5 @@ void rollup_metrics(const struct rollup *r, struct buf *b)
     metrics_family(b, "socialroi_config_syncs_total", "counter",
                    "Campaign and FX syncs of the config into the database.");
     metrics_u64(b, "socialroi_config_syncs_total", r->syncs, NULL);
+    alerteval_metrics(r->alerts, b);
 }

@@ -223,75 +223,96 @@ static void note(apiver_note_fn *fn, void *arg, enum apiver_state st, const char
     fn(arg, st, msg);
 }
 
-/* Checks one configured version; returns 1 when it is near or past its sunset. */
-static int check_one(enum api_family f, const char *section, const char *key, const char *version,
-                     int32_t sunset_override, int32_t today, apiver_note_fn *fn, void *arg)
+/* The [platform NAME] section of a use, for messages. */
+static void section_of(const struct apiver_use *u, char *out, size_t len)
 {
-    int32_t sunset, left;
-    char day[16] = "";
-    enum apiver_state st = apiver_check(f, version, sunset_override, today, &sunset, &left);
-    if (sunset != INT32_MIN)
-        time_format_date(sunset, day, sizeof day);
-    const char *to = apiver_suggest(f, today);
-    switch (st) {
-    case APIVER_OK:
-        return 0;
-    case APIVER_UNKNOWN:
-        note(fn, arg, st,
-             "%s %s %s is not in socialroi's table of %s versions: its sunset is not checked "
-             "(set %s_sunset = YYYY-MM-DD to have it checked)",
-             section, key, version, family_names[f], key);
-        return 0;
-    case APIVER_SOON:
-        note(fn, arg, st, "%s %s %s (%s) is retired on %s, in %d day%s: set %s = %s", section, key,
-             version, family_titles[f], day, left, left == 1 ? "" : "s", key, to);
-        return 1;
-    case APIVER_RETIRED:
-        note(fn, arg, st, "%s %s %s (%s) was retired on %s: set %s = %s", section, key, version,
-             family_titles[f], day, key, to);
-        return 1;
-    }
-    return 0;
+    snprintf(out, len, "[platform %s]", u->platform);
 }
 
-int apiver_check_config(const struct config *cfg, int32_t today, apiver_note_fn *fn, void *arg)
+void apiver_each_configured(const struct config *cfg, int32_t today, apiver_use_fn *fn, void *arg)
 {
     static const struct {
         enum platform_id platform;
         enum api_family family;
         bool ads;
     } uses[] = {
-        {PLATFORM_FACEBOOK, API_META_GRAPH, false},
-        {PLATFORM_FACEBOOK, API_META_MARKETING, true},
-        {PLATFORM_INSTAGRAM, API_META_GRAPH, false},
-        {PLATFORM_LINKEDIN, API_LINKEDIN, false},
+        {PLATFORM_FACEBOOK, API_META_GRAPH, false},  {PLATFORM_FACEBOOK, API_META_MARKETING, true},
+        {PLATFORM_INSTAGRAM, API_META_GRAPH, false}, {PLATFORM_LINKEDIN, API_LINKEDIN, false},
+        {PLATFORM_HUBSPOT, API_HUBSPOT, false},
     };
-    int n = 0;
-    char section[64];
     for (size_t i = 0; i < sizeof uses / sizeof uses[0]; i++) {
         const struct cfg_platform *p = &cfg->platforms[uses[i].platform];
         if (!polled(cfg, uses[i].platform))
             continue;
-        snprintf(section, sizeof section, "[platform %s]", platform_info(uses[i].platform)->name);
-        const char *v = uses[i].ads ? p->ads_version : p->version;
-        if (!v || !*v)
+        struct apiver_use u = {.platform = platform_info(uses[i].platform)->name,
+                               .family = uses[i].family,
+                               .key = apiver_config_key(uses[i].family),
+                               .title = family_titles[uses[i].family]};
+        int32_t override = INT32_MIN;
+        if (uses[i].family == API_HUBSPOT) {
+            u.version = apiver_default(API_HUBSPOT); /* the adapter's paths carry it */
+        } else {
+            u.version = uses[i].ads ? p->ads_version : p->version;
+            override = uses[i].ads ? p->ads_version_sunset : p->version_sunset;
+        }
+        if (!u.version || !*u.version)
             continue;
-        n += check_one(uses[i].family, section, apiver_config_key(uses[i].family), v,
-                       uses[i].ads ? p->ads_version_sunset : p->version_sunset, today, fn, arg);
+        u.state = apiver_check(u.family, u.version, override, today, &u.sunset, &u.days_left);
+        u.suggest = apiver_suggest(u.family, today);
+        fn(arg, &u);
     }
-    if (polled(cfg, PLATFORM_HUBSPOT)) {
-        int32_t sunset, left;
-        char day[16];
-        enum apiver_state st = apiver_check(API_HUBSPOT, apiver_default(API_HUBSPOT), INT32_MIN,
-                                            today, &sunset, &left);
-        if (st == APIVER_SOON || st == APIVER_RETIRED) {
-            time_format_date(sunset, day, sizeof day);
-            note(fn, arg, st,
+}
+
+struct check_state {
+    apiver_note_fn *fn;
+    void *arg;
+    int n;
+};
+
+/* Says a word about one configured version worth it; counts those near or past their sunset. */
+static void check_one(void *arg, const struct apiver_use *u)
+{
+    struct check_state *cs = arg;
+    char day[16] = "", section[64];
+    if (u->sunset != INT32_MIN)
+        time_format_date(u->sunset, day, sizeof day);
+    section_of(u, section, sizeof section);
+    if (!u->key) { /* HubSpot: the adapter's paths, not a configured version */
+        if (u->state == APIVER_SOON || u->state == APIVER_RETIRED) {
+            note(cs->fn, cs->arg, u->state,
                  "hubspot: the adapter calls HubSpot's legacy v3/v4 paths, %s %s: this "
                  "socialroi needs an update to HubSpot's date versions",
-                 st == APIVER_SOON ? "retired on" : "retired since", day);
-            n++;
+                 u->state == APIVER_SOON ? "retired on" : "retired since", day);
+            cs->n++;
         }
+        return;
     }
-    return n;
+    switch (u->state) {
+    case APIVER_OK:
+        return;
+    case APIVER_UNKNOWN:
+        note(cs->fn, cs->arg, u->state,
+             "%s %s %s is not in socialroi's table of %s versions: its sunset is not checked "
+             "(set %s_sunset = YYYY-MM-DD to have it checked)",
+             section, u->key, u->version, family_names[u->family], u->key);
+        return;
+    case APIVER_SOON:
+        note(cs->fn, cs->arg, u->state, "%s %s %s (%s) is retired on %s, in %d day%s: set %s = %s",
+             section, u->key, u->version, u->title, day, u->days_left, u->days_left == 1 ? "" : "s",
+             u->key, u->suggest);
+        cs->n++;
+        return;
+    case APIVER_RETIRED:
+        note(cs->fn, cs->arg, u->state, "%s %s %s (%s) was retired on %s: set %s = %s", section,
+             u->key, u->version, u->title, day, u->key, u->suggest);
+        cs->n++;
+        return;
+    }
+}
+
+int apiver_check_config(const struct config *cfg, int32_t today, apiver_note_fn *fn, void *arg)
+{
+    struct check_state cs = {fn, arg, 0};
+    apiver_each_configured(cfg, today, check_one, &cs);
+    return cs.n;
 }

@@ -91,6 +91,21 @@ const char *apiver_for_stream(const struct cfg_platform *p, const char *stream);
  * Returns how many were SOON or RETIRED.
  */
 typedef void apiver_note_fn(void *arg, enum apiver_state state, const char *message);
+
+/* One API version the configuration sends (HubSpot's: the adapter's, key NULL). */
+struct apiver_use {
+    const char *platform; /* the [platform NAME] */
+    enum api_family family;
+    const char *key;     /* "version", "ads_version"; NULL when not configurable */
+    const char *version; /* as sent */
+    const char *title;   /* what the platform calls it: "Marketing API" */
+    enum apiver_state state;
+    int32_t sunset, days_left; /* as apiver_check gives them */
+    const char *suggest;       /* apiver_suggest on day today */
+};
+typedef void apiver_use_fn(void *arg, const struct apiver_use *u);
+/* Calls fn once per version a polled platform sends, checked on day today. */
+void apiver_each_configured(const struct config *cfg, int32_t today, apiver_use_fn *fn, void *arg);
 int apiver_check_config(const struct config *cfg, int32_t today, apiver_note_fn *fn, void *arg);
 /* An apiver_note_fn that logs: a warning for SOON and RETIRED, a notice for UNKNOWN. */
 void apiver_log_note(void *arg, enum apiver_state state, const char *message);

@@ -6,7 +6,7 @@
 . tests/integration/lib.sh
 
 # ---- help and usage -----------------------------------------------------------------------------
-for c in migrate parse status poll backfill report fx rollup demo; do
+for c in migrate parse status poll backfill report fx rollup alerts demo; do
     socialroi "$c" --help >"$TEST_DIR/help.out" 2>&1
     rc=$?
     if [ $rc -eq 0 ] && head -n 1 "$TEST_DIR/help.out" | grep -q "^usage: socialroi $c "; then
@@ -51,6 +51,12 @@ usage_error "an unknown option" '^socialroi: status: unknown option --frobnicate
 usage_error "a missing value" '^socialroi: report: --by needs a value' report roi --by
 usage_error "backfill --format without --status" '^socialroi: backfill: --format applies to --status only' \
     backfill a b --from 2026-01-01 --to 2026-01-02 --format json
+usage_error "alerts ack with --all" '^socialroi: alerts: --all applies to list only' alerts ack 1 --all
+usage_error "alerts list with --by" '^socialroi: alerts: --by applies to ack only' alerts --by me
+usage_error "alerts ack of a word" '^socialroi: alerts: ack takes an alert.s id, a number, not "x"' alerts ack x
+usage_error "alerts bogus" '^socialroi: alerts: unknown action "bogus": list or ack ID' alerts bogus
+usage_error "alerts --format csv" '^socialroi: alerts: --format takes table or json' alerts --format csv
+usage_error "alerts --model does not apply" '^socialroi: alerts: --model does not apply to alerts' alerts --model x
 check_rc 2 "poll without an account is a usage error" socialroi poll
 check_grep "saying what is missing" '^socialroi: poll: missing ACCOUNT$' "$TEST_DIR/last.out"
 check_grep "with the synopsis" '^usage: socialroi poll ACCOUNT \[STREAM\]' "$TEST_DIR/last.out"
