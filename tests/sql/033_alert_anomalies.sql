@@ -5,7 +5,7 @@
 -- negative mentions and a day that is not one, with and without history; campaigns ahead,
 -- behind, in the hold band and on plan; alert_evaluate end to end and dashboard.alerts.
 BEGIN;
-SELECT plan(31);
+SELECT plan(33);
 
 INSERT INTO socialroi.account (name, platform, external_id) VALUES
     ('acme-li', 'linkedin', 'li-1'), ('acme-fb', 'facebook', 'fb-1'),
@@ -43,12 +43,59 @@ SELECT a.account_id, 'impressions', d::date, 'utc',
   FROM socialroi.account a, generate_series('2026-11-03'::date, '2026-12-12', '1 day') d
  WHERE a.name = 'new-li';
 
+-- new-li likes and comments (its engagements); acme-x's posts' counters: t1 published
+-- 2026-11-25 and seen that day, not on the 26th, again on the 27th and 28th; t2 published long
+-- before and first seen on the 26th (its first counts a baseline)
+INSERT INTO socialroi.metric_daily (account_id, metric, day, day_basis, value)
+SELECT a.account_id, m, d::date, 'utc', CASE m WHEN 'likes' THEN 30 ELSE 5 END
+  FROM socialroi.account a, unnest(ARRAY['likes', 'comments']) m,
+       generate_series('2026-11-03'::date, '2026-12-12', '1 day') d
+ WHERE a.name = 'new-li';
+INSERT INTO socialroi.content (account_id, content_id, kind, published_at)
+SELECT account_id, c, 'post', p FROM socialroi.account,
+       (VALUES ('t1', '2026-11-25 09:00Z'::timestamptz), ('t2', '2026-11-01 09:00Z')) v(c, p)
+ WHERE name = 'acme-x';
+INSERT INTO socialroi.metric_snapshot (account_id, object_id, metric, observed_at, value)
+SELECT a.account_id, v.o, v.m, v.t::timestamptz, v.n
+  FROM socialroi.account a,
+       (VALUES ('t1', 'impressions', '2026-11-25 12:00Z', 100), ('t1', 'likes', '2026-11-25 12:00Z', 5),
+               ('t1', 'impressions', '2026-11-25 20:00Z', 150), ('t1', 'likes', '2026-11-25 20:00Z', 8),
+               ('t1', 'impressions', '2026-11-27 10:00Z', 400), ('t1', 'likes', '2026-11-27 10:00Z', 20),
+               ('t1', 'impressions', '2026-11-28 10:00Z', 450), ('t1', 'shares', '2026-11-28 10:00Z', 2),
+               ('t2', 'impressions', '2026-11-26 10:00Z', 1000), ('t2', 'likes', '2026-11-26 10:00Z', 40),
+               ('t2', 'impressions', '2026-11-27 11:00Z', 1100), ('t2', 'likes', '2026-11-27 11:00Z', 43))
+       v(o, m, t, n)
+ WHERE a.name = 'acme-x';
+
 CREATE FUNCTION pg_temp.subjects(p_rows socialroi.alert_candidate[]) RETURNS text
 LANGUAGE sql AS $$
     SELECT COALESCE(string_agg(subject || ':' || severity || ':' || firing, ',' ORDER BY subject),
                     '')
       FROM unnest(p_rows)
 $$;
+
+SELECT results_eq(
+    $$SELECT a.name::text, f.day, f.impressions, f.engagements, f.clicks, f.paid_impressions,
+             f.paid_clicks
+        FROM socialroi.channel_figures(ARRAY(SELECT d::date FROM generate_series(
+                 '2026-09-01'::date, '2026-12-12', '1 day') d)) f
+        JOIN socialroi.account a USING (account_id)
+       WHERE (f.impressions, f.engagements, f.clicks, f.paid_impressions, f.paid_clicks)
+             <> (0, 0, 0, 0, 0)
+       ORDER BY 1, 2$$,
+    $$SELECT account, day, impressions, engagements, clicks, paid_impressions, paid_clicks
+        FROM dashboard.channel_daily
+       WHERE (impressions, engagements, clicks, paid_impressions, paid_clicks) <> (0, 0, 0, 0, 0)
+       ORDER BY 1, 2$$,
+    'channel_figures has the figures of dashboard.channel_daily, day by day');
+SET LOCAL ROLE socialroi_daemon;
+SELECT is((SELECT string_agg(day || ':' || impressions || '/' || engagements, ' ' ORDER BY day)
+             FROM socialroi.channel_figures('{2026-11-25,2026-11-26,2026-11-27,2026-11-28}') f
+             JOIN socialroi.account a USING (account_id) WHERE a.name = 'acme-x'),
+          '2026-11-25:150/8 2026-11-26:0/0 2026-11-27:350/15 2026-11-28:50/0',
+          'X: a new post''s first counts are growth, a post first seen late is a baseline, a '
+          'day without observation gives its growth to the next');
+RESET ROLE;
 
 SET LOCAL ROLE socialroi_daemon;
 SELECT is(socialroi.alert_day('2026-12-07 13:00Z'), '2026-12-06'::date,
