@@ -26,7 +26,7 @@
 
 -- The median of the non-NULL values, exact (the mean of the two middle values of an even
 -- count); NULL for none.
-CREATE FUNCTION socialroi.median(p numeric[]) RETURNS numeric
+CREATE FUNCTION socialroi.exact_median(p numeric[]) RETURNS numeric
 LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
     SELECT CASE WHEN k.n = 0 THEN NULL
                 WHEN k.n % 2 = 1 THEN k.s[k.n / 2 + 1]
@@ -35,18 +35,20 @@ LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
               FROM pg_catalog.unnest(p) x) k
 $$;
 
-COMMENT ON FUNCTION socialroi.median(numeric[]) IS
+COMMENT ON FUNCTION socialroi.exact_median(numeric[]) IS
     'The median of the non-NULL values, exact (the mean of the two middle values of an even '
     'count); NULL when there are none.';
 
 -- The median absolute deviation from p_median.
-CREATE FUNCTION socialroi.mad(p numeric[], p_median numeric) RETURNS numeric
+CREATE FUNCTION socialroi.exact_mad(p numeric[], p_median numeric) RETURNS numeric
 LANGUAGE sql IMMUTABLE SET search_path = '' AS $$
-    SELECT socialroi.median(ARRAY(SELECT pg_catalog.abs(x - p_median) FROM pg_catalog.unnest(p) x))
+    SELECT socialroi.exact_median(ARRAY(SELECT pg_catalog.abs(x - p_median)
+                                          FROM pg_catalog.unnest(p) x))
 $$;
 
-COMMENT ON FUNCTION socialroi.mad(numeric[], numeric) IS
-    'The median absolute deviation of the values from p_median (socialroi.median of |x - m|).';
+COMMENT ON FUNCTION socialroi.exact_mad(numeric[], numeric) IS
+    'The median absolute deviation of the values from p_median (socialroi.exact_median of '
+    '|x - m|).';
 
 -- A figure for a message: thousands separated, at most two decimals (1040.5 -> 1,040.5).
 CREATE FUNCTION socialroi.alert_figure(p numeric) RETURNS text
@@ -231,7 +233,7 @@ LANGUAGE sql STABLE SET search_path = '' SET jit = off AS $$
         HAVING count(*) FILTER (WHERE d.k = 0) = 1
            AND count(*) FILTER (WHERE d.k > 0) >= 6),
     stats AS (
-        SELECT s.*, socialroi.median(s.hist) AS med,
+        SELECT s.*, socialroi.exact_median(s.hist) AS med,
                -- the volume below which a series is not judged, and the smallest scale
                -- (one unit: a count, or 1.00 of the currency)
                CASE s.metric WHEN 'impressions' THEN 100 WHEN 'paid_impressions' THEN 100
@@ -240,9 +242,9 @@ LANGUAGE sql STABLE SET search_path = '' SET jit = off AS $$
                CASE s.metric WHEN 'spend' THEN 1000000 ELSE 1 END AS unit
           FROM series s),
     z AS (
-        SELECT t.*, socialroi.mad(t.hist, t.med) AS mad,
-               (t.x - t.med) / GREATEST(1.4826 * socialroi.mad(t.hist, t.med), 0.05 * t.med,
-                                        t.unit) AS z
+        SELECT t.*, socialroi.exact_mad(t.hist, t.med) AS mad,
+               (t.x - t.med) / GREATEST(1.4826 * socialroi.exact_mad(t.hist, t.med),
+                                        0.05 * t.med, t.unit) AS z
           FROM stats t
          WHERE GREATEST(t.x, t.med) >= t.volume)
     SELECT 'anomaly', 'account=' || a.name || ' metric=' || z.metric,
@@ -319,7 +321,8 @@ LANGUAGE sql STABLE SET search_path = '' SET jit = off AS $$
         SELECT c.account_id, c.query,
                COALESCE((SELECT min(r.finished_at) - interval '7 days'
                            FROM socialroi.poll_job j JOIN socialroi.fetch_run r USING (job_id)
-                          WHERE j.account_id = c.account_id AND j.stream = 'x.mentions'),
+                          WHERE j.account_id = c.account_id AND j.stream = 'x.mentions'
+                            AND r.outcome = 'ok'),
                         (SELECT min(w.first) FROM w WHERE w.account_id = c.account_id))
                    AS since
           FROM cur c),
@@ -332,8 +335,9 @@ LANGUAGE sql STABLE SET search_path = '' SET jit = off AS $$
                       WHERE p_now - i * interval '1 day' > v.since) AS hist
           FROM cur c JOIN cov v USING (account_id, query)),
     s AS (
-        SELECT h.*, pg_catalog.cardinality(h.hist) AS days, socialroi.median(h.hist) AS med,
-               socialroi.mad(h.hist, socialroi.median(h.hist)) AS mad
+        SELECT h.*, pg_catalog.cardinality(h.hist) AS days,
+               socialroi.exact_median(h.hist) AS med,
+               socialroi.exact_mad(h.hist, socialroi.exact_median(h.hist)) AS mad
           FROM h),
     z AS (
         SELECT s.*,

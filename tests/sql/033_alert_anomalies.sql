@@ -58,12 +58,18 @@ SELECT account_id, c, 'post', p FROM socialroi.account,
 INSERT INTO socialroi.metric_snapshot (account_id, object_id, metric, observed_at, value)
 SELECT a.account_id, v.o, v.m, v.t::timestamptz, v.n
   FROM socialroi.account a,
-       (VALUES ('t1', 'impressions', '2026-11-25 12:00Z', 100), ('t1', 'likes', '2026-11-25 12:00Z', 5),
-               ('t1', 'impressions', '2026-11-25 20:00Z', 150), ('t1', 'likes', '2026-11-25 20:00Z', 8),
-               ('t1', 'impressions', '2026-11-27 10:00Z', 400), ('t1', 'likes', '2026-11-27 10:00Z', 20),
-               ('t1', 'impressions', '2026-11-28 10:00Z', 450), ('t1', 'shares', '2026-11-28 10:00Z', 2),
-               ('t2', 'impressions', '2026-11-26 10:00Z', 1000), ('t2', 'likes', '2026-11-26 10:00Z', 40),
-               ('t2', 'impressions', '2026-11-27 11:00Z', 1100), ('t2', 'likes', '2026-11-27 11:00Z', 43))
+       (VALUES ('t1', 'impressions', '2026-11-25 12:00Z', 100),
+               ('t1', 'likes', '2026-11-25 12:00Z', 5),
+               ('t1', 'impressions', '2026-11-25 20:00Z', 150),
+               ('t1', 'likes', '2026-11-25 20:00Z', 8),
+               ('t1', 'impressions', '2026-11-27 10:00Z', 400),
+               ('t1', 'likes', '2026-11-27 10:00Z', 20),
+               ('t1', 'impressions', '2026-11-28 10:00Z', 450),
+               ('t1', 'shares', '2026-11-28 10:00Z', 2),
+               ('t2', 'impressions', '2026-11-26 10:00Z', 1000),
+               ('t2', 'likes', '2026-11-26 10:00Z', 40),
+               ('t2', 'impressions', '2026-11-27 11:00Z', 1100),
+               ('t2', 'likes', '2026-11-27 11:00Z', 43))
        v(o, m, t, n)
  WHERE a.name = 'acme-x';
 
@@ -102,7 +108,7 @@ SELECT is(socialroi.alert_day('2026-12-07 13:00Z'), '2026-12-06'::date,
           'the day looked at from 12:00 UTC on D+1 is D');
 SELECT is(socialroi.alert_day('2026-12-08 11:59Z'), '2026-12-06'::date,
           '... until 12:00 UTC on D+2');
-SELECT is(socialroi.median(ARRAY[5, 1, 3, NULL, 2]::numeric[]), 2.5::numeric,
+SELECT is(socialroi.exact_median(ARRAY[5, 1, 3, NULL, 2]::numeric[]), 2.5::numeric,
           'median of an even count: the mean of the two middle values, NULL left out');
 SELECT is(pg_temp.subjects(ARRAY(SELECT socialroi.alert_metric_anomalies('2026-12-07 13:00Z'))),
           '', 'a Sunday of 210 against Sundays of about 200 is no anomaly (weekdays about 1,000)');
@@ -183,7 +189,8 @@ SELECT a.account_id, 'old' || i, 'other', '2026-12-05 20:00Z'::timestamptz, -0.9
   FROM socialroi.account a, generate_series(1, 2) i WHERE a.name = 'other-x';
 
 SET LOCAL ROLE socialroi_daemon;
-SELECT is(pg_temp.subjects(ARRAY(SELECT socialroi.alert_negative_mentions('2026-12-07 10:00Z'))),
+SELECT is(pg_temp.subjects(ARRAY(SELECT socialroi.alert_negative_mentions(
+              '2026-12-07 10:00Z'))),
           'account=acme-x query=acme:warning:true,account=other-x query=other:warning:false',
           '12 negative mentions against 1 or 2 a day raise; 12 with a day of history only '
           'hold (no baseline: 15 raise)');
@@ -232,7 +239,8 @@ SELECT campaign_id, '2026-12-10', 'configured', '', 'USD', 9000000000, 900000000
 
 SET LOCAL ROLE socialroi_daemon;
 SELECT is(pg_temp.subjects(ARRAY(SELECT socialroi.alert_budget_pacing('2026-12-08 13:00Z'))),
-          'campaign=q4-ads:warning:true,campaign=q4-hold:warning:false,campaign=q4-webinar:warning:true',
+          'campaign=q4-ads:warning:true,campaign=q4-hold:warning:false,'
+          'campaign=q4-webinar:warning:true',
           'ahead at 1.275 and behind at 0.75 raise, 1.125 holds, 1.05 and an open campaign '
           'are no alert');
 SELECT is((SELECT message FROM socialroi.alert_budget_pacing('2026-12-08 13:00Z')
