@@ -100,10 +100,12 @@ CREATE INDEX metric_snapshot_observed_idx ON socialroi.metric_snapshot USING bri
 -- else the growth of the posts' interaction counters; a post's counter grows on a day by its
 -- last value of the day less its last value before (its first value when the post was
 -- published at most a day earlier). A row per account and day with a daily metric, an
--- observed post counter or ad delivery.
+-- observed post counter or ad delivery; organic says the first two were there (the organic
+-- figures were reported), paid the last (the paid ones were).
 CREATE FUNCTION socialroi.channel_figures(p_days date[])
 RETURNS TABLE (account_id integer, day date, impressions bigint, engagements bigint,
-               clicks bigint, paid_impressions bigint, paid_clicks bigint)
+               clicks bigint, paid_impressions bigint, paid_clicks bigint, organic boolean,
+               paid boolean)
 LANGUAGE sql STABLE SET search_path = '' AS $$
     WITH m AS (
         SELECT d.account_id, d.day,
@@ -164,7 +166,8 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
            COALESCE(m.impressions, ps.impressions, 0)::bigint,
            COALESCE(m.engagements, m.interactions, ps.interactions, 0)::bigint,
            COALESCE(m.clicks, 0)::bigint, COALESCE(ad.impressions, 0)::bigint,
-           COALESCE(ad.clicks, 0)::bigint
+           COALESCE(ad.clicks, 0)::bigint, m.account_id IS NOT NULL OR ps.account_id IS NOT NULL,
+           ad.account_id IS NOT NULL
       FROM k LEFT JOIN m USING (account_id, day) LEFT JOIN ps USING (account_id, day)
       LEFT JOIN ad USING (account_id, day)
 $$;
@@ -172,14 +175,18 @@ $$;
 COMMENT ON FUNCTION socialroi.channel_figures(date[]) IS
     'The impressions, engagements, clicks, paid_impressions and paid_clicks of '
     'dashboard.channel_daily for the given days only, per account_id and day with a daily '
-    'metric, an observed post counter or ad delivery (read by the anomaly detector).';
+    'metric, an observed post counter or ad delivery (organic: the first two, paid: the '
+    'last); read by the anomaly detector.';
 
 -- Per account, metric and (for spend) currency: the value on the day and on the eight same
 -- weekdays before it, from socialroi.channel_figures (impressions, engagements, clicks,
 -- paid_impressions, paid_clicks), socialroi.ad_daily (spend, micro-units) and socialroi.lead
--- (leads created that UTC day, test leads left out). A day counts for every series of an
--- account when the account has figures or leads that day (its spend and leads are 0 then
--- when there are none); a day without is missing, not a zero.
+-- (leads created that UTC day, test leads left out). A day counts for a series when its
+-- source reported the day: the organic series when the account has organic figures that day
+-- (a daily metric or an observed post counter), the paid series and spend when it has ad
+-- days (spend per currency, 0 in a currency without), leads when it has any figure or lead.
+-- A day without is missing, not a zero: Pinterest, for one, keeps its latest day back while
+-- it is processing, and an account's ad days can come before its organic ones.
 CREATE FUNCTION socialroi.alert_metric_anomalies(p_now timestamptz)
 RETURNS SETOF socialroi.alert_candidate
 LANGUAGE sql STABLE SET search_path = '' SET jit = off AS $$
@@ -207,20 +214,22 @@ LANGUAGE sql STABLE SET search_path = '' SET jit = off AS $$
         SELECT account_id, day FROM cd UNION SELECT account_id, day FROM ld),
     currencies AS (SELECT DISTINCT account_id, currency FROM sp),
     v AS (
-        SELECT p.account_id, x.metric, ''::text AS currency, p.day, x.value
-          FROM present p LEFT JOIN cd USING (account_id, day)
-          CROSS JOIN LATERAL (VALUES ('impressions', COALESCE(cd.impressions, 0)::numeric),
-                                     ('engagements', COALESCE(cd.engagements, 0)::numeric),
-                                     ('clicks', COALESCE(cd.clicks, 0)::numeric),
-                                     ('paid_impressions',
-                                      COALESCE(cd.paid_impressions, 0)::numeric),
-                                     ('paid_clicks', COALESCE(cd.paid_clicks, 0)::numeric))
-                      x(metric, value)
+        SELECT cd.account_id, x.metric, ''::text AS currency, cd.day, x.value
+          FROM cd
+          CROSS JOIN LATERAL (VALUES ('impressions', cd.impressions::numeric, cd.organic),
+                                     ('engagements', cd.engagements::numeric, cd.organic),
+                                     ('clicks', cd.clicks::numeric, cd.organic),
+                                     ('paid_impressions', cd.paid_impressions::numeric,
+                                      cd.paid),
+                                     ('paid_clicks', cd.paid_clicks::numeric, cd.paid))
+                      x(metric, value, reported)
+         WHERE x.reported
         UNION ALL
-        SELECT p.account_id, 'spend', cu.currency, p.day, COALESCE(sp.micros, 0)
-          FROM present p JOIN currencies cu USING (account_id)
-          LEFT JOIN sp ON sp.account_id = p.account_id AND sp.day = p.day
+        SELECT cd.account_id, 'spend', cu.currency, cd.day, COALESCE(sp.micros, 0)
+          FROM cd JOIN currencies cu USING (account_id)
+          LEFT JOIN sp ON sp.account_id = cd.account_id AND sp.day = cd.day
                       AND sp.currency = cu.currency
+         WHERE cd.paid
         UNION ALL
         SELECT p.account_id, 'leads', '', p.day, COALESCE(ld.n, 0)
           FROM present p LEFT JOIN ld USING (account_id, day)),

@@ -9,7 +9,8 @@ SELECT plan(33);
 
 INSERT INTO socialroi.account (name, platform, external_id) VALUES
     ('acme-li', 'linkedin', 'li-1'), ('acme-fb', 'facebook', 'fb-1'),
-    ('new-li', 'linkedin', 'li-2'), ('acme-x', 'x', 'x-1'), ('other-x', 'x', 'x-2');
+    ('new-li', 'linkedin', 'li-2'), ('acme-x', 'x', 'x-1'), ('other-x', 'x', 'x-2'),
+    ('acme-pin', 'pinterest', 'pin-1');
 
 -- acme-li: about 1,000 impressions on weekdays, 200 on Sundays, from September on; Sunday
 -- 2026-12-06 has 210 (its usual), Tuesday 2026-12-08 has 300
@@ -24,6 +25,7 @@ SELECT a.account_id, 'impressions', d::date, 'utc',
 
 -- acme-fb: exactly 100 clicks a day (MAD 0) but 75 on Wednesday 2026-12-09 and 84 on
 -- Thursday 2026-12-10; 50.00 EUR of ad spend a day with 40 to 60 impressions, none on 12-09
+-- (the campaign reported, with nothing spent)
 INSERT INTO socialroi.metric_daily (account_id, metric, day, day_basis, value)
 SELECT a.account_id, 'clicks', d::date, 'utc',
        CASE d::date WHEN '2026-12-09' THEN 75 WHEN '2026-12-10' THEN 84 ELSE 100 END
@@ -31,10 +33,23 @@ SELECT a.account_id, 'clicks', d::date, 'utc',
  WHERE a.name = 'acme-fb';
 INSERT INTO socialroi.ad_daily (account_id, campaign_id, day, day_basis, currency, spend_micros,
                                 impressions)
-SELECT a.account_id, 'c1', d::date, 'utc', 'EUR', 50000000,
-       40 + EXTRACT(doy FROM d)::integer % 21
+SELECT a.account_id, 'c1', d::date, 'utc', 'EUR',
+       CASE WHEN d::date = '2026-12-09' THEN 0 ELSE 50000000 END,
+       CASE WHEN d::date = '2026-12-09' THEN 0 ELSE 40 + EXTRACT(doy FROM d)::integer % 21 END
   FROM socialroi.account a, generate_series('2026-09-01'::date, '2026-12-12', '1 day') d
- WHERE a.name = 'acme-fb' AND d::date <> '2026-12-09';
+ WHERE a.name = 'acme-fb';
+
+-- acme-pin: 1,000 impressions a day and ad delivery, but its organic figures of 2026-12-08
+-- not reported yet (Pinterest keeps back a day it is still processing)
+INSERT INTO socialroi.metric_daily (account_id, metric, day, day_basis, value)
+SELECT a.account_id, 'impressions', d::date, 'utc', 1000
+  FROM socialroi.account a, generate_series('2026-09-01'::date, '2026-12-07', '1 day') d
+ WHERE a.name = 'acme-pin';
+INSERT INTO socialroi.ad_daily (account_id, campaign_id, day, day_basis, currency, spend_micros,
+                                impressions)
+SELECT a.account_id, 'p1', d::date, 'utc', 'EUR', 20000000, 500
+  FROM socialroi.account a, generate_series('2026-09-01'::date, '2026-12-12', '1 day') d
+ WHERE a.name = 'acme-pin';
 
 -- new-li: five Tuesdays of history before a drop on 2026-12-08
 INSERT INTO socialroi.metric_daily (account_id, metric, day, day_basis, value)
@@ -115,7 +130,8 @@ SELECT is(pg_temp.subjects(ARRAY(SELECT socialroi.alert_metric_anomalies('2026-1
 SELECT is(pg_temp.subjects(ARRAY(SELECT socialroi.alert_metric_anomalies('2026-12-09 13:00Z'))),
           'account=acme-li metric=impressions:critical:true',
           'a Tuesday of 300 against Tuesdays of about 1,000 is; five Tuesdays of history are '
-          'too few to judge new-li''s drop');
+          'too few to judge new-li''s drop; a day acme-pin has ad days but no organic figures '
+          'for is missing, not a drop to zero');
 SELECT is((SELECT message FROM socialroi.alert_metric_anomalies('2026-12-09 13:00Z')),
           'impressions of linkedin/acme-li on 2026-12-08 (Tue): 300 vs usual 1,006 (median '
           'of 8 Tuesdays), -70%', 'the message says it in figures');
