@@ -108,22 +108,23 @@ RETURNS TABLE (account_id integer, day date, impressions bigint, engagements big
                paid boolean)
 LANGUAGE sql STABLE SET search_path = '' AS $$
     WITH m AS (
-        SELECT d.account_id, d.day,
-               sum(d.value) FILTER (WHERE d.metric = 'impressions') AS impressions,
-               sum(d.value) FILTER (WHERE d.metric IN ('clicks', 'link_clicks')) AS clicks,
-               sum(d.value) FILTER (WHERE d.metric = 'engagements') AS engagements,
-               sum(d.value) FILTER (WHERE d.metric IN ('likes', 'comments', 'shares', 'quotes',
-                                                       'saves', 'bookmarks')) AS interactions
-          FROM socialroi.account a
-          CROSS JOIN pg_catalog.unnest(ARRAY['impressions', 'clicks', 'link_clicks',
-                                             'engagements', 'likes', 'comments', 'shares',
-                                             'quotes', 'saves', 'bookmarks']) x(metric)
-          CROSS JOIN pg_catalog.unnest(p_days) k(day)
-          -- one probe of metric_daily_account_level_idx per account, metric and day
-          JOIN socialroi.metric_daily d
-            ON d.account_id = a.account_id AND d.object_id = '' AND d.metric = x.metric
-           AND d.day = k.day
-         GROUP BY 1, 2),
+        -- per account and day one scan of metric_daily_account_level_idx for the metrics
+        SELECT a.account_id, k.day, x.impressions, x.clicks, x.engagements, x.interactions
+          FROM socialroi.account a CROSS JOIN pg_catalog.unnest(p_days) k(day)
+          CROSS JOIN LATERAL (
+              SELECT count(*) AS n,
+                     sum(d.value) FILTER (WHERE d.metric = 'impressions') AS impressions,
+                     sum(d.value) FILTER (WHERE d.metric IN ('clicks', 'link_clicks')) AS clicks,
+                     sum(d.value) FILTER (WHERE d.metric = 'engagements') AS engagements,
+                     sum(d.value) FILTER (WHERE d.metric IN ('likes', 'comments', 'shares',
+                                                             'quotes', 'saves', 'bookmarks'))
+                         AS interactions
+                FROM socialroi.metric_daily d
+               WHERE d.account_id = a.account_id AND d.object_id = '' AND d.day = k.day
+                 AND d.metric IN ('impressions', 'clicks', 'link_clicks', 'engagements',
+                                  'likes', 'comments', 'shares', 'quotes', 'saves',
+                                  'bookmarks')) x
+         WHERE x.n > 0),
     last_of_day AS (
         SELECT DISTINCT ON (s.account_id, s.object_id, s.metric, 4)
                s.account_id, s.object_id, s.metric, (s.observed_at AT TIME ZONE 'UTC')::date AS day,
