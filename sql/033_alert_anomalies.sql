@@ -284,8 +284,8 @@ $$;
 COMMENT ON FUNCTION socialroi.alert_metric_anomalies(timestamptz) IS
     'Detector of the anomaly alert kind: per account and daily series, the value of the day '
     '(socialroi.alert_day) against the median and MAD of the eight same weekdays before it; '
-    'raises at |z| >= 4, holds down to 3, critical at |z| >= 8 or a drop to zero of a series '
-    'never zero in that history.';
+    'raises at |z| >= 4 or a drop to zero of a series never zero in that history, holds down '
+    'to |z| 3; critical at |z| >= 8 or such a drop.';
 
 INSERT INTO socialroi.alert_kind (kind, detector, title, runbook) VALUES
     ('anomaly', 'socialroi.alert_metric_anomalies',
@@ -307,8 +307,9 @@ CREATE INDEX mention_negative_posted_idx ON socialroi.mention (posted_at)
 -- Per account and query: negative mentions posted in the 24 hours to p_now against the same
 -- count in each of the 28 days of 24 hours before. The history is what socialroi stored: X's
 -- recent search reads back 7 days, so it starts 7 days before the account's first mention
--- search (socialroi.fetch_run of its x.mentions job; without one, its first negative mention
--- of the 29 days). Days of 24 hours without a negative mention count 0.
+-- search (the first successful run of its x.mentions job in socialroi.fetch_run; without one,
+-- at its first negative mention of the 29 days). Days of 24 hours without a negative mention
+-- count 0.
 --   at least 7 days of history: z = (count - median) / max(1.4826 MAD, sqrt(median), 1)
 --     (the square root: the spread a count has by chance when MAD says none); raises at
 --     z >= 4 with at least 5 mentions, holds down to z 3 with at least 5, critical at z >= 8
