@@ -464,3 +464,13 @@ INSERT INTO socialroi.alert_kind (kind, detector, title, runbook) VALUES
      'a spent-out payment method or too narrow targeting, then raise bids or move the budget. '
      'A deliberate change of plan: change the campaign''s budget or dates in the '
      'configuration.');
+
+-- The detectors run as the daemon (alert_evaluate); the default privileges of 009 cover
+-- these, granted here as each migration grants what it adds.
+GRANT EXECUTE ON FUNCTION socialroi.exact_median(numeric[]),
+                          socialroi.exact_mad(numeric[], numeric),
+                          socialroi.alert_figure(numeric), socialroi.alert_money(numeric, text),
+                          socialroi.alert_day(timestamptz), socialroi.channel_figures(date[]),
+                          socialroi.alert_metric_anomalies(timestamptz),
+                          socialroi.alert_negative_mentions(timestamptz),
+                          socialroi.alert_budget_pacing(timestamptz) TO socialroi_daemon;
