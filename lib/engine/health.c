@@ -20,9 +20,9 @@
 
 /* Known components, listed in /metrics from the start. */
 static const char *const known[] = {
-    "schema_check",   "account_sync",  "job_sync",     "job_notify",  "claim",         "ingest",
-    "record_failure", "account_state", "token_expiry", "release_job", "settings_sync", "fx_sync",
-    "campaign_sync",  "rollup",        "listening",    SELF,
+    "schema_check",   "account_sync",  "job_sync",     "job_notify",   "claim",          "ingest",
+    "record_failure", "account_state", "token_expiry", "release_job",  "settings_sync",  "fx_sync",
+    "campaign_sync",  "rollup",        "listening",    "alert_outbox", "alert_delivery", SELF,
 };
 
 enum stored { STORED_UNKNOWN, STORED_OK, STORED_FAILING };
