@@ -34,7 +34,7 @@
 
 #define CLAIM_LIMIT     10
 #define CLAIM_LIMIT_S   "10"
-#define LEASE_EXTRA_MS  60000 /* a claim outlives its attempt's timeout by this */
+#define LEASE_EXTRA_MS  10000 /* a claim outlives its attempt's timeout by this */
 #define FAILING_AFTER   3     /* attempts of one event before the destination counts as failing */
 #define RESP_KEEP       160   /* bytes of a refusal's body kept for the error */
 #define COMPONENT_SEND  "alert_delivery"

@@ -3,14 +3,16 @@
  *
  *   smtp-sink PORT_FILE DIR [SECONDS]
  *
- * Listens on 127.0.0.1 (a free port, written to PORT_FILE), one connection at a time, and
- * speaks just enough SMTP for a client: EHLO/HELO, MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT.
+ * Listens on 127.0.0.1 (a free port, written to PORT_FILE), a process per connection (a
+ * client keeps its connection open for the next message), and speaks just enough SMTP for a
+ * client: EHLO/HELO, MAIL FROM, RCPT TO, DATA, RSET, NOOP, QUIT.
  * It offers no STARTTLS and no AUTH. A recipient whose address contains "reject" is refused
  * with 550. Each message is kept as DIR/mail.N: "MAIL FROM:<...>" and one "RCPT TO:<...>" line
  * per accepted recipient, a blank line, then the message as received (dot-stuffing undone).
  * Exits after SECONDS (default 120) or on SIGTERM.
  */
 #include <arpa/inet.h>
+#include <errno.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <stdio.h>
@@ -20,8 +22,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <unistd.h>
-
-static int nmail;
 
 static void reply(FILE *out, const char *line)
 {
@@ -66,7 +66,7 @@ static void session(int fd, const char *dir)
             }
         } else if (strcasecmp(line, "DATA") == 0) {
             char path[4096];
-            snprintf(path, sizeof path, "%s/mail.%d.tmp", dir, nmail + 1);
+            snprintf(path, sizeof path, "%s/mail.tmp.%d", dir, (int)getpid());
             FILE *m = fopen(path, "w");
             reply(out, "354 end with <CRLF>.<CRLF>");
             if (m)
@@ -77,8 +77,13 @@ static void session(int fd, const char *dir)
             if (m) {
                 char final[4096];
                 fclose(m);
-                snprintf(final, sizeof final, "%s/mail.%d", dir, ++nmail);
-                rename(path, final);
+                /* numbered in the order messages end, across the connections' processes */
+                for (int n = 1;; n++) {
+                    snprintf(final, sizeof final, "%s/mail.%d", dir, n);
+                    if (link(path, final) == 0 || errno != EEXIST)
+                        break;
+                }
+                unlink(path);
             }
             envlen = 0;
             env[0] = '\0';
@@ -111,6 +116,7 @@ int main(int argc, char **argv)
     signal(SIGALRM, on_alarm);
     signal(SIGTERM, on_alarm);
     signal(SIGPIPE, SIG_IGN);
+    signal(SIGCHLD, SIG_IGN); /* no zombies */
     alarm((unsigned)(argc > 3 ? atoi(argv[3]) : 120));
     int ls = socket(AF_INET, SOCK_STREAM, 0);
     struct sockaddr_in sa = {.sin_family = AF_INET, .sin_port = 0};
@@ -133,8 +139,14 @@ int main(int argc, char **argv)
         int fd = accept(ls, NULL, NULL);
         if (fd < 0)
             continue;
-        struct timeval tv = {10, 0};
-        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        session(fd, argv[2]);
+        if (fork() == 0) {
+            close(ls);
+            alarm(60); /* a session is bounded too */
+            struct timeval tv = {30, 0};
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+            session(fd, argv[2]);
+            _exit(0);
+        }
+        close(fd);
     }
 }
