@@ -113,7 +113,8 @@ BEGIN
     END IF;
     UPDATE socialroi.alert_delivery d
        SET failed_at = pg_catalog.now(),
-           last_error = 'expired after ' || d.attempts || ' attempts: ' || COALESCE(d.last_error, '')
+           last_error = pg_catalog.format('expired (older than max_age) after %s attempts%s',
+                                          d.attempts, '; last: ' || d.last_error)
       FROM socialroi.alert_event e
      WHERE d.destination = p_destination AND d.delivered_at IS NULL AND d.failed_at IS NULL
        AND e.event_id = d.event_id AND e.at < pg_catalog.now() - p_max_age
