@@ -605,7 +605,10 @@ static void check_alert(struct load *ld, struct cfg_alert *al, bool have_credent
                 al->password = cr->password;
         }
     } else {
-        static const char *const mail_keys[] = {"from", "to", "user", "credential", "starttls"};
+        static const char *const mail_keys[] = {"from", "user", "credential", "starttls"};
+        if (al->to.n) /* a list: its items carry where they were set */
+            add_error(ld, al->to.where[0].file, al->to.where[0].line,
+                      "[alert %s] to: only e-mail (smtp:// or smtps://) has this key", n);
         for (size_t i = 0; i < sizeof mail_keys / sizeof mail_keys[0]; i++)
             if ((w = set_at(ld, SEC_ALERT, (size_t)(al - ld->cfg->alerts), mail_keys[i])))
                 add_error(ld, w->file, w->line,
