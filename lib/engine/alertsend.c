@@ -630,6 +630,12 @@ void alertsend_configure(struct alertsend *s, const struct config *cfg)
     }
     evtimer_del(s->poll_timer);
     arm_poll(s);
+    /* a destination that was failing and is gone (or disabled) no longer degrades /healthz */
+    bool failing = false;
+    for (struct dest *d = s->dests; d; d = d->next)
+        failing = failing || (d->cfg && d->failing);
+    if (!failing)
+        health_ok(s->health, COMPONENT_SEND);
 }
 
 void alertsend_metrics(const struct alertsend *s, struct buf *b)

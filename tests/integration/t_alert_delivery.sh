@@ -235,6 +235,21 @@ check_grep "in a mail that says resolved" '^Subject: \[socialroi\] WARNING resol
 check_eq "the Slack webhook heard nothing more (resolved = no, kinds = probe)" 1 \
     "$(ls "$TEST_DIR"/slack/req.*.body | wc -l)"
 
+# ---- a reload: the failing destination removed, the others' state kept ------------------------
+awk '/^\[alert gone\]$/ { skip = 1; next } skip && /^$/ { skip = 0; next } !skip' "$CONF" \
+    >"$CONF.new" && mv "$CONF.new" "$CONF"
+kill -HUP "$DAEMON_PID"
+check "the reload is applied" wait_for 10 log_has 'config: reloaded'
+healthy() {
+    http_is 200 /healthz
+}
+check "/healthz is ok again once the refused destination is removed" wait_for 10 healthy
+http_get /metrics >/dev/null
+check_grep "the counters survive the reload" \
+    '^socialroi_alert_deliveries_total\{destination="hook",result="delivered"\} 3$' "$TEST_DIR/body"
+check "a removed destination leaves /metrics" \
+    sh -c "! grep -q 'destination=\"gone\"' '$TEST_DIR/body'"
+
 # ---- a crash mid-retry -----------------------------------------------------------------------
 sql "INSERT INTO public.probe VALUES ('crash', 'k', 'critical')"
 evaluate
