@@ -41,6 +41,7 @@ receiver slack webhook 200
 receiver gone webhook 404
 receiver crash webhook 500,200
 receiver mail smtp
+receiver tls smtp
 
 # a detector made for the test: one candidate per row of public.probe
 sql "CREATE TABLE public.probe (kind text, subject text, severity text);
@@ -94,6 +95,14 @@ timeout = 5s
 url = http://127.0.0.1:$gone_PORT/hooks/$HOOK_TOKEN
 kinds = probe, other
 
+[alert tls]
+url = smtp://127.0.0.1:$tls_PORT
+from = alerts@example.com
+to = ops@example.com
+kinds = probe
+backoff_min = 30s
+backoff_max = 30s
+
 [alert crash]
 url = http://127.0.0.1:$crash_PORT/crash/$HOOK_TOKEN
 kinds = crash
@@ -102,13 +111,13 @@ backoff_max = 6s
 timeout = 2s
 CONF
 
-check_rc 0 "the config with five [alert NAME] destinations passes socialroid -n" \
+check_rc 0 "the config with six [alert NAME] destinations passes socialroid -n" \
     socialroid -n -c "$CONF"
 start_daemon "$CONF"
 wait_for 20 http_is 200 /healthz || not_ok "the daemon serves /healthz" "$(cat "$TEST_DIR/body")"
 # every destination has seen the outbox once (its high-water mark is set)
 registered() {
-    [ "$(sql "SELECT count(*) FROM socialroi.alert_destination")" = 5 ]
+    [ "$(sql "SELECT count(*) FROM socialroi.alert_destination")" = 6 ]
 }
 check "every destination has a high-water mark" wait_for 10 registered
 
@@ -199,6 +208,20 @@ for h in 'Date: [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} \+0000'
     check_grep "the mail has ${h%%:*}" "^$h" "$m"
 done
 check_grep "the mail says what to do" '^Runbook: Look at the' "$m"
+
+# STARTTLS is required by default: a server without it gets no mail in the clear
+no_tls() {
+    [ "$(sql "SELECT count(*) FROM socialroi.alert_delivery WHERE destination = 'tls'
+                 AND attempts = 1 AND delivered_at IS NULL AND failed_at IS NULL
+                 AND last_error LIKE '%SSL%'")" = 1 ]
+}
+if wait_for 10 no_tls; then
+    ok "a server without STARTTLS: the attempt fails and waits for a retry"
+else
+    not_ok "a server without STARTTLS: the attempt fails and waits for a retry" \
+        "$(sql "SELECT * FROM dashboard.alert_deliveries WHERE destination = 'tls'")"
+fi
+check "and nothing was sent to it in the clear" sh -c "! ls '$TEST_DIR'/tls/mail.* 2>/dev/null"
 
 # ---- the permanent failure is visible ------------------------------------------------------
 check_eq "a 404 is tried once per event" 2 "$(ls "$TEST_DIR"/gone/req.*.body | wc -l)"
