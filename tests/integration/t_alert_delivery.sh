@@ -3,8 +3,10 @@
 # JSON webhook retried after 500s with backoff, a Slack-format webhook, e-mail to every
 # recipient through an SMTP sink, a resolution - routes by kind and severity, records a
 # permanent 4xx where /metrics, /healthz and the database show it, sends nothing raised before
-# a destination existed, re-sends after a crash mid-retry without losing the event, and never
-# puts a webhook token or the SMTP password in its log, /metrics or the database.
+# a destination existed, sends no mail in the clear to a server without STARTTLS, keeps its
+# state over a reload, re-sends after a crash mid-retry without losing the event, sends each
+# event once per destination with two daemons on one database, and never puts a webhook token
+# or the SMTP password in its log, /metrics or the database.
 #
 # Alerts are raised by a detector made for the test (as tests/sql/030_alerts.sql does) and
 # evaluated with socialroi.alert_evaluate() as the daemon role; the test waits for events, so
@@ -296,12 +298,39 @@ check_eq "the JSON webhook still has each event answered 200 once" 3 \
     "$(grep -l '^status: 200$' "$TEST_DIR"/hook/req.*.headers | sed 's/headers$/body/' |
         xargs cat | jq -r .id | sort -u | wc -l)"
 
+# ---- two daemons on one database: each event still goes out once per destination --------------
+CONF2="$TEST_DIR/socialroi2.conf"
+sed -e "s/^http_listen = .*/http_listen = 127.0.0.1:$(free_port)/" "$CONF" >"$CONF2"
+$SR_WRAP "$B/socialroid" -f -c "$CONF2" >>"$TEST_DIR/daemon2.log" 2>&1 &
+D2=$!
+register_pid "$D2"
+wait_for 10 grep -q 'alertsend: delivering alerts' "$TEST_DIR/daemon2.log"
+sql "INSERT INTO public.probe VALUES ('probe', 'twin', 'critical')"
+evaluate
+twin_sent() {
+    [ "$(sql "SELECT count(*) FROM socialroi.alert_delivery d JOIN socialroi.alert_event e
+                 USING (event_id) JOIN socialroi.alert a USING (alert_id)
+               WHERE a.subject = 'twin' AND d.delivered_at IS NOT NULL")" = 3 ]
+}
+check "with two daemons the twin alert is delivered to hook, slack and mail" wait_for 15 twin_sent
+sleep 1 # a duplicate would arrive right after the first
+twins() {
+    grep -lE '"subject":"twin"|raised: A probe \(twin\)"' "$TEST_DIR/$1"/req.*.body 2>/dev/null |
+        wc -l
+}
+check_eq "the JSON webhook got it once" 1 "$(twins hook)"
+check_eq "the Slack webhook got it once" 1 "$(twins slack)"
+check_eq "one mail for it" 1 "$(grep -l '^subject: twin' "$TEST_DIR"/mail/mail.* | wc -l)"
+kill -TERM "$D2"
+wait "$D2"
+check_eq "the second daemon stops cleanly" 0 "$?"
+
 # ---- secrets ---------------------------------------------------------------------------------
 http_get /metrics >/dev/null
 pg_dump -d "$TEST_DB" >"$TEST_DIR/dump.sql" 2>/dev/null
 for s in "$HOOK_TOKEN" slacktoken-Zx81Lw T0SECRET "$SMTP_PASSWORD"; do
     check "no secret ($s) in the log, /metrics or the database" \
-        sh -c "! grep -F -- '$s' '$TEST_DIR/daemon.log' '$TEST_DIR/body' '$TEST_DIR/dump.sql'"
+        sh -c "! grep -F -- '$s' '$TEST_DIR/daemon.log' '$TEST_DIR/daemon2.log' '$TEST_DIR/body' '$TEST_DIR/dump.sql'"
 done
 check "the database dump was read" test -s "$TEST_DIR/dump.sql"
 check_grep "a destination is logged as scheme://host" \
