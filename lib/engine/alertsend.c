@@ -195,7 +195,7 @@ static void send_free(struct alertsend *s, struct send *t)
     free(t);
 }
 
-static void webhook_options(struct send *t, const struct cfg_alert *c, const char *id)
+static void webhook_options(struct send *t, const char *id)
 {
     char h[200];
     curl_easy_setopt(t->easy, CURLOPT_PROTOCOLS_STR, "http,https");
@@ -210,7 +210,6 @@ static void webhook_options(struct send *t, const struct cfg_alert *c, const cha
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDS, t->body.data);
     curl_easy_setopt(t->easy, CURLOPT_POSTFIELDSIZE, (long)t->body.len);
     curl_easy_setopt(t->easy, CURLOPT_FOLLOWLOCATION, 0L);
-    (void)c;
 }
 
 static void smtp_options(struct send *t, const struct cfg_alert *c)
@@ -276,7 +275,7 @@ static void start_send(struct alertsend *s, struct dest *d, const struct alert_n
     if (t->smtp)
         smtp_options(t, c);
     else
-        webhook_options(t, c, id);
+        webhook_options(t, id);
     t->next = s->sends;
     if (s->sends)
         s->sends->prev = t;
