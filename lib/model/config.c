@@ -578,7 +578,7 @@ static void check_alert(struct load *ld, struct cfg_alert *al, bool have_credent
         if (!*al->from)
             add_error(ld, al->where.file, al->where.line,
                       "[alert %s] from: missing: e-mail needs a sender address", n);
-        else if (!strchr(al->from, '@'))
+        else if (!strchr(al->from, '@') || strpbrk(al->from, "<>\r\n "))
             add_error(ld, al->where.file, al->where.line,
                       "[alert %s] from: \"%s\" is not an e-mail address", n, al->from);
         if (al->to.n == 0)

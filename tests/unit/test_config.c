@@ -382,6 +382,10 @@ static void test_alert_destinations(void **state)
     expect_error(f, "[alert x]\nurl = ftp://files.example.com/SECRET-6\n",
                  "main.conf:4: [alert x] url: must be a webhook URL");
     expect_error(f, "[alert x]\nformat = slack\n", "[alert x]: missing required key url");
+    expect_error(f,
+                 "[alert x]\nurl = smtp://mx.example.com\nfrom = Ops <ops@example.com>\n"
+                 "to = o@example.com\n",
+                 "[alert x] from: \"Ops <ops@example.com>\" is not an e-mail address");
     expect_error(f, "[alert x]\nurl = smtp://mx.example.com\n",
                  "[alert x] from: missing: e-mail needs a sender address");
     expect_error(f, "[alert x]\nurl = smtp://mx.example.com\nfrom = a@example.com\n",
