@@ -322,15 +322,26 @@ static enum outcome classify(struct send *t, CURLcode code, char *why, size_t le
     return FAILED; /* any other 4xx, or a redirect (not followed: the URL is the one to use) */
 }
 
-/* backoff_min doubled for each attempt made, at most backoff_max, then half to all of it. */
+/*
+ * backoff_min doubled for each attempt made, at most backoff_max, then half to all of it; a
+ * receiver's Retry-After (429, 503) is waited for when it asks for longer, up to backoff_max.
+ */
 static int64_t backoff_ms(const struct send *t)
 {
     int64_t ms = t->backoff_min_ms;
+    curl_off_t after = 0;
     for (int i = 1; i < t->attempt && ms < t->backoff_max_ms; i++)
         ms *= 2;
     if (ms > t->backoff_max_ms)
         ms = t->backoff_max_ms;
-    return ms / 2 + (int64_t)arc4random_uniform((uint32_t)(ms / 2 + 1));
+    ms = ms / 2 + (int64_t)arc4random_uniform((uint32_t)(ms / 2 + 1));
+    if (!t->smtp && curl_easy_getinfo(t->easy, CURLINFO_RETRY_AFTER, &after) == CURLE_OK &&
+        after > 0) {
+        int64_t asked = after > t->backoff_max_ms / 1000 ? t->backoff_max_ms : after * 1000;
+        if (asked > ms)
+            ms = asked;
+    }
+    return ms;
 }
 
 static void update_health(struct alertsend *s, struct dest *d)

@@ -44,6 +44,7 @@ receiver gone webhook 404
 receiver crash webhook 500,200
 receiver mail smtp
 receiver tls smtp
+receiver slow webhook 429:2,200
 
 # a detector made for the test: one candidate per row of public.probe
 sql "CREATE TABLE public.probe (kind text, subject text, severity text);
@@ -105,6 +106,12 @@ kinds = probe
 backoff_min = 30s
 backoff_max = 30s
 
+[alert slow]
+url = http://127.0.0.1:$slow_PORT/slow/$HOOK_TOKEN
+kinds = other
+backoff_min = 200ms
+backoff_max = 10s
+
 [alert crash]
 url = http://127.0.0.1:$crash_PORT/crash/$HOOK_TOKEN
 kinds = crash
@@ -113,13 +120,13 @@ backoff_max = 6s
 timeout = 2s
 CONF
 
-check_rc 0 "the config with six [alert NAME] destinations passes socialroid -n" \
+check_rc 0 "the config with seven [alert NAME] destinations passes socialroid -n" \
     socialroid -n -c "$CONF"
 start_daemon "$CONF"
 wait_for 20 http_is 200 /healthz || not_ok "the daemon serves /healthz" "$(cat "$TEST_DIR/body")"
 # every destination has seen the outbox once (its high-water mark is set)
 registered() {
-    [ "$(sql "SELECT count(*) FROM socialroi.alert_destination")" = 6 ]
+    [ "$(sql "SELECT count(*) FROM socialroi.alert_destination")" = 7 ]
 }
 check "every destination has a high-water mark" wait_for 10 registered
 
@@ -210,6 +217,11 @@ for h in 'Date: [A-Z][a-z]{2}, [0-9]{2} [A-Z][a-z]{2} [0-9]{4} [0-9:]{8} \+0000'
     check_grep "the mail has ${h%%:*}" "^$h" "$m"
 done
 check_grep "the mail says what to do" '^Runbook: Look at the' "$m"
+
+# a 429 with Retry-After: 2 is waited for (the backoff alone would be 100..200ms)
+check "the rate-limited webhook gets the event after its Retry-After" wait_for 15 delivered slow 1
+check_grep "the wait is the receiver's Retry-After" \
+    'destination=slow event=[0-9]+ attempt=1 .*retry_in=2s error="HTTP 429' "$TEST_DIR/daemon.log"
 
 # STARTTLS is required by default: a server without it gets no mail in the clear
 no_tls() {

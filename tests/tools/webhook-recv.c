@@ -5,9 +5,10 @@
  *
  * Listens on 127.0.0.1 (a free port, written to PORT_FILE) and answers every request with the
  * next status of STATUSES (comma-separated, default 200; the last one repeats), so "500,500,200"
- * makes a sender retry twice. Each request is kept as DIR/req.N.headers ("METHOD URI", then
- * one "Name: value" line per header, then "status: S" with the answer) and DIR/req.N.body,
- * N counting from 1. Exits after SECONDS (default 120) or on SIGTERM.
+ * makes a sender retry twice; "429:3" answers 429 with "Retry-After: 3". Each request is kept as
+ * DIR/req.N.headers ("METHOD URI", then one "Name: value" line per header, then "status: S" with
+ * the answer) and DIR/req.N.body, N counting from 1. Exits after SECONDS (default 120) or on
+ * SIGTERM.
  */
 #include <event2/buffer.h>
 #include <event2/event.h>
@@ -20,7 +21,7 @@
 
 struct recv {
     const char *dir;
-    int statuses[64];
+    int statuses[64], retry_after[64];
     int nstatuses;
     int n;
 };
@@ -42,7 +43,8 @@ static const char *method_name(enum evhttp_cmd_type t)
 static void on_request(struct evhttp_request *req, void *arg)
 {
     struct recv *r = arg;
-    int status = r->statuses[r->n < r->nstatuses ? r->n : r->nstatuses - 1];
+    int i = r->n < r->nstatuses ? r->n : r->nstatuses - 1;
+    int status = r->statuses[i];
     char path[4096];
     r->n++;
     snprintf(path, sizeof path, "%s/req.%d.headers", r->dir, r->n);
@@ -65,6 +67,11 @@ static void on_request(struct evhttp_request *req, void *arg)
         if (len)
             fwrite(data, 1, len, b);
         fclose(b);
+    }
+    if (r->retry_after[i] > 0) {
+        char after[16];
+        snprintf(after, sizeof after, "%d", r->retry_after[i]);
+        evhttp_add_header(evhttp_request_get_output_headers(req), "Retry-After", after);
     }
     struct evbuffer *out = evbuffer_new();
     evbuffer_add_printf(out, status / 100 == 2 ? "ok" : "status %d", status);
@@ -89,8 +96,11 @@ int main(int argc, char **argv)
     r.dir = argv[2];
     char *list = strdup(argc > 3 ? argv[3] : "200"), *save = NULL;
     for (char *t = strtok_r(list, ",", &save); t && r.nstatuses < 64;
-         t = strtok_r(NULL, ",", &save))
+         t = strtok_r(NULL, ",", &save)) {
+        const char *colon = strchr(t, ':');
+        r.retry_after[r.nstatuses] = colon ? atoi(colon + 1) : 0;
         r.statuses[r.nstatuses++] = atoi(t);
+    }
     free(list);
     if (r.nstatuses == 0)
         r.statuses[r.nstatuses++] = 200;
