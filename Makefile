@@ -266,6 +266,8 @@ install: $(DAEMON) $(CLI)
 	install -m 0644 systemd/socialroi.sysusers.conf $(DESTDIR)$(PREFIX)/lib/sysusers.d/socialroi.conf
 	install -m 0644 systemd/socialroi.tmpfiles.conf $(DESTDIR)$(PREFIX)/lib/tmpfiles.d/socialroi.conf
 	install -m 0644 config/*.example $(DESTDIR)$(DOCDIR)/examples/
+	install -D -m 0644 contrib/prometheus/socialroi.rules.yml \
+	    $(DESTDIR)$(PREFIX)/share/socialroi/prometheus/socialroi.rules.yml
 	install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/
 	for m in $(MAN_PAGES); do \
 	    install -D -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$${m##*.}/$${m##*/} || exit 1; \

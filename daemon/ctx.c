@@ -2,6 +2,7 @@
  * ctx.c - daemon wiring: modules, signals, reload, health, metrics (see ctx.h).
  */
 #include "ctx.h"
+#include "alertsend.h"
 #include "apiversion.h"
 #include "dbschema.h"
 #include "engine.h"
@@ -53,6 +54,7 @@ struct sr_ctx {
     struct tokens *tokens;
     struct engine *engine;
     struct rollup *rollup;
+    struct alertsend *alertsend; /* NULL under --once */
     struct health *health;
     struct event *once_timer;
     char owner[128];
@@ -106,6 +108,8 @@ static void schema_cb(void *arg, int version, const char *err)
         writer_set_ready(ctx->writer, true);
         engine_db_ready(ctx->engine, true);
         rollup_set_ready(ctx->rollup, true);
+        if (ctx->alertsend)
+            alertsend_set_ready(ctx->alertsend, true);
     }
     ctx->first_schema_check_done = true;
 }
@@ -232,6 +236,8 @@ static void metrics_cb(void *arg, struct buf *b)
     health_metrics(ctx->health, b);
     engine_metrics(ctx->engine, b);
     rollup_metrics(ctx->rollup, b);
+    if (ctx->alertsend)
+        alertsend_metrics(ctx->alertsend, b);
     metrics_family(b, "socialroi_config_reloads_total", "counter", "Reloads, by result.");
     metrics_u64(b, "socialroi_config_reloads_total", ctx->reloads, "result", "ok", NULL);
     metrics_u64(b, "socialroi_config_reloads_total", ctx->reload_failures, "result", "failed",
@@ -251,6 +257,8 @@ static void apply_config(struct sr_ctx *ctx, struct config *cfg)
     tokens_load(ctx->tokens, cfg);
     engine_reconfigure(ctx->engine, cfg); /* before the old config (which jobs point at) goes */
     rollup_configure(ctx->rollup, cfg);
+    if (ctx->alertsend)
+        alertsend_configure(ctx->alertsend, cfg);
     config_free(ctx->cfg);
     ctx->cfg = cfg;
 }
@@ -389,6 +397,9 @@ static void build_pipeline(struct sr_ctx *ctx, struct config *cfg)
     tokens_load(ctx->tokens, cfg);
     health_attach(ctx->health, ctx->db, ctx->owner);
     ctx->rollup = rollup_new(ctx->base, cfg, ctx->health, ctx->opt.once);
+    /* a --once run is a batch job: alerts are delivered by the running daemon */
+    if (!ctx->opt.once)
+        ctx->alertsend = alertsend_new(ctx->base, cfg, ctx->health);
     struct engine_opts eo = {ctx->owner, ctx->opt.once, ctx->health};
     ctx->engine = engine_new(ctx->base, ctx->db, ctx->writer, ctx->fetch, ctx->tokens, cfg, &eo,
                              engine_done_cb, ctx);
@@ -470,6 +481,7 @@ void ctx_free(struct sr_ctx *ctx)
     /* reverse order of creation, all while the base is still alive */
     engine_free(ctx->engine);
     rollup_free(ctx->rollup);
+    alertsend_free(ctx->alertsend); /* curl_multi_cleanup needs the base */
     tokens_free(ctx->tokens);
     writer_free(ctx->writer);
     fetch_free(ctx->fetch); /* curl_multi_cleanup needs the base */

@@ -41,6 +41,17 @@ const char dbsql_x_read_record[] =
 const char dbsql_x_budget_stop[] =
     "SELECT socialroi.x_budget_stop($1::bigint, $2, $3::jsonb, $4::float8)";
 
+/* ---- alert delivery (alertsend.c) */
+
+const char dbsql_alert_queue[] = "SELECT socialroi.alert_delivery_queue($1, $2::text[], $3, "
+                                 "$4::boolean, $5::interval)";
+const char dbsql_alert_claim[] =
+    "SELECT event_id, attempts, event, severity, at, alert_id, kind, subject, message, title, "
+    "runbook, first_seen, detail, instance FROM "
+    "socialroi.alert_delivery_claim($1, $2::integer, $3::interval)";
+const char dbsql_alert_done[] =
+    "SELECT socialroi.alert_delivery_done($1, $2::bigint, $3, $4, $5::interval)";
+
 /* ---- health (health.c), the schema version (dbschema.c), the session (pgconn.c) */
 
 const char dbsql_set_daemon_health[] =

@@ -30,6 +30,11 @@ extern const char dbsql_x_read_used[];
 extern const char dbsql_x_read_record[];
 extern const char dbsql_x_budget_stop[];
 
+/* alert delivery: queue and claim a destination's events, record an attempt (alertsend.c) */
+extern const char dbsql_alert_queue[];
+extern const char dbsql_alert_claim[];
+extern const char dbsql_alert_done[];
+
 /* health (health.c), the schema version (dbschema.c), the session (pgconn.c) */
 extern const char dbsql_set_daemon_health[];
 extern const char dbsql_clear_daemon_health[];

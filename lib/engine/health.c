@@ -20,9 +20,10 @@
 
 /* Known components, listed in /metrics from the start. */
 static const char *const known[] = {
-    "schema_check",   "account_sync",  "job_sync",     "job_notify",  "claim",         "ingest",
-    "record_failure", "account_state", "token_expiry", "release_job", "settings_sync", "fx_sync",
-    "campaign_sync",  "rollup",        "listening",    "alert_sync",  "alerts",        SELF,
+    "schema_check",  "account_sync",   "job_sync",      "job_notify",     "claim",
+    "ingest",        "record_failure", "account_state", "token_expiry",   "release_job",
+    "settings_sync", "fx_sync",        "campaign_sync", "rollup",         "listening",
+    "alert_sync",    "alerts",         "alert_outbox",  "alert_delivery", SELF,
 };
 
 enum stored { STORED_UNKNOWN, STORED_OK, STORED_FAILING };

@@ -112,6 +112,11 @@ static void *find_named(struct load *ld, enum section_kind kind, const char *nam
             if (strcmp(c->credentials[i].name, name) == 0)
                 return *where = &c->credentials[i].where, &c->credentials[i];
         break;
+    case SEC_ALERT:
+        for (size_t i = 0; i < c->nalerts; i++)
+            if (strcmp(c->alerts[i].name, name) == 0)
+                return *where = &c->alerts[i].where, &c->alerts[i];
+        break;
     default:
         break;
     }
@@ -129,6 +134,7 @@ static void *new_named(struct load *ld, enum section_kind kind, const char *name
     void *obj = NULL;
     *idx = kind == SEC_ACCOUNT    ? c->naccounts
            : kind == SEC_CAMPAIGN ? c->ncampaigns
+           : kind == SEC_ALERT    ? c->nalerts
                                   : c->ncredentials;
     switch (kind) {
     case SEC_ACCOUNT:
@@ -150,6 +156,12 @@ static void *new_named(struct load *ld, enum section_kind kind, const char *name
         obj = memset(&c->credentials[c->ncredentials], 0, sizeof *c->credentials);
         c->credentials[c->ncredentials].name = xstrdup(name);
         c->credentials[c->ncredentials++].where = w;
+        break;
+    case SEC_ALERT:
+        c->alerts = xgrow(c->alerts, &c->alerts_cap, c->nalerts + 1, sizeof *c->alerts);
+        obj = memset(&c->alerts[c->nalerts], 0, sizeof *c->alerts);
+        c->alerts[c->nalerts].name = xstrdup(name);
+        c->alerts[c->nalerts++].where = w;
         break;
     default:
         return NULL;
@@ -308,7 +320,8 @@ static bool check_duplicate(struct load *ld, const struct key_def *k, struct cfg
 {
     /* A named section is never reopened, so its keys are the last ones seen: with thousands
      * of accounts, looking further back would make loading quadratic. */
-    bool named = ld->kind == SEC_ACCOUNT || ld->kind == SEC_CAMPAIGN || ld->kind == SEC_CRED;
+    bool named = ld->kind == SEC_ACCOUNT || ld->kind == SEC_CAMPAIGN || ld->kind == SEC_CRED ||
+                 ld->kind == SEC_ALERT;
     for (size_t i = ld->nseen; i-- > 0;) {
         struct seen *s = &ld->seen[i];
         bool same = s->kind == ld->kind && s->idx == ld->obj_idx;
@@ -552,6 +565,74 @@ static void fill_platform_defaults(struct load *ld)
     }
 }
 
+/*
+ * [alert NAME]: the url's scheme says webhook or e-mail, and each has keys the other has not.
+ * The SMTP password comes from the credentials file, so it is checked only when that was read.
+ */
+static void check_alert(struct load *ld, struct cfg_alert *al, bool have_credentials)
+{
+    const char *n = al->name;
+    const struct cfg_where *w;
+    al->via = strncmp(al->url, "smtp", 4) == 0 ? CFG_ALERT_SMTP : CFG_ALERT_WEBHOOK;
+    if (al->via == CFG_ALERT_SMTP) {
+        if (!*al->from)
+            add_error(ld, al->where.file, al->where.line,
+                      "[alert %s] from: missing: e-mail needs a sender address", n);
+        else if (!strchr(al->from, '@') || strpbrk(al->from, "<>\r\n "))
+            add_error(ld, al->where.file, al->where.line,
+                      "[alert %s] from: \"%s\" is not an e-mail address", n, al->from);
+        if (al->to.n == 0)
+            add_error(ld, al->where.file, al->where.line,
+                      "[alert %s] to: missing: e-mail needs at least one recipient", n);
+        for (size_t i = 0; i < al->to.n; i++)
+            if (!strchr(al->to.items[i], '@') || strpbrk(al->to.items[i], "<>\r\n "))
+                add_error(ld, al->to.where[i].file, al->to.where[i].line,
+                          "[alert %s] to: \"%s\" is not an e-mail address", n, al->to.items[i]);
+        if ((w = set_at(ld, SEC_ALERT, (size_t)(al - ld->cfg->alerts), "format")))
+            add_error(ld, w->file, w->line, "[alert %s] format: only webhooks have a format", n);
+        if (*al->credential && !*al->user)
+            add_error(ld, al->where.file, al->where.line,
+                      "[alert %s] credential: a password needs a user to log in as", n);
+        if (*al->credential && have_credentials) {
+            const struct cfg_credential *cr = config_credential(ld->cfg, al->credential);
+            if (!cr || !*cr->password)
+                add_error(ld, al->where.file, al->where.line,
+                          "[alert %s] credential: no [credential %s] with a password in %s", n,
+                          al->credential,
+                          ld->cfg->credentials_path ? ld->cfg->credentials_path
+                                                    : ld->cfg->daemon.credentials);
+            else
+                al->password = cr->password;
+        }
+    } else {
+        static const char *const mail_keys[] = {"from", "user", "credential", "starttls"};
+        if (al->to.n) /* a list: its items carry where they were set */
+            add_error(ld, al->to.where[0].file, al->to.where[0].line,
+                      "[alert %s] to: only e-mail (smtp:// or smtps://) has this key", n);
+        for (size_t i = 0; i < sizeof mail_keys / sizeof mail_keys[0]; i++)
+            if ((w = set_at(ld, SEC_ALERT, (size_t)(al - ld->cfg->alerts), mail_keys[i])))
+                add_error(ld, w->file, w->line,
+                          "[alert %s] %s: only e-mail (smtp:// or smtps://) has this key", n,
+                          mail_keys[i]);
+    }
+    if (al->backoff_min_ms < 100 || al->backoff_max_ms < al->backoff_min_ms)
+        add_error(ld, al->where.file, al->where.line,
+                  "[alert %s] backoff_min, backoff_max: need 100ms <= backoff_min <= backoff_max",
+                  n);
+    if (al->timeout_ms < 1000)
+        add_error(ld, al->where.file, al->where.line, "[alert %s] timeout: at least 1s", n);
+}
+
+static void check_alerts(struct load *ld, bool have_credentials)
+{
+    for (size_t i = 0; i < ld->cfg->nalerts; i++) {
+        struct cfg_alert *al = &ld->cfg->alerts[i];
+        check_required(ld, SEC_ALERT, i, al->name, al->where);
+        if (*al->url)
+            check_alert(ld, al, have_credentials);
+    }
+}
+
 /* ---- credentials ----------------------------------------------------------------------- */
 
 /* A disabled account is not polled, so it may name a credential that does not exist yet. */
@@ -559,6 +640,9 @@ static bool accounts_need_credentials(const struct config *c)
 {
     for (size_t i = 0; i < c->naccounts; i++)
         if (c->accounts[i].enabled && *c->accounts[i].credential)
+            return true;
+    for (size_t i = 0; i < c->nalerts; i++)
+        if (*c->alerts[i].credential)
             return true;
     return false;
 }
@@ -651,6 +735,7 @@ static void compact(struct config *c)
     c->credentials =
         shrink(c->credentials, &c->credentials_cap, c->ncredentials, sizeof *c->credentials);
     c->campaigns = shrink(c->campaigns, &c->campaigns_cap, c->ncampaigns, sizeof *c->campaigns);
+    c->alerts = shrink(c->alerts, &c->alerts_cap, c->nalerts, sizeof *c->alerts);
     for (size_t i = 0; i < c->naccounts; i++) {
         shrink_list(&c->accounts[i].streams);
         shrink_list(&c->accounts[i].forms);
@@ -680,6 +765,7 @@ struct config *config_load(const char *path, unsigned flags, char **err)
     check_hashing(&ld);
     check_accounts(&ld, have_credentials);
     check_campaigns(&ld);
+    check_alerts(&ld, have_credentials);
     free(ld.seen);
     if (ld.nerrors) {
         if (err)

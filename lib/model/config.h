@@ -52,6 +52,7 @@ struct cfg_daemon {
     int64_t lease_ms; /* a job's lease in the database (whole seconds) */
     int64_t half_life_ms;
     int64_t rollup_interval_ms;
+    int64_t alert_poll_ms; /* how often the alert outbox is read for delivery */
 };
 
 struct cfg_platform {
@@ -122,6 +123,31 @@ struct cfg_credential {
     char *client_id;
     char *client_secret;
     long expires_at; /* epoch seconds, 0 = unknown or never */
+    char *password;  /* an SMTP login's password ([alert NAME] credential) */
+};
+
+/* An [alert NAME] section: where alert events are delivered, and which of them. */
+enum cfg_alert_via { CFG_ALERT_WEBHOOK, CFG_ALERT_SMTP };
+
+struct cfg_alert {
+    char *name;
+    struct cfg_where where;
+    enum cfg_alert_via via; /* from the url's scheme */
+    char *url;    /* secret: a webhook URL may carry a token; logged as scheme://host only */
+    char *format; /* webhooks: json or slack */
+    char *from;
+    struct cfg_list to;
+    char *user;
+    char *credential; /* [credential NAME] whose password the SMTP login uses */
+    bool starttls;
+    struct cfg_list kinds; /* empty = every kind */
+    char *min_severity;    /* info, warning or critical */
+    bool resolved;
+    int64_t max_age_ms;
+    int64_t backoff_min_ms, backoff_max_ms;
+    int64_t timeout_ms;
+    bool enabled;
+    const char *password; /* the credential's password (borrowed), NULL without one */
 };
 
 /* [hashing] of the credentials file: one salt for every lead e-mail hash, so the same person
@@ -139,6 +165,8 @@ struct config {
     size_t naccounts;
     struct cfg_campaign *campaigns;
     size_t ncampaigns;
+    struct cfg_alert *alerts;
+    size_t nalerts;
     struct cfg_fx_rate *fx;
     size_t nfx;
     char *fx_csv;
@@ -148,7 +176,7 @@ struct config {
     /* private: interned file names, entry positions */
     char **files;
     size_t nfiles, files_cap;
-    size_t accounts_cap, campaigns_cap, fx_cap, credentials_cap;
+    size_t accounts_cap, campaigns_cap, fx_cap, credentials_cap, alerts_cap;
 };
 
 /* config_load flags */

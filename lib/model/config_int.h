@@ -40,6 +40,7 @@ enum section_kind {
     SEC_FX,
     SEC_CRED,
     SEC_HASHING,
+    SEC_ALERT,
     SEC_COUNT
 };
 

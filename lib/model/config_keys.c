@@ -87,6 +87,36 @@ static const char *check_price(const char *v)
                : "must be a decimal amount with at most six places, e.g. 0.005";
 }
 
+/* At least 100ms: the outbox is a database read per destination. */
+static const char *check_poll(const char *v)
+{
+    int64_t ms;
+    return time_parse_duration(v, &ms) == 0 && ms >= 100 ? NULL
+                                                         : "must be a duration of at least 100ms";
+}
+
+/* A webhook (http, https) or an SMTP server (smtp, smtps); never echoed: it may hold a token. */
+static const char *check_alert_url(const char *v)
+{
+    static const char *const schemes[] = {"http://", "https://", "smtp://", "smtps://"};
+    for (size_t i = 0; i < sizeof schemes / sizeof schemes[0]; i++)
+        if (strncmp(v, schemes[i], strlen(schemes[i])) == 0 && v[strlen(schemes[i])] != '\0')
+            return NULL;
+    return "must be a webhook URL (http:// or https://) or an SMTP server (smtp:// or smtps://)";
+}
+
+static const char *check_alert_format(const char *v)
+{
+    return strcmp(v, "json") == 0 || strcmp(v, "slack") == 0 ? NULL : "must be json or slack";
+}
+
+static const char *check_severity(const char *v)
+{
+    return strcmp(v, "info") == 0 || strcmp(v, "warning") == 0 || strcmp(v, "critical") == 0
+               ? NULL
+               : "must be info, warning or critical";
+}
+
 static const char *check_path(const char *v)
 {
     return v[0] == '/' || !*v ? NULL : "must be an absolute path";
@@ -140,6 +170,8 @@ static const struct key_def daemon_keys[] = {
      "half-life of a touch's credit in the time_decay model"},
     {"rollup_interval", T_DURATION, D(rollup_interval_ms), "30s", 0, 0, 0, NULL,
      "how often the rollup job recomputes what new facts made dirty"},
+    {"alert_poll", T_DURATION, D(alert_poll_ms), "10s", 0, 0, 0, check_poll,
+     "how often the alert outbox is read for the [alert NAME] destinations"},
 };
 #undef D
 
@@ -229,6 +261,8 @@ static const struct key_def cred_keys[] = {
     {"client_secret", T_STR, K(client_secret), "", F_SECRET, 0, 0, NULL, "OAuth client secret"},
     {"expires_at", T_INT, K(expires_at), "0", 0, 0, 4102444800L, NULL,
      "access token expiry, epoch seconds (0 = unknown)"},
+    {"password", T_STR, K(password), "", F_SECRET, 0, 0, NULL,
+     "password of an SMTP login ([alert NAME] credential)"},
 };
 #undef K
 
@@ -236,6 +270,34 @@ static const struct key_def hashing_keys[] = {
     {"email_salt", T_STR, offsetof(struct cfg_hashing, email_salt), "", F_SECRET, 0, 0, NULL,
      "salt of every lead e-mail hash (forms and CRM alike); keep it secret and stable"},
 };
+
+#define L(f) offsetof(struct cfg_alert, f)
+static const struct key_def alert_keys[] = {
+    {"url", T_STR, L(url), NULL, F_REQUIRED | F_SECRET, 0, 0, check_alert_url,
+     "webhook URL (http, https) or SMTP server (smtp, smtps); logged as scheme://host only"},
+    {"format", T_STR, L(format), "json", 0, 0, 0, check_alert_format,
+     "webhooks: json (socialroi's own) or slack (a Slack incoming webhook's text and blocks)"},
+    {"from", T_STR, L(from), "", 0, 0, 0, NULL, "e-mail: the sender address (required)"},
+    {"to", T_LIST, L(to), NULL, 0, 0, 0, NULL, "e-mail: recipient addresses (required)"},
+    {"user", T_STR, L(user), "", 0, 0, 0, NULL, "e-mail: SMTP login name, if the server wants one"},
+    {"credential", T_STR, L(credential), "", 0, 0, 0, NULL,
+     "e-mail: [credential NAME] in the credentials file whose password the login uses"},
+    {"starttls", T_BOOL, L(starttls), "yes", 0, 0, 0, NULL,
+     "e-mail over smtp://: require STARTTLS (smtps:// is TLS from the start)"},
+    {"kinds", T_LIST, L(kinds), NULL, 0, 0, 0, NULL, "alert kinds sent (default: every kind)"},
+    {"min_severity", T_STR, L(min_severity), "warning", 0, 0, 0, check_severity,
+     "lowest severity sent: info, warning or critical"},
+    {"resolved", T_BOOL, L(resolved), "yes", 0, 0, 0, NULL, "send resolutions too"},
+    {"max_age", T_DURATION, L(max_age_ms), "24h", 0, 0, 0, NULL,
+     "an event older than this is not sent (nor retried any longer)"},
+    {"backoff_min", T_DURATION, L(backoff_min_ms), "10s", 0, 0, 0, NULL,
+     "wait after a first failed attempt; doubled after each further one"},
+    {"backoff_max", T_DURATION, L(backoff_max_ms), "1h", 0, 0, 0, NULL,
+     "longest wait between attempts"},
+    {"timeout", T_DURATION, L(timeout_ms), "30s", 0, 0, 0, NULL, "one attempt's time limit"},
+    {"enabled", T_BOOL, L(enabled), "yes", 0, 0, 0, NULL, "set to no to stop sending here"},
+};
+#undef L
 
 #define SEC(kind, named, keys)                                                                     \
     {                                                                                              \
@@ -250,12 +312,15 @@ const struct section_def config_sections[SEC_COUNT] = {
     [SEC_FX] = {"fx", false, NULL, 0},
     [SEC_CRED] = SEC("credential", true, cred_keys),
     [SEC_HASHING] = SEC("hashing", false, hashing_keys),
+    [SEC_ALERT] = SEC("alert", true, alert_keys),
 };
 #undef SEC
 
 _Static_assert(offsetof(struct cfg_account, name) == 0,
                "named config_sections start with their name");
 _Static_assert(offsetof(struct cfg_campaign, name) == 0,
+               "named config_sections start with their name");
+_Static_assert(offsetof(struct cfg_alert, name) == 0,
                "named config_sections start with their name");
 _Static_assert(offsetof(struct cfg_credential, name) == 0,
                "named config_sections start with their name");
@@ -444,6 +509,10 @@ void config_free(struct config *cfg)
         free_fields(SEC_CRED, &cfg->credentials[i]);
         free(cfg->credentials[i].name);
     }
+    for (size_t i = 0; i < cfg->nalerts; i++) {
+        free_fields(SEC_ALERT, &cfg->alerts[i]);
+        free(cfg->alerts[i].name);
+    }
     for (size_t i = 0; i < cfg->nfx; i++)
         free(cfg->fx[i].rate);
     for (size_t i = 0; i < cfg->nfiles; i++)
@@ -451,6 +520,7 @@ void config_free(struct config *cfg)
     free(cfg->accounts);
     free(cfg->campaigns);
     free(cfg->credentials);
+    free(cfg->alerts);
     free(cfg->fx);
     free(cfg->fx_csv);
     free(cfg->files);

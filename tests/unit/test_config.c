@@ -337,6 +337,84 @@ static void test_secret_values_never_echoed(void **state)
     free(path);
 }
 
+/* [alert NAME]: the url's scheme decides webhook or e-mail; the password comes from the
+ * credentials file; errors name file:line and never echo a URL (a webhook's may be a token). */
+static void test_alert_destinations(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    unit_write_file(
+        f->dir, "creds",
+        "[hashing]\nemail_salt = unit-salt\n[credential mailer]\npassword = pw-SECRET-9\n", 0600);
+    char *text = xasprintf("[daemon]\ncredentials = %s/creds\nalert_poll = 2s\n"
+                           "[alert ops]\nurl = https://hooks.example.com/services/T1/B2/SECRET-5\n"
+                           "format = slack\nkinds = stale_job, token_expiry\n"
+                           "[alert mail]\nurl = smtps://smtp.example.com:465\n"
+                           "from = alerts@example.com\nto = a@example.com, b@example.com\n"
+                           "user = alerts\ncredential = mailer\nmin_severity = critical\n"
+                           "resolved = no\n",
+                           f->dir);
+    char *path = xstrdup(unit_write_file(f->dir, "a.conf", text, 0644));
+    struct config *cfg = config_load(path, 0, &err);
+    if (!cfg)
+        fail_msg("alert config failed:\n%s", err);
+    assert_int_equal(cfg->daemon.alert_poll_ms, 2000);
+    assert_int_equal(cfg->nalerts, 2);
+    const struct cfg_alert *ops = &cfg->alerts[0], *mail = &cfg->alerts[1];
+    assert_int_equal(ops->via, CFG_ALERT_WEBHOOK);
+    assert_string_equal(ops->format, "slack");
+    assert_int_equal(ops->kinds.n, 2);
+    assert_string_equal(ops->min_severity, "warning");
+    assert_true(ops->resolved);
+    assert_int_equal(ops->max_age_ms, 86400000);
+    assert_int_equal(ops->backoff_min_ms, 10000);
+    assert_int_equal(ops->backoff_max_ms, 3600000);
+    assert_int_equal(mail->via, CFG_ALERT_SMTP);
+    assert_int_equal(mail->to.n, 2);
+    assert_string_equal(mail->password, "pw-SECRET-9");
+    assert_string_equal(mail->min_severity, "critical");
+    assert_false(mail->resolved);
+    assert_true(mail->starttls);
+    config_free(cfg);
+    free(text);
+    free(path);
+
+    expect_error(f, "[alert x]\nurl = ftp://files.example.com/SECRET-6\n",
+                 "main.conf:4: [alert x] url: must be a webhook URL");
+    expect_error(f, "[alert x]\nformat = slack\n", "[alert x]: missing required key url");
+    expect_error(f,
+                 "[alert x]\nurl = smtp://mx.example.com\nfrom = Ops <ops@example.com>\n"
+                 "to = o@example.com\n",
+                 "[alert x] from: \"Ops <ops@example.com>\" is not an e-mail address");
+    expect_error(f, "[alert x]\nurl = smtp://mx.example.com\n",
+                 "[alert x] from: missing: e-mail needs a sender address");
+    expect_error(f, "[alert x]\nurl = smtp://mx.example.com\nfrom = a@example.com\n",
+                 "[alert x] to: missing: e-mail needs at least one recipient");
+    expect_error(f,
+                 "[alert x]\nurl = smtp://mx.example.com\nfrom = a@example.com\n"
+                 "to = ops\n",
+                 "main.conf:6: [alert x] to: \"ops\" is not an e-mail address");
+    expect_error(f,
+                 "[alert x]\nurl = smtp://mx.example.com\nfrom = a@example.com\n"
+                 "to = ops@example.com\nuser = u\ncredential = nosuch\n",
+                 "[alert x] credential: no [credential nosuch] with a password");
+    expect_error(f, "[alert x]\nurl = https://h.example.com/SECRET-7\nto = ops@example.com\n",
+                 "main.conf:5: [alert x] to: only e-mail (smtp:// or smtps://) has this key");
+    expect_error(f,
+                 "[alert x]\nurl = smtp://mx.example.com\nfrom = a@example.com\n"
+                 "to = o@example.com\nformat = slack\n",
+                 "main.conf:7: [alert x] format: only webhooks have a format");
+    expect_error(f, "[alert x]\nurl = https://h.example.com/x\nmin_severity = high\n",
+                 "[alert x] min_severity: \"high\" must be info, warning or critical");
+    expect_error(f, "[alert x]\nurl = https://h.example.com/x\n[alert x]\n",
+                 "[alert x]: duplicate section");
+    /* a refused URL is never echoed */
+    err = NULL;
+    assert_null(load_text(f, "[alert x]\nurl = gopher://h.example.com/SECRET-8\n", &err));
+    assert_null(strstr(err, "SECRET"));
+    free(err);
+}
+
 static void test_includes(void **state)
 {
     struct fx *f = *state;
@@ -626,6 +704,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_credentials_mode, setup, teardown),
         cmocka_unit_test_setup_teardown(test_credentials_directory, setup, teardown),
         cmocka_unit_test_setup_teardown(test_secret_values_never_echoed, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_alert_destinations, setup, teardown),
         cmocka_unit_test_setup_teardown(test_includes, setup, teardown),
         cmocka_unit_test_setup_teardown(test_hostile_input_is_bounded, setup, teardown),
         cmocka_unit_test_setup_teardown(test_quoting_and_comments, setup, teardown),
