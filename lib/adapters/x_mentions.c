@@ -1,7 +1,9 @@
 /*
  * x_mentions.c - brand and competitor mentions on X (x.mentions): recent search for each of the
- * account's `queries`, every post a mention with its author, time, the query that found it and
- * the tone of its text (sentiment.h).
+ * account's `queries` (the brand's) and then each query of its `competitors`
+ * (config_search_query), every post a mention with its author, time, the query that found it
+ * and the tone of its text (sentiment.h). Which side a query is on is the database's
+ * socialroi.listening_query, written when the config loads; a mention carries only its query.
  *
  * What X sends (reference §1.2, §1.3): GET /2/tweets/search/recent covers the last 7 days only
  * (a start_time before that is refused), pages with meta.next_token that goes back as the
@@ -38,7 +40,7 @@
 
 bool x_mentions_applies(const struct cfg_account *a)
 {
-    return a->queries.n > 0;
+    return config_search_count(a) > 0;
 }
 
 /* The query index and X token of a page cursor; -1 when it is not one of this account's. */
@@ -52,7 +54,7 @@ static int mention_cursor(const struct adapter_ctx *ctx, size_t *q, const char *
     if (ctx->page[0] < '0' || ctx->page[0] > '9')
         return -1;
     unsigned long long v = strtoull(ctx->page, &end, 10);
-    if (*end != ':' || v >= ctx->account->queries.n)
+    if (*end != ':' || v >= config_search_count(ctx->account))
         return -1;
     *q = (size_t)v;
     *token = end + 1;
@@ -85,7 +87,7 @@ int x_build_mentions(const struct adapter_ctx *ctx, struct http_request *req, ch
     /* X refuses a start_time more than 7 days back: never ask for more than it keeps */
     int64_t from = ctx->now - SEARCH_WINDOW_US + SEARCH_MARGIN_US;
     rfc3339(ctx->since > from ? ctx->since : from, start, sizeof start);
-    char *query = adapter_urlencode(ctx->account->queries.items[qi]),
+    char *query = adapter_urlencode(config_search_query(ctx->account, qi, NULL, NULL)),
          *enc = adapter_urlencode(start);
     /* a page of 10 to 100 posts (X refuses others); fewer when the listening budget has less */
     int max = ctx->max_results >= 10 && ctx->max_results < 100 ? ctx->max_results : 100;
@@ -140,7 +142,7 @@ static const char *next_cursor(const struct adapter_ctx *ctx, size_t qi, const c
     char *c;
     if (token && *token)
         c = xasprintf("%zu:%s", qi, token);
-    else if (qi + 1 < ctx->account->queries.n)
+    else if (qi + 1 < config_search_count(ctx->account))
         c = xasprintf("%zu:", qi + 1);
     else
         return NULL;
@@ -163,7 +165,7 @@ static int mentions_page(const struct adapter_ctx *ctx, const cJSON *root, struc
         return x_malformed(rs, "meta.next_token is not a string");
     if (data && !cJSON_IsNull(data) && !cJSON_IsArray(data))
         return x_malformed(rs, "data is not an array");
-    const char *query = rowset_strdup(rs, ctx->account->queries.items[qi]);
+    const char *query = rowset_strdup(rs, config_search_query(ctx->account, qi, NULL, NULL));
     cJSON_ArrayForEach(post, data)
     {
         if (mention_record(ctx, post, query, rs, p) < 0)
