@@ -321,6 +321,49 @@ static void test_mentions(void **state)
     rowset_free(rs);
 }
 
+/* Competitors' queries are searched after the brand's, each under its query's text alone. */
+static void test_mentions_competitors(void **state)
+{
+    (void)state;
+    static char *brand[] = {(char *)"acme"};
+    static char *rivals[] = {(char *)"globex=globex lang:en",
+                             (char *)"initech=url:\"a.example/?b=c\""};
+    struct cfg_account a = {.id = acct_id,
+                            .queries = {.items = brand, .n = 1},
+                            .competitors = {.items = rivals, .n = 2}};
+    const struct stream_def *s = fixture_stream("x.mentions");
+    struct adapter_ctx ctx = make_ctx("x.mentions");
+    struct http_request req = {0};
+    char why[128] = "";
+    ctx.account = &a;
+    assert_true(s->applies(&a));
+    ctx.page = "2:";
+    assert_int_equal(s->build(&ctx, &req, why, sizeof why), 0);
+    assert_non_null(strstr(req.url, "?query=url%3A%22a.example%2F%3Fb%3Dc%22&max_results=100"));
+    http_request_free(&req);
+    ctx.page = "3:";
+    assert_int_equal(s->build(&ctx, &req, why, sizeof why), -1);
+    assert_string_equal(why, "page cursor is not a mentions page of this account");
+    http_request_free(&req);
+    /* the brand's last page leads to the first competitor's query, which stores its mentions */
+    int rc;
+    ctx.page = "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh";
+    struct rowset *rs = fixture_parse(&ctx, 200, "search_last.json", NULL, &rc);
+    assert_int_equal(rc, 0);
+    is_mention(rs, 0, "1852282540224749568", "783214", ts(2024, 11, 1, 8, 0, 59), "acme");
+    assert_string_equal(rowset_next(rs), "1:");
+    rowset_free(rs);
+    ctx.page = "1:";
+    rs = fixture_parse(&ctx, 200, "search_last.json", NULL, &rc);
+    assert_int_equal(rc, 0);
+    is_mention(rs, 0, "1852282540224749568", "783214", ts(2024, 11, 1, 8, 0, 59), "globex lang:en");
+    assert_string_equal(rowset_next(rs), "2:");
+    rowset_free(rs);
+    /* competitors alone still make a search */
+    struct cfg_account only = {.id = acct_id, .competitors = {.items = rivals, .n = 2}};
+    assert_true(s->applies(&only));
+}
+
 static void test_mentions_refused(void **state)
 {
     (void)state;
@@ -757,6 +800,7 @@ int main(void)
         cmocka_unit_test(test_build_refused),
         cmocka_unit_test(test_build_mentions),
         cmocka_unit_test(test_mentions),
+        cmocka_unit_test(test_mentions_competitors),
         cmocka_unit_test(test_mentions_refused),
         cmocka_unit_test(test_user),
         cmocka_unit_test(test_user_string_counts),
