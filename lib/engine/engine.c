@@ -475,8 +475,9 @@ static void sync_account(struct engine *e, const struct cfg_account *a)
     const char *q[2] = {a->name, b.data};
     engine_stmt(e, STMT_DISABLE_JOBS, dbsql_disable_jobs_except, 2, q);
     buf_free(&b);
-    if (config_search_count(a) > 0) {
-        /* which of its search queries are the brand's and which a named competitor's */
+    if (a->platform_id == PLATFORM_X) {
+        /* which of its search queries are the brand's and which a named competitor's (none
+         * left: every earlier one marked no longer configured) */
         struct buf br = {0}, co = {0};
         array_literal(&br, (const char *const *)a->queries.items, a->queries.n);
         array_literal(&co, (const char *const *)a->competitors.items, a->competitors.n);

@@ -4,7 +4,8 @@
 # the truth (its tone as drawn); dashboard.sentiment_daily and dashboard.share_of_voice, read
 # as the dashboard role, give per UTC day and subject the truth's mentions, positive and
 # negative counts, the shares of each day sum to 1, and the brand's negative spike (two days
-# before today) stands out several times over its other days.
+# before today) stands out several times over its other days; with the competitors dropped from
+# the config their query keeps its label and the views their figures.
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
@@ -109,5 +110,16 @@ check_eq "the funnel's brand-wide rows count every positive brand mention, no co
     "$(sql "SELECT count(*) FROM socialroi.mention m JOIN socialroi.listening_query q USING (account_id, query)
              WHERE q.side = 'brand' AND m.sentiment > 0.25")" \
     "$(dash "SELECT coalesce(sum(advocacy_positive_mentions), 0) FROM dashboard.funnel WHERE campaign IS NULL")"
+
+# ---- the config drops the competitors: their query keeps its label, its mentions their subject ----
+
+grep -v '^competitors = ' "$CONF" >"$CONF.new" && mv "$CONF.new" "$CONF"
+check_rc 0 "socialroid --once with the competitors dropped" run_once "$CONF"
+check_eq "the dropped query keeps its side, no longer configured" "competitor rivals false" \
+    "$(sql "SELECT side || ' ' || competitor || ' ' || configured FROM socialroi.listening_query
+             WHERE query = \$q\$$RIVALS\$q\$")"
+dash "SELECT day || ' ' || subject || ' ' || mentions || ' ' || positive || ' ' || negative
+        FROM dashboard.sentiment_daily WHERE account = '$ACCOUNT'" | sort >"$TEST_DIR/daily2"
+check_eq "and sentiment_daily is what it was" "" "$(diff "$TEST_DIR/daily" "$TEST_DIR/daily2")"
 
 done_testing
