@@ -17,6 +17,10 @@
  * refreshed and nothing slips between runs; a mention found by two queries is kept once, under
  * the query of the later page.
  *
+ * The authors come along (expansions=author_id, user.fields=public_metrics: X's includes.users,
+ * one entry per author of the page) so each mention carries its author's follower count as X
+ * gave it when read, for reach.
+ *
  * A page asks for 100 posts, or for what the account's X listening budget has left today
  * (adapter_ctx.max_results, 10 to 99: the engine does not ask for a page below X's minimum).
  *
@@ -92,7 +96,9 @@ int x_build_mentions(const struct adapter_ctx *ctx, struct http_request *req, ch
     /* a page of 10 to 100 posts (X refuses others); fewer when the listening budget has less */
     int max = ctx->max_results >= 10 && ctx->max_results < 100 ? ctx->max_results : 100;
     struct buf q = {0};
-    buf_printf(&q, "query=%s&max_results=%d&tweet.fields=author_id%%2Ccreated_at&start_time=%s",
+    buf_printf(&q,
+               "query=%s&max_results=%d&tweet.fields=author_id%%2Ccreated_at"
+               "&expansions=author_id&user.fields=public_metrics&start_time=%s",
                query, max, enc);
     if (*token) {
         char *t = adapter_urlencode(token);
@@ -106,8 +112,38 @@ int x_build_mentions(const struct adapter_ctx *ctx, struct http_request *req, ch
     return rc;
 }
 
-static int mention_record(const struct adapter_ctx *ctx, const cJSON *post, const char *query,
-                          struct rowset *rs, struct adapter_pending *p)
+/*
+ * The author's followers from includes.users (expansions=author_id with
+ * user.fields=public_metrics) into *out, -1 when the page does not give them (an author X
+ * leaves out of includes); -1 returned when a count is not a count.
+ */
+static int author_followers(const cJSON *root, const char *author, struct rowset *rs, int64_t *out)
+{
+    const cJSON *users = json_get(json_get(root, "includes"), "users"), *u;
+    char buf[32];
+    *out = -1;
+    if (!author || !users)
+        return 0;
+    if (!cJSON_IsArray(users))
+        return x_malformed(rs, "includes.users is not an array");
+    cJSON_ArrayForEach(u, users)
+    {
+        const char *id;
+        if (json_id(u, "id", buf, sizeof buf, &id) != JSON_OK || strcmp(id, author) != 0)
+            continue;
+        const cJSON *pm = json_get(u, "public_metrics");
+        if (!pm)
+            return 0;
+        if (json_count(pm, "followers_count", out) == JSON_BAD)
+            return x_malformed(rs, "user %s: public_metrics.followers_count is not a count",
+                               author);
+        return 0;
+    }
+    return 0;
+}
+
+static int mention_record(const struct adapter_ctx *ctx, const cJSON *root, const cJSON *post,
+                          const char *query, struct rowset *rs, struct adapter_pending *p)
 {
     const char *id, *text = NULL, *author = NULL, *created = NULL;
     char abuf[32];
@@ -130,6 +166,8 @@ static int mention_record(const struct adapter_ctx *ctx, const cJSON *post, cons
     r.u.mention.posted_at = at;
     r.u.mention.has_sentiment = true;
     r.u.mention.sentiment_milli = sentiment_milli(text);
+    if (author_followers(root, author, rs, &r.u.mention.followers) < 0)
+        return -1;
     (void)ctx;
     adapter_pending_add(p, &r);
     return 0;
@@ -168,7 +206,7 @@ static int mentions_page(const struct adapter_ctx *ctx, const cJSON *root, struc
     const char *query = rowset_strdup(rs, config_search_query(ctx->account, qi, NULL, NULL));
     cJSON_ArrayForEach(post, data)
     {
-        if (mention_record(ctx, post, query, rs, p) < 0)
+        if (mention_record(ctx, root, post, query, rs, p) < 0)
             return -1;
     }
     *next = next_cursor(ctx, qi, token, rs);

@@ -1,11 +1,12 @@
 # t_listening.sh - brand and competitor listening against the simulator: the X account's brand
 # queries as `queries` and the competitors' query as `competitors` (rivals=...); socialroid
 # --once, as the deployment's daemon role, searches both and labels them; every mention equals
-# the truth (its tone as drawn); dashboard.sentiment_daily and dashboard.share_of_voice, read
-# as the dashboard role, give per UTC day and subject the truth's mentions, positive and
-# negative counts, the shares of each day sum to 1, and the brand's negative spike (two days
-# before today) stands out several times over its other days; with the competitors dropped from
-# the config their query keeps its label and the views their figures.
+# the truth (its tone as drawn, its author's followers); dashboard.sentiment_daily and
+# dashboard.share_of_voice, read as the dashboard role, give per UTC day and subject the truth's
+# mentions, positive and negative counts and reach, the shares of each day sum to 1, and the
+# brand's negative spike (two days before today) stands out several times over its other days;
+# with the competitors dropped from the config their query keeps its label and the views their
+# figures.
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
@@ -71,6 +72,20 @@ if diff "$TEST_DIR/want" "$TEST_DIR/sov" >"$TEST_DIR/diff"; then
     ok "share_of_voice by day, as the dashboard role: every day and subject as the truth"
 else
     not_ok "share_of_voice by day, as the dashboard role: every day and subject as the truth"
+    sed -e 's/^/# /' "$TEST_DIR/diff" | head -n 20
+fi
+# reach: the authors' followers summed over each day's mentions of a subject
+jq -r --arg r "$RIVALS" --arg a "$ACCOUNT" '
+    [.x[].mentions[] | {d: .posted_at[0:10], s: (if .query == $r then "rivals" else $a end),
+                        f: .author_followers}]
+    | group_by([.d, .s])[] | "\(.[0].d) \(.[0].s) \(map(.f) | add)"' \
+    "$TEST_DIR/truth.json" | sort >"$TEST_DIR/want_reach"
+dash "SELECT period || ' ' || subject || ' ' || reach FROM dashboard.share_of_voice
+       WHERE account = '$ACCOUNT' AND grain = 'day'" | sort >"$TEST_DIR/reach"
+if [ -s "$TEST_DIR/want_reach" ] && diff "$TEST_DIR/want_reach" "$TEST_DIR/reach" >"$TEST_DIR/diff"; then
+    ok "share_of_voice reach by day: the authors' followers as the truth"
+else
+    not_ok "share_of_voice reach by day: the authors' followers as the truth"
     sed -e 's/^/# /' "$TEST_DIR/diff" | head -n 20
 fi
 check_eq "the shares of every period sum to exactly 1" "" \

@@ -6,7 +6,7 @@
 -- an older account whose query has no label (the brand's). Run in Pacific/Kiritimati (UTC+14):
 -- days, weeks and months are UTC.
 BEGIN;
-SELECT plan(23);
+SELECT plan(25);
 
 SET LOCAL TimeZone = 'Pacific/Kiritimati';
 
@@ -66,6 +66,9 @@ SELECT (SELECT account_id FROM acc WHERE name = a), i, q, b, t::timestamptz, s
     ('acme', 'a6', 'acme', 'acme', '2026-02-02 10:00Z', 0.3),
     ('legacy', 'l1', 'legacy', 'legacy rocks', '2026-01-30 10:00Z', 0.6))
     v(a, i, q, b, t, s);
+-- authors' followers as X gave them: a1 100, a3 50 (a2's not given), g1 1000
+UPDATE socialroi.mention SET author_followers = f
+  FROM (VALUES ('a1', 100), ('a3', 50), ('g1', 1000)) v(i, f) WHERE mention_id = v.i;
 
 CREATE FUNCTION pg_temp.try_as(role text, sql text) RETURNS text LANGUAGE plpgsql AS $$
 BEGIN
@@ -105,8 +108,8 @@ SELECT results_eq(
              negative_share, reach
         FROM sov WHERE grain = 'day' AND account = 'acme' ORDER BY period, side, subject$$,
     $$VALUES ('2026-01-30'::date, 'acme', 'brand', 3::bigint, 0.6::numeric, 1::bigint,
-              1::bigint, 0.333333::numeric, 0.333333::numeric, NULL::bigint),
-             ('2026-01-30', 'globex', 'competitor', 1, 0.2, 1, 0, 1, 0, NULL),
+              1::bigint, 0.333333::numeric, 0.333333::numeric, 150::bigint),
+             ('2026-01-30', 'globex', 'competitor', 1, 0.2, 1, 0, 1, 0, 1000),
              ('2026-01-30', 'initech', 'competitor', 1, 0.2, 0, 1, 0, 1, NULL),
              ('2026-01-31', 'acme', 'brand', 1, 0.5, 1, 0, 1, 0, NULL),
              ('2026-01-31', 'globex', 'competitor', 1, 0.5, 1, 0, 1, 0, NULL),
@@ -114,8 +117,8 @@ SELECT results_eq(
              ('2026-02-01', 'globex', 'competitor', 1, 0.333334, 0, 0, 0, 0, NULL),
              ('2026-02-01', 'initech', 'competitor', 1, 0.333333, 0, 0, 0, 0, NULL),
              ('2026-02-02', 'acme', 'brand', 1, 1, 1, 0, 1, 0, NULL)$$,
-    'share_of_voice by UTC day: each subject''s mentions, share and tone; 0.25 and -0.25 are '
-    'neither positive nor negative');
+    'share_of_voice by UTC day: each subject''s mentions, share, tone and reach (followers '
+    'given summed, NULL when none given); 0.25 and -0.25 are neither positive nor negative');
 
 -- January: 4 + 2 + 1 of 7 (0.571429, 0.285714, 0.142857); the week from Monday January 26: 5 + 3
 -- + 2 of 10
@@ -168,6 +171,18 @@ SELECT is((SELECT array_agg(DISTINCT grain ORDER BY grain) FROM sov), ARRAY['day
 SELECT is((SELECT sum(mentions) FROM sov WHERE grain = 'month')::bigint,
           (SELECT count(*) FROM socialroi.mention),
           'every mention counts once per grain');
+
+SELECT is((SELECT reach FROM sov WHERE grain = 'month' AND period = '2026-01-01'
+              AND subject = 'acme'), 150::bigint, 'reach sums over the days of a month');
+
+-- a page read again without the follower count keeps the last one; with one, takes it
+SELECT socialroi.upsert_facts((SELECT account_id FROM acc WHERE name = 'acme'),
+    '{"mention":[{"id":"a1","query":"acme","author":"7","text":"Acme support was quick and helpful, love acme https://t.co/abc123 @acmehelp","posted_at":"2026-01-30T09:00:00Z","sentiment":0.8,"followers":null},
+                 {"id":"a3","query":"acme","author":"8","text":"acme dashboard is fine","posted_at":"2026-01-30T23:59:00Z","sentiment":0.25,"followers":75}]}');
+SELECT results_eq($$SELECT mention_id, author_followers FROM socialroi.mention
+                     WHERE mention_id IN ('a1', 'a3') ORDER BY 1$$,
+                  $$VALUES ('a1', 100::bigint), ('a3', 75::bigint)$$,
+                  'the ingest keeps the followers last given and takes new ones');
 
 -- ---- daily tone -------------------------------------------------------------------------------
 

@@ -219,6 +219,7 @@ static void test_build_mentions(void **state)
     assert_string_equal(req.url, "https://api.x.com/2/tweets/search/recent"
                                  "?query=%22acme%20analytics%22%20-is%3Aretweet&max_results=100"
                                  "&tweet.fields=author_id%2Ccreated_at"
+                                 "&expansions=author_id&user.fields=public_metrics"
                                  "&start_time=2024-10-28T14%3A02%3A00Z");
     assert_string_equal(req.log_url, "https://api.x.com/2/tweets/search/recent");
     check_auth(&req);
@@ -230,6 +231,7 @@ static void test_build_mentions(void **state)
     assert_string_equal(req.url, "https://api.x.com/2/tweets/search/recent"
                                  "?query=globex%20OR%20initech&max_results=100"
                                  "&tweet.fields=author_id%2Ccreated_at"
+                                 "&expansions=author_id&user.fields=public_metrics"
                                  "&start_time=2024-11-03T09%3A30%3A00Z"
                                  "&next_token=b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh");
     http_request_free(&req);
@@ -297,6 +299,10 @@ static void test_mentions(void **state)
     assert_true(rowset_get(rs, 0)->u.mention.sentiment_milli > 250);  /* love it, fast */
     assert_true(rowset_get(rs, 1)->u.mention.sentiment_milli < -250); /* broken, not great */
     assert_int_equal(rowset_get(rs, 2)->u.mention.sentiment_milli, 0);
+    /* the authors' followers from includes.users; the third author is not in it */
+    assert_int_equal(rowset_get(rs, 0)->u.mention.followers, 570412);
+    assert_int_equal(rowset_get(rs, 1)->u.mention.followers, 1283);
+    assert_int_equal(rowset_get(rs, 2)->u.mention.followers, -1);
     /* the text as sent, the surrogate pair joined into one code point */
     assert_non_null(strstr(rowset_get(rs, 0)->u.mention.text, "love it \xF0\x9F\x98\x8D fast"));
     assert_string_equal(rowset_next(rs), "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh");

@@ -633,6 +633,7 @@ void x_search_truth_json(const struct x_search *s, const struct world *w, struct
         jw_kstrf(j, "author_id", "%llu", (unsigned long long)s->authors[p->author].id);
         jw_kstr(j, "posted_at", ts);
         jw_kstr(j, "tone", x_tone_name(p->tone));
+        jw_kint(j, "author_followers", s->authors[p->author].followers);
         jw_end(j);
     }
     jw_end(j);
