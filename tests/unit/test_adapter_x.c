@@ -375,6 +375,7 @@ static void test_mentions_refused(void **state)
     (void)state;
     expect_error("x.mentions", 400, "search_start_time_too_old.json", NULL, ERR_BAD_REQUEST, -1);
     expect_error("x.mentions", 200, "search_no_text.json", NULL, ERR_MALFORMED, -1);
+    expect_error("x.mentions", 200, "search_bad_followers.json", NULL, ERR_MALFORMED, -1);
     expect_error("x.mentions", 200, "tweets_data_object.json", NULL, ERR_MALFORMED, -1);
     expect_error("x.mentions", 200, "tweets_id_number.json", NULL, ERR_MALFORMED, -1);
     expect_error("x.mentions", 200, "tweets_truncated.json", NULL, ERR_MALFORMED, -1);
