@@ -290,7 +290,9 @@ COMMENT ON TABLE socialroi.listening_query IS
 GRANT SELECT, INSERT, UPDATE ON socialroi.listening_query TO socialroi_daemon;
 
 -- The daily views read an account's mentions of a day: without this index each group of
--- dashboard.sentiment_daily read the whole table for its top terms.
+-- dashboard.sentiment_daily read the whole table for its top terms. Inserting 210,000
+-- mentions took 1.50 to 2.23 s with it and 1.41 to 2.12 s without (three runs each on a shared
+-- machine): no difference beyond the noise.
 CREATE INDEX mention_account_posted_idx ON socialroi.mention (account_id, posted_at);
 
 -- Labels the account's configured queries: p_brand its `queries`, p_competitors its
