@@ -36,10 +36,9 @@
 -- sums it over the subject's mentions (an author counted once per mention, as impressions
 -- would: potential reach, additive over days).
 
--- Reach: each mention keeps its author's follower count as X gave it when the post was read
--- (x.mentions asks for expansions=author_id and user.fields=public_metrics); NULL for mentions
--- stored before, or an author X left out. upsert_facts is 019's with that one column added to
--- the mention statement.
+-- The author's followers of each mention, NULL for mentions stored before and for an author X
+-- left out of includes. upsert_facts is 019's with that one column added to the mention
+-- statement: a page without the count keeps the last one given.
 ALTER TABLE socialroi.mention ADD COLUMN author_followers bigint
     CHECK (author_followers >= 0);
 COMMENT ON COLUMN socialroi.mention.author_followers IS
