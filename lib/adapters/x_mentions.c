@@ -1,7 +1,9 @@
 /*
  * x_mentions.c - brand and competitor mentions on X (x.mentions): recent search for each of the
- * account's `queries`, every post a mention with its author, time, the query that found it and
- * the tone of its text (sentiment.h).
+ * account's `queries` (the brand's) and then each query of its `competitors`
+ * (config_search_query), every post a mention with its author, time, the query that found it
+ * and the tone of its text (sentiment.h). Which side a query is on is the database's
+ * socialroi.listening_query, written when the config loads; a mention carries only its query.
  *
  * What X sends (reference §1.2, §1.3): GET /2/tweets/search/recent covers the last 7 days only
  * (a start_time before that is refused), pages with meta.next_token that goes back as the
@@ -14,6 +16,10 @@
  * the job's watermark less its lookback (or 7 days back on a first run), so reposted counts are
  * refreshed and nothing slips between runs; a mention found by two queries is kept once, under
  * the query of the later page.
+ *
+ * The authors come along (expansions=author_id, user.fields=public_metrics: X's includes.users,
+ * one entry per author of the page) so each mention carries its author's follower count as X
+ * gave it when read, for reach.
  *
  * A page asks for 100 posts, or for what the account's X listening budget has left today
  * (adapter_ctx.max_results, 10 to 99: the engine does not ask for a page below X's minimum).
@@ -38,7 +44,7 @@
 
 bool x_mentions_applies(const struct cfg_account *a)
 {
-    return a->queries.n > 0;
+    return config_search_count(a) > 0;
 }
 
 /* The query index and X token of a page cursor; -1 when it is not one of this account's. */
@@ -52,7 +58,7 @@ static int mention_cursor(const struct adapter_ctx *ctx, size_t *q, const char *
     if (ctx->page[0] < '0' || ctx->page[0] > '9')
         return -1;
     unsigned long long v = strtoull(ctx->page, &end, 10);
-    if (*end != ':' || v >= ctx->account->queries.n)
+    if (*end != ':' || v >= config_search_count(ctx->account))
         return -1;
     *q = (size_t)v;
     *token = end + 1;
@@ -85,12 +91,14 @@ int x_build_mentions(const struct adapter_ctx *ctx, struct http_request *req, ch
     /* X refuses a start_time more than 7 days back: never ask for more than it keeps */
     int64_t from = ctx->now - SEARCH_WINDOW_US + SEARCH_MARGIN_US;
     rfc3339(ctx->since > from ? ctx->since : from, start, sizeof start);
-    char *query = adapter_urlencode(ctx->account->queries.items[qi]),
+    char *query = adapter_urlencode(config_search_query(ctx->account, qi, NULL, NULL)),
          *enc = adapter_urlencode(start);
     /* a page of 10 to 100 posts (X refuses others); fewer when the listening budget has less */
     int max = ctx->max_results >= 10 && ctx->max_results < 100 ? ctx->max_results : 100;
     struct buf q = {0};
-    buf_printf(&q, "query=%s&max_results=%d&tweet.fields=author_id%%2Ccreated_at&start_time=%s",
+    buf_printf(&q,
+               "query=%s&max_results=%d&tweet.fields=author_id%%2Ccreated_at"
+               "&expansions=author_id&user.fields=public_metrics&start_time=%s",
                query, max, enc);
     if (*token) {
         char *t = adapter_urlencode(token);
@@ -104,8 +112,38 @@ int x_build_mentions(const struct adapter_ctx *ctx, struct http_request *req, ch
     return rc;
 }
 
-static int mention_record(const struct adapter_ctx *ctx, const cJSON *post, const char *query,
-                          struct rowset *rs, struct adapter_pending *p)
+/*
+ * The author's followers from includes.users (expansions=author_id with
+ * user.fields=public_metrics) into *out, -1 when the page does not give them (an author X
+ * leaves out of includes); -1 returned when a count is not a count.
+ */
+static int author_followers(const cJSON *root, const char *author, struct rowset *rs, int64_t *out)
+{
+    const cJSON *users = json_get(json_get(root, "includes"), "users"), *u;
+    char buf[32];
+    *out = -1;
+    if (!author || !users)
+        return 0;
+    if (!cJSON_IsArray(users))
+        return x_malformed(rs, "includes.users is not an array");
+    cJSON_ArrayForEach(u, users)
+    {
+        const char *id;
+        if (json_id(u, "id", buf, sizeof buf, &id) != JSON_OK || strcmp(id, author) != 0)
+            continue;
+        const cJSON *pm = json_get(u, "public_metrics");
+        if (!pm)
+            return 0;
+        if (json_count(pm, "followers_count", out) == JSON_BAD)
+            return x_malformed(rs, "user %s: public_metrics.followers_count is not a count",
+                               author);
+        return 0;
+    }
+    return 0;
+}
+
+static int mention_record(const struct adapter_ctx *ctx, const cJSON *root, const cJSON *post,
+                          const char *query, struct rowset *rs, struct adapter_pending *p)
 {
     const char *id, *text = NULL, *author = NULL, *created = NULL;
     char abuf[32];
@@ -128,6 +166,8 @@ static int mention_record(const struct adapter_ctx *ctx, const cJSON *post, cons
     r.u.mention.posted_at = at;
     r.u.mention.has_sentiment = true;
     r.u.mention.sentiment_milli = sentiment_milli(text);
+    if (author_followers(root, author, rs, &r.u.mention.followers) < 0)
+        return -1;
     (void)ctx;
     adapter_pending_add(p, &r);
     return 0;
@@ -140,7 +180,7 @@ static const char *next_cursor(const struct adapter_ctx *ctx, size_t qi, const c
     char *c;
     if (token && *token)
         c = xasprintf("%zu:%s", qi, token);
-    else if (qi + 1 < ctx->account->queries.n)
+    else if (qi + 1 < config_search_count(ctx->account))
         c = xasprintf("%zu:", qi + 1);
     else
         return NULL;
@@ -163,10 +203,10 @@ static int mentions_page(const struct adapter_ctx *ctx, const cJSON *root, struc
         return x_malformed(rs, "meta.next_token is not a string");
     if (data && !cJSON_IsNull(data) && !cJSON_IsArray(data))
         return x_malformed(rs, "data is not an array");
-    const char *query = rowset_strdup(rs, ctx->account->queries.items[qi]);
+    const char *query = rowset_strdup(rs, config_search_query(ctx->account, qi, NULL, NULL));
     cJSON_ArrayForEach(post, data)
     {
-        if (mention_record(ctx, post, query, rs, p) < 0)
+        if (mention_record(ctx, root, post, query, rs, p) < 0)
             return -1;
     }
     *next = next_cursor(ctx, qi, token, rs);

@@ -7,6 +7,7 @@
 
 const char dbsql_sync_account[] =
     "SELECT socialroi.sync_account($1, $2, $3, $4, $5, $6::boolean, $7)";
+const char dbsql_sync_listening[] = "SELECT socialroi.sync_listening($1, $2::text[], $3::text[])";
 const char dbsql_disable_jobs_except[] = "SELECT socialroi.disable_jobs_except($1, $2::text[])";
 const char dbsql_sync_job[] =
     "SELECT job_id, due_in_s, failures, account_state, last_success_s FROM socialroi.sync_job($1, "

@@ -8,6 +8,7 @@
 
 /* the jobs' sync (engine.c) */
 extern const char dbsql_sync_account[];
+extern const char dbsql_sync_listening[];
 extern const char dbsql_disable_jobs_except[];
 extern const char dbsql_sync_job[];
 extern const char dbsql_disable_accounts_except[];

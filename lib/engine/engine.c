@@ -51,6 +51,7 @@ struct stmt {
 
 enum stmt_kind {
     STMT_SYNC_ACCOUNT,
+    STMT_SYNC_LISTENING,
     STMT_DISABLE_JOBS,
     STMT_DISABLE_ACCOUNTS,
     STMT_RELEASE,
@@ -434,6 +435,7 @@ static void init_stmts(struct engine *e)
 {
     static const struct stmt known[STMT_COUNT] = {
         [STMT_SYNC_ACCOUNT] = {NULL, "account_sync", "sync_account"},
+        [STMT_SYNC_LISTENING] = {NULL, "account_sync", "sync_listening"},
         [STMT_DISABLE_JOBS] = {NULL, "account_sync", "disable_jobs_except"},
         [STMT_DISABLE_ACCOUNTS] = {NULL, "account_sync", "disable_accounts_except"},
         [STMT_RELEASE] = {NULL, "release_job", "release_job"},
@@ -445,7 +447,7 @@ static void init_stmts(struct engine *e)
     }
 }
 
-/* Builds a text[] literal; names are config names ([A-Za-z0-9_.-]) but quote anyway. */
+/* Builds a text[] literal, every item quoted (config names, and search queries with '"'). */
 static void array_literal(struct buf *b, const char *const *items, size_t n)
 {
     buf_puts(b, "{");
@@ -473,6 +475,17 @@ static void sync_account(struct engine *e, const struct cfg_account *a)
     const char *q[2] = {a->name, b.data};
     engine_stmt(e, STMT_DISABLE_JOBS, dbsql_disable_jobs_except, 2, q);
     buf_free(&b);
+    if (a->platform_id == PLATFORM_X) {
+        /* which of its search queries are the brand's and which a named competitor's (none
+         * left: every earlier one marked no longer configured) */
+        struct buf br = {0}, co = {0};
+        array_literal(&br, (const char *const *)a->queries.items, a->queries.n);
+        array_literal(&co, (const char *const *)a->competitors.items, a->competitors.n);
+        const char *l[3] = {a->name, br.data, co.data};
+        engine_stmt(e, STMT_SYNC_LISTENING, dbsql_sync_listening, 3, l);
+        buf_free(&br);
+        buf_free(&co);
+    }
 }
 
 static void sync_job(struct engine *e, struct ejob *j)

@@ -462,6 +462,100 @@ static void check_account_currency(struct load *ld, const struct cfg_account *a)
         add_error(ld, a->where.file, a->where.line, "[account %s] currency: %s", a->name, why);
 }
 
+/* Trims s in place; returns its first non-blank byte. */
+static char *trim(char *s)
+{
+    while (isspace((unsigned char)*s))
+        s++;
+    char *e = s + strlen(s);
+    while (e > s && isspace((unsigned char)e[-1]))
+        *--e = '\0';
+    return s;
+}
+
+/*
+ * competitors: each item NAME=QUERY, split at the first '=' (X queries hold ':' '(' '"' '#' and
+ * may hold '=' in a url: operator, names never do), both trimmed and the item rewritten so;
+ * only X searches. A query is searched once: the same text twice in queries and competitors
+ * would store its mentions under one of two labels.
+ */
+static void check_account_competitors(struct load *ld, struct cfg_account *a)
+{
+    struct cfg_list *l = &a->competitors;
+    for (size_t i = 0; i < l->n; i++) {
+        const char *file = l->where[i].file;
+        int line = l->where[i].line;
+        char *eq = strchr(l->items[i], '=');
+        if (a->platform_id != PLATFORM_X) {
+            add_error(ld, file, line, "[account %s] competitors: only X accounts search mentions",
+                      a->name);
+            return;
+        }
+        if (!eq) {
+            add_error(ld, file, line,
+                      "[account %s] competitors: \"%s\" is not NAME=QUERY (e.g. "
+                      "globex=globex lang:en)",
+                      a->name, l->items[i]);
+            continue;
+        }
+        *eq = '\0';
+        char *name = trim(l->items[i]), *query = trim(eq + 1);
+        bool bad_name = !*name || strlen(name) > 64;
+        for (const char *p = name; *p; p++)
+            bad_name |= iscntrl((unsigned char)*p) != 0;
+        if (bad_name)
+            add_error(ld, file, line,
+                      "[account %s] competitors: the name before = must be 1 to 64 printable "
+                      "bytes",
+                      a->name);
+        if (!*query)
+            add_error(ld, file, line, "[account %s] competitors: %s has an empty query", a->name,
+                      *name ? name : "(no name)");
+        char *item = xasprintf("%s=%s", name, query);
+        free(l->items[i]);
+        l->items[i] = item;
+    }
+    size_t n = config_search_count(a);
+    for (size_t i = 0; i < n; i++)
+        for (size_t j = 0; j < i; j++) {
+            const char *qi = config_search_query(a, i, NULL, NULL),
+                       *qj = config_search_query(a, j, NULL, NULL);
+            if (*qi && strcmp(qi, qj) == 0) {
+                const struct cfg_where *w =
+                    i < a->queries.n ? &a->queries.where[i] : &l->where[i - a->queries.n];
+                add_error(ld, w->file, w->line,
+                          "[account %s] queries, competitors: \"%s\" is listed twice (a post is "
+                          "stored under one query, brand or competitor)",
+                          a->name, qi);
+            }
+        }
+}
+
+size_t config_search_count(const struct cfg_account *a)
+{
+    return a->queries.n + a->competitors.n;
+}
+
+const char *config_search_query(const struct cfg_account *a, size_t i, const char **competitor,
+                                size_t *competitor_len)
+{
+    const char *name = NULL, *q;
+    size_t len = 0;
+    if (i < a->queries.n) {
+        q = a->queries.items[i];
+    } else {
+        name = a->competitors.items[i - a->queries.n];
+        const char *eq = strchr(name, '=');
+        len = eq ? (size_t)(eq - name) : 0;
+        q = eq ? eq + 1 : "";
+    }
+    if (competitor)
+        *competitor = name;
+    if (competitor_len)
+        *competitor_len = len;
+    return q;
+}
+
 static void check_accounts(struct load *ld, bool have_credentials)
 {
     struct config *c = ld->cfg;
@@ -485,6 +579,7 @@ static void check_accounts(struct load *ld, bool have_credentials)
             add_error(ld, a->where.file, a->where.line,
                       "[account %s] member: only LinkedIn accounts can be a member's own", a->name);
         check_account_streams(ld, a);
+        check_account_competitors(ld, a);
         if (a->enabled && have_credentials && !config_credential(c, a->credential))
             add_error(ld, a->where.file, a->where.line,
                       "[account %s] credential: no [credential %s] in %s", a->name, a->credential,
@@ -740,6 +835,7 @@ static void compact(struct config *c)
         shrink_list(&c->accounts[i].streams);
         shrink_list(&c->accounts[i].forms);
         shrink_list(&c->accounts[i].queries);
+        shrink_list(&c->accounts[i].competitors);
     }
     for (size_t i = 0; i < c->ncampaigns; i++) {
         shrink_list(&c->campaigns[i].spend);

@@ -83,10 +83,12 @@ struct cfg_account {
     char *credential; /* section name in the credentials file */
     struct cfg_list streams;
     struct cfg_list forms;   /* lead form ids (Meta) */
-    struct cfg_list queries; /* mention search queries (X) */
-    int64_t interval_ms;     /* CFG_UNSET_MS = each stream's default */
-    int64_t lookback_ms;     /* CFG_UNSET_MS = each stream's default */
-    int64_t backfill_ms;     /* how far the first run reaches back */
+    struct cfg_list queries; /* mention search queries (X): the brand's own */
+    /* competitors' search queries (X), each item "NAME=QUERY" (NAME without '=', both trimmed) */
+    struct cfg_list competitors;
+    int64_t interval_ms; /* CFG_UNSET_MS = each stream's default */
+    int64_t lookback_ms; /* CFG_UNSET_MS = each stream's default */
+    int64_t backfill_ms; /* how far the first run reaches back */
     char *currency;
     char *timezone;
     /* X listening budget (x.mentions): posts billed per UTC day and per calendar month, 0 = no
@@ -188,6 +190,15 @@ struct config {
  */
 struct config *config_load(const char *path, unsigned flags, char **err);
 void config_free(struct config *cfg);
+
+/*
+ * The search queries of an account's x.mentions: its `queries` (the brand's) first, then the
+ * queries of its `competitors`, in file order. i < config_search_count(a); the name is the
+ * competitor's, NULL for a brand query.
+ */
+size_t config_search_count(const struct cfg_account *a);
+const char *config_search_query(const struct cfg_account *a, size_t i, const char **competitor,
+                                size_t *competitor_len);
 
 /*
  * For a reload: copies restart-only values from old into new, logging a warning for each one

@@ -371,6 +371,10 @@ static void write_mention(struct buf *b, const struct rec_mention *m)
                    abs(m->sentiment_milli) / 1000, abs(m->sentiment_milli) % 1000);
     else
         buf_puts(b, ",\"sentiment\":null");
+    if (m->followers >= 0)
+        kv_int(b, "followers", m->followers);
+    else
+        buf_puts(b, ",\"followers\":null");
 }
 
 static void write_stage(struct buf *b, const struct rec_stage *s)

@@ -119,6 +119,7 @@ struct rec_mention {
     int64_t posted_at;
     bool has_sentiment;
     int32_t sentiment_milli; /* -1000..1000 */
+    int64_t followers;       /* the author's followers when read; -1 when not given */
 };
 
 struct rec_stage {

@@ -42,7 +42,7 @@ ad_daily:campaign,day,basis,currency,spend_micros,impressions,clicks,leads,conve
 lead:id,source,created_at,email_hash,form,campaign,ad,lifecycle_stage,is_test
 touchpoint:id,lead,kind,occurred_at,platform,campaign,utm_source,utm_medium,utm_campaign,utm_content
 deal:id,amount_micros,currency,stage,pipeline,is_won,is_closed,created_at,closed_at,contacts
-mention:id,query,author,text,posted_at,sentiment
+mention:id,query,author,text,posted_at,sentiment,followers
 stage:pipeline,stage,label,is_won,is_closed
 deal_contact:deal,contact"
 

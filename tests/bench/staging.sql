@@ -106,6 +106,7 @@ CREATE UNLOGGED TABLE socialroi.ingest_stage (
     text            text,
     posted_at       timestamptz,
     sentiment       numeric,
+    followers       bigint,
     label           text,
     deal            text,
     contact         text
@@ -372,9 +373,9 @@ BEGIN
     END IF;
     IF 'mention' = ANY (kinds) THEN
         INSERT INTO socialroi.mention AS m (account_id, mention_id, query, author_id, body,
-                                            posted_at, sentiment)
+                                            posted_at, sentiment, author_followers)
         SELECT DISTINCT ON (p.account_id, s.id) p.account_id, s.id, s.query, s.author, s.text, s.posted_at,
-               s.sentiment
+               s.sentiment, s.followers
           FROM socialroi.ingest_stage s
           JOIN socialroi.ingest_stage_page sp USING (batch, page)
           JOIN socialroi.poll_job p USING (job_id)
@@ -382,10 +383,12 @@ BEGIN
          ORDER BY p.account_id, s.id, s.ord DESC
         ON CONFLICT (account_id, mention_id) DO UPDATE
            SET query = EXCLUDED.query, author_id = EXCLUDED.author_id, body = EXCLUDED.body,
-               posted_at = EXCLUDED.posted_at, sentiment = EXCLUDED.sentiment
-         WHERE (m.query, m.author_id, m.body, m.posted_at, m.sentiment) IS DISTINCT FROM
+               posted_at = EXCLUDED.posted_at, sentiment = EXCLUDED.sentiment,
+               author_followers = COALESCE(EXCLUDED.author_followers, m.author_followers)
+         WHERE (m.query, m.author_id, m.body, m.posted_at, m.sentiment, m.author_followers)
+               IS DISTINCT FROM
                (EXCLUDED.query, EXCLUDED.author_id, EXCLUDED.body, EXCLUDED.posted_at,
-                EXCLUDED.sentiment);
+                EXCLUDED.sentiment, COALESCE(EXCLUDED.author_followers, m.author_followers));
         GET DIAGNOSTICS c = ROW_COUNT;
         n := n + c;
     END IF;

@@ -236,7 +236,8 @@ INSERT INTO socialroi.deal (account_id, deal_id, amount_micros, currency, is_won
 VALUES (1, 'd1', 100000000, 'USD', true, true, '2026-01-25 00:00Z', '2026-02-03 12:00Z'),
        (1, 'd2', 900000000, 'USD', false, true, '2026-02-01 00:00Z', '2026-02-04 12:00Z');
 INSERT INTO socialroi.deal_contact VALUES (1, 'd1', 'l1'), (1, 'd2', 'l2');
--- Mentions: only a positive one (above 0.25) that names the utm_campaign counts.
+-- Mentions: only a positive one (above 0.25) that names the utm_campaign counts for spring;
+-- a positive one naming no campaign (m4) counts on the month's brand-wide row.
 INSERT INTO socialroi.mention (account_id, mention_id, query, body, posted_at, sentiment)
 VALUES (3, 'm1', 'acme', 'Loving the SPRING launch', '2026-01-31 23:30Z', 0.8),
        (3, 'm2', 'acme', 'spring is meh', '2026-01-20 10:00Z', 0.25),
@@ -266,8 +267,11 @@ SELECT results_eq(
               NULL::numeric, 0::numeric, NULL::numeric),
              ('spring', 'Spring', '2026-01-01', 1000, 400, 38, 4, 1.5, 0, 0, 7, 1, 0.042,
               0.035714, 0, NULL),
-             ('spring', 'Spring', '2026-02-01', 1000, 0, 0, 10, 0, 1, 0.5, 0, 0, 0.01, 0, NULL, 0)$$,
-    'funnel: every stage and rate per campaign and UTC month, NULL over zero');
+             ('spring', 'Spring', '2026-02-01', 1000, 0, 0, 10, 0, 1, 0.5, 0, 0, 0.01, 0, NULL, 0),
+             (NULL, 'brand-wide (no campaign)', '2026-01-01', 0, 0, 0, 0, 0, 0, 0, 0, 1, NULL,
+              NULL, NULL, NULL)$$,
+    'funnel: every stage and rate per campaign and UTC month, NULL over zero; the brand-wide '
+    'row has the positive mention naming no campaign (m4)');
 
 -- ---- data_health ------------------------------------------------------------------------------
 

@@ -9,7 +9,7 @@
 -- values, naming two campaigns, naming nothing). Run in Pacific/Kiritimati (UTC+14): months
 -- are UTC months.
 BEGIN;
-SELECT plan(17);
+SELECT plan(18);
 
 SET LOCAL TimeZone = 'Pacific/Kiritimati';
 -- Dozens of queries of the view follow; compiling each would take longer than running it.
@@ -301,6 +301,29 @@ SELECT ok((SELECT bool_and(s > 0) FROM (
           'every stage has figures in the reference');
 
 -- ---- the view against the function --------------------------------------------------------------
+
+-- The function had campaign rows only; 031 added a brand-wide row per UTC month (campaign
+-- NULL) with the positive brand mentions that name no campaign's utm_campaign value (a value
+-- of punctuation alone names nothing): m6 in January, m8 (no text) in February. Here from that
+-- definition, grouped by month.
+INSERT INTO want
+SELECT NULL, 'brand-wide (no campaign)',
+       (pg_catalog.date_trunc('month', m.posted_at AT TIME ZONE 'UTC'))::date,
+       0, 0, 0, 0, 0, 0, 0, 0, count(*), NULL, NULL, NULL, NULL
+  FROM socialroi.mention m
+ WHERE m.sentiment > 0.25 AND pg_catalog.isfinite(m.posted_at)
+   AND NOT EXISTS (
+        SELECT FROM socialroi.campaign_link l
+         WHERE l.kind = 'utm_campaign'
+           AND pg_catalog.regexp_replace(lower(l.value), '[^[:alnum:]]+', '', 'g') <> ''
+           AND pg_catalog.strpos(pg_catalog.regexp_replace(lower(m.body), '[^[:alnum:]]+', '', 'g'),
+                                 pg_catalog.regexp_replace(lower(l.value), '[^[:alnum:]]+', '',
+                                                           'g')) > 0)
+ GROUP BY 3;
+SELECT results_eq($$SELECT month, advocacy_positive_mentions FROM want WHERE campaign IS NULL
+                     ORDER BY month$$,
+                  $$VALUES ('2026-01-01'::date, 1::bigint), ('2026-02-01', 1)$$,
+                  'brand-wide rows: m6 in January, m8 in February');
 
 SELECT hasnt_function('dashboard', 'funnel_rows', 'dashboard.funnel_rows is gone');
 SELECT has_index('socialroi', 'mention', 'mention_positive_posted_idx', ARRAY['posted_at'],

@@ -219,6 +219,7 @@ static void test_build_mentions(void **state)
     assert_string_equal(req.url, "https://api.x.com/2/tweets/search/recent"
                                  "?query=%22acme%20analytics%22%20-is%3Aretweet&max_results=100"
                                  "&tweet.fields=author_id%2Ccreated_at"
+                                 "&expansions=author_id&user.fields=public_metrics"
                                  "&start_time=2024-10-28T14%3A02%3A00Z");
     assert_string_equal(req.log_url, "https://api.x.com/2/tweets/search/recent");
     check_auth(&req);
@@ -230,6 +231,7 @@ static void test_build_mentions(void **state)
     assert_string_equal(req.url, "https://api.x.com/2/tweets/search/recent"
                                  "?query=globex%20OR%20initech&max_results=100"
                                  "&tweet.fields=author_id%2Ccreated_at"
+                                 "&expansions=author_id&user.fields=public_metrics"
                                  "&start_time=2024-11-03T09%3A30%3A00Z"
                                  "&next_token=b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh");
     http_request_free(&req);
@@ -297,6 +299,10 @@ static void test_mentions(void **state)
     assert_true(rowset_get(rs, 0)->u.mention.sentiment_milli > 250);  /* love it, fast */
     assert_true(rowset_get(rs, 1)->u.mention.sentiment_milli < -250); /* broken, not great */
     assert_int_equal(rowset_get(rs, 2)->u.mention.sentiment_milli, 0);
+    /* the authors' followers from includes.users; the third author is not in it */
+    assert_int_equal(rowset_get(rs, 0)->u.mention.followers, 570412);
+    assert_int_equal(rowset_get(rs, 1)->u.mention.followers, 1283);
+    assert_int_equal(rowset_get(rs, 2)->u.mention.followers, -1);
     /* the text as sent, the surrogate pair joined into one code point */
     assert_non_null(strstr(rowset_get(rs, 0)->u.mention.text, "love it \xF0\x9F\x98\x8D fast"));
     assert_string_equal(rowset_next(rs), "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh");
@@ -321,11 +327,55 @@ static void test_mentions(void **state)
     rowset_free(rs);
 }
 
+/* Competitors' queries are searched after the brand's, each under its query's text alone. */
+static void test_mentions_competitors(void **state)
+{
+    (void)state;
+    static char *brand[] = {(char *)"acme"};
+    static char *rivals[] = {(char *)"globex=globex lang:en",
+                             (char *)"initech=url:\"a.example/?b=c\""};
+    struct cfg_account a = {.id = acct_id,
+                            .queries = {.items = brand, .n = 1},
+                            .competitors = {.items = rivals, .n = 2}};
+    const struct stream_def *s = fixture_stream("x.mentions");
+    struct adapter_ctx ctx = make_ctx("x.mentions");
+    struct http_request req = {0};
+    char why[128] = "";
+    ctx.account = &a;
+    assert_true(s->applies(&a));
+    ctx.page = "2:";
+    assert_int_equal(s->build(&ctx, &req, why, sizeof why), 0);
+    assert_non_null(strstr(req.url, "?query=url%3A%22a.example%2F%3Fb%3Dc%22&max_results=100"));
+    http_request_free(&req);
+    ctx.page = "3:";
+    assert_int_equal(s->build(&ctx, &req, why, sizeof why), -1);
+    assert_string_equal(why, "page cursor is not a mentions page of this account");
+    http_request_free(&req);
+    /* the brand's last page leads to the first competitor's query, which stores its mentions */
+    int rc;
+    ctx.page = "0:b26v89c19zqg8o3fpzbmhdghyqbt7kdukzzrvn3xdymrh";
+    struct rowset *rs = fixture_parse(&ctx, 200, "search_last.json", NULL, &rc);
+    assert_int_equal(rc, 0);
+    is_mention(rs, 0, "1852282540224749568", "783214", ts(2024, 11, 1, 8, 0, 59), "acme");
+    assert_string_equal(rowset_next(rs), "1:");
+    rowset_free(rs);
+    ctx.page = "1:";
+    rs = fixture_parse(&ctx, 200, "search_last.json", NULL, &rc);
+    assert_int_equal(rc, 0);
+    is_mention(rs, 0, "1852282540224749568", "783214", ts(2024, 11, 1, 8, 0, 59), "globex lang:en");
+    assert_string_equal(rowset_next(rs), "2:");
+    rowset_free(rs);
+    /* competitors alone still make a search */
+    struct cfg_account only = {.id = acct_id, .competitors = {.items = rivals, .n = 2}};
+    assert_true(s->applies(&only));
+}
+
 static void test_mentions_refused(void **state)
 {
     (void)state;
     expect_error("x.mentions", 400, "search_start_time_too_old.json", NULL, ERR_BAD_REQUEST, -1);
     expect_error("x.mentions", 200, "search_no_text.json", NULL, ERR_MALFORMED, -1);
+    expect_error("x.mentions", 200, "search_bad_followers.json", NULL, ERR_MALFORMED, -1);
     expect_error("x.mentions", 200, "tweets_data_object.json", NULL, ERR_MALFORMED, -1);
     expect_error("x.mentions", 200, "tweets_id_number.json", NULL, ERR_MALFORMED, -1);
     expect_error("x.mentions", 200, "tweets_truncated.json", NULL, ERR_MALFORMED, -1);
@@ -757,6 +807,7 @@ int main(void)
         cmocka_unit_test(test_build_refused),
         cmocka_unit_test(test_build_mentions),
         cmocka_unit_test(test_mentions),
+        cmocka_unit_test(test_mentions_competitors),
         cmocka_unit_test(test_mentions_refused),
         cmocka_unit_test(test_user),
         cmocka_unit_test(test_user_string_counts),

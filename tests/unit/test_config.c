@@ -245,6 +245,54 @@ static void test_listening_budget(void **state)
                  "budget");
 }
 
+/* competitors: NAME=QUERY split at the first '=', trimmed, searched after the brand's queries. */
+static void test_competitors(void **state)
+{
+    struct fx *f = *state;
+    char *err = NULL;
+    struct config *cfg =
+        load_text(f,
+                  "[account a]\nplatform = x\nid = 1\ncredential = c1\n"
+                  "queries = \"(\\\"acme analytics\\\" OR #acme) -is:retweet\"\n"
+                  "competitors = \"globex = globex lang:en, Initech Inc.=(#initech OR "
+                  "\\\"initech\\\"), globex=url:\\\"globex.example/?a=b\\\"\"\n"
+                  "[account b]\nplatform = x\nid = 2\ncredential = c1\nqueries = acme\n",
+                  &err);
+    if (!cfg)
+        fail_msg("%s", err);
+    const struct cfg_account *a = config_account(cfg, "a"), *b = config_account(cfg, "b");
+    const char *name;
+    size_t len;
+    assert_int_equal(config_search_count(a), 4);
+    assert_string_equal(config_search_query(a, 0, &name, &len),
+                        "(\"acme analytics\" OR #acme) -is:retweet");
+    assert_null(name);
+    assert_string_equal(config_search_query(a, 1, &name, &len), "globex lang:en");
+    assert_int_equal(len, 6);
+    assert_memory_equal(name, "globex", 6);
+    assert_string_equal(config_search_query(a, 2, &name, &len), "(#initech OR \"initech\")");
+    assert_int_equal(len, 12);
+    assert_memory_equal(name, "Initech Inc.", 12);
+    assert_string_equal(config_search_query(a, 3, &name, &len), "url:\"globex.example/?a=b\"");
+    assert_memory_equal(name, "globex", len);
+    assert_int_equal(config_search_count(b), 1); /* no competitors: every query the brand's */
+    assert_string_equal(config_search_query(b, 0, &name, &len), "acme");
+    assert_null(name);
+    config_free(cfg);
+    expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\ncompetitors = globex\n",
+                 "main.conf:7: [account a] competitors: \"globex\" is not NAME=QUERY");
+    expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\ncompetitors = =globex\n",
+                 "main.conf:7: [account a] competitors: the name before = must be 1 to 64");
+    expect_error(f, "[account a]\nplatform=x\nid=1\ncredential=c1\ncompetitors = globex= \n",
+                 "main.conf:7: [account a] competitors: globex has an empty query");
+    expect_error(f,
+                 "[account a]\nplatform=x\nid=1\ncredential=c1\nqueries = acme\n"
+                 "competitors = globex=acme\n",
+                 "main.conf:8: [account a] queries, competitors: \"acme\" is listed twice");
+    expect_error(f, "[account a]\nplatform=youtube\nid=1\ncredential=c1\ncompetitors = g=g\n",
+                 "main.conf:7: [account a] competitors: only X accounts search mentions");
+}
+
 static void test_member_account(void **state)
 {
     struct fx *f = *state;
@@ -696,6 +744,7 @@ int main(void)
         cmocka_unit_test_setup_teardown(test_examples_pass, setup, teardown),
         cmocka_unit_test_setup_teardown(test_campaign_example, setup, teardown),
         cmocka_unit_test_setup_teardown(test_defaults_and_types, setup, teardown),
+        cmocka_unit_test_setup_teardown(test_competitors, setup, teardown),
         cmocka_unit_test_setup_teardown(test_api_versions, setup, teardown),
         cmocka_unit_test_setup_teardown(test_all_streams_by_default, setup, teardown),
         cmocka_unit_test_setup_teardown(test_errors_name_file_and_line, setup, teardown),

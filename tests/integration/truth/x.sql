@@ -42,17 +42,18 @@ UNION ALL
 SELECT 'unexpected post metric', *
   FROM (SELECT * FROM act_post_metric EXCEPT SELECT * FROM exp_post_metric) d;
 
--- mentions: what recent search returns now, each with the query that found it and its tone;
+-- mentions: what recent search returns now, each with the query that found it, its tone and its
+-- author's followers;
 -- the stored sentiment maps to a tone with the thresholds of the views (> 0.25, < -0.25)
 CREATE TEMP VIEW exp_mention AS
 SELECT u.key AS uid, m.key AS mention_id, m.value ->> 'query' AS query,
        m.value ->> 'author_id' AS author_id, (m.value ->> 'posted_at')::timestamptz AS posted_at,
-       m.value ->> 'tone' AS tone
+       m.value ->> 'tone' AS tone, (m.value ->> 'author_followers')::bigint AS author_followers
   FROM truth, jsonb_each(j -> 'x') u, jsonb_each(u.value -> 'mentions') m;
 CREATE TEMP VIEW act_mention AS
 SELECT a.external_id, m.mention_id, m.query, m.author_id, m.posted_at,
        CASE WHEN m.sentiment > 0.25 THEN 'positive' WHEN m.sentiment < -0.25 THEN 'negative'
-            ELSE 'neutral' END
+            ELSE 'neutral' END, m.author_followers
   FROM socialroi.mention m JOIN socialroi.account a USING (account_id) WHERE a.platform = 'x';
 
 SELECT 'missing mention' AS diff, *

@@ -39,6 +39,7 @@
 #define OLD_TO          8 /* older posts: [today - 12 days, today - 8 days) */
 #define MAX_DRAWS       200
 #define SNOWFLAKE_USERS 1388534400LL /* 2014-01-01: user ids are snowflakes from then on */
+#define SPIKE_DAYS_BACK 2 /* the brand's negative spike: the UTC day two days before today */
 
 enum slot_kind { SLOT_MENTION, SLOT_NOISE, SLOT_RT_MENTION, SLOT_RT_NOISE };
 
@@ -46,6 +47,7 @@ struct slot {
     enum slot_kind kind;
     int query; /* for mentions */
     int64_t t;
+    int tone; /* a mention's enum x_tone, or -1 for one drawn (40 % positive, 30 % negative) */
 };
 
 /* ---- words of the world --------------------------------------------------------------------- */
@@ -303,10 +305,13 @@ static int matching_query(const struct x_search *s, const struct x_post *p)
     return found;
 }
 
-static void draw_mention(struct x_search *s, struct x_post *p, int query)
+static void draw_mention(struct x_search *s, struct x_post *p, int query, int tone)
 {
     int r = (int)rng_range(&s->rng, 0, 99);
-    p->tone = r < 40 ? X_TONE_POSITIVE : r < 70 ? X_TONE_NEGATIVE : X_TONE_NEUTRAL;
+    p->tone = tone >= 0 ? (enum x_tone)tone
+              : r < 40  ? X_TONE_POSITIVE
+              : r < 70  ? X_TONE_NEGATIVE
+                        : X_TONE_NEUTRAL;
     p->text = mention_text(s, query, p->tone);
     p->lang = "en";
     p->author = (size_t)rng_range(&s->rng, 0, (int64_t)s->nauthors - 1);
@@ -356,7 +361,7 @@ static void draw_post(struct x_search *s, struct x_post *p, const struct slot *s
         /* a retweet is tried once: its text is the original's, drawing again changes nothing */
         bool drawn = rt && draw == 0 && draw_retweet(s, p, sl->kind == SLOT_RT_MENTION ? 1 : 0);
         if (!drawn && want >= 0)
-            draw_mention(s, p, want);
+            draw_mention(s, p, want, sl->tone);
         else if (!drawn)
             draw_noise(s, p);
         p->query = matching_query(s, p);
@@ -427,6 +432,7 @@ static void gen_old(struct x_search *s, const struct world *w)
     for (size_t i = 0; i < n; i++) {
         sl[i].kind = rng_pct(&s->rng, 65) ? SLOT_MENTION : SLOT_NOISE;
         sl[i].query = draw_query(s);
+        sl[i].tone = -1;
     }
     int64_t today = day_start_utc(w->today);
     draw_times(&s->rng, today - OLD_FROM * 86400LL, today - OLD_TO * 86400LL, sl, n);
@@ -441,6 +447,8 @@ static void gen_window(struct x_search *s, const struct world *w)
     size_t nm = (size_t)rng_range(&s->rng, 180, 230), nn = (size_t)rng_range(&s->rng, 14, 24);
     size_t rt_m = (size_t)rng_range(&s->rng, 2, 4), rt_n = (size_t)rng_range(&s->rng, 3, 5);
     struct slot *sl = xcalloc(nm + nn, sizeof *sl);
+    for (size_t i = 0; i < nm + nn; i++)
+        sl[i].tone = -1;
     for (size_t i = 0; i < nm; i++) {
         sl[i].kind = SLOT_MENTION;
         sl[i].query = draw_query(s);
@@ -457,6 +465,34 @@ static void gen_window(struct x_search *s, const struct world *w)
     for (size_t i = 0; i < nm + nn; i++)
         add_post(s, &sl[i]);
     free(sl);
+}
+
+static int cmp_post_id(const void *a, const void *b)
+{
+    const struct x_post *x = a, *y = b;
+    return (x->id > y->id) - (x->id < y->id);
+}
+
+/*
+ * The brand's bad day: 36-44 more negative brand mentions spread over the UTC day two days
+ * before today, several times the 6-14 a day usually brings. Drawn from a stream of their own
+ * so every other post stays what it was; the posts are then put back in id order.
+ */
+static void gen_spike(struct x_search *s, const struct world *w)
+{
+    struct rng main = s->rng;
+    rng_seed(&s->rng, w->seed, "x-search-spike");
+    size_t n = (size_t)rng_range(&s->rng, 36, 44);
+    struct slot *sl = xcalloc(n, sizeof *sl);
+    for (size_t i = 0; i < n; i++)
+        sl[i] = (struct slot){SLOT_MENTION, 0, 0, X_TONE_NEGATIVE};
+    int64_t day = day_start_utc(w->today) - SPIKE_DAYS_BACK * 86400LL;
+    draw_times(&s->rng, day, day + 86400, sl, n);
+    for (size_t i = 0; i < n; i++)
+        add_post(s, &sl[i]);
+    free(sl);
+    s->rng = main;
+    qsort(s->posts, s->nposts, sizeof *s->posts, cmp_post_id);
 }
 
 static void set_queries(struct x_search *s, const char *username)
@@ -497,6 +533,7 @@ void x_search_draw(struct x_search *s, const struct world *w)
     gen_authors(s, w);
     gen_old(s, w);
     gen_window(s, w);
+    gen_spike(s, w);
     for (; s->owed > 0; s->owed--)
         advance_step(s, w);
 }
@@ -537,7 +574,7 @@ static void advance_step(struct x_search *s, const struct world *w)
     int64_t t = x_search_clock(w) - 60;
     int k = (int)rng_range(&s->rng, 1, 3);
     for (int i = 0; i < k + 1; i++) {
-        struct slot sl = {i < k ? SLOT_MENTION : SLOT_NOISE, i < k ? draw_query(s) : -1, 0};
+        struct slot sl = {i < k ? SLOT_MENTION : SLOT_NOISE, i < k ? draw_query(s) : -1, 0, -1};
         t = after_newest(s, t + rng_range(&s->rng, 3, 15));
         sl.t = t;
         if (i < k || rng_pct(&s->rng, 30))
@@ -596,6 +633,39 @@ void x_search_truth_json(const struct x_search *s, const struct world *w, struct
         jw_kstrf(j, "author_id", "%llu", (unsigned long long)s->authors[p->author].id);
         jw_kstr(j, "posted_at", ts);
         jw_kstr(j, "tone", x_tone_name(p->tone));
+        jw_kint(j, "author_followers", s->authors[p->author].followers);
+        jw_end(j);
+    }
+    jw_end(j);
+    /* per UTC day and query: the mentions and how many of each tone */
+    int64_t now = x_search_now(s, w), first = (now - 7 * 86400LL) / 86400;
+    char day[16];
+    fmt_date((int32_t)(day_start_utc(w->today) / 86400 - SPIKE_DAYS_BACK), day, sizeof day);
+    jw_kstr(j, "negative_spike_day", day);
+    jw_kobj(j, "listening");
+    for (int64_t d = first; d <= now / 86400; d++) {
+        size_t n[X_SEARCH_MAX_QUERIES][3] = {{0}}, any = 0;
+        for (size_t i = 0; i < s->nposts; i++) {
+            const struct x_post *p = &s->posts[i];
+            if (x_search_is_mention(s, w, p) && p->created / 86400 == d) {
+                n[p->query][p->tone]++;
+                any++;
+            }
+        }
+        if (!any)
+            continue;
+        fmt_date((int32_t)d, day, sizeof day);
+        jw_kobj(j, day);
+        for (size_t q = 0; q < s->nqueries; q++) {
+            size_t all = n[q][X_TONE_POSITIVE] + n[q][X_TONE_NEGATIVE] + n[q][X_TONE_NEUTRAL];
+            if (!all)
+                continue;
+            jw_kobj(j, s->queries[q]);
+            jw_kint(j, "mentions", (int64_t)all);
+            jw_kint(j, "positive", (int64_t)n[q][X_TONE_POSITIVE]);
+            jw_kint(j, "negative", (int64_t)n[q][X_TONE_NEGATIVE]);
+            jw_end(j);
+        }
         jw_end(j);
     }
     jw_end(j);
