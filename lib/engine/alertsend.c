@@ -399,7 +399,7 @@ static void finish(struct alertsend *s, struct send *t, CURLcode code)
         char wait[32];
         time_format_duration(retry_ms, wait, sizeof wait);
         d->retried++;
-        snprintf(d->last_error, sizeof d->last_error, "%s", why);
+        snprintf(d->last_error, sizeof d->last_error, "%.*s", (int)sizeof d->last_error - 1, why);
         d->failing = d->failing || t->attempt >= FAILING_AFTER;
         log_warn("alertsend: delivery failed, trying again destination=%s event=%lld attempt=%d "
                  "target=%s retry_in=%s error=\"%s\"",
@@ -407,7 +407,7 @@ static void finish(struct alertsend *s, struct send *t, CURLcode code)
     } else {
         d->failed++;
         d->failing = true;
-        snprintf(d->last_error, sizeof d->last_error, "%s", why);
+        snprintf(d->last_error, sizeof d->last_error, "%.*s", (int)sizeof d->last_error - 1, why);
         log_err("alertsend: delivery refused, giving up destination=%s event=%lld attempt=%d "
                 "target=%s error=\"%s\"",
                 d->name, (long long)t->event_id, t->attempt, d->target, why);

@@ -97,9 +97,21 @@ n=$(sql "SELECT count(*) FROM (${oracle%%SELECT string_agg*} SELECT * FROM s) x"
 out=$(daemon_sql "SELECT raised || ' ' || COALESCE(failed, 'none')
                     FROM socialroi.alert_evaluate('$now')")
 check_eq "alert_evaluate as it_daemon: no detector failed" none "${out#* }"
-raised=${out%% *}
+
+# the daemon's --once run evaluated already: what counts is that every alert the three
+# detectors fire at $now is open, and the readers see each with its runbook
+CANDS="SELECT * FROM socialroi.alert_metric_anomalies('$now')
+       UNION ALL SELECT * FROM socialroi.alert_negative_mentions('$now')
+       UNION ALL SELECT * FROM socialroi.alert_budget_pacing('$now')"
+firing=$(daemon_sql "SELECT count(*) FROM ($CANDS) c WHERE firing")
+missing=$(daemon_sql "SELECT count(*) FROM ($CANDS) c WHERE firing AND NOT EXISTS (
+                        SELECT 1 FROM socialroi.alert a WHERE a.resolved_at IS NULL
+                           AND (a.kind, a.subject) = (c.kind, c.subject))")
+[ "$firing" -gt 0 ] && ok "the detectors fire at $now ($firing)" || not_ok "the detectors fire" "none"
+check_eq "each alert they fire is open" 0 "$missing"
 seen=$(psql -XqAt -d "$(conninfo it_dashboard)" \
-    -c "SELECT count(*) FROM dashboard.alerts WHERE runbook <> ''
+    -c "SELECT count(*) FROM dashboard.alerts WHERE runbook <> '' AND state <> 'resolved'
           AND kind IN ('anomaly', 'negative_mentions', 'budget_pacing')")
-check_eq "the $raised alerts raised reach dashboard.alerts with their runbook" "$raised" "$seen"
+[ "$seen" -ge "$firing" ] && ok "dashboard.alerts shows them to the readers with their runbook ($seen)" ||
+    not_ok "dashboard.alerts shows them to the readers with their runbook" "$seen of $firing"
 done_testing
