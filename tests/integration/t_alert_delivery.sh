@@ -60,8 +60,11 @@ sql "CREATE TABLE public.probe (kind text, subject text, severity text);
          ('other', 'public.probe_detector', 'Another probe', 'Look at the other probe.'),
          ('crash', 'public.probe_detector', 'A crash probe', 'Look at the crash probe.')"
 
-# raised before any destination existed: never sent
+# raised and resolved before any destination existed: never sent
 sql "INSERT INTO public.probe VALUES ('probe', 'before-start', 'critical')"
+evaluate
+sql "DELETE FROM public.probe WHERE subject = 'before-start'"
+evaluate
 evaluate
 
 printf '[hashing]\nemail_salt = socialroi-test-salt\n[credential smtp]\npassword = %s\n' \
@@ -177,7 +180,7 @@ check_grep "the JSON webhook is posted as application/json" \
     '^Content-Type: application/json' "$TEST_DIR/hook/req.1.headers"
 check "no info alert went to the JSON webhook (min_severity warning)" \
     sh -c "! cat '$TEST_DIR'/hook/req.*.body | jq -e 'select(.subject == \"c\")'"
-check "nothing raised before the daemon started was sent" \
+check "nothing resolved before the daemon started was sent" \
     sh -c "! grep -l before-start '$TEST_DIR'/*/req.*.body '$TEST_DIR'/mail/mail.* 2>/dev/null"
 
 # back-off: one log line per step, waits growing

@@ -8,7 +8,7 @@
 # alerts ack; then each cause is removed (a reload with a renewed token, no pinned sunset, a
 # higher cap; the simulator's fault cleared and the search polled) and each alert is resolved after the clear runs,
 # its gauge back to 0. A detector that fails shows in /healthz until it works again; --once
-# ends with one evaluation.
+# ends with one evaluation. Each raise and resolution of the four reaches a webhook once.
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
@@ -26,6 +26,19 @@ now=$(date +%s)
 cp "$CREDS" "$TEST_DIR/credentials.renewable"
 sed -i "/^\[credential linkedin-0\]\$/,/^\[/{/^\(refresh_token\|client_id\|client_secret\|expires_at\) = /d}" "$CREDS"
 sed -i "/^\[credential linkedin-0\]\$/a expires_at = $((now + 10 * 86400 + 3600))" "$CREDS"
+# every raise and resolution of the four also goes to a webhook (the delivery side is
+# t_alert_delivery's; here: that what the daemon raised by itself reaches a receiver)
+mkdir -p "$TEST_DIR/hook"
+"$B/tests/tools/webhook-recv" "$TEST_DIR/hook.port" "$TEST_DIR/hook" 200 300 &
+register_pid $!
+wait_for 10 test -s "$TEST_DIR/hook.port" || not_ok "the webhook receiver starts"
+sed -i -e '/^\[daemon\]$/a alert_poll = 200ms' "$CONF"
+printf '\n[alert hook]\nurl = http://127.0.0.1:%s/hook\nkinds = token_expiry, version_sunset, data_loss, listening_budget\n' \
+    "$(cat "$TEST_DIR/hook.port")" >>"$CONF"
+hooked() { # event: how many webhook calls of that event the receiver got, by kind, sorted
+    cat "$TEST_DIR/hook"/req.*.body 2>/dev/null |
+        jq -rs --arg e "$1" '[.[] | select(.event == $e) | .kind] | sort | join(" ")'
+}
 check "socialroid -n accepts the configuration" socialroid -n -c "$CONF"
 
 DASH=$(conninfo it_dashboard)
@@ -69,7 +82,11 @@ version_sunset platform=linkedin key=version warning active"
 four_raised() { [ "$(alerts)" = "$EXPECTED" ]; }
 wait_for 30 four_raised && ok "the four alerts are raised (dashboard.alerts as socialroi_dashboard)" ||
     not_ok "the four alerts are raised (dashboard.alerts as socialroi_dashboard)" "$(alerts)"
+FOUR="data_loss listening_budget token_expiry version_sunset"
+four_hooked() { [ "$(hooked raised)" = "$FOUR" ]; }
+wait_for 30 four_hooked
 sleep 3 # a few more evaluations: nothing raised twice
+check_eq "the webhook got each raise once" "$FOUR" "$(hooked raised)"
 for k in token_expiry version_sunset data_loss listening_budget; do
     check_eq "$k: raised exactly once" 1 "$(raised_count "$k")"
     check_eq "$k: one log line" 1 "$(grep -c "alert raised: $k " "$TEST_DIR/daemon.log")"
@@ -131,6 +148,9 @@ for k in token_expiry version_sunset data_loss listening_budget; do
     check_eq "$k: still one alert, now resolved" "1 resolved" \
         "$(psql -XqAt -d "$DASH" -c "SELECT count(*) || ' ' || min(state) FROM dashboard.alerts WHERE kind = '$k'")"
 done
+four_resolved_hooked() { [ "$(hooked resolved)" = "$FOUR" ]; }
+wait_for 30 four_resolved_hooked
+check_eq "the webhook got each resolution once" "$FOUR" "$(hooked resolved)"
 check_eq "each resolved after two evaluations without it (clear runs)" 0 \
     "$(sql "SELECT count(*) FROM socialroi.alert WHERE resolved_at IS NOT NULL AND clear_runs < 2")"
 http_get /metrics >/dev/null

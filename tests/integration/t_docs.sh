@@ -226,4 +226,9 @@ else
     not_ok "the README's stream table has no stream socialroi streams does not list" "$readme rows, $n streams"
 fi
 
+# a merge left half done shows in the text: no file of the source holds a conflict marker
+marked=$(git ls-files -z 2>/dev/null | xargs -0 grep -lE '^(<<<<<<< |>>>>>>> )' 2>/dev/null)
+[ -z "$marked" ] && ok "no file holds a merge conflict marker" ||
+    not_ok "no file holds a merge conflict marker" "$marked"
+
 done_testing

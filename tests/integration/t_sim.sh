@@ -467,6 +467,19 @@ is "/_outage for a platform without outages is refused" \
 is "/_outage for a day outside the history is refused" \
     "$(get "$SIM/_outage?platform=facebook&day=1999-01-01" "$T/o.json" -X POST)" 400
 
+# ---- /_burst -----------------------------------------------------------------------------------
+
+BRAND=$(jget "$T/world.json" "j->'x'->'accounts'->0->'queries'->>0")
+get /_truth "$T/truth_b0.json" >/dev/null
+is "POST /_burst: negative brand mentions now" \
+    "$(curl -s -m 5 -X POST "$SIM/_burst?platform=x&count=12")" '{"burst":12}'
+get /_truth "$T/truth_b1.json" >/dev/null
+neg() { jq -r --arg u "$XUSER" --arg d "$TODAY" --arg q "$BRAND" '.x[$u].listening[$d][$q].negative // 0' "$1"; }
+is "/_truth counts them today as negative brand mentions" "$(($(neg "$T/truth_b1.json") - $(neg "$T/truth_b0.json")))" 12
+is "/_burst for a platform without a search is refused" \
+    "$(get "$SIM/_burst?platform=facebook&count=3" "$T/o.json" -X POST)" 400
+is "/_burst without a count is refused" "$(get "$SIM/_burst?platform=x" "$T/o.json" -X POST)" 400
+
 # ---- stop --------------------------------------------------------------------------------------
 
 halt_sim "$MAIN_PID"

@@ -1,5 +1,6 @@
 -- 034_alert_delivery.sql - the delivery side of the alert outbox, as the daemon role: a new
--- destination starts after the events raised before it; routing by kind, lowest severity and
+-- destination starts after the events raised before it (of an alert resolved since: open
+-- ones are 035's); routing by kind, lowest severity and
 -- resolutions; a claim is leased (claimed again only when it lapses or a retry comes due);
 -- delivered and failed settle a delivery for good; an event older than max_age is neither
 -- queued nor retried; dashboard.alert_deliveries shows it all to readers, who cannot queue.
@@ -20,8 +21,13 @@ INSERT INTO public.probe VALUES ('probe', 'early', 'critical');
 
 SET LOCAL ROLE socialroi_daemon;
 SELECT socialroi.alert_evaluate();
+RESET ROLE;
+DELETE FROM public.probe WHERE subject = 'early';
+SET LOCAL ROLE socialroi_daemon;
+SELECT socialroi.alert_evaluate(pg_catalog.now() + interval '10 seconds');
+SELECT socialroi.alert_evaluate(pg_catalog.now() + interval '20 seconds');
 SELECT is(socialroi.alert_delivery_queue('d1', NULL, 'warning', true, '1 day'), 0::bigint,
-          'a new destination gets nothing raised before it existed');
+          'a new destination gets nothing of an alert resolved before it existed');
 SELECT is(socialroi.alert_delivery_queue('d2', '{other}', 'info', false, '1 day'), 0::bigint,
           'nor does a second one');
 RESET ROLE;

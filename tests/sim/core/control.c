@@ -1,5 +1,5 @@
 /*
- * control.c - /_world, /_truth, /_advance, /_faults, /_retire and /_outage (contract:
+ * control.c - /_world, /_truth, /_advance, /_faults, /_retire, /_outage and /_burst (contract:
  * tests/sim/README.md).
  *
  * /_truth is assembled from each platform's truth_json and totals_json, so it always
@@ -219,6 +219,33 @@ static void outage(struct accounts *a, struct http_req *r)
     http_reply_json(r->req, 200, on ? "{\"outage\":true}" : "{\"outage\":false}");
 }
 
+/*
+ * POST /_burst?platform=x&count=N: N negative mentions of the brand (account 0's first query)
+ * in the ten minutes before the clock. /_truth follows.
+ */
+static void burst(struct accounts *a, struct http_req *r)
+{
+    const char *p = http_param(r, "platform"), *c = http_param(r, "count");
+    size_t i;
+    const struct sim_platform *sp = p ? sim_platform_find(p, &i) : NULL;
+    char *end = NULL;
+    long n = c ? strtol(c, &end, 10) : 0;
+    if (!sp || !sp->burst) {
+        http_reply_json(r->req, 400, "{\"error\":\"platform with a search (x) required\"}");
+        return;
+    }
+    if (!c || *end || n < 1 || n > 1000) {
+        http_reply_json(r->req, 400, "{\"error\":\"count=1..1000 required\"}");
+        return;
+    }
+    struct world *w = accounts_base(a);
+    sp->burst(w->pdata[i], w, (int)n);
+    log_info("sim: burst platform=%s count=%ld", p, n);
+    char body[64];
+    snprintf(body, sizeof body, "{\"burst\":%ld}", n);
+    http_reply_json(r->req, 200, body);
+}
+
 static bool platform_known(const char *name)
 {
     return sim_platform_find(name, NULL) != NULL;
@@ -287,9 +314,11 @@ void control_serve(struct accounts *a, struct faults *f, struct http_req *r)
         retire(r);
     else if (strcmp(path, "/_outage") == 0 && (m == EVHTTP_REQ_POST || m == EVHTTP_REQ_DELETE))
         outage(a, r);
+    else if (strcmp(path, "/_burst") == 0 && m == EVHTTP_REQ_POST)
+        burst(a, r);
     else if (strcmp(path, "/_world") == 0 || strcmp(path, "/_truth") == 0 ||
              strcmp(path, "/_advance") == 0 || strcmp(path, "/_retire") == 0 ||
-             strcmp(path, "/_outage") == 0)
+             strcmp(path, "/_outage") == 0 || strcmp(path, "/_burst") == 0)
         http_reply_json(req, 405, "{\"error\":\"method not allowed\"}");
     else
         http_reply_json(req, 404, "{\"error\":\"no such control endpoint\"}");

@@ -57,6 +57,12 @@ struct sim_platform {
      * the day is outside the world's history.
      */
     int (*outage)(void *pd, const struct world *w, int32_t day, bool on);
+    /*
+     * Optional: a burst of count negative posts about the brand in the minutes before the
+     * clock (a bad day as it starts, found by the next search); returns 0, or -1 when the
+     * platform has no search for this world.
+     */
+    int (*burst)(void *pd, const struct world *w, int count);
 };
 
 extern const struct sim_platform sim_platform_x;

@@ -177,6 +177,13 @@ static void x_advance(void *pd, const struct world *w)
     x_search_advance(x->search, w);
 }
 
+static int x_burst(void *pd, const struct world *w, int count)
+{
+    struct x_world *x = pd;
+    x_search_burst(x->search, w, count);
+    return 0;
+}
+
 static void x_account_json(void *pd, const struct world *w, struct jw *j)
 {
     const struct x_world *x = pd;
@@ -253,4 +260,5 @@ const struct sim_platform sim_platform_x = {
     .totals_json = x_totals_json,
     .serve = sim_x_serve,
     .fault = sim_x_fault,
+    .burst = x_burst,
 };

@@ -582,6 +582,18 @@ static void advance_step(struct x_search *s, const struct world *w)
     }
 }
 
+void x_search_burst(struct x_search *s, const struct world *w, int count)
+{
+    x_search_draw(s, w);
+    int64_t t = x_search_clock(w) - 600;
+    for (int i = 0; i < count; i++) {
+        struct slot sl = {SLOT_MENTION, 0, 0, X_TONE_NEGATIVE};
+        t = after_newest(s, t + rng_range(&s->rng, 1, 500 / (count > 0 ? count : 1) + 1));
+        sl.t = t;
+        add_post(s, &sl);
+    }
+}
+
 /* ---- clock, truth, world -------------------------------------------------------------------- */
 
 int64_t x_search_clock(const struct world *w)

@@ -67,6 +67,8 @@ void x_search_draw(struct x_search *s, const struct world *w);
 void x_search_free(struct x_search *s);
 /* /_advance: a few new mentions made in the minute before the request clock. */
 void x_search_advance(struct x_search *s, const struct world *w);
+/* /_burst: count negative brand mentions in the ten minutes before the clock. */
+void x_search_burst(struct x_search *s, const struct world *w, int count);
 
 /* The request clock: the world's today at the real time of day (the real time, by default). */
 int64_t x_search_clock(const struct world *w);
