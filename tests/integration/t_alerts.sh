@@ -8,24 +8,33 @@
 # alerts ack; then each cause is removed (a reload with a renewed token, no pinned sunset, a
 # higher cap; the simulator's fault cleared and the search polled) and each alert is resolved after the clear runs,
 # its gauge back to 0. A detector that fails shows in /healthz until it works again; --once
-# ends with one evaluation. Each raise and resolution of the four reaches a webhook once.
+# ends with one evaluation. Besides: a LinkedIn token that ended (reauth_needed, resolved by
+# a reload with a new one), LinkedIn statistics read only 10 days back (data_gap, resolved by
+# socialroi backfill, as its runbook says) and the stalled search (stale). Each raise and
+# resolution of the seven kinds reaches a webhook once.
 . tests/integration/lib.sh
 
 CONF="$TEST_DIR/socialroi.conf"
 CREDS="$TEST_DIR/credentials"
-SIM_ARGS="--accounts x=2,linkedin=1" start_sim 29 || { not_ok "the simulator starts"; done_testing; exit 1; }
+SIM_ARGS="--days 40 --accounts x=2,linkedin=2" start_sim 29 || { not_ok "the simulator starts"; done_testing; exit 1; }
 sim_config "$CONF" x linkedin
 SUNSET=$(date -u -d '+10 days' +%F)
 CAP=20
 sed -i -e 's/^log_level = info$/log_level = debug/' \
     -e '/^\[daemon\]$/a rollup_interval = 1s' \
     -e "/^\\[platform linkedin\\]\$/a version = 202610\\nversion_sunset = $SUNSET" \
-    -e "/^\\[account x-0\\]\$/a x_posts_per_day = $CAP" "$CONF"
+    -e "/^\\[account x-0\\]\$/a x_posts_per_day = $CAP" \
+    -e "/^\\[account linkedin-0\\]\$/a backfill = 10d" "$CONF"
 now=$(date +%s)
 # linkedin-0 keeps its access token only (a self-serve app): no refresh, it ends in 10 days
 cp "$CREDS" "$TEST_DIR/credentials.renewable"
 sed -i "/^\[credential linkedin-0\]\$/,/^\[/{/^\(refresh_token\|client_id\|client_secret\|expires_at\) = /d}" "$CREDS"
 sed -i "/^\[credential linkedin-0\]\$/a expires_at = $((now + 10 * 86400 + 3600))" "$CREDS"
+# linkedin-1's ended an hour ago: its account needs re-authorization (the new token of a
+# re-authorization comes back with the renewable credentials below)
+sed -i "/^\[credential linkedin-1\]\$/,/^\[/{/^\(refresh_token\|client_id\|client_secret\|expires_at\) = /d}" "$CREDS"
+sed -i "/^\[credential linkedin-1\]\$/a expires_at = $((now - 3600))" "$CREDS"
+sed -i "/^\[credential linkedin-1\]\$/,/^\[/s|^access_token = .*|access_token = the-ended-token|" "$CREDS"
 # every raise and resolution of the four also goes to a webhook (the delivery side is
 # t_alert_delivery's; here: that what the daemon raised by itself reaches a receiver)
 mkdir -p "$TEST_DIR/hook"
@@ -33,7 +42,7 @@ mkdir -p "$TEST_DIR/hook"
 register_pid $!
 wait_for 10 test -s "$TEST_DIR/hook.port" || not_ok "the webhook receiver starts"
 sed -i -e '/^\[daemon\]$/a alert_poll = 200ms' "$CONF"
-printf '\n[alert hook]\nurl = http://127.0.0.1:%s/hook\nkinds = token_expiry, version_sunset, data_loss, listening_budget\n' \
+printf '\n[alert hook]\nurl = http://127.0.0.1:%s/hook\nkinds = token_expiry, reauth_needed, version_sunset, data_loss, stale, data_gap, listening_budget\nmin_severity = info\n' \
     "$(cat "$TEST_DIR/hook.port")" >>"$CONF"
 hooked() { # event: how many webhook calls of that event the receiver got, by kind, sorted
     cat "$TEST_DIR/hook"/req.*.body 2>/dev/null |
@@ -56,7 +65,8 @@ raised_count() { # kind: how many alerts of the kind were ever raised
 start_daemon "$CONF"
 all_ran() {
     [ "$(sql "SELECT count(*) FROM socialroi.poll_job WHERE enabled AND last_success IS NULL
-               AND NOT (stream = 'x.mentions' AND account_id = socialroi.account_id('x-0'))")" = 0 ] &&
+               AND NOT (stream = 'x.mentions' AND account_id = socialroi.account_id('x-0'))
+               AND account_id <> socialroi.account_id('linkedin-1')")" = 0 ] &&
         log_has "x listening budget reached: "
 }
 wait_for 60 all_ran || not_ok "every job ran once and x-0's search stopped at its cap" \
@@ -82,11 +92,20 @@ version_sunset platform=linkedin key=version warning active"
 four_raised() { [ "$(alerts)" = "$EXPECTED" ]; }
 wait_for 30 four_raised && ok "the four alerts are raised (dashboard.alerts as socialroi_dashboard)" ||
     not_ok "the four alerts are raised (dashboard.alerts as socialroi_dashboard)" "$(alerts)"
-FOUR="data_loss listening_budget token_expiry version_sunset"
-four_hooked() { [ "$(hooked raised)" = "$FOUR" ]; }
-wait_for 30 four_hooked
+ALL="data_gap data_loss listening_budget reauth_needed stale token_expiry version_sunset"
+all_hooked() { [ "$(hooked raised)" = "$ALL" ]; }
+wait_for 30 all_hooked
 sleep 3 # a few more evaluations: nothing raised twice
-check_eq "the webhook got each raise once" "$FOUR" "$(hooked raised)"
+check_eq "the webhook got each raise once, the four and three more" "$ALL" "$(hooked raised)"
+check_eq "reauth_needed: linkedin-1, critical, once" "account=linkedin-1 critical 1" \
+    "$(sql "SELECT min(subject) || ' ' || min(severity) || ' ' || count(*) FROM socialroi.alert
+             WHERE kind = 'reauth_needed'")"
+check_eq "data_gap: linkedin-0's organization statistics, read 10 days back only" \
+    "account=linkedin-0 stream=linkedin.org_stats 1" \
+    "$(sql "SELECT min(subject) || ' ' || count(*) FROM socialroi.alert WHERE kind = 'data_gap'")"
+check_grep "its message names the missing days" \
+    'alert raised: data_gap account=linkedin-0 stream=linkedin\.org_stats: [0-9]+ days without daily metrics between [0-9-]+ and [0-9-]+ severity=warning' \
+    "$TEST_DIR/daemon.log"
 for k in token_expiry version_sunset data_loss listening_budget; do
     check_eq "$k: raised exactly once" 1 "$(raised_count "$k")"
     check_eq "$k: one log line" 1 "$(grep -c "alert raised: $k " "$TEST_DIR/daemon.log")"
@@ -98,9 +117,18 @@ check_grep "the version's line says what to set" \
     "alert raised: version_sunset platform=linkedin key=version: \\[platform linkedin\\] version 202610 \\(LinkedIn-Version\\) is retired on $SUNSET, in 10 days: socialroi knows no later version; set version to one the platform's version page lists" \
     "$TEST_DIR/daemon.log"
 check_eq "the stalled search is also stale" 1 "$(raised_count stale)"
-check_grep "saying its last error" \
-    'alert raised: stale account=x-1 stream=x\.mentions: no success for 4d 12h [0-9]+m \(polled every 01:00:00\); last error: ' \
+check_grep "its log line says how long" \
+    'alert raised: stale account=x-1 stream=x\.mentions: no success for 4d 12h [0-9]+m \(polled every 01:00:00\)' \
     "$TEST_DIR/daemon.log"
+# the message is the latest evaluation's: it names the error once the failure is recorded
+stale_says_error() {
+    psql -XqAt -d "$DASH" -c "SELECT message FROM dashboard.alerts
+                               WHERE kind = 'stale' AND subject = 'account=x-1 stream=x.mentions'" |
+        grep -q '; last error: transient: '
+}
+wait_for 10 stale_says_error && ok "and dashboard.alerts its last error" ||
+    not_ok "and dashboard.alerts its last error" \
+    "$(psql -XqAt -d "$DASH" -c "SELECT message FROM dashboard.alerts WHERE kind = 'stale'")"
 
 http_get /metrics >/dev/null
 for k in token_expiry version_sunset data_loss listening_budget; do
@@ -108,7 +136,7 @@ for k in token_expiry version_sunset data_loss listening_budget; do
         "$TEST_DIR/body"
 done
 check_grep "/metrics: a kind without an alert is 0" \
-    '^socialroi_alert_active\{kind="reauth_needed",severity="critical"\} 0$' "$TEST_DIR/body"
+    '^socialroi_alert_active\{kind="budget_pacing",severity="critical"\} 0$' "$TEST_DIR/body"
 http_is 200 /healthz && ok "/healthz: no detector failing" || not_ok "/healthz: no detector failing" "$(cat "$TEST_DIR/body")"
 
 socialroi alerts --format json --dsn "$DASH" >"$TEST_DIR/alerts.json" 2>"$TEST_DIR/alerts.err"
@@ -140,6 +168,9 @@ sed -i -e "/^version_sunset = $SUNSET\$/d" -e "s/^x_posts_per_day = $CAP\$/x_pos
 kill -HUP "$DAEMON_PID"
 sim_clear_faults
 socialroi poll x-1 x.mentions --dsn "$(conninfo)" >/dev/null
+# data_gap's runbook: backfill the days it names
+socialroi backfill linkedin-0 linkedin.org_stats --from "$(date -u -d '-31 days' +%F)" \
+    --to "$(date -u -d '-1 day' +%F)" --dsn "$(conninfo)" >/dev/null
 none_open() { [ -z "$(alerts)" ]; }
 wait_for 60 none_open && ok "every cause gone: the four are resolved" ||
     not_ok "every cause gone: the four are resolved" "$(alerts)"
@@ -148,9 +179,16 @@ for k in token_expiry version_sunset data_loss listening_budget; do
     check_eq "$k: still one alert, now resolved" "1 resolved" \
         "$(psql -XqAt -d "$DASH" -c "SELECT count(*) || ' ' || min(state) FROM dashboard.alerts WHERE kind = '$k'")"
 done
-four_resolved_hooked() { [ "$(hooked resolved)" = "$FOUR" ]; }
-wait_for 30 four_resolved_hooked
-check_eq "the webhook got each resolution once" "$FOUR" "$(hooked resolved)"
+all_resolved() {
+    [ "$(sql "SELECT count(*) FROM socialroi.alert WHERE resolved_at IS NULL
+               AND kind IN ('reauth_needed', 'stale', 'data_gap')")" = 0 ]
+}
+wait_for 60 all_resolved && ok "re-authorized, polled and backfilled: reauth_needed, stale and data_gap resolved" ||
+    not_ok "re-authorized, polled and backfilled: reauth_needed, stale and data_gap resolved" \
+    "$(sql "SELECT string_agg(kind || ' ' || subject, ', ') FROM socialroi.alert WHERE resolved_at IS NULL")"
+all_resolved_hooked() { [ "$(hooked resolved)" = "$ALL" ]; }
+wait_for 30 all_resolved_hooked
+check_eq "the webhook got each resolution once" "$ALL" "$(hooked resolved)"
 check_eq "each resolved after two evaluations without it (clear runs)" 0 \
     "$(sql "SELECT count(*) FROM socialroi.alert WHERE resolved_at IS NOT NULL AND clear_runs < 2")"
 http_get /metrics >/dev/null
