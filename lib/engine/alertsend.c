@@ -9,8 +9,8 @@
  * ends, so an event is sent at least once; receivers de-duplicate on its id.
  *
  * libcurl runs on a multi handle of its own (fetch.c's carries the platforms' requests under
- * their connection limits, and only http): the same documented external-loop rules, one timer,
- * an event per socket, finished transfers drained after every socket action.
+ * their connection limits, and only http), on the loop through curlev.c; the finished
+ * transfers are drained after every socket action.
  *
  * Secrets: a destination's URL (a webhook's path may be its token) and SMTP password are set
  * on the transfer and never formatted into a line; what curl says about a failure is scrubbed
@@ -18,6 +18,7 @@
  */
 #include "alertsend.h"
 #include "alertmsg.h"
+#include "curlev.h"
 #include "dbsql.h"
 #include "health.h"
 #include "log.h"
@@ -71,85 +72,20 @@ struct send {
     struct send *prev, *next;
 };
 
-struct sockinfo {
-    struct event *ev;
-};
-
 struct alertsend {
     struct event_base *base;
     const struct config *cfg;
     struct health *health;
     struct pgconn *db;
     bool ready;
-    CURLM *multi;
-    struct event *curl_timer, *poll_timer;
+    struct curlev *loop;
+    CURLM *multi; /* the loop's */
+    struct event *poll_timer;
     struct dest *dests;
     struct send *sends;
 };
 
-static void check_done(struct alertsend *s);
-
-/* ---- curl on the loop ---------------------------------------------------------------------- */
-
-static void sock_event_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct alertsend *s = arg;
-    int running = 0;
-    int action = (what & EV_READ ? CURL_CSELECT_IN : 0) | (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
-    curl_multi_socket_action(s->multi, fd, action, &running);
-    check_done(s);
-}
-
-static void curl_timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct alertsend *s = arg;
-    int running = 0;
-    (void)fd;
-    (void)what;
-    curl_multi_socket_action(s->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_done(s);
-}
-
-static int multi_timer_cb(CURLM *multi, long timeout_ms, void *arg)
-{
-    struct alertsend *s = arg;
-    (void)multi;
-    if (timeout_ms < 0) {
-        evtimer_del(s->curl_timer);
-    } else {
-        struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-        evtimer_add(s->curl_timer, &tv);
-    }
-    return 0;
-}
-
-static int socket_cb(CURL *easy, curl_socket_t fd, int what, void *arg, void *sockp)
-{
-    struct alertsend *s = arg;
-    struct sockinfo *si = sockp;
-    (void)easy;
-    if (what == CURL_POLL_REMOVE) {
-        if (si) {
-            event_free(si->ev);
-            free(si);
-            curl_multi_assign(s->multi, fd, NULL);
-        }
-        return 0;
-    }
-    short kind = (short)((what & CURL_POLL_IN ? EV_READ : 0) |
-                         (what & CURL_POLL_OUT ? EV_WRITE : 0) | EV_PERSIST);
-    if (!si) {
-        si = xcalloc(1, sizeof *si);
-        curl_multi_assign(s->multi, fd, si);
-    } else {
-        event_free(si->ev);
-    }
-    si->ev = event_new(s->base, fd, kind, sock_event_cb, s);
-    if (!si->ev)
-        abort();
-    event_add(si->ev, NULL);
-    return 0;
-}
+static void check_done(void *arg);
 
 static size_t write_cb(char *data, size_t size, size_t nmemb, void *arg)
 {
@@ -419,8 +355,10 @@ static void finish(struct alertsend *s, struct send *t, CURLcode code)
 
 static void poll_dest(struct alertsend *s, struct dest *d);
 
-static void check_done(struct alertsend *s)
+/* curlev calls it after every socket action: the finished transfers, each completed once */
+static void check_done(void *arg)
 {
+    struct alertsend *s = arg;
     CURLMsg *msg;
     int left;
     while ((msg = curl_multi_info_read(s->multi, &left)) != NULL) {
@@ -564,15 +502,11 @@ struct alertsend *alertsend_new(struct event_base *base, const struct config *cf
     struct alertsend *s = xcalloc(1, sizeof *s);
     s->base = base;
     s->health = h;
-    s->multi = curl_multi_init();
-    s->curl_timer = evtimer_new(base, curl_timer_cb, s);
+    s->loop = curlev_new(base, check_done, s);
+    s->multi = curlev_multi(s->loop);
     s->poll_timer = evtimer_new(base, poll_timer_cb, s);
-    if (!s->multi || !s->curl_timer || !s->poll_timer)
+    if (!s->poll_timer)
         abort();
-    curl_multi_setopt(s->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-    curl_multi_setopt(s->multi, CURLMOPT_SOCKETDATA, s);
-    curl_multi_setopt(s->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb);
-    curl_multi_setopt(s->multi, CURLMOPT_TIMERDATA, s);
     alertsend_configure(s, cfg);
     return s;
 }
@@ -583,9 +517,8 @@ void alertsend_free(struct alertsend *s)
         return;
     while (s->sends)
         send_free(s, s->sends);
-    curl_multi_cleanup(s->multi); /* may call socket_cb: the base must still be alive */
+    curlev_free(s->loop); /* libcurl may call back: the base must still be alive */
     pgconn_free(s->db);
-    event_free(s->curl_timer);
     event_free(s->poll_timer);
     while (s->dests) {
         struct dest *d = s->dests;

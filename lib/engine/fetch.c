@@ -1,15 +1,13 @@
 /*
- * fetch.c - libcurl multi on libevent (see fetch.h).
+ * fetch.c - the platforms' requests on libcurl multi, on the daemon's loop (see fetch.h).
  *
- * Follows libcurl's documented rules for an external event loop: CURLMOPT_SOCKETFUNCTION tells
- * us which sockets to watch (an event per socket, attached with curl_multi_assign), and
- * CURLMOPT_TIMERFUNCTION asks for one non-repeating timer, which we never act on from inside
- * the callback. After every curl_multi_socket_action the finished transfers are drained, copying
- * what the completion needs before the easy handle is removed. Teardown removes the easy
- * handles, then cleans up the multi handle (which may still call the socket callback), all
- * while the event base is alive.
+ * curlev.c drives the multi handle from libevent; after every curl_multi_socket_action the
+ * finished transfers are drained here, copying what the completion needs before the easy
+ * handle is removed. Teardown removes the easy handles, then cleans up the multi handle (which
+ * may still call back), all while the event base is alive.
  */
 #include "fetch.h"
+#include "curlev.h"
 #include "buf.h"
 #include "log.h"
 #include "timeutil.h"
@@ -42,21 +40,15 @@ struct fetch_req {
     struct fetch_req *prev, *next;
 };
 
-struct sockinfo {
-    curl_socket_t fd;
-    struct event *ev;
-    struct fetch *f;
-};
-
 struct fetch {
     struct event_base *base;
-    CURLM *multi;
-    struct event *timer;
+    struct curlev *loop;
+    CURLM *multi;           /* the loop's */
     struct fetch_req *reqs; /* in flight, doubly linked */
     struct fetch_stats st;
 };
 
-static void check_done(struct fetch *f);
+static void check_done(void *arg);
 
 /* ---- curl callbacks ----------------------------------------------------------------------- */
 
@@ -81,68 +73,6 @@ static size_t header_cb(char *data, size_t size, size_t nmemb, void *arg)
     else if (n > 2)
         buf_append(&r->resp_headers, data, n);
     return n;
-}
-
-static void event_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct fetch *f = arg;
-    int running = 0;
-    int action = (what & EV_READ ? CURL_CSELECT_IN : 0) | (what & EV_WRITE ? CURL_CSELECT_OUT : 0);
-    curl_multi_socket_action(f->multi, fd, action, &running);
-    check_done(f);
-}
-
-static void timer_cb(evutil_socket_t fd, short what, void *arg)
-{
-    struct fetch *f = arg;
-    int running = 0;
-    (void)fd;
-    (void)what;
-    curl_multi_socket_action(f->multi, CURL_SOCKET_TIMEOUT, 0, &running);
-    check_done(f);
-}
-
-static int multi_timer_cb(CURLM *multi, long timeout_ms, void *arg)
-{
-    struct fetch *f = arg;
-    (void)multi;
-    if (timeout_ms < 0) {
-        evtimer_del(f->timer);
-    } else {
-        struct timeval tv = {timeout_ms / 1000, (timeout_ms % 1000) * 1000};
-        evtimer_add(f->timer, &tv);
-    }
-    return 0;
-}
-
-static int socket_cb(CURL *easy, curl_socket_t s, int what, void *arg, void *sockp)
-{
-    struct fetch *f = arg;
-    struct sockinfo *si = sockp;
-    (void)easy;
-    if (what == CURL_POLL_REMOVE) {
-        if (si) {
-            event_free(si->ev);
-            free(si);
-            curl_multi_assign(f->multi, s, NULL);
-        }
-        return 0;
-    }
-    short kind = (short)((what & CURL_POLL_IN ? EV_READ : 0) |
-                         (what & CURL_POLL_OUT ? EV_WRITE : 0) | EV_PERSIST);
-    if (!si) {
-        si = xcalloc(1, sizeof *si);
-        si->fd = s;
-        si->f = f;
-        curl_multi_assign(f->multi, s, si);
-    } else {
-        event_free(si->ev);
-    }
-    si->ev = event_new(f->base, s, kind, event_cb, f);
-    if (!si->ev)
-        abort();
-    event_add(si->ev, NULL);
-    return 0;
 }
 
 /* ---- completion --------------------------------------------------------------------------- */
@@ -239,8 +169,10 @@ static void finish(struct fetch *f, struct fetch_req *r, CURLcode code)
     free_req(f, r);
 }
 
-static void check_done(struct fetch *f)
+/* curlev calls it after every socket action: the finished transfers, each completed once */
+static void check_done(void *arg)
 {
+    struct fetch *f = arg;
     CURLMsg *msg;
     int left;
     while ((msg = curl_multi_info_read(f->multi, &left)) != NULL) {
@@ -261,14 +193,8 @@ struct fetch *fetch_new(struct event_base *base, long max_per_host, long max_tot
 {
     struct fetch *f = xcalloc(1, sizeof *f);
     f->base = base;
-    f->multi = curl_multi_init();
-    f->timer = evtimer_new(base, timer_cb, f);
-    if (!f->multi || !f->timer)
-        abort();
-    curl_multi_setopt(f->multi, CURLMOPT_SOCKETFUNCTION, socket_cb);
-    curl_multi_setopt(f->multi, CURLMOPT_SOCKETDATA, f);
-    curl_multi_setopt(f->multi, CURLMOPT_TIMERFUNCTION, multi_timer_cb);
-    curl_multi_setopt(f->multi, CURLMOPT_TIMERDATA, f);
+    f->loop = curlev_new(base, check_done, f);
+    f->multi = curlev_multi(f->loop);
     fetch_set_limits(f, max_per_host, max_total);
     return f;
 }
@@ -288,8 +214,7 @@ void fetch_free(struct fetch *f)
         unlink_req(f, r);
         free_req(f, r);
     }
-    curl_multi_cleanup(f->multi); /* may call socket_cb: the base must still be alive */
-    event_free(f->timer);
+    curlev_free(f->loop); /* libcurl may call back: the base must still be alive */
     free(f);
 }
 
