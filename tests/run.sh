@@ -76,6 +76,8 @@ absorb() {
         tail -n 40 "$file" | sed -e 's/^/    /'
     else
         echo "$name: $(grep -c '^ok' "$file") ok"
+        # a figure a test measured and wants seen: "# measured: ..." lines
+        sed -n -e 's/^# measured: /    measured: /p' "$file"
     fi
 }
 

@@ -12,6 +12,7 @@ check "accuracy >= 0.76 and macro-F1 >= 0.64 on the rated tweets" \
     $SR_WRAP "$B/tests/tools/sentiment_eval" --min-accuracy 0.76 --min-f1 0.64 "$DATA"
 cp "$TEST_DIR/check.out" "$out"
 sed -e 's/^/# /' "$out"
+sed -n -e 's/^current scorer: *\(accuracy [0-9.]*\) *\(macro-F1 [0-9.]*\).*/# measured: sentiment on 4,200 rated tweets: \1, \2/p' "$out"
 check_grep "the old scorer is measured in the same run" '^old scorer: +accuracy 0\.[0-9]{3}' "$out"
 check_grep "and 4,200 posts were read" '^posts: 4200 ' "$out"
 
