@@ -377,3 +377,14 @@ void json_write_str(struct buf *b, const char *s)
     }
     buf_puts(b, "\"");
 }
+
+void json_write_member(struct buf *b, const char *key, const char *value)
+{
+    if (!(b->len && b->data[b->len - 1] == '{'))
+        buf_puts(b, ",");
+    buf_printf(b, "\"%s\":", key);
+    if (value)
+        json_write_str(b, value);
+    else
+        buf_puts(b, "null");
+}

@@ -67,5 +67,10 @@ void json_format_time(int64_t us, char *buf, size_t len);
 /* Appends s to b as a JSON string literal (quotes, escapes, control characters). */
 struct buf;
 void json_write_str(struct buf *b, const char *s);
+/*
+ * Appends "key":"value" (value as json_write_str writes it; null for NULL) as an object's
+ * member: after a comma unless b ends with the object's '{'.
+ */
+void json_write_member(struct buf *b, const char *key, const char *value);
 
 #endif

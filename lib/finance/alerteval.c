@@ -47,15 +47,6 @@ static bool aborted(const PGresult *res)
 
 /* ---- facts the detectors need ---------------------------------------------------------------- */
 
-static void put_str(struct buf *b, const char *key, const char *v, bool comma)
-{
-    buf_printf(b, "%s\"%s\":", comma ? "," : "", key);
-    if (v)
-        json_write_str(b, v);
-    else
-        buf_puts(b, "null");
-}
-
 struct versions_out {
     struct buf *b;
     bool first;
@@ -69,13 +60,13 @@ static void version_json(void *arg, const struct apiver_use *u)
         time_format_date(u->sunset, day, sizeof day);
     buf_puts(o->b, o->first ? "{" : ",{");
     o->first = false;
-    put_str(o->b, "platform", u->platform, false);
-    put_str(o->b, "family", apiver_family_name(u->family), true);
-    put_str(o->b, "key", u->key, true);
-    put_str(o->b, "version", u->version, true);
-    put_str(o->b, "title", u->title, true);
-    put_str(o->b, "sunset", *day ? day : NULL, true);
-    put_str(o->b, "suggest", u->suggest, true);
+    json_write_member(o->b, "platform", u->platform);
+    json_write_member(o->b, "family", apiver_family_name(u->family));
+    json_write_member(o->b, "key", u->key);
+    json_write_member(o->b, "version", u->version);
+    json_write_member(o->b, "title", u->title);
+    json_write_member(o->b, "sunset", *day ? day : NULL);
+    json_write_member(o->b, "suggest", u->suggest);
     buf_printf(o->b, ",\"warn_days\":%d}", APIVER_WARN_DAYS);
 }
 
@@ -90,10 +81,10 @@ void alerteval_facts_json(const struct config *cfg, int32_t today, struct buf *o
     for (size_t i = 0; (d = adapter_stream_at(i, &ad)) != NULL; i++) {
         enum api_family f;
         buf_puts(out, i ? ",{" : "{");
-        put_str(out, "stream", d->name, false);
-        put_str(out, "platform", platform_info(ad->platform)->name, true);
-        put_str(out, "api_family", apiver_stream_family(d->name, &f) ? apiver_family_name(f) : NULL,
-                true);
+        json_write_member(out, "stream", d->name);
+        json_write_member(out, "platform", platform_info(ad->platform)->name);
+        json_write_member(out, "api_family",
+                          apiver_stream_family(d->name, &f) ? apiver_family_name(f) : NULL);
         buf_printf(out, ",\"retention_days\":%d}", d->max_days_back);
     }
     buf_puts(out, "],\"listening\":[");
@@ -105,7 +96,7 @@ void alerteval_facts_json(const struct config *cfg, int32_t today, struct buf *o
             continue;
         buf_puts(out, first ? "{" : ",{");
         first = false;
-        put_str(out, "account", a->name, false);
+        json_write_member(out, "account", a->name);
         buf_printf(out, ",\"per_day\":%ld,\"per_month\":%ld}", a->x_posts_per_day,
                    a->x_posts_per_month);
     }

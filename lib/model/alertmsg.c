@@ -32,12 +32,6 @@ static void headline(const struct alert_note *n, struct buf *b)
     buf_printf(b, " %s: %s (%s)", or_empty(n->event), or_empty(n->title), or_empty(n->subject));
 }
 
-static void json_field(struct buf *b, const char *key, const char *value)
-{
-    buf_printf(b, ",\"%s\":", key);
-    json_write_str(b, or_empty(value));
-}
-
 void alertmsg_json(const struct alert_note *n, struct buf *b)
 {
     char id[128];
@@ -46,15 +40,15 @@ void alertmsg_json(const struct alert_note *n, struct buf *b)
     json_write_str(b, id);
     buf_printf(b, ",\"event_id\":%lld,\"alert_id\":%lld", (long long)n->event_id,
                (long long)n->alert_id);
-    json_field(b, "event", n->event);
-    json_field(b, "severity", n->severity);
-    json_field(b, "at", n->at);
-    json_field(b, "kind", n->kind);
-    json_field(b, "subject", n->subject);
-    json_field(b, "title", n->title);
-    json_field(b, "message", n->message);
-    json_field(b, "runbook", n->runbook);
-    json_field(b, "first_seen", n->first_seen);
+    json_write_member(b, "event", or_empty(n->event));
+    json_write_member(b, "severity", or_empty(n->severity));
+    json_write_member(b, "at", or_empty(n->at));
+    json_write_member(b, "kind", or_empty(n->kind));
+    json_write_member(b, "subject", or_empty(n->subject));
+    json_write_member(b, "title", or_empty(n->title));
+    json_write_member(b, "message", or_empty(n->message));
+    json_write_member(b, "runbook", or_empty(n->runbook));
+    json_write_member(b, "first_seen", or_empty(n->first_seen));
     buf_printf(b, ",\"detail\":%s}", n->detail && *n->detail ? n->detail : "{}");
 }
 

@@ -222,15 +222,6 @@ _Static_assert(sizeof type_names / sizeof type_names[0] == REC_DEAL_CONTACT + 1,
                "every record type has a name");
 #define NTYPES (sizeof type_names / sizeof type_names[0])
 
-static void kv_str(struct buf *b, const char *k, const char *v)
-{
-    buf_printf(b, ",\"%s\":", k);
-    if (v)
-        json_write_str(b, v);
-    else
-        buf_puts(b, "null");
-}
-
 static void kv_int(struct buf *b, const char *k, int64_t v)
 {
     buf_printf(b, ",\"%s\":%lld", k, (long long)v);
@@ -262,45 +253,45 @@ static void kv_time(struct buf *b, const char *k, int64_t us)
 
 static void write_metric(struct buf *b, const struct rec_metric *m)
 {
-    kv_str(b, "object", m->object);
-    kv_str(b, "metric", m->metric);
+    json_write_member(b, "object", m->object);
+    json_write_member(b, "metric", m->metric);
     kv_date(b, "day", m->day);
-    kv_str(b, "basis", day_basis_name(m->basis));
+    json_write_member(b, "basis", day_basis_name(m->basis));
     kv_int(b, "value", m->value);
 }
 
 static void write_snapshot(struct buf *b, const struct rec_snapshot *s)
 {
-    kv_str(b, "object", s->object);
-    kv_str(b, "metric", s->metric);
+    json_write_member(b, "object", s->object);
+    json_write_member(b, "metric", s->metric);
     kv_time(b, "observed_at", s->observed_at);
     kv_int(b, "value", s->value);
 }
 
 static void write_content(struct buf *b, const struct rec_content *c)
 {
-    kv_str(b, "id", c->id);
-    kv_str(b, "kind", c->kind);
+    json_write_member(b, "id", c->id);
+    json_write_member(b, "kind", c->kind);
     kv_time(b, "published_at", c->published_at);
-    kv_str(b, "url", c->url);
-    kv_str(b, "title", c->title);
-    kv_str(b, "utm_campaign", c->utm_campaign);
+    json_write_member(b, "url", c->url);
+    json_write_member(b, "title", c->title);
+    json_write_member(b, "utm_campaign", c->utm_campaign);
 }
 
 static void write_campaign(struct buf *b, const struct rec_campaign *c)
 {
-    kv_str(b, "id", c->id);
-    kv_str(b, "name", c->name);
-    kv_str(b, "status", c->status);
-    kv_str(b, "objective", c->objective);
+    json_write_member(b, "id", c->id);
+    json_write_member(b, "name", c->name);
+    json_write_member(b, "status", c->status);
+    json_write_member(b, "objective", c->objective);
 }
 
 static void write_ad_daily(struct buf *b, const struct rec_ad_daily *a)
 {
-    kv_str(b, "campaign", a->campaign);
+    json_write_member(b, "campaign", a->campaign);
     kv_date(b, "day", a->day);
-    kv_str(b, "basis", day_basis_name(a->basis));
-    kv_str(b, "currency", a->currency);
+    json_write_member(b, "basis", day_basis_name(a->basis));
+    json_write_member(b, "currency", a->currency);
     kv_int(b, "spend_micros", a->spend_micros);
     kv_int(b, "impressions", a->impressions);
     kv_int(b, "clicks", a->clicks);
@@ -311,41 +302,41 @@ static void write_ad_daily(struct buf *b, const struct rec_ad_daily *a)
 
 static void write_lead(struct buf *b, const struct rec_lead *l)
 {
-    kv_str(b, "id", l->id);
-    kv_str(b, "source", l->source);
+    json_write_member(b, "id", l->id);
+    json_write_member(b, "source", l->source);
     kv_time(b, "created_at", l->created_at);
-    kv_str(b, "email_hash", l->email_hash);
-    kv_str(b, "form", l->form);
-    kv_str(b, "campaign", l->campaign);
-    kv_str(b, "ad", l->ad);
-    kv_str(b, "lifecycle_stage", l->lifecycle_stage);
+    json_write_member(b, "email_hash", l->email_hash);
+    json_write_member(b, "form", l->form);
+    json_write_member(b, "campaign", l->campaign);
+    json_write_member(b, "ad", l->ad);
+    json_write_member(b, "lifecycle_stage", l->lifecycle_stage);
     kv_bool(b, "is_test", l->is_test);
 }
 
 static void write_touchpoint(struct buf *b, const struct rec_touchpoint *t)
 {
-    kv_str(b, "id", t->id);
-    kv_str(b, "lead", t->lead);
-    kv_str(b, "kind", t->kind);
+    json_write_member(b, "id", t->id);
+    json_write_member(b, "lead", t->lead);
+    json_write_member(b, "kind", t->kind);
     kv_time(b, "occurred_at", t->occurred_at);
-    kv_str(b, "platform", t->platform);
-    kv_str(b, "campaign", t->campaign);
-    kv_str(b, "utm_source", t->utm_source);
-    kv_str(b, "utm_medium", t->utm_medium);
-    kv_str(b, "utm_campaign", t->utm_campaign);
-    kv_str(b, "utm_content", t->utm_content);
+    json_write_member(b, "platform", t->platform);
+    json_write_member(b, "campaign", t->campaign);
+    json_write_member(b, "utm_source", t->utm_source);
+    json_write_member(b, "utm_medium", t->utm_medium);
+    json_write_member(b, "utm_campaign", t->utm_campaign);
+    json_write_member(b, "utm_content", t->utm_content);
 }
 
 static void write_deal(struct buf *b, const struct rec_deal *d)
 {
-    kv_str(b, "id", d->id);
+    json_write_member(b, "id", d->id);
     if (d->has_amount)
         kv_int(b, "amount_micros", d->amount_micros);
     else
         buf_puts(b, ",\"amount_micros\":null");
-    kv_str(b, "currency", d->currency[0] ? d->currency : NULL);
-    kv_str(b, "stage", d->stage);
-    kv_str(b, "pipeline", d->pipeline);
+    json_write_member(b, "currency", d->currency[0] ? d->currency : NULL);
+    json_write_member(b, "stage", d->stage);
+    json_write_member(b, "pipeline", d->pipeline);
     kv_bool(b, "is_won", d->is_won);
     kv_bool(b, "is_closed", d->is_closed);
     kv_time(b, "created_at", d->created_at);
@@ -361,10 +352,10 @@ static void write_deal(struct buf *b, const struct rec_deal *d)
 
 static void write_mention(struct buf *b, const struct rec_mention *m)
 {
-    kv_str(b, "id", m->id);
-    kv_str(b, "query", m->query);
-    kv_str(b, "author", m->author);
-    kv_str(b, "text", m->text);
+    json_write_member(b, "id", m->id);
+    json_write_member(b, "query", m->query);
+    json_write_member(b, "author", m->author);
+    json_write_member(b, "text", m->text);
     kv_time(b, "posted_at", m->posted_at);
     if (m->has_sentiment)
         buf_printf(b, ",\"sentiment\":%s%d.%03d", m->sentiment_milli < 0 ? "-" : "",
@@ -379,17 +370,17 @@ static void write_mention(struct buf *b, const struct rec_mention *m)
 
 static void write_stage(struct buf *b, const struct rec_stage *s)
 {
-    kv_str(b, "pipeline", s->pipeline);
-    kv_str(b, "stage", s->stage);
-    kv_str(b, "label", s->label);
+    json_write_member(b, "pipeline", s->pipeline);
+    json_write_member(b, "stage", s->stage);
+    json_write_member(b, "label", s->label);
     kv_bool(b, "is_won", s->is_won);
     kv_bool(b, "is_closed", s->is_closed);
 }
 
 static void write_deal_contact(struct buf *b, const struct rec_deal_contact *d)
 {
-    kv_str(b, "deal", d->deal);
-    kv_str(b, "contact", d->contact);
+    json_write_member(b, "deal", d->deal);
+    json_write_member(b, "contact", d->contact);
 }
 
 static void write_record(struct buf *b, const struct record *r)

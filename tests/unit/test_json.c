@@ -201,6 +201,21 @@ static void test_records_output(void **state)
     rowset_free(rs);
 }
 
+/* A member of an object: no comma right after its '{', one after a value, null for NULL. */
+static void test_members(void **state)
+{
+    (void)state;
+    struct buf b = {0};
+    buf_puts(&b, "{");
+    json_write_member(&b, "a", "x\"y");
+    json_write_member(&b, "b", NULL);
+    buf_puts(&b, ",\"c\":{");
+    json_write_member(&b, "d", "");
+    buf_puts(&b, "}}");
+    assert_string_equal(b.data, "{\"a\":\"x\\\"y\",\"b\":null,\"c\":{\"d\":\"\"}}");
+    buf_free(&b);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -208,6 +223,7 @@ int main(void)
         cmocka_unit_test(test_escaped_nul), cmocka_unit_test(test_ids),
         cmocka_unit_test(test_counts),      cmocka_unit_test(test_money_and_bools),
         cmocka_unit_test(test_times),       cmocka_unit_test(test_records_output),
+        cmocka_unit_test(test_members),
     };
     return cmocka_run_group_tests_name("json", tests, NULL, NULL);
 }
