@@ -9,8 +9,8 @@
 --
 --   platform_leads - crm_leads = form_lead_not_in_crm + repeated_form_submission
 --                              + credited_to_another_channel + day_basis + crm_timing
---                              + crm_lead_platform_did_not_count + outside_attribution_window
---                              + unexplained
+--                              + crm_lead_platform_did_not_count + organic_form_lead
+--                              + outside_attribution_window + unexplained
 --
 -- A cause is its contribution to the difference: positive where the platform counted more.
 --   form_lead_not_in_crm            a form lead whose person the CRM never recorded (+1 in the
@@ -26,8 +26,11 @@
 --   crm_timing                      the same for a CRM record made in another month than the
 --                                   form (imported late or known before): +1 and -1
 --   crm_lead_platform_did_not_count a CRM person credited to the channel with no form lead on
---                                   it (a link click, an organic post), the last touch within
---                                   the platform's 7-day click window (-1)
+--                                   it (a link click, an organic post's link), the last touch
+--                                   within the platform's 7-day click window (-1)
+--   organic_form_lead               a CRM person credited to the channel whose form lead on it
+--                                   came from an organic post's form, which the platform's ad
+--                                   rows do not count (-1)
 --   outside_attribution_window      the same with the last touch more than 7 days before the
 --                                   CRM record: the platform's default window no longer counts
 --                                   it (-1)
@@ -52,7 +55,7 @@ WITH acct AS (
      WHERE a.platform <> 'hubspot'
 ), person_lead AS (
     SELECT COALESCE(l.email_hash, l.account_id || ':' || l.lead_id) AS person, l.account_id,
-           l.lead_id, l.source, l.created_at
+           l.lead_id, l.source, l.created_at, l.campaign_id
       FROM socialroi.lead l
      WHERE NOT l.is_test
 ), crm_first AS (
@@ -75,7 +78,12 @@ WITH acct AS (
            pg_catalog.row_number() OVER (PARTITION BY p.person, a.channel
                                          ORDER BY p.created_at, p.account_id, p.lead_id) AS nth
       FROM person_lead p JOIN acct a USING (account_id)
-     WHERE p.source = 'form'
+     WHERE p.source = 'form' AND p.campaign_id IS NOT NULL
+), organic AS (
+    -- lead forms of organic posts: the platforms' ad rows do not count them
+    SELECT DISTINCT p.person, a.channel
+      FROM person_lead p JOIN acct a USING (account_id)
+     WHERE p.source = 'form' AND p.campaign_id IS NULL
 ), form_cause AS (
     SELECT f.channel, f.month AS form_month, c.month AS crm_month,
            CASE WHEN c.person IS NULL THEN 'form_lead_not_in_crm'
@@ -99,7 +107,10 @@ WITH acct AS (
       FROM form_cause f WHERE f.cause IN ('day_basis', 'crm_timing')
     UNION ALL
     SELECT c.channel, c.month,
-           CASE WHEN c.at - c.touched_at > interval '7 days' THEN 'outside_attribution_window'
+           CASE WHEN EXISTS (SELECT 1 FROM organic o
+                              WHERE o.person = c.person AND o.channel = c.channel)
+                THEN 'organic_form_lead'
+                WHEN c.at - c.touched_at > interval '7 days' THEN 'outside_attribution_window'
                 ELSE 'crm_lead_platform_did_not_count' END,
            -1
       FROM crm c
@@ -120,6 +131,8 @@ WITH acct AS (
            COALESCE(sum(l.leads) FILTER (WHERE l.what = 'crm_timing'), 0)::bigint AS timing,
            COALESCE(sum(l.leads) FILTER (WHERE l.what = 'crm_lead_platform_did_not_count'), 0)
                ::bigint AS not_counted,
+           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'organic_form_lead'), 0)::bigint
+               AS organic,
            COALESCE(sum(l.leads) FILTER (WHERE l.what = 'outside_attribution_window'), 0)
                ::bigint AS outside
       FROM line l
@@ -129,9 +142,9 @@ SELECT c.month, c.channel, c.platform AS platform_leads, c.crm AS crm_leads,
        c.platform - c.crm AS difference, c.not_in_crm AS form_lead_not_in_crm,
        c.repeated AS repeated_form_submission, c.elsewhere AS credited_to_another_channel,
        c.day_basis, c.timing AS crm_timing, c.not_counted AS crm_lead_platform_did_not_count,
-       c.outside AS outside_attribution_window,
+       c.organic AS organic_form_lead, c.outside AS outside_attribution_window,
        c.platform - c.crm - c.not_in_crm - c.repeated - c.elsewhere - c.day_basis - c.timing
-           - c.not_counted - c.outside AS unexplained
+           - c.not_counted - c.organic - c.outside AS unexplained
   FROM cell c;
 
 COMMENT ON VIEW finance.roi_bridge IS
@@ -167,6 +180,9 @@ COMMENT ON COLUMN finance.roi_bridge.crm_timing IS
 COMMENT ON COLUMN finance.roi_bridge.crm_lead_platform_did_not_count IS
     'CRM people credited to the channel without a form lead on it (a link click, an organic '
     'post), last touch within 7 days of the CRM record (-).';
+COMMENT ON COLUMN finance.roi_bridge.organic_form_lead IS
+    'CRM people credited to the channel whose form lead on it came from an organic post''s '
+    'form, which the platform''s ad rows do not count (-).';
 COMMENT ON COLUMN finance.roi_bridge.outside_attribution_window IS
     'CRM people credited to the channel without a form lead on it whose last touch was more '
     'than 7 days (the platform''s default click window) before the CRM record (-).';

@@ -22,7 +22,7 @@ VALUES (1, '111', '2026-01-20', 'account_tz', 'USD', 1),
 -- CRM record (repeated); p5 Meta form, then a LinkedIn click before the CRM record (credited to
 -- LinkedIn; LinkedIn did not count a form); p6 Meta form in January, CRM in February (CRM
 -- timing); p7 a Meta click 15 days before the CRM record (outside the window); p8 a Meta click
--- 2 days before (not counted by the platform); p9 no channel; a test form lead.
+-- 2 days before (not counted by the platform); p9 no channel; a test form lead; p10 below.
 INSERT INTO socialroi.lead (account_id, lead_id, source, created_at, email_hash, is_test)
 VALUES (1, 'f1', 'form', '2026-02-10 12:00Z', 'h1', false),
        (3, 'c1', 'crm', '2026-02-10 13:00Z', 'h1', false),
@@ -40,6 +40,11 @@ VALUES (1, 'f1', 'form', '2026-02-10 12:00Z', 'h1', false),
        (3, 'c8', 'crm', '2026-02-26 12:00Z', 'h8', false),
        (3, 'c9', 'crm', '2026-02-26 12:00Z', 'h9', false),
        (1, 'ft', 'form', '2026-02-11 12:00Z', 'ht', true);
+-- every form lead above came from an ad; p10's from an organic post's form (no campaign)
+UPDATE socialroi.lead SET campaign_id = '111' WHERE source = 'form';
+INSERT INTO socialroi.lead (account_id, lead_id, source, created_at, email_hash)
+VALUES (1, 'f10', 'form', '2026-02-16 12:00Z', 'h10'),
+       (3, 'c10', 'crm', '2026-02-16 13:00Z', 'h10');
 INSERT INTO socialroi.touchpoint (account_id, touch_id, lead_id, kind, occurred_at, platform)
 VALUES (1, 'tf1', 'f1', 'form_submission', '2026-02-10 12:00Z', 'facebook'),
        (1, 'tf2', 'f2', 'form_submission', '2026-03-01 03:00Z', 'facebook'),
@@ -52,7 +57,8 @@ VALUES (1, 'tf1', 'f1', 'form_submission', '2026-02-10 12:00Z', 'facebook'),
        (3, 'tc7', 'c7', 'ad_click', '2026-02-10 12:00Z', 'facebook'),
        (3, 'tc8', 'c8', 'ad_click', '2026-02-24 12:00Z', 'Facebook'),
        (3, 'tc9', 'c9', 'crm_first_source', '2026-02-26 12:00Z', NULL),
-       (1, 'tft', 'ft', 'form_submission', '2026-02-11 12:00Z', 'facebook');
+       (1, 'tft', 'ft', 'form_submission', '2026-02-11 12:00Z', 'facebook'),
+       (1, 'tf10', 'f10', 'form_submission', '2026-02-16 12:00Z', 'facebook');
 
 SET LOCAL ROLE socialroi_finance;
 
@@ -60,17 +66,17 @@ SELECT results_eq(
     $$SELECT month::text, channel, platform_leads, crm_leads, difference
         FROM finance.roi_bridge ORDER BY channel, month$$,
     $$VALUES ('2026-01-01', 'facebook', 1::bigint, 0::bigint, 1::bigint),
-             ('2026-02-01', 'facebook', 9, 5, 4),
+             ('2026-02-01', 'facebook', 9, 6, 3),
              ('2026-03-01', 'facebook', 0, 1, -1),
              ('2026-02-01', 'linkedin', 0, 1, -1)$$,
     'the platforms'' counts and the CRM people credited to each channel, by month');
 SELECT results_eq(
     $$SELECT form_lead_not_in_crm, repeated_form_submission, credited_to_another_channel,
-             day_basis, crm_timing, crm_lead_platform_did_not_count, outside_attribution_window,
-             unexplained
+             day_basis, crm_timing, crm_lead_platform_did_not_count, organic_form_lead,
+             outside_attribution_window, unexplained
         FROM finance.roi_bridge WHERE channel = 'facebook' AND month = '2026-02-01'$$,
     $$VALUES (1::bigint, 1::bigint, 1::bigint, 1::bigint, -1::bigint, -1::bigint, -1::bigint,
-              3::bigint)$$,
+              -1::bigint, 3::bigint)$$,
     'Meta in February: one person per cause, and the three pixel leads unexplained');
 SELECT results_eq(
     $$SELECT month::text, day_basis, crm_timing, unexplained FROM finance.roi_bridge
@@ -86,7 +92,7 @@ SELECT results_eq(
 SELECT is_empty(
     $$SELECT * FROM finance.roi_bridge
        WHERE form_lead_not_in_crm + repeated_form_submission + credited_to_another_channel
-             + day_basis + crm_timing + crm_lead_platform_did_not_count
+             + day_basis + crm_timing + crm_lead_platform_did_not_count + organic_form_lead
              + outside_attribution_window + unexplained <> difference
           OR difference <> platform_leads - crm_leads$$,
     'in every row the causes and the unexplained rest add up to the difference');
@@ -94,8 +100,8 @@ RESET ROLE;
 SELECT is((SELECT sum(platform_leads) FROM finance.roi_bridge),
           (SELECT sum(leads) FROM socialroi.ad_daily),
           'platform_leads adds up to the platforms'' own total');
-SELECT is((SELECT sum(crm_leads)::bigint FROM finance.roi_bridge), 7::bigint,
-          'crm_leads adds up to the CRM people with a channel, each once (seven: p9 has none)');
+SELECT is((SELECT sum(crm_leads)::bigint FROM finance.roi_bridge), 8::bigint,
+          'crm_leads adds up to the CRM people with a channel, each once (eight: p9 has none)');
 SELECT is((SELECT sum(day_basis) + sum(crm_timing) FROM finance.roi_bridge), 0::numeric,
           'a shift between months adds to nothing over the months');
 
