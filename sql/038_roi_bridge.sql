@@ -190,3 +190,108 @@ COMMENT ON COLUMN finance.roi_bridge.unexplained IS
     'The rest of the difference, never dropped: leads the platform reports without a form '
     'lead socialroi holds (pixel leads, modelled conversions, forms not read).';
 GRANT SELECT ON finance.roi_bridge TO socialroi_finance;
+
+-- ---- revenue ------------------------------------------------------------------------------
+--
+-- The platform side is the conversion value the ad rows report (the pixel's purchase values),
+-- converted on its day; the CRM side is the revenue of the deals won in the month (UTC, on
+-- their close day), each credited whole to the channel of the last touch of its contacts up to
+-- the deal's creation (last_touch, as crediting does). A platform can only report a value its
+-- pixel saw within its click window; a B2B deal won weeks after the last click never reaches
+-- it. That part is computed; the rest cannot be traced record by record (a platform reports
+-- values, not deals) and is shown as unexplained. Amounts without an exchange rate are left out
+-- of both sides and their currencies named.
+CREATE VIEW finance.roi_bridge_revenue AS
+WITH setting AS (
+    SELECT s.value AS reporting FROM socialroi.setting s WHERE s.key = 'reporting_currency'
+), acct AS (
+    SELECT a.account_id, a.platform AS channel FROM socialroi.account a
+     WHERE a.platform <> 'hubspot'
+), platform AS (
+    SELECT a.channel, pg_catalog.date_trunc('month', d.day)::date AS month, d.currency::text,
+           CASE WHEN d.currency::text = s.reporting THEN d.conversion_value_micros
+                ELSE socialroi.round_even(d.conversion_value_micros * r.rate) END AS micros
+      FROM socialroi.ad_daily d JOIN acct a USING (account_id) CROSS JOIN setting s
+      LEFT JOIN LATERAL (SELECT x.rate FROM socialroi.fx_rate x
+                          WHERE x.currency = d.currency AND x.day <= d.day
+                          ORDER BY x.day DESC LIMIT 1) r ON true
+     WHERE d.conversion_value_micros <> 0
+), deal AS (
+    SELECT d.account_id, d.deal_id, d.created_at, d.closed_at,
+           COALESCE(d.currency::text, '???') AS currency,
+           CASE WHEN d.currency::text = s.reporting THEN COALESCE(d.amount_micros, 0)
+                ELSE socialroi.round_even(COALESCE(d.amount_micros, 0) * r.rate) END AS micros
+      FROM socialroi.deal d CROSS JOIN setting s
+      LEFT JOIN LATERAL (SELECT x.rate FROM socialroi.fx_rate x
+                          WHERE x.currency = d.currency
+                            AND x.day <= (d.closed_at AT TIME ZONE 'UTC')::date
+                          ORDER BY x.day DESC LIMIT 1) r ON true
+     WHERE d.is_won AND d.closed_at IS NOT NULL
+), deal_touch AS (
+    -- each won deal with the channel and time of the last touch of its contacts (every lead
+    -- of each contact's person) up to the deal's creation
+    SELECT DISTINCT ON (d.account_id, d.deal_id) d.*,
+           socialroi.channel_of(t.platform) AS channel, t.occurred_at AS touched_at
+      FROM deal d
+      JOIN socialroi.deal_contact dc ON dc.account_id = d.account_id AND dc.deal_id = d.deal_id
+      JOIN socialroi.lead c ON c.account_id = dc.account_id AND c.lead_id = dc.lead_id
+      JOIN socialroi.lead l ON l.email_hash = c.email_hash
+                            OR (c.email_hash IS NULL AND l.account_id = c.account_id
+                                AND l.lead_id = c.lead_id)
+      JOIN socialroi.touchpoint t ON t.account_id = l.account_id AND t.lead_id = l.lead_id
+                                 AND t.occurred_at <= d.created_at
+     WHERE NOT l.is_test
+     ORDER BY d.account_id, d.deal_id, t.occurred_at DESC, t.account_id DESC, t.touch_id DESC
+), line AS (
+    SELECT p.channel, p.month, 'platform'::text AS what, p.micros, p.currency FROM platform p
+    UNION ALL
+    SELECT d.channel, pg_catalog.date_trunc('month', d.closed_at AT TIME ZONE 'UTC')::date,
+           CASE WHEN d.closed_at - d.touched_at > interval '7 days' THEN 'outside' ELSE 'crm' END,
+           d.micros, d.currency
+      FROM deal_touch d WHERE d.channel IN (SELECT a.channel FROM acct a)
+), cell AS (
+    SELECT l.month, l.channel,
+           COALESCE(sum(l.micros) FILTER (WHERE l.what = 'platform'), 0) AS platform,
+           COALESCE(sum(l.micros) FILTER (WHERE l.what <> 'platform'), 0) AS crm,
+           COALESCE(sum(l.micros) FILTER (WHERE l.what = 'outside'), 0) AS outside,
+           COALESCE(pg_catalog.array_agg(DISTINCT l.currency ORDER BY l.currency)
+                        FILTER (WHERE l.micros IS NULL), '{}') AS unconverted
+      FROM line l
+     GROUP BY l.month, l.channel
+)
+-- (micro-units to amounts inline: the readers may not call functions of schema socialroi
+-- whose bodies name it, as socialroi.money's does)
+SELECT c.month, c.channel, (SELECT s.reporting FROM setting s) AS currency,
+       (c.platform / 1000000)::numeric(24, 6) AS platform_revenue,
+       (c.crm / 1000000)::numeric(24, 6) AS crm_revenue,
+       ((c.platform - c.crm) / 1000000)::numeric(24, 6) AS difference,
+       (-c.outside / 1000000)::numeric(24, 6) AS outside_attribution_window,
+       ((c.platform - c.crm + c.outside) / 1000000)::numeric(24, 6) AS unexplained,
+       c.unconverted AS unconverted_currencies
+  FROM cell c;
+
+COMMENT ON VIEW finance.roi_bridge_revenue IS
+    'Per channel and month, the conversion value the platform reported against the revenue of '
+    'the CRM deals won in the month and credited to the channel (last touch of their contacts '
+    'up to the deal''s creation), in the reporting currency: outside_attribution_window plus '
+    'unexplained add up to the difference exactly. Amounts without an exchange rate are in '
+    'neither figure; their currencies are named.';
+COMMENT ON COLUMN finance.roi_bridge_revenue.month IS
+    'The month (first day): the platform''s own day for its values, the UTC close day for deals.';
+COMMENT ON COLUMN finance.roi_bridge_revenue.channel IS 'The platform.';
+COMMENT ON COLUMN finance.roi_bridge_revenue.currency IS 'The reporting currency.';
+COMMENT ON COLUMN finance.roi_bridge_revenue.platform_revenue IS
+    'Conversion value the platform''s ad rows report, converted on each row''s day.';
+COMMENT ON COLUMN finance.roi_bridge_revenue.crm_revenue IS
+    'Amounts of the deals won in the month credited to the channel, converted on the close day.';
+COMMENT ON COLUMN finance.roi_bridge_revenue.difference IS 'platform_revenue - crm_revenue.';
+COMMENT ON COLUMN finance.roi_bridge_revenue.outside_attribution_window IS
+    'Minus the revenue of the deals won more than 7 days (the platforms'' default click window) '
+    'after their last touch on the channel: no platform can report it.';
+COMMENT ON COLUMN finance.roi_bridge_revenue.unexplained IS
+    'The rest of the difference: values the platform reported that no deal accounts for, and '
+    'deals won within the window the platform did not report (not traceable record by record).';
+COMMENT ON COLUMN finance.roi_bridge_revenue.unconverted_currencies IS
+    'Currencies of platform values or won deals left out of both figures for want of an '
+    'exchange rate (??? for a deal without a currency).';
+GRANT SELECT ON finance.roi_bridge_revenue TO socialroi_finance;

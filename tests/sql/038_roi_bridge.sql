@@ -3,7 +3,7 @@
 -- cause in the right month and channel; the causes and the unexplained rest add up to the
 -- difference in every row; the columns add up to the platforms' and the CRM's own totals.
 BEGIN;
-SELECT plan(9);
+SELECT plan(12);
 
 SELECT socialroi.sync_account('fb', 'facebook', '1', 'USD', 'America/New_York', true, '');
 SELECT socialroi.sync_account('li', 'linkedin', '2', 'USD', '', true, '');
@@ -60,7 +60,41 @@ VALUES (1, 'tf1', 'f1', 'form_submission', '2026-02-10 12:00Z', 'facebook'),
        (1, 'tft', 'ft', 'form_submission', '2026-02-11 12:00Z', 'facebook'),
        (1, 'tf10', 'f10', 'form_submission', '2026-02-16 12:00Z', 'facebook');
 
+-- Revenue: Meta reports 300.00 USD of conversion value in February. p1 wins 1,000.00 USD on
+-- Feb 12, two days after its Meta form; p4 wins 500.00 EUR (1.10 USD) on Mar 30, five weeks
+-- after its last Meta form; p5 (LinkedIn) wins an amount in GBP, which has no rate.
+UPDATE socialroi.ad_daily SET conversion_value_micros = 300000000 WHERE day = '2026-02-10';
+SET LOCAL ROLE socialroi_daemon;
+SELECT socialroi.sync_settings('USD', 7.000000);
+SELECT socialroi.sync_fx_static('{"EUR":"1.10"}');
+RESET ROLE;
+INSERT INTO socialroi.deal (account_id, deal_id, amount_micros, currency, is_won, is_closed,
+                            created_at, closed_at)
+VALUES (3, 'd1', 1000000000, 'USD', true, true, '2026-02-11 09:00Z', '2026-02-12 09:00Z'),
+       (3, 'd4', 500000000, 'EUR', true, true, '2026-02-25 09:00Z', '2026-03-30 09:00Z'),
+       (3, 'd5', 700000000, 'GBP', true, true, '2026-02-16 09:00Z', '2026-03-05 09:00Z');
+INSERT INTO socialroi.deal_contact (account_id, deal_id, lead_id)
+VALUES (3, 'd1', 'c1'), (3, 'd4', 'c4'), (3, 'd5', 'c5');
+
 SET LOCAL ROLE socialroi_finance;
+
+SELECT results_eq(
+    $$SELECT month::text, channel, currency, platform_revenue, crm_revenue, difference,
+             outside_attribution_window, unexplained, unconverted_currencies
+        FROM finance.roi_bridge_revenue ORDER BY channel, month$$,
+    $$VALUES ('2026-02-01', 'facebook', 'USD', 300.000000, 1000.000000, -700.000000,
+              0.000000, -700.000000, '{}'::text[]),
+             ('2026-03-01', 'facebook', 'USD', 0.000000, 550.000000, -550.000000,
+              -550.000000, 0.000000, '{}'),
+             ('2026-03-01', 'linkedin', 'USD', 0.000000, 0.000000, 0.000000, 0.000000,
+              0.000000, '{GBP}')$$,
+    'revenue: a deal won five weeks after its last click is outside the window; the GBP deal '
+    'is named, in neither figure');
+SELECT is_empty(
+    $$SELECT * FROM finance.roi_bridge_revenue
+       WHERE outside_attribution_window + unexplained <> difference
+          OR difference <> platform_revenue - crm_revenue$$,
+    'revenue: in every row the window and the unexplained rest add up to the difference');
 
 SELECT results_eq(
     $$SELECT month::text, channel, platform_leads, crm_leads, difference
@@ -108,6 +142,8 @@ SELECT is((SELECT sum(day_basis) + sum(crm_timing) FROM finance.roi_bridge), 0::
 SET LOCAL ROLE socialroi_dashboard;
 SELECT throws_ok('SELECT * FROM finance.roi_bridge', '42501', NULL,
                  'the dashboard role cannot read the bridge');
+SELECT throws_ok('SELECT * FROM finance.roi_bridge_revenue', '42501', NULL,
+                 'nor its revenue');
 RESET ROLE;
 
 SELECT * FROM finish();
