@@ -235,12 +235,13 @@ WITH setting AS (
       FROM deal d
       JOIN socialroi.deal_contact dc ON dc.account_id = d.account_id AND dc.deal_id = d.deal_id
       JOIN socialroi.lead c ON c.account_id = dc.account_id AND c.lead_id = dc.lead_id
-      JOIN socialroi.lead l ON l.email_hash = c.email_hash
-                            OR (c.email_hash IS NULL AND l.account_id = c.account_id
-                                AND l.lead_id = c.lead_id)
+      JOIN LATERAL (SELECT l.account_id, l.lead_id FROM socialroi.lead l
+                     WHERE l.email_hash = c.email_hash AND NOT l.is_test
+                    UNION ALL
+                    SELECT c.account_id, c.lead_id WHERE c.email_hash IS NULL AND NOT c.is_test) l
+                  ON true
       JOIN socialroi.touchpoint t ON t.account_id = l.account_id AND t.lead_id = l.lead_id
                                  AND t.occurred_at <= d.created_at
-     WHERE NOT l.is_test
      ORDER BY d.account_id, d.deal_id, t.occurred_at DESC, t.account_id DESC, t.touch_id DESC
 ), line AS (
     SELECT p.channel, p.month, 'platform'::text AS what, p.micros, p.currency FROM platform p
