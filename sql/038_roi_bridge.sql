@@ -42,110 +42,204 @@
 -- own person), as in crediting. CRM people whose last touch names no channel are no channel's
 -- and appear in no row. Channels are the ad and social platforms (not the CRM).
 
+-- Computed month by month from index lookups, so a filter on month costs that month: a
+-- person's leads are found by e-mail hash (or are the one lead without one), their first CRM
+-- record and its channel from their touches, a form lead's rank among the person's ad forms on
+-- its platform from their forms. (The plain SQL functions below are inlined into the month's
+-- query, which is why they set no search_path: every name in them is qualified.)
+
+-- Every lead of a person (test leads left out): the leads sharing its e-mail hash, or the lead
+-- itself when it has none.
+CREATE FUNCTION socialroi.person_leads(p_hash text, p_account integer, p_lead text)
+RETURNS SETOF socialroi.lead LANGUAGE sql STABLE AS $$
+    SELECT l.* FROM socialroi.lead l WHERE l.email_hash = p_hash AND NOT l.is_test
+    UNION ALL
+    SELECT l.* FROM socialroi.lead l
+     WHERE p_hash IS NULL AND l.account_id = p_account AND l.lead_id = p_lead AND NOT l.is_test
+$$;
+
+-- A person's first CRM record, with the channel and time of their last touch up to it; no row
+-- when the CRM never recorded them.
+CREATE FUNCTION socialroi.person_crm(p_hash text, p_account integer, p_lead text)
+RETURNS TABLE (at timestamptz, channel text, touched_at timestamptz)
+LANGUAGE sql STABLE AS $$
+    SELECT c.at, socialroi.channel_of(t.platform), t.occurred_at
+      FROM (SELECT pg_catalog.min(l.created_at) AS at
+              FROM socialroi.person_leads(p_hash, p_account, p_lead) l
+             WHERE l.source = 'crm') c
+      LEFT JOIN LATERAL (
+          SELECT t.platform, t.occurred_at
+            FROM socialroi.person_leads(p_hash, p_account, p_lead) l
+            JOIN socialroi.touchpoint t ON t.account_id = l.account_id AND t.lead_id = l.lead_id
+           WHERE t.occurred_at <= c.at
+           ORDER BY t.occurred_at DESC, t.account_id DESC, t.touch_id DESC LIMIT 1) t ON true
+     WHERE c.at IS NOT NULL
+$$;
+
+-- How each account's platform counts days (the time zone of its ad rows' day basis), and its
+-- channel; the CRM is no channel.
+CREATE VIEW socialroi.bridge_account AS
+SELECT a.account_id, a.platform AS channel,
+       CASE (SELECT d.day_basis FROM socialroi.ad_daily d
+              WHERE d.account_id = a.account_id LIMIT 1)
+            WHEN 'account_tz' THEN COALESCE(a.timezone, 'UTC')
+            WHEN 'pacific' THEN 'America/Los_Angeles'
+            ELSE 'UTC' END AS tz
+  FROM socialroi.account a
+ WHERE a.platform <> 'hubspot';
+
+-- A person's first ad form lead on a channel (lead forms of organic posts have no campaign:
+-- the platforms' ad rows do not count them), with the month its platform counts it in and its
+-- UTC month.
+CREATE FUNCTION socialroi.person_first_form(p_hash text, p_account integer, p_lead text,
+                                            p_channel text)
+RETURNS TABLE (account_id integer, lead_id text, month date, utc_month date)
+LANGUAGE sql STABLE AS $$
+    SELECT l.account_id, l.lead_id,
+           pg_catalog.date_trunc('month', l.created_at AT TIME ZONE a.tz)::date,
+           pg_catalog.date_trunc('month', l.created_at AT TIME ZONE 'UTC')::date
+      FROM socialroi.person_leads(p_hash, p_account, p_lead) l
+      JOIN socialroi.bridge_account a ON a.account_id = l.account_id AND a.channel = p_channel
+     WHERE l.source = 'form' AND l.campaign_id IS NOT NULL
+     ORDER BY l.created_at, l.account_id, l.lead_id LIMIT 1
+$$;
+
+-- The bridge's lines of one month (its first day): the platforms' counts, the CRM people, and
+-- one line per record with a cause, each signed as its contribution to the difference.
+CREATE FUNCTION socialroi.roi_bridge_lines(p_month date)
+RETURNS TABLE (channel text, what text, leads bigint)
+LANGUAGE sql STABLE SET search_path = '' AS $$
+    WITH bound AS (
+        SELECT p_month::timestamp AT TIME ZONE 'UTC' AS lo,
+               (p_month + interval '1 month')::timestamp AT TIME ZONE 'UTC' AS hi
+    ), form AS (
+        -- the ad form leads the platforms count in the month (their day is at most a day off UTC)
+        SELECT l.email_hash, l.account_id, l.lead_id, a.channel,
+               pg_catalog.date_trunc('month', l.created_at AT TIME ZONE 'UTC')::date AS utc_month
+          FROM bound b
+          JOIN socialroi.lead l ON l.created_at >= b.lo - interval '1 day'
+                               AND l.created_at < b.hi + interval '1 day'
+          JOIN socialroi.bridge_account a USING (account_id)
+         WHERE l.source = 'form' AND l.campaign_id IS NOT NULL AND NOT l.is_test
+           AND pg_catalog.date_trunc('month', l.created_at AT TIME ZONE a.tz)::date = p_month
+    ), form_cause AS (
+        SELECT f.channel,
+               CASE WHEN c.at IS NULL THEN 'form_lead_not_in_crm'
+                    WHEN (ff.account_id, ff.lead_id) IS DISTINCT FROM (f.account_id, f.lead_id)
+                    THEN 'repeated_form_submission'
+                    WHEN c.channel IS DISTINCT FROM f.channel THEN 'credited_to_another_channel'
+                    WHEN pg_catalog.date_trunc('month', c.at AT TIME ZONE 'UTC')::date = p_month
+                    THEN NULL
+                    WHEN pg_catalog.date_trunc('month', c.at AT TIME ZONE 'UTC')::date
+                         = f.utc_month THEN 'day_basis'
+                    ELSE 'crm_timing' END AS cause
+          FROM form f
+          LEFT JOIN LATERAL socialroi.person_crm(f.email_hash, f.account_id, f.lead_id) c ON true
+          LEFT JOIN LATERAL socialroi.person_first_form(f.email_hash, f.account_id, f.lead_id,
+                                                        f.channel) ff ON true
+    ), crm AS (
+        -- the people whose first CRM record falls in the month, with its channel
+        SELECT l.email_hash, l.account_id, l.lead_id, c.at, c.channel, c.touched_at
+          FROM bound b
+          JOIN socialroi.lead l ON l.created_at >= b.lo AND l.created_at < b.hi
+          CROSS JOIN LATERAL socialroi.person_crm(l.email_hash, l.account_id, l.lead_id) c
+         WHERE l.source = 'crm' AND NOT l.is_test AND c.at = l.created_at
+           AND NOT EXISTS (SELECT 1 FROM socialroi.person_leads(l.email_hash, l.account_id,
+                                                                l.lead_id) e
+                            WHERE e.source = 'crm' AND e.created_at = l.created_at
+                              AND (e.account_id, e.lead_id) < (l.account_id, l.lead_id))
+           AND c.channel IN (SELECT a.channel FROM socialroi.bridge_account a)
+    ), crm_cause AS (
+        SELECT c.channel,
+               CASE WHEN ff.month = p_month THEN NULL
+                    WHEN ff.utc_month = p_month THEN 'day_basis'
+                    WHEN ff.month IS NOT NULL THEN 'crm_timing'
+                    WHEN EXISTS (SELECT 1
+                                   FROM socialroi.person_leads(c.email_hash, c.account_id,
+                                                               c.lead_id) o
+                                   JOIN socialroi.bridge_account a USING (account_id)
+                                  WHERE o.source = 'form' AND o.campaign_id IS NULL
+                                    AND a.channel = c.channel) THEN 'organic_form_lead'
+                    WHEN c.at - c.touched_at > interval '7 days'
+                    THEN 'outside_attribution_window'
+                    ELSE 'crm_lead_platform_did_not_count' END AS cause
+          FROM crm c
+          LEFT JOIN LATERAL socialroi.person_first_form(c.email_hash, c.account_id, c.lead_id,
+                                                        c.channel) ff ON true
+    )
+    SELECT a.channel, 'platform', pg_catalog.sum(d.leads)::bigint
+      FROM socialroi.ad_daily d JOIN socialroi.bridge_account a USING (account_id)
+     WHERE d.day >= p_month AND d.day < p_month + interval '1 month' AND d.leads <> 0
+     GROUP BY a.channel
+    UNION ALL
+    SELECT c.channel, 'crm', 1 FROM crm c
+    UNION ALL
+    SELECT f.channel, f.cause, 1 FROM form_cause f WHERE f.cause IS NOT NULL
+    UNION ALL
+    SELECT c.channel, c.cause, -1 FROM crm_cause c WHERE c.cause IS NOT NULL
+$$;
+
+-- The month's bridge rows, with the owner's rights (the readers cannot read the tables).
+CREATE FUNCTION finance.roi_bridge_month(p_month date)
+RETURNS TABLE (channel text, platform_leads bigint, crm_leads bigint, difference bigint,
+               form_lead_not_in_crm bigint, repeated_form_submission bigint,
+               credited_to_another_channel bigint, day_basis bigint, crm_timing bigint,
+               crm_lead_platform_did_not_count bigint, organic_form_lead bigint,
+               outside_attribution_window bigint, unexplained bigint)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
+    SELECT c.channel, c.platform, c.crm, c.platform - c.crm, c.not_in_crm, c.repeated,
+           c.elsewhere, c.day_basis, c.timing, c.not_counted, c.organic, c.outside,
+           c.platform - c.crm - c.not_in_crm - c.repeated - c.elsewhere - c.day_basis
+               - c.timing - c.not_counted - c.organic - c.outside
+      FROM (SELECT l.channel,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'platform'), 0)::bigint
+                       AS platform,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'crm'), 0)::bigint AS crm,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'form_lead_not_in_crm'), 0)
+                       ::bigint AS not_in_crm,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'repeated_form_submission'), 0)
+                       ::bigint AS repeated,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'credited_to_another_channel'),
+                            0)::bigint AS elsewhere,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'day_basis'), 0)::bigint
+                       AS day_basis,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'crm_timing'), 0)::bigint
+                       AS timing,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'crm_lead_platform_did_not_count'),
+                            0)::bigint AS not_counted,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'organic_form_lead'), 0)::bigint
+                       AS organic,
+                   COALESCE(sum(l.leads) FILTER (WHERE l.what = 'outside_attribution_window'), 0)
+                       ::bigint AS outside
+              FROM socialroi.roi_bridge_lines(p_month) l
+             GROUP BY l.channel) c
+$$;
+REVOKE ALL ON FUNCTION finance.roi_bridge_month(date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION finance.roi_bridge_month(date) TO socialroi_finance;
+
+-- The months of the bridge: those holding data (socialroi.data_months) and those holding
+-- leads, each probed in the index of lead creation times.
+CREATE INDEX lead_created_idx ON socialroi.lead (created_at);
+CREATE VIEW socialroi.bridge_months AS
+SELECT d.month FROM socialroi.data_months d
+UNION
+SELECT m::date
+  FROM (SELECT pg_catalog.min(l.created_at) AT TIME ZONE 'UTC' AS lo,
+               pg_catalog.max(l.created_at) AT TIME ZONE 'UTC' AS hi
+          FROM socialroi.lead l) b,
+       pg_catalog.generate_series(pg_catalog.date_trunc('month', b.lo), b.hi,
+                                  interval '1 month') m
+ WHERE EXISTS (SELECT 1 FROM socialroi.lead l
+                WHERE l.created_at >= m AT TIME ZONE 'UTC'
+                  AND l.created_at < (m + interval '1 month') AT TIME ZONE 'UTC');
+
+-- A filter on month keeps rows of socialroi.bridge_months before any figure is computed.
 CREATE VIEW finance.roi_bridge AS
-WITH acct AS (
-    -- each account's channel and the time zone its platform counts days in
-    SELECT a.account_id, a.platform AS channel,
-           CASE (SELECT d.day_basis FROM socialroi.ad_daily d
-                  WHERE d.account_id = a.account_id LIMIT 1)
-                WHEN 'account_tz' THEN COALESCE(a.timezone, 'UTC')
-                WHEN 'pacific' THEN 'America/Los_Angeles'
-                ELSE 'UTC' END AS tz
-      FROM socialroi.account a
-     WHERE a.platform <> 'hubspot'
-), person_lead AS (
-    SELECT COALESCE(l.email_hash, l.account_id || ':' || l.lead_id) AS person, l.account_id,
-           l.lead_id, l.source, l.created_at, l.campaign_id
-      FROM socialroi.lead l
-     WHERE NOT l.is_test
-), crm_first AS (
-    SELECT p.person, pg_catalog.min(p.created_at) AS at
-      FROM person_lead p WHERE p.source = 'crm' GROUP BY p.person
-), crm AS (
-    -- each CRM person with the channel and time of their last touch up to the first CRM record
-    SELECT DISTINCT ON (c.person) c.person,
-           pg_catalog.date_trunc('month', c.at AT TIME ZONE 'UTC')::date AS month,
-           c.at, socialroi.channel_of(t.platform) AS channel, t.occurred_at AS touched_at
-      FROM crm_first c
-      LEFT JOIN person_lead p ON p.person = c.person
-      LEFT JOIN socialroi.touchpoint t ON t.account_id = p.account_id AND t.lead_id = p.lead_id
-                                      AND t.occurred_at <= c.at
-     ORDER BY c.person, t.occurred_at DESC NULLS LAST, t.account_id DESC, t.touch_id DESC
-), form AS (
-    SELECT p.person, a.channel,
-           pg_catalog.date_trunc('month', p.created_at AT TIME ZONE a.tz)::date AS month,
-           pg_catalog.date_trunc('month', p.created_at AT TIME ZONE 'UTC')::date AS utc_month,
-           pg_catalog.row_number() OVER (PARTITION BY p.person, a.channel
-                                         ORDER BY p.created_at, p.account_id, p.lead_id) AS nth
-      FROM person_lead p JOIN acct a USING (account_id)
-     WHERE p.source = 'form' AND p.campaign_id IS NOT NULL
-), organic AS (
-    -- lead forms of organic posts: the platforms' ad rows do not count them
-    SELECT DISTINCT p.person, a.channel
-      FROM person_lead p JOIN acct a USING (account_id)
-     WHERE p.source = 'form' AND p.campaign_id IS NULL
-), form_cause AS (
-    SELECT f.channel, f.month AS form_month, c.month AS crm_month,
-           CASE WHEN c.person IS NULL THEN 'form_lead_not_in_crm'
-                WHEN f.nth > 1 THEN 'repeated_form_submission'
-                WHEN c.channel IS DISTINCT FROM f.channel THEN 'credited_to_another_channel'
-                WHEN f.month <> c.month AND f.utc_month = c.month THEN 'day_basis'
-                WHEN f.month <> c.month THEN 'crm_timing' END AS cause
-      FROM form f LEFT JOIN crm c USING (person)
-), line AS (
-    SELECT a.channel, pg_catalog.date_trunc('month', d.day)::date AS month,
-           'platform'::text AS what, d.leads
-      FROM socialroi.ad_daily d JOIN acct a USING (account_id)
-     WHERE d.leads <> 0
-    UNION ALL
-    SELECT c.channel, c.month, 'crm', 1
-      FROM crm c WHERE c.channel IN (SELECT a.channel FROM acct a)
-    UNION ALL
-    SELECT f.channel, f.form_month, f.cause, 1 FROM form_cause f WHERE f.cause IS NOT NULL
-    UNION ALL
-    SELECT f.channel, f.crm_month, f.cause, -1
-      FROM form_cause f WHERE f.cause IN ('day_basis', 'crm_timing')
-    UNION ALL
-    SELECT c.channel, c.month,
-           CASE WHEN EXISTS (SELECT 1 FROM organic o
-                              WHERE o.person = c.person AND o.channel = c.channel)
-                THEN 'organic_form_lead'
-                WHEN c.at - c.touched_at > interval '7 days' THEN 'outside_attribution_window'
-                ELSE 'crm_lead_platform_did_not_count' END,
-           -1
-      FROM crm c
-     WHERE c.channel IN (SELECT a.channel FROM acct a)
-       AND NOT EXISTS (SELECT 1 FROM form f
-                        WHERE f.person = c.person AND f.channel = c.channel AND f.nth = 1)
-), cell AS (
-    SELECT l.month, l.channel,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'platform'), 0)::bigint AS platform,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'crm'), 0)::bigint AS crm,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'form_lead_not_in_crm'), 0)::bigint
-               AS not_in_crm,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'repeated_form_submission'), 0)::bigint
-               AS repeated,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'credited_to_another_channel'), 0)
-               ::bigint AS elsewhere,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'day_basis'), 0)::bigint AS day_basis,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'crm_timing'), 0)::bigint AS timing,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'crm_lead_platform_did_not_count'), 0)
-               ::bigint AS not_counted,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'organic_form_lead'), 0)::bigint
-               AS organic,
-           COALESCE(sum(l.leads) FILTER (WHERE l.what = 'outside_attribution_window'), 0)
-               ::bigint AS outside
-      FROM line l
-     GROUP BY l.month, l.channel
-)
-SELECT c.month, c.channel, c.platform AS platform_leads, c.crm AS crm_leads,
-       c.platform - c.crm AS difference, c.not_in_crm AS form_lead_not_in_crm,
-       c.repeated AS repeated_form_submission, c.elsewhere AS credited_to_another_channel,
-       c.day_basis, c.timing AS crm_timing, c.not_counted AS crm_lead_platform_did_not_count,
-       c.organic AS organic_form_lead, c.outside AS outside_attribution_window,
-       c.platform - c.crm - c.not_in_crm - c.repeated - c.elsewhere - c.day_basis - c.timing
-           - c.not_counted - c.organic - c.outside AS unexplained
-  FROM cell c;
+SELECT m.month, b.channel, b.platform_leads, b.crm_leads, b.difference, b.form_lead_not_in_crm,
+       b.repeated_form_submission, b.credited_to_another_channel, b.day_basis, b.crm_timing,
+       b.crm_lead_platform_did_not_count, b.organic_form_lead, b.outside_attribution_window,
+       b.unexplained
+  FROM socialroi.bridge_months m, LATERAL finance.roi_bridge_month(m.month) b;
 
 COMMENT ON VIEW finance.roi_bridge IS
     'Per channel and month, the leads the platform reported (its ad rows) against the CRM '
@@ -201,21 +295,25 @@ GRANT SELECT ON finance.roi_bridge TO socialroi_finance;
 -- it. That part is computed; the rest cannot be traced record by record (a platform reports
 -- values, not deals) and is shown as unexplained. Amounts without an exchange rate are left out
 -- of both sides and their currencies named.
-CREATE VIEW finance.roi_bridge_revenue AS
+-- One month's rows (its first day), with the owner's rights.
+CREATE FUNCTION finance.roi_bridge_revenue_month(p_month date)
+RETURNS TABLE (channel text, currency text, platform_revenue numeric(24, 6),
+               crm_revenue numeric(24, 6), difference numeric(24, 6),
+               outside_attribution_window numeric(24, 6), unexplained numeric(24, 6),
+               unconverted_currencies text[])
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
 WITH setting AS (
     SELECT s.value AS reporting FROM socialroi.setting s WHERE s.key = 'reporting_currency'
-), acct AS (
-    SELECT a.account_id, a.platform AS channel FROM socialroi.account a
-     WHERE a.platform <> 'hubspot'
 ), platform AS (
-    SELECT a.channel, pg_catalog.date_trunc('month', d.day)::date AS month, d.currency::text,
+    SELECT a.channel, d.currency::text,
            CASE WHEN d.currency::text = s.reporting THEN d.conversion_value_micros
                 ELSE socialroi.round_even(d.conversion_value_micros * r.rate) END AS micros
-      FROM socialroi.ad_daily d JOIN acct a USING (account_id) CROSS JOIN setting s
+      FROM socialroi.ad_daily d JOIN socialroi.bridge_account a USING (account_id) CROSS JOIN setting s
       LEFT JOIN LATERAL (SELECT x.rate FROM socialroi.fx_rate x
                           WHERE x.currency = d.currency AND x.day <= d.day
                           ORDER BY x.day DESC LIMIT 1) r ON true
      WHERE d.conversion_value_micros <> 0
+       AND d.day >= p_month AND d.day < p_month + interval '1 month'
 ), deal AS (
     SELECT d.account_id, d.deal_id, d.created_at, d.closed_at,
            COALESCE(d.currency::text, '???') AS currency,
@@ -226,7 +324,8 @@ WITH setting AS (
                           WHERE x.currency = d.currency
                             AND x.day <= (d.closed_at AT TIME ZONE 'UTC')::date
                           ORDER BY x.day DESC LIMIT 1) r ON true
-     WHERE d.is_won AND d.closed_at IS NOT NULL
+     WHERE d.is_won AND d.closed_at >= p_month::timestamp AT TIME ZONE 'UTC'
+       AND d.closed_at < (p_month + interval '1 month')::timestamp AT TIME ZONE 'UTC'
 ), deal_touch AS (
     -- each won deal with the channel and time of the last touch of its contacts (every lead
     -- of each contact's person) up to the deal's creation
@@ -244,32 +343,40 @@ WITH setting AS (
                                  AND t.occurred_at <= d.created_at
      ORDER BY d.account_id, d.deal_id, t.occurred_at DESC, t.account_id DESC, t.touch_id DESC
 ), line AS (
-    SELECT p.channel, p.month, 'platform'::text AS what, p.micros, p.currency FROM platform p
+    SELECT p.channel, 'platform'::text AS what, p.micros, p.currency FROM platform p
     UNION ALL
-    SELECT d.channel, pg_catalog.date_trunc('month', d.closed_at AT TIME ZONE 'UTC')::date,
+    SELECT d.channel,
            CASE WHEN d.closed_at - d.touched_at > interval '7 days' THEN 'outside' ELSE 'crm' END,
            d.micros, d.currency
-      FROM deal_touch d WHERE d.channel IN (SELECT a.channel FROM acct a)
+      FROM deal_touch d WHERE d.channel IN (SELECT a.channel FROM socialroi.bridge_account a)
 ), cell AS (
-    SELECT l.month, l.channel,
+    SELECT l.channel,
            COALESCE(sum(l.micros) FILTER (WHERE l.what = 'platform'), 0) AS platform,
            COALESCE(sum(l.micros) FILTER (WHERE l.what <> 'platform'), 0) AS crm,
            COALESCE(sum(l.micros) FILTER (WHERE l.what = 'outside'), 0) AS outside,
            COALESCE(pg_catalog.array_agg(DISTINCT l.currency ORDER BY l.currency)
                         FILTER (WHERE l.micros IS NULL), '{}') AS unconverted
       FROM line l
-     GROUP BY l.month, l.channel
+     GROUP BY l.channel
 )
--- (micro-units to amounts inline: the readers may not call functions of schema socialroi
--- whose bodies name it, as socialroi.money's does)
-SELECT c.month, c.channel, (SELECT s.reporting FROM setting s) AS currency,
+SELECT c.channel, (SELECT s.reporting FROM setting s) AS currency,
        (c.platform / 1000000)::numeric(24, 6) AS platform_revenue,
        (c.crm / 1000000)::numeric(24, 6) AS crm_revenue,
        ((c.platform - c.crm) / 1000000)::numeric(24, 6) AS difference,
        (-c.outside / 1000000)::numeric(24, 6) AS outside_attribution_window,
        ((c.platform - c.crm + c.outside) / 1000000)::numeric(24, 6) AS unexplained,
        c.unconverted AS unconverted_currencies
-  FROM cell c;
+  FROM cell c
+$$;
+REVOKE ALL ON FUNCTION finance.roi_bridge_revenue_month(date) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION finance.roi_bridge_revenue_month(date) TO socialroi_finance;
+
+CREATE VIEW finance.roi_bridge_revenue AS
+SELECT m.month, b.channel, b.currency, b.platform_revenue, b.crm_revenue, b.difference,
+       b.outside_attribution_window, b.unexplained, b.unconverted_currencies
+  FROM socialroi.bridge_months m, LATERAL finance.roi_bridge_revenue_month(m.month) b;
+
+
 
 COMMENT ON VIEW finance.roi_bridge_revenue IS
     'Per channel and month, the conversion value the platform reported against the revenue of '
