@@ -331,7 +331,8 @@ static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
     } else {
         /* the view has rounded half to even to 6 places; the cast only prints all six, as the
          * ROI report does, and names nothing a reader may not use */
-        sql = "SELECT campaign, to_char(month, 'YYYY-MM') AS month, interest_impressions, "
+        sql = "SELECT COALESCE(campaign, '(brand-wide)') AS campaign, "
+              "to_char(month, 'YYYY-MM') AS month, interest_impressions, "
               "interest_reach, consideration_engagements, consideration_clicks, "
               "trial_leads::numeric(30, 6) AS trial_leads, loyalty_won_deals, "
               "loyalty_customers::numeric(30, 6) AS loyalty_customers, advocacy_shares, "
