@@ -103,13 +103,16 @@ static const struct command commands[] = {
      "  --status          list backfills pending, running (pages, rows so far) and last done\n"
      "  --format FORMAT   with --status: table (default) or json\n" DB_HELP},
     {"report", cmd_report,
-     "report roi|channels|funnel [--from D] [--to D] [--by BY] [--model M] [--format F]",
+     "report roi|channels|funnel|bridge|revenue-bridge [--from D] [--to D] [--by BY] [--model M]"
+     " [--format F]",
      "usage: socialroi report roi [--by campaign|channel|month] [--model MODEL] [OPTIONS]\n"
      "       socialroi report channels [--by channel|month] [OPTIONS]\n"
-     "       socialroi report funnel [OPTIONS]\n\n"
+     "       socialroi report funnel|bridge|revenue-bridge [OPTIONS]\n\n"
      "roi: spend, leads, customers, revenue, ROI, ROAS, cost per lead and CAC (as\n"
      "socialroi_finance); channels: activity per platform (as socialroi_dashboard); funnel:\n"
-     "stages per campaign and month (as socialroi_dashboard).\n\n"
+     "stages per campaign and month (as socialroi_dashboard); bridge: per channel and month,\n"
+     "the platform's leads against the CRM's, the difference in named causes (as\n"
+     "socialroi_finance); revenue-bridge: the same for revenue.\n\n"
      "  --from D, --to D  the range (default the last 30 days, UTC)\n"
      "  --by BY           roi: campaign (default), channel or month; channels: channel\n"
      "                    (default) or month; funnel rows are always per campaign and month\n"
@@ -525,17 +528,22 @@ static bool one_of(const char *v, const char *const *set)
 /* Which --by and --model go with which report: the rows a report has decide. */
 static int check_report_kind(struct report_opts *r, bool by_set, bool model_set)
 {
-    static const char *const whats[] = {"roi", "channels", "funnel", NULL};
+    static const char *const whats[] = {"roi",    "channels",       "funnel",
+                                        "bridge", "revenue-bridge", NULL};
     static const char *const roi_bys[] = {"campaign", "channel", "month", NULL};
     static const char *const channel_bys[] = {"channel", "month", NULL};
     bool roi = strcmp(r->what, "roi") == 0, channels = strcmp(r->what, "channels") == 0;
     if (!one_of(r->what, whats))
-        return usage_error("\"%s\" is not a report: roi, channels or funnel", r->what);
+        return usage_error("\"%s\" is not a report: roi, channels, funnel, bridge or "
+                           "revenue-bridge",
+                           r->what);
     if (!roi && model_set)
         return usage_error("--model does not apply to report %s: it has no attribution", r->what);
     if (!roi && !channels && by_set)
-        return usage_error("--by does not apply to report funnel: its rows are per campaign "
-                           "and month");
+        return usage_error("--by does not apply to report %s: its rows are per %s and month",
+                           r->what, strcmp(r->what, "funnel") == 0 ? "campaign" : "channel");
+    if (!roi && !channels && strcmp(r->what, "funnel") != 0)
+        r->by = "channel"; /* the bridges' rows: per channel and month */
     if (channels && !by_set)
         r->by = "channel";
     if ((roi || channels) && !one_of(r->by, roi ? roi_bys : channel_bys))
@@ -602,7 +610,8 @@ static int cmd_report(int argc, char **argv)
             db_opt(ch, &o);
         }
     }
-    if ((rc = positional(argc, argv, 1, 1, "the report: roi, channels or funnel")))
+    if ((rc = positional(argc, argv, 1, 1,
+                         "the report: roi, channels, funnel, bridge or revenue-bridge")))
         return rc;
     r.what = argv[optind];
     if ((rc = check_report_kind(&r, by_set, model_set)) || (rc = check_report(&r)))

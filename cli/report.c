@@ -80,6 +80,36 @@ static const struct col funnel_cols[] = {
     {"trial_to_loyalty", "->LOYALTY", COL_PERCENT},
 };
 
+/* the ROI bridge (finance.roi_bridge): each cause its contribution to the difference */
+static const struct col bridge_cols[] = {
+    {"key", "CHANNEL", COL_TEXT},
+    {"month", "MONTH", COL_TEXT},
+    {"platform_leads", "PLATFORM", COL_COUNT},
+    {"crm_leads", "CRM", COL_COUNT},
+    {"difference", "DIFFERENCE", COL_COUNT},
+    {"form_lead_not_in_crm", "NOT IN CRM", COL_COUNT},
+    {"repeated_form_submission", "REPEATED", COL_COUNT},
+    {"credited_to_another_channel", "OTHER CHANNEL", COL_COUNT},
+    {"day_basis", "DAY BASIS", COL_COUNT},
+    {"crm_timing", "CRM TIMING", COL_COUNT},
+    {"crm_lead_platform_did_not_count", "NOT COUNTED", COL_COUNT},
+    {"organic_form_lead", "ORGANIC FORM", COL_COUNT},
+    {"outside_attribution_window", "OUTSIDE WINDOW", COL_COUNT},
+    {"unexplained", "UNEXPLAINED", COL_COUNT},
+};
+
+/* the same for money (finance.roi_bridge_revenue) */
+static const struct col revenue_bridge_cols[] = {
+    {"key", "CHANNEL", COL_TEXT},
+    {"month", "MONTH", COL_TEXT},
+    {"platform_revenue_micros", "PLATFORM", COL_MICROS},
+    {"crm_revenue_micros", "CRM", COL_MICROS},
+    {"difference_micros", "DIFFERENCE", COL_MICROS},
+    {"outside_attribution_window_micros", "OUTSIDE WINDOW", COL_MICROS},
+    {"unexplained_micros", "UNEXPLAINED", COL_MICROS},
+    {"unconverted_currencies", "NO FX RATE", COL_ARRAY},
+};
+
 struct table {
     const char *title;
     const struct col *cols;
@@ -278,10 +308,31 @@ static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
     } else if (strcmp(o->what, "channels") == 0) {
         sql = "SELECT * FROM dashboard.channel_report($1::date, $2::date, $3)";
         n = 3;
+    } else if (strcmp(o->what, "bridge") == 0) {
+        sql = "SELECT channel, to_char(month, 'YYYY-MM') AS month, platform_leads, crm_leads, "
+              "difference, form_lead_not_in_crm, repeated_form_submission, "
+              "credited_to_another_channel, day_basis, crm_timing, "
+              "crm_lead_platform_did_not_count, organic_form_lead, outside_attribution_window, "
+              "unexplained FROM finance.roi_bridge WHERE month BETWEEN date_trunc('month', "
+              "$1::date) AND $2::date ORDER BY channel, month";
+        n = 2;
+    } else if (strcmp(o->what, "revenue-bridge") == 0) {
+        /* amounts are exact with six decimals: times a million they are the micro-units */
+        sql = "SELECT channel, to_char(month, 'YYYY-MM') AS month, "
+              "(platform_revenue * 1000000)::bigint AS platform_revenue_micros, "
+              "(crm_revenue * 1000000)::bigint AS crm_revenue_micros, "
+              "(difference * 1000000)::bigint AS difference_micros, "
+              "(outside_attribution_window * 1000000)::bigint "
+              "AS outside_attribution_window_micros, "
+              "(unexplained * 1000000)::bigint AS unexplained_micros, unconverted_currencies "
+              "FROM finance.roi_bridge_revenue WHERE month BETWEEN date_trunc('month', "
+              "$1::date) AND $2::date ORDER BY channel, month";
+        n = 2;
     } else {
         /* the view has rounded half to even to 6 places; the cast only prints all six, as the
          * ROI report does, and names nothing a reader may not use */
-        sql = "SELECT campaign, to_char(month, 'YYYY-MM') AS month, interest_impressions, "
+        sql = "SELECT COALESCE(campaign, '(brand-wide)') AS campaign, "
+              "to_char(month, 'YYYY-MM') AS month, interest_impressions, "
               "interest_reach, consideration_engagements, consideration_clicks, "
               "trial_leads::numeric(30, 6) AS trial_leads, loyalty_won_deals, "
               "loyalty_customers::numeric(30, 6) AS loyalty_customers, advocacy_shares, "
@@ -312,19 +363,42 @@ static char *reporting_currency(PGconn *conn)
     return c;
 }
 
+#define KIND(what, title, cols, by_first)                                                          \
+    {                                                                                              \
+        what, title, cols, sizeof cols / sizeof cols[0], by_first                                  \
+    }
+
+/* Each report: its rows' columns, and whether its first column is what --by says. */
+static const struct kind {
+    const char *what, *title;
+    const struct col *cols;
+    size_t ncols;
+    bool by_first;
+} kinds[] = {
+    KIND("roi", "ROI", roi_cols, true),
+    KIND("channels", "Channels", channel_cols, true),
+    KIND("funnel", "Funnel", funnel_cols, false),
+    KIND("bridge", "Lead bridge", bridge_cols, false),
+    KIND("revenue-bridge", "Revenue bridge", revenue_bridge_cols, false),
+};
+
+static const struct kind *kind_of(const char *what)
+{
+    for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++)
+        if (strcmp(kinds[i].what, what) == 0)
+            return &kinds[i];
+    return &kinds[0];
+}
+
 int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err)
 {
     struct table t = {0};
     struct col cols[MAX_COLS];
     char title[256];
-    const struct col *src = strcmp(o->what, "roi") == 0        ? roi_cols
-                            : strcmp(o->what, "channels") == 0 ? channel_cols
-                                                               : funnel_cols;
-    t.ncols = src == roi_cols       ? sizeof roi_cols / sizeof roi_cols[0]
-              : src == channel_cols ? sizeof channel_cols / sizeof channel_cols[0]
-                                    : sizeof funnel_cols / sizeof funnel_cols[0];
-    memcpy(cols, src, t.ncols * sizeof cols[0]);
-    if (src != funnel_cols) /* the first column is what the rows are by */
+    const struct kind *k = kind_of(o->what);
+    t.ncols = k->ncols;
+    memcpy(cols, k->cols, t.ncols * sizeof cols[0]);
+    if (k->by_first) /* the first column is what the rows are by */
         cols[0].label = strcmp(o->by, "month") == 0     ? "MONTH"
                         : strcmp(o->by, "channel") == 0 ? "CHANNEL"
                                                         : "CAMPAIGN";
@@ -338,12 +412,8 @@ int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err)
     struct report_opts shown = *o;
     if (strcmp(o->what, "roi") != 0)
         shown.model = NULL; /* only ROI is attributed */
-    snprintf(title, sizeof title, "%s by %s, %s..%s%s%s, currency %s",
-             strcmp(o->what, "roi") == 0        ? "ROI"
-             : strcmp(o->what, "channels") == 0 ? "Channels"
-                                                : "Funnel",
-             o->by, o->from, o->to, shown.model ? ", model " : "", shown.model ? shown.model : "",
-             currency);
+    snprintf(title, sizeof title, "%s by %s, %s..%s%s%s, currency %s", k->title, o->by, o->from,
+             o->to, shown.model ? ", model " : "", shown.model ? shown.model : "", currency);
     t.title = title;
     o = &shown;
     if (strcmp(o->format, "csv") == 0)

@@ -1,6 +1,7 @@
 /*
- * report.h - socialroi report roi|channels|funnel: figures from the finance and dashboard
- * functions as a table, RFC 4180 CSV or JSON. Blocking libpq: command-line tool only.
+ * report.h - socialroi report roi|channels|funnel|bridge|revenue-bridge: figures from the
+ * finance and dashboard functions and views as a table, RFC 4180 CSV or JSON. Blocking libpq:
+ * command-line tool only.
  */
 #ifndef SR_REPORT_H
 #define SR_REPORT_H
@@ -9,7 +10,7 @@
 #include <stdio.h>
 
 struct report_opts {
-    const char *what;   /* roi, channels, funnel */
+    const char *what;   /* roi, channels, funnel, bridge, revenue-bridge */
     const char *from;   /* YYYY-MM-DD */
     const char *to;     /* YYYY-MM-DD */
     const char *by;     /* campaign, channel, month */

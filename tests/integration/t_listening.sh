@@ -125,6 +125,13 @@ check_eq "the funnel's brand-wide rows count every positive brand mention, no co
     "$(sql "SELECT count(*) FROM socialroi.mention m JOIN socialroi.listening_query q USING (account_id, query)
              WHERE q.side = 'brand' AND m.sentiment > 0.25")" \
     "$(dash "SELECT coalesce(sum(advocacy_positive_mentions), 0) FROM dashboard.funnel WHERE campaign IS NULL")"
+socialroi report funnel --dsn "$(conninfo it_dashboard)" --from "$(date -u -d '-8 days' +%F)" \
+    --format json >"$TEST_DIR/funnel.json" 2>&1
+check_eq "report funnel keys the brand-wide rows (brand-wide), with the view's counts" \
+    "$(dash "SELECT coalesce(sum(advocacy_positive_mentions), 0) FROM dashboard.funnel
+              WHERE campaign IS NULL AND month >= date_trunc('month', now() - interval '8 days')")" \
+    "$(jq '[.rows[] | select(.key == "(brand-wide)") | .advocacy_positive_mentions] | add // 0' \
+        "$TEST_DIR/funnel.json")"
 
 # ---- the config drops the competitors: their query keeps its label, its mentions their subject ----
 

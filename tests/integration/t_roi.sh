@@ -50,4 +50,34 @@ to=$(jq -r .roi.to "$TEST_DIR/truth.json")
 socialroi report roi --dsn "$(conninfo it_finance)" --from "$from" --to "$to" --model first_touch \
     --format table >"$TEST_DIR/table.out" 2>&1
 check_grep "the table names the model and the currency" 'first_touch.*USD|USD.*first_touch' "$TEST_DIR/table.out"
+
+# ---- the ROI bridge, as the finance reader, over the simulated world --------------------------
+socialroi report bridge --dsn "$(conninfo it_finance)" --from "$from" --to "$to" --format json \
+    >"$TEST_DIR/bridge.json" 2>&1
+check_eq "report bridge: rows per channel and month" "key month" \
+    "$(jq -r '.rows[0] | keys_unsorted[0:2] | join(" ")' "$TEST_DIR/bridge.json")"
+check_eq "report bridge: in every row the causes and the rest add up to the difference" 0 \
+    "$(jq '[.rows[] | select(.form_lead_not_in_crm + .repeated_form_submission
+                             + .credited_to_another_channel + .day_basis + .crm_timing
+                             + .crm_lead_platform_did_not_count + .organic_form_lead
+                             + .outside_attribution_window + .unexplained != .difference
+                             or .platform_leads - .crm_leads != .difference)] | length' \
+        "$TEST_DIR/bridge.json")"
+check_eq "report bridge: the platforms' leads of the period, each counted once" \
+    "$(sql "SELECT COALESCE(sum(leads), 0) FROM socialroi.ad_daily d JOIN socialroi.account a
+             USING (account_id) WHERE a.platform <> 'hubspot'
+              AND d.day BETWEEN date_trunc('month', '$from'::date) AND '$to'")" \
+    "$(jq '[.rows[].platform_leads] | add // 0' "$TEST_DIR/bridge.json")"
+socialroi report revenue-bridge --dsn "$(conninfo it_finance)" --from "$from" --to "$to" \
+    --format json >"$TEST_DIR/revenue.json" 2>&1
+check_eq "report revenue-bridge: the window and the rest add up to the difference, in micros" 0 \
+    "$(jq '[.rows[] | select(.outside_attribution_window_micros + .unexplained_micros
+                             != .difference_micros)] | length' "$TEST_DIR/revenue.json")"
+check_eq "report revenue-bridge: the CRM's revenue is the won deals credited to a channel" \
+    "$(jq '[.rows[].crm_revenue_micros] | add // 0' "$TEST_DIR/revenue.json")" \
+    "$(psql -XqAt -d "$(conninfo it_finance)" -c "SELECT (COALESCE(sum(crm_revenue), 0)
+        * 1000000)::bigint FROM finance.roi_bridge_revenue
+        WHERE month BETWEEN date_trunc('month', '$from'::date) AND '$to'")"
+check_rc 1 "report bridge as socialroi_dashboard is refused" \
+    socialroi report bridge --dsn "$(conninfo it_dashboard)" --from "$from" --to "$to"
 done_testing
