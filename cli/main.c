@@ -11,6 +11,7 @@
 #include "fxcsv.h"
 #include "migrate.h"
 #include "money.h"
+#include "panelcmd.h"
 #include "parsecmd.h"
 #include "alertscmd.h"
 #include "pollcmd.h"
@@ -136,6 +137,11 @@ static const struct command commands[] = {
      "  --format FORMAT   list: table (default) or json\n"
      "  --all             list: the resolved alerts too\n"
      "  --by NAME         ack: who acknowledges it (default: the database user)\n" DB_HELP},
+    {"export", panelcmd_export,
+     "export panel [--layout meridian|robyn|long] [--from D] [--to D] [--out DIR]",
+     panelcmd_export_help},
+    {"import", panelcmd_import, "import mmm FILE [--model NAME] [--layout robyn|meridian|generic]",
+     panelcmd_import_help},
     {"demo", cmd_demo, "demo [--dir DIR]",
      "usage: socialroi demo [--dir DIR]\n\n"
      "Starts a private PostgreSQL, the platform simulator and the daemon in DIR (default\n"
