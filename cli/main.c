@@ -175,9 +175,9 @@ static int usage_error(const char *fmt, ...)
 }
 
 /* Every long option some command takes: the others are unknown, these merely do not apply. */
-static const char *const known_options[] = {"dsn",     "config",  "format", "from",   "to",   "by",
-                                            "model",   "base",    "status", "header", "page", "dir",
-                                            "rebuild", "replace", "all",    "by",     NULL};
+static const char *const known_options[] = {
+    "dsn",  "config", "format",  "from",    "to",  "by", "model",  "base", "status", "header",
+    "page", "dir",    "rebuild", "replace", "all", "by", "layout", "out",  NULL};
 
 static bool takes(const struct option *lo, const char *name)
 {
