@@ -11,6 +11,7 @@
 #include "fxcsv.h"
 #include "migrate.h"
 #include "money.h"
+#include "panelcmd.h"
 #include "parsecmd.h"
 #include "alertscmd.h"
 #include "pollcmd.h"
@@ -139,6 +140,11 @@ static const struct command commands[] = {
      "  --format FORMAT   list: table (default) or json\n"
      "  --all             list: the resolved alerts too\n"
      "  --by NAME         ack: who acknowledges it (default: the database user)\n" DB_HELP},
+    {"export", panelcmd_export,
+     "export panel [--layout meridian|robyn|long] [--from D] [--to D] [--out DIR]",
+     panelcmd_export_help},
+    {"import", panelcmd_import, "import mmm FILE [--model NAME] [--layout robyn|meridian|generic]",
+     panelcmd_import_help},
     {"demo", cmd_demo, "demo [--dir DIR]",
      "usage: socialroi demo [--dir DIR]\n\n"
      "Starts a private PostgreSQL, the platform simulator and the daemon in DIR (default\n"
@@ -172,9 +178,9 @@ static int usage_error(const char *fmt, ...)
 }
 
 /* Every long option some command takes: the others are unknown, these merely do not apply. */
-static const char *const known_options[] = {"dsn",     "config",  "format", "from",   "to",   "by",
-                                            "model",   "base",    "status", "header", "page", "dir",
-                                            "rebuild", "replace", "all",    "by",     NULL};
+static const char *const known_options[] = {
+    "dsn",  "config", "format",  "from",    "to",  "by", "model",  "base", "status", "header",
+    "page", "dir",    "rebuild", "replace", "all", "by", "layout", "out",  NULL};
 
 static bool takes(const struct option *lo, const char *name)
 {

@@ -6,7 +6,7 @@
 . tests/integration/lib.sh
 
 # ---- help and usage -----------------------------------------------------------------------------
-for c in migrate parse status poll backfill report fx rollup alerts demo; do
+for c in migrate parse status poll backfill report fx rollup alerts export import demo; do
     socialroi "$c" --help >"$TEST_DIR/help.out" 2>&1
     rc=$?
     if [ $rc -eq 0 ] && head -n 1 "$TEST_DIR/help.out" | grep -q "^usage: socialroi $c "; then
