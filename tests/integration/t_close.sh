@@ -9,8 +9,7 @@
 CONF="$TEST_DIR/socialroi.conf"
 this_month=$(date -u +%Y-%m-01)
 period=$(date -u -d "$this_month -1 month" +%Y-%m)
-SIM_ARGS="--today $this_month"
-start_sim 21 || { not_ok "the simulator starts"; done_testing; exit 1; }
+SIM_ARGS="--today $this_month" start_sim 21 || { not_ok "the simulator starts"; done_testing; exit 1; }
 sim_config "$CONF" facebook hubspot
 sim_campaigns "$CONF"
 check_rc 0 "socialroid --once over Meta and HubSpot exits 0" run_once "$CONF"
