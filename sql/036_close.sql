@@ -173,7 +173,8 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
 $$;
 
 -- Closes a calendar month (any day of it names it): refuses a month not yet ended (UTC) and
--- a month already closed. Freezes its figures, the rates its conversions used and its lines.
+-- a month already closed. Brings the rollup up to date, then freezes the month's figures, the
+-- rates its conversions used and its lines.
 -- Runs with the owner's rights: finance may close, but not write the snapshot tables itself.
 CREATE FUNCTION socialroi.close_period(p_month date, p_by text)
 RETURNS bigint LANGUAGE plpgsql SECURITY DEFINER SET search_path = '' AS $$
@@ -201,6 +202,18 @@ BEGIN
                 WHERE period = m AND reopened_at IS NULL) THEN
         RAISE EXCEPTION 'close: % is already closed', pg_catalog.to_char(m, 'YYYY-MM')
             USING ERRCODE = 'unique_violation';
+    END IF;
+    -- The figures frozen are those of the facts stored at the close: the rollup is brought up
+    -- to date first (under its lock, so the daemon's rollup waits meanwhile). A fetch that had
+    -- written facts but whose rollup had not yet run would otherwise be frozen out of the month.
+    FOR i IN 1..20 LOOP
+        EXIT WHEN socialroi.rollup_dirty(100000) = 0;
+    END LOOP;
+    IF EXISTS (SELECT 1 FROM socialroi.dirty_spend s WHERE s.day BETWEEN m AND e)
+       OR EXISTS (SELECT 1 FROM socialroi.dirty_conversion) THEN
+        RAISE EXCEPTION 'close: the rollup of % is not up to date (facts keep arriving)',
+            pg_catalog.to_char(m, 'YYYY-MM')
+            USING ERRCODE = 'object_not_in_prerequisite_state', HINT = 'close again shortly';
     END IF;
     INSERT INTO socialroi.period_close (period, closed_by, reporting_currency, last_revision_id)
     VALUES (m, pg_catalog.btrim(p_by), socialroi.reporting_currency(),
@@ -413,15 +426,17 @@ COMMENT ON COLUMN finance.period_close.is_open IS 'True while the close stands (
 --                itself change;
 --   late_deal    a won deal's credit that moved: a deal absent at the close, or one changed
 --                after it (revision_id: its last deal revision);
---   late_lead    credit of people with no credited lead at the close.
--- A cause of no rate (a currency left unconverted), a new day of spend, a configured spend line
+--   late_lead    credit of people with no credited lead at the close;
+--   late_spend   a platform spend line (campaign, day, platform, currency) that had no row at
+--                the close (cause_ref: platform and day), with its own counts and value.
+-- A cause of no rate (a currency left unconverted), a configured spend line
 -- changed, a touch that moved credit between campaigns of a person already credited, or the
 -- rounding of a day's sum against its parts stays unexplained.
 CREATE FUNCTION socialroi.close_adjustments_of(p_close_id bigint)
 RETURNS TABLE (cut text, key text, platform text, model text, figure text,
                closed_value numeric, current_value numeric, difference numeric, cause text,
                cause_ref text, revision_id bigint, amount numeric)
-LANGUAGE sql STABLE SET search_path = '' AS $$
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
     WITH p AS (
         SELECT c.close_id, c.period AS m,
                (c.period + interval '1 month' - interval '1 day')::date AS e,
@@ -476,7 +491,26 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
             ON l.kind = 'ad_campaign' AND l.platform = a.platform
            AND l.value = r.fact_key ->> 'campaign_id'
           JOIN socialroi.campaign c ON c.campaign_id = l.campaign_id
-         WHERE d.day BETWEEN p.m AND p.e),
+         WHERE d.day BETWEEN p.m AND p.e
+           -- a row of a line new since the close is in that line's late_spend
+           AND EXISTS (SELECT 1 FROM socialroi.close_spend_line s
+                        WHERE s.close_id = p.close_id AND s.campaign_id = c.campaign_id
+                          AND s.day = d.day AND s.source = 'platform'
+                          AND s.platform = a.platform
+                          AND s.currency = r.new_value ->> 'currency')),
+    -- Platform spend lines (campaign, day, platform, currency) that had no row at the close.
+    late AS (
+        SELECT c.name AS campaign, r.platform, r.platform || ' ' || r.day AS ref,
+               r.reporting_micros AS spend, r.platform_leads AS leads,
+               r.platform_conversions AS customers,
+               socialroi.to_reporting(r.platform_value_micros, r.currency, r.day) AS revenue
+          FROM p JOIN socialroi.rollup_spend r ON r.day BETWEEN p.m AND p.e
+          JOIN socialroi.campaign c ON c.campaign_id = r.campaign_id
+         WHERE r.source = 'platform'
+           AND NOT EXISTS (SELECT 1 FROM socialroi.close_spend_line s
+                            WHERE s.close_id = p.close_id AND s.campaign_id = r.campaign_id
+                              AND s.day = r.day AND s.source = r.source
+                              AND s.platform = r.platform AND s.currency = r.currency)),
     -- The closed spend lines whose day's rate changed.
     fxs AS (
         SELECT c.name AS campaign, s.source, s.platform,
@@ -554,6 +588,16 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
                        v(figure, amount)
          WHERE v.figure = 'spend' OR x.model = 'platform_reported'
         UNION ALL
+        SELECT b.cut, CASE b.cut WHEN 'campaign' THEN late.campaign ELSE late.platform END,
+               CASE WHEN x.model = 'platform_reported' THEN late.platform ELSE '' END,
+               x.model, v.figure, 'late_spend', late.ref, NULL, v.amount
+          FROM late, (VALUES ('campaign'), ('channel')) b(cut),
+               (SELECT socialroi.attribution_models() UNION ALL SELECT 'platform_reported') x(model),
+               LATERAL (VALUES ('spend', late.spend::numeric), ('leads', late.leads::numeric),
+                               ('customers', late.customers::numeric),
+                               ('revenue', late.revenue::numeric)) v(figure, amount)
+         WHERE (v.figure = 'spend' OR x.model = 'platform_reported') AND v.amount IS NOT NULL
+        UNION ALL
         SELECT b.cut,
                CASE b.cut WHEN 'campaign' THEN fxs.campaign
                           WHEN 'channel' THEN CASE WHEN fxs.source = 'configured'
@@ -592,30 +636,23 @@ LANGUAGE sql STABLE SET search_path = '' AS $$
      WHERE f.current_value - f.closed_value - COALESCE(s.amount, 0) <> 0
 $$;
 
--- Runs with the owner's rights (it reads revisions and the snapshot tables) for the readers
--- of finance.close_adjustments.
-CREATE FUNCTION socialroi.close_adjustments()
-RETURNS TABLE (period date, closed_at timestamptz, cut text, key text, platform text,
-               model text, figure text, closed_value numeric, current_value numeric,
-               difference numeric, cause text, cause_ref text, revision_id bigint,
-               amount numeric)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
-    SELECT p.period, p.closed_at, a.cut, a.key, a.platform, a.model, a.figure,
-           CASE WHEN a.figure IN ('spend', 'revenue') THEN socialroi.money(a.closed_value)
-                ELSE a.closed_value END,
-           CASE WHEN a.figure IN ('spend', 'revenue') THEN socialroi.money(a.current_value)
-                ELSE a.current_value END,
-           CASE WHEN a.figure IN ('spend', 'revenue') THEN socialroi.money(a.difference)
-                ELSE a.difference END,
-           a.cause, a.cause_ref, a.revision_id,
-           CASE WHEN a.figure IN ('spend', 'revenue') THEN socialroi.money(a.amount)
-                ELSE a.amount END
-      FROM socialroi.period_close p, LATERAL socialroi.close_adjustments_of(p.close_id) a
-     WHERE p.reopened_at IS NULL
-$$;
-
+-- One close's rows per call, so a filter on period (or closed_at) keeps the closes before any
+-- figure is computed. Money in reporting-currency units: the micros are whole, so dividing
+-- by a million is exact.
 CREATE VIEW finance.close_adjustments AS
-SELECT * FROM socialroi.close_adjustments();
+SELECT p.period, p.closed_at, a.cut, a.key, a.platform, a.model, a.figure,
+       CASE WHEN a.figure IN ('spend', 'revenue')
+            THEN (a.closed_value / 1000000)::numeric(24, 6) ELSE a.closed_value END AS closed_value,
+       CASE WHEN a.figure IN ('spend', 'revenue')
+            THEN (a.current_value / 1000000)::numeric(24, 6) ELSE a.current_value END
+           AS current_value,
+       CASE WHEN a.figure IN ('spend', 'revenue')
+            THEN (a.difference / 1000000)::numeric(24, 6) ELSE a.difference END AS difference,
+       a.cause, a.cause_ref, a.revision_id,
+       CASE WHEN a.figure IN ('spend', 'revenue')
+            THEN (a.amount / 1000000)::numeric(24, 6) ELSE a.amount END AS amount
+  FROM socialroi.period_close p CROSS JOIN LATERAL socialroi.close_adjustments_of(p.close_id) a
+ WHERE p.reopened_at IS NULL;
 
 -- ---- as closed or as of now -------------------------------------------------------------------
 
@@ -660,21 +697,19 @@ END
 $$;
 
 REVOKE ALL ON FUNCTION socialroi.close_adjustments_of(bigint) FROM PUBLIC;
-REVOKE ALL ON FUNCTION socialroi.close_adjustments() FROM PUBLIC;
 REVOKE ALL ON FUNCTION finance.campaign_roi_as_of(text) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION socialroi.close_adjustments() TO socialroi_finance;
+GRANT EXECUTE ON FUNCTION socialroi.close_adjustments_of(bigint) TO socialroi_finance;
 GRANT EXECUTE ON FUNCTION finance.campaign_roi_as_of(text) TO socialroi_finance;
 GRANT SELECT ON finance.close_adjustments TO socialroi_finance;
 
 COMMENT ON FUNCTION socialroi.close_adjustments_of(bigint) IS
     'A close''s post-close adjustments in raw units (micros, exact counts): per figure the '
-    'closed and current values and each cause''s part, unexplained for the rest.';
-COMMENT ON FUNCTION socialroi.close_adjustments() IS
-    'finance.close_adjustments'' rows: socialroi.close_adjustments_of for every standing close, '
-    'money in reporting-currency units.';
+    'closed and current values and each cause''s part, unexplained for the rest. With the '
+    'owner''s rights (it reads revisions and the snapshot) for finance.close_adjustments.';
 COMMENT ON VIEW finance.close_adjustments IS
     'What moved a closed month''s finance figures after its close, and why: one row per figure '
-    'and cause (restatement, late_deal, late_lead, fx_rate, unexplained). The amounts of a '
+    'and cause (restatement, late_spend, late_deal, late_lead, fx_rate, unexplained). The '
+    'amounts of a '
     'figure''s rows sum exactly to its difference.';
 COMMENT ON COLUMN finance.close_adjustments.period IS 'The closed month (its first day).';
 COMMENT ON COLUMN finance.close_adjustments.closed_at IS 'When it was closed.';
@@ -689,12 +724,15 @@ COMMENT ON COLUMN finance.close_adjustments.closed_value IS
 COMMENT ON COLUMN finance.close_adjustments.current_value IS 'The figure now.';
 COMMENT ON COLUMN finance.close_adjustments.difference IS 'current_value - closed_value.';
 COMMENT ON COLUMN finance.close_adjustments.cause IS
-    'restatement (a platform restated a day: revision_id), late_deal (a deal new or changed '
+    'restatement (a platform restated a day: revision_id), late_spend (platform spend of a '
+    'campaign, day and platform that had none at the close: cause_ref platform and day), '
+    'late_deal (a deal new or changed '
     'since the close: cause_ref the deal, revision_id its last change), late_lead (people first '
     'credited since), fx_rate (a day''s rate changed: cause_ref currency and rate day), or '
     'unexplained (the rest).';
 COMMENT ON COLUMN finance.close_adjustments.cause_ref IS
-    'The deal id (late_deal) or the currency and day of the rate row now used (fx_rate).';
+    'The deal id (late_deal), the platform and day (late_spend), or the currency and day of '
+    'the rate row now used (fx_rate).';
 COMMENT ON COLUMN finance.close_adjustments.revision_id IS
     'The socialroi.revision of a restatement or of a changed deal.';
 COMMENT ON COLUMN finance.close_adjustments.amount IS

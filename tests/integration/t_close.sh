@@ -39,6 +39,9 @@ check_eq "no adjustment before anything moved" 0 \
 sim_post /_advance >/dev/null
 make_due
 check_rc 0 "--once after the restatement exits 0" run_once "$CONF"
+# --once may exit with rollup marks left (seen: 7 campaign days and 7 conversions in about one
+# run of three); the current figures are those of the facts once the rollup has caught up.
+check_rc 0 "socialroi rollup as the daemon's role" socialroi rollup --dsn "$(conninfo it_daemon)"
 revs=$(sql "SELECT count(*) FROM socialroi.revision r, socialroi.period_close c
              WHERE r.table_name = 'ad_daily' AND r.revision_id > c.last_revision_id
                AND (r.fact_key ->> 'day')::date BETWEEN c.period
@@ -47,7 +50,8 @@ revs=$(sql "SELECT count(*) FROM socialroi.revision r, socialroi.period_close c
 [ "${revs:-0}" -gt 0 ] && ok "Meta restated spend of $period after the close ($revs revisions)" ||
     not_ok "Meta restated spend of $period after the close" "$revs"
 check_eq "the frozen figures are unchanged" "$before" "$(sql "$snap")"
-# the restated spend revisions on linked campaigns, and those the view names
+# the restated spend revisions on linked campaigns' lines frozen at the close (a row of a line
+# that had none at the close is in that line's late_spend), and those the view names
 want=$(sql "SELECT count(DISTINCT r.revision_id) FROM socialroi.revision r
               JOIN socialroi.period_close c ON r.revision_id > c.last_revision_id
               JOIN socialroi.account a ON a.account_id = (r.fact_key ->> 'account_id')::integer
@@ -56,7 +60,11 @@ want=$(sql "SELECT count(DISTINCT r.revision_id) FROM socialroi.revision r
              WHERE r.table_name = 'ad_daily'
                AND (r.fact_key ->> 'day')::date >= c.period
                AND (r.fact_key ->> 'day')::date < c.period + interval '1 month'
-               AND r.old_value ->> 'spend_micros' <> r.new_value ->> 'spend_micros'")
+               AND r.old_value ->> 'spend_micros' <> r.new_value ->> 'spend_micros'
+               AND EXISTS (SELECT 1 FROM socialroi.close_spend_line s
+                            WHERE s.close_id = c.close_id AND s.campaign_id = l.campaign_id
+                              AND s.day = (r.fact_key ->> 'day')::date
+                              AND s.platform = a.platform AND s.source = 'platform')")
 got=$(as_finance "SELECT count(DISTINCT revision_id) FROM finance.close_adjustments
                    WHERE cause = 'restatement' AND figure = 'spend' AND model = 'linear'
                      AND cut = 'campaign'")
@@ -72,11 +80,13 @@ check_eq "every figure's causes plus unexplained sum exactly to its difference" 
     "$(as_finance "SELECT count(*) FROM (SELECT 1 FROM finance.close_adjustments
                     GROUP BY cut, key, platform, model, figure, difference
                     HAVING sum(amount) <> difference) d")"
-check_eq "the linear spend moved by the restatements alone: none unexplained" "0 0" \
-    "$(as_finance "SELECT count(*) FILTER (WHERE cause = 'unexplained'),
-                          count(*) FILTER (WHERE cause = 'restatement' AND amount = 0)
-                     FROM finance.close_adjustments WHERE figure = 'spend' AND model = 'linear'" |
-       tr '|' ' ')"
+got=$(as_finance "SELECT count(*) FILTER (WHERE cause = 'unexplained'),
+                         count(*) FILTER (WHERE cause = 'restatement' AND amount = 0)
+                    FROM finance.close_adjustments WHERE figure = 'spend' AND model = 'linear'" |
+      tr '|' ' ')
+check_eq "the linear spend moved by restatements and late days alone: none unexplained" "0 0" "$got"
+[ "$got" = "0 0" ] || as_finance "SELECT * FROM finance.close_adjustments
+                                   WHERE figure = 'spend' AND model = 'linear'" | sed -e 's/^/# /'
 check_eq "as closed, $period reads the frozen spend" \
     "$(sql "SELECT sum(spend_micros) FROM socialroi.close_figure
              WHERE cut = 'campaign' AND model = 'linear'")" \
