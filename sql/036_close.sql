@@ -11,7 +11,7 @@
 --                                 kept so a later difference can be traced to what changed;
 --   socialroi.close_period(month, by), socialroi.reopen_period(month, by, reason);
 --   finance.close_adjustments     what moved since the close, and why;
---   finance.campaign_roi_as_of(basis)   the monthly campaign figures as closed or as of now.
+--   finance.campaign_roi_as_of(basis, from, to)   monthly campaign figures as closed or as of now.
 --
 -- Snapshot rows are immutable: a trigger refuses UPDATE and DELETE. Reopening keeps them and
 -- marks the close's figures superseded (the one update the trigger lets through).
@@ -659,7 +659,11 @@ SELECT p.period, p.closed_at, a.cut, a.key, a.platform, a.model, a.figure,
 -- finance.campaign_roi read on a basis: 'current' is finance.campaign_roi as it is; 'closed'
 -- gives each month under a standing close its figures frozen at the close (closed_at set) and
 -- every other month its current figures (closed_at NULL). Ratios as finance.roi_all computes them.
-CREATE FUNCTION finance.campaign_roi_as_of(p_basis text)
+-- p_from, p_to bound the months (first days; NULL: unbounded): a filter on month outside the
+-- call reaches neither side, these reach both (one month of a 400-day simulated world with
+-- twelve closes: 11 ms, in place of 68 ms filtered outside).
+CREATE FUNCTION finance.campaign_roi_as_of(p_basis text, p_from date DEFAULT NULL,
+                                           p_to date DEFAULT NULL)
 RETURNS TABLE (basis text, closed_at timestamptz, month date, campaign text, title text,
                platform text, model text, currency text, platform_spend numeric,
                configured_spend numeric, spend numeric, unconverted_currencies text[],
@@ -677,9 +681,11 @@ BEGIN
            r.leads, r.customers, r.revenue, r.roi, r.roas, r.cost_per_lead,
            r.customer_acquisition_cost
       FROM finance.campaign_roi r
-     WHERE p_basis = 'current'
+     WHERE r.month >= COALESCE(pg_catalog.date_trunc('month', p_from)::date, '-infinity')
+       AND r.month <= COALESCE(p_to, 'infinity')
+       AND (p_basis = 'current'
         OR NOT EXISTS (SELECT 1 FROM socialroi.period_close c
-                        WHERE c.period = r.month AND c.reopened_at IS NULL)
+                        WHERE c.period = r.month AND c.reopened_at IS NULL))
     UNION ALL
     SELECT p_basis, c.closed_at, c.period, f.key, f.title, NULLIF(f.platform, ''), f.model,
            f.currency, socialroi.money(f.platform_spend_micros),
@@ -692,14 +698,16 @@ BEGIN
            socialroi.money(socialroi.cost_per(f.spend_micros, f.leads)),
            socialroi.money(socialroi.cost_per(f.spend_micros, f.customers))
       FROM socialroi.period_close c JOIN socialroi.close_figure f USING (close_id)
-     WHERE p_basis = 'closed' AND c.reopened_at IS NULL AND f.cut = 'campaign';
+     WHERE p_basis = 'closed' AND c.reopened_at IS NULL AND f.cut = 'campaign'
+       AND c.period >= COALESCE(pg_catalog.date_trunc('month', p_from)::date, '-infinity')
+       AND c.period <= COALESCE(p_to, 'infinity');
 END
 $$;
 
 REVOKE ALL ON FUNCTION socialroi.close_adjustments_of(bigint) FROM PUBLIC;
-REVOKE ALL ON FUNCTION finance.campaign_roi_as_of(text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION finance.campaign_roi_as_of(text, date, date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION socialroi.close_adjustments_of(bigint) TO socialroi_finance;
-GRANT EXECUTE ON FUNCTION finance.campaign_roi_as_of(text) TO socialroi_finance;
+GRANT EXECUTE ON FUNCTION finance.campaign_roi_as_of(text, date, date) TO socialroi_finance;
 GRANT SELECT ON finance.close_adjustments TO socialroi_finance;
 
 COMMENT ON FUNCTION socialroi.close_adjustments_of(bigint) IS
@@ -737,6 +745,7 @@ COMMENT ON COLUMN finance.close_adjustments.revision_id IS
     'The socialroi.revision of a restatement or of a changed deal.';
 COMMENT ON COLUMN finance.close_adjustments.amount IS
     'This cause''s part of the difference; a figure''s parts sum exactly to its difference.';
-COMMENT ON FUNCTION finance.campaign_roi_as_of(text) IS
+COMMENT ON FUNCTION finance.campaign_roi_as_of(text, date, date) IS
     'finance.campaign_roi on a basis: ''current'' (as of now) or ''closed'' (months under a '
-    'standing close as frozen at the close, closed_at set; other months as now).';
+    'standing close as frozen at the close, closed_at set; other months as now), for the '
+    'months from p_from to p_to (NULL: unbounded).';

@@ -5,7 +5,7 @@
 -- the as-closed reading gives the snapshot, the current one today's figures; reopening is
 -- logged and keeps the old rows (superseded); the refusals.
 BEGIN;
-SELECT plan(37);
+SELECT plan(38);
 
 \ir worlds/finance.sql
 
@@ -79,6 +79,9 @@ SELECT set_eq($$SELECT campaign, model, spend, leads, customers, revenue
               $$SELECT campaign, model, spend, leads, customers, revenue FROM finance.campaign_roi
                  WHERE month = '2026-02-01'$$,
               'the snapshot holds February''s figures as finance.campaign_roi shows them');
+SELECT set_eq($$SELECT * FROM finance.campaign_roi_as_of('closed', '2026-02-01', '2026-02-28')$$,
+              $$SELECT * FROM finance.campaign_roi_as_of('closed') WHERE month = '2026-02-01'$$,
+              'the month bounds give that month''s rows of the whole');
 SELECT ok((SELECT count(*) FROM socialroi.close_figure WHERE cut = 'channel') > 0
           AND (SELECT count(DISTINCT model) FROM socialroi.close_figure) = 6,
           'the snapshot holds the channel cut too, every model and platform_reported');
