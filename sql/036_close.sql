@@ -638,19 +638,18 @@ $$;
 
 -- One close's rows per call, so a filter on period (or closed_at) keeps the closes before any
 -- figure is computed. Money in reporting-currency units: the micros are whole, so dividing
--- by a million is exact.
+-- by a million is exact. Counts of credit (millionths) without their trailing zeros.
 CREATE VIEW finance.close_adjustments AS
 SELECT p.period, p.closed_at, a.cut, a.key, a.platform, a.model, a.figure,
-       CASE WHEN a.figure IN ('spend', 'revenue')
-            THEN (a.closed_value / 1000000)::numeric(24, 6) ELSE a.closed_value END AS closed_value,
-       CASE WHEN a.figure IN ('spend', 'revenue')
-            THEN (a.current_value / 1000000)::numeric(24, 6) ELSE a.current_value END
-           AS current_value,
-       CASE WHEN a.figure IN ('spend', 'revenue')
-            THEN (a.difference / 1000000)::numeric(24, 6) ELSE a.difference END AS difference,
+       CASE WHEN a.figure IN ('spend', 'revenue') THEN (a.closed_value / 1000000)::numeric(24, 6)
+            ELSE pg_catalog.trim_scale(a.closed_value) END AS closed_value,
+       CASE WHEN a.figure IN ('spend', 'revenue') THEN (a.current_value / 1000000)::numeric(24, 6)
+            ELSE pg_catalog.trim_scale(a.current_value) END AS current_value,
+       CASE WHEN a.figure IN ('spend', 'revenue') THEN (a.difference / 1000000)::numeric(24, 6)
+            ELSE pg_catalog.trim_scale(a.difference) END AS difference,
        a.cause, a.cause_ref, a.revision_id,
-       CASE WHEN a.figure IN ('spend', 'revenue')
-            THEN (a.amount / 1000000)::numeric(24, 6) ELSE a.amount END AS amount
+       CASE WHEN a.figure IN ('spend', 'revenue') THEN (a.amount / 1000000)::numeric(24, 6)
+            ELSE pg_catalog.trim_scale(a.amount) END AS amount
   FROM socialroi.period_close p CROSS JOIN LATERAL socialroi.close_adjustments_of(p.close_id) a
  WHERE p.reopened_at IS NULL;
 

@@ -5,7 +5,7 @@
 -- the as-closed reading gives the snapshot, the current one today's figures; reopening is
 -- logged and keeps the old rows (superseded); the refusals.
 BEGIN;
-SELECT plan(38);
+SELECT plan(39);
 
 \ir worlds/finance.sql
 
@@ -187,6 +187,9 @@ SELECT is((SELECT count(*)::int FROM (
               SELECT 1 FROM adj GROUP BY period, cut, key, platform, model, figure, cause,
                                          cause_ref, revision_id HAVING count(*) > 1) d),
           0, 'no cause appears twice for one figure');
+SELECT cmp_ok((SELECT max(greatest(scale(closed_value), scale(current_value), scale(difference),
+                                    scale(amount))) FROM adj), '<=', 6,
+              'no value of the adjustments has more than six decimals (credit is in millionths)');
 SELECT is((SELECT count(*)::int FROM (
               SELECT 1 FROM adj GROUP BY period, cut, key, platform, model, figure, difference
               HAVING sum(amount) <> difference) d), 0,
