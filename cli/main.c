@@ -14,6 +14,7 @@
 #include "panelcmd.h"
 #include "parsecmd.h"
 #include "alertscmd.h"
+#include "closecmd.h"
 #include "pollcmd.h"
 #include "report.h"
 #include "statuscmd.h"
@@ -51,6 +52,7 @@ static int cmd_report(int argc, char **argv);
 static int cmd_fx(int argc, char **argv);
 static int cmd_rollup(int argc, char **argv);
 static int cmd_alerts(int argc, char **argv);
+static int cmd_close(int argc, char **argv);
 static int cmd_demo(int argc, char **argv);
 
 static const struct command commands[] = {
@@ -145,6 +147,21 @@ static const struct command commands[] = {
      panelcmd_export_help},
     {"import", panelcmd_import, "import mmm FILE [--model NAME] [--layout robyn|meridian|generic]",
      panelcmd_import_help},
+    {"close", cmd_close, "close PERIOD [--by NAME] | --reopen PERIOD --reason TEXT | --list",
+     "usage: socialroi close PERIOD [--by NAME] [--dsn DSN | -c FILE]\n"
+     "       socialroi close --reopen PERIOD --reason TEXT [--by NAME] [--dsn DSN | -c FILE]\n"
+     "       socialroi close --list [--format table|json] [--dsn DSN | -c FILE]\n\n"
+     "Month-end close, as socialroi_finance. PERIOD (YYYY-MM): freezes that calendar month's\n"
+     "finance figures (every model, campaign and channel, with the FX rates used); later\n"
+     "changes show in finance.close_adjustments. --reopen: reopens a closed month (logged, with\n"
+     "the reason; the frozen figures are kept, superseded). --list: the closes, newest first.\n"
+     "Exit 0 done, 1 refused (a month not ended, already closed, not closed) or failed, 2 "
+     "usage.\n\n"
+     "  --by NAME         who closes or reopens (default: the database user)\n"
+     "  --reopen PERIOD   reopen PERIOD instead of closing it\n"
+     "  --reason TEXT     --reopen: why (required, not empty)\n"
+     "  --list            list the closes\n"
+     "  --format FORMAT   --list: table (default) or json\n" DB_HELP},
     {"demo", cmd_demo, "demo [--dir DIR]",
      "usage: socialroi demo [--dir DIR]\n\n"
      "Starts a private PostgreSQL, the platform simulator and the daemon in DIR (default\n"
@@ -179,8 +196,9 @@ static int usage_error(const char *fmt, ...)
 
 /* Every long option some command takes: the others are unknown, these merely do not apply. */
 static const char *const known_options[] = {
-    "dsn",  "config", "format",  "from",    "to",  "by", "model",  "base", "status", "header",
-    "page", "dir",    "rebuild", "replace", "all", "by", "layout", "out",  NULL};
+    "dsn",    "config", "format", "from",   "to",      "by",      "model", "base",
+    "status", "header", "page",   "dir",    "rebuild", "replace", "all",   "by",
+    "layout", "out",    "reopen", "reason", "list",    NULL};
 
 static bool takes(const struct option *lo, const char *name)
 {
@@ -503,6 +521,84 @@ static int cmd_alerts(int argc, char **argv)
         return usage_error("unknown action \"%s\": list or ack ID", verb);
     }
     return with_db(&o, run_alerts, &a);
+}
+
+struct close_args {
+    enum { CLOSE_CLOSE, CLOSE_REOPEN, CLOSE_LIST } what;
+    bool json;
+    char day[11];
+    const char *by, *reason;
+};
+
+static int run_close(PGconn *conn, void *arg)
+{
+    struct close_args *c = arg;
+    if (c->what == CLOSE_LIST)
+        return closecmd_list(conn, c->json, stdout, stderr);
+    if (c->what == CLOSE_REOPEN)
+        return closecmd_reopen(conn, c->day, c->by, c->reason, stdout, stderr);
+    return closecmd_close(conn, c->day, c->by, stdout, stderr);
+}
+
+static int cmd_close(int argc, char **argv)
+{
+    static const struct option lo[] = {
+        {"by", required_argument, NULL, 'b'},     {"reopen", required_argument, NULL, 'R'},
+        {"reason", required_argument, NULL, 'r'}, {"list", no_argument, NULL, 'l'},
+        {"format", required_argument, NULL, 'F'}, DB_OPTIONS};
+    struct close_args c = {.what = CLOSE_CLOSE};
+    struct db_opts o = {0};
+    const char *format = NULL, *reopen = NULL, *period;
+    int ch, rc;
+    optind = 1;
+    while ((ch = next_opt(argc, argv, lo)) != -1) {
+        if (ch == OPT_STOP)
+            return opt_rc;
+        if (ch == 'b')
+            c.by = optarg;
+        else if (ch == 'R')
+            reopen = optarg;
+        else if (ch == 'r')
+            c.reason = optarg;
+        else if (ch == 'l')
+            c.what = CLOSE_LIST;
+        else if (ch == 'F')
+            format = optarg;
+        else
+            db_opt(ch, &o);
+    }
+    if (c.what == CLOSE_LIST) {
+        if ((rc = positional(argc, argv, 0, 0, "")))
+            return rc;
+        if (reopen || c.reason || c.by)
+            return usage_error("--list takes no %s", reopen     ? "--reopen"
+                                                     : c.reason ? "--reason"
+                                                                : "--by");
+        if ((rc = table_or_json(format ? format : "table", &c.json)))
+            return rc;
+        return with_db(&o, run_close, &c);
+    }
+    if (format)
+        return usage_error("--format applies to --list only");
+    if (reopen) {
+        if ((rc = positional(argc, argv, 0, 0, "")))
+            return rc;
+        if (!c.reason || !c.reason[0] || strspn(c.reason, " \t") == strlen(c.reason))
+            return usage_error("--reopen needs --reason TEXT, not empty");
+        c.what = CLOSE_REOPEN;
+        period = reopen;
+    } else {
+        if ((rc = positional(argc, argv, 1, 1, "PERIOD (YYYY-MM)")))
+            return rc;
+        if (c.reason)
+            return usage_error("--reason applies to --reopen only");
+        period = argv[optind];
+    }
+    if (c.by && !c.by[0])
+        return usage_error("--by takes a name, not an empty one");
+    if (!closecmd_period(period, c.day))
+        return usage_error("PERIOD is a month, YYYY-MM, not \"%s\"", period);
+    return with_db(&o, run_close, &c);
 }
 
 static int cmd_demo(int argc, char **argv)

@@ -178,6 +178,8 @@ SELECT is((SELECT array_agg(table_name || '.' || column_name ORDER BY table_name
                 'channel_roi.customer_acquisition_cost', 'channel_roi.customers',
                 'channel_roi.leads', 'channel_roi.platform_spend', 'channel_roi.revenue',
                 'channel_roi.roas', 'channel_roi.roi', 'channel_roi.spend',
+                'close_adjustments.amount', 'close_adjustments.closed_value',
+                'close_adjustments.current_value', 'close_adjustments.difference',
                 'funnel.consideration_to_trial', 'funnel.interest_to_consideration',
                 'funnel.loyalty_customers', 'funnel.loyalty_to_advocacy', 'funnel.trial_leads',
                 'funnel.trial_to_loyalty', 'sentiment_daily.mean_sentiment',
