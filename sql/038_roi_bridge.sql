@@ -214,6 +214,9 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path = '' AS $$
               FROM socialroi.roi_bridge_lines(p_month) l
              GROUP BY l.channel) c
 $$;
+COMMENT ON FUNCTION finance.roi_bridge_month(date) IS
+    'The rows of finance.roi_bridge for one month (its first day): per channel, the platform''s '
+    'and the CRM''s leads, the difference and its causes.';
 REVOKE ALL ON FUNCTION finance.roi_bridge_month(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION finance.roi_bridge_month(date) TO socialroi_finance;
 
@@ -368,6 +371,8 @@ SELECT c.channel, (SELECT s.reporting FROM setting s) AS currency,
        c.unconverted AS unconverted_currencies
   FROM cell c
 $$;
+COMMENT ON FUNCTION finance.roi_bridge_revenue_month(date) IS
+    'The rows of finance.roi_bridge_revenue for one month (its first day).';
 REVOKE ALL ON FUNCTION finance.roi_bridge_revenue_month(date) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION finance.roi_bridge_revenue_month(date) TO socialroi_finance;
 
