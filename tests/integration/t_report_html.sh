@@ -88,6 +88,12 @@ socialroi report html --dsn "$(conninfo it_dashboard)" --finance-dsn "$(conninfo
 n=$(grep -c 'no data for this period' "$TEST_DIR/empty.html" 2>/dev/null)
 check_eq "an empty period says \"no data for this period\" for each chart" 5 "$n"
 check_rc 2 "--by does not apply to report html" socialroi report html --by month
+check_rc 2 "--format does not apply to report html" socialroi report html --format csv
+check_rc 2 "--out applies to report html only" socialroi report roi --out "$TEST_DIR/x.html"
+check_rc 1 "a reader refused the ROI fails, naming why" socialroi report html \
+    --dsn "$(conninfo it_dashboard)" --out "$TEST_DIR/refused.html"
+check_grep "with PostgreSQL's reason" '^socialroi: report: permission denied' "$TEST_DIR/last.out"
+[ -e "$TEST_DIR/refused.html" ] && not_ok "and writes no file" || ok "and writes no file"
 
 # ---- rendered by headless Chromium --------------------------------------------------------------
 if ! command -v chromium >/dev/null 2>&1; then
