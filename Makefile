@@ -20,9 +20,10 @@
 
 BUILD_PACKAGES := build-essential pkgconf libcurl4-openssl-dev libevent-dev libcjson-dev \
                   libsystemd-dev libpq-dev
+# chromium: t_report_html renders the HTML report headless
 TEST_PACKAGES  := postgresql-15 postgresql-15-pgtap libtap-parser-sourcehandler-pgtap-perl \
                   libcmocka-dev valgrind clang libclang-rt-14-dev clang-format curl systemd \
-                  util-linux procps jq groff-base man-db
+                  util-linux procps jq groff-base man-db chromium
 # make bench's peer: collectd and the JSON parser its curl_json plugin loads
 BENCH_PACKAGES := collectd-core libyajl2
 

@@ -6,7 +6,8 @@
  * simulator, writes a daemon configuration and credentials for the simulated accounts, runs
  * socialroid for a few poll cycles (with the simulator restating recent days in between), and
  * prints what was ingested per platform beside the simulator's own truth, then the ROI report of
- * the world's business campaigns, checked against the ROI the simulator computes on its own.
+ * the world's business campaigns, checked against the ROI the simulator computes on its own,
+ * and writes the same period's charts to DIR/report.html.
  * Everything it started is stopped when it ends, also on Ctrl-C.
  *
  * As root, PostgreSQL runs as the postgres OS user (it refuses root), and that user may not be
@@ -19,6 +20,7 @@
 #include "democmd.h"
 #include "adapter.h"
 #include "demoworld.h"
+#include "htmlreport.h"
 #include "buf.h"
 #include "json.h"
 #include "migrate.h"
@@ -464,6 +466,19 @@ static const char roi_diff_sql[] =
     "       IS DISTINCT FROM act.customer_acquisition_cost_micros "
     " ORDER BY 1";
 
+/* The same period as a page to look at: DIR/report.html (socialroi report html). */
+static int html_step(PGconn *c, const char *dir, const char *from, const char *to, FILE *out,
+                     FILE *err)
+{
+    char *path = xasprintf("%s/report.html", dir);
+    struct htmlreport_opts h = {.from = from, .to = to, .model = "linear", .out = path};
+    int rc = htmlreport_run(c, c, &h, out, err) == 0 ? 0 : -1;
+    if (rc == 0)
+        fprintf(out, "The charts of this period: %s (socialroi report html)\n", path);
+    free(path);
+    return rc;
+}
+
 static int roi_step(const char *dir, int port, FILE *out, FILE *err)
 {
     struct buf tb = {0};
@@ -501,6 +516,8 @@ static int roi_step(const char *dir, int port, FILE *out, FILE *err)
         PQclear(r);
         cJSON_free(j);
     }
+    if (rc == 0)
+        rc = html_step(c, dir, from, to, out, err);
     PQfinish(c);
     cJSON_Delete(truth);
     buf_free(&tb);

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "democmd.h"
 #include "fxcsv.h"
+#include "htmlreport.h"
 #include "migrate.h"
 #include "money.h"
 #include "panelcmd.h"
@@ -106,22 +107,28 @@ static const struct command commands[] = {
      "  --status          list backfills pending, running (pages, rows so far) and last done\n"
      "  --format FORMAT   with --status: table (default) or json\n" DB_HELP},
     {"report", cmd_report,
-     "report roi|channels|funnel|bridge|revenue-bridge [--from D] [--to D] [--by BY] [--model M]"
-     " [--format F]",
+     "report roi|channels|funnel|bridge|revenue-bridge|html [--from D] [--to D] [--by BY]"
+     " [--model M] [--format F]",
      "usage: socialroi report roi [--by campaign|channel|month] [--model MODEL] [OPTIONS]\n"
      "       socialroi report channels [--by channel|month] [OPTIONS]\n"
-     "       socialroi report funnel|bridge|revenue-bridge [OPTIONS]\n\n"
+     "       socialroi report funnel|bridge|revenue-bridge [OPTIONS]\n"
+     "       socialroi report html [--model MODEL] [--out FILE] [--finance-dsn DSN] [OPTIONS]\n\n"
      "roi: spend, leads, customers, revenue, ROI, ROAS, cost per lead and CAC (as\n"
      "socialroi_finance); channels: activity per platform (as socialroi_dashboard); funnel:\n"
      "stages per campaign and month (as socialroi_dashboard); bridge: per channel and month,\n"
      "the platform's leads against the CRM's, the difference in named causes (as\n"
-     "socialroi_finance); revenue-bridge: the same for revenue.\n\n"
+     "socialroi_finance); revenue-bridge: the same for revenue; html: one self-contained page\n"
+     "(inline SVG, no network, no script) charting spend vs revenue, ROI under every model,\n"
+     "the funnel, impressions per platform and share of voice, each with its figures.\n\n"
      "  --from D, --to D  the range (default the last 30 days, UTC)\n"
      "  --by BY           roi: campaign (default), channel or month; channels: channel\n"
      "                    (default) or month; funnel rows are always per campaign and month\n"
      "  --model MODEL     roi only: first_touch, last_touch, linear (default),\n"
      "                    position_based, time_decay or platform_reported\n"
-     "  --format FORMAT   table (default), csv (RFC 4180) or json\n" DB_HELP},
+     "  --format FORMAT   table (default), csv (RFC 4180) or json\n"
+     "  --out FILE        html: the file to write (default standard output)\n"
+     "  --finance-dsn DSN html: the ROI charts' database as socialroi_finance (default the\n"
+     "                    one connection, which then reads everything)\n" DB_HELP},
     {"fx", cmd_fx, "fx import FILE [--base EUR] [--dsn DSN | -c FILE]",
      "usage: socialroi fx import FILE [--base EUR] [--dsn DSN | -c FILE]\n\n"
      "Loads daily exchange rates from the ECB's daily file (eurofxref.csv) or historical file\n"
@@ -630,15 +637,21 @@ static bool one_of(const char *v, const char *const *set)
 /* Which --by and --model go with which report: the rows a report has decide. */
 static int check_report_kind(struct report_opts *r, bool by_set, bool model_set)
 {
-    static const char *const whats[] = {"roi",    "channels",       "funnel",
-                                        "bridge", "revenue-bridge", NULL};
+    static const char *const whats[] = {"roi",  "channels", "funnel", "bridge", "revenue-bridge",
+                                        "html", NULL};
     static const char *const roi_bys[] = {"campaign", "channel", "month", NULL};
     static const char *const channel_bys[] = {"channel", "month", NULL};
     bool roi = strcmp(r->what, "roi") == 0, channels = strcmp(r->what, "channels") == 0;
     if (!one_of(r->what, whats))
-        return usage_error("\"%s\" is not a report: roi, channels, funnel, bridge or "
-                           "revenue-bridge",
+        return usage_error("\"%s\" is not a report: roi, channels, funnel, bridge, "
+                           "revenue-bridge or html",
                            r->what);
+    if (strcmp(r->what, "html") == 0)
+        return by_set ? usage_error("--by does not apply to report html: it charts campaigns, "
+                                    "platforms and accounts")
+               : strcmp(r->format, "table") != 0
+                   ? usage_error("--format does not apply to report html: it writes HTML")
+                   : 0;
     if (!roi && model_set)
         return usage_error("--model does not apply to report %s: it has no attribution", r->what);
     if (!roi && !channels && by_set)
@@ -657,12 +670,9 @@ static int check_report_kind(struct report_opts *r, bool by_set, bool model_set)
 /* Checks the report's model, format and dates; returns 0 or EXIT_USAGE after saying why. */
 static int check_report(const struct report_opts *r)
 {
-    static const char *const models[] = {
-        "first_touch", "last_touch",        "linear", "position_based",
-        "time_decay",  "platform_reported", NULL};
     static const char *const formats[] = {"table", "csv", "json", NULL};
     int32_t from, to;
-    if (!one_of(r->model, models))
+    if (!one_of(r->model, report_models))
         return usage_error("--model takes first_touch, last_touch, linear, position_based, "
                            "time_decay or platform_reported, not \"%s\"",
                            r->model);
@@ -675,50 +685,70 @@ static int check_report(const struct report_opts *r)
     return 0;
 }
 
+struct report_args {
+    struct report_opts r;
+    const char *out, *finance_dsn;
+};
+
 static int run_report(PGconn *conn, void *arg)
 {
-    return report_run(conn, arg, stdout, stderr);
+    struct report_args *a = arg;
+    if (strcmp(a->r.what, "html") != 0)
+        return report_run(conn, &a->r, stdout, stderr);
+    struct htmlreport_opts h = {
+        .from = a->r.from, .to = a->r.to, .model = a->r.model, .out = a->out};
+    PGconn *fin = a->finance_dsn ? clidb_connect("report", a->finance_dsn, NULL, stderr) : conn;
+    int rc = fin ? htmlreport_run(conn, fin, &h, stdout, stderr) : 1;
+    if (fin && fin != conn)
+        PQfinish(fin);
+    return rc;
 }
 
 static int cmd_report(int argc, char **argv)
 {
     static const struct option lo[] = {
-        {"from", required_argument, NULL, 'f'},   {"to", required_argument, NULL, 't'},
-        {"by", required_argument, NULL, 'b'},     {"model", required_argument, NULL, 'm'},
-        {"format", required_argument, NULL, 'F'}, DB_OPTIONS};
+        {"from", required_argument, NULL, 'f'},        {"to", required_argument, NULL, 't'},
+        {"by", required_argument, NULL, 'b'},          {"model", required_argument, NULL, 'm'},
+        {"format", required_argument, NULL, 'F'},      {"out", required_argument, NULL, 'o'},
+        {"finance-dsn", required_argument, NULL, 'D'}, DB_OPTIONS};
     char from[16], to[16];
     int32_t today = (int32_t)(time_wall_us() / 1000000 / 86400);
-    struct report_opts r = {.by = "campaign", .model = "linear", .format = "table"};
+    struct report_args a = {.r = {.by = "campaign", .model = "linear", .format = "table"}};
+    struct report_opts *r = &a.r;
     struct db_opts o = {0};
     bool by_set = false, model_set = false;
     int ch, rc;
     time_format_date(today, to, sizeof to);
     time_format_date(today - 29, from, sizeof from);
-    r.from = from;
-    r.to = to;
+    r->from = from;
+    r->to = to;
     optind = 1;
     while ((ch = next_opt(argc, argv, lo)) != -1) {
         if (ch == OPT_STOP)
             return opt_rc;
         if (ch == 'f' || ch == 't' || ch == 'F') {
-            *(ch == 'f' ? &r.from : ch == 't' ? &r.to : &r.format) = optarg;
+            *(ch == 'f' ? &r->from : ch == 't' ? &r->to : &r->format) = optarg;
+        } else if (ch == 'o' || ch == 'D') {
+            *(ch == 'o' ? &a.out : &a.finance_dsn) = optarg;
         } else if (ch == 'b') {
-            r.by = optarg;
+            r->by = optarg;
             by_set = true;
         } else if (ch == 'm') {
-            r.model = optarg;
+            r->model = optarg;
             model_set = true;
         } else {
             db_opt(ch, &o);
         }
     }
     if ((rc = positional(argc, argv, 1, 1,
-                         "the report: roi, channels, funnel, bridge or revenue-bridge")))
+                         "the report: roi, channels, funnel, bridge, revenue-bridge or html")))
         return rc;
-    r.what = argv[optind];
-    if ((rc = check_report_kind(&r, by_set, model_set)) || (rc = check_report(&r)))
+    r->what = argv[optind];
+    if ((a.out || a.finance_dsn) && strcmp(r->what, "html") != 0)
+        return usage_error("%s applies to report html only", a.out ? "--out" : "--finance-dsn");
+    if ((rc = check_report_kind(r, by_set, model_set)) || (rc = check_report(r)))
         return rc;
-    return with_db(&o, run_report, &r);
+    return with_db(&o, run_report, &a);
 }
 
 /* With -c FILE, the config's reporting currency and half-life are made current first. */

@@ -20,6 +20,9 @@
 
 #define MAX_COLS 20
 
+const char *const report_models[] = {"first_touch", "last_touch",        "linear", "position_based",
+                                     "time_decay",  "platform_reported", NULL};
+
 /* How a column prints in a table. */
 enum col_kind { COL_TEXT, COL_MICROS, COL_DECIMAL, COL_PERCENT, COL_COUNT, COL_ARRAY };
 

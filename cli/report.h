@@ -19,6 +19,9 @@ struct report_opts {
     const char *format; /* table, csv, json */
 };
 
+/* The attribution models, in the order reports show them; NULL-terminated. */
+extern const char *const report_models[];
+
 /* Prints the report; returns 0, or 1 when the database refused the query. */
 int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err);
 

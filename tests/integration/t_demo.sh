@@ -11,6 +11,9 @@ check_grep "it reports Meta spend" '^facebook +spend_micros +[0-9]+ +[0-9]+ +ok$
 check_grep "it ends with the ROI report" '^ROI by campaign, .*, model linear, currency USD$' "$TEST_DIR/demo.out"
 check_grep "the ROI matches the truth" '^ROI per campaign \(first_touch and linear\) equals' "$TEST_DIR/demo.out"
 check_grep "everything matches the truth" "every platform's data and the ROI match" "$TEST_DIR/demo.out"
+check_grep "it writes the period's charts" "^The charts of this period: $TEST_DIR/demo/report.html" "$TEST_DIR/demo.out"
+n=$(grep -c '<figure id=' "$TEST_DIR/demo/report.html" 2>/dev/null)
+check_eq "the page has the five charts" 5 "${n:-0}"
 if pgrep -f "$TEST_DIR/demo" >/dev/null; then
     not_ok "nothing it started is left running" "$(pgrep -af "$TEST_DIR/demo")"
 else
