@@ -2,7 +2,8 @@
  * htmlreport.c - socialroi report html (see htmlreport.h).
  *
  * The figures come from the same functions and views as the other reports (finance.roi_report,
- * dashboard.funnel, dashboard.channel_daily, dashboard.share_of_voice). Money is printed from
+ * dashboard.funnel, dashboard.channel_daily, dashboard.share_of_voice, finance.roi_bridge,
+ * finance.close_adjustments). Money is printed from
  * its integer micro-units as the ROI table prints it (two decimals and the currency); doubles
  * only place the marks. Each chart is a <figure> with its caption, the SVG (or "no data for
  * this period") and a <details> table of the exact figures.
@@ -482,6 +483,150 @@ static int sov_chart(struct page *p, PGconn *dash)
     return 0;
 }
 
+/* ---- 6: the ROI bridge as a waterfall ------------------------------------------------------ */
+
+/* The steps from the platforms' leads to the CRM's (finance.roi_bridge): each cause takes away
+ * what it explains, so the walk ends where the CRM's count stands. */
+static const char *const bridge_steps[] = {"form_lead_not_in_crm",
+                                           "repeated_form_submission",
+                                           "credited_to_another_channel",
+                                           "day_basis",
+                                           "crm_timing",
+                                           "crm_lead_platform_did_not_count",
+                                           "organic_form_lead",
+                                           "outside_attribution_window",
+                                           "unexplained"};
+#define NBRIDGE (sizeof bridge_steps / sizeof bridge_steps[0])
+
+static void bridge_draw(struct page *p, PGresult *r)
+{
+    struct strs s = {0};
+    const char *groups[NBRIDGE + 2], *labels[NBRIDGE + 2], *cells[2 * (NBRIDGE + 2)];
+    const char *series[] = {"Leads"}, *head[] = {"Step", "Leads"};
+    const char *title = "From the platforms' leads to the CRM's, all channels";
+    double values[NBRIDGE + 2], starts[NBRIDGE + 2];
+    /* columns: platform_leads, the causes in bridge_steps' order, crm_leads */
+    long long walk = atoll(PQgetvalue(r, 0, 0));
+    bool any = walk != 0 || atoll(PQgetvalue(r, 0, (int)NBRIDGE + 1)) != 0;
+    groups[0] = "platform-reported leads";
+    values[0] = (double)walk, starts[0] = 0;
+    labels[0] = strs_add(&s, PQgetvalue(r, 0, 0));
+    for (size_t i = 0; i < NBRIDGE; i++) { /* a cause is its part of platform - crm */
+        long long part = atoll(PQgetvalue(r, 0, (int)i + 1));
+        char l[32];
+        snprintf(l, sizeof l, "%+lld", -part);
+        groups[i + 1] = bridge_steps[i];
+        starts[i + 1] = (double)walk, values[i + 1] = (double)-part;
+        labels[i + 1] = strs_add(&s, l);
+        walk -= part;
+    }
+    groups[NBRIDGE + 1] = "CRM-verified leads";
+    starts[NBRIDGE + 1] = 0, values[NBRIDGE + 1] = (double)walk;
+    labels[NBRIDGE + 1] = strs_add(&s, PQgetvalue(r, 0, (int)NBRIDGE + 1));
+    for (size_t i = 0; i < NBRIDGE + 2; i++)
+        cells[2 * i] = groups[i], cells[2 * i + 1] = labels[i];
+    struct svg_bars c = {.id = "chart-bridge",
+                         .title = title,
+                         .x_label = "leads",
+                         .y_label = "Step",
+                         .ngroups = NBRIDGE + 2,
+                         .nseries = 1,
+                         .groups = groups,
+                         .series = series,
+                         .values = values,
+                         .labels = labels,
+                         .starts = starts};
+    figure_open(p, "bridge",
+                "The ROI bridge (finance.roi_bridge): the leads the platforms reported, each "
+                "named cause of the difference, and the leads the CRM verified");
+    if (any)
+        svg_bar_chart(&p->b, &c);
+    else
+        no_data(p);
+    figure_close(p, title, 2, head, any ? NBRIDGE + 2 : 0, cells);
+    strs_free(&s);
+}
+
+static int bridge_chart(struct page *p, PGconn *fin)
+{
+    struct buf sql = {0};
+    buf_puts(&sql, "SELECT COALESCE(sum(platform_leads), 0)");
+    for (size_t i = 0; i < NBRIDGE; i++)
+        buf_printf(&sql, ", COALESCE(sum(%s), 0)", bridge_steps[i]);
+    buf_puts(&sql, ", COALESCE(sum(crm_leads), 0) FROM finance.roi_bridge"
+                   " WHERE month BETWEEN date_trunc('month', $1::date) AND $2::date");
+    const char *params[2] = {p->o->from, p->o->to};
+    PGresult *r = query(p, fin, sql.data, 2, params);
+    buf_free(&sql);
+    if (!r)
+        return 1;
+    bridge_draw(p, r);
+    PQclear(r);
+    return 0;
+}
+
+/* ---- 7: what moved closed months ------------------------------------------------------------ */
+
+#define ADJUST_SQL                                                                                 \
+    "SELECT cause, (COALESCE(sum(amount) FILTER (WHERE figure = 'spend'), 0) * 1000000)::bigint,"  \
+    " (COALESCE(sum(amount) FILTER (WHERE figure = 'revenue'), 0) * 1000000)::bigint"              \
+    " FROM finance.close_adjustments WHERE cut = 'campaign' AND model = $3"                        \
+    " AND period BETWEEN date_trunc('month', $1::date) AND $2::date"                               \
+    " AND figure IN ('spend', 'revenue') GROUP BY cause ORDER BY cause"
+
+static void adjust_draw(struct page *p, PGresult *r)
+{
+    size_t n = (size_t)PQntuples(r);
+    struct strs s = {0};
+    const char **groups = xcalloc(n + 1, sizeof *groups);
+    const char **labels = xcalloc(2 * n + 1, sizeof *labels);
+    const char **cells = xcalloc(3 * n + 1, sizeof *cells);
+    double *values = xcalloc(2 * n + 1, sizeof *values);
+    const char *series[] = {"Spend", "Revenue"}, *head[] = {"Cause", "Spend", "Revenue"};
+    char title[160];
+    snprintf(title, sizeof title, "Changes to closed months by cause (%s), %s", p->o->model,
+             p->currency);
+    for (size_t i = 0; i < n; i++) {
+        groups[i] = cells[3 * i] = PQgetvalue(r, (int)i, 0);
+        for (size_t k = 0; k < 2; k++) {
+            const char *micros = PQgetvalue(r, (int)i, (int)k + 1);
+            values[2 * i + k] = number(micros) / 1e6;
+            labels[2 * i + k] = cells[3 * i + k + 1] = money_label(&s, micros, p->currency);
+        }
+    }
+    struct svg_bars c = {.id = "chart-adjustments",
+                         .title = title,
+                         .x_label = p->currency,
+                         .y_label = "Cause",
+                         .ngroups = n,
+                         .nseries = 2,
+                         .groups = groups,
+                         .series = series,
+                         .values = values,
+                         .labels = labels};
+    figure_open(p, "adjustments",
+                "What moved the figures of closed months since their close "
+                "(finance.close_adjustments), per cause");
+    if (n)
+        svg_bar_chart(&p->b, &c);
+    else
+        no_data(p);
+    figure_close(p, title, 3, head, n, cells);
+    free(groups), free(labels), free(cells), free(values);
+    strs_free(&s);
+}
+
+static int adjust_chart(struct page *p, PGconn *fin)
+{
+    const char *params[3] = {p->o->from, p->o->to, p->o->model};
+    PGresult *r = query(p, fin, ADJUST_SQL, 3, params);
+    if (!r)
+        return 1;
+    adjust_draw(p, r);
+    PQclear(r);
+    return 0;
+}
+
 /* ---- the page ------------------------------------------------------------------------------- */
 
 static const char style[] =
@@ -536,7 +681,7 @@ int htmlreport_run(PGconn *dash, PGconn *fin, const struct htmlreport_opts *o, F
     struct page p = {.o = o, .err = err, .currency = reporting_currency(fin)};
     page_head(&p);
     int rc = roi_charts(&p, fin) || funnel_chart(&p, dash) || trend_chart(&p, dash) ||
-             sov_chart(&p, dash);
+             sov_chart(&p, dash) || bridge_chart(&p, fin) || adjust_chart(&p, fin);
     buf_puts(&p.b, "</body>\n</html>\n");
     if (!rc)
         rc = write_page(&p.b, o->out, out, err);

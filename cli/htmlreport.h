@@ -1,8 +1,9 @@
 /*
  * htmlreport.h - socialroi report html: one self-contained HTML page (no network, no script)
- * with five inline SVG charts and their figures: spend vs attributed revenue per campaign,
- * ROI by attribution model, the funnel, impressions per platform over the period, and share
- * of voice. Blocking libpq: command-line tool only.
+ * with seven inline SVG charts and their figures: spend vs attributed revenue per campaign,
+ * ROI by attribution model, the funnel, impressions per platform over the period, share of
+ * voice, the ROI bridge as a waterfall, and what moved the closed months. Blocking libpq:
+ * command-line tool only.
  */
 #ifndef SR_HTMLREPORT_H
 #define SR_HTMLREPORT_H

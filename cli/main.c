@@ -127,8 +127,9 @@ static const struct command commands[] = {
      "                    position_based, time_decay or platform_reported\n"
      "  --format FORMAT   table (default), csv (RFC 4180) or json\n"
      "  --out FILE        html: the file to write (default standard output)\n"
-     "  --finance-dsn DSN html: the ROI charts' database as socialroi_finance (default the\n"
-     "                    one connection, which then reads everything)\n" DB_HELP},
+     "  --finance-dsn DSN html: the ROI, bridge and close charts' database as\n"
+     "                    socialroi_finance (default the one connection, which then reads\n"
+     "                    everything)\n" DB_HELP},
     {"fx", cmd_fx, "fx import FILE [--base EUR] [--dsn DSN | -c FILE]",
      "usage: socialroi fx import FILE [--base EUR] [--dsn DSN | -c FILE]\n\n"
      "Loads daily exchange rates from the ECB's daily file (eurofxref.csv) or historical file\n"

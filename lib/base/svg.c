@@ -226,13 +226,13 @@ static size_t group_bars(struct buf *b, const struct svg_bars *c, const struct s
                          size_t g, double y, double left, double plot_w)
 {
     size_t marks = 0;
-    double x0 = left + frac(a, a->log ? a->lo : 0) * plot_w;
     for (size_t s = 0; s < c->nseries; s++) {
-        double v = c->values[g * c->nseries + s], by = y + (double)s * BAR_H;
-        const char *label = c->labels[g * c->nseries + s];
-        double end = x0;
+        size_t i = g * c->nseries + s;
+        double v = c->values[i], by = y + (double)s * BAR_H, base = c->starts ? c->starts[i] : 0;
+        double x0 = left + frac(a, a->log ? a->lo : base) * plot_w, end = x0;
+        const char *label = c->labels[i];
         if (!isnan(v) && (!a->log || v > 0)) {
-            double x1 = left + frac(a, v) * plot_w;
+            double x1 = left + frac(a, base + v) * plot_w;
             bar_rect(b, x1 < x0 ? x1 : x0, by + 1, fabs(x1 - x0), BAR_H - 2, s);
             tooltip(b, c->groups[g], c->series[s], label);
             buf_puts(b, "</rect>\n");
@@ -277,12 +277,18 @@ static void bar_range(const struct svg_bars *c, double *min, double *max)
             double v = c->values[g * c->nseries + s];
             if (isnan(v) || (c->log && v <= 0))
                 continue;
+            double base = c->starts && !c->stacked ? c->starts[g * c->nseries + s] : 0;
             if (c->stacked) {
                 sum += v > 0 ? v : 0;
                 v = sum;
             }
+            v += base;
             *min = v < *min ? v : *min;
             *max = v > *max ? v : *max;
+            if (c->starts && !c->stacked) { /* a floating bar spans from its start */
+                *min = base < *min ? base : *min;
+                *max = base > *max ? base : *max;
+            }
         }
     }
 }

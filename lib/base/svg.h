@@ -52,6 +52,9 @@ struct svg_bars {
     const char *const *series;
     const double *values;
     const char *const *labels;
+    /* grouped, linear: where each bar starts (a waterfall's floating steps), same layout as
+     * values; NULL: every bar starts at 0 */
+    const double *starts;
     bool stacked, log;
 };
 

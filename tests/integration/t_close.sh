@@ -93,6 +93,20 @@ check_eq "as closed, $period reads the frozen spend" \
     "$(as_finance "SELECT (sum(spend) * 1000000)::bigint FROM finance.campaign_roi_as_of('closed')
                     WHERE month = '$period-01' AND model = 'linear'")"
 
+# the HTML report draws what moved the closed month, per cause, with the same figures
+socialroi report html --dsn "$(conninfo it_dashboard)" --finance-dsn "$fin" --from "$period-01" \
+    --to "$(date -u -d "$this_month -1 day" +%F)" --out "$TEST_DIR/report.html" \
+    >"$TEST_DIR/html.out" 2>&1
+marks=$(awk '/<figure id="adjustments"/ { on = 1 } on && /class="mark"/ { n++ }
+             on && /<\/figure>/ { on = 0 } END { print n + 0 }' "$TEST_DIR/report.html")
+[ "$marks" -ge 1 ] && ok "report html charts the closed month's adjustments ($marks marks)" ||
+    not_ok "report html charts the closed month's adjustments" "$(tail -n 3 "$TEST_DIR/html.out")"
+restated=$(as_finance "SELECT to_char(sum(amount), 'FM999999990.00') FROM finance.close_adjustments
+                        WHERE cause = 'restatement' AND figure = 'spend' AND model = 'linear'
+                          AND cut = 'campaign'")
+check_grep "its table holds the restatements' spend as the view sums it" \
+    "<th scope=\"row\">restatement</th><td class=\"num\">$restated USD</td>" "$TEST_DIR/report.html"
+
 # ---- list and reopen ---------------------------------------------------------------------------
 check_rc 0 "socialroi close --list --format json" socialroi close --list --format json --dsn "$fin"
 check_eq "the list shows the close, by ana, standing" "$period-01 ana true" \

@@ -13,7 +13,7 @@ check_grep "the ROI matches the truth" '^ROI per campaign \(first_touch and line
 check_grep "everything matches the truth" "every platform's data and the ROI match" "$TEST_DIR/demo.out"
 check_grep "it writes the period's charts" "^The charts of this period: $TEST_DIR/demo/report.html" "$TEST_DIR/demo.out"
 n=$(grep -c '<figure id=' "$TEST_DIR/demo/report.html" 2>/dev/null)
-check_eq "the page has the five charts" 5 "${n:-0}"
+check_eq "the page has the seven charts" 7 "${n:-0}"
 if pgrep -f "$TEST_DIR/demo" >/dev/null; then
     not_ok "nothing it started is left running" "$(pgrep -af "$TEST_DIR/demo")"
 else

@@ -1,7 +1,8 @@
 # t_report_html.sh - `socialroi report html`: the simulated world (every platform, the world's
 # campaigns, the X account listening to the brand and to competitors), one campaign renamed to
 # hostile HTML; the page is written as the reader roles (dashboard, finance for the ROI), refers
-# to nothing off the file, holds the five charts by id with marks, every campaign's name
+# to nothing off the file, holds the seven charts by id (six with marks: no month of this world
+# is closed, so what moved closed months says there is nothing), every campaign's name
 # escaped and its revenue exactly as `report roi` prints it; headless Chromium renders it (the
 # DOM has the chart titles, the screenshot is a real picture). Without Chromium this fails.
 . tests/integration/lib.sh
@@ -54,7 +55,7 @@ check_grep "the hostile name is there, escaped" \
     '&lt;script&gt;alert\(&quot;x&quot;\)&lt;/script&gt; &amp; Co' "$HTML"
 
 # each chart by id, with its marks
-for id in spend-revenue roi-models funnel channel-trends share-of-voice; do
+for id in spend-revenue roi-models funnel channel-trends share-of-voice bridge; do
     marks=$(awk -v id="$id" '$0 ~ "<figure id=\"" id "\"" { on = 1 } on && /class="mark"/ { n++ }
         on && /<\/figure>/ { on = 0 } END { print n + 0 }' "$HTML")
     [ "$marks" -ge 1 ] && ok "chart $id is there with $marks marks" ||
@@ -62,7 +63,14 @@ for id in spend-revenue roi-models funnel channel-trends share-of-voice; do
 done
 check_grep "each chart is a figure with its caption" '<figcaption>' "$HTML"
 n=$(grep -c '<details><summary>' "$HTML")
-check_eq "each chart has its figures in a details table" 5 "$n"
+check_eq "each chart has its figures in a details table" 7 "$n"
+check_grep "a world without a close: nothing moved closed months" \
+    '<figure id="adjustments">' "$HTML"
+# the bridge's walk ends at the CRM's count: its last step is the view's sum
+check_grep "the bridge ends at the CRM's leads, as finance.roi_bridge sums them" \
+    "<th scope=\"row\">CRM-verified leads</th><td class=\"num\">$(psql -XqAt -d "$(conninfo it_finance)" \
+        -c "SELECT COALESCE(sum(crm_leads), 0) FROM finance.roi_bridge
+             WHERE month BETWEEN date_trunc('month', '$from'::date) AND '$to'")</td>" "$HTML"
 
 # every campaign and its revenue as `report roi` prints it (linear, the default model)
 socialroi report roi --dsn "$(conninfo it_finance)" --from "$from" --to "$to" --format table \
@@ -86,7 +94,7 @@ EOF
 socialroi report html --dsn "$(conninfo it_dashboard)" --finance-dsn "$(conninfo it_finance)" \
     --from 2001-01-01 --to 2001-01-31 --out "$TEST_DIR/empty.html" >"$TEST_DIR/empty.out" 2>&1
 n=$(grep -c 'no data for this period' "$TEST_DIR/empty.html" 2>/dev/null)
-check_eq "an empty period says \"no data for this period\" for each chart" 5 "$n"
+check_eq "an empty period says \"no data for this period\" for each chart" 7 "$n"
 check_rc 2 "--by does not apply to report html" socialroi report html --by month
 check_rc 2 "--format does not apply to report html" socialroi report html --format csv
 check_rc 2 "--out applies to report html only" socialroi report roi --out "$TEST_DIR/x.html"

@@ -123,6 +123,37 @@ static void test_bars(void **state)
     buf_free(&b);
 }
 
+/* A waterfall: floating bars from 100 down by 30 and 50 to 20; each step from where the last
+ * ended, the axis over the whole walk. */
+static void test_waterfall(void **state)
+{
+    (void)state;
+    const char *groups[] = {"Platform", "Cause A", "Cause B", "CRM"};
+    const char *series[] = {"Leads"};
+    const double values[] = {100, -30, -50, 20}, starts[] = {0, 100, 70, 0};
+    const char *labels[] = {"100", "-30", "-50", "20"};
+    struct svg_bars c = {.id = "walk",
+                         .title = "Bridge",
+                         .x_label = "leads",
+                         .y_label = "Step",
+                         .ngroups = 4,
+                         .nseries = 1,
+                         .groups = groups,
+                         .series = series,
+                         .values = values,
+                         .labels = labels,
+                         .starts = starts};
+    struct buf b = {0};
+    assert_int_equal(svg_bar_chart(&b, &c), 4);
+    /* 0..100 over 570 units from x 240: Cause A spans 70..100, i.e. x 639 to 810 */
+    assert_non_null(strstr(b.data, "x=\"639.0\" y="));
+    assert_non_null(strstr(b.data, "width=\"171.0\""));
+    /* Cause B spans 20..70: x 354 to 639 */
+    assert_non_null(strstr(b.data, "x=\"354.0\" y="));
+    assert_non_null(strstr(b.data, "Cause B, Leads: -50"));
+    buf_free(&b);
+}
+
 static void test_long_label(void **state)
 {
     (void)state;
@@ -189,10 +220,10 @@ static void test_table(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_escape),     cmocka_unit_test(test_nice_step),
-        cmocka_unit_test(test_axis),       cmocka_unit_test(test_bars),
-        cmocka_unit_test(test_long_label), cmocka_unit_test(test_lines),
-        cmocka_unit_test(test_table),
+        cmocka_unit_test(test_escape),    cmocka_unit_test(test_nice_step),
+        cmocka_unit_test(test_axis),      cmocka_unit_test(test_bars),
+        cmocka_unit_test(test_waterfall), cmocka_unit_test(test_long_label),
+        cmocka_unit_test(test_lines),     cmocka_unit_test(test_table),
     };
     return cmocka_run_group_tests_name("svg", tests, NULL, NULL);
 }
