@@ -55,6 +55,9 @@ struct rollup {
     int attempts; /* consecutive failures */
     rollup_drained_fn *drained;
     void *drained_arg;
+    /* a drain asked for while a cycle ran: that cycle's batches may have read the dirty marks
+     * before the last pages committed, so one more cycle runs before the drain is done */
+    bool drain_again;
     uint64_t runs, syncs, failures;
     int64_t left;
     struct step steps[STEP_COUNT];
@@ -107,10 +110,14 @@ static void succeeded(struct rollup *r)
 /* The cycle is over: --once is drained, the daemon waits for the next one. */
 static void cycle_done(struct rollup *r)
 {
-    if (r->drained)
+    if (r->drained && r->drain_again) {
+        r->drain_again = false;
+        arm(r, 0);
+    } else if (r->drained) {
         finish_drain(r, false);
-    else
+    } else {
         arm(r, r->interval_ms);
+    }
 }
 
 static void evaluated_cb(void *arg, bool lost)
@@ -352,6 +359,7 @@ void rollup_drain(struct rollup *r, rollup_drained_fn *cb, void *arg)
         finish_drain(r, true);
         return;
     }
+    r->drain_again = r->busy;
     if (!r->busy && !r->attempts) {
         evtimer_del(r->timer);
         run(r);
