@@ -657,15 +657,6 @@ static void page_head(struct page *p)
                p->o->from, p->o->to, p->currency, p->o->model);
 }
 
-static char *reporting_currency(PGconn *conn)
-{
-    PGresult *r = PQexec(conn, "SELECT dashboard.reporting_currency()");
-    char *c = xstrdup(
-        PQresultStatus(r) == PGRES_TUPLES_OK && PQntuples(r) == 1 ? PQgetvalue(r, 0, 0) : "USD");
-    PQclear(r);
-    return c;
-}
-
 static int write_page(const struct buf *b, const char *path, FILE *out, FILE *err)
 {
     FILE *f = path ? fopen(path, "w") : out;
@@ -678,7 +669,7 @@ static int write_page(const struct buf *b, const char *path, FILE *out, FILE *er
 
 int htmlreport_run(PGconn *dash, PGconn *fin, const struct htmlreport_opts *o, FILE *out, FILE *err)
 {
-    struct page p = {.o = o, .err = err, .currency = reporting_currency(fin)};
+    struct page p = {.o = o, .err = err, .currency = report_currency(fin)};
     page_head(&p);
     int rc = roi_charts(&p, fin) || funnel_chart(&p, dash) || trend_chart(&p, dash) ||
              sov_chart(&p, dash) || bridge_chart(&p, fin) || adjust_chart(&p, fin);

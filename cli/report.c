@@ -356,7 +356,7 @@ static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
     return r;
 }
 
-static char *reporting_currency(PGconn *conn)
+char *report_currency(PGconn *conn)
 {
     /* through dashboard: the reader roles cannot read socialroi.setting */
     PGresult *r = PQexec(conn, "SELECT dashboard.reporting_currency()");
@@ -411,7 +411,7 @@ int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err)
         return 1;
     for (size_t c = 0; c < t.ncols; c++) /* "key" is the first column, whatever its name */
         t.idx[c] = c == 0 ? 0 : PQfnumber(r, t.cols[c].name);
-    char *currency = reporting_currency(conn);
+    char *currency = report_currency(conn);
     struct report_opts shown = *o;
     if (strcmp(o->what, "roi") != 0)
         shown.model = NULL; /* only ROI is attributed */

@@ -22,6 +22,10 @@ struct report_opts {
 /* The attribution models, in the order reports show them; NULL-terminated. */
 extern const char *const report_models[];
 
+/* The reporting currency, read through dashboard (the readers cannot read the settings);
+ * "USD" when the database does not say. The caller frees it. */
+char *report_currency(PGconn *conn);
+
 /* Prints the report; returns 0, or 1 when the database refused the query. */
 int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err);
 
