@@ -11,42 +11,50 @@ PLATFORMS="facebook linkedin pinterest hubspot"
 SIM_ARGS="--days 40" start_sim 21 || { not_ok "the simulator starts"; done_testing; exit 1; }
 # shellcheck disable=SC2086
 sim_config "$CONF" $PLATFORMS
-sed -i -e '/^\[account [^]]*\]$/a backfill = 40d' "$CONF"
+# more than the 40 days: the window ends at the daemon's clock, and the first day's morning counts
+sed -i -e '/^\[account [^]]*\]$/a backfill = 45d' "$CONF"
 check_rc 0 "socialroid --once over the ad platforms and HubSpot exits 0" run_once "$CONF"
-sim_get /_truth >"$TEST_DIR/truth.json"
-
 COLS="platform_leads crm_leads difference form_lead_not_in_crm repeated_form_submission"
 COLS="$COLS credited_to_another_channel day_basis crm_timing crm_lead_platform_did_not_count"
 COLS="$COLS organic_form_lead outside_attribution_window unexplained"
-psql -XqAt -v ON_ERROR_STOP=1 -d "$(conninfo it_finance)" -c "
-    SELECT COALESCE(json_agg(b ORDER BY b.month, b.channel), '[]')
-      FROM (SELECT month::text AS month, channel, $(echo "$COLS" | tr ' ' ',')
-              FROM finance.roi_bridge) b" >"$TEST_DIR/view.json" 2>"$TEST_DIR/view.err"
-check_eq "finance.roi_bridge is readable as the finance role" "" "$(cat "$TEST_DIR/view.err")"
 
-# One line per month, channel and column that differ: want (truth) and got (view).
-jq -r --slurpfile got "$TEST_DIR/view.json" --arg cols "$COLS" '
-    ($cols | split(" ")) as $c
-    | ([.bridge[] | {key: "\(.month) \(.channel)", value: .}] | from_entries) as $want
-    | ([$got[0][] | {key: "\(.month) \(.channel)", value: .}] | from_entries) as $have
-    | ($want + $have | keys[]) as $k
-    | $c[] as $col
-    | select(($want[$k][$col] // "no row") != ($have[$k][$col] // "no row"))
-    | "\($k) \($col): want \($want[$k][$col] // "no row"), got \($have[$k][$col] // "no row")"' \
-    "$TEST_DIR/truth.json" >"$TEST_DIR/diff.out"
-n=$(jq '.bridge | length' "$TEST_DIR/truth.json")
-if [ "$n" -gt 0 ] && [ ! -s "$TEST_DIR/diff.out" ]; then
-    ok "finance.roi_bridge equals the simulator's bridge, every row and column ($n rows)"
-else
-    not_ok "finance.roi_bridge equals the simulator's bridge, every row and column ($n rows)"
-    head -n 40 "$TEST_DIR/diff.out" | sed -e 's/^/# /'
-fi
-check_eq "in the view, unexplained is the platforms' pixel leads, row by row" "" \
-    "$(jq -r --slurpfile got "$TEST_DIR/view.json" '
-        ([.bridge[] | {key: "\(.month) \(.channel)", value: .pixel_leads}] | from_entries) as $px
-        | $got[0][] | select(.unexplained != ($px["\(.month) \(.channel)"] // 0))
-        | "\(.month) \(.channel): unexplained \(.unexplained), pixel \($px["\(.month) \(.channel)"] // 0)"' \
-        "$TEST_DIR/truth.json")"
+# bridge_equal WHEN CHANNELS: the view (as the finance role) equals /_truth's bridge in every
+# row and column, and in the rows of CHANNELS (a jq array) unexplained is the pixel leads.
+bridge_equal() {
+    sim_get /_truth >"$TEST_DIR/truth.json"
+    psql -XqAt -v ON_ERROR_STOP=1 -d "$(conninfo it_finance)" -c "
+        SELECT COALESCE(json_agg(b ORDER BY b.month, b.channel), '[]')
+          FROM (SELECT month::text AS month, channel, $(echo "$COLS" | tr ' ' ',')
+                  FROM finance.roi_bridge) b" >"$TEST_DIR/view.json" 2>"$TEST_DIR/view.err"
+    check_eq "$1: finance.roi_bridge is readable as the finance role" "" \
+        "$(cat "$TEST_DIR/view.err")"
+    # one line per month, channel and column that differ: want (truth) and got (view)
+    jq -r --slurpfile got "$TEST_DIR/view.json" --arg cols "$COLS" '
+        ($cols | split(" ")) as $c
+        | ([.bridge[] | {key: "\(.month) \(.channel)", value: .}] | from_entries) as $want
+        | ([$got[0][] | {key: "\(.month) \(.channel)", value: .}] | from_entries) as $have
+        | ($want + $have | keys[]) as $k
+        | $c[] as $col
+        | select(($want[$k][$col] // "no row") != ($have[$k][$col] // "no row"))
+        | "\($k) \($col): want \($want[$k][$col] // "no row"), got \($have[$k][$col] // "no row")"' \
+        "$TEST_DIR/truth.json" >"$TEST_DIR/diff.out"
+    n=$(jq '.bridge | length' "$TEST_DIR/truth.json")
+    if [ "$n" -gt 0 ] && [ ! -s "$TEST_DIR/diff.out" ]; then
+        ok "$1: finance.roi_bridge equals the simulator's bridge, every row and column ($n rows)"
+    else
+        not_ok "$1: finance.roi_bridge equals the simulator's bridge, every row and column ($n rows)"
+        head -n 40 "$TEST_DIR/diff.out" | sed -e 's/^/# /'
+    fi
+    check_eq "$1: in the view, unexplained is the pixel leads in every row of $2" "" \
+        "$(jq -r --slurpfile got "$TEST_DIR/view.json" --argjson ch "$2" '
+            ([.bridge[] | {key: "\(.month) \(.channel)", value: .pixel_leads}] | from_entries) as $px
+            | $got[0][] | select(.channel | IN($ch[])) as $r
+            | select($r.unexplained != ($px["\($r.month) \($r.channel)"] // 0))
+            | "\(.month) \(.channel): unexplained \(.unexplained), pixel \($px["\(.month) \(.channel)"] // 0)"' \
+            "$TEST_DIR/truth.json")"
+}
+bridge_equal "one poll" '["facebook", "linkedin", "pinterest"]'
+
 # the simulator's Meta rows: leads = its paid form answers + the pixel leads it drew
 check_eq "Meta's ad rows count its paid form answers, the rest is pixel leads" \
     "$(jq '[.facebook[].leads[] | select(.campaign != null)] | length' "$TEST_DIR/truth.json")" \
@@ -60,4 +68,14 @@ for cause in form_lead_not_in_crm repeated_form_submission credited_to_another_c
         "$(jq --arg c "$cause" '[.bridge[] | .[$c] | if . < 0 then -. else . end] | add > 0' \
             "$TEST_DIR/truth.json")"
 done
+
+# ---- restatements: Meta restates the last days' leads (pixel), new people answer forms -------
+for i in 1 2; do
+    sim_post /_advance >/dev/null
+    make_due
+    check_rc 0 "--once after restatements ($i) exits 0" run_once "$CONF"
+done
+# LinkedIn's new responses fall on today (UTC), which has no ad row yet: their -1 stays in
+# LinkedIn's unexplained (see tests/sim/README.md), so only Meta and Pinterest are held to it
+bridge_equal "after restatements" '["facebook", "pinterest"]'
 done_testing
