@@ -68,6 +68,13 @@ for cause in form_lead_not_in_crm repeated_form_submission credited_to_another_c
         "$(jq --arg c "$cause" '[.bridge[] | .[$c] | if . < 0 then -. else . end] | add > 0' \
             "$TEST_DIR/truth.json")"
 done
+# A CRM person whose first click came ten days before the contact (hs_analytics_first_timestamp)
+# is outside Meta's click window, but socialroi's last touch is the CRM's first source, stamped
+# at the contact's creation: the view counts them in crm_lead_platform_did_not_count and its
+# outside_attribution_window stays 0. The world holds one; the figure is shown, not asserted.
+check_eq "the world holds a CRM person first clicking more than 7 days before the contact" true \
+    "$(jq '[.bridge[].outside_window_by_first_click] | add < 0' "$TEST_DIR/truth.json")"
+echo "# measured: outside the 7-day window by the first click's time: $(jq '[.bridge[].outside_window_by_first_click] | add' "$TEST_DIR/truth.json"), finance.roi_bridge outside_attribution_window: $(jq '[.[].outside_attribution_window] | add' "$TEST_DIR/view.json")"
 
 # ---- restatements: Meta restates the last days' leads (pixel), new people answer forms -------
 for i in 1 2; do

@@ -668,8 +668,10 @@ static int32_t bridge_month_start(const struct world *w)
  * was: a Meta lead without e-mail (so never in the CRM), one who answers the form twice, one whose
  * first click (the CRM's first source) was on LinkedIn, one who answers at 03:00 UTC on the first
  * of a month (the day before on Meta's Pacific day), one the CRM records two days after a form on
- * the last day of a month, and one who clicked Meta's awareness ad and answered the form on the
- * Page (organic).
+ * the last day of a month, one who clicked Meta's awareness ad and answered the form on the
+ * Page (organic), and one who became a contact ten days after clicking that ad (outside the
+ * platform's click window; socialroi's touch of it is the CRM's first source, at the contact's
+ * creation).
  */
 static void bridge_causes(struct people *pp, const struct world *w)
 {
@@ -699,6 +701,11 @@ static void bridge_causes(struct people *pp, const struct world *w)
     bridge_click(pp, who, mid + 10800, pp->fb, 2, false);
     t = add_lead(pp, who, mid + 11400, pp->fb, PP_NONE);
     make_contact(pp, &pp->persons[who], t + 300);
+    if (mid - 10 * 86400 >= start) { /* a click ten days before the contact, no form */
+        who = bridge_person(pp);
+        bridge_click(pp, who, mid - 10 * 86400, pp->fb, 2, false);
+        make_contact(pp, &pp->persons[who], mid + 14400);
+    }
     int32_t month = bridge_month_start(w);
     if (month) {
         int64_t first = day_start_utc(month);

@@ -40,6 +40,7 @@ struct br_record {
     int32_t month;       /* a form's month on its platform's day */
     const char *latest_channel;
     int64_t latest_ms; /* a contact's latest source, 0 when none */
+    int64_t click_ms;  /* a contact's first click (hs_analytics_first_timestamp), 0 when none */
     size_t person;
 };
 
@@ -55,6 +56,7 @@ enum br_col {
     C_ORGANIC,
     C_OUTSIDE,
     C_PIXEL,
+    C_BY_CLICK,
     C_NCOLS
 };
 
@@ -70,6 +72,7 @@ static const char *const col_names[C_NCOLS] = {
     "organic_form_lead",
     "outside_attribution_window",
     "pixel_leads",
+    "outside_window_by_first_click",
 };
 
 struct br_row {
@@ -215,6 +218,7 @@ static void hubspot(struct br_calc *c, const struct world *w)
         hs_contact_facts(hs, w, i, &f);
         struct br_record *r = new_record(c, f.email[0] ? f.email : NULL, BR_CRM, f.created_ms);
         r->channel = f.first_click ? pp_plat_name(f.first_click->plat) : NULL;
+        r->click_ms = f.first_click ? hs_ms(f.id, f.first_click->at) : 0;
         if (f.latest_click) {
             r->latest_channel = pp_plat_name(f.latest_click->plat);
             r->latest_ms = f.latest_click->at * 1000;
@@ -317,6 +321,10 @@ static void person(struct br_calc *c, const struct br_record *p, size_t n)
     else
         col = C_NOT_COUNTED;
     add(c, crm_month, channel, col, -1);
+    /* not a column of the view: the same test on the first click's own time */
+    if ((col == C_NOT_COUNTED || col == C_OUTSIDE) && crm->click_ms &&
+        same_channel(crm->channel, channel) && crm->ms - crm->click_ms > BR_WINDOW_MS)
+        add(c, crm_month, channel, C_BY_CLICK, -1);
 }
 
 static void persons(struct br_calc *c)

@@ -5,7 +5,11 @@
  * and LinkedIn form answers, the ad days, the HubSpot contacts' facts) by the rules of
  * tests/sim/README.md ("ROI bridge truth"), never from socialroi's SQL, so an integration test
  * can compare finance.roi_bridge with it row by row. Also the pixel leads per channel and month:
- * the part of the platform's count no form answer explains (the bridge's unexplained).
+ * the part of the platform's count no form answer explains (the bridge's unexplained), and
+ * outside_window_by_first_click: minus the CRM people of crm_lead_platform_did_not_count or
+ * outside_attribution_window whose first click (hs_analytics_first_timestamp) came more than 7
+ * days before the CRM record, which socialroi's touches (the first source at createdate) do not
+ * show.
  * Runs on the event loop; not thread-safe.
  */
 #ifndef SIM_WORLD_BRIDGE_H
