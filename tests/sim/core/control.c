@@ -19,6 +19,7 @@
 #include "sim.h"
 #include "timeutil.h"
 #include "world_people.h"
+#include "world_bridge.h"
 #include "world_roi.h"
 #include "xmalloc.h"
 
@@ -158,6 +159,8 @@ static void truth_json(struct accounts *a, struct http_req *r)
     jw_end(&j);
     jw_key(&j, "roi");
     roi_truth_json(w, &j);
+    jw_key(&j, "bridge");
+    bridge_truth_json(w, &j);
     jw_end(&j);
     send_buf(req, 200, &b);
 }

@@ -21,6 +21,7 @@
 #include <string.h>
 
 #include "sim.h"
+#include "timeutil.h"
 #include "xmalloc.h"
 
 /* Meta lead answers show these names first: non-ASCII letters, quotes and an emoji. */
@@ -541,6 +542,10 @@ static void journey(struct people *pp, size_t who, size_t rank, const struct rol
     struct pp_person *p = &pp->persons[who];
     int64_t a = rng_range(&pp->rng, start, end - 3 * 3600), first_lead = 0;
     bool fb = pp->fb != PP_NONE && rank < ro->nfb;
+    /* Meta counts a paid answer on its ad account's (Pacific) day, which must be in history */
+    int64_t pacific_start = pacific_midnight(world_first_day(pp->w));
+    if (fb && a < pacific_start)
+        a += pacific_start - start;
     bool li = pp->li != PP_NONE && rank >= ro->li_from && rank < ro->li_from + ro->nli;
     if (fb && rank < ro->nfb_paid) {
         first_lead = paid_lead(pp, who, a, pp->fb);
@@ -620,6 +625,103 @@ static void gen_persons(struct people *pp, const struct world *w)
     qsort(pp->leads, pp->nleads, sizeof *pp->leads, cmp_lead);
 }
 
+/* ---- the ROI bridge's causes ------------------------------------------------------------------
+ */
+
+/* A new person named like /_advance's newcomers (no special name), with nothing done yet. */
+static size_t bridge_person(struct people *pp)
+{
+    struct pp_person *p = add_person(pp);
+    name_person(pp, p, NELEM(special), pp->npersons);
+    p->form_email = PP_EMAIL_ALWAYS;
+    return pp->npersons - 1;
+}
+
+/* A click on ad campaign camp of plat and, when form, its form answer 120 s later. */
+static int64_t bridge_click(struct people *pp, size_t who, int64_t at, size_t plat, size_t camp,
+                            bool form)
+{
+    add_click(pp, &pp->persons[who], at, plat, camp);
+    return form ? add_lead(pp, who, at + 120, plat, camp) : at;
+}
+
+/*
+ * The first day of a month inside the history with the day before it in history too and two
+ * days after it before today; 0 when the history holds none (the day-basis and CRM-timing
+ * persons then have no place).
+ */
+static int32_t bridge_month_start(const struct world *w)
+{
+    for (int32_t d = world_first_day(w) + 1; d + 2 < w->today; d++) {
+        int y;
+        unsigned m, dd;
+        time_civil_from_days(d, &y, &m, &dd);
+        if (dd == 1)
+            return d;
+    }
+    return 0;
+}
+
+/*
+ * One person per cause of the ROI bridge (tests/sim/README.md, "ROI bridge truth"), added on
+ * top of the drawn people from a generator of their own, so every drawn person stays what it
+ * was: a Meta lead without e-mail (so never in the CRM), one who answers the form twice, one whose
+ * first click (the CRM's first source) was on LinkedIn, one who answers at 03:00 UTC on the first
+ * of a month (the day before on Meta's Pacific day), one the CRM records two days after a form on
+ * the last day of a month, one who clicked Meta's awareness ad and answered the form on the
+ * Page (organic), and one who became a contact ten days after clicking that ad (outside the
+ * platform's click window; socialroi's touch of it is the CRM's first source, at the contact's
+ * creation).
+ */
+static void bridge_causes(struct people *pp, const struct world *w)
+{
+    if (pp->fb == PP_NONE || w->ndays < 2)
+        return;
+    struct rng drawn = pp->rng;
+    size_t from = pp->npersons;
+    rng_seed(&pp->rng, w->seed, "people-bridge");
+    int64_t start = day_start_utc(world_first_day(w)), end = day_start_utc(w->today);
+    int64_t mid = start + (end - start) / 2 - 6 * 3600;
+    mid = mid > pacific_midnight(world_first_day(w)) ? mid : pacific_midnight(world_first_day(w));
+    size_t who = bridge_person(pp); /* answers without e-mail: never in the CRM */
+    pp->persons[who].form_email = PP_EMAIL_NEVER;
+    bridge_click(pp, who, mid, pp->fb, 0, true);
+    who = bridge_person(pp); /* answers twice, a day apart */
+    int64_t t = bridge_click(pp, who, mid + 1800, pp->fb, 0, true);
+    make_contact(pp, &pp->persons[who], t + 300);
+    bridge_click(pp, who, mid + 1800 + 86400 > end - 3600 ? t + 3600 : mid + 1800 + 86400, pp->fb,
+                 0, true);
+    if (pp->li != PP_NONE) { /* a LinkedIn click first: the CRM credits LinkedIn */
+        who = bridge_person(pp);
+        bridge_click(pp, who, mid + 3600, pp->li, 1, false);
+        t = bridge_click(pp, who, mid + 7200, pp->fb, 0, true);
+        make_contact(pp, &pp->persons[who], t + 300);
+    }
+    who = bridge_person(pp); /* a click on the awareness campaign, then the Page's form */
+    bridge_click(pp, who, mid + 10800, pp->fb, 2, false);
+    t = add_lead(pp, who, mid + 11400, pp->fb, PP_NONE);
+    make_contact(pp, &pp->persons[who], t + 300);
+    if (mid - 10 * 86400 >= start) { /* a click ten days before the contact, no form */
+        who = bridge_person(pp);
+        bridge_click(pp, who, mid - 10 * 86400, pp->fb, 2, false);
+        make_contact(pp, &pp->persons[who], mid + 14400);
+    }
+    int32_t month = bridge_month_start(w);
+    if (month) {
+        int64_t first = day_start_utc(month);
+        who = bridge_person(pp); /* 03:00 UTC on the first: Meta's day is the last of before */
+        t = bridge_click(pp, who, first + 3 * 3600, pp->fb, 0, true);
+        make_contact(pp, &pp->persons[who], t + 300);
+        who = bridge_person(pp); /* noon of the last day, in the CRM two days later */
+        t = bridge_click(pp, who, first - 12 * 3600, pp->fb, 0, true);
+        make_contact(pp, &pp->persons[who], first + 86400 + 10 * 3600);
+    }
+    for (size_t i = from; i < pp->npersons; i++) /* clicks after the contact: latest source */
+        if (pp->persons[i].contact)
+            settle_contact(&pp->persons[i]);
+    pp->rng = drawn;
+}
+
 struct people *people_new(const struct world *w)
 {
     struct people *pp = xcalloc(1, sizeof *pp);
@@ -629,6 +731,8 @@ struct people *people_new(const struct world *w)
     find_platforms(pp);
     gen_persons(pp, w);
     gen_deals(pp, day_start_utc(w->today));
+    bridge_causes(pp, w);
+    qsort(pp->leads, pp->nleads, sizeof *pp->leads, cmp_lead);
     return pp;
 }
 

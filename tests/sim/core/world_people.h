@@ -61,6 +61,9 @@ struct pp_lead {
     size_t plat, camp, person;
 };
 
+/* Whether a person's form answers carry their e-mail: drawn per answer, always, or never. */
+enum pp_form_email { PP_EMAIL_DRAWN, PP_EMAIL_ALWAYS, PP_EMAIL_NEVER };
+
 enum pp_source { PP_PAID_SOCIAL, PP_ORGANIC_SEARCH, PP_DIRECT_TRAFFIC };
 
 enum pp_lifecycle {
@@ -78,7 +81,8 @@ struct pp_person {
     char email[96];                        /* ASCII, as the person types it: mixed case */
     struct pp_click clicks[PP_MAX_CLICKS]; /* ascending by time */
     int nclicks;
-    bool lead; /* answered a lead form */
+    bool lead;                     /* answered a lead form */
+    enum pp_form_email form_email; /* whether form answers carry the e-mail (the ROI bridge's) */
     /* the HubSpot contact */
     bool contact;
     int64_t contact_at;

@@ -214,11 +214,47 @@ static void add_lead(struct fb_world *fb, const struct pp_lead *pl, const struct
     l->ad = l->campaign < 0 ? -1 : (int)rng_range(&fb->rng, 0, 1);
     l->instagram = rng_pct(&fb->rng, 25);
     snprintf(l->name, sizeof l->name, "%s", p->name);
-    if (!rng_pct(&fb->rng, 10))
+    bool email = !rng_pct(&fb->rng, 10); /* drawn for everyone: the draws stay in step */
+    if (p->form_email != PP_EMAIL_DRAWN)
+        email = p->form_email == PP_EMAIL_ALWAYS;
+    if (email)
         snprintf(l->email, sizeof l->email, "%s", p->email);
     snprintf(l->phone, sizeof l->phone, "+1415555%04d", (int)rng_range(&fb->rng, 0, 9999));
     l->custom = rng_pct(&fb->rng, 30) ? 1 : rng_pct(&fb->rng, 15) ? 2 : 0;
     fb->nleads++;
+}
+
+/*
+ * A paid answer counts as a lead of its campaign on its day of the ad account's time zone
+ * (America/Los_Angeles), on top of the day's pixel leads; a day without delivery gets a small
+ * row of its own (drawn from form_rng, so the drawn days stay what they were). An answer
+ * outside the days of history has no row to count in.
+ */
+static void count_lead(struct fb_world *fb, const struct fb_lead *l)
+{
+    if (l->campaign < 0)
+        return;
+    int64_t d = (int64_t)pacific_day_of(l->created) - fb->first_day;
+    if (d < 0 || d >= fb->ndays)
+        return;
+    struct fb_adday *a = fb_adday(fb, l->campaign, (int)d);
+    if (!a->delivered) {
+        gen_adday(&fb->form_rng, l->campaign, a);
+        a->leads = a->purchases = a->purchase_value_micros = 0;
+        a->delivered = true;
+    }
+    a->leads++;
+    a->form_leads++;
+    if (a->clicks < a->form_leads)
+        a->clicks = a->form_leads;
+    if (a->impressions < a->clicks)
+        a->impressions = a->clicks;
+}
+
+int64_t fb_pixel_leads(const struct fb_world *fb, int c, int d)
+{
+    const struct fb_adday *a = &fb->ads[(size_t)c * (size_t)fb->ndays + (size_t)d];
+    return a->delivered ? a->leads - a->form_leads : 0;
 }
 
 /* Takes the people's Meta leads that are not form answers yet (they only grow). */
@@ -227,8 +263,10 @@ static void sync_leads(struct fb_world *fb, const struct world *w)
     const struct people *pp = w->people;
     for (; fb->people_leads < pp->nleads; fb->people_leads++) {
         const struct pp_lead *pl = &pp->leads[fb->people_leads];
-        if (pl->plat == pp->fb)
+        if (pl->plat == pp->fb) {
             add_lead(fb, pl, &pp->persons[pl->person]);
+            count_lead(fb, &fb->leads[fb->nleads - 1]);
+        }
     }
 }
 
@@ -247,6 +285,7 @@ static void *fb_world_new(const struct world *w)
 {
     struct fb_world *fb = xcalloc(1, sizeof *fb);
     rng_seed(&fb->rng, w->seed, "facebook");
+    rng_seed(&fb->form_rng, w->seed, "facebook-forms");
     fb->first_day = world_first_day(w);
     fb->outage = -1;
     fb->ndays = w->ndays;

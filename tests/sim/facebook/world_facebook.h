@@ -42,6 +42,7 @@ struct fb_adday {
     bool delivered;
     int64_t spend_micros, impressions, reach, clicks, link_clicks;
     int64_t leads, purchases, purchase_value_micros;
+    int64_t form_leads; /* of leads: the form answers of the day; the rest are pixel leads */
 };
 
 struct fb_lead {
@@ -57,6 +58,7 @@ struct fb_lead {
 
 struct fb_world {
     struct rng rng;
+    struct rng form_rng; /* rows of days that had no delivery until a form answer came */
     char page_id[FB_ID], ad_account[FB_ID], form_id[FB_ID], business_id[FB_ID];
     const char *page_name, *account_name, *form_name;
     int32_t first_day;
@@ -81,6 +83,11 @@ struct fb_world {
 struct fb_adday *fb_adday(struct fb_world *fb, int c, int d);
 /* Page followers at the end of day index d (the page_follows lifetime value). */
 int64_t fb_followers_at(const struct fb_world *fb, int d);
+/*
+ * The pixel leads of campaign c on day index d: the ad row's leads that are not form answers
+ * (drawn per day, restated by /_advance); 0 on a day without delivery.
+ */
+int64_t fb_pixel_leads(const struct fb_world *fb, int c, int d);
 
 /* The endpoints (sim_facebook.c); see struct sim_platform for the contract. */
 void sim_facebook_serve(void *pd, const struct world *w, struct http_req *r);

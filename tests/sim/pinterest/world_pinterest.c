@@ -255,7 +255,7 @@ static const char *const truth_names[] = {"impressions", "saves", "clicks", "lin
 #define NTRUTH 5
 
 /* Whether analytics still serve day d of the history. */
-static bool served(const struct pin_world *pw, const struct world *w, int d)
+bool pin_day_served(const struct pin_world *pw, const struct world *w, int d)
 {
     return pw->first_day + d >= w->today - PIN_DAYS_BACK;
 }
@@ -267,7 +267,7 @@ static void metric_truth(const struct pin_world *pw, const struct world *w, stru
     for (int m = 0; m < NTRUTH; m++) {
         jw_kobj(j, truth_names[m]);
         for (int d = 0; d < pw->ndays; d++) {
-            if (!pin_day_ready(pw, d) || !served(pw, w, d))
+            if (!pin_day_ready(pw, d) || !pin_day_served(pw, w, d))
                 continue;
             fmt_date(pw->first_day + d, day, sizeof day);
             jw_kint(j, day, day_metric(&pw->days[d], m));
@@ -299,7 +299,7 @@ static void campaigns_truth(const struct pin_world *pw, const struct world *w, s
         jw_kstr(j, "status", pw->camps[c].paused ? "PAUSED" : "ACTIVE");
         jw_kobj(j, "days");
         for (int d = 0; d < pw->ndays; d++) {
-            if (!pin_adday(pw, c, d)->delivered || !served(pw, w, d))
+            if (!pin_adday(pw, c, d)->delivered || !pin_day_served(pw, w, d))
                 continue;
             fmt_date(pw->first_day + d, day, sizeof day);
             adday_truth(pin_adday(pw, c, d), day, j);

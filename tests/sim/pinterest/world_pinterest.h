@@ -61,6 +61,8 @@ struct pin_adday *pin_adday(const struct pin_world *pw, int c, int d);
 int64_t pin_followers(const struct pin_world *pw);
 /* The day index of a UTC day, or -1 outside the history. */
 int pin_day_index(const struct pin_world *pw, int32_t day);
+/* True when day index d is still served (Pinterest serves the last 90 days). */
+bool pin_day_served(const struct pin_world *pw, const struct world *w, int d);
 /* True when day index d is READY (every day but the latest until the first /_advance). */
 bool pin_day_ready(const struct pin_world *pw, int d);
 /* The refresh token as clients hold it ("pinr_..."). */
