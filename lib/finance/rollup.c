@@ -128,9 +128,15 @@ static void evaluated_cb(void *arg, bool lost)
         cycle_done(r);
 }
 
-/* Nothing is dirty: the alerts see current figures now. Their failures are theirs ("alerts"). */
+/* Nothing is dirty: the alerts see current figures now. Their failures are theirs ("alerts").
+ * A --once run evaluates once, at its end: not before its drain, nor in a cycle the drain
+ * runs again. */
 static void evaluate_alerts(struct rollup *r)
 {
+    if ((r->once && !r->drained) || r->drain_again) {
+        cycle_done(r);
+        return;
+    }
     r->busy = true;
     if (alerteval_run(r->alerts, r->db, r->cfg, evaluated_cb, r) < 0) {
         r->busy = false;
