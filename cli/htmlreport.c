@@ -495,6 +495,7 @@ static const char *const bridge_steps[] = {"form_lead_not_in_crm",
                                            "crm_lead_platform_did_not_count",
                                            "organic_form_lead",
                                            "outside_attribution_window",
+                                           "restated_after_close",
                                            "unexplained"};
 #define NBRIDGE (sizeof bridge_steps / sizeof bridge_steps[0])
 

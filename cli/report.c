@@ -98,6 +98,7 @@ static const struct col bridge_cols[] = {
     {"crm_lead_platform_did_not_count", "NOT COUNTED", COL_COUNT},
     {"organic_form_lead", "ORGANIC FORM", COL_COUNT},
     {"outside_attribution_window", "OUTSIDE WINDOW", COL_COUNT},
+    {"restated_after_close", "RESTATED", COL_COUNT},
     {"unexplained", "UNEXPLAINED", COL_COUNT},
 };
 
@@ -316,7 +317,8 @@ static PGresult *query(PGconn *conn, const struct report_opts *o, FILE *err)
               "difference, form_lead_not_in_crm, repeated_form_submission, "
               "credited_to_another_channel, day_basis, crm_timing, "
               "crm_lead_platform_did_not_count, organic_form_lead, outside_attribution_window, "
-              "unexplained FROM finance.roi_bridge WHERE month BETWEEN date_trunc('month', "
+              "restated_after_close, unexplained FROM finance.roi_bridge WHERE month BETWEEN "
+              "date_trunc('month', "
               "$1::date) AND $2::date ORDER BY channel, month";
         n = 2;
     } else if (strcmp(o->what, "revenue-bridge") == 0) {

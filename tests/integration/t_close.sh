@@ -93,6 +93,16 @@ check_eq "as closed, $period reads the frozen spend" \
     "$(as_finance "SELECT (sum(spend) * 1000000)::bigint FROM finance.campaign_roi_as_of('closed')
                     WHERE month = '$period-01' AND model = 'linear'")"
 
+# the lead bridge names the platform's restated leads of the closed month
+check_eq "finance.roi_bridge: the leads Meta restated after the close, as restated_after_close" \
+    "$(sql "SELECT COALESCE(sum((r.new_value ->> 'leads')::bigint - (r.old_value ->> 'leads')::bigint), 0)
+             FROM socialroi.revision r, socialroi.period_close c
+            WHERE r.table_name = 'ad_daily' AND r.revision_id > c.last_revision_id
+              AND (r.fact_key ->> 'day')::date BETWEEN c.period
+                  AND (c.period + interval '1 month' - interval '1 day')::date")" \
+    "$(as_finance "SELECT COALESCE(sum(restated_after_close), 0) FROM finance.roi_bridge
+                    WHERE month = '$period-01'")"
+
 # the HTML report draws what moved the closed month, per cause, with the same figures
 socialroi report html --dsn "$(conninfo it_dashboard)" --finance-dsn "$fin" --from "$period-01" \
     --to "$(date -u -d "$this_month -1 day" +%F)" --out "$TEST_DIR/report.html" \
