@@ -84,5 +84,13 @@ for i in 1 2; do
 done
 # LinkedIn's new responses fall on today (UTC), which has no ad row yet: their -1 stays in
 # LinkedIn's unexplained (see tests/sim/README.md), so only Meta and Pinterest are held to it
-bridge_equal "after restatements" '["facebook", "pinterest"]'
+# /_advance stamps its new people's form answers and contacts minutes after the world's midnight,
+# ten minutes further for each generation (tests/sim/core/world_people.c, people_advance): in
+# the first hour of a UTC day some of them are still ahead of the clock, so the platforms do
+# not serve them yet while the truth counts them; the comparison is left out then
+if [ $(($(date -u +%s) % 86400)) -lt 3600 ]; then
+    ok "after restatements: finance.roi_bridge equals the simulator's bridge # SKIP in the first hour of a UTC day the restatements' people are stamped ahead of the clock"
+else
+    bridge_equal "after restatements" '["facebook", "pinterest"]'
+fi
 done_testing
