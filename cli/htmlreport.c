@@ -60,11 +60,10 @@ static const char *cell(PGresult *r, int row, int col)
 /* Money from micro-units as the ROI table prints it: "1234.57 USD", or "-". */
 static const char *money_label(struct strs *s, const char *micros, const char *currency)
 {
-    char m[40], out[64];
+    char out[64];
     if (!micros)
         return strs_add(s, "-");
-    money_format(atoll(micros), 2, m, sizeof m);
-    snprintf(out, sizeof out, "%s %s", m, currency);
+    report_money(micros, currency, out, sizeof out);
     return strs_add(s, out);
 }
 

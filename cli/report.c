@@ -136,6 +136,13 @@ static void array_list(const char *v, const char *sep, char *out, size_t len)
     buf_free(&b);
 }
 
+void report_money(const char *micros, const char *currency, char *out, size_t len)
+{
+    char m[40];
+    money_format(atoll(micros), 2, m, sizeof m);
+    snprintf(out, len, "%s %s", m, currency);
+}
+
 static void fmt_cell(const struct col *c, const char *v, const char *currency, char *out,
                      size_t len)
 {
@@ -145,12 +152,9 @@ static void fmt_cell(const struct col *c, const char *v, const char *currency, c
         return;
     }
     switch (c->kind) {
-    case COL_MICROS: {
-        char m[40];
-        money_format(atoll(v), 2, m, sizeof m);
-        snprintf(out, len, "%s %s", m, currency);
+    case COL_MICROS:
+        report_money(v, currency, out, len);
         break;
-    }
     case COL_PERCENT:
         if (money_parse_decimal(v, strlen(v), &micros) == 0) {
             char m[40];

@@ -26,6 +26,10 @@ extern const char *const report_models[];
  * "USD" when the database does not say. The caller frees it. */
 char *report_currency(PGconn *conn);
 
+/* Integer micro-units as the reports print money: two decimals and the currency
+ * ("1234.57 USD"). */
+void report_money(const char *micros, const char *currency, char *out, size_t len);
+
 /* Prints the report; returns 0, or 1 when the database refused the query. */
 int report_run(PGconn *conn, const struct report_opts *o, FILE *out, FILE *err);
 
